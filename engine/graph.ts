@@ -1,0 +1,220 @@
+import type { Gpu } from './device.js';
+import type { BufferPool, Tensor } from './buffers.js';
+import { LimitError } from './errors.js';
+import { ITERATION_BINDING, ITERATION_STRIDE, type Bindings, type Kernel } from './kernel.js';
+import { scoped } from './scopes.js';
+
+export type Workgroups = readonly [number, number?, number?];
+
+interface GraphNode {
+  kernel: Kernel;
+  bindings: Bindings;
+  workgroups: [number, number, number];
+}
+
+/**
+ * An ordered list of kernels with their bindings and dispatch grids. Bindings are checked against
+ * each kernel's reflection when added, so a mistake names the kernel before anything runs.
+ *
+ *   const g = new KernelGraph('ising.sweep')
+ *     .add(update, { spins, params }, [groups, 1, 1])
+ *     .add(measure, { spins, params, series }, [groups]);
+ *   await scheduler.run(g, { repeat: 1000 });
+ */
+export class KernelGraph {
+  readonly nodes: GraphNode[] = [];
+  constructor(readonly name: string) {}
+
+  add(kernel: Kernel, bindings: Bindings, workgroups: Workgroups): this {
+    kernel.checkBindings(bindings);
+    const [x, y = 1, z = 1] = workgroups;
+    this.nodes.push({ kernel, bindings, workgroups: [x, y, z] });
+    return this;
+  }
+}
+
+export interface RunOptions {
+  /** How many times the whole graph runs (default 1). */
+  repeat?: number;
+  /** The value of `iteration.index` in the first repetition (default 0). */
+  firstIteration?: number;
+  /** Measure GPU time per kernel with timestamp queries (when the device has them). */
+  profile?: boolean;
+  /** Called after each submitted chunk, once its work is done. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface RunStats {
+  repeat: number;
+  dispatches: number;
+  /** Host time from the first encode to the last onSubmittedWorkDone. */
+  wallMs: number;
+  /** Sum of GPU time over all dispatches, from timestamp queries; null without them. */
+  gpuMs: number | null;
+  /** GPU time by kernel name; null without timestamp queries. */
+  perKernelMs: Record<string, number> | null;
+}
+
+/** Repetitions per submit: bounds the iteration ring and keeps the queue short enough for progress. */
+const CHUNK = 256;
+/** Timestamp queries per query set (two per profiled dispatch). */
+const MAX_QUERIES = 4096;
+
+/**
+ * Runs kernel graphs: many dispatches per submit, the iteration index in a uniform ring with dynamic
+ * offsets, every submit inside error scopes, GPU time per kernel when `timestamp-query` is present.
+ */
+export class Scheduler {
+  private ring: Promise<Tensor> | null = null;
+  private bindGroups = new WeakMap<KernelGraph, GPUBindGroup[][]>();
+
+  constructor(readonly gpu: Gpu, readonly pool: BufferPool) {}
+
+  private iterationRing(): Promise<Tensor> {
+    this.ring ??= this.pool.tensor('iteration ring', 'u32', [(CHUNK * ITERATION_STRIDE) / 4], { role: 'uniform' });
+    return this.ring;
+  }
+
+  private async groupsFor(graph: KernelGraph, ring: Tensor): Promise<GPUBindGroup[][]> {
+    const cached = this.bindGroups.get(graph);
+    if (cached) return cached;
+    const device = this.gpu.device;
+    const all: GPUBindGroup[][] = [];
+    for (const node of graph.nodes) {
+      const { layout } = await node.kernel.compile(this.gpu);
+      const groups = await scoped(device, node.kernel.name, () =>
+        layout.map((groupLayout, group) =>
+          device.createBindGroup({
+            label: `${node.kernel.name} group ${group}`,
+            layout: groupLayout,
+            entries: node.kernel.reflection.bindings
+              .filter((b) => b.group === group)
+              .map((b) => ({
+                binding: b.binding,
+                resource:
+                  b.name === ITERATION_BINDING
+                    ? { buffer: ring.buffer, offset: 0, size: b.minBytes }
+                    : { buffer: node.bindings[b.name].buffer, offset: 0, size: node.bindings[b.name].byteLength },
+              })),
+          }),
+        ),
+      );
+      all.push(groups);
+    }
+    this.bindGroups.set(graph, all);
+    return all;
+  }
+
+  private checkGrid(node: GraphNode): void {
+    const max = this.gpu.limits.maxComputeWorkgroupsPerDimension;
+    node.workgroups.forEach((n, axis) => {
+      if (!Number.isInteger(n) || n < 1) throw new LimitError(`${node.kernel.name}: dispatch of ${n} workgroups along axis ${axis} is not a positive integer`);
+      if (n > max) throw new LimitError(`${node.kernel.name}: dispatch of ${n} workgroups along axis ${axis} exceeds maxComputeWorkgroupsPerDimension (${max})`);
+    });
+  }
+
+  async run(graph: KernelGraph, options: RunOptions = {}): Promise<RunStats> {
+    const repeat = options.repeat ?? 1;
+    const first = options.firstIteration ?? 0;
+    const device = this.gpu.device;
+    graph.nodes.forEach((n) => this.checkGrid(n));
+    const ring = await this.iterationRing();
+    const groups = await this.groupsFor(graph, ring);
+    const pipelines = await Promise.all(graph.nodes.map((n) => n.kernel.compile(this.gpu)));
+    const usesIteration = graph.nodes.map((n) => n.kernel.reflection.bindings.some((b) => b.name === ITERATION_BINDING));
+    const profile = !!options.profile && this.gpu.hasTimestamps && graph.nodes.length > 0;
+    const chunk = profile ? Math.max(1, Math.min(CHUNK, Math.floor(MAX_QUERIES / 2 / graph.nodes.length))) : CHUNK;
+    const perKernelMs: Record<string, number> = {};
+    const start = performance.now();
+    let done = 0;
+    while (done < repeat) {
+      const count = Math.min(chunk, repeat - done);
+      const slots = new Uint32Array((count * ITERATION_STRIDE) / 4);
+      for (let r = 0; r < count; r++) slots[(r * ITERATION_STRIDE) / 4] = first + done + r;
+      await ring.write(slots);
+      const timing = profile ? await this.timingSet(count * graph.nodes.length) : null;
+      await scoped(device, graph.name, () => {
+        const encoder = device.createCommandEncoder({ label: graph.name });
+        let pass: GPUComputePassEncoder | null = null;
+        let query = 0;
+        for (let r = 0; r < count; r++) {
+          graph.nodes.forEach((node, i) => {
+            if (timing || !pass) {
+              pass = encoder.beginComputePass({
+                label: timing ? node.kernel.name : graph.name,
+                timestampWrites: timing
+                  ? { querySet: timing.querySet, beginningOfPassWriteIndex: query, endOfPassWriteIndex: query + 1 }
+                  : undefined,
+              });
+              query += 2;
+            }
+            pass.setPipeline(pipelines[i].pipeline);
+            groups[i].forEach((bg, g) => pass!.setBindGroup(g, bg, usesIteration[i] && g === 0 ? [r * ITERATION_STRIDE] : []));
+            pass.dispatchWorkgroups(...node.workgroups);
+            if (timing) {
+              pass.end();
+              pass = null;
+            }
+          });
+        }
+        if (pass) (pass as GPUComputePassEncoder).end();
+        if (timing) encoder.resolveQuerySet(timing.querySet, 0, query, timing.resolve, 0);
+        if (timing) encoder.copyBufferToBuffer(timing.resolve, 0, timing.readback, 0, query * 8);
+        device.queue.submit([encoder.finish()]);
+      });
+      if (timing) {
+        await timing.readback.mapAsync(0x0001);
+        const ticks = new BigUint64Array(timing.readback.getMappedRange().slice(0));
+        timing.readback.unmap();
+        for (let q = 0; q < count * graph.nodes.length; q++) {
+          const name = graph.nodes[q % graph.nodes.length].kernel.name;
+          const ns = Number(ticks[2 * q + 1] - ticks[2 * q]);
+          perKernelMs[name] = (perKernelMs[name] ?? 0) + Math.max(0, ns) / 1e6;
+        }
+        timing.destroy();
+      }
+      done += count;
+      if (options.onProgress) {
+        await device.queue.onSubmittedWorkDone();
+        options.onProgress(done, repeat);
+      }
+    }
+    await device.queue.onSubmittedWorkDone();
+    const wallMs = performance.now() - start;
+    const gpuMs = profile ? Object.values(perKernelMs).reduce((a, b) => a + b, 0) : null;
+    return { repeat, dispatches: repeat * graph.nodes.length, wallMs, gpuMs, perKernelMs: profile ? perKernelMs : null };
+  }
+
+  private async timingSet(dispatches: number) {
+    const device = this.gpu.device;
+    const count = dispatches * 2;
+    return scoped(device, 'timestamp queries', () => {
+      const querySet = device.createQuerySet({ label: 'timestamps', type: 'timestamp', count });
+      const resolve = device.createBuffer({ label: 'timestamps resolve', size: count * 8, usage: 0x0200 /* QUERY_RESOLVE */ | 0x0004 /* COPY_SRC */ });
+      const readback = device.createBuffer({ label: 'timestamps readback', size: count * 8, usage: 0x0001 | 0x0008 });
+      return {
+        querySet,
+        resolve,
+        readback,
+        destroy() {
+          querySet.destroy();
+          resolve.destroy();
+          readback.destroy();
+        },
+      };
+    });
+  }
+}
+
+/**
+ * A dispatch grid for `invocations` threads in workgroups of `workgroupSize`, folded into two
+ * dimensions when one would exceed maxComputeWorkgroupsPerDimension. Kernels recover their linear
+ * index with `linear_index` from shaders/grid.wgsl.
+ */
+export function linearGrid(gpu: Gpu, invocations: number, workgroupSize: number): [number, number] {
+  const groups = Math.max(1, Math.ceil(invocations / workgroupSize));
+  const max = gpu.limits.maxComputeWorkgroupsPerDimension;
+  if (groups <= max) return [groups, 1];
+  const y = Math.ceil(groups / max);
+  return [Math.ceil(groups / y), y];
+}

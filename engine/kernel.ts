@@ -1,0 +1,147 @@
+import type { Gpu } from './device.js';
+import type { Tensor } from './buffers.js';
+import { InputError, ValidationError } from './errors.js';
+import { scoped } from './scopes.js';
+import { reflectKernel, resolveIncludes, type BindingInfo, type KernelReflection, type ShaderLibrary } from './shaders.js';
+
+/**
+ * The binding the scheduler fills itself: `var<uniform> iteration: Iteration` holds the index of the
+ * current repetition of a graph (a sweep, a training step), so that a long chain is one submit and
+ * RNG counters advance without host round trips.
+ */
+export const ITERATION_BINDING = 'iteration';
+/** Bytes between two iteration slots; WebGPU's minUniformBufferOffsetAlignment is at most 256. */
+export const ITERATION_STRIDE = 256;
+
+export interface KernelSpec {
+  /** Label for pipelines, errors and profiles, e.g. 'ising.checkerboard'. */
+  name: string;
+  /** A file of the shader library (its includes are expanded). */
+  file: string;
+  entry?: string;
+  /** `override` constants: tile sizes, workgroup sizes, mode switches. */
+  overrides?: Readonly<Record<string, number>>;
+}
+
+export type Bindings = Readonly<Record<string, Tensor>>;
+
+/**
+ * A compute kernel: WGSL source with its reflection, compiled once per device and cached.
+ *
+ *   const k = defineKernel(library, { name: 'fill', file: 'fill.wgsl', overrides: { WG: 64 } });
+ *   graph.add(k, { out: tensor }, [Math.ceil(n / 64)]);
+ */
+export class Kernel {
+  readonly source: string;
+  readonly reflection: KernelReflection;
+  readonly entry: string;
+  readonly overrides: Readonly<Record<string, number>>;
+  private pipelines = new WeakMap<GPUDevice, Promise<CompiledKernel>>();
+
+  constructor(library: ShaderLibrary, readonly spec: KernelSpec) {
+    this.entry = spec.entry ?? 'main';
+    this.overrides = spec.overrides ?? {};
+    this.source = resolveIncludes(spec.file, library);
+    this.reflection = reflectKernel(this.source, this.entry);
+    const known = new Set(this.reflection.overrides);
+    for (const key of Object.keys(this.overrides)) {
+      if (!known.has(key)) throw new InputError(`${spec.name}: '${key}' is not an override constant of ${spec.file}`);
+    }
+  }
+
+  get name(): string {
+    return this.spec.name;
+  }
+
+  /** An override's value as this kernel was defined with; the host reuses it in its dispatch arithmetic. */
+  override(name: string): number {
+    const value = this.overrides[name];
+    if (value === undefined) throw new InputError(`${this.name}: override '${name}' was not set`);
+    return value;
+  }
+
+  /** The pipeline and its layout on `gpu`, compiled on first use. */
+  compile(gpu: Gpu): Promise<CompiledKernel> {
+    let compiled = this.pipelines.get(gpu.device);
+    if (!compiled) {
+      compiled = compileKernel(gpu.device, this);
+      this.pipelines.set(gpu.device, compiled);
+    }
+    return compiled;
+  }
+
+  /**
+   * Checks host bindings against the reflection: every binding present and known, each buffer large
+   * enough and made for the right use. Errors name the kernel and the binding.
+   */
+  checkBindings(bindings: Bindings): void {
+    for (const info of this.reflection.bindings) {
+      if (info.name === ITERATION_BINDING) continue;
+      const tensor = bindings[info.name];
+      if (!tensor) throw new ValidationError(this.name, `binding '${info.name}' is missing`);
+      checkBinding(this.name, info, tensor);
+    }
+    const declared = new Set(this.reflection.declared);
+    for (const name of Object.keys(bindings)) {
+      if (!declared.has(name)) throw new ValidationError(this.name, `'${name}' is not a binding of this kernel`);
+    }
+  }
+}
+
+function checkBinding(kernel: string, info: BindingInfo, tensor: Tensor): void {
+  if (tensor.byteLength < info.minBytes) {
+    throw new ValidationError(kernel, `binding '${info.name}' needs at least ${info.minBytes} bytes; tensor '${tensor.label}' has ${tensor.byteLength}`);
+  }
+  const wantsUniform = info.kind === 'uniform';
+  if (wantsUniform !== (tensor.role === 'uniform')) {
+    throw new ValidationError(kernel, `binding '${info.name}' is a ${info.kind} buffer; tensor '${tensor.label}' was made for ${tensor.role}`);
+  }
+}
+
+export interface CompiledKernel {
+  pipeline: GPUComputePipeline;
+  layout: GPUBindGroupLayout[];
+}
+
+/** Bind-group layouts derived from reflection; the iteration uniform gets a dynamic offset. */
+function layoutEntries(reflection: KernelReflection): GPUBindGroupLayoutEntry[][] {
+  const groups: GPUBindGroupLayoutEntry[][] = [];
+  for (const b of reflection.bindings) {
+    (groups[b.group] ??= []).push({
+      binding: b.binding,
+      visibility: 0x4 /* GPUShaderStage.COMPUTE */,
+      buffer: { type: b.kind, hasDynamicOffset: b.name === ITERATION_BINDING, minBindingSize: b.minBytes },
+    });
+  }
+  return Array.from(groups, (g) => g ?? []);
+}
+
+async function compileKernel(device: GPUDevice, kernel: Kernel): Promise<CompiledKernel> {
+  const label = kernel.name;
+  return scoped(device, label, async () => {
+    const module = device.createShaderModule({ label, code: kernel.source });
+    const info = await module.getCompilationInfo();
+    const errors = info.messages.filter((m) => m.type === 'error');
+    if (errors.length) {
+      throw new ValidationError(label, `WGSL compilation failed:\n${errors.map((m) => `  line ${m.lineNum}:${m.linePos} ${m.message}`).join('\n')}`);
+    }
+    const layout = layoutEntries(kernel.reflection).map((entries, i) =>
+      device.createBindGroupLayout({ label: `${label} group ${i}`, entries }),
+    );
+    const pipeline = await device
+      .createComputePipelineAsync({
+        label,
+        layout: device.createPipelineLayout({ label, bindGroupLayouts: layout }),
+        compute: { module, entryPoint: kernel.entry, constants: { ...kernel.overrides } },
+      })
+      .catch((e: Error) => {
+        throw new ValidationError(label, `pipeline creation failed: ${e.message}`);
+      });
+    return { pipeline, layout };
+  });
+}
+
+/** Defines a kernel from a shader library; see Kernel. */
+export function defineKernel(library: ShaderLibrary, spec: KernelSpec): Kernel {
+  return new Kernel(library, spec);
+}

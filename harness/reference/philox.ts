@@ -1,0 +1,52 @@
+// Plain TypeScript Philox4x32-10, the reference for shaders/rng.wgsl. Same counter and key layout.
+
+const M0 = 0xd2511f53;
+const M1 = 0xcd9e8d57;
+const W0 = 0x9e3779b9;
+const W1 = 0xbb67ae85;
+
+/** High 32 bits of the 64-bit product of two u32 (exact: BigInt-free, through 16-bit halves). */
+export function mulhi(a: number, b: number): number {
+  const a0 = a & 0xffff, a1 = a >>> 16, b0 = b & 0xffff, b1 = b >>> 16;
+  const t = a1 * b0 + ((a0 * b0) >>> 16); // < 2^32, exact in float64
+  const w1 = (t & 0xffff) + a0 * b1; //      < 2^32
+  return (a1 * b1 + Math.floor(t / 65536) + Math.floor(w1 / 65536)) >>> 0;
+}
+
+/** Philox4x32-10: four u32 words from counter (c0..c3) and key (k0, k1). */
+export function philox4x32(counter: readonly number[], key: readonly number[]): Uint32Array {
+  let [c0, c1, c2, c3] = counter.map((x) => x >>> 0);
+  let [k0, k1] = key.map((x) => x >>> 0);
+  for (let round = 0; round < 10; round++) {
+    const hi0 = mulhi(M0, c0), lo0 = Math.imul(M0, c0) >>> 0;
+    const hi1 = mulhi(M1, c2), lo1 = Math.imul(M1, c2) >>> 0;
+    [c0, c1, c2, c3] = [(hi1 ^ c1 ^ k0) >>> 0, lo1, (hi0 ^ c3 ^ k1) >>> 0, lo0];
+    k0 = (k0 + W0) >>> 0;
+    k1 = (k1 + W1) >>> 0;
+  }
+  return Uint32Array.of(c0, c1, c2, c3);
+}
+
+/** The stream of (seed, purpose) at (step, element, call), as rng_bits in rng.wgsl. */
+export function rngBits(seed: number, purpose: number, step: number, element: number, call: number): Uint32Array {
+  return philox4x32([step, element, call, 0], [seed, purpose]);
+}
+
+/** Uniform in [0, 1) from 24 bits, as rng_uniform. */
+export const uniform24 = (bits: number) => (bits >>> 8) / 16777216;
+
+/** Two standard normals (Box-Muller), as rng_normal2, in float64. */
+export function normal2(b0: number, b1: number): [number, number] {
+  const radius = Math.sqrt(-2 * Math.log(((b0 >>> 8) + 1) / 16777216));
+  const angle = Math.PI * (2 * uniform24(b1) - 1);
+  return [radius * Math.cos(angle), radius * Math.sin(angle)];
+}
+
+/** Purposes: the second key word, so that streams for different jobs never overlap. */
+export const PURPOSE = {
+  test: 0,
+  isingInit: 1,
+  isingSweep: 2,
+  bernoulli: 3,
+  gemmInit: 4,
+} as const;
