@@ -1,0 +1,4 @@
+import { InputError } from "../../engine/errors.js";
+export async function run(_argv: string[]): Promise<void> {
+  throw new InputError("serve: not built yet");
+}
