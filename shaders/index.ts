@@ -6,6 +6,10 @@ import grid from './grid.wgsl';
 import isingCommon from './ising_common.wgsl';
 import isingCheckerboard from './ising_checkerboard.wgsl';
 import isingMultispin from './ising_multispin.wgsl';
+import gemmCommon from './gemm_common.wgsl';
+import gemmF32V1 from './gemm_f32_v1.wgsl';
+import gemmF32V2 from './gemm_f32_v2.wgsl';
+import gemmF32 from './gemm_f32.wgsl';
 
 export const library: ShaderLibrary = {
   'rng.wgsl': rng,
@@ -14,4 +18,8 @@ export const library: ShaderLibrary = {
   'ising_common.wgsl': isingCommon,
   'ising_checkerboard.wgsl': isingCheckerboard,
   'ising_multispin.wgsl': isingMultispin,
+  'gemm_common.wgsl': gemmCommon,
+  'gemm_f32_v1.wgsl': gemmF32V1,
+  'gemm_f32_v2.wgsl': gemmF32V2,
+  'gemm_f32.wgsl': gemmF32,
 };

@@ -1,0 +1,213 @@
+// f32 GEMM: C = act(alpha * op(A) * op(B) + beta * C + bias), optionally with Bernoulli samples of C.
+// Kernels: shaders/gemm_f32_v1.wgsl, _v2, gemm_f32.wgsl (v3). Reference: harness/reference/gemm.ts.
+import type { Tensor } from '../buffers.js';
+import { InputError } from '../errors.js';
+import { linearGrid, type KernelGraph } from '../graph.js';
+import type { Kernel } from '../kernel.js';
+import {
+  cachedKernel,
+  checkDims,
+  checkDistinct,
+  checkGrid,
+  checkOperand,
+  checkU32,
+  placeholder,
+  resolveConfig,
+  tileWorkgroups,
+  type OpContext,
+  type OpDispatch,
+  type TileConfig,
+} from './common.js';
+
+export type Activation = 'identity' | 'sigmoid' | 'tanh' | 'relu' | 'hardtanh';
+
+/** The ACTIVATION override's codes (shaders/gemm_common.wgsl gemm_activate). */
+export const ACTIVATIONS: Readonly<Record<Activation, number>> = { identity: 0, sigmoid: 1, tanh: 2, relu: 3, hardtanh: 4 };
+
+/**
+ * Register-tile configs of the v3 kernel, the default first. The autotuner picks among these; on
+ * SwiftShader (2 cores) the 8 x 8 tiles are fastest.
+ */
+export const GEMM_F32_CONFIGS: readonly TileConfig[] = [
+  { name: '8x8-wg4x1', tm: 8, tn: 8, wgX: 4, wgY: 1 },
+  { name: '8x8-wg8x8', tm: 8, tn: 8, wgX: 8, wgY: 8 },
+  { name: '8x8-wg16x4', tm: 8, tn: 8, wgX: 16, wgY: 4 },
+  { name: '4x8-wg16x1', tm: 4, tn: 8, wgX: 16, wgY: 1 },
+  { name: '8x4-wg8x8', tm: 8, tn: 4, wgX: 8, wgY: 8 },
+  { name: '4x4-wg16x16', tm: 4, tn: 4, wgX: 16, wgY: 16 },
+];
+
+export interface GemmBernoulli {
+  /** Philox key word 0; the key's second word is PURPOSE.bernoulli (3). */
+  seed: number;
+  /** Counter step; the graph's repetition index is added to it, so repeats draw fresh samples. */
+  step: number;
+  /** Counter call word (default 0): separates several draws in one step. */
+  call?: number;
+  /** f32 tensor of M x N receiving 0.0 / 1.0. */
+  samples: Tensor;
+}
+
+export interface GemmOptions {
+  /** M x K row-major (K x M when transA). */
+  a: Tensor;
+  /** K x N row-major (N x K when transB). */
+  b: Tensor;
+  /** M x N row-major: read when beta != 0, then overwritten. */
+  c: Tensor;
+  m: number;
+  n: number;
+  k: number;
+  transA?: boolean;
+  transB?: boolean;
+  /** Default 1. */
+  alpha?: number;
+  /** Default 0; as in BLAS, beta = 0 means C is not read (NaN in C does not propagate). */
+  beta?: number;
+  /** Added after alpha and beta: length M when biasAxis is 'row', N when 'column' (the default). */
+  bias?: Tensor;
+  biasAxis?: 'row' | 'column';
+  /** Applied last (default identity). */
+  activation?: Activation;
+  /** Sample Bernoulli(C) after a sigmoid activation; C keeps the probabilities. v3 only. */
+  bernoulli?: GemmBernoulli;
+  /** v3 tile config, by name or whole (default GEMM_F32_CONFIGS[0]). */
+  config?: TileConfig | string;
+  /** Kernel variant (default 'v3'); v1 and v2 have no epilogues and no tile configs. */
+  variant?: GemmVariantName;
+}
+
+interface Plan {
+  m: number;
+  n: number;
+  k: number;
+  transA: boolean;
+  transB: boolean;
+  config: TileConfig;
+}
+
+/** One numbered kernel of the benchmark progression. */
+export interface GemmVariant {
+  readonly file: string;
+  readonly summary: string;
+  /** Whether bias, activation and Bernoulli epilogues are available. */
+  readonly epilogues: boolean;
+  overrides(plan: Plan): Record<string, number>;
+  workgroups(ctx: OpContext, kernel: Kernel, plan: Plan): [number, number];
+}
+
+export type GemmVariantName = 'v1' | 'v2' | 'v3';
+
+/** The f32 GEMM variants, in the order of the benchmark progression. */
+export const GEMM_F32_VARIANTS: Readonly<Record<GemmVariantName, GemmVariant>> = {
+  v1: {
+    file: 'gemm_f32_v1.wgsl',
+    summary: 'naive port of the reference: one invocation per output',
+    epilogues: false,
+    overrides: (p) => ({ WG: 64, TRANS_A: +p.transA, TRANS_B: +p.transB }),
+    workgroups: (ctx, kernel, p) => linearGrid(ctx.gpu, p.m * p.n, kernel.override('WG')),
+  },
+  v2: {
+    file: 'gemm_f32_v2.wgsl',
+    summary: 'workgroup-memory tiling, one output per invocation',
+    epilogues: false,
+    overrides: (p) => ({ TILE: 16, TRANS_A: +p.transA, TRANS_B: +p.transB }),
+    workgroups: (_ctx, kernel, p) => [Math.ceil(p.n / kernel.override('TILE')), Math.ceil(p.m / kernel.override('TILE'))],
+  },
+  v3: {
+    file: 'gemm_f32.wgsl',
+    summary: 'register tiling (TM x TN per invocation), vec4 loads, fused epilogues',
+    epilogues: true,
+    overrides: (p) => ({
+      WG_X: p.config.wgX,
+      WG_Y: p.config.wgY,
+      TM: p.config.tm,
+      TN: p.config.tn,
+      TRANS_A: +p.transA,
+      TRANS_B: +p.transB,
+      // vec4 loads need op(A)'s (op(B)'s) contiguous axis to hold a multiple of 4 elements.
+      VEC_A: +((p.transA ? p.m : p.k) % 4 === 0),
+      VEC_B: +((p.transB ? p.k : p.n) % 4 === 0),
+    }),
+    workgroups: (_ctx, kernel, p) => tileWorkgroups(kernel, p.m, p.n),
+  },
+};
+
+const F32 = 4;
+
+/**
+ * Adds C = act(alpha * op(A) * op(B) + beta * C + bias) to `graph`, with any M, N, K (edges are
+ * handled in the kernel). Shapes and tensors are checked first; errors name 'gemm_f32' and the operand.
+ *
+ *   await addGemm(graph, { gpu, pool }, { a: x, b: w, c: h, m: batch, n: hidden, k: visible,
+ *     bias: c, activation: 'sigmoid', bernoulli: { seed: 7, step: 0, samples: hSample } });
+ *   await scheduler.run(graph);
+ */
+export async function addGemm(graph: KernelGraph, ctx: OpContext, o: GemmOptions): Promise<OpDispatch> {
+  const variantName = o.variant ?? 'v3';
+  const variant = GEMM_F32_VARIANTS[variantName];
+  const name = `gemm_f32.${variantName}`;
+  if (!variant) throw new InputError(`gemm_f32: unknown variant '${String(variantName)}'; known: ${Object.keys(GEMM_F32_VARIANTS).join(', ')}`);
+  const { m, n, k } = o;
+  checkDims(name, { M: m, N: n, K: k });
+  const transA = !!o.transA;
+  const transB = !!o.transB;
+  const alpha = o.alpha ?? 1;
+  const beta = o.beta ?? 0;
+  for (const [key, value] of [['alpha', alpha], ['beta', beta]] as const) {
+    if (typeof value !== 'number' || !Number.isFinite(value)) throw new InputError(`${name}: ${key} = ${String(value)} must be a finite number`);
+  }
+  checkOperand(ctx, name, 'A', o.a, ['f32'], m * k * F32, transA ? `K x M = ${k} x ${m} f32` : `M x K = ${m} x ${k} f32`);
+  checkOperand(ctx, name, 'B', o.b, ['f32'], k * n * F32, transB ? `N x K = ${n} x ${k} f32` : `K x N = ${k} x ${n} f32`);
+  checkOperand(ctx, name, 'C', o.c, ['f32'], m * n * F32, `M x N = ${m} x ${n} f32`);
+
+  const activation = o.activation ?? 'identity';
+  if (!(activation in ACTIVATIONS)) throw new InputError(`${name}: unknown activation '${String(activation)}'; known: ${Object.keys(ACTIVATIONS).join(', ')}`);
+  const biasAxis = o.biasAxis ?? 'column';
+  if (biasAxis !== 'row' && biasAxis !== 'column') throw new InputError(`${name}: biasAxis must be 'row' or 'column', not '${String(biasAxis)}'`);
+  const wantsEpilogue = o.bias !== undefined || activation !== 'identity' || o.bernoulli !== undefined;
+  if (wantsEpilogue && !variant.epilogues) throw new InputError(`${name}: bias, activation and bernoulli need variant v3`);
+  if (o.bias !== undefined) {
+    const length = biasAxis === 'row' ? m : n;
+    checkOperand(ctx, name, 'bias', o.bias, ['f32'], length * F32, `${biasAxis === 'row' ? 'M' : 'N'} = ${length} f32`);
+  }
+  const bern = o.bernoulli;
+  if (bern !== undefined) {
+    if (activation !== 'sigmoid') throw new InputError(`${name}: bernoulli samples need activation 'sigmoid', not '${activation}'`);
+    checkU32(name, 'bernoulli.seed', bern.seed);
+    checkU32(name, 'bernoulli.step', bern.step);
+    checkU32(name, 'bernoulli.call', bern.call ?? 0);
+    checkOperand(ctx, name, 'samples', bern.samples, ['f32'], m * n * F32, `M x N = ${m} x ${n} f32`);
+  }
+  checkDistinct(name, 'C', { A: o.a, B: o.b, C: o.c, bias: o.bias, samples: bern?.samples });
+  checkDistinct(name, 'samples', { A: o.a, B: o.b, C: o.c, bias: o.bias, samples: bern?.samples });
+  if (variantName !== 'v3' && o.config !== undefined) throw new InputError(`${name}: tile configs are for variant v3`);
+
+  const plan: Plan = { m, n, k, transA, transB, config: resolveConfig(ctx, name, GEMM_F32_CONFIGS, o.config) };
+  const overrides = variant.overrides(plan);
+  if (variant.epilogues) {
+    overrides.BIAS = o.bias === undefined ? 0 : biasAxis === 'row' ? 1 : 2;
+    overrides.ACTIVATION = ACTIVATIONS[activation];
+    overrides.BERNOULLI = +(bern !== undefined);
+  }
+  const kernel = cachedKernel(name, variant.file, 'main', overrides);
+  const workgroups = variant.workgroups(ctx, kernel, plan);
+  checkGrid(ctx, name, workgroups);
+
+  // GemmParams (shaders/gemm_common.wgsl): m, n, k, alpha, beta, seed, step, call.
+  const words = new Uint32Array(8);
+  words.set([m, n, k], 0);
+  new Float32Array(words.buffer).set([alpha, beta], 3);
+  words.set([bern?.seed ?? 0, bern?.step ?? 0, bern?.call ?? 0], 5);
+  const params = await ctx.pool.uniform(`${name} params`, words);
+  const bindings: Record<string, Tensor> = { params, a: o.a, b: o.b, c: o.c };
+  if (variantName === 'v3') {
+    const read = await placeholder(ctx.pool, 'read');
+    bindings.a4 = overrides.VEC_A ? o.a : read;
+    bindings.b4 = overrides.VEC_B ? o.b : read;
+    bindings.bias = o.bias ?? read;
+    bindings.samples = bern?.samples ?? (await placeholder(ctx.pool, 'write'));
+  }
+  graph.add(kernel, bindings, workgroups);
+  return { kernel, params, workgroups };
+}
