@@ -10,6 +10,9 @@ import gemmCommon from './gemm_common.wgsl';
 import gemmF32V1 from './gemm_f32_v1.wgsl';
 import gemmF32V2 from './gemm_f32_v2.wgsl';
 import gemmF32 from './gemm_f32.wgsl';
+import packBits from './pack_bits.wgsl';
+import xnorGemm from './xnor_gemm.wgsl';
+import xnorU8 from './xnor_u8.wgsl';
 
 export const library: ShaderLibrary = {
   'rng.wgsl': rng,
@@ -22,4 +25,7 @@ export const library: ShaderLibrary = {
   'gemm_f32_v1.wgsl': gemmF32V1,
   'gemm_f32_v2.wgsl': gemmF32V2,
   'gemm_f32.wgsl': gemmF32,
+  'pack_bits.wgsl': packBits,
+  'xnor_gemm.wgsl': xnorGemm,
+  'xnor_u8.wgsl': xnorU8,
 };

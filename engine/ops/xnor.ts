@@ -1,0 +1,111 @@
+// Binary GEMMs: XNOR-popcount of ±1 matrices and 8-bit inputs times ±1 weights, exact in integers.
+// Kernels: shaders/xnor_gemm.wgsl, shaders/xnor_u8.wgsl; reference: harness/reference/xnor.ts.
+import { InputError } from '../errors.js';
+import type { KernelGraph } from '../graph.js';
+import type { Tensor } from '../buffers.js';
+import { cachedKernel, checkDims, checkDistinct, checkGrid, checkOperand, placeholder, resolveConfig, tileWorkgroups, type OpContext, type OpDispatch, type TileConfig } from './common.js';
+import { packedWords, planeWords } from './pack.js';
+
+/** Register-tile configs of xnor_gemm.wgsl and xnor_u8.wgsl, the default first. */
+export const XNOR_CONFIGS: readonly TileConfig[] = [
+  { name: '8x8-wg4x1', tm: 8, tn: 8, wgX: 4, wgY: 1 },
+  { name: '8x8-wg8x8', tm: 8, tn: 8, wgX: 8, wgY: 8 },
+  { name: '4x8-wg16x1', tm: 4, tn: 8, wgX: 16, wgY: 1 },
+  { name: '4x4-wg16x16', tm: 4, tn: 4, wgX: 16, wgY: 16 },
+];
+
+// XnorParams (xnor_gemm.wgsl): m, n, k, words, alpha.
+function xnorParams(ctx: OpContext, name: string, m: number, n: number, k: number, alpha: number): Promise<Tensor> {
+  const words = new Uint32Array(8);
+  words.set([m, n, k, packedWords(k)]);
+  new Float32Array(words.buffer).set([alpha], 4);
+  return ctx.pool.uniform(`${name} params`, words);
+}
+
+export interface XnorGemmOptions {
+  /** M x K ±1, packed along K (addPackBits): dtype 'bits' or 'u32'. */
+  a: Tensor;
+  /** N x K ±1, packed along K: B^T, the natural layout of weights. */
+  b: Tensor;
+  /** M x N: i32 dot products, or f32 alpha * dot. */
+  c: Tensor;
+  m: number;
+  n: number;
+  k: number;
+  /** Scale for f32 output (default 1); i32 output takes none. */
+  alpha?: number;
+  config?: TileConfig | string;
+}
+
+/**
+ * C = A B^T for ±1 matrices packed along K: K - 2 popcount(a XOR b), exact.
+ *
+ *   await addXnorGemm(graph, ctx, { a: xBits, b: wBits, c: out, m: batch, n: units, k: inputs });
+ */
+export async function addXnorGemm(graph: KernelGraph, ctx: OpContext, o: XnorGemmOptions): Promise<OpDispatch> {
+  const name = 'xnor_gemm';
+  const { m, n, k } = o;
+  checkDims(name, { M: m, N: n, K: k });
+  const words = packedWords(k);
+  checkOperand(ctx, name, 'A', o.a, ['bits', 'u32'], m * words * 4, `M x ceil(K / 32) = ${m} x ${words} words`);
+  checkOperand(ctx, name, 'B', o.b, ['bits', 'u32'], n * words * 4, `N x ceil(K / 32) = ${n} x ${words} words`);
+  const c = checkOperand(ctx, name, 'C', o.c, ['i32', 'f32'], m * n * 4, `M x N = ${m} x ${n}`);
+  checkDistinct(name, 'C', { A: o.a, B: o.b, C: o.c });
+  const alpha = o.alpha ?? 1;
+  if (typeof alpha !== 'number' || !Number.isFinite(alpha)) throw new InputError(`${name}: alpha = ${String(alpha)} must be a finite number`);
+  if (c.dtype === 'i32' && alpha !== 1) throw new InputError(`${name}: alpha needs an f32 C; tensor '${c.label}' is i32`);
+  const config = resolveConfig(ctx, name, XNOR_CONFIGS, o.config);
+  const vec = words % 4 === 0;
+  const kernel = cachedKernel(name, 'xnor_gemm.wgsl', 'main', {
+    WG_X: config.wgX,
+    WG_Y: config.wgY,
+    TM: config.tm,
+    TN: config.tn,
+    VEC: +vec,
+    OUT_F32: +(c.dtype === 'f32'),
+  });
+  const workgroups = tileWorkgroups(kernel, m, n);
+  checkGrid(ctx, name, workgroups);
+  const params = await xnorParams(ctx, name, m, n, k, alpha);
+  const read = await placeholder(ctx.pool, 'read');
+  graph.add(kernel, { params, a: o.a, a4: vec ? o.a : read, b: o.b, b4: vec ? o.b : read, c: o.c }, workgroups);
+  return { kernel, params, workgroups };
+}
+
+export interface XnorU8Options {
+  /** Bit planes of the M x K u8 inputs (addPackBitPlanes): M x ceil(K / 32) x 8 u32. */
+  x: Tensor;
+  /** N x K ±1 weights packed along K. */
+  w: Tensor;
+  /** M x N i32: sum over k of x[r, k] * w[j, k]. */
+  c: Tensor;
+  m: number;
+  n: number;
+  k: number;
+  config?: TileConfig | string;
+}
+
+/**
+ * C = X W^T for u8 X and ±1 W, exact: sum over the 8 bit planes of 2^b (popcount(P_b & W) -
+ * popcount(P_b & ~W)). BinaryNet's first layer.
+ *
+ *   await addPackBitPlanes(graph, ctx, { input: pixels, output: planes, rows: batch, cols: 784 });
+ *   await addXnorU8Gemm(graph, ctx, { x: planes, w: wBits, c: out, m: batch, n: units, k: 784 });
+ */
+export async function addXnorU8Gemm(graph: KernelGraph, ctx: OpContext, o: XnorU8Options): Promise<OpDispatch> {
+  const name = 'xnor_u8';
+  const { m, n, k } = o;
+  checkDims(name, { M: m, N: n, K: k });
+  const words = packedWords(k);
+  checkOperand(ctx, name, 'x', o.x, ['u32'], planeWords(m, k) * 4, `M x ceil(K / 32) x 8 = ${m} x ${words} x 8 plane words`);
+  checkOperand(ctx, name, 'w', o.w, ['bits', 'u32'], n * words * 4, `N x ceil(K / 32) = ${n} x ${words} words`);
+  checkOperand(ctx, name, 'C', o.c, ['i32'], m * n * 4, `M x N = ${m} x ${n} i32`);
+  checkDistinct(name, 'C', { x: o.x, w: o.w, C: o.c });
+  const config = resolveConfig(ctx, name, XNOR_CONFIGS, o.config);
+  const kernel = cachedKernel(name, 'xnor_u8.wgsl', 'main', { WG_X: config.wgX, WG_Y: config.wgY, TM: config.tm, TN: config.tn });
+  const workgroups = tileWorkgroups(kernel, m, n);
+  checkGrid(ctx, name, workgroups);
+  const params = await xnorParams(ctx, name, m, n, k, 1);
+  graph.add(kernel, { params, planes: o.x, w: o.w, c: o.c }, workgroups);
+  return { kernel, params, workgroups };
+}
