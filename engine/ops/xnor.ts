@@ -6,7 +6,11 @@ import type { Tensor } from '../buffers.js';
 import { cachedKernel, checkDims, checkDistinct, checkGrid, checkOperand, placeholder, resolveConfig, tileWorkgroups, type OpContext, type OpDispatch, type TileConfig } from './common.js';
 import { packedWords, planeWords } from './pack.js';
 
-/** Register-tile configs of xnor_gemm.wgsl and xnor_u8.wgsl, the default first. */
+/**
+ * Register-tile configs of xnor_gemm.wgsl and xnor_u8.wgsl, the default first. On SwiftShader
+ * (2 cores, shared): xnor_gemm 22-33 G binary ops/s at 1024^3 (2 M N K ops) on every config, about
+ * 10x the f32 GEMM; xnor_u8 about 3.3 G 8-bit MACs x 2 per second.
+ */
 export const XNOR_CONFIGS: readonly TileConfig[] = [
   { name: '8x8-wg4x1', tm: 8, tn: 8, wgX: 4, wgY: 1 },
   { name: '8x8-wg8x8', tm: 8, tn: 8, wgX: 8, wgY: 8 },
