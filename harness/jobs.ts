@@ -4,6 +4,7 @@
 import { Gpu, BufferPool, Scheduler, HarmoniumError, InputError } from '../engine/index.js';
 import type { JsonObject } from './json.js';
 import { runIsingJob } from './jobs/ising.js';
+import { runBenchIsingJob } from './jobs/bench_ising.js';
 
 export interface JobContext {
   gpu: Gpu;
@@ -18,6 +19,7 @@ export type JobRunner = (ctx: JobContext, spec: JsonObject) => Promise<JsonObjec
 /** Every job by name. A new job is one line here and a file in harness/jobs/. */
 const JOBS: Record<string, JobRunner> = {
   ising: runIsingJob,
+  'bench-ising': runBenchIsingJob,
 };
 
 export const jobNames = (): string[] => Object.keys(JOBS);

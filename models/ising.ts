@@ -132,20 +132,29 @@ interface IsingKernels {
   measure: Kernel;
 }
 
+/** The largest number of threshold groups the multispin kernel has slots for (Metropolis needs at most 5). */
+export const MULTISPIN_MAX_GROUPS = 5;
+
 const kernelCache = new Map<string, IsingKernels>();
-function isingKernels(file: string): IsingKernels {
-  let k = kernelCache.get(file);
+/** Kernels of a layout; multispin sweeps are compiled per number of threshold groups (an override). */
+function isingKernels(file: string, rule: FlipRule): IsingKernels {
+  const packed = file === 'ising_multispin.wgsl';
+  const groups = Math.max(1, rule.groups.length);
+  if (packed && groups > MULTISPIN_MAX_GROUPS) throw new InputError(`multispin: the flip rule has ${groups} threshold groups; the kernel holds ${MULTISPIN_MAX_GROUPS}`);
+  const key = packed ? `${file}:${groups}` : file;
+  let k = kernelCache.get(key);
   if (!k) {
     const family = file.replace('.wgsl', '').replace('ising_', '');
     // Each colour's sweep gets its own name so that profiles tell them apart.
     const define = (entry: string, overrides: Record<string, number>, suffix = '') =>
       defineKernel(library, { name: `ising.${family}.${entry}${suffix}`, file, entry, overrides });
+    const sweep = (colour: number) => define('sweep', { WG: WORKGROUP, COLOUR: colour, ...(packed ? { GROUPS: groups } : {}) }, `.colour${colour}`);
     k = {
       init: define('init', { WG: WORKGROUP }),
-      sweep: [define('sweep', { WG: WORKGROUP, COLOUR: 0 }, '.colour0'), define('sweep', { WG: WORKGROUP, COLOUR: 1 }, '.colour1')],
+      sweep: [sweep(0), sweep(1)],
       measure: define('measure', { WG: WORKGROUP }),
     };
-    kernelCache.set(file, k);
+    kernelCache.set(key, k);
   }
   return k;
 }
@@ -174,9 +183,12 @@ export class IsingChain {
     readonly config: Required<IsingConfig>,
     private params: Tensor,
     readonly spins: Tensor,
-    private kernels: IsingKernels,
   ) {
     this.rule = flipRule(config.algorithm, config.temperature, config.coupling, config.field);
+  }
+
+  private get kernels(): IsingKernels {
+    return isingKernels(this.layout.file, this.rule);
   }
 
   static async create(ctx: IsingContext, input: IsingConfig): Promise<IsingChain> {
@@ -185,7 +197,7 @@ export class IsingChain {
     const rule = flipRule(config.algorithm, config.temperature, config.coupling, config.field);
     const params = await ctx.pool.uniform('ising.params', isingParamsWords(config, rule, 0));
     const spins = await ctx.pool.tensor('ising.spins', 'u32', [layout.words]);
-    const chain = new IsingChain(ctx, config, params, spins, isingKernels(layout.file));
+    const chain = new IsingChain(ctx, config, params, spins);
     const init = new KernelGraph('ising.init').add(chain.kernels.init, { params, spins }, linearGrid(ctx.gpu, layout.words, WORKGROUP));
     await ctx.scheduler.run(init);
     return chain;

@@ -6,6 +6,7 @@ import grid from './grid.wgsl';
 import isingCommon from './ising_common.wgsl';
 import isingCheckerboard from './ising_checkerboard.wgsl';
 import isingMultispin from './ising_multispin.wgsl';
+import limits from './limits.wgsl';
 import gemmCommon from './gemm_common.wgsl';
 import gemmF32V1 from './gemm_f32_v1.wgsl';
 import gemmF32V2 from './gemm_f32_v2.wgsl';
@@ -21,6 +22,7 @@ export const library: ShaderLibrary = {
   'ising_common.wgsl': isingCommon,
   'ising_checkerboard.wgsl': isingCheckerboard,
   'ising_multispin.wgsl': isingMultispin,
+  'limits.wgsl': limits,
   'gemm_common.wgsl': gemmCommon,
   'gemm_f32_v1.wgsl': gemmF32V1,
   'gemm_f32_v2.wgsl': gemmF32V2,

@@ -52,12 +52,38 @@ fn init(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) grou
   spins[g] = rng_bits(params.seed, PURPOSE_INIT, 0u, g / 4u, 0u)[g % 4u];
 }
 
+// The lanes of word `s` whose class (ising_common.wgsl) is in `classes` (bit c = class c).
+// `count` holds, per u = 0..4, the lanes with exactly u neighbours +1.
+fn lanes_of(classes: u32, s: u32, count: array<u32, 5>) -> u32 {
+  var lanes = 0u;
+  lanes |= select(0u, ~s & count[0], (classes & 0x001u) != 0u);
+  lanes |= select(0u, ~s & count[1], (classes & 0x002u) != 0u);
+  lanes |= select(0u, ~s & count[2], (classes & 0x004u) != 0u);
+  lanes |= select(0u, ~s & count[3], (classes & 0x008u) != 0u);
+  lanes |= select(0u, ~s & count[4], (classes & 0x010u) != 0u);
+  lanes |= select(0u, s & count[0], (classes & 0x020u) != 0u);
+  lanes |= select(0u, s & count[1], (classes & 0x040u) != 0u);
+  lanes |= select(0u, s & count[2], (classes & 0x080u) != 0u);
+  lanes |= select(0u, s & count[3], (classes & 0x100u) != 0u);
+  lanes |= select(0u, s & count[4], (classes & 0x200u) != 0u);
+  return lanes;
+}
+
+// All ones where bit `bit` of `t` is set: the threshold bits of a group at one level.
+fn bit_mask(t: u32, bit: u32) -> u32 {
+  return 0u - ((t >> bit) & 1u);
+}
+
+override GROUPS: u32 = 2u;  // threshold groups of the flip rule (1..5); the host compiles one pipeline per count
+
 // sweep: one invocation per word of colour COLOUR (32 sites); host dispatches linearGrid(L * W, WG).
 // Each lane flips with its class's probability. The comparison u < thr is bit-sliced across the 32
 // lanes: u's bits come most significant first, one random word per level (bit j of the word is lane
 // j's bit), and a lane is decided at the first level where its bit differs from its threshold's bit.
 // Levels stop when every lane is decided, so a word needs about log2(32) + 2 random words, not 32.
 // Random word for level l: word l % 4 of Philox call l / 4 at (step = 2 * iteration + COLOUR, element = word).
+// Straight-line code with GROUPS fixed at pipeline creation: no private arrays indexed at run time,
+// which SwiftShader's SIMD lanes would turn into scattered memory traffic.
 @compute @workgroup_size(WG)
 fn sweep(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
   let idx = linear_index(gid, groups, WG);
@@ -78,39 +104,41 @@ fn sweep(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) gro
   let carry = x01 & x23;
   let b1 = a01 ^ a23 ^ carry;
   let b2 = (a01 & a23) | ((a01 ^ a23) & carry);
-  var count = array<u32, 5>(~b2 & ~b1 & ~b0, ~b2 & ~b1 & b0, ~b2 & b1 & ~b0, ~b2 & b1 & b0, b2);
+  let count = array<u32, 5>(~b2 & ~b1 & ~b0, ~b2 & ~b1 & b0, ~b2 & b1 & ~b0, ~b2 & b1 & b0, b2);
 
-  // Lanes of each class, then of each always-flip class and each threshold group.
-  var flip = 0u;
-  var group_lanes = array<u32, 10>(0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u);
-  var undecided = 0u;
-  for (var c = 0u; c < 10u; c++) {
-    let lanes = select(~s, s, c >= 5u) & count[c % 5u];
-    if (always_flips(params, c)) { flip |= lanes; }
-    for (var g = 0u; g < params.group_count; g++) {
-      if (((params.group_classes[g / 4u][g % 4u] >> c) & 1u) != 0u) {
-        group_lanes[g] |= lanes;
-        undecided |= lanes;
-      }
-    }
-  }
+  var flip = lanes_of(params.always, s, count);
+  let gc0 = params.group_classes[0];
+  let gc1 = params.group_classes[1];
+  let gt0 = params.group_thr[0];
+  let gt1 = params.group_thr[1];
+  let g0 = lanes_of(gc0.x, s, count);
+  var g1 = 0u;
+  var g2 = 0u;
+  var g3 = 0u;
+  var g4 = 0u;
+  if (GROUPS > 1u) { g1 = lanes_of(gc0.y, s, count); }
+  if (GROUPS > 2u) { g2 = lanes_of(gc0.z, s, count); }
+  if (GROUPS > 3u) { g3 = lanes_of(gc0.w, s, count); }
+  if (GROUPS > 4u) { g4 = lanes_of(gc1.x, s, count); }
+  var undecided = g0 | g1 | g2 | g3 | g4;
 
   let step = 2u * iteration.index + COLOUR;
-  var level = 0u;
+  var call = 0u;
   loop {
-    if (undecided == 0u || level >= 32u) { break; }
-    var bits = rng_bits(params.seed, PURPOSE_SWEEP, step, idx, level / 4u);
+    if (undecided == 0u || call >= 8u) { break; }
+    let bits = rng_bits(params.seed, PURPOSE_SWEEP, step, idx, call);
     for (var j = 0u; j < 4u; j++) {
-      let bit = 31u - (level + j);
-      var threshold_bits = 0u;
-      for (var g = 0u; g < params.group_count; g++) {
-        if (((params.group_thr[g / 4u][g % 4u] >> bit) & 1u) != 0u) { threshold_bits |= group_lanes[g]; }
-      }
+      let bit = 31u - (4u * call + j);
+      var threshold_bits = g0 & bit_mask(gt0.x, bit);
+      if (GROUPS > 1u) { threshold_bits |= g1 & bit_mask(gt0.y, bit); }
+      if (GROUPS > 2u) { threshold_bits |= g2 & bit_mask(gt0.z, bit); }
+      if (GROUPS > 3u) { threshold_bits |= g3 & bit_mask(gt0.w, bit); }
+      if (GROUPS > 4u) { threshold_bits |= g4 & bit_mask(gt1.x, bit); }
       let r = bits[j];
       flip |= undecided & ~r & threshold_bits;  // u's bit 0 < threshold's bit 1: u < thr
       undecided &= ~(r ^ threshold_bits);        // equal bits: still undecided
     }
-    level += 4u;
+    call += 1u;
   }
   spins[mine] = s ^ flip;
 }

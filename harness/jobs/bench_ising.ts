@@ -1,0 +1,86 @@
+// The 'bench-ising' job: flips/ns of each algorithm at each size, next to the single-thread TypeScript
+// reference and the adapter's copy bandwidth measured in the same run.
+import { IsingChain, isingLayout, validateIsingConfig } from '../../models/ising.js';
+import { flipRule, ISING_ALGORITHMS, type IsingAlgorithm } from '../../models/ising_rule.js';
+import { InputError } from '../../engine/index.js';
+import * as ref from '../reference/ising.js';
+import type { JobContext } from '../jobs.js';
+import type { Json, JsonObject } from '../json.js';
+import { measureLimits } from '../bench/limits.js';
+import { timeHost, timeRuns } from '../bench/timing.js';
+import { specInteger, specNumber } from '../spec.js';
+
+/** The fewest bytes a sweep must move per site: each half-sweep reads the lattice and writes half of it. */
+export function bytesPerFlip(algorithm: IsingAlgorithm): number {
+  // sites: 4-byte words, per sweep 2 reads of L^2 words + L^2 words written = 12 bytes per site.
+  // packed: 1 bit per site, per sweep 2 reads of L^2 bits + L^2 bits written = 3/8 byte per site.
+  return algorithm === 'multispin' ? 3 / 8 : 12;
+}
+
+/** Single-thread TypeScript reference speed at size L, flips/ns (one sweep, after one warm-up sweep). */
+function referenceFlipsPerNs(algorithm: IsingAlgorithm, size: number, temperature: number): number {
+  const config = validateIsingConfig({ size, temperature, algorithm, seed: 1 });
+  const rule = flipRule(algorithm, temperature, 1, 0);
+  if (algorithm === 'multispin') {
+    const words = ref.multispinInit(size, 1, config.cold);
+    const sweep = (i: number) => [0, 1].forEach((c) => ref.multispinHalfSweep(words, size, rule, 1, 2 * i + c, c));
+    sweep(0);
+    return (size * size) / (timeHost(() => sweep(1)) * 1e6);
+  }
+  const sites = ref.checkerboardInit(size, 1, config.cold);
+  const sweep = (i: number) => [0, 1].forEach((c) => ref.checkerboardHalfSweep(sites, size, rule, 1, 2 * i + c, c));
+  sweep(0);
+  return (size * size) / (timeHost(() => sweep(1)) * 1e6);
+}
+
+export async function runBenchIsingJob(ctx: JobContext, spec: JsonObject): Promise<JsonObject> {
+  const sizes = Array.isArray(spec.sizes) ? spec.sizes : [256, 1024, 4096];
+  if (!sizes.every((s) => typeof s === 'number' && Number.isInteger(s) && s > 0 && s % 64 === 0)) {
+    throw new InputError(`bench ising: sizes must be positive multiples of 64, got ${JSON.stringify(sizes)}`);
+  }
+  const temperature = specNumber(spec, 'temperature', 2.269185314213022);
+  const reps = specInteger(spec, 'reps', 1, 5);
+  // Each timed repetition runs enough sweeps to take about this long, so submit overhead stays small.
+  const targetMs = specNumber(spec, 'target_ms', 300);
+  const referenceSize = specInteger(spec, 'reference_size', 2, 256);
+  const limits = await measureLimits(ctx, { reps });
+  const rows: Json[] = [];
+  for (const algorithm of ISING_ALGORITHMS) {
+    const referenceSpeed = referenceFlipsPerNs(algorithm, referenceSize, temperature);
+    for (const size of sizes as number[]) {
+      const chain = await IsingChain.create(ctx, { size, temperature, algorithm, seed: 7 });
+      try {
+        const probe = await chain.sweep(1);
+        const sweeps = Math.max(1, Math.round(targetMs / Math.max(probe.wallMs, 1e-3)));
+        const timing = await timeRuns(async () => (await chain.sweep(sweeps)).wallMs, { reps, warmup: 1 });
+        const flipsPerNs = (size * size * sweeps) / (timing.median_ms * 1e6);
+        const bytes = bytesPerFlip(algorithm);
+        rows.push({
+          algorithm,
+          size,
+          layout: isingLayout(algorithm, size).kind,
+          sweeps_per_rep: sweeps,
+          median_ms: timing.median_ms,
+          min_ms: timing.min_ms,
+          max_ms: timing.max_ms,
+          flips_per_ns: flipsPerNs,
+          reference_flips_per_ns: referenceSpeed,
+          over_reference: flipsPerNs / referenceSpeed,
+          bytes_per_flip: bytes,
+          // bytes per flip x flips per second / copy bandwidth
+          bandwidth_fraction: (bytes * flipsPerNs) / limits.copy_gbps,
+        });
+      } finally {
+        chain.release();
+      }
+    }
+  }
+  return {
+    name: 'ising',
+    adapter: { ...ctx.gpu.adapter },
+    params: { sizes: sizes as number[], temperature, reps, reference_size: referenceSize, target_ms: targetMs },
+    limits: { ...limits },
+    rows,
+    date: new Date().toISOString(),
+  };
+}
