@@ -4,7 +4,7 @@
 //   dist/test/*.js      the uvu suites, one bundle per test file (run by `uvu dist/test`)
 // `--if-stale` rebuilds only when a source file is newer than dist/.stamp.
 import * as esbuild from 'esbuild';
-import { readdirSync, statSync, writeFileSync, existsSync, rmSync } from 'node:fs';
+import { readdirSync, statSync, writeFileSync, existsSync, rmSync, mkdirSync, copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const SOURCE_DIRS = ['engine', 'models', 'harness', 'shaders', 'test'];
@@ -59,4 +59,8 @@ await Promise.all([
     banner: nodeBanner,
   }),
 ]);
+// Pages: the chrome backend's runner and the demos, next to the bundles they import.
+mkdirSync('dist/demos', { recursive: true });
+copyFileSync('harness/pages/runner.html', 'dist/runner.html');
+for (const f of readdirSync('harness/demos').filter((f) => f.endsWith('.html'))) copyFileSync(`harness/demos/${f}`, `dist/demos/${f}`);
 writeFileSync(STAMP, new Date().toISOString());

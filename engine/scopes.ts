@@ -1,4 +1,4 @@
-import { OutOfMemoryError, ValidationError } from './errors.js';
+import { HarmoniumError, OutOfMemoryError, ValidationError } from './errors.js';
 
 /**
  * Runs `work` inside validation and out-of-memory error scopes and turns whatever they catch into a
@@ -10,14 +10,19 @@ import { OutOfMemoryError, ValidationError } from './errors.js';
 export async function scoped<T>(device: GPUDevice, label: string, work: () => T | Promise<T>): Promise<T> {
   device.pushErrorScope('out-of-memory');
   device.pushErrorScope('validation');
-  let result: T;
+  let result: T | undefined;
+  let thrown: unknown = null;
   try {
     result = await work();
-  } finally {
-    const validation = await device.popErrorScope();
-    const oom = await device.popErrorScope();
-    if (validation) throw new ValidationError(label, validation.message);
-    if (oom) throw new OutOfMemoryError(label, oom.message);
+  } catch (e) {
+    thrown = e;
   }
-  return result;
+  const validation = await device.popErrorScope();
+  const oom = await device.popErrorScope();
+  // A typed error thrown by `work` (it knows more, e.g. WGSL line numbers) wins over the scope's.
+  if (thrown instanceof HarmoniumError) throw thrown;
+  if (validation) throw new ValidationError(label, validation.message);
+  if (oom) throw new OutOfMemoryError(label, oom.message);
+  if (thrown) throw thrown;
+  return result as T;
 }

@@ -1,0 +1,153 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import {
+  defineKernel, KernelGraph, LimitError, ValidationError, InputError, resolveIncludes, reflectKernel, type ShaderLibrary,
+} from '../engine/index.js';
+import { withGpu, readU32 } from './gpu.js';
+
+// Small kernels kept inline, as the tests exercise them.
+const LIB: ShaderLibrary = {
+  'lib.wgsl': 'fn twice(x: u32) -> u32 { return 2u * x; }',
+  'mid.wgsl': '#include "lib.wgsl"\nfn four(x: u32) -> u32 { return twice(twice(x)); }',
+  // Writes iteration.index * 4 + 1 into out[iteration.index - base] (one invocation).
+  'stamp.wgsl': `#include "mid.wgsl"
+#include "lib.wgsl"
+struct Iteration { index: u32 }
+struct Params { base: u32, pad: u32 }
+@group(0) @binding(0) var<uniform> iteration: Iteration;
+@group(0) @binding(1) var<uniform> params: Params;
+@group(0) @binding(2) var<storage, read_write> out: array<u32>;
+@group(0) @binding(3) var<storage, read> unused: array<u32>;
+override WG: u32 = 1;
+@compute @workgroup_size(WG) fn main() { out[iteration.index - params.base] = four(iteration.index) + 1u; }`,
+  'broken.wgsl': '@compute @workgroup_size(1) fn main() { let x: u32 = 1.5; }',
+};
+
+const host = suite('shader library and reflection (no GPU)');
+
+host('includes expand recursively, each file once', () => {
+  const src = resolveIncludes('stamp.wgsl', LIB);
+  assert.is(src.split('fn twice').length - 1, 1, 'twice defined once');
+  assert.ok(src.includes('fn four'));
+  assert.ok(src.includes('(lib.wgsl already included)'));
+  assert.throws(() => resolveIncludes('nope.wgsl', LIB), /'nope.wgsl' is not in the shader library/);
+});
+
+host('reflection lists the bindings the entry point uses, with kinds and minimum sizes', () => {
+  const r = reflectKernel(resolveIncludes('stamp.wgsl', LIB), 'main');
+  assert.equal(
+    r.bindings.map((b) => [b.name, b.binding, b.kind, b.minBytes]),
+    [['iteration', 0, 'uniform', 4], ['params', 1, 'uniform', 8], ['out', 2, 'storage', 4]],
+  );
+  assert.ok(r.declared.includes('unused'), 'declared but unused binding is known');
+  assert.equal(r.overrides, ['WG']);
+  assert.throws(() => reflectKernel(resolveIncludes('stamp.wgsl', LIB), 'other'), /no @compute entry point 'other'/);
+});
+
+host('unknown override constants are refused, naming the kernel', () => {
+  assert.throws(() => defineKernel(LIB, { name: 'stamp', file: 'stamp.wgsl', overrides: { TILE: 4 } }), (e: Error) => e instanceof InputError && /stamp: 'TILE' is not an override/.test(e.message));
+});
+host.run();
+
+const gpu = suite('engine on the GPU');
+
+gpu('the scheduler passes the iteration index across chunks of a long run', () =>
+  withGpu(async ({ pool, scheduler }) => {
+    const kernel = defineKernel(LIB, { name: 'stamp', file: 'stamp.wgsl' });
+    const repeat = 600; // more than one 256-repetition chunk
+    const base = 1000;
+    const params = await pool.uniform('params', Uint32Array.of(base, 0));
+    const out = await pool.tensor('out', 'u32', [repeat]);
+    await scheduler.run(new KernelGraph('stamp').add(kernel, { params, out }, [1]), { repeat, firstIteration: base });
+    const got = await readU32(out);
+    for (let i = 0; i < repeat; i++) assert.is(got[i], 4 * (base + i) + 1, `slot ${i}`);
+  }),
+);
+
+gpu('profiling returns GPU time per kernel when timestamp-query is present', () =>
+  withGpu(async ({ gpu, pool, scheduler }) => {
+    const kernel = defineKernel(LIB, { name: 'stamp', file: 'stamp.wgsl' });
+    const params = await pool.uniform('params', Uint32Array.of(0, 0));
+    const out = await pool.tensor('out', 'u32', [8]);
+    const stats = await scheduler.run(new KernelGraph('stamp').add(kernel, { params, out }, [1]), { repeat: 8, profile: true });
+    assert.is(stats.dispatches, 8);
+    if (gpu.hasTimestamps) {
+      assert.ok(stats.perKernelMs && stats.perKernelMs.stamp >= 0, 'per-kernel time');
+    } else {
+      assert.is(stats.perKernelMs, null);
+    }
+  }),
+);
+
+gpu('bindings are checked against reflection: missing, unknown, too small, wrong use', () =>
+  withGpu(async ({ pool }) => {
+    const kernel = defineKernel(LIB, { name: 'stamp', file: 'stamp.wgsl' });
+    const params = await pool.uniform('params', Uint32Array.of(0, 0));
+    const small = await pool.uniform('tiny', Uint32Array.of(0));
+    const out = await pool.tensor('out', 'u32', [4]);
+    const g = new KernelGraph('g');
+    const fails = (bindings: Record<string, typeof out>, pattern: RegExp) =>
+      assert.throws(() => g.add(kernel, bindings, [1]), (e: Error) => e instanceof ValidationError && pattern.test(e.message), pattern.source);
+    fails({ params }, /stamp: binding 'out' is missing/);
+    fails({ params, out, extra: out }, /stamp: 'extra' is not a binding/);
+    fails({ params: small, out }, /stamp: binding 'params' needs at least 8 bytes; tensor 'tiny' has 4/);
+    fails({ params: out, out }, /binding 'params' is a uniform buffer; tensor 'out' was made for storage/);
+  }),
+);
+
+gpu('WGSL errors become a ValidationError naming the kernel', () =>
+  withGpu(async ({ gpu }) => {
+    const kernel = defineKernel(LIB, { name: 'broken-kernel', file: 'broken.wgsl' });
+    try {
+      await kernel.compile(gpu);
+      assert.unreachable('compiled');
+    } catch (e) {
+      assert.instance(e, ValidationError);
+      assert.match((e as Error).message, /broken-kernel: WGSL compilation failed/, (e as Error).message);
+    }
+  }),
+);
+
+gpu('the buffer pool checks device limits, reuses released buffers and counts live bytes', () =>
+  withGpu(async ({ gpu, pool }) => {
+    const limit = gpu.limits.maxStorageBufferBindingSize;
+    try {
+      await pool.tensor('huge', 'f32', [limit / 4 + 1]);
+      assert.unreachable('allocated');
+    } catch (e) {
+      assert.instance(e, LimitError);
+      assert.match((e as Error).message, /huge: .* exceeds the device's max(BufferSize|StorageBufferBindingSize)/);
+    }
+    try {
+      await pool.tensor('bad', 'f32', [0]);
+      assert.unreachable('allocated');
+    } catch (e) {
+      assert.instance(e, InputError);
+    }
+    const a = await pool.tensor('a', 'u32', [1000], { data: new Uint32Array(1000).fill(7) });
+    assert.is(pool.liveBytes, 4096); // 4000 bytes rounded up to 256
+    const buffer = a.buffer;
+    a.release();
+    assert.is(pool.liveBytes, 0);
+    const b = await pool.tensor('b', 'u32', [1010]);
+    assert.is(b.buffer, buffer, 'same size class reuses the buffer');
+    assert.ok((await readU32(b)).every((v) => v === 0), 'a reused storage tensor starts zeroed');
+  }),
+);
+
+gpu('a dispatch beyond maxComputeWorkgroupsPerDimension is a LimitError naming the kernel', () =>
+  withGpu(async ({ gpu, pool, scheduler }) => {
+    const kernel = defineKernel(LIB, { name: 'stamp', file: 'stamp.wgsl' });
+    const params = await pool.uniform('params', Uint32Array.of(0, 0));
+    const out = await pool.tensor('out', 'u32', [4]);
+    const g = new KernelGraph('g').add(kernel, { params, out }, [gpu.limits.maxComputeWorkgroupsPerDimension + 1]);
+    try {
+      await scheduler.run(g);
+      assert.unreachable('ran');
+    } catch (e) {
+      assert.instance(e, LimitError);
+      assert.match((e as Error).message, /stamp: dispatch of \d+ workgroups along axis 0 exceeds maxComputeWorkgroupsPerDimension/);
+    }
+  }),
+);
+gpu.run();
