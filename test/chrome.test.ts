@@ -1,0 +1,46 @@
+// Node and headless Chrome run the same runJob: the same seed must give bit-identical lattices.
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { runJob } from '../harness/jobs.js';
+import { runJobInChrome, startChrome, BrowserJobError, type ChromeSession } from '../harness/backends/chrome.js';
+import type { JsonObject } from '../harness/json.js';
+import { openTestGpu } from './gpu.js';
+
+const chrome = suite('Node = headless Chrome (GPU, both backends)');
+let session: ChromeSession;
+
+chrome.before(async () => {
+  session = await startChrome();
+});
+chrome.after(async () => {
+  await session?.close();
+});
+
+const cases: JsonObject[] = [
+  { job: 'ising', size: 32, temperature: 2.3, sweeps: 20, burn_in: 5, algorithm: 'heatbath', seed: 99, cold: false, return_sites: true },
+  { job: 'ising', size: 32, temperature: 1.9, field: 0.2, sweeps: 20, burn_in: 5, algorithm: 'metropolis', seed: 98, cold: false, return_sites: true },
+  { job: 'ising', size: 128, temperature: 2.2, sweeps: 20, burn_in: 5, algorithm: 'multispin', seed: 97, cold: false, return_sites: true },
+];
+
+for (const spec of cases) {
+  chrome(`${spec.algorithm} L=${spec.size}: identical lattice and observables`, async () => {
+    const gpu = await openTestGpu();
+    const node = await runJob(spec, { gpu });
+    const browser = (await runJobInChrome(spec, session)) as JsonObject;
+    assert.is((browser.adapter as JsonObject).runtime, 'browser');
+    assert.is(browser.sites_base64, node.sites_base64, 'final lattice');
+    for (const key of ['energy_per_site', 'magnetization_abs', 'm2', 'm4', 'binder', 'energy_err']) assert.is(browser[key], node[key], key);
+  });
+}
+
+chrome('an error inside the page comes back typed, with its exit status', async () => {
+  try {
+    await runJobInChrome({ job: 'ising', size: 96, temperature: 2, sweeps: 1, algorithm: 'multispin' }, session);
+    assert.unreachable('ran');
+  } catch (e) {
+    assert.instance(e, BrowserJobError);
+    assert.is((e as BrowserJobError).exitCode, 2);
+    assert.match((e as Error).message, /multiple of 64/);
+  }
+});
+chrome.run();

@@ -1,0 +1,56 @@
+// The CLI as a user meets it: exit statuses, messages that name what is wrong, one JSON object.
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawnSync } from 'node:child_process';
+
+const cli = (args: string[], env: Record<string, string> = {}) => {
+  const r = spawnSync(process.execPath, ['dist/cli.js', ...args], { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 120_000 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+};
+
+const bad = suite('CLI bad input: exit 2 and a message naming the problem');
+const badCases: [string[], RegExp][] = [
+  [['ising', '--size', '0', '--temperature', '2'], /--size must be a positive integer, got '0'/],
+  [['ising', '--size', '12.5', '--temperature', '2'], /--size must be a positive integer/],
+  [['ising', '--size', 'abc', '--temperature', '2'], /--size must be a finite number, got 'abc'/],
+  [['ising', '--size', '64', '--temperature', '0'], /--temperature must be positive, got '0'/],
+  [['ising', '--size', '64', '--temperature=-1'], /--temperature must be positive/],
+  [['ising', '--size', '96', '--temperature', '2', '--algorithm', 'multispin'], /size 96: .*multiple of 64/],
+  [['ising', '--size', '64', '--temperature', '2', '--algorithm', 'wolff'], /--algorithm must be one of heatbath, metropolis, multispin; got 'wolff'/],
+  [['ising', '--size', '64', '--temperature', '2', '--bogus'], /Unknown option '--bogus'/],
+  [['ising', '--size', '64', '--temperature', '2', '--seed=-3'], /--seed must be an integer in \[0, 2\^32\)/],
+  [['ising', '--size', '65536', '--temperature', '2', '--sweeps', '1', '--burn-in', '0'], /ising.spins: .* exceeds the device's max/],
+  [['ising', '--size', '64'], /--temperature is required/],
+  [['nonsense'], /unknown command 'nonsense'/],
+  [['bench', 'nothing'], /unknown benchmark 'nothing'/],
+];
+for (const [args, message] of badCases) {
+  bad(args.join(' '), () => {
+    const r = cli(args);
+    assert.is(r.status, 2, r.stderr);
+    assert.match(r.stderr, message);
+    assert.is(r.stdout, '', 'nothing on stdout');
+  });
+}
+bad.run();
+
+const good = suite('CLI output (GPU)');
+good('ising --json prints exactly one JSON object with the documented keys', () => {
+  const r = cli(['ising', '--size', '16', '--temperature', '2.5', '--sweeps', '50', '--burn-in', '10', '--json']);
+  assert.is(r.status, 0, r.stderr);
+  const lines = r.stdout.trim().split('\n');
+  assert.is(lines.length, 1);
+  const result = JSON.parse(lines[0]);
+  for (const key of ['size', 'temperature', 'algorithm', 'sweeps', 'energy_per_site', 'energy_err', 'magnetization_abs', 'magnetization_abs_err', 'm2', 'm4', 'binder', 'flips_per_ns', 'adapter']) {
+    assert.ok(key in result, `missing ${key}`);
+  }
+  assert.is(result.size, 16);
+  assert.ok(result.energy_per_site < 0 && result.energy_per_site > -2);
+});
+
+good('no adapter: a clear error that says how to get one, exit 1', () => {
+  const r = cli(['ising', '--size', '16', '--temperature', '2', '--sweeps', '1'], { VK_ICD_FILENAMES: '/nonexistent/icd.json' });
+  assert.is(r.status, 1);
+  assert.match(r.stderr, /no WebGPU adapter found\. Install .*apt-get install -y chromium libvulkan1/);
+});
+good.run();
