@@ -49,6 +49,8 @@ rmSync('dist', { recursive: true, force: true });
 await Promise.all([
   esbuild.build({ ...common, platform: 'browser', entryPoints: ['harness/browser.ts'], outfile: 'dist/harmonium.js', external: ['webgpu', 'node:*'] }),
   esbuild.build({ ...common, platform: 'browser', entryPoints: { 'demos/ising': 'harness/demos/ising.ts' }, outdir: 'dist', external: ['webgpu', 'node:*'] }),
+  // The report page script, inlined into results/report.html (so an IIFE, minified).
+  esbuild.build({ ...common, format: 'iife', minify: true, sourcemap: false, platform: 'browser', entryPoints: ['harness/report/page.ts'], outfile: 'dist/report-page.js' }),
   esbuild.build({ ...common, platform: 'node', entryPoints: ['harness/cli.ts'], outfile: 'dist/cli.js', external: nodeExternal, banner: nodeBanner }),
   esbuild.build({
     ...common,
@@ -62,5 +64,6 @@ await Promise.all([
 // Pages: the chrome backend's runner and the demos, next to the bundles they import.
 mkdirSync('dist/demos', { recursive: true });
 copyFileSync('harness/pages/runner.html', 'dist/runner.html');
+copyFileSync('node_modules/uplot/dist/uPlot.min.css', 'dist/report-page.css');
 for (const f of readdirSync('harness/demos').filter((f) => f.endsWith('.html'))) copyFileSync(`harness/demos/${f}`, `dist/demos/${f}`);
 writeFileSync(STAMP, new Date().toISOString());

@@ -1,0 +1,56 @@
+// npm start's report: a quick study in headless Chrome writes results/report.html; opened in Chrome,
+// every chart must have rendered (uPlot drew it and its canvas is not blank) with no console errors.
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startChrome } from '../harness/backends/chrome.js';
+
+const report = suite('study report (GPU, headless Chrome)');
+const out = mkdtempSync(join(tmpdir(), 'harmonium-report-'));
+
+const study = (args: string[]) => spawnSync(process.execPath, ['dist/cli.js', 'study', '--quick', '--out', out, ...args], { encoding: 'utf8', timeout: 300_000 });
+
+report('study --quick writes report.html, report.json and study.json', () => {
+  const r = study([]);
+  assert.is(r.status, 0, r.stderr);
+  const data = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
+  assert.is(data.study.points.length, 6, 'two sizes x three temperatures');
+  assert.ok(data.benchmarks['bench-ising'], 'Ising benchmark measured in the same run');
+  for (const p of data.study.points) assert.ok(p.energy_per_site < 0 && p.energy_err > 0, JSON.stringify(p));
+});
+
+report('every chart in the report rendered, without console errors', async () => {
+  // The report is a self-contained file: serve its folder on loopback and open it.
+  const session = await startChrome(out);
+  try {
+    const { page, errors } = await session.open('report.html');
+    await page.waitForFunction('document.body.dataset.ready === "true"', { timeout: 30_000 });
+    const state = await page.evaluate(() => {
+      const charts = [...document.querySelectorAll<HTMLElement>('.chart')];
+      const nonBlank = charts.map((c) => {
+        const canvas = c.querySelector('canvas')!;
+        const pixels = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+        const colours = new Set<number>();
+        for (let i = 0; i < pixels.length; i += 4 * 97) colours.add((pixels[i] << 16) | (pixels[i + 1] << 8) | pixels[i + 2]);
+        return colours.size;
+      });
+      return { expected: Number(document.body.dataset.chartsExpected), rendered: Number(document.body.dataset.charts), nonBlank, titles: charts.map((c) => c.dataset.title) };
+    });
+    assert.ok(state.expected >= 4, `charts expected: ${state.expected}`);
+    assert.is(state.rendered, state.expected, `rendered ${state.rendered} of ${state.expected}: ${state.titles.join(', ')}`);
+    state.nonBlank.forEach((colours, i) => assert.ok(colours > 3, `chart '${state.titles[i]}' looks blank (${colours} colours)`));
+    assert.equal(errors, []);
+  } finally {
+    await session.close();
+  }
+});
+
+report('--resume reuses the saved points', () => {
+  const r = study(['--resume', '--no-bench']);
+  assert.is(r.status, 0, r.stderr);
+  assert.match(r.stderr, /resuming, 6 points already in/);
+});
+report.run();
