@@ -37,10 +37,15 @@ export async function runJob(spec: JsonObject, options: RunJobOptions = {}): Pro
   const name = spec.job;
   const runner = typeof name === 'string' ? JOBS[name] : undefined;
   if (!runner) throw new InputError(`unknown job '${String(name)}'; known jobs: ${jobNames().join(', ')}`);
+  return withJobContext((ctx) => runner(ctx, spec), options);
+}
+
+/** Opens (or reuses) a device, makes a pool and scheduler, runs `body`, and cleans up. */
+export async function withJobContext<T>(body: (ctx: JobContext) => Promise<T>, options: RunJobOptions = {}): Promise<T> {
   const gpu = options.gpu ?? (await Gpu.open());
   const pool = new BufferPool(gpu);
   try {
-    return await Promise.race([runner({ gpu, pool, scheduler: new Scheduler(gpu, pool), onProgress: options.onProgress }, spec), gpu.lost]);
+    return await Promise.race([body({ gpu, pool, scheduler: new Scheduler(gpu, pool), onProgress: options.onProgress }), gpu.lost]);
   } finally {
     pool.trim();
     if (!options.gpu) gpu.close();

@@ -261,8 +261,23 @@ export class IsingChain {
 
   /** The lattice as one 0/1 byte per site (1 = spin +1), row-major. */
   async readSites(): Promise<Uint8Array> {
-    const words = new Uint32Array(await this.spins.read());
+    const words = await this.readWords();
     return this.layout.kind === 'packed' ? packedToSites(words, this.config.size) : Uint8Array.from(words);
+  }
+
+  /** The lattice in its storage layout: with `iteration`, all a checkpoint needs (the RNG is counter-based). */
+  async readWords(): Promise<Uint32Array> {
+    return new Uint32Array(await this.spins.read());
+  }
+
+  /** Puts back a lattice saved by readWords() and the iteration it was saved at. */
+  async restore(words: Uint32Array, iteration: number): Promise<void> {
+    if (words.length !== this.layout.words) {
+      throw new InputError(`ising restore: ${words.length} words, but L=${this.config.size} ${this.config.algorithm} needs ${this.layout.words}`);
+    }
+    if (!Number.isInteger(iteration) || iteration < 0) throw new InputError(`ising restore: iteration must be a non-negative integer, got ${iteration}`);
+    await this.spins.write(words);
+    this.iteration = iteration;
   }
 
   release(): void {

@@ -6,10 +6,15 @@ import type { JsonObject } from '../json.js';
 import { writeGreyPng } from '../png.js';
 import { progressBar } from '../progress.js';
 import { fromBase64 } from '../spec.js';
+import { existsSync, rmSync } from 'node:fs';
+import { InputError } from '../../engine/errors.js';
+import { withJobContext } from '../jobs.js';
+import { runIsingJob } from '../jobs/ising.js';
+import { loadIsingCheckpoint, saveIsingCheckpoint } from '../ising_checkpoint.js';
 
 export const ISING_HELP = `usage: harmonium ising --size L --temperature T [--sweeps N] [--burn-in B] [--seed S]
        [--algorithm heatbath|metropolis|multispin] [--coupling J] [--field h] [--start hot|cold]
-       [--backend node|chrome] [--png FILE] [--json]
+       [--backend node|chrome] [--png FILE] [--checkpoint FILE [--checkpoint-every N] [--resume]] [--json]
 
   --size L         lattice side (even; a multiple of 64 for multispin)
   --temperature T  temperature in units of J/k_B (> 0)
@@ -22,6 +27,10 @@ export const ISING_HELP = `usage: harmonium ising --size L --temperature T [--sw
   --start S        hot (random) or cold (all +1); default cold below Tc, hot above
   --backend B      node (default, Dawn in this process) or chrome (headless Chromium)
   --png FILE       also write the final lattice as a PNG (white = +1)
+  --checkpoint F   save the state to F (safetensors) every --checkpoint-every sweeps (default 1000);
+                   removed when the run finishes (node backend only)
+  --resume         continue from the checkpoint F when it exists; the result is bit-identical
+                   to an uninterrupted run
   --json           print one JSON object on stdout`;
 
 export async function run(argv: string[]): Promise<void> {
@@ -39,6 +48,9 @@ export async function run(argv: string[]): Promise<void> {
       start: { type: 'string' },
       backend: { type: 'string' },
       png: { type: 'string' },
+      checkpoint: { type: 'string' },
+      'checkpoint-every': { type: 'string' },
+      resume: { type: 'boolean' },
       json: { type: 'boolean' },
       help: { type: 'boolean' },
     },
@@ -64,7 +76,9 @@ export async function run(argv: string[]): Promise<void> {
   if (start) spec.cold = start === 'cold';
   const backend = choiceFlag(values.backend, 'backend', BACKENDS, 'node');
   const bar = progressBar('sweeps');
-  const result = (await runOn(backend, spec, bar)) as JsonObject;
+  const result = values.checkpoint
+    ? await runWithCheckpoints(spec, backend, values.checkpoint, numberFlag(values['checkpoint-every'], 'checkpoint-every', 'positive-int', 1000), !!values.resume, bar)
+    : ((await runOn(backend, spec, bar)) as JsonObject);
   bar.done();
   if (values.png && typeof result.sites_base64 === 'string') {
     const L = spec.size as number;
@@ -91,4 +105,14 @@ export async function run(argv: string[]): Promise<void> {
       '',
     ].join('\n'),
   );
+}
+
+async function runWithCheckpoints(spec: JsonObject, backend: string, path: string, every: number, resume: boolean, onProgress: (d: number, t: number) => void): Promise<JsonObject> {
+  if (backend !== 'node') throw new InputError('--checkpoint needs --backend node (a page cannot write files)');
+  const state = resume && existsSync(path) ? loadIsingCheckpoint(path) : undefined;
+  if (resume && !state) process.stderr.write(`ising: no checkpoint at ${path}; starting from the beginning\n`);
+  if (state) process.stderr.write(`ising: resuming from ${path} at sweep ${state.iteration}\n`);
+  const result = await withJobContext((ctx) => runIsingJob(ctx, spec, { every, resume: state, save: (s) => saveIsingCheckpoint(path, s) }), { onProgress });
+  rmSync(path, { force: true });
+  return result;
 }

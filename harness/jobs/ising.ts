@@ -1,11 +1,36 @@
 // The 'ising' job: one chain, burn-in, measured sweeps, statistics. Plain JSON in and out.
-import { IsingChain } from '../../models/ising.js';
+// Long runs can checkpoint (Node only): every `every` sweeps the lattice, the iteration and the
+// series so far go to `save`; a run given `resume` continues from there and ends bit-identical to
+// an uninterrupted run, because the RNG is keyed by the iteration, not by a state.
+import { IsingChain, isingStatistics } from '../../models/ising.js';
 import { ISING_ALGORITHMS } from '../../models/ising_rule.js';
+import { InputError } from '../../engine/index.js';
 import type { JobContext } from '../jobs.js';
 import type { JsonObject } from '../json.js';
 import { specBoolean, specInteger, specNumber, specString, toBase64 } from '../spec.js';
 
-export async function runIsingJob(ctx: JobContext, spec: JsonObject): Promise<JsonObject> {
+export interface IsingCheckpoint {
+  /** The job spec the run was started with (without checkpoint settings). */
+  spec: JsonObject;
+  /** Sweeps done so far, burn-in included. */
+  iteration: number;
+  words: Uint32Array;
+  /** Measured part of the series so far: [anti-aligned bonds, +1 spins] per measured sweep. */
+  series: Uint32Array;
+  /** Milliseconds spent sweeping so far, for flips/ns over the whole run. */
+  wallMs: number;
+}
+
+export interface CheckpointOptions {
+  every: number;
+  save: (state: IsingCheckpoint) => Promise<void> | void;
+  resume?: IsingCheckpoint;
+}
+
+/** The spec fields that define a run: a checkpoint may only resume a run with the same ones. */
+export const ISING_RUN_KEYS = ['size', 'temperature', 'coupling', 'field', 'algorithm', 'seed', 'cold', 'burn_in', 'sweeps'];
+
+export async function runIsingJob(ctx: JobContext, spec: JsonObject, checkpoint?: CheckpointOptions): Promise<JsonObject> {
   const size = specInteger(spec, 'size', 1);
   const sweeps = specInteger(spec, 'sweeps', 1);
   const burnIn = specInteger(spec, 'burn_in', 0, 0);
@@ -21,10 +46,42 @@ export async function runIsingJob(ctx: JobContext, spec: JsonObject): Promise<Js
   const chain = await IsingChain.create(ctx, config);
   try {
     const total = burnIn + sweeps;
+    const resume = checkpoint?.resume;
+    let series: Uint32Array = new Uint32Array(0);
+    let wallMs = 0;
+    if (resume) {
+      for (const key of ISING_RUN_KEYS) {
+        if (JSON.stringify(resume.spec[key] ?? null) !== JSON.stringify(spec[key] ?? null)) {
+          throw new InputError(`the checkpoint was made with ${key} = ${JSON.stringify(resume.spec[key] ?? null)}, this run has ${JSON.stringify(spec[key] ?? null)}`);
+        }
+      }
+      if (resume.series.length !== 2 * Math.max(0, resume.iteration - burnIn)) throw new InputError('the checkpoint\'s series does not match its iteration');
+      await chain.restore(resume.words, resume.iteration);
+      series = resume.series;
+      wallMs = resume.wallMs;
+    }
     const progress = ctx.onProgress;
-    const burn = burnIn > 0 ? await chain.sweep(burnIn, progress && ((d) => progress(d, total))) : null;
-    const m = await chain.measure(sweeps, progress && ((d) => progress(burnIn + d, total)));
-    const wallMs = (burn?.wallMs ?? 0) + m.stats.wallMs;
+    const every = checkpoint?.every ?? total;
+    while (chain.iteration < total) {
+      const start = chain.iteration;
+      const inBurnIn = start < burnIn;
+      const count = Math.min(every, (inBurnIn ? burnIn : total) - start);
+      const onProgress = progress && ((d: number) => progress(start + d, total));
+      if (inBurnIn) {
+        wallMs += (await chain.sweep(count, onProgress)).wallMs;
+      } else {
+        const part = await chain.measureSeries(count, onProgress);
+        wallMs += part.stats.wallMs;
+        const joined = new Uint32Array(series.length + part.series.length);
+        joined.set(series);
+        joined.set(part.series, series.length);
+        series = joined;
+      }
+      if (checkpoint && chain.iteration < total) {
+        await checkpoint.save({ spec, iteration: chain.iteration, words: await chain.readWords(), series, wallMs });
+      }
+    }
+    const m = isingStatistics(series, size, chain.config.coupling, chain.config.field);
     const result: JsonObject = {
       size,
       temperature: chain.config.temperature,
