@@ -28,30 +28,39 @@ fn init(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) grou
   spins[i] = (bits[(i % 128u) / 32u] >> (i % 32u)) & 1u;
 }
 
+// Heat-bath or Metropolis update of the site at column x of a row (row, above, below: offsets of
+// the row and its periodic neighbours) with the random word r.
+fn update_site(row: u32, above: u32, below: u32, x: u32, r: u32) {
+  let L = params.size;
+  let s = spins[row + x];
+  let right = select(x + 1u, 0u, x + 1u == L);
+  let left = select(x - 1u, L - 1u, x == 0u);
+  let up = spins[row + right] + spins[row + left] + spins[above + x] + spins[below + x];
+  let c = 5u * s + up;
+  if (always_flips(params, c) || r < class_threshold(params, c)) {
+    spins[row + x] = 1u - s;
+  }
+}
+
 // sweep: one invocation per group of 4 consecutive COLOUR sites of a row (one Philox call, one word
 // each); host dispatches linearGrid(L * row_units, WG). Step = 2 * iteration + COLOUR.
+// Written out lane by lane, without a loop or run-time vector indexing, which SwiftShader runs slowly.
 @compute @workgroup_size(WG)
 fn sweep(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
   let q = linear_index(gid, groups, WG);
   let L = params.size;
   if (q >= L * params.row_units) { return; }
   let y = q / params.row_units;
-  let first = 4u * (q % params.row_units);
-  var bits = rng_bits(params.seed, PURPOSE_SWEEP, 2u * iteration.index + COLOUR, q, 0u);
+  // Lane i updates the row's (4 * (q % row_units) + i)-th site of this colour, at x0 + 2i.
+  let x0 = 8u * (q - y * params.row_units) + ((y + COLOUR) & 1u);
+  let bits = rng_bits(params.seed, PURPOSE_SWEEP, 2u * iteration.index + COLOUR, q, 0u);
   let row = y * L;
-  let above = ((y + L - 1u) % L) * L;
-  let below = ((y + 1u) % L) * L;
-  for (var lane = 0u; lane < 4u; lane++) {
-    let k = first + lane;
-    if (2u * k >= L) { break; }
-    let x = 2u * k + ((y + COLOUR) & 1u);
-    let s = spins[row + x];
-    let up = spins[row + (x + 1u) % L] + spins[row + (x + L - 1u) % L] + spins[above + x] + spins[below + x];
-    let c = 5u * s + up;
-    if (always_flips(params, c) || bits[lane] < class_threshold(params, c)) {
-      spins[row + x] = 1u - s;
-    }
-  }
+  let above = select(y - 1u, L - 1u, y == 0u) * L;
+  let below = select(y + 1u, 0u, y + 1u == L) * L;
+  update_site(row, above, below, x0, bits.x);
+  if (x0 + 2u < L) { update_site(row, above, below, x0 + 2u, bits.y); }
+  if (x0 + 4u < L) { update_site(row, above, below, x0 + 4u, bits.z); }
+  if (x0 + 6u < L) { update_site(row, above, below, x0 + 6u, bits.w); }
 }
 
 var<workgroup> anti_total: atomic<u32>;
