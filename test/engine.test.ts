@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
-  defineKernel, KernelGraph, LimitError, ValidationError, InputError, resolveIncludes, reflectKernel, type ShaderLibrary,
+  defineKernel, KernelGraph, LimitError, ValidationError, InputError, DeviceLostError, Gpu, resolveIncludes, reflectKernel, type ShaderLibrary,
 } from '../engine/index.js';
 import { withGpu, readU32 } from './gpu.js';
 
@@ -150,4 +150,16 @@ gpu('a dispatch beyond maxComputeWorkgroupsPerDimension is a LimitError naming t
     }
   }),
 );
+gpu('a lost device rejects gpu.lost with a DeviceLostError that callers can catch', async () => {
+  const own = await Gpu.open();
+  own.device.destroy(); // what a driver reset looks like to the engine
+  try {
+    await own.lost;
+    assert.unreachable('lost resolved');
+  } catch (e) {
+    assert.instance(e, DeviceLostError);
+    assert.match((e as Error).message, /WebGPU device lost \(destroyed\)/);
+  }
+  own.close();
+});
 gpu.run();

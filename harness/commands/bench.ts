@@ -7,6 +7,7 @@ import { choiceFlag, numberFlag, parseFlags } from '../cli_util.js';
 import { writeFileAtomic } from '../files.js';
 import type { Json, JsonObject } from '../json.js';
 import { isingBenchTable } from '../bench/ising_report.js';
+import { gemmBenchSummary, gemmBenchTable } from '../bench/gemm_report.js';
 
 interface BenchDefinition {
   job: string;
@@ -18,12 +19,13 @@ interface BenchDefinition {
 /** Every benchmark by name. A new benchmark is one line here and a job in harness/jobs/. */
 export const BENCHES: Record<string, BenchDefinition> = {
   ising: { job: 'bench-ising', table: isingBenchTable, summary: (r) => r },
+  gemm: { job: 'bench-gemm', table: gemmBenchTable, summary: gemmBenchSummary },
 };
 
 export const BENCH_HELP = `usage: harmonium bench <${Object.keys(BENCHES).join('|')}> [--backend node|chrome|both] [--sizes a,b,...] [--reps N] [--json]
   (or: npm run bench -- <name> [...])
 
-  --backend B   node (default), chrome (headless Chromium), or both
+  --backend B   node, chrome (headless Chromium), or both (default)
   --sizes ...   comma-separated problem sizes (ising: lattice sides, multiples of 64; default 256,1024,4096)
   --reps N      timed repetitions after warm-up (default 5); the median is reported
   --out DIR     where result JSON goes (default harness/results)
@@ -43,7 +45,7 @@ export async function run(argv: string[]): Promise<void> {
     { backend: { type: 'string' }, sizes: { type: 'string' }, reps: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' } },
     `bench ${name}`,
   );
-  const which = choiceFlag(values.backend, 'backend', ['node', 'chrome', 'both'] as const, 'node');
+  const which = choiceFlag(values.backend, 'backend', ['node', 'chrome', 'both'] as const, 'both');
   const backends: Backend[] = which === 'both' ? ['node', 'chrome'] : [which];
   const spec: JsonObject = { job: bench.job, reps: numberFlag(values.reps, 'reps', 'positive-int', 5) };
   if (values.sizes !== undefined) spec.sizes = values.sizes.split(',').map((s) => numberFlag(s, 'sizes', 'positive-int'));
