@@ -157,7 +157,7 @@ export class BufferPool {
       return staging;
     });
     try {
-      await staging.mapAsync(0x0001 /* GPUMapMode.READ */);
+      await scoped(device, `readback '${tensor.label}'`, () => staging.mapAsync(0x0001 /* GPUMapMode.READ */));
       return staging.getMappedRange().slice(0, byteLength);
     } finally {
       staging.destroy();

@@ -163,7 +163,7 @@ export class Scheduler {
         device.queue.submit([encoder.finish()]);
       });
       if (timing) {
-        await timing.readback.mapAsync(0x0001);
+        await scoped(device, `${graph.name} timestamps`, () => timing.readback.mapAsync(0x0001 /* GPUMapMode.READ */));
         const ticks = new BigUint64Array(timing.readback.getMappedRange().slice(0));
         timing.readback.unmap();
         for (let q = 0; q < count * graph.nodes.length; q++) {

@@ -23,6 +23,7 @@ export async function scoped<T>(device: GPUDevice, label: string, work: () => T 
   if (thrown instanceof HarmoniumError) throw thrown;
   if (validation) throw new ValidationError(label, validation.message);
   if (oom) throw new OutOfMemoryError(label, oom.message);
-  if (thrown) throw thrown;
+  // Anything else a WebGPU call threw (a rejected mapAsync, a DOMException) still names the label.
+  if (thrown) throw new ValidationError(label, thrown instanceof Error ? `${thrown.name}: ${thrown.message}` : String(thrown));
   return result as T;
 }
