@@ -63,9 +63,6 @@ fn sweep(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) gro
   if (x0 + 6u < L) { update_site(row, above, below, x0 + 6u, bits.w); }
 }
 
-var<workgroup> anti_total: atomic<u32>;
-var<workgroup> up_total: atomic<u32>;
-
 // measure: one invocation per 32 sites of a row, counting each site's right and down bonds (so every
 // bond once) and its spin; a workgroup sums in shared memory, then adds once to series.
 // Host dispatches linearGrid(L * ceil(L / 32), WG) after both colours of a sweep.
@@ -88,17 +85,5 @@ fn measure(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) g
       up += s;
     }
   }
-  if (local == 0u) {
-    atomicStore(&anti_total, 0u);
-    atomicStore(&up_total, 0u);
-  }
-  workgroupBarrier();
-  atomicAdd(&anti_total, anti);
-  atomicAdd(&up_total, up);
-  workgroupBarrier();
-  if (local == 0u) {
-    let slot = 2u * (iteration.index - params.sample_base);
-    atomicAdd(&series[slot], atomicLoad(&anti_total));
-    atomicAdd(&series[slot + 1u], atomicLoad(&up_total));
-  }
+  add_to_series(local, anti, up);
 }

@@ -31,3 +31,25 @@ fn class_threshold(p: IsingParams, c: u32) -> u32 {
 fn always_flips(p: IsingParams, c: u32) -> bool {
   return ((p.always >> c) & 1u) != 0u;
 }
+
+var<workgroup> anti_total: atomic<u32>;
+var<workgroup> up_total: atomic<u32>;
+
+// The measure kernels' last step: sums each invocation's counts (anti-aligned bonds, +1 spins) over
+// the workgroup, then adds them once to this sweep's slot of `series`. Every invocation of the
+// workgroup must call it (it has barriers). Uses the including file's params, iteration and series.
+fn add_to_series(local: u32, anti: u32, up: u32) {
+  if (local == 0u) {
+    atomicStore(&anti_total, 0u);
+    atomicStore(&up_total, 0u);
+  }
+  workgroupBarrier();
+  atomicAdd(&anti_total, anti);
+  atomicAdd(&up_total, up);
+  workgroupBarrier();
+  if (local == 0u) {
+    let slot = 2u * (iteration.index - params.sample_base);
+    atomicAdd(&series[slot], atomicLoad(&anti_total));
+    atomicAdd(&series[slot + 1u], atomicLoad(&up_total));
+  }
+}

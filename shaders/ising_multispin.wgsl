@@ -143,9 +143,6 @@ fn sweep(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) gro
   spins[mine] = s ^ flip;
 }
 
-var<workgroup> anti_total: atomic<u32>;
-var<workgroup> up_total: atomic<u32>;
-
 // measure: one invocation per colour-0 word; every bond has one colour-0 end, so counting the four
 // bonds of colour-0 sites counts each bond once. Host dispatches linearGrid(L * W, WG).
 @compute @workgroup_size(WG)
@@ -161,17 +158,5 @@ fn measure(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) g
     anti = countOneBits(s ^ n[0]) + countOneBits(s ^ n[1]) + countOneBits(s ^ n[2]) + countOneBits(s ^ n[3]);
     up = countOneBits(s) + countOneBits(spins[params.size * W + idx]);
   }
-  if (local == 0u) {
-    atomicStore(&anti_total, 0u);
-    atomicStore(&up_total, 0u);
-  }
-  workgroupBarrier();
-  atomicAdd(&anti_total, anti);
-  atomicAdd(&up_total, up);
-  workgroupBarrier();
-  if (local == 0u) {
-    let slot = 2u * (iteration.index - params.sample_base);
-    atomicAdd(&series[slot], atomicLoad(&anti_total));
-    atomicAdd(&series[slot + 1u], atomicLoad(&up_total));
-  }
+  add_to_series(local, anti, up);
 }
