@@ -54,3 +54,27 @@ good('no adapter: a clear error that says how to get one, exit 1', () => {
   assert.match(r.stderr, /no WebGPU adapter found\. Install .*apt-get install -y chromium libvulkan1/);
 });
 good.run();
+
+const server = suite('static server (no GPU)');
+server('a malformed percent-escape gets 400 and the server keeps serving', async () => {
+  const { serveStatic } = await import('../harness/static_server.js');
+  const { request } = await import('node:http');
+  const s = await serveStatic('harness/pages');
+  const get = (path: string) =>
+    new Promise<number>((ok, fail) => {
+      const req = request(`${s.url}${path}`, { method: 'GET' }, (res) => {
+        res.resume();
+        ok(res.statusCode ?? 0);
+      });
+      req.on('error', fail);
+      req.end();
+    });
+  try {
+    assert.is(await get('/%E0%A4%A'), 400);
+    assert.is(await get('/runner.html'), 200);
+    assert.is(await get('/../package.json'), 404);
+  } finally {
+    await s.close();
+  }
+});
+server.run();
