@@ -8,6 +8,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run: Com
   ising: { summary: 'Gibbs-sample the 2D Ising model (heatbath, metropolis, multispin)', load: () => import('./commands/ising.js') },
   bench: { summary: 'benchmarks: `bench ising`, `bench gemm` (flips/ns, GFLOP/s, ratios)', load: () => import('./commands/bench.js') },
   study: { summary: 'the main job: an Ising study and the benchmark table in results/report.html', load: () => import('./commands/study.js') },
+  tune: { summary: 'time tile configs for a shape class and cache the choice (`tune --kernel gemm_f32`)', load: () => import('./commands/tune.js') },
   serve: { summary: 'serve the browser demos on 127.0.0.1', load: () => import('./commands/serve.js') },
 };
 

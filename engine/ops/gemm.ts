@@ -18,6 +18,7 @@ import {
   type OpDispatch,
   type TileConfig,
 } from './common.js';
+import { registerTunable, tunedConfig, type Tuner, type TuneShape } from './tune.js';
 
 export type Activation = 'identity' | 'sigmoid' | 'tanh' | 'relu' | 'hardtanh';
 
@@ -72,8 +73,8 @@ export interface GemmOptions {
   activation?: Activation;
   /** Sample Bernoulli(C) after a sigmoid activation; C keeps the probabilities. v3 only. */
   bernoulli?: GemmBernoulli;
-  /** v3 tile config, by name or whole (default GEMM_F32_CONFIGS[0]). */
-  config?: TileConfig | string;
+  /** v3 tile config, by name or whole (default GEMM_F32_CONFIGS[0]); 'auto' or a Tuner picks it by timing (tune.ts). */
+  config?: TileConfig | string | Tuner;
   /** Kernel variant (default 'v3'); v1 and v2 have no epilogues and no tile configs. */
   variant?: GemmVariantName;
 }
@@ -126,15 +127,19 @@ export const GEMM_F32_VARIANTS: Readonly<Record<GemmVariantName, GemmVariant>> =
       TN: p.config.tn,
       TRANS_A: +p.transA,
       TRANS_B: +p.transB,
-      // vec4 loads need op(A)'s (op(B)'s) contiguous axis to hold a multiple of 4 elements.
-      VEC_A: +((p.transA ? p.m : p.k) % 4 === 0),
-      VEC_B: +((p.transB ? p.k : p.n) % 4 === 0),
+      VEC_A: +vec4Loads(p).a,
+      VEC_B: +vec4Loads(p).b,
     }),
     workgroups: (_ctx, kernel, p) => tileWorkgroups(kernel, p.m, p.n),
   },
 };
 
 const F32 = 4;
+
+/** vec4 loads need op(A)'s (op(B)'s) contiguous axis to hold a multiple of 4 elements. */
+function vec4Loads(p: TuneShape): { a: boolean; b: boolean } {
+  return { a: (p.transA ? p.m : p.k) % 4 === 0, b: (p.transB ? p.k : p.n) % 4 === 0 };
+}
 
 /**
  * Adds C = act(alpha * op(A) * op(B) + beta * C + bias) to `graph`, with any M, N, K (edges are
@@ -184,7 +189,8 @@ export async function addGemm(graph: KernelGraph, ctx: OpContext, o: GemmOptions
   checkDistinct(name, 'samples', { A: o.a, B: o.b, C: o.c, bias: o.bias, samples: bern?.samples });
   if (variantName !== 'v3' && o.config !== undefined) throw new InputError(`${name}: tile configs are for variant v3`);
 
-  const plan: Plan = { m, n, k, transA, transB, config: resolveConfig(ctx, name, GEMM_F32_CONFIGS, o.config) };
+  const config = variantName === 'v3' ? await tunedConfig(ctx, 'gemm_f32', o.config, { m, n, k, transA, transB }) : undefined;
+  const plan: Plan = { m, n, k, transA, transB, config: resolveConfig(ctx, name, GEMM_F32_CONFIGS, config) };
   const overrides = variant.overrides(plan);
   if (variant.epilogues) {
     overrides.BIAS = o.bias === undefined ? 0 : biasAxis === 'row' ? 1 : 2;
@@ -212,3 +218,23 @@ export async function addGemm(graph: KernelGraph, ctx: OpContext, o: GemmOptions
   graph.add(kernel, bindings, workgroups);
   return { kernel, params, workgroups };
 }
+
+// The autotuner's view of v3: 2 M N K flops, timed on zeroed operands (f32 FMA speed does not depend
+// on the values) at up to 2^28 flops per dispatch, about 0.1 s on SwiftShader.
+registerTunable({
+  kernel: 'gemm_f32',
+  configs: GEMM_F32_CONFIGS,
+  ops: (s) => 2 * s.m * s.n * s.k,
+  budget: 2 ** 28,
+  layout(s) {
+    const vec = vec4Loads(s);
+    return `${s.transA ? 'T' : 'N'}${s.transB ? 'T' : 'N'}.${vec.a || vec.b ? `vec4${vec.a ? 'A' : ''}${vec.b ? 'B' : ''}` : 'scalar'}`;
+  },
+  async build(graph, ctx, s, config) {
+    const a = await ctx.pool.tensor('tune A', 'f32', [s.m * s.k]);
+    const b = await ctx.pool.tensor('tune B', 'f32', [s.k * s.n]);
+    const c = await ctx.pool.tensor('tune C', 'f32', [s.m * s.n]);
+    const op = await addGemm(graph, ctx, { a, b, c, m: s.m, n: s.n, k: s.k, transA: s.transA, transB: s.transB, config });
+    return () => [a, b, c, op.params].forEach((t) => t.release());
+  },
+});

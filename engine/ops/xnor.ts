@@ -5,6 +5,7 @@ import type { KernelGraph } from '../graph.js';
 import type { Tensor } from '../buffers.js';
 import { cachedKernel, checkDims, checkDistinct, checkGrid, checkOperand, placeholder, resolveConfig, tileWorkgroups, type OpContext, type OpDispatch, type TileConfig } from './common.js';
 import { packedWords, planeWords } from './pack.js';
+import { registerTunable, tunedConfig, type Tuner } from './tune.js';
 
 /**
  * Register-tile configs of xnor_gemm.wgsl and xnor_u8.wgsl, the default first. On SwiftShader
@@ -38,7 +39,8 @@ export interface XnorGemmOptions {
   k: number;
   /** Scale for f32 output (default 1); i32 output takes none. */
   alpha?: number;
-  config?: TileConfig | string;
+  /** Tile config, by name or whole (default XNOR_CONFIGS[0]); 'auto' or a Tuner picks it by timing (tune.ts). */
+  config?: TileConfig | string | Tuner;
 }
 
 /**
@@ -58,7 +60,7 @@ export async function addXnorGemm(graph: KernelGraph, ctx: OpContext, o: XnorGem
   const alpha = o.alpha ?? 1;
   if (typeof alpha !== 'number' || !Number.isFinite(alpha)) throw new InputError(`${name}: alpha = ${String(alpha)} must be a finite number`);
   if (c.dtype === 'i32' && alpha !== 1) throw new InputError(`${name}: alpha needs an f32 C; tensor '${c.label}' is i32`);
-  const config = resolveConfig(ctx, name, XNOR_CONFIGS, o.config);
+  const config = resolveConfig(ctx, name, XNOR_CONFIGS, await tunedConfig(ctx, name, o.config, { m, n, k }));
   const vec = words % 4 === 0;
   const kernel = cachedKernel(name, 'xnor_gemm.wgsl', 'main', {
     WG_X: config.wgX,
@@ -113,3 +115,20 @@ export async function addXnorU8Gemm(graph: KernelGraph, ctx: OpContext, o: XnorU
   graph.add(kernel, { params, planes: o.x, w: o.w, c: o.c }, workgroups);
   return { kernel, params, workgroups };
 }
+
+// The autotuner's view of xnor_gemm: 2 M N K binary ops (a multiply and an add per bit), timed on
+// zeroed operands (popcount speed does not depend on the bits) at up to 2^31 per dispatch.
+registerTunable({
+  kernel: 'xnor_gemm',
+  configs: XNOR_CONFIGS,
+  ops: (s) => 2 * s.m * s.n * s.k,
+  budget: 2 ** 31,
+  layout: (s) => `NT.${packedWords(s.k) % 4 === 0 ? 'vec4' : 'scalar'}`,
+  async build(graph, ctx, s, config) {
+    const a = await ctx.pool.tensor('tune A bits', 'bits', [s.m, s.k]);
+    const b = await ctx.pool.tensor('tune B bits', 'bits', [s.n, s.k]);
+    const c = await ctx.pool.tensor('tune C', 'i32', [s.m * s.n]);
+    const op = await addXnorGemm(graph, ctx, { a, b, c, m: s.m, n: s.n, k: s.k, config });
+    return () => [a, b, c, op.params].forEach((t) => t.release());
+  },
+});

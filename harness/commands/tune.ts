@@ -1,0 +1,111 @@
+// harmonium tune --kernel gemm_f32|xnor_gemm [--m M --n N --k K] [--trans-a] [--trans-b] [--cache FILE] [--reps N] [--json]
+// Times every tile config of a kernel for one shape class on this adapter, prints the candidates and
+// the choice, and stores the choice in the tune cache that `config: 'auto'` reads.
+import { BufferPool, Gpu, InputError, Scheduler } from '../../engine/index.js';
+import '../../engine/ops/gemm.js';
+import '../../engine/ops/xnor.js';
+import { shapeName, tunable, Tuner, type TuneShape } from '../../engine/ops/tune.js';
+import { choiceFlag, numberFlag, parseFlags } from '../cli_util.js';
+import { formatTable } from '../bench/table.js';
+import { defaultTuneCachePath, FileTuneStore } from '../tune_store.js';
+
+const KERNELS = ['gemm_f32', 'xnor_gemm'] as const;
+
+export const TUNE_HELP = `usage: harmonium tune --kernel ${KERNELS.join('|')} [--m M --n N --k K] [--trans-a] [--trans-b] [--cache FILE] [--reps N] [--json]
+
+  --kernel K    the kernel to tune (required)
+  --m, --n, --k the product's shape: op(A) is M x K, op(B) K x N (default 1024 each)
+  --trans-a     A stored K x M (gemm_f32 only); --trans-b: B stored N x K (gemm_f32 only)
+  --cache FILE  the tune cache (default $HARMONIUM_TUNE_CACHE, else $XDG_CACHE_HOME/harmonium/tune.json,
+                else ~/.cache/harmonium/tune.json)
+  --reps N      timed repetitions per candidate (default 3); the median counts
+  --json        print one JSON object
+
+Every candidate is timed now, whatever the cache holds, and the winner is stored for the shape class
+(log2 buckets of M, N, K, the transposes and vec4 alignment). Shapes above the kernel's timing budget
+are timed at a stand-in with M and N halved.`;
+
+export async function run(argv: string[]): Promise<void> {
+  if (argv.includes('--help')) {
+    process.stdout.write(`${TUNE_HELP}\n`);
+    return;
+  }
+  const { values } = parseFlags(
+    argv,
+    {
+      kernel: { type: 'string' },
+      m: { type: 'string' },
+      n: { type: 'string' },
+      k: { type: 'string' },
+      'trans-a': { type: 'boolean' },
+      'trans-b': { type: 'boolean' },
+      cache: { type: 'string' },
+      reps: { type: 'string' },
+      json: { type: 'boolean' },
+    },
+    'tune',
+  );
+  if (values.kernel === undefined) throw new InputError(`tune: --kernel is required (${KERNELS.join(' or ')})`);
+  const kernel = choiceFlag(values.kernel, 'kernel', KERNELS, 'gemm_f32');
+  const shape: TuneShape = {
+    m: numberFlag(values.m, 'm', 'positive-int', 1024),
+    n: numberFlag(values.n, 'n', 'positive-int', 1024),
+    k: numberFlag(values.k, 'k', 'positive-int', 1024),
+    transA: !!values['trans-a'],
+    transB: !!values['trans-b'],
+  };
+  if (kernel === 'xnor_gemm' && (shape.transA || shape.transB)) throw new InputError('tune: --trans-a and --trans-b apply to gemm_f32 only (xnor_gemm computes A B^T)');
+  const reps = numberFlag(values.reps, 'reps', 'positive-int', 3);
+  if (values.cache === '') throw new InputError('tune: --cache needs a file name');
+  const cache = values.cache ?? defaultTuneCachePath();
+  const t = tunable(kernel);
+
+  const gpu = await Gpu.open();
+  try {
+    const pool = new BufferPool(gpu);
+    const tuner = new Tuner({ store: new FileTuneStore(cache), reps, log: (line) => process.stderr.write(`${line}\n`) });
+    const result = await tuner.tune({ gpu, pool, scheduler: new Scheduler(gpu, pool) }, kernel, shape);
+    pool.trim();
+    const [tm, tn, tk] = result.timedShape.split('x').map(Number);
+    const ops = result.timedShape ? t.ops({ m: tm, n: tn, k: tk }) : NaN;
+    const unit = kernel === 'gemm_f32' ? 'GFLOP/s' : 'G binary ops/s';
+    const candidates = result.candidates.map((c) => ({
+      config: c.config,
+      ms: c.ms,
+      // 2 M N K operations of the timed shape per dispatch / ms per dispatch
+      g_ops_per_s: c.ms === null ? null : ops / (c.ms * 1e6),
+      ...(c.error ? { error: c.error } : {}),
+    }));
+    if (values.json) {
+      const summary = {
+        kernel,
+        adapter: { ...gpu.adapter },
+        shape: shapeName(shape),
+        trans_a: !!shape.transA,
+        trans_b: !!shape.transB,
+        shape_class: result.shapeClass,
+        timed_shape: result.timedShape,
+        source: result.source,
+        unit,
+        candidates,
+        choice: result.choice,
+        ...(result.reason ? { reason: result.reason } : {}),
+        cache,
+      };
+      process.stdout.write(`${JSON.stringify(summary)}\n`);
+      return;
+    }
+    const lines = [
+      `tune ${kernel} ${shapeName(shape)}${kernel === 'gemm_f32' ? ` ${shape.transA ? 'T' : 'N'}${shape.transB ? 'T' : 'N'}` : ''} on ${gpu.adapter.description} (${gpu.adapter.vendor}/${gpu.adapter.architecture})`,
+      `shape class ${result.shapeClass}; timed at ${result.timedShape || '-'} (${ops} ops per dispatch); median of ${reps} repetitions`,
+      formatTable(
+        ['config', 'ms/dispatch', unit, ''],
+        candidates.map((c) => [c.config, c.ms ?? 'failed', c.g_ops_per_s ?? (c.error ?? ''), c.config === result.choice ? '<- chosen' : '']),
+      ),
+      result.source === 'fallback' ? `fallback to the default ${result.choice}: ${result.reason}` : `choice ${result.choice}, stored in ${cache}`,
+    ];
+    process.stdout.write(`${lines.join('\n')}\n`);
+  } finally {
+    gpu.close();
+  }
+}
