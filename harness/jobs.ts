@@ -5,6 +5,8 @@ import { Gpu, BufferPool, Scheduler, HarmoniumError, InputError } from '../engin
 import type { JsonObject } from './json.js';
 import { runIsingJob } from './jobs/ising.js';
 import { runBenchIsingJob } from './jobs/bench_ising.js';
+import { runBenchGemmJob } from './jobs/bench_gemm.js';
+import { runGemmBernoulliJob } from './jobs/gemm_bernoulli.js';
 
 export interface JobContext {
   gpu: Gpu;
@@ -20,6 +22,8 @@ export type JobRunner = (ctx: JobContext, spec: JsonObject) => Promise<JsonObjec
 const JOBS: Record<string, JobRunner> = {
   ising: runIsingJob,
   'bench-ising': runBenchIsingJob,
+  'bench-gemm': runBenchGemmJob,
+  'gemm-bernoulli': runGemmBernoulliJob,
 };
 
 export const jobNames = (): string[] => Object.keys(JOBS);

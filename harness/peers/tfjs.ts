@@ -1,0 +1,75 @@
+// The tfjs peer: tf.matMul on tfjs-backend-webgpu, run on the device harmonium already opened (the
+// same adapter, the same queue). Bundled on its own (build.mjs: dist/peers/tfjs.js for pages,
+// dist/peers/tfjs.node.js for Node) and loaded with a dynamic import, so harmonium.js stays small.
+import * as tf from '@tensorflow/tfjs-core';
+import { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
+
+// tfjs registers its WebGPU kernels under this backend name, so ours must carry it too.
+const BACKEND = 'webgpu';
+
+/** One product prepared on the GPU: run() is tf.matMul + data() readback; dispose() frees A and B. */
+export interface TfjsMatmul {
+  run(): Promise<Float32Array>;
+  dispose(): void;
+}
+
+export interface TfjsPeer {
+  /** tfjs-core's version. */
+  version: string;
+  /** A is M x K (K x M when transA), B is K x N (N x K when transB), both row-major. */
+  matmul(a: Float32Array, b: Float32Array, o: { m: number; n: number; k: number; transA: boolean; transB: boolean }): TfjsMatmul;
+  dispose(): void;
+}
+
+/**
+ * Starts tfjs on `device`.
+ *
+ *   const peer = await createTfjsPeer(gpu.device, info);
+ *   const mm = peer.matmul(a, b, { m, n, k, transA: false, transB: false });
+ *   const c = await mm.run();
+ */
+export async function createTfjsPeer(device: GPUDevice, adapterInfo: { vendor: string; architecture: string }): Promise<TfjsPeer> {
+  // Replace the factory tfjs registered (one that opens a device of its own) with one on ours.
+  if (tf.findBackendFactory(BACKEND)) tf.removeBackend(BACKEND);
+  tf.registerBackend(BACKEND, () => new WebGPUBackend(device, adapterInfo as GPUAdapterInfo), 0);
+  // WebGPUBackend's constructor checks navigator.gpu, which Node lacks. Lend it a stand-in while the
+  // backend is made (it never asks it for an adapter), then take it back: harmonium's Gpu.open reads
+  // navigator.gpu to tell a browser from Node.
+  const scope = globalThis as { navigator?: { gpu?: unknown } };
+  const lend = !scope.navigator?.gpu;
+  const before = Object.getOwnPropertyDescriptor(globalThis, 'navigator');
+  if (lend) Object.defineProperty(globalThis, 'navigator', { value: { ...(scope.navigator ?? {}), gpu: {} }, configurable: true, writable: true });
+  try {
+    if (!(await tf.setBackend(BACKEND))) throw new Error(`tfjs peer: backend ${BACKEND} did not start`);
+  } finally {
+    if (lend) {
+      if (before) Object.defineProperty(globalThis, 'navigator', before);
+      else delete scope.navigator;
+    }
+  }
+  await tf.ready();
+  return {
+    version: tf.version_core,
+    matmul(a, b, o) {
+      const ta = tf.tensor2d(a, o.transA ? [o.k, o.m] : [o.m, o.k]);
+      const tb = tf.tensor2d(b, o.transB ? [o.n, o.k] : [o.k, o.n]);
+      return {
+        async run() {
+          const c = tf.matMul(ta, tb, o.transA, o.transB);
+          try {
+            return (await c.data()) as Float32Array;
+          } finally {
+            c.dispose();
+          }
+        },
+        dispose() {
+          ta.dispose();
+          tb.dispose();
+        },
+      };
+    },
+    dispose() {
+      tf.removeBackend(BACKEND);
+    },
+  };
+}
