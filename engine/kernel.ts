@@ -145,3 +145,21 @@ async function compileKernel(device: GPUDevice, kernel: Kernel): Promise<Compile
 export function defineKernel(library: ShaderLibrary, spec: KernelSpec): Kernel {
   return new Kernel(library, spec);
 }
+
+const definedKernels = new WeakMap<ShaderLibrary, Map<string, Kernel>>();
+
+/**
+ * defineKernel, once per (name, file, entry, overrides): the same Kernel object comes back, so its
+ * pipeline is compiled once per device and reused by every graph.
+ *
+ *   const sweep = cachedKernel(library, { name: 'ising.sweep', file: 'ising_multispin.wgsl', entry: 'sweep', overrides: { WG: 64 } });
+ */
+export function cachedKernel(library: ShaderLibrary, spec: KernelSpec): Kernel {
+  let kernels = definedKernels.get(library);
+  if (!kernels) definedKernels.set(library, (kernels = new Map()));
+  const overrides = Object.entries(spec.overrides ?? {}).sort(([a], [b]) => (a < b ? -1 : 1));
+  const key = JSON.stringify([spec.name, spec.file, spec.entry ?? 'main', overrides]);
+  let kernel = kernels.get(key);
+  if (!kernel) kernels.set(key, (kernel = new Kernel(library, spec)));
+  return kernel;
+}

@@ -2,7 +2,7 @@
 // as kernel graphs: init, then sweeps (two half-sweeps, one per checkerboard colour), each optionally
 // followed by a measurement that adds the sweep's bond and spin counts into a series on the GPU.
 // Only that series comes back; statistics are computed from it on the host (models/stats.ts).
-import { defineKernel, InputError, KernelGraph, linearGrid, type BufferPool, type Gpu, type Kernel, type Scheduler, type Tensor, type RunStats } from '../engine/index.js';
+import { cachedKernel, InputError, KernelGraph, linearGrid, type BufferPool, type Gpu, type Kernel, type Scheduler, type Tensor, type RunStats } from '../engine/index.js';
 import { library } from '../shaders/index.js';
 import { flipRule, ISING_ALGORITHMS, type FlipRule, type IsingAlgorithm } from './ising_rule.js';
 import { binnedMean, jackknife } from './stats.js';
@@ -135,28 +135,17 @@ interface IsingKernels {
 /** The largest number of threshold groups the multispin kernel has slots for (Metropolis needs at most 5). */
 export const MULTISPIN_MAX_GROUPS = 5;
 
-const kernelCache = new Map<string, IsingKernels>();
 /** Kernels of a layout; multispin sweeps are compiled per number of threshold groups (an override). */
 function isingKernels(file: string, rule: FlipRule): IsingKernels {
   const packed = file === 'ising_multispin.wgsl';
   const groups = Math.max(1, rule.groups.length);
   if (packed && groups > MULTISPIN_MAX_GROUPS) throw new InputError(`multispin: the flip rule has ${groups} threshold groups; the kernel holds ${MULTISPIN_MAX_GROUPS}`);
-  const key = packed ? `${file}:${groups}` : file;
-  let k = kernelCache.get(key);
-  if (!k) {
-    const family = file.replace('.wgsl', '').replace('ising_', '');
-    // Each colour's sweep gets its own name so that profiles tell them apart.
-    const define = (entry: string, overrides: Record<string, number>, suffix = '') =>
-      defineKernel(library, { name: `ising.${family}.${entry}${suffix}`, file, entry, overrides });
-    const sweep = (colour: number) => define('sweep', { WG: WORKGROUP, COLOUR: colour, ...(packed ? { GROUPS: groups } : {}) }, `.colour${colour}`);
-    k = {
-      init: define('init', { WG: WORKGROUP }),
-      sweep: [sweep(0), sweep(1)],
-      measure: define('measure', { WG: WORKGROUP }),
-    };
-    kernelCache.set(key, k);
-  }
-  return k;
+  const family = file.replace('.wgsl', '').replace('ising_', '');
+  // Each colour's sweep gets its own name so that profiles tell them apart.
+  const define = (entry: string, overrides: Record<string, number>, suffix = '') =>
+    cachedKernel(library, { name: `ising.${family}.${entry}${suffix}`, file, entry, overrides });
+  const sweep = (colour: number) => define('sweep', { WG: WORKGROUP, COLOUR: colour, ...(packed ? { GROUPS: groups } : {}) }, `.colour${colour}`);
+  return { init: define('init', { WG: WORKGROUP }), sweep: [sweep(0), sweep(1)], measure: define('measure', { WG: WORKGROUP }) };
 }
 
 export interface IsingContext {

@@ -4,7 +4,7 @@
 import type { Gpu } from '../device.js';
 import type { BufferPool, DType, Tensor } from '../buffers.js';
 import { InputError, LimitError } from '../errors.js';
-import { defineKernel, type Kernel } from '../kernel.js';
+import { cachedKernel as cachedKernelOf, type Kernel } from '../kernel.js';
 import { library } from '../../shaders/index.js';
 
 /** The device and buffer pool an op allocates its parameters from. */
@@ -29,17 +29,9 @@ export interface TileConfig {
   readonly wgY: number;
 }
 
-const kernels = new Map<string, Kernel>();
-
-/** One Kernel per (file, entry, overrides), so that pipelines are compiled once and reused. */
+/** The engine's kernel cache over the shader library (engine/kernel.ts cachedKernel). */
 export function cachedKernel(name: string, file: string, entry: string, overrides: Record<string, number>): Kernel {
-  const key = `${file}:${entry}:${Object.entries(overrides).sort(([x], [y]) => (x < y ? -1 : 1)).map(([k, v]) => `${k}=${v}`).join(',')}`;
-  let kernel = kernels.get(key);
-  if (!kernel) {
-    kernel = defineKernel(library, { name, file, entry, overrides });
-    kernels.set(key, kernel);
-  }
-  return kernel;
+  return cachedKernelOf(library, { name, file, entry, overrides });
 }
 
 const placeholders = new WeakMap<BufferPool, Map<string, Promise<Tensor>>>();

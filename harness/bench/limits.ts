@@ -1,7 +1,7 @@
 // The adapter's own limits, measured in the same run as the kernels they judge: copy bandwidth
 // (bytes read + written per second by a vec4 copy kernel), f32 FMA throughput and XOR + popcount
 // throughput. Each result is checked against its closed form before it is timed.
-import { defineKernel, KernelGraph, linearGrid, HarmoniumError, type Kernel } from '../../engine/index.js';
+import { cachedKernel, KernelGraph, linearGrid, HarmoniumError } from '../../engine/index.js';
 import { library } from '../../shaders/index.js';
 import type { JobContext } from '../jobs.js';
 import { timeRuns } from './timing.js';
@@ -14,12 +14,7 @@ export interface AdapterLimits {
 
 const WG = 256;
 const STEPS = 256;
-const kernels = new Map<string, Kernel>();
-const kernel = (entry: string) => {
-  let k = kernels.get(entry);
-  if (!k) kernels.set(entry, (k = defineKernel(library, { name: `limits.${entry}`, file: 'limits.wgsl', entry, overrides: { WG, STEPS } })));
-  return k;
-};
+const kernel = (entry: string) => cachedKernel(library, { name: `limits.${entry}`, file: 'limits.wgsl', entry, overrides: { WG, STEPS } });
 
 /** Measures copy bandwidth over `copyBytes` (default 64 MiB, halved until it fits the device). */
 export async function measureLimits(ctx: JobContext, options: { copyBytes?: number; invocations?: number; reps?: number } = {}): Promise<AdapterLimits> {
