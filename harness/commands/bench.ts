@@ -26,7 +26,8 @@ export const BENCH_HELP = `usage: harmonium bench <${Object.keys(BENCHES).join('
   (or: npm run bench -- <name> [...])
 
   --backend B   node, chrome (headless Chromium), or both (default)
-  --sizes ...   comma-separated problem sizes (ising: lattice sides, multiples of 64; default 256,1024,4096)
+  --sizes ...   comma-separated problem sizes (ising: lattice sides, multiples of 64, default 256,1024,4096;
+                gemm: square M = N = K, default 256,512,1024,2048, the RBM shapes always run)
   --reps N      timed repetitions after warm-up (default 5); the median is reported
   --out DIR     where result JSON goes (default harness/results)
   --json        print one JSON object as the last line of stdout`;
