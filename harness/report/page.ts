@@ -182,23 +182,27 @@ function gemmBenchSection(result: JsonObject, title: string): void {
   const adapter = result.adapter as Record<string, string>;
   const limits = (result.limits ?? {}) as Record<string, number>;
   const sec = section(title, `${adapter?.description ?? ''} (${String(result.backend ?? '')}). GFLOP/s = 2·M·N·K / median time; XNOR in G binary ops/s on the same scale.`);
-  const shapes = [...new Set(rows.map((r) => `${String(r.shape)} ${String(r.op ?? '')}`.trim()))];
-  const kernels = [...new Set(rows.map((r) => String(r.variant ? `${String(r.kernel)} ${String(r.variant)}` : r.kernel)))];
+  // One x position per shape; XNOR always computes A * B^T, so its op differs from the f32 row's.
+  const shapes = [...new Set(rows.map((r) => String(r.shape)))];
+  const kernelOf = (r: JsonObject) => String(r.variant && r.kernel === 'gemm_f32' ? `${String(r.kernel)} ${String(r.variant).split(' ')[0]}` : r.kernel);
+  const kernels = [...new Set(rows.map(kernelOf))];
   const rate = (r: JsonObject) => (typeof r.gflops === 'number' ? r.gflops : typeof r.gbinops === 'number' ? r.gbinops : null);
   const lines: Line[] = kernels.map((k) => ({
     label: k,
     points: true,
     values: shapes.map((s) => {
-      const r = rows.find((q) => `${String(q.shape)} ${String(q.op ?? '')}`.trim() === s && String(q.variant ? `${String(q.kernel)} ${String(q.variant)}` : q.kernel) === k && !q.skipped);
+      const r = rows.find((q) => String(q.shape) === s && kernelOf(q) === k && !q.skipped);
       return r ? rate(r) : null;
     }),
   }));
-  if (limits.fma_gflops) lines.push({ label: 'measured FMA peak', values: shapes.map(() => limits.fma_gflops), dash: true });
+  const opOf = (s: string) => String(rows.find((r) => String(r.shape) === s && r.kernel === 'gemm_f32')?.op ?? '');
+  if (limits.fma_gflops) lines.push({ label: 'measured f32 FMA peak (GFLOP/s)', values: shapes.map(() => limits.fma_gflops), dash: true });
+  if (limits.xnor_peak_gbinops) lines.push({ label: 'measured xor+popcount peak (Gbinop/s)', values: shapes.map(() => limits.xnor_peak_gbinops), dash: true });
   chart(sec, 'Matrix products by shape (x: shape index, see table)', 'shape #', 'G(binary) op/s', shapes.map((_, i) => i), lines, { logY: true });
   table(
     sec,
     ['#', 'shape', ...kernels],
-    shapes.map((s, i) => [i, s, ...kernels.map((k, j) => (lines[j].values[i] === null ? '—' : (lines[j].values[i] as number)))]),
+    shapes.map((s, i) => [i, `${s} ${opOf(s)}`, ...kernels.map((k, j) => (lines[j].values[i] === null ? '—' : (lines[j].values[i] as number)))]),
   );
 }
 
