@@ -1,5 +1,6 @@
 // harmonium <command> [--flags]: parse, run, print. Exit 0 ok, 1 runtime failure, 2 bad input.
 import { HarmoniumError } from '../engine/errors.js';
+import { useFileTuneCache } from './tune_store.js';
 
 export type Command = (argv: string[]) => Promise<void>;
 
@@ -29,6 +30,8 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   try {
+    // In the Node CLI, ops given config 'auto' remember their tuned tile configs in the file cache.
+    useFileTuneCache();
     await (await command.load()).run(rest);
     return 0;
   } catch (e) {

@@ -1,5 +1,6 @@
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { InputError } from '../engine/errors.js';
 
 /** Writes to a temporary name in the same folder, then renames: a reader never sees half a file. */
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
@@ -7,4 +8,16 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   const temp = `${path}.${process.pid}.tmp`;
   writeFileSync(temp, data);
   renameSync(temp, path);
+}
+
+/** Throws an InputError naming `flag` unless `path` can be written (its folder exists or can be made, and is writable). */
+export function checkWritable(flag: string, path: string): void {
+  if (existsSync(path) && statSync(path).isDirectory()) throw new InputError(`${flag} ${path}: is a directory`);
+  let dir = dirname(path);
+  while (!existsSync(dir)) dir = dirname(dir);
+  try {
+    accessSync(dir, constants.W_OK);
+  } catch {
+    throw new InputError(`${flag} ${path}: cannot write in ${dir}`);
+  }
 }

@@ -22,14 +22,15 @@ export function loadIsingCheckpoint(path: string): IsingCheckpoint {
   if (metadata.format !== 'harmonium.ising.checkpoint.v1') throw bad(`format is ${JSON.stringify(metadata.format ?? null)}`);
   const { spins, series } = tensors;
   if (!spins || spins.dtype !== 'U32' || !series || series.dtype !== 'U32') throw bad("tensors 'spins' and 'series' (U32) are required");
-  let spec: JsonObject;
+  let spec: unknown;
   try {
     spec = JSON.parse(metadata.spec);
   } catch {
     throw bad('its spec is not JSON');
   }
+  if (typeof spec !== 'object' || spec === null || Array.isArray(spec)) throw bad('its spec is not a JSON object');
   const iteration = Number(metadata.iteration);
   const wallMs = Number(metadata.wall_ms);
   if (!Number.isInteger(iteration) || iteration < 0 || !Number.isFinite(wallMs)) throw bad('iteration or wall_ms is not a number');
-  return { spec, iteration, words: spins.data as Uint32Array, series: series.data as Uint32Array, wallMs };
+  return { spec: spec as JsonObject, iteration, words: spins.data as Uint32Array, series: series.data as Uint32Array, wallMs };
 }

@@ -1,15 +1,16 @@
 /**
- * A progress bar on stderr, drawn only when stderr is a TTY (so logs and --json output stay clean).
+ * A progress bar on stderr. Only on a TTY: elsewhere `onProgress` is undefined, so callers pass
+ * nothing to the scheduler and it never waits for the GPU just to report progress.
  *
  *   const bar = progressBar('sweeps');
- *   bar(500, 1000); ... bar.done();
+ *   await chain.sweep(1000, bar.onProgress);
+ *   bar.done();
  */
-export function progressBar(label: string): ((done: number, total: number) => void) & { done(): void } {
-  const tty = !!process.stderr.isTTY;
+export function progressBar(label: string): { onProgress: ((done: number, total: number) => void) | undefined; done(): void } {
+  if (!process.stderr.isTTY) return { onProgress: undefined, done: () => undefined };
   const start = Date.now();
   let drawn = false;
-  const draw = (done: number, total: number) => {
-    if (!tty) return;
+  const onProgress = (done: number, total: number) => {
     const width = 30;
     const fraction = total > 0 ? Math.min(1, done / total) : 1;
     const filled = Math.round(fraction * width);
@@ -18,9 +19,10 @@ export function progressBar(label: string): ((done: number, total: number) => vo
     process.stderr.write(`\r${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} ${seconds.toFixed(1)}s eta ${eta.toFixed(1)}s `);
     drawn = true;
   };
-  return Object.assign(draw, {
+  return {
+    onProgress,
     done() {
       if (drawn) process.stderr.write('\n');
     },
-  });
+  };
 }

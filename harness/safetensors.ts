@@ -25,10 +25,10 @@ export function writeSafetensors(path: string, tensors: Record<string, SafeTenso
     header[name] = { dtype: t.dtype, shape: t.shape, data_offsets: [offset, offset + t.data.byteLength] };
     offset += t.data.byteLength;
   }
-  // The data starts 8-byte aligned: pad the JSON header with spaces, as the reference writer does.
-  let json = JSON.stringify(header);
-  json += ' '.repeat((8 - ((8 + json.length) % 8)) % 8);
-  const head = new TextEncoder().encode(json);
+  // The data starts 8-byte aligned: pad the UTF-8 header with spaces, as the reference writer does.
+  const unpadded = new TextEncoder().encode(JSON.stringify(header));
+  const head = new Uint8Array(unpadded.length + ((8 - ((8 + unpadded.length) % 8)) % 8)).fill(0x20);
+  head.set(unpadded);
   const out = new Uint8Array(8 + head.length + offset);
   new DataView(out.buffer).setBigUint64(0, BigInt(head.length), true);
   out.set(head, 8);
@@ -52,20 +52,24 @@ export function readSafetensors(path: string): { tensors: Record<string, SafeTen
   if (bytes.length < 8) throw bad('shorter than its 8-byte header length');
   const headerLength = Number(new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true));
   if (headerLength > bytes.length - 8) throw bad(`header length ${headerLength} exceeds the file`);
-  let header: Record<string, { dtype?: string; shape?: number[]; data_offsets?: number[] } | Record<string, string>>;
+  let header: unknown;
   try {
     header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerLength)));
   } catch {
     throw bad('the header is not JSON');
   }
+  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  if (!isObject(header)) throw bad('the header is not a JSON object');
   const dataStart = 8 + headerLength;
   const tensors: Record<string, SafeTensor> = {};
   for (const [name, info] of Object.entries(header)) {
     if (name === '__metadata__') continue;
+    if (!isObject(info)) throw bad(`tensor '${name}' is not an object`);
     const { dtype, shape, data_offsets: range } = info as { dtype?: string; shape?: number[]; data_offsets?: number[] };
     if (!dtype || !(dtype in BYTES)) throw bad(`tensor '${name}' has unsupported dtype ${String(dtype)}`);
     if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) throw bad(`tensor '${name}' has a bad shape`);
-    if (!Array.isArray(range) || range.length !== 2 || !(range[0] <= range[1]) || dataStart + range[1] > bytes.length) throw bad(`tensor '${name}' has bad data_offsets`);
+    const validRange = Array.isArray(range) && range.length === 2 && range.every((x) => Number.isInteger(x) && x >= 0) && range[0] <= range[1];
+    if (!validRange || dataStart + range[1] > bytes.length) throw bad(`tensor '${name}' has bad data_offsets`);
     const d = dtype as SafeDType;
     const count = shape.reduce((a, b) => a * b, 1);
     if (count * BYTES[d] !== range[1] - range[0]) throw bad(`tensor '${name}': shape [${shape}] does not match its ${range[1] - range[0]} bytes`);
@@ -73,6 +77,7 @@ export function readSafetensors(path: string): { tensors: Record<string, SafeTen
     const raw = new Uint8Array(bytes.subarray(dataStart + range[0], dataStart + range[1]));
     tensors[name] = { dtype: d, shape, data: new VIEW[d](raw.buffer, 0, count) };
   }
-  const metadata = (header.__metadata__ ?? {}) as Record<string, string>;
-  return { tensors, metadata };
+  const metadata = header.__metadata__ ?? {};
+  if (!isObject(metadata) || !Object.values(metadata).every((v) => typeof v === 'string')) throw bad('__metadata__ must map names to strings');
+  return { tensors, metadata: metadata as Record<string, string> };
 }

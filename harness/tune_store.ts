@@ -5,6 +5,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parseTuneCache, setDefaultTuner, Tuner, type TuneCache, type TunerOptions, type TuneStore } from '../engine/ops/tune.js';
 import { writeFileAtomic } from './files.js';
+import { InputError } from '../engine/errors.js';
 
 /** HARMONIUM_TUNE_CACHE, else $XDG_CACHE_HOME/harmonium/tune.json, else ~/.cache/harmonium/tune.json. */
 export function defaultTuneCachePath(env: Record<string, string | undefined> = process.env, home = homedir()): string {
@@ -29,8 +30,9 @@ export class FileTuneStore implements TuneStore {
     try {
       text = readFileSync(this.where, 'utf8');
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
-      throw e;
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') return null;
+      throw new InputError(`tune cache ${this.where}: cannot read (${code ?? (e as Error).message})`);
     }
     try {
       return parseTuneCache(text, this.where);
@@ -41,7 +43,11 @@ export class FileTuneStore implements TuneStore {
   }
 
   async save(cache: TuneCache): Promise<void> {
-    writeFileAtomic(this.where, `${JSON.stringify(cache, null, 1)}\n`);
+    try {
+      writeFileAtomic(this.where, `${JSON.stringify(cache, null, 1)}\n`);
+    } catch (e) {
+      throw new InputError(`tune cache ${this.where}: cannot write (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    }
   }
 }
 

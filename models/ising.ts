@@ -23,6 +23,9 @@ export const ISING_TC = 2 / Math.log(1 + Math.SQRT2);
 
 const WORKGROUP = 64;
 
+/** 2 L^2 (the most anti-aligned bonds a sweep can count) must fit the measure kernels' u32 sums. */
+export const MAX_ISING_SIZE = 46340;
+
 /** Storage layout of an algorithm at size L: 'sites' (u32 per site) or 'packed' (32 spins per word). */
 export function isingLayout(algorithm: IsingAlgorithm, size: number) {
   if (algorithm === 'multispin') {
@@ -38,6 +41,9 @@ export function validateIsingConfig(c: IsingConfig): Required<IsingConfig> {
   if (!Number.isInteger(c.size) || c.size <= 0) throw new InputError(`size must be a positive integer, got ${c.size}`);
   if (c.algorithm === 'multispin' && c.size % 64 !== 0) {
     throw new InputError(`size ${c.size}: the multispin layout packs L/2 sites of a row into 32-bit words with a stride, so L must be a multiple of 64`);
+  }
+  if (c.size > MAX_ISING_SIZE) {
+    throw new InputError(`size ${c.size}: the measurement counts up to 2 L^2 anti-aligned bonds in a u32, so L must be at most ${MAX_ISING_SIZE}`);
   }
   if (c.algorithm !== 'multispin' && (c.size < 2 || c.size % 2 !== 0)) {
     throw new InputError(`size ${c.size}: checkerboard updates need an even size >= 2 (the periodic lattice must be bipartite)`);
@@ -185,11 +191,18 @@ export class IsingChain {
     const layout = isingLayout(config.algorithm, config.size);
     const rule = flipRule(config.algorithm, config.temperature, config.coupling, config.field);
     const params = await ctx.pool.uniform('ising.params', isingParamsWords(config, rule, 0));
-    const spins = await ctx.pool.tensor('ising.spins', 'u32', [layout.words]);
-    const chain = new IsingChain(ctx, config, params, spins);
-    const init = new KernelGraph('ising.init').add(chain.kernels.init, { params, spins }, linearGrid(ctx.gpu, layout.words, WORKGROUP));
-    await ctx.scheduler.run(init);
-    return chain;
+    let spins: Tensor | null = null;
+    try {
+      spins = await ctx.pool.tensor('ising.spins', 'u32', [layout.words]);
+      const chain = new IsingChain(ctx, config, params, spins);
+      const init = new KernelGraph('ising.init').add(chain.kernels.init, { params, spins }, linearGrid(ctx.gpu, layout.words, WORKGROUP));
+      await ctx.scheduler.run(init);
+      return chain;
+    } catch (e) {
+      params.release();
+      spins?.release();
+      throw e;
+    }
   }
 
   get layout() {
@@ -205,13 +218,24 @@ export class IsingChain {
     return this.layout.kind === 'packed' ? L * this.layout.rowUnits : L * Math.ceil(L / 32);
   }
 
+  /** The sweep-only graph, kept so that its bind groups are made once (rebuilt when the kernels change). */
+  private sweepGraph: { kernels: IsingKernels; graph: KernelGraph } | null = null;
+
   private graph(series: Tensor | null): KernelGraph {
+    const kernels = this.kernels;
+    if (!series && this.sweepGraph?.kernels.sweep[0] === kernels.sweep[0]) return this.sweepGraph.graph;
+    const graph = this.buildGraph(kernels, series);
+    if (!series) this.sweepGraph = { kernels, graph };
+    return graph;
+  }
+
+  private buildGraph(kernels: IsingKernels, series: Tensor | null): KernelGraph {
     const g = new KernelGraph(series ? 'ising.sweep+measure' : 'ising.sweep');
     const grid = linearGrid(this.ctx.gpu, this.sweepInvocations(), WORKGROUP);
     // The iteration uniform is bound by the scheduler; series only by the measuring graph.
     const bindings = { params: this.params, spins: this.spins };
-    for (const k of this.kernels.sweep) g.add(k, bindings, grid);
-    if (series) g.add(this.kernels.measure, { ...bindings, series }, linearGrid(this.ctx.gpu, this.measureInvocations(), WORKGROUP));
+    for (const k of kernels.sweep) g.add(k, bindings, grid);
+    if (series) g.add(kernels.measure, { ...bindings, series }, linearGrid(this.ctx.gpu, this.measureInvocations(), WORKGROUP));
     return g;
   }
 

@@ -16,11 +16,21 @@ const dir = mkdtempSync(join(tmpdir(), 'harmonium-ckpt-'));
 
 const files = suite('safetensors (no GPU)');
 
+/** A file with this JSON header and 8 data bytes. */
+function header(json: unknown): Uint8Array {
+  const head = new TextEncoder().encode(JSON.stringify(json));
+  const out = new Uint8Array(8 + head.length + 8);
+  new DataView(out.buffer).setBigUint64(0, BigInt(head.length), true);
+  out.set(head, 8);
+  return out;
+}
+
 files('round trip, and the layout safetensors readers expect', () => {
   const path = join(dir, 'a.safetensors');
   const w = Uint32Array.of(1, 2, 0xffffffff);
   const f = Float32Array.of(1.5, -2, NaN, Infinity);
-  writeSafetensors(path, { w: { dtype: 'U32', shape: [3], data: w }, f: { dtype: 'F32', shape: [2, 2], data: f } }, { note: 'hi' });
+  // A non-ASCII note: alignment counts UTF-8 bytes, not characters.
+  writeSafetensors(path, { w: { dtype: 'U32', shape: [3], data: w }, f: { dtype: 'F32', shape: [2, 2], data: f } }, { note: 'Tc ≈ 2.269' });
   const bytes = readFileSync(path);
   const headerLength = Number(bytes.readBigUInt64LE(0));
   assert.is((8 + headerLength) % 8, 0, 'data starts 8-byte aligned');
@@ -30,7 +40,7 @@ files('round trip, and the layout safetensors readers expect', () => {
   const back = readSafetensors(path);
   assert.equal([...back.tensors.w.data], [...w]);
   assert.equal([...back.tensors.f.data].map(String), [...f].map(String));
-  assert.equal(back.metadata, { note: 'hi' });
+  assert.equal(back.metadata, { note: 'Tc ≈ 2.269' });
 });
 
 files('malformed files are InputErrors naming the file and the problem', () => {
@@ -38,6 +48,9 @@ files('malformed files are InputErrors naming the file and the problem', () => {
     ['short', new Uint8Array(3), /shorter than its 8-byte header/],
     ['huge-header', Uint8Array.of(255, 255, 0, 0, 0, 0, 0, 0), /header length .* exceeds the file/],
     ['not-json', (() => { const b = new Uint8Array(12); b[0] = 4; b.set([0x7b, 0x7b, 0x7b, 0x7b], 8); return b; })(), /header is not JSON/],
+    ['null-header', (() => { const b = new Uint8Array(12); b[0] = 4; b.set([0x6e, 0x75, 0x6c, 0x6c], 8); return b; })(), /header is not a JSON object/],
+    ['negative-offset', header({ x: { dtype: 'U32', shape: [1], data_offsets: [-4, 0] } }), /tensor 'x' has bad data_offsets/],
+    ['number-metadata', header({ __metadata__: { a: 1 } }), /__metadata__ must map names to strings/],
   ];
   for (const [name, content, message] of cases) {
     const path = join(dir, `${name}.safetensors`);

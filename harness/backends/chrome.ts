@@ -28,7 +28,14 @@ export async function startChrome(root = 'dist'): Promise<ChromeSession> {
     throw new NoAdapterError(`Chromium not found at ${CHROMIUM}: install it (apt-get install -y chromium) or set HARMONIUM_CHROMIUM`);
   }
   const server = await serveStatic(root);
-  const browser = await puppeteer.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
+  let browser: Browser;
+  try {
+    // protocolTimeout 0: a job is one page.evaluate that may run for hours; puppeteer's default is 180 s.
+    browser = await puppeteer.launch({ executablePath: CHROMIUM, headless: true, args: ARGS, protocolTimeout: 0 });
+  } catch (e) {
+    await server.close();
+    throw new HarmoniumError(`could not start Chromium at ${CHROMIUM}: ${(e as Error).message}`);
+  }
   return {
     browser,
     server,
@@ -43,8 +50,11 @@ export async function startChrome(root = 'dist'): Promise<ChromeSession> {
       return { page, errors };
     },
     async close() {
-      await browser.close();
-      await server.close();
+      try {
+        await browser.close();
+      } finally {
+        await server.close();
+      }
     },
   };
 }
@@ -55,18 +65,24 @@ export async function startChrome(root = 'dist'): Promise<ChromeSession> {
  */
 export async function runJobInChrome(spec: JsonObject, session?: ChromeSession): Promise<Json> {
   const own = session ?? (await startChrome());
+  let opened: { page: Page; errors: string[] } | null = null;
   try {
-    const { page, errors } = await own.open('runner.html');
-    await page.waitForFunction('window.harmonium !== undefined', { timeout: 30_000 });
+    opened = await own.open('runner.html');
+    const { page, errors } = opened;
+    try {
+      await page.waitForFunction('window.harmonium !== undefined', { timeout: 30_000 });
+    } catch {
+      throw new HarmoniumError(`chrome: runner.html did not load harmonium.js within 30 s (run node build.mjs?)${errors.length ? `; page errors: ${errors.join('; ')}` : ''}`);
+    }
     const outcome = (await page.evaluate(async (s) => {
       const h = (window as unknown as { harmonium: { runJobForPage(spec: unknown): Promise<unknown> } }).harmonium;
       return h.runJobForPage(s);
     }, spec)) as { ok: true; result: Json } | { ok: false; name: string; message: string; exitCode: number };
-    await page.close();
     if (!outcome.ok) throw new BrowserJobError(outcome.name, outcome.message, outcome.exitCode);
     if (errors.length) throw new HarmoniumError(`chrome page reported errors: ${errors.join('; ')}`);
     return outcome.result;
   } finally {
+    await opened?.page.close().catch(() => undefined);
     if (!session) await own.close();
   }
 }

@@ -30,7 +30,8 @@ export const BENCH_HELP = `usage: harmonium bench <${Object.keys(BENCHES).join('
                 gemm: square M = N = K, default 256,512,1024,2048, the RBM shapes always run)
   --reps N      timed repetitions after warm-up (default 5); the median is reported
   --out DIR     where result JSON goes (default harness/results)
-  --json        print one JSON object as the last line of stdout`;
+  --json        print one JSON object as the last line of stdout (with both backends: chrome's summary at
+                the top level, each backend's under "backends")`;
 
 export async function run(argv: string[]): Promise<void> {
   const [name, ...rest] = argv;
@@ -61,7 +62,9 @@ export async function run(argv: string[]): Promise<void> {
     if (!values.json) process.stdout.write(`${bench.table(result, backend)}\n\n`);
   }
   if (values.json) {
+    // One object: the last backend's summary at the top level (chrome, with both), every backend's in `backends`.
     const summaries = backends.map((b) => ({ backend: b, ...bench.summary(results[b] as JsonObject) }));
-    process.stdout.write(`${JSON.stringify(summaries.length === 1 ? summaries[0] : { results: summaries })}\n`);
+    const last = summaries[summaries.length - 1];
+    process.stdout.write(`${JSON.stringify(summaries.length === 1 ? last : { ...last, backends: summaries })}\n`);
   }
 }

@@ -7,6 +7,7 @@ import { writeGreyPng } from '../png.js';
 import { progressBar } from '../progress.js';
 import { fromBase64 } from '../spec.js';
 import { existsSync, rmSync } from 'node:fs';
+import { checkWritable } from '../files.js';
 import { InputError } from '../../engine/errors.js';
 import { withJobContext } from '../jobs.js';
 import { runIsingJob } from '../jobs/ising.js';
@@ -75,10 +76,18 @@ export async function run(argv: string[]): Promise<void> {
   };
   if (start) spec.cold = start === 'cold';
   const backend = choiceFlag(values.backend, 'backend', BACKENDS, 'node');
+  if (!values.checkpoint && (values.resume || values['checkpoint-every'] !== undefined)) {
+    throw new InputError(`--${values.resume ? 'resume' : 'checkpoint-every'} needs --checkpoint FILE`);
+  }
+  const every = numberFlag(values['checkpoint-every'], 'checkpoint-every', 'positive-int', 1000);
+  // Fail before the run, not after it, when an output cannot be written.
+  for (const [flag, path] of [['png', values.png], ['checkpoint', values.checkpoint]] as const) {
+    if (path !== undefined) checkWritable(`--${flag}`, path);
+  }
   const bar = progressBar('sweeps');
   const result = values.checkpoint
-    ? await runWithCheckpoints(spec, backend, values.checkpoint, numberFlag(values['checkpoint-every'], 'checkpoint-every', 'positive-int', 1000), !!values.resume, bar)
-    : ((await runOn(backend, spec, bar)) as JsonObject);
+    ? await runWithCheckpoints(spec, backend, values.checkpoint, every, !!values.resume, bar.onProgress)
+    : ((await runOn(backend, spec, bar.onProgress)) as JsonObject);
   bar.done();
   if (values.png && typeof result.sites_base64 === 'string') {
     const L = spec.size as number;
@@ -107,7 +116,7 @@ export async function run(argv: string[]): Promise<void> {
   );
 }
 
-async function runWithCheckpoints(spec: JsonObject, backend: string, path: string, every: number, resume: boolean, onProgress: (d: number, t: number) => void): Promise<JsonObject> {
+async function runWithCheckpoints(spec: JsonObject, backend: string, path: string, every: number, resume: boolean, onProgress?: (d: number, t: number) => void): Promise<JsonObject> {
   if (backend !== 'node') throw new InputError('--checkpoint needs --backend node (a page cannot write files)');
   const state = resume && existsSync(path) ? loadIsingCheckpoint(path) : undefined;
   if (resume && !state) process.stderr.write(`ising: no checkpoint at ${path}; starting from the beginning\n`);

@@ -27,7 +27,7 @@ export const STUDY_HELP = `usage: harmonium study [--backend chrome|node] [--siz
   (npm start runs it with the defaults)
 
   --backend B     chrome (default: headless Chromium) or node
-  --sizes ...     two or more lattice sides (default 64,128; multiples of 64 for multispin)
+  --sizes ...     lattice sides, comma-separated (default 64,128; multiples of 64 for multispin)
   --algorithm A   heatbath, metropolis or multispin (default multispin)
   --sweeps N      measured sweeps per temperature (default 20000; --quick 2000)
   --burn-in B     sweeps discarded first (default 2000; --quick 500)
@@ -74,7 +74,6 @@ export async function run(argv: string[]): Promise<void> {
   const backend = choiceFlag(values.backend, 'backend', BACKENDS, 'chrome');
   const algorithm = choiceFlag(values.algorithm, 'algorithm', ISING_ALGORITHMS, 'multispin');
   const sizes = (values.sizes ?? '64,128').split(',').map((s) => numberFlag(s, 'sizes', 'positive-int'));
-  if (sizes.length < 1) throw new InputError('--sizes needs at least one size');
   const sweeps = numberFlag(values.sweeps, 'sweeps', 'positive-int', quick ? 2000 : 20000);
   const burnIn = numberFlag(values['burn-in'], 'burn-in', 'nonnegative-int', quick ? 500 : 2000);
   const seed = numberFlag(values.seed, 'seed', 'u32', 2026);
@@ -124,7 +123,7 @@ export async function run(argv: string[]): Promise<void> {
         if (point.sites_base64) snapshots.push({ size, temperature, sites_base64: point.sites_base64 });
         points.push(point);
         writeFileAtomic(studyFile, `${JSON.stringify({ algorithm, sizes, sweeps, burn_in: burnIn, seed, backend, points }, null, 1)}\n`);
-        bar(points.length, total);
+        bar.onProgress?.(points.length, total);
       }
     }
     bar.done();
