@@ -53,7 +53,7 @@ async function nodeGpu(): Promise<{ gpu: GPU; instance: object }> {
  *   gpu.close();
  */
 export class Gpu {
-  /** Rejects with a DeviceLostError when the device is lost for any reason other than close(). */
+  /** Rejects with a DeviceLostError when the device is lost (after close() too, with reason "destroyed"; nobody need await it). */
   readonly lost: Promise<never>;
   private closed = false;
 

@@ -10,7 +10,7 @@ const PHILOX_W0: u32 = 0x9E3779B9u;
 const PHILOX_W1: u32 = 0xBB67AE85u;
 
 // High 32 bits of a 32x32-bit product. WGSL has no widening multiply; this is Hacker's Delight's
-// mulhu with the constant factor's halves folded in: 4 multiplies, 9 adds, shifts and masks.
+// mulhu: 4 multiplies, 4 adds and 6 shifts or masks (the multiplier is a constant).
 fn philox_mulhi(a: u32, m: u32) -> u32 {
   let a0 = a & 0xFFFFu;
   let a1 = a >> 16u;

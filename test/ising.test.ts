@@ -3,6 +3,7 @@ import * as assert from 'uvu/assert';
 import exact from './data/ising-exact.json';
 import { InputError } from '../engine/index.js';
 import { IsingChain, validateIsingConfig, packedToSites, isingStatistics, type IsingConfig } from '../models/ising.js';
+import { binnedMean } from '../models/stats.js';
 import { flipRule, flipEnergy, type IsingAlgorithm } from '../models/ising_rule.js';
 import * as ref from '../harness/reference/ising.js';
 import { withGpu, type GpuContext } from './gpu.js';
@@ -120,46 +121,78 @@ for (const config of exactCases) {
 exactness.run();
 
 // ---------------------------------------------------------------- exact distributions (4x4)
-const distribution = suite('4x4 energy histogram = exact enumeration, chi-square at alpha = 0.001 (GPU)');
+const distribution = suite('4x4 (energy, magnetization) histogram = exact enumeration, chi-square at alpha = 0.001 (GPU)');
 
-/** Boltzmann probabilities of the number of anti-aligned bonds on the 4x4 periodic lattice (J = 1, h = 0). */
-function exactAntiDistribution(temperature: number): number[] {
+/**
+ * The histogram bin of a 4x4 sample: anti-aligned bonds x magnetization. Without a field the chain
+ * tunnels between +M and -M slowly (hundreds of sweeps at T = 2), so the bin holds |M| = |up - 8|,
+ * which decorrelates as fast as the energy; with a field, up itself.
+ */
+const jointBin = (anti: number, up: number, field: number) => anti * 17 + (field === 0 ? Math.abs(up - 8) : up);
+
+/**
+ * Exact Boltzmann probabilities on the 4x4 periodic lattice of jointBin(anti, up), for
+ * E = -J (32 - 2 anti) - h (2 up - 16), summed over every one of the 2^16 states.
+ */
+function exactJointDistribution(temperature: number, coupling: number, field: number): number[] {
   const L = 4;
-  const weights = new Array(2 * L * L + 1).fill(0);
+  const weights = new Array(33 * 17).fill(0);
   for (let state = 0; state < 1 << 16; state++) {
     let anti = 0;
+    let up = 0;
     for (let y = 0; y < L; y++) {
       for (let x = 0; x < L; x++) {
         const s = (state >> (y * L + x)) & 1;
         anti += (s ^ ((state >> (y * L + ((x + 1) % L))) & 1)) + (s ^ ((state >> (((y + 1) % L) * L + x)) & 1));
+        up += s;
       }
     }
-    // E = -(32 - 2 anti)
-    weights[anti] += Math.exp((32 - 2 * anti) / temperature);
+    const energy = -coupling * (32 - 2 * anti) - field * (2 * up - 16);
+    weights[jointBin(anti, up, field)] += Math.exp(-energy / temperature);
   }
   const z = weights.reduce((a, b) => a + b, 0);
   return weights.map((w) => w / z);
 }
 
-const THIN = 8; // keep every 8th sweep: far beyond the 4x4 energy autocorrelation time at these T
-const SAMPLES = 6000;
-for (const algorithm of ['heatbath', 'metropolis'] as const) {
-  for (const temperature of [2.0, 3.5]) {
-    distribution(`${algorithm} T=${temperature}`, () =>
-      withGpu(async (ctx) => {
-        const chain = await IsingChain.create(ctx, { size: 4, temperature, algorithm, seed: 2026 + temperature * 10 });
-        await chain.sweep(100);
-        const { series } = await chain.measureSeries(SAMPLES * THIN);
-        chain.release();
-        const counts = new Array(33).fill(0);
-        for (let i = 0; i < SAMPLES; i++) counts[series[2 * i * THIN]]++;
-        const { statistic, dof } = chiSquare(counts, exactAntiDistribution(temperature));
-        const critical = chiSquareCritical(dof, 0.001);
-        assert.ok(dof >= 3, `dof ${dof}`);
-        assert.ok(statistic < critical, `chi2 ${statistic.toFixed(2)} >= ${critical.toFixed(2)} (dof ${dof})`);
-      }),
-    );
-  }
+const THIN = 16; // keep every 16th sweep; the test checks below that the kept samples are uncorrelated
+const SAMPLES = 4000;
+// h = 0 at two temperatures for each algorithm, then a field and an antiferromagnet: the exact
+// distribution is computed from the energy function itself, so a sign error in J or h fails here.
+const distributionCases: { algorithm: IsingAlgorithm; temperature: number; coupling: number; field: number }[] = [
+  { algorithm: 'heatbath', temperature: 2.0, coupling: 1, field: 0 },
+  { algorithm: 'heatbath', temperature: 3.5, coupling: 1, field: 0 },
+  { algorithm: 'metropolis', temperature: 2.0, coupling: 1, field: 0 },
+  { algorithm: 'metropolis', temperature: 3.5, coupling: 1, field: 0 },
+  { algorithm: 'heatbath', temperature: 2.5, coupling: 1, field: 0.3 },
+  { algorithm: 'metropolis', temperature: 2.0, coupling: -1, field: 0.5 },
+];
+for (const { algorithm, temperature, coupling, field } of distributionCases) {
+  distribution(`${algorithm} T=${temperature} J=${coupling} h=${field}: joint (energy, magnetization) histogram`, () =>
+    withGpu(async (ctx) => {
+      const chain = await IsingChain.create(ctx, { size: 4, temperature, coupling, field, algorithm, seed: 2026 + temperature * 10 + field * 100 });
+      await chain.sweep(100);
+      const { series } = await chain.measureSeries(SAMPLES * THIN);
+      chain.release();
+      const counts = new Array(33 * 17).fill(0);
+      const keptAnti: number[] = [];
+      const keptUp: number[] = [];
+      for (let i = 0; i < SAMPLES; i++) {
+        const anti = series[2 * i * THIN], up = series[2 * i * THIN + 1];
+        counts[jointBin(anti, up, field)]++;
+        keptAnti.push(anti);
+        keptUp.push(field === 0 ? Math.abs(up - 8) : up);
+      }
+      // Chi-square assumes independent samples: the thinned series' autocorrelation times must be ~1/2.
+      for (const [name, kept] of [['energy', keptAnti], ['magnetization', keptUp]] as const) {
+        const { tau } = binnedMean(kept);
+        assert.ok(tau < 1, `thinned ${name} samples are correlated: tau = ${tau}`);
+      }
+      const { statistic, dof } = chiSquare(counts, exactJointDistribution(temperature, coupling, field));
+      const critical = chiSquareCritical(dof, 0.001);
+      assert.ok(dof >= 3, `dof ${dof}`);
+      assert.ok(statistic < critical, `chi2 ${statistic.toFixed(2)} >= ${critical.toFixed(2)} (dof ${dof})`);
+    }),
+  );
 }
 distribution.run();
 
