@@ -75,28 +75,6 @@ async function chainSites(ctx: GpuContext, config: IsingConfig, sweeps: number) 
   return { series, sites };
 }
 
-function referenceRun(config: Required<IsingConfig>, sweeps: number) {
-  const { size, seed, cold } = config;
-  const rule = flipRule(config.algorithm, config.temperature, config.coupling, config.field);
-  const series: number[] = [];
-  if (config.algorithm === 'multispin') {
-    const words = ref.multispinInit(size, seed, cold);
-    for (let i = 0; i < sweeps; i++) {
-      for (const colour of [0, 1]) ref.multispinHalfSweep(words, size, rule, seed, 2 * i + colour, colour);
-      const m = ref.multispinMeasure(words, size);
-      series.push(m.anti, m.up);
-    }
-    return { series, sites: packedToSites(words, size) };
-  }
-  const sites = ref.checkerboardInit(size, seed, cold);
-  for (let i = 0; i < sweeps; i++) {
-    for (const colour of [0, 1]) ref.checkerboardHalfSweep(sites, size, rule, seed, 2 * i + colour, colour);
-    const m = ref.checkerboardMeasure(sites, size);
-    series.push(m.anti, m.up);
-  }
-  return { series, sites };
-}
-
 const exactCases: IsingConfig[] = [
   { size: 6, temperature: 2.5, algorithm: 'heatbath', seed: 11, cold: false }, // a row's last group is partial
   { size: 16, temperature: 1.8, field: 0.25, algorithm: 'heatbath', seed: 12, cold: false },
@@ -111,7 +89,7 @@ for (const config of exactCases) {
     withGpu(async (ctx) => {
       const sweeps = 4;
       const gpu = await chainSites(ctx, config, sweeps);
-      const want = referenceRun(validateIsingConfig(config), sweeps);
+      const want = ref.referenceChain(validateIsingConfig(config), sweeps);
       assert.equal([...gpu.series], want.series, 'measured series');
       const mismatch = gpu.sites.findIndex((s, i) => s !== want.sites[i]);
       assert.is(mismatch, -1, `first differing site ${mismatch}`);

@@ -2,7 +2,7 @@
 // reference and the adapter's copy bandwidth measured in the same run.
 import { IsingChain, isingLayout, validateIsingConfig } from '../../models/ising.js';
 import { flipRule, ISING_ALGORITHMS, type IsingAlgorithm } from '../../models/ising_rule.js';
-import { InputError } from '../../engine/index.js';
+import { HarmoniumError, InputError } from '../../engine/index.js';
 import * as ref from '../reference/ising.js';
 import type { JobContext } from '../jobs.js';
 import type { Json, JsonObject } from '../json.js';
@@ -15,6 +15,22 @@ export function bytesPerFlip(algorithm: IsingAlgorithm): number {
   // sites: 4-byte words, per sweep 2 reads of L^2 words + L^2 words written = 12 bytes per site.
   // packed: 1 bit per site, per sweep 2 reads of L^2 bits + L^2 bits written = 3/8 byte per site.
   return algorithm === 'multispin' ? 3 / 8 : 12;
+}
+
+/** Checks the kernels bit for bit against the TypeScript reference on a small lattice before timing them. */
+async function validateAgainstReference(ctx: JobContext, algorithm: IsingAlgorithm, temperature: number): Promise<void> {
+  const config = validateIsingConfig({ size: 64, temperature, algorithm, seed: 3, cold: false });
+  const chain = await IsingChain.create(ctx, config);
+  try {
+    const { series } = await chain.measureSeries(2);
+    const sites = await chain.readSites();
+    const want = ref.referenceChain(config, 2);
+    if (series.some((v, i) => v !== want.series[i]) || sites.some((v, i) => v !== want.sites[i])) {
+      throw new HarmoniumError(`bench ising: ${algorithm} kernels disagree with the TypeScript reference; not timing them`);
+    }
+  } finally {
+    chain.release();
+  }
 }
 
 /** Single-thread TypeScript reference speed at size L, flips/ns (one sweep, after one warm-up sweep). */
@@ -50,9 +66,11 @@ export async function runBenchIsingJob(ctx: JobContext, spec: JsonObject): Promi
     for (const size of sizes as number[]) {
       const chain = await IsingChain.create(ctx, { size, temperature, algorithm, seed: 7 });
       try {
+        // Calibrate after a first sweep, which also compiles the pipelines.
+        await chain.sweep(1);
         const probe = await chain.sweep(1);
         const sweeps = Math.max(1, Math.round(targetMs / Math.max(probe.wallMs, 1e-3)));
-        const timing = await timeRuns(async () => (await chain.sweep(sweeps)).wallMs, { reps, warmup: 1 });
+        const timing = await timeRuns(async () => (await chain.sweep(sweeps)).wallMs, { reps, warmup: 1, validate: () => validateAgainstReference(ctx, algorithm, temperature) });
         const flipsPerNs = (size * size * sweeps) / (timing.median_ms * 1e6);
         const bytes = bytesPerFlip(algorithm);
         rows.push({

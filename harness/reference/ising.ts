@@ -1,7 +1,8 @@
 // Plain TypeScript references for the Ising kernels (shaders/ising_checkerboard.wgsl and
 // shaders/ising_multispin.wgsl): the same layouts, the same Philox words, the same flip rule, so the
 // GPU must match them bit for bit.
-import { flips, type FlipRule } from '../../models/ising_rule.js';
+import { flipRule, flips, type FlipRule } from '../../models/ising_rule.js';
+import { packedToSites, type IsingConfig } from '../../models/ising.js';
 import { PURPOSE, rngBits } from './philox.js';
 
 // ---- checkerboard: one 0/1 value per site, row-major ----
@@ -111,4 +112,30 @@ export function multispinMeasure(words: Uint32Array, size: number): { anti: numb
     up += popcount(s) + popcount(words[L * W + idx]);
   }
   return { anti, up };
+}
+
+/**
+ * A whole chain as IsingChain runs it: init, then `sweeps` measured sweeps (both colours, then the
+ * measurement). Returns the series [anti-aligned bonds, +1 spins] per sweep and the final sites.
+ */
+export function referenceChain(config: Required<IsingConfig>, sweeps: number): { series: number[]; sites: Uint8Array } {
+  const { size, seed, cold } = config;
+  const rule = flipRule(config.algorithm, config.temperature, config.coupling, config.field);
+  const series: number[] = [];
+  if (config.algorithm === 'multispin') {
+    const words = multispinInit(size, seed, cold);
+    for (let i = 0; i < sweeps; i++) {
+      for (const colour of [0, 1]) multispinHalfSweep(words, size, rule, seed, 2 * i + colour, colour);
+      const m = multispinMeasure(words, size);
+      series.push(m.anti, m.up);
+    }
+    return { series, sites: packedToSites(words, size) };
+  }
+  const sites = checkerboardInit(size, seed, cold);
+  for (let i = 0; i < sweeps; i++) {
+    for (const colour of [0, 1]) checkerboardHalfSweep(sites, size, rule, seed, 2 * i + colour, colour);
+    const m = checkerboardMeasure(sites, size);
+    series.push(m.anti, m.up);
+  }
+  return { series, sites };
 }
