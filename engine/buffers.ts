@@ -17,8 +17,24 @@ export function byteLengthOf(dtype: DType, shape: readonly number[]): number {
 
 export type TensorRole = 'storage' | 'uniform';
 
+/**
+ * What a kernel binding holds: a whole Tensor, or a TensorView of part of one. Bind groups bind
+ * `byteLength` bytes of `buffer` from `byteOffset`.
+ */
+export interface Binding {
+  readonly pool: BufferPool;
+  readonly buffer: GPUBuffer;
+  readonly label: string;
+  readonly dtype: DType;
+  readonly role: TensorRole;
+  readonly byteOffset: number;
+  readonly byteLength: number;
+}
+
 /** A GPU buffer with a dtype and a shape. Made by a BufferPool; `release()` gives it back. */
-export class Tensor {
+export class Tensor implements Binding {
+  readonly byteOffset = 0;
+
   constructor(
     readonly pool: BufferPool,
     readonly buffer: GPUBuffer,
@@ -28,6 +44,32 @@ export class Tensor {
     readonly role: TensorRole,
     readonly byteLength: number,
   ) {}
+
+  /**
+   * `byteLength` bytes of this tensor from `byteOffset`, bound in its place (a block of rows of a
+   * matrix too large for one binding). The offset must be a multiple of the device's
+   * minStorageBufferOffsetAlignment (minUniformBufferOffsetAlignment for uniforms), usually 256.
+   *
+   *   graph.add(kernel, { c: c.view(rows0 * n * 4, rows * n * 4) }, grid);
+   */
+  view(byteOffset: number, byteLength: number): TensorView {
+    const limits = this.pool.gpu.limits;
+    const [alignment, alignmentName] =
+      this.role === 'uniform'
+        ? [limits.minUniformBufferOffsetAlignment, 'minUniformBufferOffsetAlignment']
+        : [limits.minStorageBufferOffsetAlignment, 'minStorageBufferOffsetAlignment'];
+    const where = `${this.label}: a view of ${byteLength} bytes at byte offset ${byteOffset}`;
+    if (!Number.isInteger(byteOffset) || !Number.isInteger(byteLength) || byteOffset < 0 || byteLength <= 0) {
+      throw new InputError(`${where} needs a non-negative integer offset and a positive integer length`);
+    }
+    if (byteOffset + byteLength > this.byteLength) throw new InputError(`${where} overruns the tensor's ${this.byteLength} bytes`);
+    // WebGPU binds buffers in 4-byte units.
+    if (byteLength % 4) throw new InputError(`${where}: the length must be a multiple of 4 bytes`);
+    if (byteOffset % alignment) {
+      throw new LimitError(`${where}: the offset must be a multiple of the device's ${alignmentName} (${alignment} bytes)`);
+    }
+    return new TensorView(this, byteOffset, byteLength);
+  }
 
   /** Copies the contents back to the host. */
   read(): Promise<ArrayBuffer> {
@@ -41,6 +83,46 @@ export class Tensor {
   release(): void {
     this.pool.release(this);
   }
+}
+
+/** Part of a tensor, bound in its place; made by `tensor.view(byteOffset, byteLength)`. */
+export class TensorView implements Binding {
+  constructor(
+    readonly tensor: Tensor,
+    readonly byteOffset: number,
+    readonly byteLength: number,
+  ) {}
+
+  get pool(): BufferPool {
+    return this.tensor.pool;
+  }
+  get buffer(): GPUBuffer {
+    return this.tensor.buffer;
+  }
+  get label(): string {
+    return `${this.tensor.label} [bytes ${this.byteOffset}..${this.byteOffset + this.byteLength})`;
+  }
+  get dtype(): DType {
+    return this.tensor.dtype;
+  }
+  get role(): TensorRole {
+    return this.tensor.role;
+  }
+}
+
+/** The most bytes one binding may hold, with the limit's name for error messages. */
+export interface BindingLimit {
+  bytes: number;
+  name: string;
+}
+
+export interface BufferPoolOptions {
+  /**
+   * A storage binding limit below the device's maxStorageBufferBindingSize. It exists for tests: on
+   * SwiftShader the binding limit equals maxBufferSize (1 GiB), so a tensor that exists but cannot be
+   * bound whole (the case ops split into blocks) is out of reach without it.
+   */
+  maxBindingBytes?: number;
 }
 
 const USAGE: Record<TensorRole, number> = {
@@ -66,7 +148,30 @@ export class BufferPool {
   private _liveBytes = 0;
   private _pooledBytes = 0;
 
-  constructor(readonly gpu: Gpu) {}
+  private readonly maxBindingBytes: number | undefined;
+
+  constructor(
+    readonly gpu: Gpu,
+    options: BufferPoolOptions = {},
+  ) {
+    const max = options.maxBindingBytes;
+    if (max !== undefined && (!Number.isInteger(max) || max < 4 || max % 4)) {
+      throw new InputError(`BufferPool: maxBindingBytes = ${String(max)} must be a positive multiple of 4`);
+    }
+    this.maxBindingBytes = max;
+  }
+
+  /**
+   * The most bytes one binding of a tensor of this pool may hold: the device's limit, or the pool's
+   * lower maxBindingBytes for storage. Kernels' binding checks and the ops' block planning read it here.
+   */
+  bindingLimit(role: TensorRole = 'storage'): BindingLimit {
+    const limits = this.gpu.limits;
+    if (role === 'uniform') return { bytes: limits.maxUniformBufferBindingSize, name: "the device's maxUniformBufferBindingSize" };
+    const device = limits.maxStorageBufferBindingSize;
+    if (this.maxBindingBytes !== undefined && this.maxBindingBytes < device) return { bytes: this.maxBindingBytes, name: "the pool's maxBindingBytes" };
+    return { bytes: device, name: "the device's maxStorageBufferBindingSize" };
+  }
 
   get liveBytes(): number {
     return this._liveBytes;
@@ -110,18 +215,19 @@ export class BufferPool {
     return this.tensor(label, 'u32', [data.length], { role: 'uniform', data });
   }
 
-  /** Throws a LimitError naming the tensor and the limit when a buffer of this size cannot exist or be bound. */
+  /**
+   * Throws a LimitError naming the tensor and the limit when a buffer of this size cannot exist. A
+   * storage tensor may exceed the binding limit (it is then bound in views, checked when bound); a
+   * uniform is always bound whole, so it must fit one binding.
+   */
   checkLimits(label: string, byteLength: number, role: TensorRole): void {
     const limits = this.gpu.limits;
     const mib = (n: number) => `${(n / 2 ** 20).toFixed(1)} MiB`;
     if (byteLength > limits.maxBufferSize) {
       throw new LimitError(`${label}: ${mib(byteLength)} exceeds the device's maxBufferSize of ${mib(limits.maxBufferSize)}`);
     }
-    const bindLimit = role === 'uniform' ? limits.maxUniformBufferBindingSize : limits.maxStorageBufferBindingSize;
-    const limitName = role === 'uniform' ? 'maxUniformBufferBindingSize' : 'maxStorageBufferBindingSize';
-    if (byteLength > bindLimit) {
-      throw new LimitError(`${label}: ${mib(byteLength)} exceeds the device's ${limitName} of ${mib(bindLimit)}`);
-    }
+    const bind = this.bindingLimit(role);
+    if (role === 'uniform' && byteLength > bind.bytes) throw new LimitError(`${label}: ${mib(byteLength)} exceeds ${bind.name} of ${mib(bind.bytes)}`);
   }
 
   async write(tensor: Tensor, data: ArrayBufferView, byteOffset = 0): Promise<void> {

@@ -89,13 +89,11 @@ export class Scheduler {
             layout: groupLayout,
             entries: node.kernel.reflection.bindings
               .filter((b) => b.group === group)
-              .map((b) => ({
-                binding: b.binding,
-                resource:
-                  b.name === ITERATION_BINDING
-                    ? { buffer: ring.buffer, offset: 0, size: b.minBytes }
-                    : { buffer: node.bindings[b.name].buffer, offset: 0, size: node.bindings[b.name].byteLength },
-              })),
+              .map((b) => {
+                // A tensor binds whole (offset 0), a view binds its part.
+                const bound = b.name === ITERATION_BINDING ? { buffer: ring.buffer, byteOffset: 0, byteLength: b.minBytes } : node.bindings[b.name];
+                return { binding: b.binding, resource: { buffer: bound.buffer, offset: bound.byteOffset, size: bound.byteLength } };
+              }),
           }),
         ),
       );

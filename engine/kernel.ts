@@ -1,6 +1,6 @@
 import type { Gpu } from './device.js';
-import type { Tensor } from './buffers.js';
-import { InputError, ValidationError } from './errors.js';
+import type { Binding } from './buffers.js';
+import { InputError, LimitError, ValidationError } from './errors.js';
 import { scoped } from './scopes.js';
 import { reflectKernel, resolveIncludes, type BindingInfo, type KernelReflection, type ShaderLibrary } from './shaders.js';
 
@@ -23,7 +23,8 @@ export interface KernelSpec {
   overrides?: Readonly<Record<string, number>>;
 }
 
-export type Bindings = Readonly<Record<string, Tensor>>;
+/** A kernel's bindings by name: whole tensors or views of them (tensor.view). */
+export type Bindings = Readonly<Record<string, Binding>>;
 
 /**
  * A compute kernel: WGSL source with its reflection, compiled once per device and cached.
@@ -72,7 +73,8 @@ export class Kernel {
 
   /**
    * Checks host bindings against the reflection: every binding present and known, each buffer large
-   * enough and made for the right use. Errors name the kernel and the binding.
+   * enough and made for the right use, and none over the binding limit of its pool (a LimitError;
+   * bind views of a larger tensor instead). Errors name the kernel and the binding.
    */
   checkBindings(bindings: Bindings): void {
     for (const info of this.reflection.bindings) {
@@ -88,13 +90,19 @@ export class Kernel {
   }
 }
 
-function checkBinding(kernel: string, info: BindingInfo, tensor: Tensor): void {
+function checkBinding(kernel: string, info: BindingInfo, tensor: Binding): void {
   if (tensor.byteLength < info.minBytes) {
     throw new ValidationError(kernel, `binding '${info.name}' needs at least ${info.minBytes} bytes; tensor '${tensor.label}' has ${tensor.byteLength}`);
   }
   const wantsUniform = info.kind === 'uniform';
   if (wantsUniform !== (tensor.role === 'uniform')) {
     throw new ValidationError(kernel, `binding '${info.name}' is a ${info.kind} buffer; tensor '${tensor.label}' was made for ${tensor.role}`);
+  }
+  const limit = tensor.pool.bindingLimit(tensor.role);
+  if (tensor.byteLength > limit.bytes) {
+    throw new LimitError(
+      `${kernel}: binding '${info.name}' would hold ${tensor.byteLength} bytes of '${tensor.label}', over ${limit.name} of ${limit.bytes} bytes; bind views of it (tensor.view) or split the work`,
+    );
   }
 }
 

@@ -20,7 +20,7 @@ const kernel = (entry: string) => cachedKernel(library, { name: `limits.${entry}
 export async function measureLimits(ctx: JobContext, options: { copyBytes?: number; invocations?: number; reps?: number } = {}): Promise<AdapterLimits> {
   const { gpu, pool, scheduler } = ctx;
   let bytes = options.copyBytes ?? 64 * 2 ** 20;
-  while (bytes > gpu.limits.maxStorageBufferBindingSize) bytes /= 2;
+  while (bytes > pool.bindingLimit().bytes) bytes /= 2;
   const count = bytes / 16;
   const invocations = options.invocations ?? 64 * 1024;
   const reps = options.reps ?? 5;
