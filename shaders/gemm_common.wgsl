@@ -12,6 +12,10 @@ struct GemmParams {
   seed: u32,
   step: u32,
   call: u32,
+  // Bernoulli epilogue only: the number in the whole product of this dispatch's first element. The
+  // host splits a product too large for one binding into blocks of rows (m is the block's rows, the
+  // matrices are views at its first row) and passes row0 * N here, so the draws do not depend on it.
+  first_element: u32,
 }
 
 // Activation codes (engine/ops/gemm.ts ACTIVATIONS): 0 identity, 1 sigmoid, 2 tanh, 3 ReLU, 4 hard tanh.

@@ -118,9 +118,10 @@ fn mask_b(x: mat4x4f, keep: vec4<bool>) -> mat4x4f {
 // The epilogue for C[r, c0 .. c0 + 3] (columns past N skipped):
 //   v = act(alpha * acc + beta * C + bias); C = v; samples = (v > u) with u uniform.
 // BLAS convention: beta = 0 means C is not read, so NaN or garbage in C does not propagate.
-// The Bernoulli draw for element e = r * N + col uses word e % 4 of
-//   rng_bits(seed, PURPOSE_BERNOULLI, step + iteration.index, e / 4, call)
-// so that it depends on the element alone, never on TM, TN or the workgroup size. The sample is 1
+// The Bernoulli draw for element g = first_element + r * N + col of the whole product uses word g % 4 of
+//   rng_bits(seed, PURPOSE_BERNOULLI, step + iteration.index, g / 4, call)
+// so that it depends on the element alone, never on TM, TN, the workgroup size or the host's split
+// into blocks of rows (first_element = row0 * N of the block; 0 when unsplit). The sample is 1
 // when (word >> 8) < u32(p * 2^24): p * 2^24 is exact in f32, so this is exactly "24-bit uniform
 // < p" in integers, which harness/reference/gemm.ts repeats with p computed in float64.
 fn store_quad(r: u32, c0: u32, acc: vec4f) {
@@ -139,10 +140,11 @@ fn store_quad(r: u32, c0: u32, acc: vec4f) {
     v = gemm_activate(v, ACTIVATION);
     c[e] = v;
     if (BERNOULLI) {
-      // One Philox call serves four consecutive elements; a new one starts at e % 4 == 0.
-      if (j == 0u || (e & 3u) == 0u) { bits = rng_bits(params.seed, PURPOSE_BERNOULLI, step, e >> 2u, params.call); }
+      // One Philox call serves four consecutive elements; a new one starts at g % 4 == 0.
+      let g = params.first_element + e;
+      if (j == 0u || (g & 3u) == 0u) { bits = rng_bits(params.seed, PURPOSE_BERNOULLI, step, g >> 2u, params.call); }
       let threshold = select(0u, u32(v * 16777216.0), v > 0.0);  // NaN p samples 0
-      samples[e] = select(0.0, 1.0, (bits[e & 3u] >> 8u) < threshold);
+      samples[e] = select(0.0, 1.0, (bits[g & 3u] >> 8u) < threshold);
     }
   }
 }

@@ -101,7 +101,7 @@ async function runGemm({ gpu, pool, scheduler }: GpuContext, data: HostData, o: 
   await scheduler.run(graph, { firstIteration: o.firstIteration });
   const out = { c: await readF32(c), samples: samples ? await readF32(samples) : null };
   made.forEach((t) => t.release());
-  op.params.release();
+  op.release();
   return out;
 }
 
@@ -331,9 +331,12 @@ gpu('bad input: InputError or LimitError naming the kernel and the operand', () 
     await throwsWith({ variant: 'v1', activation: 'relu' }, InputError, 'v3');
     await throwsWith({ config: 'nope' }, InputError, 'tile config');
     await throwsWith({ config: { name: 'huge', tm: 8, tn: 8, wgX: 64, wgY: 64 } }, LimitError, 'workgroup');
+    // Over the binding limit and not splittable: A stored transposed (rows of op(A) not contiguous),
+    // B (read whole by every block of rows). test/gemm_split.test.ts has the products that split.
     const limit = gpu.limits.maxStorageBufferBindingSize;
     const big = Math.ceil(limit / 4 / 1024) + 1;
-    await throwsWith({ m: 1024, k: big, n: 1 }, LimitError, 'operand A', 'maxStorageBufferBindingSize');
+    await throwsWith({ m: 1024, k: big, n: 1, transA: true }, LimitError, 'operand A', 'maxStorageBufferBindingSize', 'transA');
+    await throwsWith({ m: 1, k: big, n: 1024 }, LimitError, 'operand B', 'maxStorageBufferBindingSize');
     assert.is(graph.nodes.length, 0);
   }));
 gpu.run();

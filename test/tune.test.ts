@@ -231,7 +231,7 @@ gpu('tunes a tiny gemm_f32 and xnor_gemm shape: a candidate is chosen, stored, a
         await ctx.scheduler.run(graph);
         const v = validateClose(`gemm_f32 config ${String(config === 'auto' ? 'auto' : 'tuner')}`, await readF32(tc), want, { atol: 1e-5, rtol: 1e-5 });
         assert.ok(v.ok, v.message);
-        [ta, tb, tc, op.params].forEach((t) => t.release());
+        [ta, tb, tc, op].forEach((t) => t.release());
       }
     } finally {
       setDefaultTuner(null);

@@ -2,8 +2,9 @@
 // placeholder tensors for bindings a configuration leaves unused, and argument checks that name the
 // kernel and the operand.
 import type { Gpu } from '../device.js';
-import type { BufferPool, DType, Tensor } from '../buffers.js';
+import type { Binding, BindingLimit, BufferPool, DType, Tensor } from '../buffers.js';
 import { InputError, LimitError } from '../errors.js';
+import type { KernelGraph } from '../graph.js';
 import { cachedKernel as cachedKernelOf, type Kernel } from '../kernel.js';
 import { library } from '../../shaders/index.js';
 
@@ -13,11 +14,29 @@ export interface OpContext {
   pool: BufferPool;
 }
 
-/** What an add* helper put into the graph: release `params` when the graph is done with. */
+/** What an add* helper put into the graph: `release()` frees `params` when the graph is done with. */
 export interface OpDispatch {
   kernel: Kernel;
   params: Tensor;
   workgroups: [number, number];
+  release(): void;
+}
+
+/** A block of rows of M: one dispatch of a split product. */
+export interface RowBlock {
+  row0: number;
+  rows: number;
+}
+
+/**
+ * What a row-splitting op (addGemm, addXnorGemm) put into the graph: one dispatch per block of rows
+ * of M, a single block when every operand fits one binding. `release()` frees every block's params
+ * when the graph is done with.
+ */
+export interface SplitDispatch {
+  kernel: Kernel;
+  blocks: Array<RowBlock & { params: Tensor; workgroups: [number, number] }>;
+  release(): void;
 }
 
 /** A register-tile shape: each invocation computes tm x tn outputs; workgroups are wgX x wgY invocations. */
@@ -69,8 +88,8 @@ export function checkU32(kernel: string, name: string, value: number): void {
 }
 
 /**
- * Checks one operand: a LimitError when `bytes` cannot be bound on this device at all, an
- * InputError when the tensor is of the wrong dtype or role, or smaller than `what` needs.
+ * Checks one operand that is bound whole: a LimitError when `bytes` cannot be bound (the pool's
+ * binding limit), else checkTensor.
  */
 export function checkOperand(
   ctx: OpContext,
@@ -81,12 +100,15 @@ export function checkOperand(
   bytes: number,
   what: string,
 ): Tensor {
-  const limit = ctx.gpu.limits.maxStorageBufferBindingSize;
-  if (bytes > limit) {
-    throw new LimitError(
-      `${kernel}: operand ${operand} (${what}) needs ${bytes} bytes, over the device's maxStorageBufferBindingSize of ${limit}; split the product into smaller blocks`,
-    );
+  const limit = ctx.pool.bindingLimit();
+  if (bytes > limit.bytes) {
+    throw new LimitError(`${kernel}: operand ${operand} (${what}) needs ${bytes} bytes, over ${limit.name} of ${limit.bytes} bytes`);
   }
+  return checkTensor(kernel, operand, tensor, dtypes, bytes, what);
+}
+
+/** An InputError when the tensor is missing, of the wrong dtype or role, or smaller than `what` needs. */
+export function checkTensor(kernel: string, operand: string, tensor: Tensor | undefined, dtypes: readonly DType[], bytes: number, what: string): Tensor {
   if (!tensor || typeof tensor !== 'object' || !('buffer' in tensor)) throw new InputError(`${kernel}: operand ${operand} is missing`);
   if (!dtypes.includes(tensor.dtype)) {
     throw new InputError(`${kernel}: operand ${operand} must be ${dtypes.join(' or ')}; tensor '${tensor.label}' is ${tensor.dtype}`);
@@ -96,6 +118,101 @@ export function checkOperand(
     throw new InputError(`${kernel}: operand ${operand} needs ${what} = ${bytes} bytes; tensor '${tensor.label}' has only ${tensor.byteLength}`);
   }
   return tensor;
+}
+
+/** An operand of a product that may be split into blocks of rows of M (planRowBlocks). */
+export interface PlannedOperand {
+  /** As errors name it: 'A', 'C', 'bias'. */
+  name: string;
+  /** Its shape in words, e.g. 'M x K = 1000 x 33 f32'. */
+  what: string;
+  bytes: number;
+  /** Bytes per row of M when its rows are contiguous, so that a block of rows is one view; absent when every block reads all of it. */
+  rowBytes?: number;
+  /** Why no block split is possible while this operand is in the product (A stored transposed). */
+  preventsSplit?: string;
+}
+
+const gcd = (a: number, b: number): number => (b ? gcd(b, a % b) : a);
+
+/**
+ * Blocks of rows of M such that each operand's part of a block fits one binding and starts at a byte
+ * offset that is a multiple of `alignment` (minStorageBufferOffsetAlignment): one block when all fits.
+ * Blocks are as even as the alignment allows. A LimitError names the kernel, the operand and the
+ * limit when no split can help.
+ *
+ *   planRowBlocks('gemm', 1000, [{ name: 'C', what: 'M x N', bytes: 160000, rowBytes: 160 }], { bytes: 65536, name: 'limit' }, 256)
+ *   // -> [{ row0: 0, rows: 336 }, { row0: 336, rows: 336 }, { row0: 672, rows: 328 }]
+ */
+export function planRowBlocks(kernel: string, m: number, operands: readonly PlannedOperand[], limit: BindingLimit, alignment: number): RowBlock[] {
+  const over = operands.filter((o) => o.bytes > limit.bytes);
+  if (over.length === 0) return [{ row0: 0, rows: m }];
+  const refuse = (o: PlannedOperand, why: string) =>
+    new LimitError(`${kernel}: operand ${o.name} (${o.what}) needs ${o.bytes} bytes, over ${limit.name} of ${limit.bytes} bytes; ${why}`);
+  const whole = over.find((o) => o.rowBytes === undefined);
+  if (whole) throw refuse(whole, whole.preventsSplit ?? 'every block of rows of the product reads all of it, so it cannot be split');
+  const blocker = operands.find((o) => o.preventsSplit);
+  if (blocker) throw refuse(over[0], `the product cannot be split into blocks of rows: ${blocker.preventsSplit}`);
+  const split = operands.filter((o): o is PlannedOperand & { rowBytes: number } => o.rowBytes !== undefined);
+  // A block may start at a multiple of `unit` rows: there every operand's byte offset is aligned.
+  const unit = split.reduce((u, o) => {
+    const step = alignment / gcd(alignment, o.rowBytes);
+    return (u * step) / gcd(u, step);
+  }, 1);
+  const widest = split.reduce((w, o) => (o.rowBytes > w.rowBytes ? o : w));
+  const most = Math.floor(limit.bytes / widest.rowBytes / unit) * unit;
+  if (most === 0) {
+    throw refuse(widest, `it cannot be split finer than ${unit} rows (so that views start at multiples of minStorageBufferOffsetAlignment = ${alignment} bytes), which need ${unit * widest.rowBytes} bytes`);
+  }
+  const count = Math.ceil(m / most);
+  const rows = Math.ceil(Math.ceil(m / count) / unit) * unit;
+  const blocks: RowBlock[] = [];
+  for (let row0 = 0; row0 < m; row0 += rows) blocks.push({ row0, rows: Math.min(rows, m - row0) });
+  return blocks;
+}
+
+/** `bytes` of `tensor` from `offset` as an op binds them: the tensor itself when it fits one binding, else a view. */
+export function bindable(tensor: Tensor, offset: number, bytes: number): Binding {
+  return offset === 0 && tensor.byteLength <= tensor.pool.bindingLimit().bytes ? tensor : tensor.view(offset, bytes);
+}
+
+/** One block's dispatch: its params words, its grid and its bindings (given its params tensor). */
+export interface BlockDispatch {
+  params: Uint32Array;
+  workgroups: [number, number];
+  bindings(params: Tensor): Record<string, Binding>;
+}
+
+/**
+ * Adds one dispatch of `kernel` per row block, all or none: every grid and binding is checked before
+ * the first is added, and the params made so far are released on failure.
+ */
+export async function addRowBlocks(
+  graph: KernelGraph,
+  ctx: OpContext,
+  kernel: Kernel,
+  blocks: readonly RowBlock[],
+  dispatch: (block: RowBlock) => BlockDispatch,
+): Promise<SplitDispatch> {
+  const planned = blocks.map((block) => ({ block, ...dispatch(block) }));
+  planned.forEach((p) => checkGrid(ctx, kernel.name, p.workgroups));
+  const made: SplitDispatch['blocks'] = [];
+  const release = () => made.forEach((b) => b.params.release());
+  try {
+    const nodes = [];
+    for (const p of planned) {
+      const params = await ctx.pool.uniform(blocks.length > 1 ? `${kernel.name} params (rows ${p.block.row0}..${p.block.row0 + p.block.rows})` : `${kernel.name} params`, p.params);
+      made.push({ ...p.block, params, workgroups: p.workgroups });
+      const bindings = p.bindings(params);
+      kernel.checkBindings(bindings);
+      nodes.push({ bindings, workgroups: p.workgroups });
+    }
+    for (const node of nodes) graph.add(kernel, node.bindings, node.workgroups);
+  } catch (e) {
+    release();
+    throw e;
+  }
+  return { kernel, blocks: made, release };
 }
 
 /** Throws an InputError when an output tensor is also bound as another operand. */

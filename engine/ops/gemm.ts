@@ -1,21 +1,24 @@
 // f32 GEMM: C = act(alpha * op(A) * op(B) + beta * C + bias), optionally with Bernoulli samples of C.
 // Kernels: shaders/gemm_f32_v1.wgsl, _v2, gemm_f32.wgsl (v3). Reference: harness/reference/gemm.ts.
-import type { Tensor } from '../buffers.js';
-import { InputError } from '../errors.js';
+import type { Binding, Tensor } from '../buffers.js';
+import { InputError, LimitError } from '../errors.js';
 import { linearGrid, type KernelGraph } from '../graph.js';
 import type { Kernel } from '../kernel.js';
 import {
+  addRowBlocks,
+  bindable,
   cachedKernel,
   checkDims,
   checkDistinct,
-  checkGrid,
-  checkOperand,
+  checkTensor,
   checkU32,
   placeholder,
+  planRowBlocks,
   resolveConfig,
   tileWorkgroups,
   type OpContext,
-  type OpDispatch,
+  type PlannedOperand,
+  type SplitDispatch,
   type TileConfig,
 } from './common.js';
 import { registerTunable, tunedConfig, type Tuner, type TuneShape } from './tune.js';
@@ -144,12 +147,16 @@ function vec4Loads(p: TuneShape): { a: boolean; b: boolean } {
 /**
  * Adds C = act(alpha * op(A) * op(B) + beta * C + bias) to `graph`, with any M, N, K (edges are
  * handled in the kernel). Shapes and tensors are checked first; errors name 'gemm_f32' and the operand.
+ * A product whose A, C, row bias or samples do not fit one binding is split into blocks of rows of M,
+ * one dispatch each on views of those operands (not possible with transA: a LimitError then, as when
+ * B or a column bias alone is over the limit). Release the result when the graph is done with.
  *
- *   await addGemm(graph, { gpu, pool }, { a: x, b: w, c: h, m: batch, n: hidden, k: visible,
+ *   const op = await addGemm(graph, { gpu, pool }, { a: x, b: w, c: h, m: batch, n: hidden, k: visible,
  *     bias: c, activation: 'sigmoid', bernoulli: { seed: 7, step: 0, samples: hSample } });
  *   await scheduler.run(graph);
+ *   op.release();
  */
-export async function addGemm(graph: KernelGraph, ctx: OpContext, o: GemmOptions): Promise<OpDispatch> {
+export async function addGemm(graph: KernelGraph, ctx: OpContext, o: GemmOptions): Promise<SplitDispatch> {
   const variantName = o.variant ?? 'v3';
   const variant = GEMM_F32_VARIANTS[variantName];
   const name = `gemm_f32.${variantName}`;
@@ -163,31 +170,40 @@ export async function addGemm(graph: KernelGraph, ctx: OpContext, o: GemmOptions
   for (const [key, value] of [['alpha', alpha], ['beta', beta]] as const) {
     if (typeof value !== 'number' || !Number.isFinite(value)) throw new InputError(`${name}: ${key} = ${String(value)} must be a finite number`);
   }
-  checkOperand(ctx, name, 'A', o.a, ['f32'], m * k * F32, transA ? `K x M = ${k} x ${m} f32` : `M x K = ${m} x ${k} f32`);
-  checkOperand(ctx, name, 'B', o.b, ['f32'], k * n * F32, transB ? `N x K = ${n} x ${k} f32` : `K x N = ${k} x ${n} f32`);
-  checkOperand(ctx, name, 'C', o.c, ['f32'], m * n * F32, `M x N = ${m} x ${n} f32`);
-
   const activation = o.activation ?? 'identity';
   if (!(activation in ACTIVATIONS)) throw new InputError(`${name}: unknown activation '${String(activation)}'; known: ${Object.keys(ACTIVATIONS).join(', ')}`);
   const biasAxis = o.biasAxis ?? 'column';
   if (biasAxis !== 'row' && biasAxis !== 'column') throw new InputError(`${name}: biasAxis must be 'row' or 'column', not '${String(biasAxis)}'`);
   const wantsEpilogue = o.bias !== undefined || activation !== 'identity' || o.bernoulli !== undefined;
   if (wantsEpilogue && !variant.epilogues) throw new InputError(`${name}: bias, activation and bernoulli need variant v3`);
-  if (o.bias !== undefined) {
-    const length = biasAxis === 'row' ? m : n;
-    checkOperand(ctx, name, 'bias', o.bias, ['f32'], length * F32, `${biasAxis === 'row' ? 'M' : 'N'} = ${length} f32`);
-  }
   const bern = o.bernoulli;
   if (bern !== undefined) {
     if (activation !== 'sigmoid') throw new InputError(`${name}: bernoulli samples need activation 'sigmoid', not '${activation}'`);
     checkU32(name, 'bernoulli.seed', bern.seed);
     checkU32(name, 'bernoulli.step', bern.step);
     checkU32(name, 'bernoulli.call', bern.call ?? 0);
-    checkOperand(ctx, name, 'samples', bern.samples, ['f32'], m * n * F32, `M x N = ${m} x ${n} f32`);
+    // The kernel numbers the elements of the whole product in a u32 (the Philox counter is e / 4).
+    if (m * n > 2 ** 32) throw new LimitError(`${name}: bernoulli samples of M x N = ${m} x ${n} elements exceed the u32 element counter (2^32)`);
   }
+  if (variantName !== 'v3' && o.config !== undefined) throw new InputError(`${name}: tile configs are for variant v3`);
+
+  // The operands, by how they split into blocks of rows of M: rows of A (unless transposed), C,
+  // samples and a row bias are contiguous; B and a column bias are read whole by every block.
+  const biasLength = biasAxis === 'row' ? m : n;
+  const operands: Record<'a' | 'b' | 'c' | 'bias' | 'samples', PlannedOperand & { tensor: Tensor | undefined }> = {
+    a: transA
+      ? { name: 'A', tensor: o.a, what: `K x M = ${k} x ${m} f32`, bytes: m * k * F32, preventsSplit: 'A is stored K x M (transA), so rows of op(A) are not contiguous' }
+      : { name: 'A', tensor: o.a, what: `M x K = ${m} x ${k} f32`, bytes: m * k * F32, rowBytes: k * F32 },
+    b: { name: 'B', tensor: o.b, what: transB ? `N x K = ${n} x ${k} f32` : `K x N = ${k} x ${n} f32`, bytes: k * n * F32 },
+    c: { name: 'C', tensor: o.c, what: `M x N = ${m} x ${n} f32`, bytes: m * n * F32, rowBytes: n * F32 },
+    bias: { name: 'bias', tensor: o.bias, what: `${biasAxis === 'row' ? 'M' : 'N'} = ${biasLength} f32`, bytes: biasLength * F32, rowBytes: biasAxis === 'row' ? F32 : undefined },
+    samples: { name: 'samples', tensor: bern?.samples, what: `M x N = ${m} x ${n} f32`, bytes: m * n * F32, rowBytes: n * F32 },
+  };
+  const used = [operands.a, operands.b, operands.c, ...(o.bias !== undefined ? [operands.bias] : []), ...(bern ? [operands.samples] : [])];
+  const blocks = planRowBlocks(name, m, used, ctx.pool.bindingLimit(), ctx.gpu.limits.minStorageBufferOffsetAlignment);
+  for (const op of used) checkTensor(name, op.name, op.tensor, ['f32'], op.bytes, op.what);
   checkDistinct(name, 'C', { A: o.a, B: o.b, C: o.c, bias: o.bias, samples: bern?.samples });
   checkDistinct(name, 'samples', { A: o.a, B: o.b, C: o.c, bias: o.bias, samples: bern?.samples });
-  if (variantName !== 'v3' && o.config !== undefined) throw new InputError(`${name}: tile configs are for variant v3`);
 
   const config = variantName === 'v3' ? await tunedConfig(ctx, 'gemm_f32', o.config, { m, n, k, transA, transB }) : undefined;
   const plan: Plan = { m, n, k, transA, transB, config: resolveConfig(ctx, name, GEMM_F32_CONFIGS, config) };
@@ -198,25 +214,37 @@ export async function addGemm(graph: KernelGraph, ctx: OpContext, o: GemmOptions
     overrides.BERNOULLI = +(bern !== undefined);
   }
   const kernel = cachedKernel(name, variant.file, 'main', overrides);
-  const workgroups = variant.workgroups(ctx, kernel, plan);
-  checkGrid(ctx, name, workgroups);
+  const read = variantName === 'v3' ? await placeholder(ctx.pool, 'read') : undefined;
+  const write = bern ? undefined : variantName === 'v3' ? await placeholder(ctx.pool, 'write') : undefined;
 
-  // GemmParams (shaders/gemm_common.wgsl): m, n, k, alpha, beta, seed, step, call.
-  const words = new Uint32Array(8);
-  words.set([m, n, k], 0);
-  new Float32Array(words.buffer).set([alpha, beta], 3);
-  words.set([bern?.seed ?? 0, bern?.step ?? 0, bern?.call ?? 0], 5);
-  const params = await ctx.pool.uniform(`${name} params`, words);
-  const bindings: Record<string, Tensor> = { params, a: o.a, b: o.b, c: o.c };
-  if (variantName === 'v3') {
-    const read = await placeholder(ctx.pool, 'read');
-    bindings.a4 = overrides.VEC_A ? o.a : read;
-    bindings.b4 = overrides.VEC_B ? o.b : read;
-    bindings.bias = o.bias ?? read;
-    bindings.samples = bern?.samples ?? (await placeholder(ctx.pool, 'write'));
-  }
-  graph.add(kernel, bindings, workgroups);
-  return { kernel, params, workgroups };
+  return addRowBlocks(graph, ctx, kernel, blocks, (block) => {
+    // An operand's part in this block: its rows when it splits, else all of it.
+    const part = (op: PlannedOperand & { tensor: Tensor | undefined }): Binding =>
+      op.rowBytes === undefined ? bindable(op.tensor!, 0, op.bytes) : bindable(op.tensor!, block.row0 * op.rowBytes, block.rows * op.rowBytes);
+    // GemmParams (shaders/gemm_common.wgsl): m, n, k, alpha, beta, seed, step, call, first_element.
+    // m is this block's rows; first_element = row0 * N numbers the block's elements within the whole
+    // product, so that the Bernoulli draws do not depend on the split.
+    const words = new Uint32Array(9);
+    words.set([block.rows, n, k], 0);
+    new Float32Array(words.buffer).set([alpha, beta], 3);
+    words.set([bern?.seed ?? 0, bern?.step ?? 0, bern?.call ?? 0, bern ? block.row0 * n : 0], 5);
+    const a = part(operands.a);
+    const b = part(operands.b);
+    return {
+      params: words,
+      workgroups: variant.workgroups(ctx, kernel, { ...plan, m: block.rows }),
+      bindings: (params) => {
+        const bindings: Record<string, Binding> = { params, a, b, c: part(operands.c) };
+        if (read) {
+          bindings.a4 = overrides.VEC_A ? a : read;
+          bindings.b4 = overrides.VEC_B ? b : read;
+          bindings.bias = o.bias !== undefined ? part(operands.bias) : read;
+          bindings.samples = bern ? part(operands.samples) : write!;
+        }
+        return bindings;
+      },
+    };
+  });
 }
 
 // The autotuner's view of v3: 2 M N K flops, timed on zeroed operands (f32 FMA speed does not depend
@@ -235,6 +263,9 @@ registerTunable({
     const b = await ctx.pool.tensor('tune B', 'f32', [s.k * s.n]);
     const c = await ctx.pool.tensor('tune C', 'f32', [s.m * s.n]);
     const op = await addGemm(graph, ctx, { a, b, c, m: s.m, n: s.n, k: s.k, transA: s.transA, transB: s.transB, config });
-    return () => [a, b, c, op.params].forEach((t) => t.release());
+    return () => {
+      [a, b, c].forEach((t) => t.release());
+      op.release();
+    };
   },
 });

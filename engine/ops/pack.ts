@@ -29,7 +29,7 @@ async function addPackKernel(
   // PackParams: rows, cols, words.
   const params = await ctx.pool.uniform(`${name} params`, Uint32Array.of(rows, cols, packedWords(cols), 0));
   graph.add(kernel, { params, src: input, dst: output }, workgroups);
-  return { kernel, params, workgroups };
+  return { kernel, params, workgroups, release: () => params.release() };
 }
 
 export interface PackOptions {

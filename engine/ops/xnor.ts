@@ -3,7 +3,24 @@
 import { InputError } from '../errors.js';
 import type { KernelGraph } from '../graph.js';
 import type { Tensor } from '../buffers.js';
-import { cachedKernel, checkDims, checkDistinct, checkGrid, checkOperand, placeholder, resolveConfig, tileWorkgroups, type OpContext, type OpDispatch, type TileConfig } from './common.js';
+import {
+  addRowBlocks,
+  bindable,
+  cachedKernel,
+  checkDims,
+  checkDistinct,
+  checkGrid,
+  checkOperand,
+  checkTensor,
+  placeholder,
+  planRowBlocks,
+  resolveConfig,
+  tileWorkgroups,
+  type OpContext,
+  type OpDispatch,
+  type SplitDispatch,
+  type TileConfig,
+} from './common.js';
 import { packedWords, planeWords } from './pack.js';
 import { registerTunable, tunedConfig, type Tuner } from './tune.js';
 
@@ -20,11 +37,11 @@ export const XNOR_CONFIGS: readonly TileConfig[] = [
 ];
 
 // XnorParams (xnor_gemm.wgsl): m, n, k, words, alpha.
-function xnorParams(ctx: OpContext, name: string, m: number, n: number, k: number, alpha: number): Promise<Tensor> {
+function xnorParams(m: number, n: number, k: number, alpha: number): Uint32Array {
   const words = new Uint32Array(8);
   words.set([m, n, k, packedWords(k)]);
   new Float32Array(words.buffer).set([alpha], 4);
-  return ctx.pool.uniform(`${name} params`, words);
+  return words;
 }
 
 export interface XnorGemmOptions {
@@ -44,18 +61,25 @@ export interface XnorGemmOptions {
 }
 
 /**
- * C = A B^T for ±1 matrices packed along K: K - 2 popcount(a XOR b), exact.
+ * C = A B^T for ±1 matrices packed along K: K - 2 popcount(a XOR b), exact. When A or C does not fit
+ * one binding the product is split into blocks of rows of M, one dispatch each on views (B is read
+ * whole by every block: a LimitError when it alone is over the limit). Release the result when the
+ * graph is done with.
  *
- *   await addXnorGemm(graph, ctx, { a: xBits, b: wBits, c: out, m: batch, n: units, k: inputs });
+ *   const op = await addXnorGemm(graph, ctx, { a: xBits, b: wBits, c: out, m: batch, n: units, k: inputs });
  */
-export async function addXnorGemm(graph: KernelGraph, ctx: OpContext, o: XnorGemmOptions): Promise<OpDispatch> {
+export async function addXnorGemm(graph: KernelGraph, ctx: OpContext, o: XnorGemmOptions): Promise<SplitDispatch> {
   const name = 'xnor_gemm';
   const { m, n, k } = o;
   checkDims(name, { M: m, N: n, K: k });
   const words = packedWords(k);
-  checkOperand(ctx, name, 'A', o.a, ['bits', 'u32'], m * words * 4, `M x ceil(K / 32) = ${m} x ${words} words`);
-  checkOperand(ctx, name, 'B', o.b, ['bits', 'u32'], n * words * 4, `N x ceil(K / 32) = ${n} x ${words} words`);
-  const c = checkOperand(ctx, name, 'C', o.c, ['i32', 'f32'], m * n * 4, `M x N = ${m} x ${n}`);
+  const a = { name: 'A', what: `M x ceil(K / 32) = ${m} x ${words} words`, bytes: m * words * 4, rowBytes: words * 4 };
+  const b = { name: 'B', what: `N x ceil(K / 32) = ${n} x ${words} words`, bytes: n * words * 4 };
+  const cOp = { name: 'C', what: `M x N = ${m} x ${n}`, bytes: m * n * 4, rowBytes: n * 4 };
+  const blocks = planRowBlocks(name, m, [a, b, cOp], ctx.pool.bindingLimit(), ctx.gpu.limits.minStorageBufferOffsetAlignment);
+  checkTensor(name, 'A', o.a, ['bits', 'u32'], a.bytes, a.what);
+  checkTensor(name, 'B', o.b, ['bits', 'u32'], b.bytes, b.what);
+  const c = checkTensor(name, 'C', o.c, ['i32', 'f32'], cOp.bytes, cOp.what);
   checkDistinct(name, 'C', { A: o.a, B: o.b, C: o.c });
   const alpha = o.alpha ?? 1;
   if (typeof alpha !== 'number' || !Number.isFinite(alpha)) throw new InputError(`${name}: alpha = ${String(alpha)} must be a finite number`);
@@ -70,12 +94,23 @@ export async function addXnorGemm(graph: KernelGraph, ctx: OpContext, o: XnorGem
     VEC: +vec,
     OUT_F32: +(c.dtype === 'f32'),
   });
-  const workgroups = tileWorkgroups(kernel, m, n);
-  checkGrid(ctx, name, workgroups);
-  const params = await xnorParams(ctx, name, m, n, k, alpha);
   const read = await placeholder(ctx.pool, 'read');
-  graph.add(kernel, { params, a: o.a, a4: vec ? o.a : read, b: o.b, b4: vec ? o.b : read, c: o.c }, workgroups);
-  return { kernel, params, workgroups };
+  const wholeB = bindable(o.b, 0, b.bytes);
+  return addRowBlocks(graph, ctx, kernel, blocks, (block) => {
+    const rowsA = bindable(o.a, block.row0 * a.rowBytes, block.rows * a.rowBytes);
+    return {
+      params: xnorParams(block.rows, n, k, alpha),
+      workgroups: tileWorkgroups(kernel, block.rows, n),
+      bindings: (params) => ({
+        params,
+        a: rowsA,
+        a4: vec ? rowsA : read,
+        b: wholeB,
+        b4: vec ? wholeB : read,
+        c: bindable(o.c, block.row0 * cOp.rowBytes, block.rows * cOp.rowBytes),
+      }),
+    };
+  });
 }
 
 export interface XnorU8Options {
@@ -111,9 +146,9 @@ export async function addXnorU8Gemm(graph: KernelGraph, ctx: OpContext, o: XnorU
   const kernel = cachedKernel(name, 'xnor_u8.wgsl', 'main', { WG_X: config.wgX, WG_Y: config.wgY, TM: config.tm, TN: config.tn });
   const workgroups = tileWorkgroups(kernel, m, n);
   checkGrid(ctx, name, workgroups);
-  const params = await xnorParams(ctx, name, m, n, k, 1);
+  const params = await ctx.pool.uniform(`${name} params`, xnorParams(m, n, k, 1));
   graph.add(kernel, { params, planes: o.x, w: o.w, c: o.c }, workgroups);
-  return { kernel, params, workgroups };
+  return { kernel, params, workgroups, release: () => params.release() };
 }
 
 // The autotuner's view of xnor_gemm: 2 M N K binary ops (a multiply and an add per bit), timed on
@@ -129,6 +164,9 @@ registerTunable({
     const b = await ctx.pool.tensor('tune B bits', 'bits', [s.n, s.k]);
     const c = await ctx.pool.tensor('tune C', 'i32', [s.m * s.n]);
     const op = await addXnorGemm(graph, ctx, { a, b, c, m: s.m, n: s.n, k: s.k, config });
-    return () => [a, b, c, op.params].forEach((t) => t.release());
+    return () => {
+      [a, b, c].forEach((t) => t.release());
+      op.release();
+    };
   },
 });

@@ -250,7 +250,10 @@ function tuningJson(r: TuneResult): JsonObject {
 }
 
 /** A tensor holding `data`, or zeros when only a length is given. */
-async function upload(ctx: JobContext, made: Tensor[], label: string, dtype: 'f32' | 'u32' | 'i32', data: Float32Array | Uint32Array | number): Promise<Tensor> {
+/** What a benchmark frees when done: tensors and the ops' params. */
+type Releasable = { release(): void };
+
+async function upload(ctx: JobContext, made: Releasable[], label: string, dtype: 'f32' | 'u32' | 'i32', data: Float32Array | Uint32Array | number): Promise<Tensor> {
   const t = typeof data === 'number' ? await ctx.pool.tensor(label, dtype, [data]) : await ctx.pool.tensor(label, dtype, [data.length], { data });
   made.push(t);
   return t;
@@ -266,14 +269,14 @@ async function timeF32(
 ): Promise<{ timing: Timing & { repeat: number }; check: string; c: Float32Array; readbackMs: number }> {
   const a = philoxUniform(s.m * s.k, 1, 0);
   const b = philoxUniform(s.k * s.n, 1, 1);
-  const made: Tensor[] = [];
+  const made: Releasable[] = [];
   try {
     const ta = await upload(ctx, made, 'bench A', 'f32', a);
     const tb = await upload(ctx, made, 'bench B', 'f32', b);
     const tc = await upload(ctx, made, 'bench C', 'f32', s.m * s.n);
     const graph = new KernelGraph(`bench gemm_f32.${variant}`);
     const op = await addGemm(graph, ctx, { a: ta, b: tb, c: tc, m: s.m, n: s.n, k: s.k, transA: s.transA, transB: s.transB, variant, config });
-    made.push(op.params);
+    made.push(op);
     let check = '';
     let c = new Float32Array(0);
     const timing = await timeGraph(ctx, graph, budget, async () => {
@@ -319,14 +322,14 @@ async function timeTfjs(peer: TfjsPeer, s: BenchShape, ours: Float32Array, reps:
 async function timeXnor(ctx: JobContext, s: BenchShape, config: string, budget: Budget): Promise<{ timing: Timing & { repeat: number }; check: string }> {
   const a = philoxSignWords(s.m, s.k, 2, 0);
   const b = philoxSignWords(s.n, s.k, 2, 1);
-  const made: Tensor[] = [];
+  const made: Releasable[] = [];
   try {
     const ta = await upload(ctx, made, 'bench A bits', 'u32', a);
     const tb = await upload(ctx, made, 'bench B bits', 'u32', b);
     const tc = await upload(ctx, made, 'bench C', 'i32', s.m * s.n);
     const graph = new KernelGraph('bench xnor_gemm');
     const op = await addXnorGemm(graph, ctx, { a: ta, b: tb, c: tc, m: s.m, n: s.n, k: s.k, config });
-    made.push(op.params);
+    made.push(op);
     let check = '';
     const timing = await timeGraph(ctx, graph, budget, async () => {
       await ctx.scheduler.run(graph);

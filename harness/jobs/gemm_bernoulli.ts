@@ -41,7 +41,7 @@ export async function runGemmBernoulliJob(ctx: JobContext, spec: JsonObject): Pr
     });
     return { job: 'gemm-bernoulli', m, n, k, seed, step, trans_b: transB, ones, bits: toBase64(bits), adapter: { ...ctx.gpu.adapter } };
   } finally {
-    [ta, tb, tbias, tc, samples, op.params].forEach((t) => t.release());
+    [ta, tb, tbias, tc, samples, op].forEach((t) => t.release());
   }
 }
 
