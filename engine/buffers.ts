@@ -34,6 +34,8 @@ export interface Binding {
 /** A GPU buffer with a dtype and a shape. Made by a BufferPool; `release()` gives it back. */
 export class Tensor implements Binding {
   readonly byteOffset = 0;
+  /** Set by release(): the buffer may already belong to another tensor. */
+  released = false;
 
   constructor(
     readonly pool: BufferPool,
@@ -205,8 +207,9 @@ export class BufferPool {
     }
     this._liveBytes += size;
     const tensor = new Tensor(this, buffer, label, dtype, shape, role, byteLength);
+    // A new tensor reads as zeros beyond its data, even when its buffer is a reused one.
+    if (!options.data || options.data.byteLength < byteLength) await this.zero(tensor);
     if (options.data) await tensor.write(options.data);
-    else if (role === 'storage') await this.zero(tensor);
     return tensor;
   }
 
@@ -231,7 +234,11 @@ export class BufferPool {
   }
 
   async write(tensor: Tensor, data: ArrayBufferView, byteOffset = 0): Promise<void> {
-    if (byteOffset + data.byteLength > tensor.buffer.size) {
+    this.checkLive(tensor, 'write');
+    if (!Number.isInteger(byteOffset) || byteOffset < 0 || byteOffset % 4) {
+      throw new InputError(`${tensor.label}: a write's byte offset must be a non-negative multiple of 4, got ${byteOffset}`);
+    }
+    if (byteOffset + data.byteLength > tensor.byteLength) {
       throw new InputError(`${tensor.label}: writing ${data.byteLength} bytes at offset ${byteOffset} overruns its ${tensor.byteLength} bytes`);
     }
     const device = this.gpu.device;
@@ -253,25 +260,32 @@ export class BufferPool {
 
   /** Reads `byteLength` bytes (default: the tensor's) back through a staging buffer. */
   async read(tensor: Tensor, byteLength = tensor.byteLength): Promise<ArrayBuffer> {
+    this.checkLive(tensor, 'read');
     const device = this.gpu.device;
     const size = roundUp(byteLength, 4);
-    const staging = await scoped(device, `readback '${tensor.label}'`, () => {
-      const staging = device.createBuffer({ label: `staging ${tensor.label}`, size, usage: MAP_READ_STAGING });
-      const encoder = device.createCommandEncoder({ label: `readback ${tensor.label}` });
-      encoder.copyBufferToBuffer(tensor.buffer, 0, staging, 0, size);
-      device.queue.submit([encoder.finish()]);
-      return staging;
-    });
+    const label = `readback '${tensor.label}'`;
+    const staging = await scoped(device, label, () => device.createBuffer({ label: `staging ${tensor.label}`, size, usage: MAP_READ_STAGING }));
     try {
-      await scoped(device, `readback '${tensor.label}'`, () => staging.mapAsync(0x0001 /* GPUMapMode.READ */));
+      await scoped(device, label, () => {
+        const encoder = device.createCommandEncoder({ label: `readback ${tensor.label}` });
+        encoder.copyBufferToBuffer(tensor.buffer, 0, staging, 0, size);
+        device.queue.submit([encoder.finish()]);
+      });
+      await scoped(device, label, () => staging.mapAsync(0x0001 /* GPUMapMode.READ */));
       return staging.getMappedRange().slice(0, byteLength);
     } finally {
       staging.destroy();
     }
   }
 
-  /** Returns the tensor's buffer to the pool for reuse. */
+  private checkLive(tensor: Tensor, use: string): void {
+    if (tensor.released) throw new InputError(`${tensor.label}: ${use} after release()`);
+  }
+
+  /** Returns the tensor's buffer to the pool for reuse. Releasing twice is an error (two tensors would share a buffer). */
   release(tensor: Tensor): void {
+    if (tensor.released) throw new InputError(`${tensor.label}: released twice`);
+    tensor.released = true;
     const size = tensor.buffer.size;
     const key = `${tensor.role}:${size}`;
     const list = this.free.get(key) ?? [];

@@ -4,8 +4,8 @@
  */
 export class HarmoniumError extends Error {
   readonly exitCode: number = 1;
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
     this.name = new.target.name;
   }
 }
@@ -20,8 +20,8 @@ export class LimitError extends InputError {}
 
 /** A WebGPU validation error, or a host binding that does not match a kernel's reflection. */
 export class ValidationError extends HarmoniumError {
-  constructor(readonly kernel: string, detail: string) {
-    super(`${kernel}: ${detail}`);
+  constructor(readonly kernel: string, detail: string, options?: ErrorOptions) {
+    super(`${kernel}: ${detail}`, options);
   }
 }
 

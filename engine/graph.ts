@@ -1,6 +1,6 @@
 import type { Gpu } from './device.js';
 import type { BufferPool, Tensor } from './buffers.js';
-import { LimitError } from './errors.js';
+import { InputError, LimitError } from './errors.js';
 import { ITERATION_BINDING, ITERATION_STRIDE, type Bindings, type Kernel } from './kernel.js';
 import { scoped } from './scopes.js';
 
@@ -66,7 +66,9 @@ const MAX_QUERIES = 4096;
  */
 export class Scheduler {
   private ring: Promise<Tensor> | null = null;
-  private bindGroups = new WeakMap<KernelGraph, GPUBindGroup[][]>();
+  private bindGroups = new WeakMap<KernelGraph, { nodes: number; groups: GPUBindGroup[][] }>();
+  /** Runs one after another: they share the iteration ring, and error scopes are a stack per device. */
+  private queue: Promise<unknown> = Promise.resolve();
 
   constructor(readonly gpu: Gpu, readonly pool: BufferPool) {}
 
@@ -77,7 +79,7 @@ export class Scheduler {
 
   private async groupsFor(graph: KernelGraph, ring: Tensor): Promise<GPUBindGroup[][]> {
     const cached = this.bindGroups.get(graph);
-    if (cached) return cached;
+    if (cached && cached.nodes === graph.nodes.length) return cached.groups;
     const device = this.gpu.device;
     const all: GPUBindGroup[][] = [];
     for (const node of graph.nodes) {
@@ -99,7 +101,7 @@ export class Scheduler {
       );
       all.push(groups);
     }
-    this.bindGroups.set(graph, all);
+    this.bindGroups.set(graph, { nodes: graph.nodes.length, groups: all });
     return all;
   }
 
@@ -111,15 +113,36 @@ export class Scheduler {
     });
   }
 
-  async run(graph: KernelGraph, options: RunOptions = {}): Promise<RunStats> {
+  /** Runs `graph` `repeat` times; calls on one Scheduler are queued, never interleaved. */
+  run(graph: KernelGraph, options: RunOptions = {}): Promise<RunStats> {
+    const result = this.queue.then(() => this.runNow(graph, options));
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  /** Gives back the iteration ring; the Scheduler can still run (it makes a new one). */
+  async dispose(): Promise<void> {
+    const ring = this.ring;
+    this.ring = null;
+    await this.queue;
+    if (ring) (await ring).release();
+  }
+
+  private async runNow(graph: KernelGraph, options: RunOptions): Promise<RunStats> {
     const repeat = options.repeat ?? 1;
     const first = options.firstIteration ?? 0;
+    // Kernels compute RNG steps as 2 * iteration + colour in u32.
+    if (!Number.isInteger(repeat) || repeat < 0) throw new InputError(`${graph.name}: repeat must be a non-negative integer, got ${repeat}`);
+    if (!Number.isInteger(first) || first < 0 || first + repeat > 2 ** 31) {
+      throw new InputError(`${graph.name}: iterations ${first} .. ${first + repeat} must lie in [0, 2^31)`);
+    }
     const device = this.gpu.device;
     graph.nodes.forEach((n) => this.checkGrid(n));
     const ring = await this.iterationRing();
     const groups = await this.groupsFor(graph, ring);
     const pipelines = await Promise.all(graph.nodes.map((n) => n.kernel.compile(this.gpu)));
-    const usesIteration = graph.nodes.map((n) => n.kernel.reflection.bindings.some((b) => b.name === ITERATION_BINDING));
+    // The bind group holding each node's iteration uniform (-1: none); it takes the dynamic offset.
+    const iterationGroup = graph.nodes.map((n) => n.kernel.reflection.bindings.find((b) => b.name === ITERATION_BINDING)?.group ?? -1);
     const profile = !!options.profile && this.gpu.hasTimestamps && graph.nodes.length > 0;
     const chunk = profile ? Math.max(1, Math.min(CHUNK, Math.floor(MAX_QUERIES / 2 / graph.nodes.length))) : CHUNK;
     const perKernelMs: Record<string, number> = {};
@@ -131,45 +154,48 @@ export class Scheduler {
       for (let r = 0; r < count; r++) slots[(r * ITERATION_STRIDE) / 4] = first + done + r;
       await ring.write(slots);
       const timing = profile ? await this.timingSet(count * graph.nodes.length) : null;
-      await scoped(device, graph.name, () => {
-        const encoder = device.createCommandEncoder({ label: graph.name });
-        let pass: GPUComputePassEncoder | null = null;
-        let query = 0;
-        for (let r = 0; r < count; r++) {
-          graph.nodes.forEach((node, i) => {
-            if (timing || !pass) {
-              pass = encoder.beginComputePass({
-                label: timing ? node.kernel.name : graph.name,
-                timestampWrites: timing
-                  ? { querySet: timing.querySet, beginningOfPassWriteIndex: query, endOfPassWriteIndex: query + 1 }
-                  : undefined,
-              });
-              query += 2;
-            }
-            pass.setPipeline(pipelines[i].pipeline);
-            groups[i].forEach((bg, g) => pass!.setBindGroup(g, bg, usesIteration[i] && g === 0 ? [r * ITERATION_STRIDE] : []));
-            pass.dispatchWorkgroups(...node.workgroups);
-            if (timing) {
-              pass.end();
-              pass = null;
-            }
-          });
+      try {
+        await scoped(device, graph.name, () => {
+          const encoder = device.createCommandEncoder({ label: graph.name });
+          let pass: GPUComputePassEncoder | null = null;
+          let query = 0;
+          for (let r = 0; r < count; r++) {
+            graph.nodes.forEach((node, i) => {
+              if (timing || !pass) {
+                pass = encoder.beginComputePass({
+                  label: timing ? node.kernel.name : graph.name,
+                  timestampWrites: timing
+                    ? { querySet: timing.querySet, beginningOfPassWriteIndex: query, endOfPassWriteIndex: query + 1 }
+                    : undefined,
+                });
+                query += 2;
+              }
+              pass.setPipeline(pipelines[i].pipeline);
+              groups[i].forEach((bg, g) => pass!.setBindGroup(g, bg, g === iterationGroup[i] ? [r * ITERATION_STRIDE] : []));
+              pass.dispatchWorkgroups(...node.workgroups);
+              if (timing) {
+                pass.end();
+                pass = null;
+              }
+            });
+          }
+          if (pass) (pass as GPUComputePassEncoder).end();
+          if (timing) encoder.resolveQuerySet(timing.querySet, 0, query, timing.resolve, 0);
+          if (timing) encoder.copyBufferToBuffer(timing.resolve, 0, timing.readback, 0, query * 8);
+          device.queue.submit([encoder.finish()]);
+        });
+        if (timing) {
+          await scoped(device, `${graph.name} timestamps`, () => timing.readback.mapAsync(0x0001 /* GPUMapMode.READ */));
+          const ticks = new BigUint64Array(timing.readback.getMappedRange().slice(0));
+          timing.readback.unmap();
+          for (let q = 0; q < count * graph.nodes.length; q++) {
+            const name = graph.nodes[q % graph.nodes.length].kernel.name;
+            const ns = Number(ticks[2 * q + 1] - ticks[2 * q]);
+            perKernelMs[name] = (perKernelMs[name] ?? 0) + Math.max(0, ns) / 1e6;
+          }
         }
-        if (pass) (pass as GPUComputePassEncoder).end();
-        if (timing) encoder.resolveQuerySet(timing.querySet, 0, query, timing.resolve, 0);
-        if (timing) encoder.copyBufferToBuffer(timing.resolve, 0, timing.readback, 0, query * 8);
-        device.queue.submit([encoder.finish()]);
-      });
-      if (timing) {
-        await scoped(device, `${graph.name} timestamps`, () => timing.readback.mapAsync(0x0001 /* GPUMapMode.READ */));
-        const ticks = new BigUint64Array(timing.readback.getMappedRange().slice(0));
-        timing.readback.unmap();
-        for (let q = 0; q < count * graph.nodes.length; q++) {
-          const name = graph.nodes[q % graph.nodes.length].kernel.name;
-          const ns = Number(ticks[2 * q + 1] - ticks[2 * q]);
-          perKernelMs[name] = (perKernelMs[name] ?? 0) + Math.max(0, ns) / 1e6;
-        }
-        timing.destroy();
+      } finally {
+        timing?.destroy();
       }
       done += count;
       if (options.onProgress) {

@@ -6,6 +6,9 @@ import { HarmoniumError, OutOfMemoryError, ValidationError } from './errors.js';
  * through here, so that no error is left for the uncaptured-error handler.
  *
  *   const pipeline = await scoped(device, 'ising.sweep', () => device.createComputePipeline(desc));
+ *
+ * Error scopes are a stack per device: the engine runs one such call at a time on a device (the
+ * Scheduler queues its runs); two interleaved at an await would pop each other's scopes.
  */
 export async function scoped<T>(device: GPUDevice, label: string, work: () => T | Promise<T>): Promise<T> {
   device.pushErrorScope('out-of-memory');
@@ -24,6 +27,6 @@ export async function scoped<T>(device: GPUDevice, label: string, work: () => T 
   if (validation) throw new ValidationError(label, validation.message);
   if (oom) throw new OutOfMemoryError(label, oom.message);
   // Anything else a WebGPU call threw (a rejected mapAsync, a DOMException) still names the label.
-  if (thrown) throw new ValidationError(label, thrown instanceof Error ? `${thrown.name}: ${thrown.message}` : String(thrown));
+  if (thrown) throw new ValidationError(label, thrown instanceof Error ? `${thrown.name}: ${thrown.message}` : String(thrown), { cause: thrown });
   return result as T;
 }

@@ -48,9 +48,11 @@ export async function runJob(spec: JsonObject, options: RunJobOptions = {}): Pro
 export async function withJobContext<T>(body: (ctx: JobContext) => Promise<T>, options: RunJobOptions = {}): Promise<T> {
   const gpu = options.gpu ?? (await Gpu.open());
   const pool = new BufferPool(gpu);
+  const scheduler = new Scheduler(gpu, pool);
   try {
-    return await Promise.race([body({ gpu, pool, scheduler: new Scheduler(gpu, pool), onProgress: options.onProgress }), gpu.lost]);
+    return await Promise.race([body({ gpu, pool, scheduler, onProgress: options.onProgress }), gpu.lost]);
   } finally {
+    await scheduler.dispose().catch(() => undefined);
     pool.trim();
     if (!options.gpu) gpu.close();
   }

@@ -64,17 +64,63 @@ gpu('the scheduler passes the iteration index across chunks of a long run', () =
   }),
 );
 
-gpu('profiling returns GPU time per kernel when timestamp-query is present', () =>
+gpu('profiling times every kernel of a two-node graph and keeps the iteration values right', () =>
   withGpu(async ({ gpu, pool, scheduler }) => {
-    const kernel = defineKernel(LIB, { name: 'stamp', file: 'stamp.wgsl' });
+    assert.ok(gpu.hasTimestamps, 'SwiftShader and every adapter we test on have timestamp-query');
+    const first = defineKernel(LIB, { name: 'stamp-a', file: 'stamp.wgsl' });
+    const second = defineKernel(LIB, { name: 'stamp-b', file: 'stamp.wgsl' });
     const params = await pool.uniform('params', Uint32Array.of(0, 0));
-    const out = await pool.tensor('out', 'u32', [8]);
-    const stats = await scheduler.run(new KernelGraph('stamp').add(kernel, { params, out }, [1]), { repeat: 8, profile: true });
-    assert.is(stats.dispatches, 8);
-    if (gpu.hasTimestamps) {
-      assert.ok(stats.perKernelMs && stats.perKernelMs.stamp >= 0, 'per-kernel time');
-    } else {
-      assert.is(stats.perKernelMs, null);
+    const outA = await pool.tensor('a', 'u32', [8]);
+    const outB = await pool.tensor('b', 'u32', [8]);
+    const g = new KernelGraph('two').add(first, { params, out: outA }, [1]).add(second, { params, out: outB }, [1]);
+    const stats = await scheduler.run(g, { repeat: 8, profile: true });
+    assert.is(stats.dispatches, 16);
+    assert.equal(Object.keys(stats.perKernelMs ?? {}).sort(), ['stamp-a', 'stamp-b']);
+    assert.ok((stats.gpuMs ?? 0) > 0, `gpu time ${stats.gpuMs}`);
+    // One pass per dispatch when profiling: the iteration offsets must still be right.
+    for (const out of [outA, outB]) assert.equal([...(await readU32(out))], [1, 5, 9, 13, 17, 21, 25, 29]);
+  }),
+);
+
+gpu('runs on one scheduler are queued: two started together both see their own iterations', () =>
+  withGpu(async ({ pool, scheduler }) => {
+    const kernel = defineKernel(LIB, { name: 'stamp', file: 'stamp.wgsl' });
+    const params = await pool.uniform('params', Uint32Array.of(100, 0));
+    const outA = await pool.tensor('a', 'u32', [300]);
+    const outB = await pool.tensor('b', 'u32', [300]);
+    await Promise.all([
+      scheduler.run(new KernelGraph('a').add(kernel, { params, out: outA }, [1]), { repeat: 300, firstIteration: 100 }),
+      scheduler.run(new KernelGraph('b').add(kernel, { params, out: outB }, [1]), { repeat: 300, firstIteration: 100 }),
+    ]);
+    const want = Array.from({ length: 300 }, (_, i) => 4 * (100 + i) + 1);
+    assert.equal([...(await readU32(outA))], want);
+    assert.equal([...(await readU32(outB))], want);
+    try {
+      await scheduler.run(new KernelGraph('c').add(kernel, { params, out: outA }, [1]), { repeat: 1.5 });
+      assert.unreachable('ran');
+    } catch (e) {
+      assert.match((e as Error).message, /repeat must be a non-negative integer, got 1.5/);
+    }
+  }),
+);
+
+gpu('a released tensor cannot be released again or used', () =>
+  withGpu(async ({ pool }) => {
+    const t = await pool.tensor('t', 'u32', [4]);
+    t.release();
+    assert.throws(() => t.release(), /t: released twice/);
+    try {
+      await t.read();
+      assert.unreachable('read');
+    } catch (e) {
+      assert.match((e as Error).message, /t: read after release\(\)/);
+    }
+    const u = await pool.tensor('u', 'u32', [4]);
+    try {
+      await u.write(new Uint32Array(5));
+      assert.unreachable('wrote');
+    } catch (e) {
+      assert.match((e as Error).message, /u: writing 20 bytes at offset 0 overruns its 16 bytes/);
     }
   }),
 );
