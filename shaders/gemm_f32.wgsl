@@ -6,6 +6,7 @@
 // the TM and TN overrides (constant after pipeline creation, so the dead half compiles away).
 #include "gemm_common.wgsl"
 #include "rng.wgsl"
+#include "tile.wgsl"
 
 struct Iteration {
   index: u32,
@@ -40,7 +41,6 @@ override BIAS: u32 = 0;        // 0 none, 1 per row, 2 per column
 override ACTIVATION: u32 = 0;  // gemm_common.wgsl gemm_activate
 override BERNOULLI: bool = false;
 
-const IOTA = vec4u(0u, 1u, 2u, 3u);
 const PURPOSE_BERNOULLI = 3u;  // harness/reference/philox.ts PURPOSE.bernoulli
 
 // op(A)[r0 + i, kb + t] as column i, component t. Rows and k are clamped into the matrix: rows past
@@ -48,7 +48,7 @@ const PURPOSE_BERNOULLI = 3u;  // harness/reference/philox.ts PURPOSE.bernoulli
 fn a_quad(r0: u32, r: vec4u, kb: u32) -> mat4x4f {
   let m = params.m;
   let k = params.k;
-  let t = min(vec4u(kb) + IOTA, vec4u(k - 1u));
+  let t = clamped4(kb, k - 1u);
   if (!TRANS_A) {
     if (VEC_A) {
       let w = k / 4u;
@@ -78,7 +78,7 @@ fn a_quad(r0: u32, r: vec4u, kb: u32) -> mat4x4f {
 fn b_quad(kb: u32, c0: u32, j: vec4u) -> mat4x4f {
   let n = params.n;
   let k = params.k;
-  let t = min(vec4u(kb) + IOTA, vec4u(k - 1u));
+  let t = clamped4(kb, k - 1u);
   if (!TRANS_B) {
     if (VEC_B) {
       let w = n / 4u;
@@ -172,10 +172,10 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
   let col = gid.x * TN;
   if (row >= params.m || col >= params.n) { return; }
   let k = params.k;
-  let rows_lo = min(vec4u(row) + IOTA, vec4u(params.m - 1u));
-  let rows_hi = min(vec4u(row + 4u) + IOTA, vec4u(params.m - 1u));
-  let cols_lo = min(vec4u(col) + IOTA, vec4u(params.n - 1u));
-  let cols_hi = min(vec4u(col + 4u) + IOTA, vec4u(params.n - 1u));
+  let rows_lo = clamped4(row, params.m - 1u);
+  let rows_hi = clamped4(row + 4u, params.m - 1u);
+  let cols_lo = clamped4(col, params.n - 1u);
+  let cols_hi = clamped4(col + 4u, params.n - 1u);
   var acc: Acc;
   var a1 = mat4x4f();
   var b1 = mat4x4f();

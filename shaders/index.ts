@@ -3,6 +3,7 @@ import type { ShaderLibrary } from '../engine/shaders.js';
 import rng from './rng.wgsl';
 import rngFill from './rng_fill.wgsl';
 import grid from './grid.wgsl';
+import tile from './tile.wgsl';
 import isingCommon from './ising_common.wgsl';
 import isingCheckerboard from './ising_checkerboard.wgsl';
 import isingMultispin from './ising_multispin.wgsl';
@@ -19,6 +20,7 @@ export const library: ShaderLibrary = {
   'rng.wgsl': rng,
   'rng_fill.wgsl': rngFill,
   'grid.wgsl': grid,
+  'tile.wgsl': tile,
   'ising_common.wgsl': isingCommon,
   'ising_checkerboard.wgsl': isingCheckerboard,
   'ising_multispin.wgsl': isingMultispin,

@@ -5,6 +5,8 @@
 // Register tiled like gemm_f32.wgsl: TM x TN outputs per invocation as named vec4 accumulators,
 // four words of K per step, vec4 loads when words % 4 == 0.
 
+#include "tile.wgsl"
+
 struct XnorParams {
   m: u32,
   n: u32,
@@ -41,7 +43,6 @@ override TN: u32 = 8;     // columns per invocation: 4 or 8
 override VEC: bool = false;      // words % 4 == 0: rows start 16-byte aligned
 override OUT_F32: bool = false;  // C holds f32 alpha * dot (else i32 dot)
 
-const IOTA = vec4u(0u, 1u, 2u, 3u);
 
 // Words w .. w + 3 of A's rows rr (rows clamped by the caller, words clamped here and masked later).
 fn load_a(rr: vec4u, w: u32) -> Words4 {
@@ -51,7 +52,7 @@ fn load_a(rr: vec4u, w: u32) -> Words4 {
     let s = words / 4u;
     return Words4(a4[rr.x * s + q], a4[rr.y * s + q], a4[rr.z * s + q], a4[rr.w * s + q]);
   }
-  let t = min(vec4u(w) + IOTA, vec4u(words - 1u));
+  let t = clamped4(w, words - 1u);
   return Words4(
     vec4u(a[rr.x * words + t.x], a[rr.x * words + t.y], a[rr.x * words + t.z], a[rr.x * words + t.w]),
     vec4u(a[rr.y * words + t.x], a[rr.y * words + t.y], a[rr.y * words + t.z], a[rr.y * words + t.w]),
@@ -68,7 +69,7 @@ fn load_b(jj: vec4u, w: u32) -> Words4 {
     let s = words / 4u;
     x = Words4(b4[jj.x * s + q], b4[jj.y * s + q], b4[jj.z * s + q], b4[jj.w * s + q]);
   } else {
-    let t = min(vec4u(w) + IOTA, vec4u(words - 1u));
+    let t = clamped4(w, words - 1u);
     x = Words4(
       vec4u(b[jj.x * words + t.x], b[jj.x * words + t.y], b[jj.x * words + t.z], b[jj.x * words + t.w]),
       vec4u(b[jj.y * words + t.x], b[jj.y * words + t.y], b[jj.y * words + t.z], b[jj.y * words + t.w]),
@@ -133,10 +134,10 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
   let col = gid.x * TN;
   if (row >= params.m || col >= params.n) { return; }
   let words = params.words;
-  let rows_lo = min(vec4u(row) + IOTA, vec4u(params.m - 1u));
-  let rows_hi = min(vec4u(row + 4u) + IOTA, vec4u(params.m - 1u));
-  let cols_lo = min(vec4u(col) + IOTA, vec4u(params.n - 1u));
-  let cols_hi = min(vec4u(col + 4u) + IOTA, vec4u(params.n - 1u));
+  let rows_lo = clamped4(row, params.m - 1u);
+  let rows_hi = clamped4(row + 4u, params.m - 1u);
+  let cols_lo = clamped4(col, params.n - 1u);
+  let cols_hi = clamped4(col + 4u, params.n - 1u);
   var acc: Acc;
   var a1: Words4;
   var b1: Words4;

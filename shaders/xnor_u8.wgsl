@@ -8,6 +8,8 @@
 // the planes' padding is 0). The second sum is the row sum of x, the same for every column.
 // |C| <= 255 K, exact in i32 for K < 2^23.
 
+#include "tile.wgsl"
+
 struct XnorParams {
   m: u32,
   n: u32,
@@ -35,7 +37,6 @@ override WG_Y: u32 = 8;   // invocations along M
 override TM: u32 = 8;     // rows per invocation: 4 or 8
 override TN: u32 = 8;     // columns per invocation: 4 or 8
 
-const IOTA = vec4u(0u, 1u, 2u, 3u);
 const WEIGHTS_LO = vec4u(1u, 2u, 4u, 8u);
 const WEIGHTS_HI = vec4u(16u, 32u, 64u, 128u);
 
@@ -75,10 +76,10 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
   let col = gid.x * TN;
   if (row >= params.m || col >= params.n) { return; }
   let words = params.words;
-  let rows_lo = min(vec4u(row) + IOTA, vec4u(params.m - 1u));
-  let rows_hi = min(vec4u(row + 4u) + IOTA, vec4u(params.m - 1u));
-  let cols_lo = min(vec4u(col) + IOTA, vec4u(params.n - 1u)) * words;
-  let cols_hi = min(vec4u(col + 4u) + IOTA, vec4u(params.n - 1u)) * words;
+  let rows_lo = clamped4(row, params.m - 1u);
+  let rows_hi = clamped4(row + 4u, params.m - 1u);
+  let cols_lo = clamped4(col, params.n - 1u) * words;
+  let cols_hi = clamped4(col + 4u, params.n - 1u) * words;
   var c0 = vec4u(); var c1 = vec4u(); var c2 = vec4u(); var c3 = vec4u();
   var c4 = vec4u(); var c5 = vec4u(); var c6 = vec4u(); var c7 = vec4u();
   var d0 = vec4u(); var d1 = vec4u(); var d2 = vec4u(); var d3 = vec4u();
