@@ -6,7 +6,7 @@
 // the TM and TN overrides (constant after pipeline creation, so the dead half compiles away).
 #include "gemm_common.wgsl"
 #include "rng.wgsl"
-#include "tile.wgsl"
+#include "register_tile.wgsl"
 
 struct Iteration {
   index: u32,
@@ -168,37 +168,27 @@ fn accumulate(acc: ptr<function, Acc>, a0: mat4x4f, a1: mat4x4f, b0: mat4x4f, b1
 // The host dispatches [ceil(N / (TN * WG_X)), ceil(M / (TM * WG_Y))] workgroups.
 @compute @workgroup_size(WG_X, WG_Y)
 fn main(@builtin(global_invocation_id) gid: vec3u) {
-  let row = gid.y * TM;
-  let col = gid.x * TN;
-  if (row >= params.m || col >= params.n) { return; }
+  let tile = tile_of(gid, params.m, params.n);
+  if (tile.row >= params.m || tile.col >= params.n) { return; }
   let k = params.k;
-  let rows_lo = clamped4(row, params.m - 1u);
-  let rows_hi = clamped4(row + 4u, params.m - 1u);
-  let cols_lo = clamped4(col, params.n - 1u);
-  let cols_hi = clamped4(col + 4u, params.n - 1u);
   var acc: Acc;
   var a1 = mat4x4f();
   var b1 = mat4x4f();
   let k_full = k & ~3u;
   for (var kb = 0u; kb < k_full; kb += 4u) {
-    let a0 = a_quad(row, rows_lo, kb);
-    if (TM == 8u) { a1 = a_quad(row + 4u, rows_hi, kb); }
-    let b0 = b_quad(kb, col, cols_lo);
-    if (TN == 8u) { b1 = b_quad(kb, col + 4u, cols_hi); }
+    let a0 = a_quad(tile.row, tile.rows_lo, kb);
+    if (TM == 8u) { a1 = a_quad(tile.row + 4u, tile.rows_hi, kb); }
+    let b0 = b_quad(kb, tile.col, tile.cols_lo);
+    if (TN == 8u) { b1 = b_quad(kb, tile.col + 4u, tile.cols_hi); }
     accumulate(&acc, a0, a1, b0, b1);
   }
   if (k_full < k) {
     let keep = vec4u(k_full) + IOTA < vec4u(k);
-    let a0 = mask_a(a_quad(row, rows_lo, k_full), keep);
-    if (TM == 8u) { a1 = mask_a(a_quad(row + 4u, rows_hi, k_full), keep); }
-    let b0 = mask_b(b_quad(k_full, col, cols_lo), keep);
-    if (TN == 8u) { b1 = mask_b(b_quad(k_full, col + 4u, cols_hi), keep); }
+    let a0 = mask_a(a_quad(tile.row, tile.rows_lo, k_full), keep);
+    if (TM == 8u) { a1 = mask_a(a_quad(tile.row + 4u, tile.rows_hi, k_full), keep); }
+    let b0 = mask_b(b_quad(k_full, tile.col, tile.cols_lo), keep);
+    if (TN == 8u) { b1 = mask_b(b_quad(k_full, tile.col + 4u, tile.cols_hi), keep); }
     accumulate(&acc, a0, a1, b0, b1);
   }
-  store_quad(row, col, acc.c0); store_quad(row + 1u, col, acc.c1); store_quad(row + 2u, col, acc.c2); store_quad(row + 3u, col, acc.c3);
-  if (TM == 8u) { store_quad(row + 4u, col, acc.c4); store_quad(row + 5u, col, acc.c5); store_quad(row + 6u, col, acc.c6); store_quad(row + 7u, col, acc.c7); }
-  if (TN == 8u) {
-    store_quad(row, col + 4u, acc.d0); store_quad(row + 1u, col + 4u, acc.d1); store_quad(row + 2u, col + 4u, acc.d2); store_quad(row + 3u, col + 4u, acc.d3);
-    if (TM == 8u) { store_quad(row + 4u, col + 4u, acc.d4); store_quad(row + 5u, col + 4u, acc.d5); store_quad(row + 6u, col + 4u, acc.d6); store_quad(row + 7u, col + 4u, acc.d7); }
-  }
+  store_tile(tile.row, tile.col, acc);
 }

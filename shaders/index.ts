@@ -4,6 +4,7 @@ import rng from './rng.wgsl';
 import rngFill from './rng_fill.wgsl';
 import grid from './grid.wgsl';
 import tile from './tile.wgsl';
+import registerTile from './register_tile.wgsl';
 import isingCommon from './ising_common.wgsl';
 import isingCheckerboard from './ising_checkerboard.wgsl';
 import isingMultispin from './ising_multispin.wgsl';
@@ -21,6 +22,7 @@ export const library: ShaderLibrary = {
   'rng_fill.wgsl': rngFill,
   'grid.wgsl': grid,
   'tile.wgsl': tile,
+  'register_tile.wgsl': registerTile,
   'ising_common.wgsl': isingCommon,
   'ising_checkerboard.wgsl': isingCheckerboard,
   'ising_multispin.wgsl': isingMultispin,

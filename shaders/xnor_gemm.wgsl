@@ -5,7 +5,7 @@
 // Register tiled like gemm_f32.wgsl: TM x TN outputs per invocation as named vec4 accumulators,
 // four words of K per step, vec4 loads when words % 4 == 0.
 
-#include "tile.wgsl"
+#include "register_tile.wgsl"
 
 struct XnorParams {
   m: u32,
@@ -130,23 +130,18 @@ fn store_quad(r: u32, c0: u32, pop: vec4u) {
 // The host dispatches [ceil(N / (TN * WG_X)), ceil(M / (TM * WG_Y))] workgroups.
 @compute @workgroup_size(WG_X, WG_Y)
 fn main(@builtin(global_invocation_id) gid: vec3u) {
-  let row = gid.y * TM;
-  let col = gid.x * TN;
-  if (row >= params.m || col >= params.n) { return; }
+  let tile = tile_of(gid, params.m, params.n);
+  if (tile.row >= params.m || tile.col >= params.n) { return; }
   let words = params.words;
-  let rows_lo = clamped4(row, params.m - 1u);
-  let rows_hi = clamped4(row + 4u, params.m - 1u);
-  let cols_lo = clamped4(col, params.n - 1u);
-  let cols_hi = clamped4(col + 4u, params.n - 1u);
   var acc: Acc;
   var a1: Words4;
   var b1: Words4;
   var w = 0u;
   for (; w + 4u < words; w += 4u) {
-    let a0 = load_a(rows_lo, w);
-    if (TM == 8u) { a1 = load_a(rows_hi, w); }
-    let b0 = load_b(cols_lo, w);
-    if (TN == 8u) { b1 = load_b(cols_hi, w); }
+    let a0 = load_a(tile.rows_lo, w);
+    if (TM == 8u) { a1 = load_a(tile.rows_hi, w); }
+    let b0 = load_b(tile.cols_lo, w);
+    if (TN == 8u) { b1 = load_b(tile.cols_hi, w); }
     accumulate(&acc, a0, a1, b0, b1);
   }
   // The last 1 to 4 words: whole words before the last, the last one's real bits, nothing past it.
@@ -154,16 +149,11 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
   let last_bits = select(0xFFFFFFFFu, (1u << tail) - 1u, tail != 0u);
   let t = vec4u(w) + IOTA;
   let keep = select(select(vec4u(0xFFFFFFFFu), vec4u(last_bits), t == vec4u(words - 1u)), vec4u(0u), t >= vec4u(words));
-  let a0 = mask_rows(load_a(rows_lo, w), keep);
-  if (TM == 8u) { a1 = mask_rows(load_a(rows_hi, w), keep); }
-  let b0 = mask_cols(load_b(cols_lo, w), keep);
-  if (TN == 8u) { b1 = mask_cols(load_b(cols_hi, w), keep); }
+  let a0 = mask_rows(load_a(tile.rows_lo, w), keep);
+  if (TM == 8u) { a1 = mask_rows(load_a(tile.rows_hi, w), keep); }
+  let b0 = mask_cols(load_b(tile.cols_lo, w), keep);
+  if (TN == 8u) { b1 = mask_cols(load_b(tile.cols_hi, w), keep); }
   accumulate(&acc, a0, a1, b0, b1);
 
-  store_quad(row, col, acc.c0); store_quad(row + 1u, col, acc.c1); store_quad(row + 2u, col, acc.c2); store_quad(row + 3u, col, acc.c3);
-  if (TM == 8u) { store_quad(row + 4u, col, acc.c4); store_quad(row + 5u, col, acc.c5); store_quad(row + 6u, col, acc.c6); store_quad(row + 7u, col, acc.c7); }
-  if (TN == 8u) {
-    store_quad(row, col + 4u, acc.d0); store_quad(row + 1u, col + 4u, acc.d1); store_quad(row + 2u, col + 4u, acc.d2); store_quad(row + 3u, col + 4u, acc.d3);
-    if (TM == 8u) { store_quad(row + 4u, col + 4u, acc.d4); store_quad(row + 5u, col + 4u, acc.d5); store_quad(row + 6u, col + 4u, acc.d6); store_quad(row + 7u, col + 4u, acc.d7); }
-  }
+  store_tile(tile.row, tile.col, acc);
 }
