@@ -105,14 +105,6 @@ export class Scheduler {
     return all;
   }
 
-  private checkGrid(node: GraphNode): void {
-    const max = this.gpu.limits.maxComputeWorkgroupsPerDimension;
-    node.workgroups.forEach((n, axis) => {
-      if (!Number.isInteger(n) || n < 1) throw new LimitError(`${node.kernel.name}: dispatch of ${n} workgroups along axis ${axis} is not a positive integer`);
-      if (n > max) throw new LimitError(`${node.kernel.name}: dispatch of ${n} workgroups along axis ${axis} exceeds maxComputeWorkgroupsPerDimension (${max})`);
-    });
-  }
-
   /** Runs `graph` `repeat` times; calls on one Scheduler are queued, never interleaved. */
   run(graph: KernelGraph, options: RunOptions = {}): Promise<RunStats> {
     const result = this.queue.then(() => this.runNow(graph, options));
@@ -137,7 +129,7 @@ export class Scheduler {
       throw new InputError(`${graph.name}: iterations ${first} .. ${first + repeat} must lie in [0, 2^31)`);
     }
     const device = this.gpu.device;
-    graph.nodes.forEach((n) => this.checkGrid(n));
+    graph.nodes.forEach((n) => checkGrid(this.gpu, n.kernel.name, n.workgroups));
     const ring = await this.iterationRing();
     const groups = await this.groupsFor(graph, ring);
     const pipelines = await Promise.all(graph.nodes.map((n) => n.kernel.compile(this.gpu)));
@@ -241,4 +233,13 @@ export function linearGrid(gpu: Gpu, invocations: number, workgroupSize: number)
   if (groups <= max) return [groups, 1];
   const y = Math.ceil(groups / max);
   return [Math.ceil(groups / y), y];
+}
+
+/** Throws a LimitError naming the kernel unless every grid dimension is a positive integer within maxComputeWorkgroupsPerDimension. */
+export function checkGrid(gpu: Gpu, kernel: string, workgroups: readonly number[]): void {
+  const max = gpu.limits.maxComputeWorkgroupsPerDimension;
+  workgroups.forEach((n, axis) => {
+    if (!Number.isInteger(n) || n < 1) throw new LimitError(`${kernel}: dispatch of ${n} workgroups along axis ${axis} is not a positive integer`);
+    if (n > max) throw new LimitError(`${kernel}: dispatch of ${n} workgroups along axis ${axis} exceeds maxComputeWorkgroupsPerDimension (${max})`);
+  });
 }

@@ -4,4 +4,5 @@ export { scoped } from './scopes.js';
 export { resolveIncludes, reflectKernel, type ShaderLibrary, type BindingInfo, type KernelReflection } from './shaders.js';
 export { BufferPool, Tensor, TensorView, byteLengthOf, type Binding, type BindingLimit, type BufferPoolOptions, type DType, type TensorRole } from './buffers.js';
 export { Kernel, defineKernel, cachedKernel, ITERATION_BINDING, type Bindings, type KernelSpec } from './kernel.js';
-export { KernelGraph, Scheduler, linearGrid, type RunOptions, type RunStats, type Workgroups } from './graph.js';
+export { KernelGraph, Scheduler, linearGrid, checkGrid, type RunOptions, type RunStats, type Workgroups } from './graph.js';
+export { timeRuns, type Timing, type TimeOptions } from './timing.js';

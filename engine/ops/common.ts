@@ -4,7 +4,7 @@
 import type { Gpu } from '../device.js';
 import type { Binding, BindingLimit, BufferPool, DType, Tensor } from '../buffers.js';
 import { InputError, LimitError } from '../errors.js';
-import type { KernelGraph } from '../graph.js';
+import { checkGrid, type KernelGraph } from '../graph.js';
 import { cachedKernel as cachedKernelOf, type Kernel } from '../kernel.js';
 import { library } from '../../shaders/index.js';
 
@@ -195,7 +195,7 @@ export async function addRowBlocks(
   dispatch: (block: RowBlock) => BlockDispatch,
 ): Promise<SplitDispatch> {
   const planned = blocks.map((block) => ({ block, ...dispatch(block) }));
-  planned.forEach((p) => checkGrid(ctx, kernel.name, p.workgroups));
+  planned.forEach((p) => checkGrid(ctx.gpu, kernel.name, p.workgroups));
   const made: SplitDispatch['blocks'] = [];
   const release = () => made.forEach((b) => b.params.release());
   try {
@@ -236,14 +236,6 @@ export function resolveConfig(ctx: OpContext, kernel: string, configs: readonly 
     throw new LimitError(`${kernel}: tile config '${chosen.name}' has a ${chosen.wgX} x ${chosen.wgY} workgroup, over the device's workgroup size limits`);
   }
   return chosen;
-}
-
-/** Throws a LimitError when a dispatch grid exceeds maxComputeWorkgroupsPerDimension. */
-export function checkGrid(ctx: OpContext, kernel: string, workgroups: readonly number[]): void {
-  const max = ctx.gpu.limits.maxComputeWorkgroupsPerDimension;
-  workgroups.forEach((n, axis) => {
-    if (n > max) throw new LimitError(`${kernel}: needs ${n} workgroups along axis ${axis}, over maxComputeWorkgroupsPerDimension (${max})`);
-  });
 }
 
 /** The grid of a register-tiled kernel (overrides TM, TN, WG_X, WG_Y): one invocation per TM x TN outputs. */

@@ -1,7 +1,7 @@
 // Binary GEMMs: XNOR-popcount of ±1 matrices and 8-bit inputs times ±1 weights, exact in integers.
 // Kernels: shaders/xnor_gemm.wgsl, shaders/xnor_u8.wgsl; reference: harness/reference/xnor.ts.
 import { InputError } from '../errors.js';
-import type { KernelGraph } from '../graph.js';
+import { checkGrid, type KernelGraph } from '../graph.js';
 import type { Tensor } from '../buffers.js';
 import {
   addRowBlocks,
@@ -9,7 +9,6 @@ import {
   cachedKernel,
   checkDims,
   checkDistinct,
-  checkGrid,
   checkOperand,
   checkTensor,
   placeholder,
@@ -145,7 +144,7 @@ export async function addXnorU8Gemm(graph: KernelGraph, ctx: OpContext, o: XnorU
   const config = resolveConfig(ctx, name, XNOR_CONFIGS, o.config);
   const kernel = cachedKernel(name, 'xnor_u8.wgsl', 'main', { WG_X: config.wgX, WG_Y: config.wgY, TM: config.tm, TN: config.tn });
   const workgroups = tileWorkgroups(kernel, m, n);
-  checkGrid(ctx, name, workgroups);
+  checkGrid(ctx.gpu, name, workgroups);
   const params = await ctx.pool.uniform(`${name} params`, xnorParams(m, n, k, 1));
   graph.add(kernel, { params, planes: o.x, w: o.w, c: o.c }, workgroups);
   return { kernel, params, workgroups, release: () => params.release() };
