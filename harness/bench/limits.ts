@@ -5,6 +5,7 @@ import { cachedKernel, KernelGraph, linearGrid, HarmoniumError } from '../../eng
 import { library } from '../../shaders/index.js';
 import type { JobContext } from '../jobs.js';
 import { timeRuns } from './timing.js';
+import { popcount } from '../reference/xnor.js';
 
 export interface AdapterLimits {
   copy_gbps: number;
@@ -68,12 +69,6 @@ export async function measureLimits(ctx: JobContext, options: { copyBytes?: numb
     for (const t of [params, computeParams, src, dst]) t.release();
   }
 }
-
-const popcount = (x: number) => {
-  let c = 0;
-  for (let v = x >>> 0; v; v &= v - 1) c++;
-  return c;
-};
 
 /** What popcount_chain writes to lane `lane` of invocation i (the kernel's loop, in TypeScript). */
 export function popcountChainReference(seed: number, i: number, lane: number): number {

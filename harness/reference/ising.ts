@@ -4,6 +4,7 @@
 import { flipRule, flips, type FlipRule } from '../../models/ising_rule.js';
 import { packedToSites, type IsingConfig } from '../../models/ising.js';
 import { PURPOSE, rngBits } from './philox.js';
+import { popcount } from './xnor.js';
 
 // ---- checkerboard: one 0/1 value per site, row-major ----
 
@@ -96,12 +97,6 @@ export function multispinHalfSweep(words: Uint32Array, size: number, rule: FlipR
     words[mine] = (s ^ flipMask) >>> 0;
   }
 }
-
-const popcount = (x: number) => {
-  let c = 0;
-  for (let v = x >>> 0; v; v &= v - 1) c++;
-  return c;
-};
 
 export function multispinMeasure(words: Uint32Array, size: number): { anti: number; up: number } {
   const L = size, W = size / 64;
