@@ -3,6 +3,7 @@
 // sites. Settings come from the query string (lattice.ts parseSettings) and the controls; a new
 // temperature goes to the running chain (setTemperature), other changes restart it.
 // Tests drive the page through window.harmoniumDemo (DemoHook below).
+import { yangMagnetization } from '../reference/onsager.js';
 import { BufferPool, Gpu, InputError, NoAdapterError, Scheduler } from '../../engine/index.js';
 import { IsingChain, ISING_TC, type IsingContext } from '../../models/ising.js';
 import { ISING_ALGORITHMS, type IsingAlgorithm } from '../../models/ising_rule.js';
@@ -12,7 +13,6 @@ import {
   T_MAX,
   T_MIN,
   latticeObservables,
-  onsagerMagnetization,
   paintSites,
   parseSettings,
   settingsQuery,
@@ -189,7 +189,7 @@ function showReadouts(): void {
   ui.out.flips.textContent = fmt(state.flipsPerNs, state.flipsPerNs < 1 ? 4 : 2);
   ui.out.energy.textContent = fmt(state.energyPerSite, 4);
   ui.out.magnetization.textContent = fmt(state.magnetizationAbs, 4);
-  const m0 = onsagerMagnetization(settings.temperature);
+  const m0 = yangMagnetization(settings.temperature);
   ui.out.onsager.textContent = settings.temperature < ISING_TC ? m0.toFixed(4) : '0 (T ≥ Tc)';
   ui.out.adapter.textContent = state.adapter || '–';
   ui.out.dims.textContent = `${settings.size} × ${settings.size} sites, ${settings.algorithm}`;

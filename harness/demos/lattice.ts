@@ -1,8 +1,9 @@
 // The host-side arithmetic of the Ising demo (harness/demos/ising.ts), kept free of the DOM and of
 // WebGPU so that Node tests can check it: page settings from a query string, observables of one
-// lattice, painting sites into RGBA pixels, and Onsager's spontaneous magnetization for comparison.
+// lattice (counted by the reference measurement) and painting sites into RGBA pixels.
 import { ISING_TC } from '../../models/ising.js';
 import { ISING_ALGORITHMS, type IsingAlgorithm } from '../../models/ising_rule.js';
+import { checkerboardMeasure } from '../reference/ising.js';
 
 export const DEMO_SIZES: readonly number[] = [64, 128, 256, 512, 1024];
 export const T_MIN = 0.5;
@@ -74,18 +75,7 @@ export function settingsQuery(s: DemoSettings): string {
  */
 export function latticeObservables(sites: Uint8Array, size: number): { energyPerSite: number; magnetizationAbs: number } {
   const n = size * size;
-  let anti = 0;
-  let up = 0;
-  for (let y = 0; y < size; y++) {
-    const row = y * size;
-    const below = ((y + 1) % size) * size;
-    for (let x = 0; x < size; x++) {
-      const s = sites[row + x];
-      up += s;
-      anti += s ^ sites[row + ((x + 1) % size)];
-      anti += s ^ sites[below + x];
-    }
-  }
+  const { anti, up } = checkerboardMeasure(sites, size);
   return { energyPerSite: -(2 * n - 2 * anti) / n, magnetizationAbs: Math.abs(2 * up - n) / n };
 }
 
@@ -105,8 +95,3 @@ export function paintSites(sites: Uint8Array, rgba: Uint8ClampedArray): void {
   }
 }
 
-/** Onsager-Yang spontaneous magnetization of the infinite lattice: (1 - sinh(2/T)^-4)^(1/8) below Tc, else 0. */
-export function onsagerMagnetization(temperature: number): number {
-  if (temperature >= ISING_TC) return 0;
-  return Math.pow(1 - Math.pow(Math.sinh(2 / temperature), -4), 1 / 8);
-}

@@ -1,7 +1,10 @@
 // Exact infinite-lattice results for the square-lattice Ising model with J = 1, h = 0 (k_B = 1):
 // Onsager's energy per site and Yang's spontaneous magnetization. Used by tests and the report.
 
-export const TC = 2 / Math.log(1 + Math.SQRT2);
+import { ISING_TC } from '../../models/ising.js';
+
+/** The critical temperature, 2 / ln(1 + sqrt 2) (models/ising.ts). */
+export const TC = ISING_TC;
 
 /** Complete elliptic integral of the first kind K(k), modulus k in [0, 1), by the arithmetic-geometric mean. */
 export function ellipticK(k: number): number {
