@@ -10,6 +10,7 @@ import type { AdapterSummary } from '../device.js';
 import { HarmoniumError, InputError } from '../errors.js';
 import { KernelGraph, Scheduler } from '../graph.js';
 import type { OpContext, TileConfig } from './common.js';
+import { timeRuns } from '../timing.js';
 
 /** A product's dimensions: op(A) is M x K, op(B) is K x N. */
 export interface TuneShape {
@@ -294,10 +295,8 @@ export class Tuner {
       await scheduler.run(graph);
       const probe = (await scheduler.run(graph)).wallMs;
       const repeat = Math.max(1, Math.min(100, Math.round((this.options.targetMs ?? 30) / Math.max(probe, 0.01))));
-      const times: number[] = [];
-      for (let r = 0; r < (this.options.reps ?? 3); r++) times.push((await scheduler.run(graph, { repeat })).wallMs / repeat);
-      times.sort((a, b) => a - b);
-      return times[times.length >> 1];
+      const timing = await timeRuns(async () => (await scheduler.run(graph, { repeat })).wallMs / repeat, { warmup: 0, reps: this.options.reps ?? 3 });
+      return timing.median_ms;
     } finally {
       release();
     }
