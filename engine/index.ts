@@ -6,3 +6,6 @@ export { BufferPool, Tensor, TensorView, byteLengthOf, type Binding, type Bindin
 export { Kernel, defineKernel, cachedKernel, ITERATION_BINDING, type Bindings, type KernelSpec } from './kernel.js';
 export { KernelGraph, Scheduler, linearGrid, checkGrid, type RunOptions, type RunStats, type Workgroups } from './graph.js';
 export { timeRuns, type Timing, type TimeOptions } from './timing.js';
+export { library } from './library.js';
+export { philox4x32, rngBits, uniform24, normal2 } from './philox.js';
+export { RNG_PURPOSES, type RngPurpose } from './rng_purposes.js';

@@ -41,8 +41,6 @@ override BIAS: u32 = 0;        // 0 none, 1 per row, 2 per column
 override ACTIVATION: u32 = 0;  // gemm_common.wgsl gemm_activate
 override BERNOULLI: bool = false;
 
-const PURPOSE_BERNOULLI = 3u;  // harness/reference/philox.ts PURPOSE.bernoulli
-
 // op(A)[r0 + i, kb + t] as column i, component t. Rows and k are clamped into the matrix: rows past
 // M feed outputs that are never stored, and k past K is zeroed by mask_k.
 fn a_quad(r0: u32, r: vec4u, kb: u32) -> mat4x4f {

@@ -1,5 +1,5 @@
-// The shader library: every WGSL file by name, bundled as text by esbuild (build.mjs).
-import type { ShaderLibrary } from '../engine/shaders.js';
+// Every WGSL file by name, bundled as text by esbuild (build.mjs). The engine adds the files it
+// generates and serves the whole as its shader library (engine/library.ts).
 import rng from './rng.wgsl';
 import rngFill from './rng_fill.wgsl';
 import grid from './grid.wgsl';
@@ -17,7 +17,7 @@ import packBits from './pack_bits.wgsl';
 import xnorGemm from './xnor_gemm.wgsl';
 import xnorU8 from './xnor_u8.wgsl';
 
-export const library: ShaderLibrary = {
+export const shaderFiles: Readonly<Record<string, string>> = {
   'rng.wgsl': rng,
   'rng_fill.wgsl': rngFill,
   'grid.wgsl': grid,

@@ -24,7 +24,7 @@ fn init(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) grou
     spins[i] = 1u;
     return;
   }
-  var bits = rng_bits(params.seed, PURPOSE_INIT, 0u, i / 128u, 0u);
+  var bits = rng_bits(params.seed, PURPOSE_ISING_INIT, 0u, i / 128u, 0u);
   spins[i] = (bits[(i % 128u) / 32u] >> (i % 32u)) & 1u;
 }
 
@@ -53,7 +53,7 @@ fn sweep(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) gro
   let y = q / params.row_units;
   // Lane i updates the row's (4 * (q % row_units) + i)-th site of this colour, at x0 + 2i.
   let x0 = 8u * (q - y * params.row_units) + ((y + COLOUR) & 1u);
-  let bits = rng_bits(params.seed, PURPOSE_SWEEP, 2u * iteration.index + COLOUR, q, 0u);
+  let bits = rng_bits(params.seed, PURPOSE_ISING_SWEEP, 2u * iteration.index + COLOUR, q, 0u);
   let row = y * L;
   let above = select(y - 1u, L - 1u, y == 0u) * L;
   let below = select(y + 1u, 0u, y + 1u == L) * L;

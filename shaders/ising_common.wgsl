@@ -20,10 +20,6 @@ struct IsingParams {
 
 struct Iteration { index: u32 }
 
-// Philox purposes (harness/reference/philox.ts PURPOSE).
-const PURPOSE_INIT: u32 = 1u;
-const PURPOSE_SWEEP: u32 = 2u;
-
 fn class_threshold(p: IsingParams, c: u32) -> u32 {
   return p.thr[c / 4u][c % 4u];
 }

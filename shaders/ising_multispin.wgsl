@@ -49,7 +49,7 @@ fn init(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) grou
     spins[g] = 0xFFFFFFFFu;
     return;
   }
-  spins[g] = rng_bits(params.seed, PURPOSE_INIT, 0u, g / 4u, 0u)[g % 4u];
+  spins[g] = rng_bits(params.seed, PURPOSE_ISING_INIT, 0u, g / 4u, 0u)[g % 4u];
 }
 
 // The lanes of word `s` whose class (ising_common.wgsl) is in `classes` (bit c = class c).
@@ -127,7 +127,7 @@ fn sweep(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) gro
   var call = 0u;
   loop {
     if (undecided == 0u || call >= 8u) { break; }
-    let bits = rng_bits(params.seed, PURPOSE_SWEEP, step, idx, call);
+    let bits = rng_bits(params.seed, PURPOSE_ISING_SWEEP, step, idx, call);
     for (var j = 0u; j < 4u; j++) {
       let bit = 31u - (4u * call + j);
       var threshold_bits = g0 & bit_mask(gt0.x, bit);

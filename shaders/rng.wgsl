@@ -1,8 +1,10 @@
 // Counter-based random numbers: Philox4x32-10 (Salmon, Moraes, Dror, Shaw 2011, "Parallel random
 // numbers: as easy as 1, 2, 3"). A stream is keyed by (seed, purpose); the counter is
 // (step, element, call, 0). The same four inputs give the same 128 bits in any kernel layout,
-// workgroup size or backend, so no kernel keeps RNG state in memory.
-// Reference: harness/reference/philox.ts.
+// workgroup size or backend, so no kernel keeps RNG state in memory. The purposes (PURPOSE_*) come
+// from the registry in engine/rng_purposes.ts. Reference: engine/philox.ts.
+
+#include "rng_purposes.wgsl"
 
 const PHILOX_M0: u32 = 0xD2511F53u;
 const PHILOX_M1: u32 = 0xCD9E8D57u;

@@ -3,7 +3,8 @@ import * as assert from 'uvu/assert';
 import { KernelGraph, InputError, LimitError, type Tensor } from '../engine/index.js';
 import { addGemm, GEMM_F32_CONFIGS, GEMM_F32_VARIANTS, type Activation, type GemmOptions, type GemmVariantName } from '../engine/ops/gemm.js';
 import { gemmReference, activate, bernoulliSample } from '../harness/reference/gemm.js';
-import { rngBits, PURPOSE } from '../harness/reference/philox.js';
+import { rngBits } from '../engine/philox.js';
+import { RNG_PURPOSES } from '../engine/rng_purposes.js';
 import { validateClose, validateExact } from '../harness/validate.js';
 import { withGpu, readF32, type GpuContext } from './gpu.js';
 
@@ -65,7 +66,7 @@ reference('bernoulli: p = 0 never, p = 1 always, else the 24-bit rule on the key
   for (let e = 0; e < 64; e++) {
     assert.is(bernoulliSample(0, 1, 2, 0, e), 0);
     assert.is(bernoulliSample(1, 1, 2, 0, e), 1);
-    const word = rngBits(1, PURPOSE.bernoulli, 2, e >> 2, 0)[e & 3];
+    const word = rngBits(1, RNG_PURPOSES.bernoulli, 2, e >> 2, 0)[e & 3];
     assert.is(bernoulliSample(0.5, 1, 2, 0, e), word >>> 8 < 2 ** 23 ? 1 : 0);
   }
 });
@@ -258,7 +259,7 @@ gpu('bernoulli: frequencies match the sigmoid (z-tests, |z| < 4 per bucket, seed
       bucket.variance += p * (1 - p);
       // The GPU compares the same Philox word with its f32 p; only a word within 1e-5 of p may differ.
       if (samples[e] !== want.samples![e]) {
-        const u = (rngBits(2024, PURPOSE.bernoulli, 9, e >> 2, 0)[e & 3] >>> 8) / 2 ** 24;
+        const u = (rngBits(2024, RNG_PURPOSES.bernoulli, 9, e >> 2, 0)[e & 3] >>> 8) / 2 ** 24;
         assert.ok(Math.abs(u - p) < 1e-5, `sample ${e}: gpu ${samples[e]}, reference ${want.samples![e]}, u ${u}, p ${p}`);
         disagreements++;
       }

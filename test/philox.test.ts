@@ -1,9 +1,10 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import kat from './data/philox4x32-10-kat.json';
-import { philox4x32, rngBits, uniform24, normal2, mulhi } from '../harness/reference/philox.js';
+import { philox4x32, rngBits, uniform24, normal2, mulhi } from '../engine/philox.js';
 import { defineKernel, KernelGraph, linearGrid } from '../engine/index.js';
-import { library } from '../shaders/index.js';
+import { library } from '../engine/library.js';
+import { RNG_PURPOSES, purposeConstantName } from '../engine/rng_purposes.js';
 import { withGpu, readU32, readF32 } from './gpu.js';
 
 const hex = (words: readonly string[]) => words.map((w) => parseInt(w, 16) >>> 0);
@@ -21,6 +22,22 @@ reference('mulhi matches BigInt on edge and random values', () => {
 reference('Random123 known-answer vectors', () => {
   for (const v of kat.vectors) {
     assert.equal([...philox4x32(hex(v.counter), hex(v.key))], hex(v.output));
+  }
+});
+reference('one registry of purposes: distinct u32 values, each declared once in the generated rng_purposes.wgsl', () => {
+  const values = Object.values(RNG_PURPOSES);
+  assert.is(new Set(values).size, values.length, 'two purposes share a key word');
+  for (const v of values) assert.ok(Number.isInteger(v) && v >= 0 && v <= 0xffffffff);
+  const wgsl = library['rng_purposes.wgsl'];
+  for (const [name, value] of Object.entries(RNG_PURPOSES)) {
+    const declarations = wgsl.split('\n').filter((line) => line.startsWith(`const ${purposeConstantName(name)}:`));
+    assert.equal(declarations, [`const ${purposeConstantName(name)}: u32 = ${value}u;`]);
+  }
+  assert.is(purposeConstantName('isingInit'), 'PURPOSE_ISING_INIT');
+  // No kernel may write a purpose number of its own: every PURPOSE_ constant comes from the registry.
+  for (const [file, text] of Object.entries(library)) {
+    if (file === 'rng_purposes.wgsl') continue;
+    assert.not.match(text, /const\s+PURPOSE_/, `${file} declares its own purpose constant`);
   }
 });
 reference.run();

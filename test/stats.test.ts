@@ -2,7 +2,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { binnedMean, jackknife, mean } from '../models/stats.js';
-import { normal2, rngBits } from '../harness/reference/philox.js';
+import { normal2, rngBits } from '../engine/philox.js';
 
 /** AR(1) series x_t = rho x_{t-1} + e_t with standard normal e (Philox, seeded). */
 function ar1(n: number, rho: number, seed: number): Float64Array {

@@ -6,7 +6,7 @@ import type { Binding, BindingLimit, BufferPool, DType, Tensor } from '../buffer
 import { InputError, LimitError } from '../errors.js';
 import { checkGrid, type KernelGraph } from '../graph.js';
 import { cachedKernel as cachedKernelOf, type Kernel } from '../kernel.js';
-import { library } from '../../shaders/index.js';
+import { library } from '../library.js';
 
 /** The device and buffer pool an op allocates its parameters from. */
 export interface OpContext {

@@ -43,7 +43,7 @@ export const GEMM_F32_CONFIGS: readonly TileConfig[] = [
 ];
 
 export interface GemmBernoulli {
-  /** Philox key word 0; the key's second word is PURPOSE.bernoulli (3). */
+  /** Philox key word 0; the key's second word is RNG_PURPOSES.bernoulli. */
   seed: number;
   /** Counter step; the graph's repetition index is added to it, so repeats draw fresh samples. */
   step: number;

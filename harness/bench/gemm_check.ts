@@ -3,15 +3,16 @@
 // float64, or an exact popcount for XNOR), so that 2048^3 is checked in milliseconds.
 import { ValidationError } from '../../engine/index.js';
 import { gemmReference } from '../reference/gemm.js';
-import { rngBits, uniform24, PURPOSE } from '../reference/philox.js';
+import { rngBits, uniform24 } from '../../engine/philox.js';
+import { RNG_PURPOSES } from '../../engine/rng_purposes.js';
 import { packedWords, popcount, xnorGemm } from '../reference/xnor.js';
 import { validateClose, validateExact, type Validation } from '../validate.js';
 
-/** n values in [-1, 1) from Philox (key seed, PURPOSE.gemmInit; counter (0, e / 4, call)): 24-bit, exact in f32. */
+/** n values in [-1, 1) from Philox (key seed, RNG_PURPOSES.gemmInit; counter (0, e / 4, call)): 24-bit, exact in f32. */
 export function philoxUniform(n: number, seed: number, call: number): Float32Array {
   const out = new Float32Array(n);
   for (let e = 0; e < n; e += 4) {
-    const words = rngBits(seed, PURPOSE.gemmInit, 0, e >> 2, call);
+    const words = rngBits(seed, RNG_PURPOSES.gemmInit, 0, e >> 2, call);
     for (let i = 0; i < 4 && e + i < n; i++) out[e + i] = 2 * uniform24(words[i]) - 1;
   }
   return out;
@@ -22,7 +23,7 @@ export function philoxSignWords(rows: number, k: number, seed: number, call: num
   const words = packedWords(k);
   const out = new Uint32Array(rows * words);
   for (let w = 0; w < out.length; w += 4) {
-    const bits = rngBits(seed, PURPOSE.gemmInit, 1, w >> 2, call);
+    const bits = rngBits(seed, RNG_PURPOSES.gemmInit, 1, w >> 2, call);
     for (let i = 0; i < 4 && w + i < out.length; i++) out[w + i] = bits[i];
   }
   const tail = k % 32;
@@ -40,7 +41,7 @@ const SAMPLES = 1024;
 /** The entries a sampled check looks at: the four corners, then a fixed pseudo-random spread. */
 function sampleEntries(m: number, n: number): number[] {
   const picks = [0, n - 1, (m - 1) * n, m * n - 1];
-  for (let s = 0; picks.length < SAMPLES; s++) picks.push(rngBits(99, PURPOSE.test, 0, s, 0)[0] % (m * n));
+  for (let s = 0; picks.length < SAMPLES; s++) picks.push(rngBits(99, RNG_PURPOSES.test, 0, s, 0)[0] % (m * n));
   return picks;
 }
 

@@ -2,7 +2,7 @@
 // (bytes read + written per second by a vec4 copy kernel), f32 FMA throughput and XOR + popcount
 // throughput. Each result is checked against its closed form before it is timed.
 import { cachedKernel, KernelGraph, linearGrid, HarmoniumError } from '../../engine/index.js';
-import { library } from '../../shaders/index.js';
+import { library } from '../../engine/library.js';
 import type { JobContext } from '../jobs.js';
 import { timeRuns } from './timing.js';
 import { popcount } from '../reference/xnor.js';

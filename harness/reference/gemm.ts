@@ -1,7 +1,8 @@
 // Plain TypeScript f32 GEMM with the fused epilogues, the reference for shaders/gemm_f32*.wgsl.
 // Accumulates in float64; the GPU accumulates in f32, so tests compare with a tolerance.
 import type { Activation } from '../../engine/ops/gemm.js';
-import { rngBits, PURPOSE } from './philox.js';
+import { rngBits } from '../../engine/philox.js';
+import { RNG_PURPOSES } from '../../engine/rng_purposes.js';
 
 export interface GemmReference {
   m: number;
@@ -35,11 +36,11 @@ export function activate(x: number, kind: Activation): number {
 
 /**
  * The Bernoulli draw of element e (= row * N + col) with probability p, as gemm_f32.wgsl store_quad:
- * word e % 4 of Philox at counter (step, e / 4, call) under key (seed, PURPOSE.bernoulli), and the
+ * word e % 4 of Philox at counter (step, e / 4, call) under key (seed, RNG_PURPOSES.bernoulli), and the
  * sample is 1 when its top 24 bits, as an integer, are below p * 2^24.
  */
 export function bernoulliSample(p: number, seed: number, step: number, call: number, e: number): number {
-  const word = rngBits(seed, PURPOSE.bernoulli, step, Math.floor(e / 4), call)[e % 4];
+  const word = rngBits(seed, RNG_PURPOSES.bernoulli, step, Math.floor(e / 4), call)[e % 4];
   return p > 0 && word >>> 8 < Math.floor(p * 16777216) ? 1 : 0;
 }
 

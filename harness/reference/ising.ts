@@ -3,7 +3,8 @@
 // GPU must match them bit for bit.
 import { flipRule, flips, type FlipRule } from '../../models/ising_rule.js';
 import { packedToSites, type IsingConfig } from '../../models/ising.js';
-import { PURPOSE, rngBits } from './philox.js';
+import { rngBits } from '../../engine/philox.js';
+import { RNG_PURPOSES } from '../../engine/rng_purposes.js';
 import { popcount } from './xnor.js';
 
 // ---- checkerboard: one 0/1 value per site, row-major ----
@@ -13,7 +14,7 @@ export function checkerboardInit(size: number, seed: number, cold: boolean): Uin
   const sites = new Uint8Array(size * size);
   for (let i = 0; i < sites.length; i++) {
     if (cold) sites[i] = 1;
-    else sites[i] = (rngBits(seed, PURPOSE.isingInit, 0, Math.floor(i / 128), 0)[Math.floor((i % 128) / 32)] >>> i % 32) & 1;
+    else sites[i] = (rngBits(seed, RNG_PURPOSES.isingInit, 0, Math.floor(i / 128), 0)[Math.floor((i % 128) / 32)] >>> i % 32) & 1;
   }
   return sites;
 }
@@ -25,7 +26,7 @@ export function checkerboardHalfSweep(sites: Uint8Array, size: number, rule: Fli
   for (let y = 0; y < L; y++) {
     for (let quad = 0; quad < quadsPerRow; quad++) {
       const q = y * quadsPerRow + quad;
-      const bits = rngBits(seed, PURPOSE.isingSweep, step, q, 0);
+      const bits = rngBits(seed, RNG_PURPOSES.isingSweep, step, q, 0);
       for (let lane = 0; lane < 4; lane++) {
         const k = 4 * quad + lane;
         if (2 * k >= L) break;
@@ -57,7 +58,7 @@ export function checkerboardMeasure(sites: Uint8Array, size: number): { anti: nu
 
 export function multispinInit(size: number, seed: number, cold: boolean): Uint32Array {
   const words = new Uint32Array(2 * size * (size / 64));
-  for (let g = 0; g < words.length; g++) words[g] = cold ? 0xffffffff : rngBits(seed, PURPOSE.isingInit, 0, Math.floor(g / 4), 0)[g % 4];
+  for (let g = 0; g < words.length; g++) words[g] = cold ? 0xffffffff : rngBits(seed, RNG_PURPOSES.isingInit, 0, Math.floor(g / 4), 0)[g % 4];
   return words;
 }
 
@@ -85,7 +86,7 @@ export function multispinHalfSweep(words: Uint32Array, size: number, rule: FlipR
     const s = words[mine];
     const n = neighbourWords(words, size, colour, y, w);
     const random: number[] = [];
-    for (let call = 0; call < 8; call++) random.push(...rngBits(seed, PURPOSE.isingSweep, step, idx, call));
+    for (let call = 0; call < 8; call++) random.push(...rngBits(seed, RNG_PURPOSES.isingSweep, step, idx, call));
     let flipMask = 0;
     for (let lane = 0; lane < 32; lane++) {
       const spin = (s >>> lane) & 1;

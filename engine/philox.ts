@@ -1,4 +1,6 @@
-// Plain TypeScript Philox4x32-10, the reference for shaders/rng.wgsl. Same counter and key layout.
+// Philox4x32-10 on the host, word for word what shaders/rng.wgsl computes (same counter and key layout):
+// the reference the kernels are tested against, and the generator for host-side draws (initial
+// parameters, data binarisation) that must match the GPU's streams in Node and in the browser.
 
 const M0 = 0xd2511f53;
 const M1 = 0xcd9e8d57;
@@ -41,12 +43,3 @@ export function normal2(b0: number, b1: number): [number, number] {
   const angle = Math.PI * (2 * uniform24(b1) - 1);
   return [radius * Math.cos(angle), radius * Math.sin(angle)];
 }
-
-/** Purposes: the second key word, so that streams for different jobs never overlap. */
-export const PURPOSE = {
-  test: 0,
-  isingInit: 1,
-  isingSweep: 2,
-  bernoulli: 3,
-  gemmInit: 4,
-} as const;

@@ -1,0 +1,25 @@
+// The one registry of Philox purposes: the second key word, so that the streams of different jobs
+// never overlap. The WGSL constants (PURPOSE_ISING_INIT, ...) are generated from this table into the
+// shader library's `rng_purposes.wgsl` (engine/library.ts); a kernel includes that file and never
+// writes a purpose number itself.
+
+export const RNG_PURPOSES = {
+  test: 0,
+  isingInit: 1,
+  isingSweep: 2,
+  bernoulli: 3,
+  gemmInit: 4,
+} as const;
+
+export type RngPurpose = keyof typeof RNG_PURPOSES;
+
+/** 'isingInit' -> 'PURPOSE_ISING_INIT'. */
+export function purposeConstantName(purpose: string): string {
+  return `PURPOSE_${purpose.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase()}`;
+}
+
+/** The WGSL text of `rng_purposes.wgsl`: one `const PURPOSE_X: u32 = n;` per registered purpose. */
+export function rngPurposesWgsl(): string {
+  const lines = Object.entries(RNG_PURPOSES).map(([name, value]) => `const ${purposeConstantName(name)}: u32 = ${value}u;`);
+  return `// Generated from engine/rng_purposes.ts RNG_PURPOSES: the Philox purposes (second key word).\n${lines.join('\n')}\n`;
+}
