@@ -45,16 +45,20 @@ const nodeExternal = ['webgpu', 'puppeteer-core', 'uvu', 'uvu/assert'];
 const nodeBanner = { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" };
 
 const tests = readdirSync('test').filter((f) => f.endsWith('.test.ts'));
+// Each feature folder of the harness with a demo.ts/demo.html pair is one demo page: dist/demos/<feature>.html.
+const demoFeatures = readdirSync('harness', { withFileTypes: true })
+  .filter((d) => d.isDirectory() && existsSync(`harness/${d.name}/demo.ts`))
+  .map((d) => d.name);
 rmSync('dist', { recursive: true, force: true });
 await Promise.all([
-  esbuild.build({ ...common, platform: 'browser', entryPoints: ['harness/browser.ts'], outfile: 'dist/harmonium.js', external: ['webgpu', 'node:*'] }),
-  esbuild.build({ ...common, platform: 'browser', entryPoints: { 'demos/ising': 'harness/demos/ising.ts' }, outdir: 'dist', external: ['webgpu', 'node:*'] }),
+  esbuild.build({ ...common, platform: 'browser', entryPoints: ['harness/backends/page.ts'], outfile: 'dist/harmonium.js', external: ['webgpu', 'node:*'] }),
+  esbuild.build({ ...common, platform: 'browser', entryPoints: Object.fromEntries(demoFeatures.map((f) => [`demos/${f}`, `harness/${f}/demo.ts`])), outdir: 'dist', external: ['webgpu', 'node:*'] }),
   // The report page script, inlined into results/report.html (so an IIFE, minified).
   esbuild.build({ ...common, format: 'iife', minify: true, sourcemap: false, platform: 'browser', entryPoints: ['harness/report/page.ts'], outfile: 'dist/report-page.js' }),
   // The tfjs peer of bench gemm, imported at run time: for pages, and for Node (tfjs-core's Node platform).
-  esbuild.build({ ...common, platform: 'browser', entryPoints: { 'peers/tfjs': 'harness/peers/tfjs.ts' }, outdir: 'dist', external: ['node:*'] }),
-  esbuild.build({ ...common, platform: 'node', entryPoints: { 'peers/tfjs.node': 'harness/peers/tfjs.ts' }, outdir: 'dist', external: nodeExternal, banner: nodeBanner }),
-  esbuild.build({ ...common, platform: 'node', entryPoints: ['harness/cli.ts'], outfile: 'dist/cli.js', external: nodeExternal, banner: nodeBanner }),
+  esbuild.build({ ...common, platform: 'browser', entryPoints: { 'peers/tfjs': 'harness/gemm/tfjs_peer.ts' }, outdir: 'dist', external: ['node:*'] }),
+  esbuild.build({ ...common, platform: 'node', entryPoints: { 'peers/tfjs.node': 'harness/gemm/tfjs_peer.ts' }, outdir: 'dist', external: nodeExternal, banner: nodeBanner }),
+  esbuild.build({ ...common, platform: 'node', entryPoints: ['harness/cli/main.ts'], outfile: 'dist/cli.js', external: nodeExternal, banner: nodeBanner }),
   esbuild.build({
     ...common,
     platform: 'node',
@@ -66,7 +70,8 @@ await Promise.all([
 ]);
 // Pages: the chrome backend's runner and the demos, next to the bundles they import.
 mkdirSync('dist/demos', { recursive: true });
-copyFileSync('harness/pages/runner.html', 'dist/runner.html');
+copyFileSync('harness/backends/runner.html', 'dist/runner.html');
+copyFileSync('harness/server/demos.html', 'dist/demos/index.html');
 copyFileSync('node_modules/uplot/dist/uPlot.min.css', 'dist/report-page.css');
-for (const f of readdirSync('harness/demos').filter((f) => f.endsWith('.html'))) copyFileSync(`harness/demos/${f}`, `dist/demos/${f}`);
+for (const f of demoFeatures) copyFileSync(`harness/${f}/demo.html`, `dist/demos/${f}.html`);
 writeFileSync(STAMP, new Date().toISOString());

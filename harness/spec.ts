@@ -1,6 +1,6 @@
 // Typed reads of plain-JSON job specs; a missing or wrong field is an InputError naming it.
 import { InputError } from '../engine/errors.js';
-import type { JsonObject } from './json.js';
+import type { JsonObject } from './io/json.js';
 
 export function specNumber(spec: JsonObject, key: string, fallback?: number): number {
   const v = spec[key];

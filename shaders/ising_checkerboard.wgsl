@@ -1,6 +1,6 @@
 // Checkerboard Gibbs sweeps of the 2D Ising model, one u32 (0 or 1) per site, row-major L x L.
 // Heat-bath and Metropolis differ only in the host's flip table (ising_common.wgsl).
-// Reference: harness/reference/ising.ts (checkerboardInit, checkerboardHalfSweep, checkerboardMeasure).
+// Reference: harness/ising/reference.ts (checkerboardInit, checkerboardHalfSweep, checkerboardMeasure).
 #include "ising_common.wgsl"
 #include "rng.wgsl"
 #include "grid.wgsl"

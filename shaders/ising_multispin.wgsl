@@ -4,7 +4,7 @@
 // sites x = 2k + ((y + c) % 2); with W = L / 64 words per row, site k sits in bit k / W of word k % W.
 // Then the horizontal neighbour k +- 1 is the same bit of the next/previous word, or, at the row's
 // end, the neighbouring bit of the row's first/last word: a rotate by one.
-// Reference: harness/reference/ising.ts (multispinInit, multispinHalfSweep, multispinMeasure).
+// Reference: harness/ising/reference.ts (multispinInit, multispinHalfSweep, multispinMeasure).
 #include "ising_common.wgsl"
 #include "rng.wgsl"
 #include "grid.wgsl"

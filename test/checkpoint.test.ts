@@ -5,11 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { InputError } from '../engine/index.js';
-import { readSafetensors, writeSafetensors } from '../harness/safetensors.js';
-import { runIsingJob, type IsingCheckpoint } from '../harness/jobs/ising.js';
-import { loadIsingCheckpoint, saveIsingCheckpoint } from '../harness/ising_checkpoint.js';
-import { withJobContext } from '../harness/jobs.js';
-import type { JsonObject } from '../harness/json.js';
+import { readSafetensors, writeSafetensors } from '../harness/io/safetensors.js';
+import { runIsingJob, type IsingCheckpoint } from '../harness/ising/job.js';
+import { loadIsingCheckpoint, saveIsingCheckpoint } from '../harness/ising/checkpoint.js';
+import { withJobContext } from '../harness/backends/jobs.js';
+import type { JsonObject } from '../harness/io/json.js';
 import { openTestGpu } from './gpu.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'harmonium-ckpt-'));

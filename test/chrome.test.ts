@@ -1,9 +1,9 @@
 // Node and headless Chrome run the same runJob: the same seed must give bit-identical lattices.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { runJob } from '../harness/jobs.js';
+import { runJob } from '../harness/backends/jobs.js';
 import { runJobInChrome, startChrome, BrowserJobError, type ChromeSession } from '../harness/backends/chrome.js';
-import type { JsonObject } from '../harness/json.js';
+import type { JsonObject } from '../harness/io/json.js';
 import { openTestGpu } from './gpu.js';
 
 const chrome = suite('Node = headless Chrome (GPU, both backends)');

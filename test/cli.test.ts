@@ -60,9 +60,9 @@ good.run();
 
 const server = suite('static server (no GPU)');
 server('a malformed percent-escape gets 400 and the server keeps serving', async () => {
-  const { serveStatic } = await import('../harness/static_server.js');
+  const { serveStatic } = await import('../harness/server/static.js');
   const { request } = await import('node:http');
-  const s = await serveStatic('harness/pages');
+  const s = await serveStatic('harness/backends');
   const get = (path: string) =>
     new Promise<number>((ok, fail) => {
       const req = request(`${s.url}${path}`, { method: 'GET' }, (res) => {

@@ -3,7 +3,7 @@
 // it must sweep, draw a lattice with both spin colours, change temperature without restarting, and
 // explain itself when WebGPU is missing.
 // HARMONIUM_DEMO_SCREENSHOT=/tmp/demo.png saves a screenshot of the whole page for a look.
-import { yangMagnetization } from '../harness/reference/onsager.js';
+import { yangMagnetization } from '../harness/ising/onsager.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -11,8 +11,8 @@ import { request } from 'node:http';
 import { writeFileSync } from 'node:fs';
 import { PNG } from 'pngjs';
 import { startChrome, type ChromeSession } from '../harness/backends/chrome.js';
-import { latticeObservables, paintSites, parseSettings, settingsQuery, DEFAULT_SETTINGS, LIGHT, DARK } from '../harness/demos/lattice.js';
-import type { DemoHook, DemoState } from '../harness/demos/ising.js';
+import { latticeObservables, paintSites, parseSettings, settingsQuery, DEFAULT_SETTINGS, LIGHT, DARK } from '../harness/ising/lattice.js';
+import type { DemoHook, DemoState } from '../harness/ising/demo.js';
 import { ISING_TC } from '../models/ising.js';
 
 // ---------------------------------------------------------------- host arithmetic (no GPU)

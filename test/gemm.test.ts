@@ -2,10 +2,10 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { KernelGraph, InputError, LimitError, type Tensor } from '../engine/index.js';
 import { addGemm, GEMM_F32_CONFIGS, GEMM_F32_VARIANTS, type Activation, type GemmOptions, type GemmVariantName } from '../engine/ops/gemm.js';
-import { gemmReference, activate, bernoulliSample } from '../harness/reference/gemm.js';
+import { gemmReference, activate, bernoulliSample } from '../harness/gemm/reference.js';
 import { rngBits } from '../engine/philox.js';
 import { RNG_PURPOSES } from '../engine/rng_purposes.js';
-import { validateClose, validateExact } from '../harness/validate.js';
+import { validateClose, validateExact } from '../harness/bench/validate.js';
 import { withGpu, readF32, type GpuContext } from './gpu.js';
 
 // Tolerance for f32 against the float64 reference, inputs in [-1, 1]: each of the K products and

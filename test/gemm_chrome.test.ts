@@ -3,11 +3,11 @@
 // session for the file.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { runJob } from '../harness/jobs.js';
+import { runJob } from '../harness/backends/jobs.js';
 import { runJobInChrome, startChrome, type ChromeSession } from '../harness/backends/chrome.js';
-import { gemmBenchSummary, gemmBenchTable } from '../harness/bench/gemm_report.js';
+import { gemmBenchSummary, gemmBenchTable } from '../harness/gemm/bench_table.js';
 import { fromBase64 } from '../harness/spec.js';
-import type { JsonObject } from '../harness/json.js';
+import type { JsonObject } from '../harness/io/json.js';
 
 const test = suite('gemm jobs: Node and headless Chrome');
 let session: ChromeSession | null = null;

@@ -4,10 +4,10 @@ import { BufferPool, defineKernel, InputError, KernelGraph, LimitError, type Sha
 import { planRowBlocks, type PlannedOperand } from '../engine/ops/common.js';
 import { addGemm, type GemmOptions } from '../engine/ops/gemm.js';
 import { addXnorGemm } from '../engine/ops/xnor.js';
-import { gemmTolerance, philoxSignWords, philoxUniform } from '../harness/bench/gemm_check.js';
-import { gemmReference } from '../harness/reference/gemm.js';
-import { xnorGemm } from '../harness/reference/xnor.js';
-import { validateClose, validateExact } from '../harness/validate.js';
+import { gemmTolerance, philoxSignWords, philoxUniform } from '../harness/gemm/check.js';
+import { gemmReference } from '../harness/gemm/reference.js';
+import { xnorGemm } from '../harness/gemm/xnor_reference.js';
+import { validateClose, validateExact } from '../harness/bench/validate.js';
 import { expectError } from './expect.js';
 import { withGpu, readF32, readU32, type GpuContext } from './gpu.js';
 

@@ -5,7 +5,7 @@ import { InputError } from '../engine/index.js';
 import { IsingChain, validateIsingConfig, packedToSites, isingStatistics, type IsingConfig } from '../models/ising.js';
 import { binnedMean } from '../models/stats.js';
 import { flipRule, flipEnergy, type IsingAlgorithm } from '../models/ising_rule.js';
-import * as ref from '../harness/reference/ising.js';
+import * as ref from '../harness/ising/reference.js';
 import { withGpu, type GpuContext } from './gpu.js';
 import { chiSquare, chiSquareCritical } from './stats_util.js';
 

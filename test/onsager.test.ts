@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import exact from './data/ising-exact.json';
-import { onsagerEnergy, yangMagnetization, TC, ellipticK } from '../harness/reference/onsager.js';
+import { onsagerEnergy, yangMagnetization, TC, ellipticK } from '../harness/ising/onsager.js';
 
 test('Onsager energy and Yang magnetization reproduce the tabulated exact values (1e-8)', () => {
   assert.ok(Math.abs(TC - exact.Tc) < 1e-12);

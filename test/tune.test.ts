@@ -20,10 +20,10 @@ import {
   type TuneContext,
 } from '../engine/ops/tune.js';
 import type { TileConfig } from '../engine/ops/common.js';
-import { defaultTuneCachePath, FileTuneStore } from '../harness/tune_store.js';
-import { run as tuneCommand } from '../harness/commands/tune.js';
-import { gemmReference } from '../harness/reference/gemm.js';
-import { validateClose } from '../harness/validate.js';
+import { defaultTuneCachePath, FileTuneStore } from '../harness/gemm/tune_store.js';
+import { run as tuneCommand } from '../harness/gemm/tune.js';
+import { gemmReference } from '../harness/gemm/reference.js';
+import { validateClose } from '../harness/bench/validate.js';
 import { withGpu, readF32 } from './gpu.js';
 
 const ADAPTER = { vendor: 'acme', architecture: 'rdna9', description: 'Acme 9000', runtime: 'node' as const };

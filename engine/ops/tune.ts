@@ -1,6 +1,6 @@
 // The autotuner: times each tile config of a kernel on this adapter for a shape class, the first time
 // that class is needed, and caches the winner in a store keyed by the adapter. Browser-safe: the store
-// is injected (MemoryTuneStore here; the Node file store is harness/tune_store.ts).
+// is injected (MemoryTuneStore here; the Node file store is harness/gemm/tune_store.ts).
 //
 // Shape class: the kernel, the transpose flags, ceil(log2) buckets of M, N and K (a bucket is named by
 // its upper bound: 100 -> m128, 784 and 1024 -> k1024) and whether vec4 loads apply (they pick another
@@ -193,7 +193,7 @@ export type TuneContext = OpContext & { scheduler?: Scheduler };
 /**
  * Picks tile configs by timing them once per adapter and shape class.
  *
- *   const tuner = new Tuner({ store: new FileTuneStore(path) });     // harness/tune_store.ts in Node
+ *   const tuner = new Tuner({ store: new FileTuneStore(path) });     // harness/gemm/tune_store.ts in Node
  *   await addGemm(graph, ctx, { a, b, c, m, n, k, config: tuner });  // or config: 'auto' (defaultTuner)
  */
 export class Tuner {
@@ -326,7 +326,7 @@ export function defaultTuner(): Tuner {
   return sharedTuner;
 }
 
-/** Installs the tuner `config: 'auto'` uses, e.g. one with a file store in Node (harness/tune_store.ts). */
+/** Installs the tuner `config: 'auto'` uses, e.g. one with a file store in Node (harness/gemm/tune_store.ts). */
 export function setDefaultTuner(tuner: Tuner | null): void {
   sharedTuner = tuner;
 }

@@ -1,8 +1,8 @@
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { existsSync } from 'node:fs';
 import { NoAdapterError, HarmoniumError } from '../../engine/errors.js';
-import { serveStatic, type StaticServer } from '../static_server.js';
-import type { Json, JsonObject } from '../json.js';
+import { serveStatic, type StaticServer } from '../server/static.js';
+import type { Json, JsonObject } from '../io/json.js';
 
 export const CHROMIUM = process.env.HARMONIUM_CHROMIUM ?? '/usr/bin/chromium';
 const ARGS = [
@@ -60,7 +60,7 @@ export async function startChrome(root = 'dist'): Promise<ChromeSession> {
 }
 
 /**
- * Runs one job (harness/jobs.ts) inside headless Chromium through dist/runner.html, which imports
+ * Runs one job (harness/backends/jobs.ts) inside headless Chromium through dist/runner.html, which imports
  * dist/harmonium.js and calls the same runJob as the Node backend.
  */
 export async function runJobInChrome(spec: JsonObject, session?: ChromeSession): Promise<Json> {

@@ -1,6 +1,6 @@
 // Where a job runs: 'node' (in this process, Dawn) or 'chrome' (headless Chromium, same runJob).
-import type { Json, JsonObject } from '../json.js';
-import { runJob } from '../jobs.js';
+import type { Json, JsonObject } from '../io/json.js';
+import { runJob } from './jobs.js';
 
 export type Backend = 'node' | 'chrome';
 export const BACKENDS: readonly Backend[] = ['node', 'chrome'];

@@ -3,9 +3,9 @@
 // throughput. Each result is checked against its closed form before it is timed.
 import { cachedKernel, KernelGraph, linearGrid, HarmoniumError } from '../../engine/index.js';
 import { library } from '../../engine/library.js';
-import type { JobContext } from '../jobs.js';
+import type { JobContext } from '../backends/jobs.js';
 import { timeRuns } from './timing.js';
-import { popcount } from '../reference/xnor.js';
+import { popcount } from '../gemm/xnor_reference.js';
 
 export interface AdapterLimits {
   copy_gbps: number;

@@ -1,5 +1,5 @@
 // The data a report page draws: plain JSON embedded in results/report.html.
-import type { JsonObject } from '../json.js';
+import type { JsonObject } from '../io/json.js';
 
 export interface StudyPoint {
   size: number;

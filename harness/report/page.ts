@@ -3,7 +3,7 @@
 // once uPlot has drawn it, and body[data-charts] counts them, so a test can check that all rendered.
 import uPlot from 'uplot';
 import type { ReportData, StudyPoint } from './data.js';
-import type { JsonObject } from '../json.js';
+import type { JsonObject } from '../io/json.js';
 
 declare global {
   interface Window {

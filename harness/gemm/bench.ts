@@ -1,18 +1,18 @@
 // The 'bench-gemm' job: GFLOP/s of the f32 GEMM variants (v1 naive, v2 workgroup tiles, v3 register
 // tiles with the default or tuned config), tf.matMul of tfjs-backend-webgpu on the same device, and
 // G binary ops/s of the XNOR GEMM, at square and RBM shapes, next to the adapter's limits measured in
-// the same run. Every timed kernel is checked first (harness/bench/gemm_check.ts).
+// the same run. Every timed kernel is checked first (harness/gemm/check.ts).
 import { InputError, KernelGraph, type Tensor } from '../../engine/index.js';
 import { addGemm, GEMM_F32_CONFIGS, type GemmVariantName } from '../../engine/ops/gemm.js';
 import { addXnorGemm, XNOR_CONFIGS } from '../../engine/ops/xnor.js';
 import { MemoryTuneStore, Tuner, type TuneResult } from '../../engine/ops/tune.js';
 import type { TileConfig } from '../../engine/ops/common.js';
-import type { TfjsPeer } from '../peers/tfjs.js';
-import type { JobContext } from '../jobs.js';
-import type { Json, JsonObject } from '../json.js';
+import type { TfjsPeer } from './tfjs_peer.js';
+import type { JobContext } from '../backends/jobs.js';
+import type { Json, JsonObject } from '../io/json.js';
 import { measureLimits } from '../bench/limits.js';
 import { timeRuns, type Timing } from '../bench/timing.js';
-import { checkAgainst, checkF32Gemm, checkXnor, philoxSignWords, philoxUniform, type GemmShape } from '../bench/gemm_check.js';
+import { checkAgainst, checkF32Gemm, checkXnor, philoxSignWords, philoxUniform, type GemmShape } from './check.js';
 import { specBoolean, specInteger, specNumber } from '../spec.js';
 
 export type GemmOp = 'NN' | 'NT' | 'TN';
@@ -79,7 +79,7 @@ async function loadTfjs(ctx: JobContext, url: string | undefined): Promise<PeerS
         if (!href) throw new Error('dist/peers/tfjs.node.js not found (run node build.mjs)');
       }
     }
-    const module = (await import(/* @vite-ignore */ href)) as typeof import('../peers/tfjs.js');
+    const module = (await import(/* @vite-ignore */ href)) as typeof import('./tfjs_peer.js');
     const peer = await module.createTfjsPeer(ctx.gpu.device, ctx.gpu.adapter);
     return { peer, version: peer.version };
   } catch (e) {

@@ -5,8 +5,8 @@
 import { IsingChain, isingStatistics } from '../../models/ising.js';
 import { ISING_ALGORITHMS } from '../../models/ising_rule.js';
 import { InputError } from '../../engine/index.js';
-import type { JobContext } from '../jobs.js';
-import type { JsonObject } from '../json.js';
+import type { JobContext } from '../backends/jobs.js';
+import type { JsonObject } from '../io/json.js';
 import { specBoolean, specInteger, specNumber, specString, toBase64 } from '../spec.js';
 
 export interface IsingCheckpoint {

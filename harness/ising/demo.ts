@@ -1,9 +1,9 @@
-// The 2D Ising demo (harness/demos/ising.html): one IsingChain on the GPU, a few sweeps per animation
+// The 2D Ising demo (harness/ising/demo.html): one IsingChain on the GPU, a few sweeps per animation
 // frame, the lattice read back and drawn every frame, energy and |m| computed on the host from those
 // sites. Settings come from the query string (lattice.ts parseSettings) and the controls; a new
 // temperature goes to the running chain (setTemperature), other changes restart it.
 // Tests drive the page through window.harmoniumDemo (DemoHook below).
-import { yangMagnetization } from '../reference/onsager.js';
+import { yangMagnetization } from './onsager.js';
 import { BufferPool, Gpu, InputError, NoAdapterError, Scheduler } from '../../engine/index.js';
 import { IsingChain, ISING_TC, type IsingContext } from '../../models/ising.js';
 import { ISING_ALGORITHMS, type IsingAlgorithm } from '../../models/ising_rule.js';

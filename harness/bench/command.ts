@@ -4,10 +4,10 @@
 import { InputError } from '../../engine/errors.js';
 import { runOn, type Backend } from '../backends/index.js';
 import { choiceFlag, numberFlag, parseFlags } from '../cli_util.js';
-import { writeFileAtomic } from '../files.js';
-import type { Json, JsonObject } from '../json.js';
-import { isingBenchTable } from '../bench/ising_report.js';
-import { gemmBenchSummary, gemmBenchTable } from '../bench/gemm_report.js';
+import { writeFileAtomic } from '../io/files.js';
+import type { Json, JsonObject } from '../io/json.js';
+import { isingBenchTable } from '../ising/bench_table.js';
+import { gemmBenchSummary, gemmBenchTable } from '../gemm/bench_table.js';
 
 interface BenchDefinition {
   job: string;

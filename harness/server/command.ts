@@ -5,7 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { HarmoniumError, InputError } from '../../engine/errors.js';
 import { numberFlag, parseFlags } from '../cli_util.js';
-import { serveStatic } from '../static_server.js';
+import { serveStatic } from './static.js';
 
 const DEFAULT_PORT = 8642;
 /** A browser holding a request open must not keep Ctrl-C from ending the command. */

@@ -3,9 +3,9 @@
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { parseTuneCache, setDefaultTuner, Tuner, type TuneCache, type TunerOptions, type TuneStore } from '../engine/ops/tune.js';
-import { writeFileAtomic } from './files.js';
-import { InputError } from '../engine/errors.js';
+import { parseTuneCache, setDefaultTuner, Tuner, type TuneCache, type TunerOptions, type TuneStore } from '../../engine/ops/tune.js';
+import { writeFileAtomic } from '../io/files.js';
+import { InputError } from '../../engine/errors.js';
 
 /** HARMONIUM_TUNE_CACHE, else $XDG_CACHE_HOME/harmonium/tune.json, else ~/.cache/harmonium/tune.json. */
 export function defaultTuneCachePath(env: Record<string, string | undefined> = process.env, home = homedir()): string {

@@ -3,9 +3,9 @@
 // Node and headless Chrome can be compared bit for bit.
 import { KernelGraph } from '../../engine/index.js';
 import { addGemm } from '../../engine/ops/gemm.js';
-import type { JobContext } from '../jobs.js';
-import type { JsonObject } from '../json.js';
-import { philoxUniform } from '../bench/gemm_check.js';
+import type { JobContext } from '../backends/jobs.js';
+import type { JsonObject } from '../io/json.js';
+import { philoxUniform } from './check.js';
 import { specBoolean, specInteger, toBase64 } from '../spec.js';
 
 export async function runGemmBernoulliJob(ctx: JobContext, spec: JsonObject): Promise<JsonObject> {

@@ -1,9 +1,9 @@
 // Ising checkpoints as safetensors: tensors 'spins' (the storage layout's words) and 'series'
 // (u32 pairs), metadata 'spec' (the run's JSON spec), 'iteration' and 'wall_ms'.
-import { InputError } from '../engine/errors.js';
-import type { IsingCheckpoint } from './jobs/ising.js';
-import type { JsonObject } from './json.js';
-import { readSafetensors, writeSafetensors } from './safetensors.js';
+import { InputError } from '../../engine/errors.js';
+import type { IsingCheckpoint } from './job.js';
+import type { JsonObject } from '../io/json.js';
+import { readSafetensors, writeSafetensors } from '../io/safetensors.js';
 
 export function saveIsingCheckpoint(path: string, state: IsingCheckpoint): void {
   writeSafetensors(

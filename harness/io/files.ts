@@ -1,6 +1,6 @@
 import { accessSync, constants, existsSync, mkdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { InputError } from '../engine/errors.js';
+import { InputError } from '../../engine/errors.js';
 
 /** Writes to a temporary name in the same folder, then renames: a reader never sees half a file. */
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {

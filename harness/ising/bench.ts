@@ -3,9 +3,9 @@
 import { IsingChain, isingLayout, validateIsingConfig } from '../../models/ising.js';
 import { flipRule, ISING_ALGORITHMS, type IsingAlgorithm } from '../../models/ising_rule.js';
 import { HarmoniumError, InputError } from '../../engine/index.js';
-import * as ref from '../reference/ising.js';
-import type { JobContext } from '../jobs.js';
-import type { Json, JsonObject } from '../json.js';
+import * as ref from './reference.js';
+import type { JobContext } from '../backends/jobs.js';
+import type { Json, JsonObject } from '../io/json.js';
 import { measureLimits } from '../bench/limits.js';
 import { timeHost, timeRuns } from '../bench/timing.js';
 import { specInteger, specNumber } from '../spec.js';

@@ -1,5 +1,5 @@
-import type { JsonObject } from '../json.js';
-import { formatTable } from './table.js';
+import type { JsonObject } from '../io/json.js';
+import { formatTable } from '../bench/table.js';
 
 /** The bench-ising result as a table: one row per algorithm and size, the arithmetic in the header. */
 export function isingBenchTable(result: JsonObject, backend: string): string {

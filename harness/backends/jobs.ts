@@ -1,12 +1,12 @@
 // runJob: the one function both backends call. A job spec is plain JSON ({ job: 'ising', ... }) and so
 // is its result, so that the Node backend (in-process) and the chrome backend (inside a page) run
 // the same code and a Node-versus-browser comparison is one equality.
-import { Gpu, BufferPool, Scheduler, HarmoniumError, InputError } from '../engine/index.js';
-import type { JsonObject } from './json.js';
-import { runIsingJob } from './jobs/ising.js';
-import { runBenchIsingJob } from './jobs/bench_ising.js';
-import { runBenchGemmJob } from './jobs/bench_gemm.js';
-import { runGemmBernoulliJob } from './jobs/gemm_bernoulli.js';
+import { Gpu, BufferPool, Scheduler, HarmoniumError, InputError } from '../../engine/index.js';
+import type { JsonObject } from '../io/json.js';
+import { runIsingJob } from '../ising/job.js';
+import { runBenchIsingJob } from '../ising/bench.js';
+import { runBenchGemmJob } from '../gemm/bench.js';
+import { runGemmBernoulliJob } from '../gemm/bernoulli.js';
 
 export interface JobContext {
   gpu: Gpu;

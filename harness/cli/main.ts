@@ -1,16 +1,16 @@
 // harmonium <command> [--flags]: parse, run, print. Exit 0 ok, 1 runtime failure, 2 bad input.
-import { HarmoniumError } from '../engine/errors.js';
-import { useFileTuneCache } from './tune_store.js';
+import { HarmoniumError } from '../../engine/errors.js';
+import { useFileTuneCache } from '../gemm/tune_store.js';
 
 export type Command = (argv: string[]) => Promise<void>;
 
 /** Every command, with a one-line summary for `harmonium --help`. A new command is one line here. */
 const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run: Command }> }> = {
-  ising: { summary: 'Gibbs-sample the 2D Ising model (heatbath, metropolis, multispin)', load: () => import('./commands/ising.js') },
-  bench: { summary: 'benchmarks: `bench ising`, `bench gemm` (flips/ns, GFLOP/s, ratios)', load: () => import('./commands/bench.js') },
-  study: { summary: 'the main job: an Ising study and the benchmark table in results/report.html', load: () => import('./commands/study.js') },
-  tune: { summary: 'time tile configs for a shape class and cache the choice (`tune --kernel gemm_f32`)', load: () => import('./commands/tune.js') },
-  serve: { summary: 'serve the browser demos on 127.0.0.1', load: () => import('./commands/serve.js') },
+  ising: { summary: 'Gibbs-sample the 2D Ising model (heatbath, metropolis, multispin)', load: () => import('../ising/command.js') },
+  bench: { summary: 'benchmarks: `bench ising`, `bench gemm` (flips/ns, GFLOP/s, ratios)', load: () => import('../bench/command.js') },
+  study: { summary: 'the main job: an Ising study and the benchmark table in results/report.html', load: () => import('../report/study.js') },
+  tune: { summary: 'time tile configs for a shape class and cache the choice (`tune --kernel gemm_f32`)', load: () => import('../gemm/tune.js') },
+  serve: { summary: 'serve the browser demos on 127.0.0.1', load: () => import('../server/command.js') },
 };
 
 function usage(): string {

@@ -2,7 +2,7 @@
 // length, a JSON header naming each tensor's dtype, shape and byte range, then the raw little-endian
 // data. Readable from Python's safetensors and numpy. Used for checkpoints and models.
 import { readFileSync } from 'node:fs';
-import { InputError } from '../engine/errors.js';
+import { InputError } from '../../engine/errors.js';
 import { writeFileAtomic } from './files.js';
 
 export type SafeDType = 'U32' | 'I32' | 'F32' | 'U8';

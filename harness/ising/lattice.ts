@@ -1,9 +1,9 @@
-// The host-side arithmetic of the Ising demo (harness/demos/ising.ts), kept free of the DOM and of
+// The host-side arithmetic of the Ising demo (harness/ising/demo.ts), kept free of the DOM and of
 // WebGPU so that Node tests can check it: page settings from a query string, observables of one
 // lattice (counted by the reference measurement) and painting sites into RGBA pixels.
 import { ISING_TC } from '../../models/ising.js';
 import { ISING_ALGORITHMS, type IsingAlgorithm } from '../../models/ising_rule.js';
-import { checkerboardMeasure } from '../reference/ising.js';
+import { checkerboardMeasure } from './reference.js';
 
 export const DEMO_SIZES: readonly number[] = [64, 128, 256, 512, 1024];
 export const T_MIN = 0.5;

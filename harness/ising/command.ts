@@ -2,16 +2,16 @@
 import { ISING_ALGORITHMS } from '../../models/ising_rule.js';
 import { BACKENDS, runOn } from '../backends/index.js';
 import { choiceFlag, numberFlag, parseFlags } from '../cli_util.js';
-import type { JsonObject } from '../json.js';
-import { writeGreyPng } from '../png.js';
-import { progressBar } from '../progress.js';
+import type { JsonObject } from '../io/json.js';
+import { writeGreyPng } from '../io/png.js';
+import { progressBar } from '../cli/progress.js';
 import { fromBase64 } from '../spec.js';
 import { existsSync, rmSync } from 'node:fs';
-import { checkWritable } from '../files.js';
+import { checkWritable } from '../io/files.js';
 import { InputError } from '../../engine/errors.js';
-import { withJobContext } from '../jobs.js';
-import { runIsingJob } from '../jobs/ising.js';
-import { loadIsingCheckpoint, saveIsingCheckpoint } from '../ising_checkpoint.js';
+import { withJobContext } from '../backends/jobs.js';
+import { runIsingJob } from './job.js';
+import { loadIsingCheckpoint, saveIsingCheckpoint } from './checkpoint.js';
 
 export const ISING_HELP = `usage: harmonium ising --size L --temperature T [--sweeps N] [--burn-in B] [--seed S]
        [--algorithm heatbath|metropolis|multispin] [--coupling J] [--field h] [--start hot|cold]

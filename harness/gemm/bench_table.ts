@@ -1,7 +1,7 @@
 // The bench-gemm result as a table (one row per kernel and shape, the operation count and time that
 // give each rate) and as the summary line of `bench gemm --json` (the 1024^3 numbers).
-import type { JsonObject } from '../json.js';
-import { formatTable } from './table.js';
+import type { JsonObject } from '../io/json.js';
+import { formatTable } from '../bench/table.js';
 
 const num = (x: unknown): number | null => (typeof x === 'number' && Number.isFinite(x) ? x : null);
 const exp = (x: number) => x.toExponential(3).replace('e+', 'e');

@@ -7,7 +7,7 @@ import '../../engine/ops/xnor.js';
 import { shapeName, tunable, Tuner, type TuneShape } from '../../engine/ops/tune.js';
 import { choiceFlag, numberFlag, parseFlags } from '../cli_util.js';
 import { formatTable } from '../bench/table.js';
-import { defaultTuneCachePath, FileTuneStore } from '../tune_store.js';
+import { defaultTuneCachePath, FileTuneStore } from './tune_store.js';
 
 const KERNELS = ['gemm_f32', 'xnor_gemm'] as const;
 
