@@ -126,26 +126,33 @@ function layoutEntries(reflection: KernelReflection): GPUBindGroupLayoutEntry[][
 
 async function compileKernel(device: GPUDevice, kernel: Kernel): Promise<CompiledKernel> {
   const label = kernel.name;
-  return scoped(device, label, async () => {
+  // Two scoped steps, as WGSL messages arrive asynchronously (scoped work makes its calls synchronously).
+  const module = await scoped(device, label, () => {
     const module = device.createShaderModule({ label, code: kernel.source });
-    const info = await module.getCompilationInfo();
-    const errors = info.messages.filter((m) => m.type === 'error');
-    if (errors.length) {
-      throw new ValidationError(label, `WGSL compilation failed:\n${errors.map((m) => `  line ${m.lineNum}:${m.linePos} ${m.message}`).join('\n')}`);
-    }
+    return module.getCompilationInfo().then((info) => {
+      const errors = info.messages.filter((m) => m.type === 'error');
+      if (errors.length) {
+        throw new ValidationError(label, `WGSL compilation failed:\n${errors.map((m) => `  line ${m.lineNum}:${m.linePos} ${m.message}`).join('\n')}`);
+      }
+      return module;
+    });
+  });
+  return scoped(device, label, () => {
     const layout = layoutEntries(kernel.reflection).map((entries, i) =>
       device.createBindGroupLayout({ label: `${label} group ${i}`, entries }),
     );
-    const pipeline = await device
+    return device
       .createComputePipelineAsync({
         label,
         layout: device.createPipelineLayout({ label, bindGroupLayouts: layout }),
         compute: { module, entryPoint: kernel.entry, constants: { ...kernel.overrides } },
       })
-      .catch((e: Error) => {
-        throw new ValidationError(label, `pipeline creation failed: ${e.message}`);
-      });
-    return { pipeline, layout };
+      .then(
+        (pipeline) => ({ pipeline, layout }),
+        (e: Error) => {
+          throw new ValidationError(label, `pipeline creation failed: ${e.message}`);
+        },
+      );
   });
 }
 
