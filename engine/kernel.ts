@@ -73,8 +73,8 @@ export class Kernel {
 
   /**
    * Checks host bindings against the reflection: every binding present and known, each buffer large
-   * enough and made for the right use, and none over the binding limit of its pool (a LimitError;
-   * bind views of a larger tensor instead). Errors name the kernel and the binding.
+   * enough and made for the right use, none over the binding limit of its pool (a LimitError; bind
+   * views of a larger tensor instead), and none released. Errors name the kernel and the binding.
    */
   checkBindings(bindings: Bindings): void {
     for (const info of this.reflection.bindings) {
@@ -86,6 +86,21 @@ export class Kernel {
     const declared = new Set(this.reflection.declared);
     for (const name of Object.keys(bindings)) {
       if (!declared.has(name)) throw new ValidationError(this.name, `'${name}' is not a binding of this kernel`);
+    }
+    this.checkLive(bindings);
+  }
+
+  /**
+   * Throws an InputError naming the kernel, the binding and the tensor when a bound tensor (or the
+   * tensor a bound view is part of) was released: its buffer may belong to another tensor by now.
+   * It allocates nothing, as the Scheduler calls it before every submit.
+   */
+  checkLive(bindings: Bindings): void {
+    for (const info of this.reflection.bindings) {
+      const tensor = bindings[info.name];
+      if (tensor?.released) {
+        throw new InputError(`${this.name}: binding '${info.name}' holds '${tensor.label}', which was released; its buffer may already belong to another tensor`);
+      }
     }
   }
 }

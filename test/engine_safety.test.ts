@@ -28,6 +28,75 @@ const filled = (n: number, last: number) => Array.from({ length: n }, (_, i) => 
 const pattern = (n: number) => Uint32Array.from({ length: n }, (_, i) => 0xabc00000 + i);
 
 // ---------------------------------------------------------------------------------------------
+const released = suite('a graph refuses released tensors');
+
+released('a run after release is refused, and the tensor now holding the buffer is untouched', () =>
+  withGpu(async ({ pool, scheduler }) => {
+    const old = await pool.tensor('old', 'u32', [64]);
+    const graph = new KernelGraph('filler').add(fill, { out: old }, [1]);
+    await scheduler.run(graph, { firstIteration: 3 }); // caches the graph's bind groups
+    assert.equal([...(await readU32(old))], filled(64, 3));
+    old.release();
+    const fresh = await pool.tensor('fresh', 'u32', [64], { data: pattern(64) });
+    assert.is(fresh.buffer, old.buffer, 'the pool hands the released buffer to the new tensor');
+    await expectError(() => scheduler.run(graph), InputError, 'fill', "binding 'out'", "'old'", 'released');
+    assert.equal([...(await readU32(fresh))], [...pattern(64)], 'the cached bind group wrote nothing');
+  }),
+);
+
+released('a view of a released tensor is refused the same way, naming the view', () =>
+  withGpu(async ({ pool, scheduler }) => {
+    const big = await pool.tensor('big', 'u32', [128]);
+    const graph = new KernelGraph('filler').add(fill, { out: big.view(256, 256) }, [1]);
+    big.release();
+    const fresh = await pool.tensor('fresh', 'u32', [128], { data: pattern(128) });
+    assert.is(fresh.buffer, big.buffer);
+    await expectError(() => scheduler.run(graph), InputError, 'fill', "binding 'out'", "'big [bytes 256..512)'", 'released');
+    assert.equal([...(await readU32(fresh))], [...pattern(128)]);
+  }),
+);
+
+released('adding a released tensor to a graph is refused', () =>
+  withGpu(async ({ pool }) => {
+    const gone = await pool.tensor('gone', 'u32', [4]);
+    gone.release();
+    await expectError(() => new KernelGraph('g').add(fill, { out: gone }, [1]), InputError, 'fill', "binding 'out'", "'gone'", 'released');
+  }),
+);
+
+released('a release during a long run stops it before the next submit', () =>
+  withGpu(async ({ pool, scheduler }) => {
+    const out = await pool.tensor('out', 'u32', [4]);
+    const graph = new KernelGraph('filler').add(fill, { out }, [1]);
+    const progress: number[] = [];
+    const run = scheduler.run(graph, {
+      repeat: 600, // three chunks of at most 256 repetitions
+      onProgress: (done) => {
+        progress.push(done);
+        if (done === 256) out.release();
+      },
+    });
+    await expectError(() => run, InputError, 'fill', "binding 'out'", "'out'", 'released');
+    assert.equal(progress, [256], 'no chunk submitted after the release');
+  }),
+);
+
+released('a disposed scheduler rebinds its graphs to the new iteration ring', () =>
+  withGpu(async ({ pool, scheduler }) => {
+    const out = await pool.tensor('out', 'u32', [4]);
+    const graph = new KernelGraph('filler').add(fill, { out }, [1]);
+    await scheduler.run(graph, { firstIteration: 1 });
+    await scheduler.dispose();
+    // Takes the released ring's buffer, so that the next ring is a different one.
+    const squatter = await pool.tensor('squatter', 'u32', [(256 * 256) / 4], { role: 'uniform' });
+    await scheduler.run(graph, { firstIteration: 7 });
+    assert.equal([...(await readU32(out))], filled(4, 7));
+    squatter.release();
+  }),
+);
+released.run();
+
+// ---------------------------------------------------------------------------------------------
 const scopes = suite('error scopes of overlapping engine calls');
 
 /** Runs `work` after `ticks` microtask turns, so that overlapping calls start at different points. */
