@@ -19,10 +19,12 @@ export type TensorRole = 'storage' | 'uniform';
 
 /**
  * What a kernel binding holds: a whole Tensor, or a TensorView of part of one. Bind groups bind
- * `byteLength` bytes of `buffer` from `byteOffset`.
+ * `byteLength` bytes of `buffer` from `byteOffset`; once `released`, the buffer may belong to
+ * another tensor, so nothing binds it.
  */
 export interface Binding {
   readonly pool: BufferPool;
+  readonly released: boolean;
   readonly buffer: GPUBuffer;
   readonly label: string;
   readonly dtype: DType;
@@ -109,6 +111,9 @@ export class TensorView implements Binding {
   }
   get role(): TensorRole {
     return this.tensor.role;
+  }
+  get released(): boolean {
+    return this.tensor.released;
   }
 }
 

@@ -31,6 +31,11 @@ export class KernelGraph {
     this.nodes.push({ kernel, bindings, workgroups: [x, y, z] });
     return this;
   }
+
+  /** Throws an InputError naming the kernel, the binding and the tensor if a tensor of the graph was released. */
+  checkLive(): void {
+    for (const node of this.nodes) node.kernel.checkLive(node.bindings);
+  }
 }
 
 export interface RunOptions {
@@ -66,8 +71,9 @@ const MAX_QUERIES = 4096;
  */
 export class Scheduler {
   private ring: Promise<Tensor> | null = null;
-  private bindGroups = new WeakMap<KernelGraph, { nodes: number; groups: GPUBindGroup[][] }>();
-  /** Runs one after another: they share the iteration ring, and error scopes are a stack per device. */
+  /** Bind groups by graph, made for `nodes` nodes and the iteration ring `ring`. */
+  private bindGroups = new WeakMap<KernelGraph, { nodes: number; ring: Tensor; groups: GPUBindGroup[][] }>();
+  /** Runs one after another: they share the iteration ring. */
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(readonly gpu: Gpu, readonly pool: BufferPool) {}
@@ -78,8 +84,9 @@ export class Scheduler {
   }
 
   private async groupsFor(graph: KernelGraph, ring: Tensor): Promise<GPUBindGroup[][]> {
+    // A ring made after dispose() is another buffer: bind groups of the old one would read a released tensor.
     const cached = this.bindGroups.get(graph);
-    if (cached && cached.nodes === graph.nodes.length) return cached.groups;
+    if (cached && cached.nodes === graph.nodes.length && cached.ring === ring) return cached.groups;
     const device = this.gpu.device;
     const all: GPUBindGroup[][] = [];
     for (const node of graph.nodes) {
@@ -101,7 +108,7 @@ export class Scheduler {
       );
       all.push(groups);
     }
-    this.bindGroups.set(graph, { nodes: graph.nodes.length, groups: all });
+    this.bindGroups.set(graph, { nodes: graph.nodes.length, ring, groups: all });
     return all;
   }
 
@@ -130,6 +137,7 @@ export class Scheduler {
     }
     const device = this.gpu.device;
     graph.nodes.forEach((n) => checkGrid(this.gpu, n.kernel.name, n.workgroups));
+    graph.checkLive();
     const ring = await this.iterationRing();
     const groups = await this.groupsFor(graph, ring);
     const pipelines = await Promise.all(graph.nodes.map((n) => n.kernel.compile(this.gpu)));
@@ -147,6 +155,10 @@ export class Scheduler {
       await ring.write(slots);
       const timing = profile ? await this.timingSet(count * graph.nodes.length) : null;
       try {
+        // Again before every submit, with no await between: a tensor released meanwhile (say in
+        // onProgress) has a buffer that the cached bind groups would write into, though another
+        // tensor may own it now.
+        graph.checkLive();
         await scoped(device, graph.name, () => {
           const encoder = device.createCommandEncoder({ label: graph.name });
           let pass: GPUComputePassEncoder | null = null;

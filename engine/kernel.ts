@@ -73,8 +73,8 @@ export class Kernel {
 
   /**
    * Checks host bindings against the reflection: every binding present and known, each buffer large
-   * enough and made for the right use, and none over the binding limit of its pool (a LimitError;
-   * bind views of a larger tensor instead). Errors name the kernel and the binding.
+   * enough and made for the right use, none over the binding limit of its pool (a LimitError; bind
+   * views of a larger tensor instead), and none released. Errors name the kernel and the binding.
    */
   checkBindings(bindings: Bindings): void {
     for (const info of this.reflection.bindings) {
@@ -86,6 +86,21 @@ export class Kernel {
     const declared = new Set(this.reflection.declared);
     for (const name of Object.keys(bindings)) {
       if (!declared.has(name)) throw new ValidationError(this.name, `'${name}' is not a binding of this kernel`);
+    }
+    this.checkLive(bindings);
+  }
+
+  /**
+   * Throws an InputError naming the kernel, the binding and the tensor when a bound tensor (or the
+   * tensor a bound view is part of) was released: its buffer may belong to another tensor by now.
+   * It allocates nothing, as the Scheduler calls it before every submit.
+   */
+  checkLive(bindings: Bindings): void {
+    for (const info of this.reflection.bindings) {
+      const tensor = bindings[info.name];
+      if (tensor?.released) {
+        throw new InputError(`${this.name}: binding '${info.name}' holds '${tensor.label}', which was released; its buffer may already belong to another tensor`);
+      }
     }
   }
 }
@@ -126,26 +141,33 @@ function layoutEntries(reflection: KernelReflection): GPUBindGroupLayoutEntry[][
 
 async function compileKernel(device: GPUDevice, kernel: Kernel): Promise<CompiledKernel> {
   const label = kernel.name;
-  return scoped(device, label, async () => {
+  // Two scoped steps, as WGSL messages arrive asynchronously (scoped work makes its calls synchronously).
+  const module = await scoped(device, label, () => {
     const module = device.createShaderModule({ label, code: kernel.source });
-    const info = await module.getCompilationInfo();
-    const errors = info.messages.filter((m) => m.type === 'error');
-    if (errors.length) {
-      throw new ValidationError(label, `WGSL compilation failed:\n${errors.map((m) => `  line ${m.lineNum}:${m.linePos} ${m.message}`).join('\n')}`);
-    }
+    return module.getCompilationInfo().then((info) => {
+      const errors = info.messages.filter((m) => m.type === 'error');
+      if (errors.length) {
+        throw new ValidationError(label, `WGSL compilation failed:\n${errors.map((m) => `  line ${m.lineNum}:${m.linePos} ${m.message}`).join('\n')}`);
+      }
+      return module;
+    });
+  });
+  return scoped(device, label, () => {
     const layout = layoutEntries(kernel.reflection).map((entries, i) =>
       device.createBindGroupLayout({ label: `${label} group ${i}`, entries }),
     );
-    const pipeline = await device
+    return device
       .createComputePipelineAsync({
         label,
         layout: device.createPipelineLayout({ label, bindGroupLayouts: layout }),
         compute: { module, entryPoint: kernel.entry, constants: { ...kernel.overrides } },
       })
-      .catch((e: Error) => {
-        throw new ValidationError(label, `pipeline creation failed: ${e.message}`);
-      });
-    return { pipeline, layout };
+      .then(
+        (pipeline) => ({ pipeline, layout }),
+        (e: Error) => {
+          throw new ValidationError(label, `pipeline creation failed: ${e.message}`);
+        },
+      );
   });
 }
 

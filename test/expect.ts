@@ -1,13 +1,12 @@
 // Assertions shared by the suites.
 import * as assert from 'uvu/assert';
-import type { InputError } from '../engine/index.js';
 
 /**
  * Fails unless `work` throws (or rejects with) an error of `type` whose message names every part.
  *
  *   await expectError(() => addGemm(graph, ctx, o), LimitError, 'operand B', 'maxStorageBufferBindingSize');
  */
-export async function expectError(work: () => unknown, type: typeof InputError, ...parts: string[]): Promise<void> {
+export async function expectError(work: () => unknown, type: abstract new (...args: never[]) => Error, ...parts: string[]): Promise<void> {
   try {
     await work();
   } catch (e) {
