@@ -56,7 +56,7 @@ await Promise.all([
   // The report page script, inlined into results/report.html (so an IIFE, minified).
   esbuild.build({ ...common, format: 'iife', minify: true, sourcemap: false, platform: 'browser', entryPoints: ['harness/report/page.ts'], outfile: 'dist/report-page.js' }),
   // The tfjs peer of bench gemm, imported at run time: for pages, and for Node (tfjs-core's Node platform).
-  esbuild.build({ ...common, platform: 'browser', entryPoints: { 'peers/tfjs': 'harness/gemm/tfjs_peer.ts' }, outdir: 'dist', external: ['node:*'] }),
+  esbuild.build({ ...common, platform: 'browser', entryPoints: { 'peers/tfjs': 'harness/gemm/tfjs_peer.ts' }, outdir: 'dist', external: ['webgpu', 'node:*'] }),
   esbuild.build({ ...common, platform: 'node', entryPoints: { 'peers/tfjs.node': 'harness/gemm/tfjs_peer.ts' }, outdir: 'dist', external: nodeExternal, banner: nodeBanner }),
   esbuild.build({ ...common, platform: 'node', entryPoints: ['harness/cli/main.ts'], outfile: 'dist/cli.js', external: nodeExternal, banner: nodeBanner }),
   esbuild.build({

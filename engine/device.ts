@@ -1,3 +1,4 @@
+import { chooseAdapter, isSwiftShader, needsSwiftShader, parseAdapterPreference, type AdapterCandidate, type AdapterPreference, type AdapterSearch } from './adapter.js';
 import { DeviceLostError, NoAdapterError } from './errors.js';
 
 /** What a result records about the adapter it ran on. */
@@ -7,10 +8,17 @@ export interface AdapterSummary {
   description: string;
   /** 'node' (Dawn through the `webgpu` package) or 'browser' (navigator.gpu). */
   runtime: 'node' | 'browser';
+  /** A CPU fallback (SwiftShader) rather than a hardware GPU. */
+  fallback: boolean;
 }
 
 export interface GpuOptions {
   powerPreference?: GPUPowerPreference;
+  /**
+   * 'auto' (default): a hardware GPU when the drivers offer one, else SwiftShader; 'hardware': fail
+   * without a GPU; 'swiftshader': the CPU emulator. In Node the default comes from HARMONIUM_ADAPTER.
+   */
+  adapter?: AdapterPreference;
   /** Ask for `timestamp-query` when the adapter has it (default true). */
   timestamps?: boolean;
 }
@@ -18,7 +26,9 @@ export interface GpuOptions {
 const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 const INSTALL_HINT =
   'Install a WebGPU-capable Vulkan driver; on Debian `apt-get install -y chromium libvulkan1` provides ' +
-  `SwiftShader (${SWIFTSHADER_ICD}), which harmonium finds by itself when VK_ICD_FILENAMES is unset.`;
+  `SwiftShader (${SWIFTSHADER_ICD}), which harmonium falls back to by itself when no GPU is found.`;
+
+const HARDWARE_HINT = "A GPU needs its vendor's Vulkan driver and the Vulkan loader (libvulkan1); `vulkaninfo --summary` lists what Vulkan sees.";
 
 /**
  * The Dawn instances of open Node devices. Dawn crashes if its instance is garbage-collected while a
@@ -26,22 +36,88 @@ const INSTALL_HINT =
  */
 const liveDawnInstances = new Set<object>();
 
-async function nodeGpu(): Promise<{ gpu: GPU; instance: object }> {
-  const env = process.env;
-  if (!env.VK_ICD_FILENAMES && !env.VK_DRIVER_FILES) {
-    const { existsSync } = await import('node:fs');
-    if (existsSync(SWIFTSHADER_ICD)) env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
-  }
-  env.XDG_RUNTIME_DIR ??= '/tmp';
-  let dawn: typeof import('webgpu');
+type Dawn = typeof import('webgpu');
+
+async function loadDawn(): Promise<Dawn> {
   try {
-    dawn = await import('webgpu');
+    return await import('webgpu');
   } catch (e) {
-    throw new NoAdapterError(`the 'webgpu' package could not be loaded (${(e as Error).message}); run npm install. ${INSTALL_HINT}`);
+    throw new NoAdapterError(`the 'webgpu' package (Dawn for Node) could not be loaded (${(e as Error).message}); install it with npm install webgpu. ${INSTALL_HINT}`);
   }
-  Object.assign(globalThis, dawn.globals);
-  const gpu = dawn.create([]);
-  return { gpu, instance: gpu };
+}
+
+function describe(adapter: GPUAdapter): AdapterCandidate {
+  const info = adapter.info;
+  const described = {
+    vendor: info.vendor || 'unknown',
+    architecture: info.architecture || 'unknown',
+    description: info.description || `${info.vendor} ${info.architecture}`.trim() || 'unknown',
+  };
+  // isFallbackAdapter is recent (Dawn has it; older browsers do not): SwiftShader is a fallback in any case.
+  const flagged = (info as GPUAdapterInfo & { isFallbackAdapter?: boolean }).isFallbackAdapter;
+  return { ...described, isFallback: flagged ?? isSwiftShader({ ...described, isFallback: true }) };
+}
+
+/**
+ * Runs `body` with some environment variables set, then puts the environment back as it was. The
+ * Vulkan loader reads its driver list when Dawn creates its Vulkan instance (in requestAdapter), so
+ * the variables need to live only that long: the user's process keeps its own environment.
+ */
+async function withEnv<T>(vars: Record<string, string>, body: () => Promise<T>): Promise<T> {
+  const env = process.env;
+  const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, env[k]]));
+  Object.assign(env, vars);
+  try {
+    return await body();
+  } finally {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete env[k];
+      else env[k] = v;
+    }
+  }
+}
+
+/**
+ * In Node: asks the system's Vulkan drivers (or the user's VK_ICD_FILENAMES) for an adapter, and
+ * SwiftShader's driver only when the preference needs it (chooseAdapter says which one wins).
+ */
+async function nodeAdapter(preference: AdapterPreference, powerPreference: GPUPowerPreference): Promise<{ adapter: GPUAdapter; instance: object; fallback: boolean }> {
+  const dawn = await loadDawn();
+  const env = process.env;
+  // Mesa's and NVIDIA's drivers print a warning without it; only set when the user has none.
+  const runtimeDir: Record<string, string> = env.XDG_RUNTIME_DIR ? {} : { XDG_RUNTIME_DIR: '/tmp' };
+  const request = (vars: Record<string, string>, force: boolean) =>
+    withEnv({ ...runtimeDir, ...vars }, async () => {
+      const instance = dawn.create([]);
+      const adapter = await instance.requestAdapter({ powerPreference, forceFallbackAdapter: force });
+      return adapter ? { adapter, instance } : null;
+    });
+  const userDrivers = !!(env.VK_ICD_FILENAMES || env.VK_DRIVER_FILES);
+  const system = preference === 'swiftshader' && !userDrivers ? null : await request({}, preference === 'swiftshader');
+  const search: AdapterSearch = { system: system && describe(system.adapter), userDrivers };
+  let swiftshader: { adapter: GPUAdapter; instance: object } | null = null;
+  if (needsSwiftShader(preference, search)) {
+    const { existsSync } = await import('node:fs');
+    swiftshader = existsSync(SWIFTSHADER_ICD) ? await request({ VK_ICD_FILENAMES: SWIFTSHADER_ICD }, true) : null;
+    search.swiftshader = swiftshader && describe(swiftshader.adapter);
+  }
+  const decision = chooseAdapter(preference, search);
+  if ('error' in decision) throw new NoAdapterError(`${decision.error}. ${preference === 'hardware' ? HARDWARE_HINT : INSTALL_HINT}`);
+  const chosen = decision.use === 'system' ? system! : swiftshader!;
+  return { ...chosen, fallback: decision.fallback };
+}
+
+async function browserAdapter(preference: AdapterPreference, powerPreference: GPUPowerPreference): Promise<{ adapter: GPUAdapter; fallback: boolean }> {
+  const adapter = await navigator.gpu.requestAdapter({ powerPreference, forceFallbackAdapter: preference === 'swiftshader' });
+  const found = adapter && describe(adapter);
+  const decision = chooseAdapter(preference, { system: found, userDrivers: false });
+  if ('error' in decision) throw new NoAdapterError(`${decision.error} in this browser`);
+  return { adapter: adapter!, fallback: decision.fallback };
+}
+
+function defaultPreference(): AdapterPreference {
+  const fromEnv = typeof process !== 'undefined' ? process.env?.HARMONIUM_ADAPTER : undefined;
+  return fromEnv ? parseAdapterPreference(fromEnv, 'HARMONIUM_ADAPTER') : 'auto';
 }
 
 /**
@@ -72,17 +148,18 @@ export class Gpu {
 
   static async open(options: GpuOptions = {}): Promise<Gpu> {
     const inBrowser = typeof navigator !== 'undefined' && 'gpu' in navigator && !!navigator.gpu;
-    let gpu: GPU;
-    let instance: object | null = null;
+    const preference = options.adapter ?? defaultPreference();
+    const powerPreference = options.powerPreference ?? 'high-performance';
+    let found: { adapter: GPUAdapter; fallback: boolean; instance?: object };
     if (inBrowser) {
-      gpu = navigator.gpu;
+      found = await browserAdapter(preference, powerPreference);
     } else if (typeof process !== 'undefined' && process.versions?.node) {
-      ({ gpu, instance } = await nodeGpu());
+      found = await nodeAdapter(preference, powerPreference);
     } else {
       throw new NoAdapterError('navigator.gpu is missing: WebGPU needs a secure context (https or http://127.0.0.1) and a browser with WebGPU enabled.');
     }
-    const adapter = await gpu.requestAdapter({ powerPreference: options.powerPreference });
-    if (!adapter) throw new NoAdapterError(`no WebGPU adapter found. ${INSTALL_HINT}`);
+    const { adapter } = found;
+    const instance = found.instance ?? null;
     const wantTimestamps = (options.timestamps ?? true) && adapter.features.has('timestamp-query');
     const requiredFeatures: GPUFeatureName[] = wantTimestamps ? ['timestamp-query'] : [];
     // Ask for the adapter's own storage limits: lattices and matrices are bound whole.
@@ -96,13 +173,8 @@ export class Gpu {
     };
     const device = await adapter.requestDevice({ requiredFeatures, requiredLimits, label: 'harmonium' });
     if (instance) liveDawnInstances.add(instance);
-    const info = adapter.info;
-    const summary: AdapterSummary = {
-      vendor: info.vendor || 'unknown',
-      architecture: info.architecture || 'unknown',
-      description: info.description || `${info.vendor} ${info.architecture}`.trim() || 'unknown',
-      runtime: inBrowser ? 'browser' : 'node',
-    };
+    const { isFallback: _, ...described } = describe(adapter);
+    const summary: AdapterSummary = { ...described, runtime: inBrowser ? 'browser' : 'node', fallback: found.fallback };
     return new Gpu(device, summary, wantTimestamps, instance);
   }
 

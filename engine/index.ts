@@ -9,3 +9,4 @@ export { timeRuns, type Timing, type TimeOptions } from './timing.js';
 export { library } from './library.js';
 export { philox4x32, rngBits, uniform24, normal2 } from './philox.js';
 export { RNG_PURPOSES, type RngPurpose } from './rng_purposes.js';
+export { ADAPTER_PREFERENCES, chooseAdapter, type AdapterPreference, type AdapterCandidate, type AdapterSearch, type AdapterDecision } from './adapter.js';

@@ -6,10 +6,11 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { InputError } from '../engine/index.js';
 import { readSafetensors, writeSafetensors } from '../harness/io/safetensors.js';
-import { runIsingJob, type IsingCheckpoint } from '../harness/ising/job.js';
+import { runIsingJob, type IsingCheckpoint, type IsingParams } from '../harness/ising/job.js';
 import { loadIsingCheckpoint, saveIsingCheckpoint } from '../harness/ising/checkpoint.js';
-import { withJobContext } from '../harness/backends/jobs.js';
-import type { JsonObject } from '../harness/io/json.js';
+import { withJobContext } from '../harness/backends/context.js';
+import { readSpec } from '../harness/cli/schema.js';
+import { ISING_JOB } from '../harness/ising/flags.js';
 import { openTestGpu } from './gpu.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'harmonium-ckpt-'));
@@ -66,7 +67,7 @@ files.run();
 
 const resume = suite('Ising checkpoint and resume (GPU)');
 
-const spec: JsonObject = { job: 'ising', size: 64, temperature: 2.3, sweeps: 90, burn_in: 40, algorithm: 'metropolis', seed: 31, cold: false, return_sites: true };
+const spec: IsingParams = readSpec(ISING_JOB, { size: 64, temperature: 2.3, sweeps: 90, burn_in: 40, algorithm: 'metropolis', seed: 31, start: 'hot', return_sites: true }, 'ising');
 
 resume('a run interrupted after two checkpoints and resumed equals an uninterrupted run, bit for bit', async () => {
   const gpu = await openTestGpu();

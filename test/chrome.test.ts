@@ -17,16 +17,16 @@ chrome.after(async () => {
 });
 
 const cases: JsonObject[] = [
-  { job: 'ising', size: 32, temperature: 2.3, sweeps: 20, burn_in: 5, algorithm: 'heatbath', seed: 99, cold: false, return_sites: true },
-  { job: 'ising', size: 32, temperature: 1.9, field: 0.2, sweeps: 20, burn_in: 5, algorithm: 'metropolis', seed: 98, cold: false, return_sites: true },
-  { job: 'ising', size: 128, temperature: 2.2, sweeps: 20, burn_in: 5, algorithm: 'multispin', seed: 97, cold: false, return_sites: true },
+  { job: 'ising', size: 32, temperature: 2.3, sweeps: 20, burn_in: 5, algorithm: 'heatbath', seed: 99, start: 'hot', return_sites: true },
+  { job: 'ising', size: 32, temperature: 1.9, field: 0.2, sweeps: 20, burn_in: 5, algorithm: 'metropolis', seed: 98, start: 'hot', return_sites: true },
+  { job: 'ising', size: 128, temperature: 2.2, sweeps: 20, burn_in: 5, algorithm: 'multispin', seed: 97, start: 'hot', return_sites: true },
 ];
 
 for (const spec of cases) {
   chrome(`${spec.algorithm} L=${spec.size}: identical lattice and observables`, async () => {
     const gpu = await openTestGpu();
     const node = await runJob(spec, { gpu });
-    const browser = (await runJobInChrome(spec, session)) as JsonObject;
+    const browser = (await runJobInChrome(spec, { session })) as JsonObject;
     assert.is((browser.adapter as JsonObject).runtime, 'browser');
     assert.is(browser.sites_base64, node.sites_base64, 'final lattice');
     for (const key of ['energy_per_site', 'magnetization_abs', 'm2', 'm4', 'binder', 'energy_err']) assert.is(browser[key], node[key], key);
@@ -35,12 +35,31 @@ for (const spec of cases) {
 
 chrome('an error inside the page comes back typed, with its exit status', async () => {
   try {
-    await runJobInChrome({ job: 'ising', size: 96, temperature: 2, sweeps: 1, algorithm: 'multispin' }, session);
+    await runJobInChrome({ job: 'ising', size: 96, temperature: 2, sweeps: 1, algorithm: 'multispin' }, { session });
     assert.unreachable('ran');
   } catch (e) {
     assert.instance(e, BrowserJobError);
     assert.is((e as BrowserJobError).exitCode, 2);
     assert.match((e as Error).message, /multiple of 64/);
+  }
+});
+
+chrome('the page checks a job spec with the same flag declarations as the CLI', async () => {
+  const cases: [JsonObject, RegExp][] = [
+    [{ job: 'ising', size: 'big', temperature: 2 }, /job 'ising': 'size' must be a finite number, got 'big'/],
+    [{ job: 'ising', size: 64 }, /job 'ising': 'temperature' is required/],
+    [{ job: 'ising', size: 64, temperature: 2, sweep: 5 }, /job 'ising': unknown parameter 'sweep'/],
+    [{ job: 'ising', size: 64, temperature: 2, algorithm: 'wolff' }, /job 'ising': 'algorithm' must be one of heatbath, metropolis, multispin; got 'wolff'/],
+  ];
+  for (const [spec, message] of cases) {
+    try {
+      await runJobInChrome(spec, { session });
+      assert.unreachable(`ran ${JSON.stringify(spec)}`);
+    } catch (e) {
+      assert.instance(e, BrowserJobError);
+      assert.is((e as BrowserJobError).exitCode, 2);
+      assert.match((e as Error).message, message);
+    }
   }
 });
 chrome.run();

@@ -10,22 +10,29 @@ const cli = (args: string[], env: Record<string, string> = {}) => {
 
 const bad = suite('CLI bad input: exit 2 and a message naming the problem');
 const badCases: [string[], RegExp][] = [
-  [['ising', '--size', '0', '--temperature', '2'], /--size must be a positive integer, got '0'/],
-  [['ising', '--size', '12.5', '--temperature', '2'], /--size must be a positive integer/],
+  [['ising', '--size', '0', '--temperature', '2'], /size must be a positive integer, got 0/],
+  [['ising', '--size', '12.5', '--temperature', '2'], /--size must be an integer, got '12.5'/],
   [['ising', '--size', 'abc', '--temperature', '2'], /--size must be a finite number, got 'abc'/],
-  [['ising', '--size', '64', '--temperature', '0'], /--temperature must be positive, got '0'/],
-  [['ising', '--size', '64', '--temperature=-1'], /--temperature must be positive/],
+  [['ising', '--size', '64', '--temperature', '0'], /temperature must be a positive number, got 0/],
+  [['ising', '--size', '64', '--temperature=-1'], /temperature must be a positive number, got -1/],
+  [['ising', '--size', '64', '--temperature', '2', '--sweeps', '0'], /--sweeps must be an integer >= 1, got '0'/],
+  [['ising', '--size', '64', '--temperature', '2', '--adapter', 'gpu'], /--adapter must be one of auto, hardware, swiftshader; got 'gpu'/],
+  [['ising', '--size', '64', '--temperature', '2', 'extra'], /Unexpected argument 'extra'|unexpected argument 'extra'/],
   [['ising', '--size', '96', '--temperature', '2', '--algorithm', 'multispin'], /size 96: .*multiple of 64/],
   [['ising', '--size', '64', '--temperature', '2', '--algorithm', 'wolff'], /--algorithm must be one of heatbath, metropolis, multispin; got 'wolff'/],
   [['ising', '--size', '64', '--temperature', '2', '--bogus'], /Unknown option '--bogus'/],
-  [['ising', '--size', '64', '--temperature', '2', '--seed=-3'], /--seed must be an integer in \[0, 2\^32\)/],
+  [['ising', '--size', '64', '--temperature', '2', '--seed=-3'], /--seed must be an integer in \[0, 4294967295\], got '-3'/],
   [['ising', '--size', '46340', '--temperature', '2', '--sweeps', '1', '--burn-in', '0'], /ising.spins: .* exceeds the device's max/],
   [['ising', '--size', '65536', '--temperature', '2', '--algorithm', 'multispin'], /size 65536: .* at most 46340/],
   [['ising', '--size', '64', '--temperature', '2', '--resume'], /--resume needs --checkpoint FILE/],
   [['ising', '--size', '64', '--temperature', '2', '--png', '/tmp'], /--png \/tmp: is a directory/],
   [['ising', '--size', '64'], /--temperature is required/],
   [['nonsense'], /unknown command 'nonsense'/],
-  [['bench', 'nothing'], /unknown benchmark 'nothing'/],
+  [['bench', 'nothing'], /unknown benchmark 'nothing'; known: ising, gemm/],
+  [['bench'], /name the benchmark: ising, gemm/],
+  [['bench', 'gemm', '--sizes', '64,x'], /--sizes must be a finite number, got 'x'/],
+  [['bench', 'ising', '--sizes', '100', '--backend', 'node'], /sizes must be multiples of 64/],
+  [['serve', '--port', '70000'], /--port must be an integer in \[0, 65535\], got '70000'/],
 ];
 for (const [args, message] of badCases) {
   bad(args.join(' '), () => {
@@ -54,7 +61,28 @@ good('ising --json prints exactly one JSON object with the documented keys', () 
 good('no adapter: a clear error that says how to get one, exit 1', () => {
   const r = cli(['ising', '--size', '16', '--temperature', '2', '--sweeps', '1'], { VK_ICD_FILENAMES: '/nonexistent/icd.json' });
   assert.is(r.status, 1);
-  assert.match(r.stderr, /no WebGPU adapter found\. Install .*apt-get install -y chromium libvulkan1/);
+  assert.match(r.stderr, /no WebGPU adapter found \(the drivers of VK_ICD_FILENAMES \/ VK_DRIVER_FILES\)\. Install .*apt-get install -y chromium libvulkan1/);
+});
+
+good('--adapter: swiftshader is a fallback in --json; hardware runs on a GPU or says there is none', () => {
+  const args = ['ising', '--size', '16', '--temperature', '2', '--sweeps', '5', '--burn-in', '0', '--json'];
+  const soft = cli([...args, '--adapter', 'swiftshader']);
+  assert.is(soft.status, 0, soft.stderr);
+  const adapter = JSON.parse(soft.stdout).adapter;
+  assert.match(adapter.description, /SwiftShader/);
+  assert.is(adapter.fallback, true);
+  const hard = cli([...args, '--adapter', 'hardware']);
+  if (hard.status === 0) assert.is(JSON.parse(hard.stdout).adapter.fallback, false);
+  else {
+    assert.is(hard.status, 1);
+    assert.match(hard.stderr, /no hardware GPU adapter found; .*vendor's Vulkan driver/);
+  }
+  // The environment variable sets the default for library users and the CLI alike.
+  const env = cli(args, { HARMONIUM_ADAPTER: 'swiftshader' });
+  assert.is(JSON.parse(env.stdout).adapter.fallback, true);
+  const bad = cli(args, { HARMONIUM_ADAPTER: 'gpu' });
+  assert.is(bad.status, 2);
+  assert.match(bad.stderr, /HARMONIUM_ADAPTER must be one of auto, hardware, swiftshader; got 'gpu'/);
 });
 good.run();
 

@@ -6,7 +6,7 @@ import * as assert from 'uvu/assert';
 import { runJob } from '../harness/backends/jobs.js';
 import { runJobInChrome, startChrome, type ChromeSession } from '../harness/backends/chrome.js';
 import { gemmBenchSummary, gemmBenchTable } from '../harness/gemm/bench_table.js';
-import { fromBase64 } from '../harness/spec.js';
+import { fromBase64 } from '../harness/io/base64.js';
 import type { JsonObject } from '../harness/io/json.js';
 
 const test = suite('gemm jobs: Node and headless Chrome');
@@ -21,7 +21,7 @@ test.after(async () => {
 test('gemm-bernoulli: same seed, same bits in Node and Chrome; another seed, other bits', async () => {
   const spec: JsonObject = { job: 'gemm-bernoulli', m: 37, n: 45, k: 29, seed: 2024, step: 3, trans_b: true };
   const node = await runJob(spec);
-  const chrome = (await runJobInChrome(spec, session!)) as JsonObject;
+  const chrome = (await runJobInChrome(spec, { session: session! })) as JsonObject;
   assert.is((chrome.adapter as JsonObject).runtime, 'browser');
   assert.is((node.adapter as JsonObject).runtime, 'node');
   const bits = fromBase64(node.bits as string);

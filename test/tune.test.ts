@@ -21,7 +21,7 @@ import {
 } from '../engine/ops/tune.js';
 import type { TileConfig } from '../engine/ops/common.js';
 import { defaultTuneCachePath, FileTuneStore } from '../harness/gemm/tune_store.js';
-import { run as tuneCommand } from '../harness/gemm/tune.js';
+import { tuneCommand } from '../harness/gemm/tune.js';
 import { gemmReference } from '../harness/gemm/reference.js';
 import { validateClose } from '../harness/bench/validate.js';
 import { withGpu, readF32 } from './gpu.js';
@@ -175,7 +175,7 @@ host('harmonium tune: bad flags are InputErrors (exit 2) before any GPU work', a
   const cases: Array<[string[], string]> = [
     [[], '--kernel is required'],
     [['--kernel', 'conv'], '--kernel must be one of'],
-    [['--kernel', 'gemm_f32', '--m', '0'], '--m must be a positive integer'],
+    [['--kernel', 'gemm_f32', '--m', '0'], "--m must be an integer >= 1, got '0'"],
     [['--kernel', 'gemm_f32', '--k', 'x'], '--k must be a finite number'],
     [['--kernel', 'gemm_f32', '--bogus'], 'bogus'],
     [['--kernel', 'xnor_gemm', '--trans-a'], 'gemm_f32 only'],
@@ -183,7 +183,7 @@ host('harmonium tune: bad flags are InputErrors (exit 2) before any GPU work', a
   ];
   for (const [argv, part] of cases) {
     try {
-      await tuneCommand(argv);
+      await tuneCommand.main(argv);
       assert.unreachable(`no error for ${argv.join(' ')}`);
     } catch (e) {
       assert.instance(e, InputError, `${argv.join(' ')}: ${(e as Error).message}`);

@@ -2,7 +2,10 @@ import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { existsSync } from 'node:fs';
 import { NoAdapterError, HarmoniumError } from '../../engine/errors.js';
 import { serveStatic, type StaticServer } from '../server/static.js';
-import type { Json, JsonObject } from '../io/json.js';
+import { distDir } from '../io/package.js';
+import type { JobOptions } from './context.js';
+import type { PageOutcome } from './jobs.js';
+import type { JsonObject } from '../io/json.js';
 
 export const CHROMIUM = process.env.HARMONIUM_CHROMIUM ?? '/usr/bin/chromium';
 const ARGS = [
@@ -22,8 +25,8 @@ export interface ChromeSession {
   close(): Promise<void>;
 }
 
-/** Starts headless Chromium (the system one) and a loopback server for `root` (default dist/). */
-export async function startChrome(root = 'dist'): Promise<ChromeSession> {
+/** Starts headless Chromium (the system one) and a loopback server for `root` (default: this package's dist/). */
+export async function startChrome(root = distDir()): Promise<ChromeSession> {
   if (!existsSync(CHROMIUM)) {
     throw new NoAdapterError(`Chromium not found at ${CHROMIUM}: install it (apt-get install -y chromium) or set HARMONIUM_CHROMIUM`);
   }
@@ -59,31 +62,43 @@ export async function startChrome(root = 'dist'): Promise<ChromeSession> {
   };
 }
 
+export interface ChromeJobOptions extends Omit<JobOptions, 'gpu'> {
+  /** A running session to open the page in; otherwise one is started and closed around the job. */
+  session?: ChromeSession;
+}
+
 /**
  * Runs one job (harness/backends/jobs.ts) inside headless Chromium through dist/runner.html, which imports
- * dist/harmonium.js and calls the same runJob as the Node backend.
+ * dist/runner.js and calls the same runJob as the Node backend. Progress and finished units come back
+ * through functions exposed on the page.
  */
-export async function runJobInChrome(spec: JsonObject, session?: ChromeSession): Promise<Json> {
-  const own = session ?? (await startChrome());
+export async function runJobInChrome(spec: JsonObject, options: ChromeJobOptions = {}): Promise<JsonObject> {
+  const own = options.session ?? (await startChrome());
   let opened: { page: Page; errors: string[] } | null = null;
   try {
     opened = await own.open('runner.html');
     const { page, errors } = opened;
+    if (options.onProgress) await page.exposeFunction('harmoniumProgress', options.onProgress);
+    if (options.onUnit) await page.exposeFunction('harmoniumUnit', options.onUnit);
     try {
       await page.waitForFunction('window.harmonium !== undefined', { timeout: 30_000 });
     } catch {
-      throw new HarmoniumError(`chrome: runner.html did not load harmonium.js within 30 s (run node build.mjs?)${errors.length ? `; page errors: ${errors.join('; ')}` : ''}`);
+      throw new HarmoniumError(`chrome: runner.html did not load runner.js within 30 s (run node build.mjs?)${errors.length ? `; page errors: ${errors.join('; ')}` : ''}`);
     }
-    const outcome = (await page.evaluate(async (s) => {
-      const h = (window as unknown as { harmonium: { runJobForPage(spec: unknown): Promise<unknown> } }).harmonium;
-      return h.runJobForPage(s);
-    }, spec)) as { ok: true; result: Json } | { ok: false; name: string; message: string; exitCode: number };
+    const outcome = (await page.evaluate(
+      async (s, adapter) => {
+        const h = (window as unknown as { harmonium: { runJobForPage(spec: unknown, adapter?: string): Promise<unknown> } }).harmonium;
+        return h.runJobForPage(s, adapter);
+      },
+      spec,
+      options.adapter ?? 'auto',
+    )) as PageOutcome;
     if (!outcome.ok) throw new BrowserJobError(outcome.name, outcome.message, outcome.exitCode);
     if (errors.length) throw new HarmoniumError(`chrome page reported errors: ${errors.join('; ')}`);
     return outcome.result;
   } finally {
     await opened?.page.close().catch(() => undefined);
-    if (!session) await own.close();
+    if (!options.session) await own.close();
   }
 }
 

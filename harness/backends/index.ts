@@ -1,14 +1,15 @@
-// Where a job runs: 'node' (in this process, Dawn) or 'chrome' (headless Chromium, same runJob).
-import type { Json, JsonObject } from '../io/json.js';
+// Where a job runs: 'node' (in this process, Dawn) or 'chrome' (headless Chromium, the same runJob).
+import type { JsonObject } from '../io/json.js';
+import type { Backend, JobOptions } from './context.js';
 import { runJob } from './jobs.js';
 
-export type Backend = 'node' | 'chrome';
-export const BACKENDS: readonly Backend[] = ['node', 'chrome'];
+export { BACKENDS, type Backend } from './context.js';
 
-export async function runOn(backend: Backend, spec: JsonObject, onProgress?: (done: number, total: number) => void): Promise<Json> {
+/** Runs a job spec on a backend; progress and finished units come back through `options` from either. */
+export async function runOn(backend: Backend, spec: JsonObject, options: Omit<JobOptions, 'gpu'> = {}): Promise<JsonObject> {
   if (backend === 'chrome') {
     const { runJobInChrome } = await import('./chrome.js');
-    return runJobInChrome(spec);
+    return runJobInChrome(spec, options);
   }
-  return runJob(spec, { onProgress });
+  return runJob(spec, options);
 }

@@ -1,72 +1,55 @@
 // runJob: the one function both backends call. A job spec is plain JSON ({ job: 'ising', ... }) and so
 // is its result, so that the Node backend (in-process) and the chrome backend (inside a page) run
 // the same code and a Node-versus-browser comparison is one equality.
-import { Gpu, BufferPool, Scheduler, HarmoniumError, InputError } from '../../engine/index.js';
+import { Gpu, HarmoniumError, InputError, type AdapterPreference } from '../../engine/index.js';
 import type { JsonObject } from '../io/json.js';
-import { runIsingJob } from '../ising/job.js';
-import { runBenchIsingJob } from '../ising/bench.js';
-import { runBenchGemmJob } from '../gemm/bench.js';
-import { runGemmBernoulliJob } from '../gemm/bernoulli.js';
+import { withJobContext, type Job, type JobOptions } from './context.js';
+import { isingJobs } from '../ising/jobs.js';
+import { gemmJobs } from '../gemm/jobs.js';
 
-export interface JobContext {
-  gpu: Gpu;
-  pool: BufferPool;
-  scheduler: Scheduler;
-  /** Progress of long jobs (done of total units); the CLI draws a bar from it on a TTY. */
-  onProgress?: (done: number, total: number) => void;
-}
-
-export type JobRunner = (ctx: JobContext, spec: JsonObject) => Promise<JsonObject>;
-
-/** Every job by name. A new job is one line here and a file in harness/jobs/. */
-const JOBS: Record<string, JobRunner> = {
-  ising: runIsingJob,
-  'bench-ising': runBenchIsingJob,
-  'bench-gemm': runBenchGemmJob,
-  'gemm-bernoulli': runGemmBernoulliJob,
-};
+/** Every job by name: each feature folder exports its own table. */
+const JOBS: Readonly<Record<string, Job>> = { ...isingJobs, ...gemmJobs };
 
 export const jobNames = (): string[] => Object.keys(JOBS);
 
-export interface RunJobOptions {
-  /** An open device to reuse; otherwise one is opened and closed around the job. */
-  gpu?: Gpu;
-  onProgress?: (done: number, total: number) => void;
+/** The job a spec names; an InputError for an unknown one. */
+export function jobOf(spec: JsonObject): Job {
+  const name = spec.job;
+  const job = typeof name === 'string' ? JOBS[name] : undefined;
+  if (!job) throw new InputError(`unknown job '${String(name)}'; known jobs: ${jobNames().join(', ')}`);
+  return job;
 }
 
 /**
- *   const result = await runJob({ job: 'ising', size: 64, temperature: 2.3, sweeps: 1000, ... });
+ * Checks the spec against the job's schema, then runs it on a device.
+ *
+ *   const result = await runJob({ job: 'ising', size: 64, temperature: 2.3, sweeps: 1000 });
  */
-export async function runJob(spec: JsonObject, options: RunJobOptions = {}): Promise<JsonObject> {
-  const name = spec.job;
-  const runner = typeof name === 'string' ? JOBS[name] : undefined;
-  if (!runner) throw new InputError(`unknown job '${String(name)}'; known jobs: ${jobNames().join(', ')}`);
-  return withJobContext((ctx) => runner(ctx, spec), options);
+export async function runJob(spec: JsonObject, options: JobOptions = {}): Promise<JsonObject> {
+  // The spec is read before a device is opened, so that a bad one fails at once.
+  const work = jobOf(spec).prepare(spec, spec.job as string);
+  return withJobContext(work, options);
 }
 
-/** Opens (or reuses) a device, makes a pool and scheduler, runs `body`, and cleans up. */
-export async function withJobContext<T>(body: (ctx: JobContext) => Promise<T>, options: RunJobOptions = {}): Promise<T> {
-  const gpu = options.gpu ?? (await Gpu.open());
-  const pool = new BufferPool(gpu);
-  const scheduler = new Scheduler(gpu, pool);
-  try {
-    return await Promise.race([body({ gpu, pool, scheduler, onProgress: options.onProgress }), gpu.lost]);
-  } finally {
-    await scheduler.dispose().catch(() => undefined);
-    pool.trim();
-    if (!options.gpu) gpu.close();
-  }
+/** What a page hands back to the chrome backend: errors as data (a rejected evaluate loses their type). */
+export type PageOutcome = { ok: true; result: JsonObject } | { ok: false; name: string; message: string; exitCode: number };
+
+/** Hooks the chrome backend exposes on the page's window (page.exposeFunction) to hear progress. */
+interface PageHooks {
+  harmoniumProgress?: (done: number, total: number) => void;
+  harmoniumUnit?: (line: string) => void;
 }
 
-let pageGpu: Promise<Gpu> | null = null;
+const pageGpus = new Map<string, Promise<Gpu>>();
 
-/** runJob for a page: one device per page, errors returned as data (a rejected evaluate loses their type). */
-export async function runJobForPage(
-  spec: JsonObject,
-): Promise<{ ok: true; result: JsonObject } | { ok: false; name: string; message: string; exitCode: number }> {
+/** runJob for a page: one device per page and adapter preference, progress through the window's hooks. */
+export async function runJobForPage(spec: JsonObject, adapter: AdapterPreference = 'auto'): Promise<PageOutcome> {
   try {
-    pageGpu ??= Gpu.open();
-    return { ok: true, result: await runJob(spec, { gpu: await pageGpu }) };
+    let gpu = pageGpus.get(adapter);
+    if (!gpu) pageGpus.set(adapter, (gpu = Gpu.open({ adapter })));
+    const hooks = globalThis as PageHooks;
+    const result = await runJob(spec, { gpu: await gpu, onProgress: hooks.harmoniumProgress, onUnit: hooks.harmoniumUnit });
+    return { ok: true, result };
   } catch (e) {
     const err = e as Error;
     const exitCode = e instanceof HarmoniumError ? e.exitCode : 1;

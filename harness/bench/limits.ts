@@ -3,7 +3,7 @@
 // throughput. Each result is checked against its closed form before it is timed.
 import { cachedKernel, KernelGraph, linearGrid, HarmoniumError } from '../../engine/index.js';
 import { library } from '../../engine/library.js';
-import type { JobContext } from '../backends/jobs.js';
+import type { JobContext } from '../backends/context.js';
 import { timeRuns } from './timing.js';
 import { popcount } from '../gemm/xnor_reference.js';
 

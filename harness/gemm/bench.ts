@@ -8,12 +8,14 @@ import { addXnorGemm, XNOR_CONFIGS } from '../../engine/ops/xnor.js';
 import { MemoryTuneStore, Tuner, type TuneResult } from '../../engine/ops/tune.js';
 import type { TileConfig } from '../../engine/ops/common.js';
 import type { TfjsPeer } from './tfjs_peer.js';
-import type { JobContext } from '../backends/jobs.js';
+import type { JobContext } from '../backends/context.js';
 import type { Json, JsonObject } from '../io/json.js';
 import { measureLimits } from '../bench/limits.js';
 import { timeRuns, type Timing } from '../bench/timing.js';
 import { checkAgainst, checkF32Gemm, checkXnor, philoxSignWords, philoxUniform, type GemmShape } from './check.js';
-import { specBoolean, specInteger, specNumber } from '../spec.js';
+import { defineJob } from '../backends/context.js';
+import { boolean, choice, number, text, withDefault, type Values } from '../cli/schema.js';
+import { reps, sizes } from '../bench/flags.js';
 
 export type GemmOp = 'NN' | 'NT' | 'TN';
 
@@ -100,13 +102,22 @@ class RateEstimate {
   }
 }
 
-export async function runBenchGemmJob(ctx: JobContext, spec: JsonObject): Promise<JsonObject> {
-  const sizes = spec.sizes ?? [256, 512, 1024, 2048];
-  if (!Array.isArray(sizes) || !sizes.every((s) => typeof s === 'number' && Number.isInteger(s) && s > 0 && s <= 8192)) {
-    throw new InputError(`bench gemm: sizes must be positive integers up to 8192, got ${JSON.stringify(sizes)}`);
-  }
-  const reps = specInteger(spec, 'reps', 1, 5);
-  const targetMs = specNumber(spec, 'target_ms', 200);
+export const BENCH_GEMM_JOB = {
+  sizes: withDefault(sizes, [256, 512, 1024, 2048]),
+  reps,
+  'target-ms': number({ hidden: true, min: 1, default: 200, help: 'each timed repetition runs enough products to take about this long' }),
+  'max-rep-s': number({ hidden: true, min: 0, default: 3, help: 'v1 and v2 run where a repetition is estimated under this' }),
+  'peer-max-rep-s': number({ hidden: true, min: 0, default: 20, help: 'tfjs runs where a repetition is estimated under this' }),
+  rbm: boolean({ hidden: true, help: 'also the RBM shapes' }),
+  'no-tfjs': boolean({ hidden: true, help: 'leave the tfjs peer out' }),
+  config: choice(['auto', 'default', ...GEMM_F32_CONFIGS.map((c) => c.name)], { hidden: true, default: 'auto', help: "v3's tile config: tuned in this run, the default, or a named one" }),
+  'tfjs-url': text({ hidden: true, help: "where a page loads the tfjs peer from (default: next to the runner's bundle)" }),
+} as const;
+
+export async function runBenchGemmJob(ctx: JobContext, p: Values<typeof BENCH_GEMM_JOB>): Promise<JsonObject> {
+  const { sizes, reps } = p;
+  if (!sizes.every((s) => s <= 8192)) throw new InputError(`bench gemm: sizes must be at most 8192, got ${sizes.join(',')}`);
+  const targetMs = p['target-ms'];
   // Where a repetition is estimated (from the last shape's rate) over 2 s, 3 repetitions (2048^3 f32
   // takes about 6 s here) and no probe run: one dispatch is already longer than target_ms.
   const budgetFor = (est: number | null): Budget => ({
@@ -115,16 +126,13 @@ export async function runBenchGemmJob(ctx: JobContext, spec: JsonObject): Promis
     probe: est === null || est * 1000 < targetMs,
   });
   // v1 and v2 run where a repetition is estimated under max_rep_s; tfjs (with readback) under peer_max_rep_s.
-  const maxRepS = specNumber(spec, 'max_rep_s', 3);
-  const peerMaxRepS = specNumber(spec, 'peer_max_rep_s', 20);
-  const withRbm = specBoolean(spec, 'rbm', true) ?? true;
-  const withTfjs = specBoolean(spec, 'tfjs', true) ?? true;
-  const configSpec = spec.config ?? 'auto';
-  if (typeof configSpec !== 'string' || !(configSpec === 'auto' || configSpec === 'default' || GEMM_F32_CONFIGS.some((c) => c.name === configSpec))) {
-    throw new InputError(`bench gemm: config must be 'auto', 'default' or one of ${GEMM_F32_CONFIGS.map((c) => c.name).join(', ')}; got ${JSON.stringify(configSpec)}`);
-  }
-  const tfjsUrl = typeof spec.tfjs_url === 'string' ? spec.tfjs_url : undefined;
-  const shapes: BenchShape[] = [...(sizes as number[]).map(square), ...(withRbm ? RBM_SHAPES : [])];
+  const maxRepS = p['max-rep-s'];
+  const peerMaxRepS = p['peer-max-rep-s'];
+  const withRbm = p.rbm;
+  const withTfjs = !p['no-tfjs'];
+  const configSpec = p.config;
+  const tfjsUrl = p['tfjs-url'];
+  const shapes: BenchShape[] = [...sizes.map(square), ...(withRbm ? RBM_SHAPES : [])];
 
   const limits = await measureLimits(ctx, { reps });
   // One 32-bit xor + popcount (+ add) handles 32 bits: 64 binary ops; popcount_gops counts it as 2.
@@ -340,3 +348,5 @@ async function timeXnor(ctx: JobContext, s: BenchShape, config: string, budget: 
     made.forEach((t) => t.release());
   }
 }
+
+export const benchGemmJob = defineJob(BENCH_GEMM_JOB, runBenchGemmJob);

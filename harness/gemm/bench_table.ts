@@ -1,6 +1,8 @@
 // The bench-gemm result as a table (one row per kernel and shape, the operation count and time that
 // give each rate) and as the summary line of `bench gemm --json` (the 1024^3 numbers).
+import type { Benchmark } from '../bench/definition.js';
 import type { JsonObject } from '../io/json.js';
+import { BENCH_GEMM_JOB } from './bench.js';
 import { formatTable } from '../bench/table.js';
 
 const num = (x: unknown): number | null => (typeof x === 'number' && Number.isFinite(x) ? x : null);
@@ -67,3 +69,11 @@ export function gemmBenchSummary(result: JsonObject): JsonObject {
     adapter: result.adapter,
   };
 }
+
+export const gemmBenchmark: Benchmark = {
+  job: 'bench-gemm',
+  summary: 'f32 GEMM v1/v2/v3 and XNOR-popcount GEMM in G(binary) ops/s, beside tfjs-backend-webgpu matMul on the same device, at M = N = K and the RBM shapes',
+  sizes: BENCH_GEMM_JOB.sizes.default ?? [],
+  table: gemmBenchTable,
+  summaryOf: gemmBenchSummary,
+};

@@ -3,19 +3,26 @@
 // Node and headless Chrome can be compared bit for bit.
 import { KernelGraph } from '../../engine/index.js';
 import { addGemm } from '../../engine/ops/gemm.js';
-import type { JobContext } from '../backends/jobs.js';
+import { defineJob, type JobContext } from '../backends/context.js';
+import { boolean, integer, type Values } from '../cli/schema.js';
+import { seed } from '../cli/flags.js';
 import type { JsonObject } from '../io/json.js';
 import { philoxUniform } from './check.js';
-import { specBoolean, specInteger, toBase64 } from '../spec.js';
+import { toBase64 } from '../io/base64.js';
 
-export async function runGemmBernoulliJob(ctx: JobContext, spec: JsonObject): Promise<JsonObject> {
-  const m = specInteger(spec, 'm', 1, 37);
-  const n = specInteger(spec, 'n', 1, 45);
-  const k = specInteger(spec, 'k', 1, 29);
-  // Seed and step above 2^32 - 1 are refused by addGemm (InputError).
-  const seed = specInteger(spec, 'seed', 0, 1);
-  const step = specInteger(spec, 'step', 0, 0);
-  const transB = specBoolean(spec, 'trans_b', false) ?? false;
+export const GEMM_BERNOULLI_JOB = {
+  m: integer({ default: 37, help: 'rows of A and C' }),
+  n: integer({ default: 45, help: 'columns of B and C' }),
+  k: integer({ default: 29, help: 'the inner dimension' }),
+  seed,
+  step: integer({ default: 0, help: 'Philox counter step of the samples' }),
+  'trans-b': boolean({ help: 'B stored N x K' }),
+} as const;
+
+export async function runGemmBernoulliJob(ctx: JobContext, p: Values<typeof GEMM_BERNOULLI_JOB>): Promise<JsonObject> {
+  // Shapes, seed and step out of range are refused by addGemm (InputError).
+  const { m, n, k, seed, step } = p;
+  const transB = p['trans-b'];
   // Inputs in [-2, 2) for A and [-1, 1) for B and bias: probabilities spread over (0, 1).
   const a = philoxUniform(m * k, seed, 0).map((x) => 2 * x);
   const b = philoxUniform(k * n, seed, 1);
@@ -45,3 +52,5 @@ export async function runGemmBernoulliJob(ctx: JobContext, spec: JsonObject): Pr
   }
 }
 
+
+export const gemmBernoulliJob = defineJob(GEMM_BERNOULLI_JOB, runGemmBernoulliJob);

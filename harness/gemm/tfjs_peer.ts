@@ -29,6 +29,13 @@ export interface TfjsPeer {
  *   const c = await mm.run();
  */
 export async function createTfjsPeer(device: GPUDevice, adapterInfo: { vendor: string; architecture: string }): Promise<TfjsPeer> {
+  // tfjs-backend-webgpu reads WebGPU's constant namespaces (GPUBufferUsage, GPUMapMode, ...) as globals,
+  // which only browsers define; in Node, Dawn's go onto globalThis here, for the peer alone (harmonium
+  // itself writes its usage flags as numbers and needs no globals).
+  if (typeof (globalThis as { GPUBufferUsage?: unknown }).GPUBufferUsage === 'undefined') {
+    const { globals } = await import('webgpu');
+    Object.assign(globalThis, globals);
+  }
   // Replace the factory tfjs registered (one that opens a device of its own) with one on ours.
   if (tf.findBackendFactory(BACKEND)) tf.removeBackend(BACKEND);
   tf.registerBackend(BACKEND, () => new WebGPUBackend(device, adapterInfo as GPUAdapterInfo), 0);

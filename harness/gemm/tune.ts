@@ -1,66 +1,50 @@
-// harmonium tune --kernel gemm_f32|xnor_gemm [--m M --n N --k K] [--trans-a] [--trans-b] [--cache FILE] [--reps N] [--json]
-// Times every tile config of a kernel for one shape class on this adapter, prints the candidates and
-// the choice, and stores the choice in the tune cache that `config: 'auto'` reads.
+// harmonium tune: times every tile config of a kernel for one shape class on this adapter, prints the
+// candidates and the choice, and stores the choice in the tune cache that `config: 'auto'` reads.
 import { BufferPool, Gpu, InputError, Scheduler } from '../../engine/index.js';
 import '../../engine/ops/gemm.js';
 import '../../engine/ops/xnor.js';
 import { shapeName, tunable, Tuner, type TuneShape } from '../../engine/ops/tune.js';
-import { choiceFlag, numberFlag, parseFlags } from '../cli_util.js';
+import { defineCommand } from '../cli/command.js';
+import { adapter, json } from '../cli/flags.js';
+import { boolean, choice, integer, text, type Values } from '../cli/schema.js';
 import { formatTable } from '../bench/table.js';
 import { defaultTuneCachePath, FileTuneStore } from './tune_store.js';
 
 const KERNELS = ['gemm_f32', 'xnor_gemm'] as const;
 
-export const TUNE_HELP = `usage: harmonium tune --kernel ${KERNELS.join('|')} [--m M --n N --k K] [--trans-a] [--trans-b] [--cache FILE] [--reps N] [--json]
+const dim = (axis: string) => integer({ min: 1, default: 1024, help: `${axis} of the product (op(A) is M x K, op(B) K x N)` });
 
-  --kernel K    the kernel to tune (required)
-  --m, --n, --k the product's shape: op(A) is M x K, op(B) K x N (default 1024 each)
-  --trans-a     A stored K x M (gemm_f32 only); --trans-b: B stored N x K (gemm_f32 only)
-  --cache FILE  the tune cache (default $HARMONIUM_TUNE_CACHE, else $XDG_CACHE_HOME/harmonium/tune.json,
-                else ~/.cache/harmonium/tune.json)
-  --reps N      timed repetitions per candidate (default 3); the median counts
-  --json        print one JSON object
+const TUNE_FLAGS = {
+  kernel: choice(KERNELS, { value: 'K', required: true, help: 'the kernel to tune' }),
+  m: dim('M'),
+  n: dim('N'),
+  k: dim('K'),
+  'trans-a': boolean({ help: 'A stored K x M (gemm_f32 only)' }),
+  'trans-b': boolean({ help: 'B stored N x K (gemm_f32 only)' }),
+  cache: text({ defaultText: '$HARMONIUM_TUNE_CACHE, else $XDG_CACHE_HOME/harmonium/tune.json, else ~/.cache/harmonium/tune.json', help: 'the tune cache' }),
+  reps: integer({ min: 1, default: 3, help: 'timed repetitions per candidate; the median counts' }),
+  adapter,
+  json,
+} as const;
 
-Every candidate is timed now, whatever the cache holds, and the winner is stored for the shape class
+export const tuneCommand = defineCommand({
+  name: 'tune',
+  summary: 'time every tile config of a kernel for a shape class and cache the choice',
+  flags: TUNE_FLAGS,
+  details: `Every candidate is timed now, whatever the cache holds, and the winner is stored for the shape class
 (log2 buckets of M, N, K, the transposes and vec4 alignment). Shapes above the kernel's timing budget
-are timed at a stand-in with M and N halved.`;
+are timed at a stand-in with M and N halved.`,
+  run: runTune,
+});
 
-export async function run(argv: string[]): Promise<void> {
-  if (argv.includes('--help')) {
-    process.stdout.write(`${TUNE_HELP}\n`);
-    return;
-  }
-  const { values } = parseFlags(
-    argv,
-    {
-      kernel: { type: 'string' },
-      m: { type: 'string' },
-      n: { type: 'string' },
-      k: { type: 'string' },
-      'trans-a': { type: 'boolean' },
-      'trans-b': { type: 'boolean' },
-      cache: { type: 'string' },
-      reps: { type: 'string' },
-      json: { type: 'boolean' },
-    },
-    'tune',
-  );
-  if (values.kernel === undefined) throw new InputError(`tune: --kernel is required (${KERNELS.join(' or ')})`);
-  const kernel = choiceFlag(values.kernel, 'kernel', KERNELS, 'gemm_f32');
-  const shape: TuneShape = {
-    m: numberFlag(values.m, 'm', 'positive-int', 1024),
-    n: numberFlag(values.n, 'n', 'positive-int', 1024),
-    k: numberFlag(values.k, 'k', 'positive-int', 1024),
-    transA: !!values['trans-a'],
-    transB: !!values['trans-b'],
-  };
+async function runTune(values: Values<typeof TUNE_FLAGS>): Promise<void> {
+  const { kernel, reps } = values;
+  const shape: TuneShape = { m: values.m, n: values.n, k: values.k, transA: values['trans-a'], transB: values['trans-b'] };
   if (kernel === 'xnor_gemm' && (shape.transA || shape.transB)) throw new InputError('tune: --trans-a and --trans-b apply to gemm_f32 only (xnor_gemm computes A B^T)');
-  const reps = numberFlag(values.reps, 'reps', 'positive-int', 3);
-  if (values.cache === '') throw new InputError('tune: --cache needs a file name');
   const cache = values.cache ?? defaultTuneCachePath();
   const t = tunable(kernel);
 
-  const gpu = await Gpu.open();
+  const gpu = await Gpu.open({ adapter: values.adapter });
   try {
     const pool = new BufferPool(gpu);
     const tuner = new Tuner({ store: new FileTuneStore(cache), reps, log: (line) => process.stderr.write(`${line}\n`) });

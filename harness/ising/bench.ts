@@ -4,11 +4,14 @@ import { IsingChain, isingLayout, validateIsingConfig } from '../../models/ising
 import { flipRule, ISING_ALGORITHMS, type IsingAlgorithm } from '../../models/ising_rule.js';
 import { HarmoniumError, InputError } from '../../engine/index.js';
 import * as ref from './reference.js';
-import type { JobContext } from '../backends/jobs.js';
+import type { JobContext } from '../backends/context.js';
 import type { Json, JsonObject } from '../io/json.js';
 import { measureLimits } from '../bench/limits.js';
 import { timeHost, timeRuns } from '../bench/timing.js';
-import { specInteger, specNumber } from '../spec.js';
+import { defineJob } from '../backends/context.js';
+import { integer, number, withDefault, type Values } from '../cli/schema.js';
+import { reps, sizes } from '../bench/flags.js';
+import { ISING_TC } from '../../models/ising.js';
 
 /** The fewest bytes a sweep must move per site: each half-sweep reads the lattice and writes half of it. */
 export function bytesPerFlip(algorithm: IsingAlgorithm): number {
@@ -49,21 +52,25 @@ function referenceFlipsPerNs(algorithm: IsingAlgorithm, size: number, temperatur
   return (size * size) / (timeHost(() => sweep(1)) * 1e6);
 }
 
-export async function runBenchIsingJob(ctx: JobContext, spec: JsonObject): Promise<JsonObject> {
-  const sizes = Array.isArray(spec.sizes) ? spec.sizes : [256, 1024, 4096];
-  if (!sizes.every((s) => typeof s === 'number' && Number.isInteger(s) && s > 0 && s % 64 === 0)) {
-    throw new InputError(`bench ising: sizes must be positive multiples of 64, got ${JSON.stringify(sizes)}`);
-  }
-  const temperature = specNumber(spec, 'temperature', 2.269185314213022);
-  const reps = specInteger(spec, 'reps', 1, 5);
+export const BENCH_ISING_JOB = {
+  sizes: withDefault(sizes, [256, 1024, 4096]),
+  reps,
+  temperature: number({ hidden: true, default: ISING_TC, help: 'temperature of the timed chains (default Tc)' }),
+  'target-ms': number({ hidden: true, min: 1, default: 300, help: 'each timed repetition runs enough sweeps to take about this long' }),
+  'reference-size': integer({ hidden: true, min: 2, default: 256, help: 'lattice side of the TypeScript reference timing' }),
+} as const;
+
+export async function runBenchIsingJob(ctx: JobContext, p: Values<typeof BENCH_ISING_JOB>): Promise<JsonObject> {
+  const { sizes, temperature, reps } = p;
+  if (!sizes.every((s) => s % 64 === 0)) throw new InputError(`bench ising: sizes must be multiples of 64 (every algorithm runs at each), got ${sizes.join(',')}`);
   // Each timed repetition runs enough sweeps to take about this long, so submit overhead stays small.
-  const targetMs = specNumber(spec, 'target_ms', 300);
-  const referenceSize = specInteger(spec, 'reference_size', 2, 256);
+  const targetMs = p['target-ms'];
+  const referenceSize = p['reference-size'];
   const limits = await measureLimits(ctx, { reps });
   const rows: Json[] = [];
   for (const algorithm of ISING_ALGORITHMS) {
     const referenceSpeed = referenceFlipsPerNs(algorithm, referenceSize, temperature);
-    for (const size of sizes as number[]) {
+    for (const size of sizes) {
       const chain = await IsingChain.create(ctx, { size, temperature, algorithm, seed: 7 });
       try {
         // Calibrate after a first sweep, which also compiles the pipelines.
@@ -102,3 +109,5 @@ export async function runBenchIsingJob(ctx: JobContext, spec: JsonObject): Promi
     date: new Date().toISOString(),
   };
 }
+
+export const benchIsingJob = defineJob(BENCH_ISING_JOB, runBenchIsingJob);

@@ -1,4 +1,7 @@
+// The bench-ising result as a table, and the benchmark's definition for the `bench` command.
 import type { JsonObject } from '../io/json.js';
+import type { Benchmark } from '../bench/definition.js';
+import { BENCH_ISING_JOB } from './bench.js';
 import { formatTable } from '../bench/table.js';
 
 /** The bench-ising result as a table: one row per algorithm and size, the arithmetic in the header. */
@@ -33,3 +36,11 @@ export function isingBenchTable(result: JsonObject, backend: string): string {
     speedups,
   ].join('\n');
 }
+
+export const isingBenchmark: Benchmark = {
+  job: 'bench-ising',
+  summary: 'flips/ns of each algorithm at each lattice side, beside the TypeScript reference and the copy bandwidth',
+  sizes: BENCH_ISING_JOB.sizes.default ?? [],
+  table: isingBenchTable,
+  summaryOf: (r) => r,
+};

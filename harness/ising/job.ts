@@ -2,15 +2,18 @@
 // Long runs can checkpoint (Node only): every `every` sweeps the lattice, the iteration and the
 // series so far go to `save`; a run given `resume` continues from there and ends bit-identical to
 // an uninterrupted run, because the RNG is keyed by the iteration, not by a state.
-import { IsingChain, isingStatistics } from '../../models/ising.js';
-import { ISING_ALGORITHMS } from '../../models/ising_rule.js';
+import { IsingChain, isingStatistics, validateIsingConfig, type IsingConfig } from '../../models/ising.js';
 import { InputError } from '../../engine/index.js';
-import type { JobContext } from '../backends/jobs.js';
+import { defineJob, type JobContext } from '../backends/context.js';
 import type { JsonObject } from '../io/json.js';
-import { specBoolean, specInteger, specNumber, specString, toBase64 } from '../spec.js';
+import { toBase64 } from '../io/base64.js';
+import { toSpec, type Values } from '../cli/schema.js';
+import { ISING_JOB, ISING_RUN_FLAGS } from './flags.js';
+
+export type IsingParams = Values<typeof ISING_JOB>;
 
 export interface IsingCheckpoint {
-  /** The job spec the run was started with (without checkpoint settings). */
+  /** The run's parameters as a job spec (ISING_RUN_FLAGS): a checkpoint resumes only the same run. */
   spec: JsonObject;
   /** Sweeps done so far, burn-in included. */
   iteration: number;
@@ -27,22 +30,16 @@ export interface CheckpointOptions {
   resume?: IsingCheckpoint;
 }
 
-/** The spec fields that define a run: a checkpoint may only resume a run with the same ones. */
-export const ISING_RUN_KEYS = ['size', 'temperature', 'coupling', 'field', 'algorithm', 'seed', 'cold', 'burn_in', 'sweeps'];
+/** The model's config from the run's parameters (models/ising.ts checks it). */
+export function isingConfig(p: IsingParams): IsingConfig {
+  const { size, temperature, coupling, field, algorithm, seed, start } = p;
+  return { size, temperature, coupling, field, algorithm, seed, cold: start === undefined ? undefined : start === 'cold' };
+}
 
-export async function runIsingJob(ctx: JobContext, spec: JsonObject, checkpoint?: CheckpointOptions): Promise<JsonObject> {
-  const size = specInteger(spec, 'size', 1);
-  const sweeps = specInteger(spec, 'sweeps', 1);
-  const burnIn = specInteger(spec, 'burn_in', 0, 0);
-  const config = {
-    size,
-    temperature: specNumber(spec, 'temperature'),
-    coupling: specNumber(spec, 'coupling', 1),
-    field: specNumber(spec, 'field', 0),
-    algorithm: specString(spec, 'algorithm', ISING_ALGORITHMS, 'heatbath'),
-    seed: specInteger(spec, 'seed', 0, 1),
-    cold: specBoolean(spec, 'cold'),
-  };
+export async function runIsingJob(ctx: JobContext, p: IsingParams, checkpoint?: CheckpointOptions): Promise<JsonObject> {
+  const { size, sweeps, 'burn-in': burnIn } = p;
+  const config = isingConfig(p);
+  const runSpec = toSpec('ising', ISING_RUN_FLAGS, p);
   const chain = await IsingChain.create(ctx, config);
   try {
     const total = burnIn + sweeps;
@@ -50,9 +47,9 @@ export async function runIsingJob(ctx: JobContext, spec: JsonObject, checkpoint?
     let series: Uint32Array = new Uint32Array(0);
     let wallMs = 0;
     if (resume) {
-      for (const key of ISING_RUN_KEYS) {
-        if (JSON.stringify(resume.spec[key] ?? null) !== JSON.stringify(spec[key] ?? null)) {
-          throw new InputError(`the checkpoint was made with ${key} = ${JSON.stringify(resume.spec[key] ?? null)}, this run has ${JSON.stringify(spec[key] ?? null)}`);
+      for (const key of new Set([...Object.keys(runSpec), ...Object.keys(resume.spec)])) {
+        if (JSON.stringify(resume.spec[key] ?? null) !== JSON.stringify(runSpec[key] ?? null)) {
+          throw new InputError(`the checkpoint was made with ${key} = ${JSON.stringify(resume.spec[key] ?? null)}, this run has ${JSON.stringify(runSpec[key] ?? null)}`);
         }
       }
       if (resume.series.length !== 2 * Math.max(0, resume.iteration - burnIn)) throw new InputError('the checkpoint\'s series does not match its iteration');
@@ -78,7 +75,7 @@ export async function runIsingJob(ctx: JobContext, spec: JsonObject, checkpoint?
         series = joined;
       }
       if (checkpoint && chain.iteration < total) {
-        await checkpoint.save({ spec, iteration: chain.iteration, words: await chain.readWords(), series, wallMs });
+        await checkpoint.save({ spec: runSpec, iteration: chain.iteration, words: await chain.readWords(), series, wallMs });
       }
     }
     const m = isingStatistics(series, size, chain.config.coupling, chain.config.field);
@@ -106,9 +103,11 @@ export async function runIsingJob(ctx: JobContext, spec: JsonObject, checkpoint?
       wall_ms: wallMs,
       adapter: { ...ctx.gpu.adapter },
     };
-    if (specBoolean(spec, 'return_sites', false)) result.sites_base64 = toBase64(await chain.readSites());
+    if (p['return-sites']) result.sites_base64 = toBase64(await chain.readSites());
     return result;
   } finally {
     chain.release();
   }
 }
+
+export const isingJob = defineJob(ISING_JOB, (ctx, p) => runIsingJob(ctx, p), (p) => void validateIsingConfig(isingConfig(p)));

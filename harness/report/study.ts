@@ -3,51 +3,66 @@
 // benchmarks in the same run; everything in one self-contained results/report.html plus JSON.
 // Every finished point is saved to results/study.json at once, so an interrupted study resumes.
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { InputError } from '../../engine/errors.js';
-import { ISING_ALGORITHMS } from '../../models/ising_rule.js';
+import { join, resolve } from 'node:path';
+import { Gpu, InputError, type AdapterPreference } from '../../engine/index.js';
 import { startChrome, runJobInChrome, type ChromeSession } from '../backends/chrome.js';
-import { BACKENDS, type Backend } from '../backends/index.js';
-import { choiceFlag, numberFlag, parseFlags } from '../cli_util.js';
+import type { Backend } from '../backends/index.js';
+import { runJob } from '../backends/jobs.js';
+import { defineCommand } from '../cli/command.js';
+import { adapter, backend, json, seed } from '../cli/flags.js';
+import { progressReporter } from '../cli/progress.js';
+import { boolean, integers, text, toSpec, withDefault, type Values } from '../cli/schema.js';
 import { writeFileAtomic } from '../io/files.js';
-import { jobNames, runJob } from '../backends/jobs.js';
 import type { Json, JsonObject } from '../io/json.js';
-import { progressBar } from '../cli/progress.js';
+import { distDir, packageRoot } from '../io/package.js';
+import { ISING_JOB, ISING_RUN_FLAGS } from '../ising/flags.js';
 import { onsagerEnergy, yangMagnetization, TC } from '../ising/onsager.js';
 import type { ReportData, StudyPoint } from './data.js';
 import { reportHtml } from './template.js';
-import { Gpu } from '../../engine/device.js';
 
 const FULL_TEMPERATURES = [1.6, 1.8, 2.0, 2.1, 2.2, 2.25, 2.27, 2.3, 2.35, 2.4, 2.5, 2.7, 3.0, 3.5];
 const QUICK_TEMPERATURES = [1.8, 2.27, 3.0];
 
-export const STUDY_HELP = `usage: harmonium study [--backend chrome|node] [--sizes 64,128] [--algorithm multispin] [--sweeps N] [--burn-in B]
-                      [--seed S] [--out DIR] [--resume] [--quick] [--no-bench] [--json]
-  (npm start runs it with the defaults)
+const STUDY_FLAGS = {
+  backend: withDefault(backend, 'chrome'),
+  adapter,
+  sizes: integers({ default: [64, 128], help: 'lattice sides (multiples of 64 for multispin)' }),
+  algorithm: withDefault(ISING_RUN_FLAGS.algorithm, 'multispin'),
+  sweeps: withDefault(ISING_RUN_FLAGS.sweeps, undefined, '20000; 2000 with --quick'),
+  'burn-in': withDefault(ISING_RUN_FLAGS['burn-in'], undefined, '2000; 500 with --quick'),
+  seed: withDefault(seed, 2026),
+  out: text({ value: 'DIR', default: 'results', help: 'where report.html, report.json and study.json go' }),
+  resume: boolean({ help: 'reuse the points already in DIR/study.json that match these settings' }),
+  quick: boolean({ help: 'three temperatures, fewer sweeps, small benchmarks (a smoke run)' }),
+  'no-bench': boolean({ help: 'skip the benchmarks' }),
+  json,
+} as const;
 
-  --backend B     chrome (default: headless Chromium) or node
-  --sizes ...     lattice sides, comma-separated (default 64,128; multiples of 64 for multispin)
-  --algorithm A   heatbath, metropolis or multispin (default multispin)
-  --sweeps N      measured sweeps per temperature (default 20000; --quick 2000)
-  --burn-in B     sweeps discarded first (default 2000; --quick 500)
-  --out DIR       where report.html and study.json go (default results)
-  --resume        reuse the points already in DIR/study.json that match these settings
-  --quick         three temperatures, fewer sweeps, small benchmarks (a smoke run)
-  --no-bench      skip the benchmarks
-  --json          print the report data's summary as one JSON object`;
+export const studyCommand = defineCommand({
+  name: 'study',
+  summary: 'the main job (npm start): an Ising study across Tc and the benchmarks in one results/report.html',
+  flags: STUDY_FLAGS,
+  details: `Energy, |m| and the Binder cumulant against T across the critical point for each size, next to the
+exact infinite-lattice curves, plus the benchmarks, in one self-contained report.html (charts by uPlot,
+data inside) and report.json. Each finished point is saved to study.json at once; --resume reuses the
+points that match the settings. A line per finished point goes to stderr.`,
+  run: runStudy,
+});
 
 /** Runs jobs on one backend, keeping one browser (or device) for the whole study. */
 class JobRunner {
   private chrome: ChromeSession | null = null;
   private gpu: Gpu | null = null;
-  constructor(readonly backend: Backend) {}
+  constructor(
+    readonly backend: Backend,
+    readonly adapter: AdapterPreference | undefined,
+  ) {}
   async run(spec: JsonObject): Promise<JsonObject> {
     if (this.backend === 'chrome') {
       this.chrome ??= await startChrome();
-      return (await runJobInChrome(spec, this.chrome)) as JsonObject;
+      return runJobInChrome(spec, { session: this.chrome, adapter: this.adapter });
     }
-    this.gpu ??= await Gpu.open();
+    this.gpu ??= await Gpu.open({ adapter: this.adapter });
     return runJob(spec, { gpu: this.gpu });
   }
   async close(): Promise<void> {
@@ -56,28 +71,10 @@ class JobRunner {
   }
 }
 
-export async function run(argv: string[]): Promise<void> {
-  const { values } = parseFlags(
-    argv,
-    {
-      backend: { type: 'string' }, sizes: { type: 'string' }, algorithm: { type: 'string' }, sweeps: { type: 'string' },
-      'burn-in': { type: 'string' }, seed: { type: 'string' }, out: { type: 'string' }, resume: { type: 'boolean' },
-      quick: { type: 'boolean' }, 'no-bench': { type: 'boolean' }, json: { type: 'boolean' }, help: { type: 'boolean' },
-    },
-    'study',
-  );
-  if (values.help) {
-    process.stdout.write(`${STUDY_HELP}\n`);
-    return;
-  }
-  const quick = !!values.quick;
-  const backend = choiceFlag(values.backend, 'backend', BACKENDS, 'chrome');
-  const algorithm = choiceFlag(values.algorithm, 'algorithm', ISING_ALGORITHMS, 'multispin');
-  const sizes = (values.sizes ?? '64,128').split(',').map((s) => numberFlag(s, 'sizes', 'positive-int'));
-  const sweeps = numberFlag(values.sweeps, 'sweeps', 'positive-int', quick ? 2000 : 20000);
-  const burnIn = numberFlag(values['burn-in'], 'burn-in', 'nonnegative-int', quick ? 500 : 2000);
-  const seed = numberFlag(values.seed, 'seed', 'u32', 2026);
-  const out = values.out ?? 'results';
+async function runStudy(values: Values<typeof STUDY_FLAGS>): Promise<void> {
+  const { quick, backend, algorithm, sizes, seed, out } = values;
+  const sweeps = values.sweeps ?? (quick ? 2000 : 20000);
+  const burnIn = values['burn-in'] ?? (quick ? 500 : 2000);
   const temperatures = quick ? QUICK_TEMPERATURES : FULL_TEMPERATURES;
   const studyFile = join(out, 'study.json');
 
@@ -95,12 +92,12 @@ export async function run(argv: string[]): Promise<void> {
     process.stderr.write(`study: resuming, ${done.size} points already in ${studyFile}\n`);
   }
 
-  const runner = new JobRunner(backend);
+  const runner = new JobRunner(backend, values.adapter);
   try {
     const points: (StudyPoint & { key: string })[] = [];
     const snapshots: ReportData['study']['snapshots'] = [];
     const snapshotTs = new Set([temperatures[0], 2.27, temperatures[temperatures.length - 1]]);
-    const bar = progressBar('study');
+    const progress = progressReporter('study');
     let adapter: JsonObject = {};
     const total = sizes.length * temperatures.length;
     for (const size of sizes) {
@@ -109,7 +106,8 @@ export async function run(argv: string[]): Promise<void> {
         const wantSnapshot = size === sizes[sizes.length - 1] && snapshotTs.has(temperature);
         let point = done.get(k) as (StudyPoint & { key: string; sites_base64?: string }) | undefined;
         if (!point || (wantSnapshot && !point.sites_base64)) {
-          const r = await runner.run({ job: 'ising', size, temperature, sweeps, burn_in: burnIn, seed, algorithm, return_sites: wantSnapshot });
+          const params = { size, temperature, sweeps, 'burn-in': burnIn, seed, algorithm, 'return-sites': wantSnapshot };
+          const r = await runner.run(toSpec('ising', ISING_JOB, params));
           adapter = r.adapter as JsonObject;
           point = {
             key: k, size, temperature,
@@ -123,21 +121,22 @@ export async function run(argv: string[]): Promise<void> {
         if (point.sites_base64) snapshots.push({ size, temperature, sites_base64: point.sites_base64 });
         points.push(point);
         writeFileAtomic(studyFile, `${JSON.stringify({ algorithm, sizes, sweeps, burn_in: burnIn, seed, backend, points }, null, 1)}\n`);
-        bar.onProgress?.(points.length, total);
+        progress.unit(`L=${size} T=${temperature}: e = ${point.energy_per_site.toFixed(5)}, |m| = ${point.magnetization_abs.toFixed(5)} (${points.length}/${total})`);
+        progress.onProgress?.(points.length, total);
       }
     }
-    bar.done();
+    progress.done();
 
     const benchmarks: Record<string, JsonObject> = {};
     if (!values['no-bench']) {
-      process.stderr.write('study: benchmarks...\n');
+      progress.unit('benchmarks');
       const isingBench = await runner.run({ job: 'bench-ising', sizes: quick ? [64, 256] : [256, 1024], reps: 3, target_ms: quick ? 50 : 200, reference_size: quick ? 64 : 256 });
       benchmarks['bench-ising'] = { ...isingBench, backend };
+      progress.unit('bench-ising done');
       adapter = isingBench.adapter as JsonObject;
-      if (jobNames().includes('bench-gemm')) {
-        const gemm = await runner.run({ job: 'bench-gemm', quick: true, reps: 3 });
-        benchmarks['bench-gemm'] = { ...gemm, backend };
-      }
+      const gemm = await runner.run({ job: 'bench-gemm', reps: 3, ...(quick ? { sizes: [256, 512] } : {}) });
+      benchmarks['bench-gemm'] = { ...gemm, backend };
+      progress.unit('bench-gemm done');
     }
     if (Object.keys(adapter).length === 0) adapter = { description: 'unknown (all points resumed)', vendor: '', architecture: '' };
 
@@ -159,7 +158,7 @@ export async function run(argv: string[]): Promise<void> {
       benchmarks,
       recorded: readRecordedResults(),
     };
-    const dist = dirname(fileURLToPath(import.meta.url));
+    const dist = distDir();
     const html = reportHtml(data, readFileSync(join(dist, 'report-page.js'), 'utf8'), readFileSync(join(dist, 'report-page.css'), 'utf8'));
     const reportPath = join(out, 'report.html');
     writeFileAtomic(reportPath, html);
@@ -176,7 +175,7 @@ export async function run(argv: string[]): Promise<void> {
 
 /** Benchmark results recorded under harness/results/ (for instance on a lent GPU), by file name. */
 function readRecordedResults(): Record<string, JsonObject> {
-  const dir = 'harness/results';
+  const dir = join(packageRoot(), 'harness', 'results');
   const recorded: Record<string, JsonObject> = {};
   if (!existsSync(dir)) return recorded;
   for (const f of readdirSync(dir).filter((f) => f.endsWith('.json'))) {

@@ -1,28 +1,30 @@
-// harmonium serve [--port P] [--open-log]: the browser demos (dist/demos) on 127.0.0.1 until Ctrl-C.
+// harmonium serve: the browser demos (dist/demos of this package) on 127.0.0.1 until Ctrl-C.
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { existsSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { HarmoniumError, InputError } from '../../engine/errors.js';
-import { numberFlag, parseFlags } from '../cli_util.js';
+import { defineCommand } from '../cli/command.js';
+import { boolean, integer, type Values } from '../cli/schema.js';
+import { distDir } from '../io/package.js';
 import { serveStatic } from './static.js';
 
-const DEFAULT_PORT = 8642;
 /** A browser holding a request open must not keep Ctrl-C from ending the command. */
 const CLOSE_GRACE_MS = 2000;
 
-export const SERVE_HELP = `usage: harmonium serve [--port P] [--open-log]
+const SERVE_FLAGS = {
+  port: integer({ value: 'P', min: 0, max: 65535, default: 8642, help: 'port to listen on (0 picks a free one)' }),
+  'open-log': boolean({ help: 'log each request (status, method, path) to stderr' }),
+} as const;
 
-Serves the browser demos (dist/demos) on http://127.0.0.1 only, until interrupted (Ctrl-C).
-WebGPU needs a secure context; loopback http is one, so open the printed address as it is.
-
-  --port P     port to listen on (default ${DEFAULT_PORT}; 0 picks a free one)
-  --open-log   log each request (status, method, path) to stderr`;
-
-/** dist/demos, next to this bundle (dist/cli.js), whatever the working directory. */
-function demosRoot(): string {
-  return fileURLToPath(new URL('./demos/', import.meta.url));
-}
+export const serveCommand = defineCommand({
+  name: 'serve',
+  summary: 'serve the browser demos on 127.0.0.1 until interrupted (Ctrl-C)',
+  flags: SERVE_FLAGS,
+  details: `Serves this package's dist/demos on http://127.0.0.1 only, from whatever folder it is run.
+WebGPU needs a secure context; loopback http is one, so open the printed address as it is.`,
+  run: runServe,
+});
 
 /** Node's http diagnostics channel sees every response of this process's servers: no hook in serveStatic needed. */
 function logRequests(): () => void {
@@ -34,15 +36,9 @@ function logRequests(): () => void {
   return () => unsubscribe('http.server.response.finish', onFinish);
 }
 
-export async function run(argv: string[]): Promise<void> {
-  const { values } = parseFlags(argv, { port: { type: 'string' }, 'open-log': { type: 'boolean' }, help: { type: 'boolean' } }, 'serve');
-  if (values.help) {
-    process.stdout.write(`${SERVE_HELP}\n`);
-    return;
-  }
-  const port = numberFlag(values.port, 'port', 'nonnegative-int', DEFAULT_PORT);
-  if (port > 65535) throw new InputError(`--port must be at most 65535, got '${values.port}'`);
-  const root = demosRoot();
+async function runServe(values: Values<typeof SERVE_FLAGS>): Promise<void> {
+  const { port } = values;
+  const root = join(distDir(), 'demos');
   if (!existsSync(root)) throw new HarmoniumError(`no demos at ${root}: build them with 'node build.mjs' (bin/harmonium.mjs does it when dist/ is stale)`);
 
   let server;

@@ -1,0 +1,11 @@
+// The benchmarks' shared parameters, declared once: the `bench` command parses them and each bench
+// job reads its spec with them (with the benchmark's own default sizes).
+import { integer, integers } from '../cli/schema.js';
+
+export const sizes = integers({
+  min: 1,
+  defaultText: "the benchmark's own (below)",
+  help: 'problem sizes, comma-separated: lattice sides for ising (multiples of 64), M = N = K for gemm (the RBM shapes always run)',
+});
+
+export const reps = integer({ min: 1, default: 5, help: 'timed repetitions after warm-up; the median and the spread are reported' });

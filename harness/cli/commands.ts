@@ -1,0 +1,10 @@
+// Every command of the CLI: each feature folder exports its own, this list orders them for --help.
+import type { Command } from './command.js';
+import { isingCommand } from '../ising/command.js';
+import { studyCommand } from '../report/study.js';
+import { benchCommand } from '../bench/command.js';
+import { tuneCommand } from '../gemm/tune.js';
+import { serveCommand } from '../server/command.js';
+import { docsCommand } from './docs.js';
+
+export const COMMANDS: readonly Command[] = [isingCommand, benchCommand, studyCommand, tuneCommand, serveCommand, docsCommand];
