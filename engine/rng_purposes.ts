@@ -9,6 +9,7 @@ export const RNG_PURPOSES = {
   isingSweep: 2,
   bernoulli: 3,
   gemmInit: 4,
+  binarize: 5,
 } as const;
 
 export type RngPurpose = keyof typeof RNG_PURPOSES;

@@ -14,7 +14,8 @@ import {
   readArrayFile, readLabelledFiles, sliceDataset, splitLabelColumn, splitPerClass, toF32, writeMnistCache,
   type LabelledDataset, type NumericArray,
 } from '../harness/data/node.js';
-import { rngBits, PURPOSE } from '../harness/reference/philox.js';
+import { rngBits } from '../engine/philox.js';
+import { RNG_PURPOSES } from '../engine/rng_purposes.js';
 import { expectError } from './expect.js';
 import { chiSquare, chiSquareCritical } from './stats_util.js';
 
@@ -163,13 +164,13 @@ pixels('intensities are pixel / 255 in f32; threshold is exactly p > 0.5', () =>
   assert.equal([...toF32(f32)], [...f32.images]);
 });
 
-pixels('sampling: pixel e is decided by word e % 4 of Philox (seed, 3) at (step, e / 4, call)', () => {
+pixels('sampling: pixel e is decided by word e % 4 of Philox (seed, RNG_PURPOSES.binarize) at (step, e / 4, call)', () => {
   const digits = sliceDataset(splitPerClass(all).train, 0, 40);
   const stream = { seed: 1234, step: 5, call: 2 };
   const bits = toF32(digits, stream);
   const p = toF32(digits);
   for (let e = 0; e < bits.length; e++) {
-    const word = rngBits(1234, PURPOSE.bernoulli, 5, Math.floor(e / 4), 2)[e % 4];
+    const word = rngBits(1234, RNG_PURPOSES.binarize, 5, Math.floor(e / 4), 2)[e % 4];
     // 1 when the word's top 24 bits, as an integer, are below the f32 intensity times 2^24.
     const expected = word >>> 8 < Math.floor(p[e] * 2 ** 24) ? 1 : 0;
     if (bits[e] !== expected) assert.unreachable(`pixel ${e}: ${bits[e]} != ${expected}`);

@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { InputError } from '../../engine/errors.js';
-import { writeFileAtomic } from '../files.js';
+import { writeFileAtomic } from '../io/files.js';
 import type { LabelledDataset } from './dataset.js';
 import { encodeMnistCache, MNIST_CACHE_FILE, parseMnistCache } from './mnist.js';
 

@@ -1,14 +1,11 @@
 // A dataset's images as f32 for upload to the GPU: intensities in [0, 1], or binarised to 0 / 1 by
 // threshold or by a Bernoulli draw from Philox. Browser-safe.
 import { checkU32 } from '../../engine/ops/common.js';
-import { bernoulliSample } from '../reference/gemm.js';
+import { RNG_PURPOSES } from '../../engine/rng_purposes.js';
+import { bernoulliSample } from '../gemm/reference.js';
 import type { LabelledDataset } from './dataset.js';
 
-/**
- * The Philox stream of a sampled binarisation. Key (seed, PURPOSE.bernoulli = 3), the key of the GEMM
- * epilogue's Bernoulli samples; pick `step` (e.g. the epoch) or `call` so that no other Bernoulli draw
- * with the same seed uses the same counters.
- */
+/** The Philox stream of a sampled binarisation: key (seed, RNG_PURPOSES.binarize), counter (step, e / 4, call). */
 export interface BernoulliStream {
   seed: number;
   /** Counter word 0 (default 0): a fresh binarisation per epoch, say. */
@@ -27,9 +24,9 @@ export type Binarise = 'threshold' | BernoulliStream;
  * Both binarisations start from those f32 intensities p, the values a GPU kernel would read after
  * upload. 'threshold' gives 1 when p > 0.5 (u8 pixels 128..255). Sampling decides pixel e
  * (e = image * rows * cols + row * cols + col, the image counted within `d`) by word e % 4 of
- *   rngBits(seed, PURPOSE.bernoulli, step, floor(e / 4), call)
- * exactly as the GEMM epilogue decides element e of its output (harness/reference/gemm.ts
- * bernoulliSample): the pixel is 1 when (word >>> 8) < floor(p * 2^24), which p * 2^24 being exact in
+ *   rngBits(seed, RNG_PURPOSES.binarize, step, floor(e / 4), call)
+ * with the rule the GEMM epilogue decides element e of its output by (harness/gemm/reference.ts
+ * bernoulliSample, there under RNG_PURPOSES.bernoulli): the pixel is 1 when (word >>> 8) < floor(p * 2^24), which p * 2^24 being exact in
  * f32 makes `(word >> 8u) < u32(p * 16777216.0)` in WGSL, bit for bit.
  *
  *   const x = toF32(train);                                // intensities
@@ -47,7 +44,7 @@ export function toF32(d: LabelledDataset, binarise?: Binarise): Float32Array {
     checkU32('toF32', 'binarise.seed', seed);
     checkU32('toF32', 'binarise.step', step);
     checkU32('toF32', 'binarise.call', call);
-    for (let e = 0; e < out.length; e++) out[e] = bernoulliSample(out[e], seed, step, call, e);
+    for (let e = 0; e < out.length; e++) out[e] = bernoulliSample(out[e], seed, step, call, e, RNG_PURPOSES.binarize);
   }
   return out;
 }

@@ -39,8 +39,8 @@ export function activate(x: number, kind: Activation): number {
  * word e % 4 of Philox at counter (step, e / 4, call) under key (seed, RNG_PURPOSES.bernoulli), and the
  * sample is 1 when its top 24 bits, as an integer, are below p * 2^24.
  */
-export function bernoulliSample(p: number, seed: number, step: number, call: number, e: number): number {
-  const word = rngBits(seed, RNG_PURPOSES.bernoulli, step, Math.floor(e / 4), call)[e % 4];
+export function bernoulliSample(p: number, seed: number, step: number, call: number, e: number, purpose: number = RNG_PURPOSES.bernoulli): number {
+  const word = rngBits(seed, purpose, step, Math.floor(e / 4), call)[e % 4];
   return p > 0 && word >>> 8 < Math.floor(p * 16777216) ? 1 : 0;
 }
 
