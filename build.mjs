@@ -1,13 +1,20 @@
-// Bundles harmonium with esbuild: WGSL is imported as text.
-//   dist/harmonium.js   browser ESM (the engine, models and runJob) for pages and the chrome backend
+// Bundles harmonium with esbuild: WGSL is imported as text (comments stripped, lines kept, so WGSL
+// error line numbers still hold), and the built-in kernels' reflection is computed here once.
+//   dist/harmonium.js   the library (index.ts): minified browser ESM that Node imports too; the WGSL
+//                       parser is a chunk loaded only for kernels of one's own (dist/chunks/)
+//   dist/types/         its type declarations (tsc)
+//   dist/runner.js      the chrome backend's page bundle (runJob); dist/demos/*.js the demo pages
 //   dist/cli.js         the Node CLI (`harmonium ...`); the `webgpu` and `puppeteer-core` packages stay external
 //   dist/test/*.js      the uvu suites, one bundle per test file (run by `uvu dist/test`)
 // `--if-stale` rebuilds only when a source file is newer than dist/.stamp.
 import * as esbuild from 'esbuild';
-import { readdirSync, statSync, writeFileSync, existsSync, rmSync, mkdirSync, copyFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync, existsSync, rmSync, mkdirSync, copyFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { gzipSync } from 'node:zlib';
+import { pathToFileURL } from 'node:url';
 
-const SOURCE_DIRS = ['engine', 'models', 'harness', 'shaders', 'test'];
+const SOURCE_DIRS = ['engine', 'models', 'harness', 'shaders', 'test', 'types'];
 const STAMP = 'dist/.stamp';
 
 function newestSource(dir) {
@@ -24,22 +31,51 @@ function newestSource(dir) {
 const stale = () => {
   if (!existsSync(STAMP)) return true;
   const built = statSync(STAMP).mtimeMs;
-  const inputs = [...SOURCE_DIRS.map(newestSource), statSync('build.mjs').mtimeMs, statSync('package.json').mtimeMs];
+  const inputs = [...SOURCE_DIRS.map(newestSource), ...['build.mjs', 'package.json', 'index.ts'].map((f) => statSync(f).mtimeMs)];
   return Math.max(...inputs) > built;
 };
 
 if (process.argv.includes('--if-stale') && !stale()) process.exit(0);
 
-const common = {
+/** WGSL as text without comments or indentation; every line stays, so line numbers in WGSL errors hold. */
+const wgslText = {
+  name: 'wgsl-text',
+  setup(build) {
+    build.onLoad({ filter: /\.wgsl$/ }, (args) => {
+      const lines = readFileSync(args.path, 'utf8').split('\n').map((line) => line.replace(/\/\/.*$/, '').trim());
+      return { contents: lines.join('\n'), loader: 'text' };
+    });
+  },
+};
+
+/** The module 'harmonium:reflections': the built-in kernels' reflection table (engine/reflections.ts). */
+const reflections = (table) => ({
+  name: 'reflections',
+  setup(build) {
+    build.onResolve({ filter: /^harmonium:reflections$/ }, () => ({ path: 'reflections', namespace: 'harmonium' }));
+    build.onLoad({ filter: /.*/, namespace: 'harmonium' }, () => ({ contents: JSON.stringify(table), loader: 'json' }));
+  },
+});
+
+const base = {
   bundle: true,
   format: 'esm',
-  loader: { '.wgsl': 'text' },
   sourcemap: 'linked',
   logLevel: 'warning',
   target: 'es2022',
   // wgsl_reflect's 'main' (its Node build) exports nothing to ESM; its 'module' build is the real one.
   mainFields: ['module', 'main'],
 };
+rmSync('dist', { recursive: true, force: true });
+mkdirSync('dist', { recursive: true });
+
+// Reflect every built-in kernel once, with the parser, in Node: the bundles then carry the table.
+const bootstrap = 'dist/.reflect-library.mjs';
+await esbuild.build({ ...base, plugins: [wgslText, reflections({})], platform: 'node', sourcemap: false, entryPoints: ['engine/reflect_library.ts'], outfile: bootstrap });
+const table = (await import(pathToFileURL(bootstrap).href)).reflectLibrary();
+rmSync(bootstrap);
+const common = { ...base, plugins: [wgslText, reflections(table)] };
+
 const nodeExternal = ['webgpu', 'puppeteer-core', 'uvu', 'uvu/assert'];
 // Node bundles are ESM; some dependencies still call require() for Node built-ins.
 const nodeBanner = { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" };
@@ -49,9 +85,21 @@ const tests = readdirSync('test').filter((f) => f.endsWith('.test.ts'));
 const demoFeatures = readdirSync('harness', { withFileTypes: true })
   .filter((d) => d.isDirectory() && existsSync(`harness/${d.name}/demo.ts`))
   .map((d) => d.name);
-rmSync('dist', { recursive: true, force: true });
-await Promise.all([
-  esbuild.build({ ...common, platform: 'browser', entryPoints: ['harness/backends/page.ts'], outfile: 'dist/harmonium.js', external: ['webgpu', 'node:*'] }),
+const [library] = await Promise.all([
+  // The library: one minified ESM file for pages and Node ('webgpu' and node: are imported only in Node),
+  // and the WGSL parser split off as a chunk that defineKernel loads on demand.
+  esbuild.build({
+    ...common,
+    platform: 'browser',
+    entryPoints: { harmonium: 'index.ts' },
+    outdir: 'dist',
+    splitting: true,
+    minify: true,
+    chunkNames: 'chunks/[name]-[hash]',
+    external: ['webgpu', 'node:*'],
+    metafile: true,
+  }),
+  esbuild.build({ ...common, platform: 'browser', entryPoints: { runner: 'harness/backends/page.ts' }, outdir: 'dist', external: ['webgpu', 'node:*'] }),
   esbuild.build({ ...common, platform: 'browser', entryPoints: Object.fromEntries(demoFeatures.map((f) => [`demos/${f}`, `harness/${f}/demo.ts`])), outdir: 'dist', external: ['webgpu', 'node:*'] }),
   // The report page script, inlined into results/report.html (so an IIFE, minified).
   esbuild.build({ ...common, format: 'iife', minify: true, sourcemap: false, platform: 'browser', entryPoints: ['harness/report/page.ts'], outfile: 'dist/report-page.js' }),
@@ -68,6 +116,23 @@ await Promise.all([
     banner: nodeBanner,
   }),
 ]);
+// Type declarations of the library, for TypeScript users (tsc --strict consumers are tested).
+execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.types.json'], { stdio: 'inherit' });
+const declarations = 'dist/types/index.d.ts';
+writeFileSync(declarations, `/// <reference types="@webgpu/types" />\n${readFileSync(declarations, 'utf8')}`);
+
+// The library's size, as a page loads it: the entry and the chunks it imports statically.
+const outputs = library.metafile.outputs;
+const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;
+const entry = 'dist/harmonium.js';
+const staticFiles = [entry, ...outputs[entry].imports.filter((i) => i.kind === 'import-statement').map((i) => i.path)];
+const lazy = Object.keys(outputs).filter((f) => f.endsWith('.js') && !staticFiles.includes(f));
+const size = (files) => files.reduce((a, f) => a + statSync(f).size, 0);
+const gzip = (files) => files.reduce((a, f) => a + gzipSync(readFileSync(f)).length, 0);
+process.stderr.write(
+  `build: dist/harmonium.js ${kb(size(staticFiles))} minified (${kb(gzip(staticFiles))} gzip); WGSL parser chunk, loaded on demand: ${kb(size(lazy))}\n`,
+);
+
 // Pages: the chrome backend's runner and the demos, next to the bundles they import.
 mkdirSync('dist/demos', { recursive: true });
 copyFileSync('harness/backends/runner.html', 'dist/runner.html');

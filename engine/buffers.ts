@@ -36,8 +36,7 @@ export interface Binding {
 /** A GPU buffer with a dtype and a shape. Made by a BufferPool; `release()` gives it back. */
 export class Tensor implements Binding {
   readonly byteOffset = 0;
-  /** Set by release(): the buffer may already belong to another tensor. */
-  released = false;
+  private isReleased = false;
 
   constructor(
     readonly pool: BufferPool,
@@ -84,8 +83,14 @@ export class Tensor implements Binding {
     return this.pool.write(this, data, byteOffset);
   }
 
+  /** Set by release(): the buffer may already belong to another tensor. */
+  get released(): boolean {
+    return this.isReleased;
+  }
+
   release(): void {
     this.pool.release(this);
+    this.isReleased = true;
   }
 }
 
@@ -287,10 +292,13 @@ export class BufferPool {
     if (tensor.released) throw new InputError(`${tensor.label}: ${use} after release()`);
   }
 
-  /** Returns the tensor's buffer to the pool for reuse. Releasing twice is an error (two tensors would share a buffer). */
+  /**
+   * Returns a tensor's buffer to the pool for reuse; called by `tensor.release()`, which marks the
+   * tensor. Releasing twice is an error (two tensors would share a buffer).
+   * @internal
+   */
   release(tensor: Tensor): void {
     if (tensor.released) throw new InputError(`${tensor.label}: released twice`);
-    tensor.released = true;
     const size = tensor.buffer.size;
     const key = `${tensor.role}:${size}`;
     const list = this.free.get(key) ?? [];

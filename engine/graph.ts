@@ -22,6 +22,7 @@ interface GraphNode {
  *   await scheduler.run(g, { repeat: 1000 });
  */
 export class KernelGraph {
+  /** @internal The scheduler reads them; users add nodes with add(). */
   readonly nodes: GraphNode[] = [];
   constructor(readonly name: string) {}
 

@@ -1,7 +1,8 @@
 export * from './errors.js';
 export { Gpu, type AdapterSummary, type GpuOptions } from './device.js';
 export { scoped } from './scopes.js';
-export { resolveIncludes, reflectKernel, type ShaderLibrary, type BindingInfo, type KernelReflection } from './shaders.js';
+export { resolveIncludes, type ShaderLibrary, type BindingInfo, type KernelReflection } from './shaders.js';
+export { loadReflector } from './reflections.js';
 export { BufferPool, Tensor, TensorView, byteLengthOf, type Binding, type BindingLimit, type BufferPoolOptions, type DType, type TensorRole } from './buffers.js';
 export { Kernel, defineKernel, cachedKernel, ITERATION_BINDING, type Bindings, type KernelSpec } from './kernel.js';
 export { KernelGraph, Scheduler, linearGrid, checkGrid, type RunOptions, type RunStats, type Workgroups } from './graph.js';

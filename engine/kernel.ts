@@ -2,7 +2,8 @@ import type { Gpu } from './device.js';
 import type { Binding } from './buffers.js';
 import { InputError, LimitError, ValidationError } from './errors.js';
 import { scoped } from './scopes.js';
-import { reflectKernel, resolveIncludes, type BindingInfo, type KernelReflection, type ShaderLibrary } from './shaders.js';
+import { lookupReflection, loadReflector } from './reflections.js';
+import { resolveIncludes, type BindingInfo, type KernelReflection, type ShaderLibrary } from './shaders.js';
 
 /**
  * The binding the scheduler fills itself: `var<uniform> iteration: Iteration` holds the index of the
@@ -29,7 +30,7 @@ export type Bindings = Readonly<Record<string, Binding>>;
 /**
  * A compute kernel: WGSL source with its reflection, compiled once per device and cached.
  *
- *   const k = defineKernel(library, { name: 'fill', file: 'fill.wgsl', overrides: { WG: 64 } });
+ *   const k = await defineKernel(library, { name: 'fill', file: 'fill.wgsl', overrides: { WG: 64 } });
  *   graph.add(k, { out: tensor }, [Math.ceil(n / 64)]);
  */
 export class Kernel {
@@ -43,7 +44,11 @@ export class Kernel {
     this.entry = spec.entry ?? 'main';
     this.overrides = spec.overrides ?? {};
     this.source = resolveIncludes(spec.file, library);
-    this.reflection = reflectKernel(this.source, this.entry);
+    const reflection = lookupReflection(this.source, this.entry);
+    if (!reflection) {
+      throw new InputError(`${spec.name}: ${spec.file} (entry '${this.entry}') is not a built-in kernel; define it with \`await defineKernel(...)\`, which loads the WGSL parser`);
+    }
+    this.reflection = reflection;
     const known = new Set(this.reflection.overrides);
     for (const key of Object.keys(this.overrides)) {
       if (!known.has(key)) throw new InputError(`${spec.name}: '${key}' is not an override constant of ${spec.file}`);
@@ -171,16 +176,23 @@ async function compileKernel(device: GPUDevice, kernel: Kernel): Promise<Compile
   });
 }
 
-/** Defines a kernel from a shader library; see Kernel. */
-export function defineKernel(library: ShaderLibrary, spec: KernelSpec): Kernel {
+/**
+ * Defines a kernel of one's own from a shader library (WGSL files by name; `#include` works across
+ * them), loading the WGSL parser for its reflection on first use.
+ *
+ *   const k = await defineKernel({ 'fill.wgsl': FILL }, { name: 'fill', file: 'fill.wgsl', overrides: { WG: 64 } });
+ */
+export async function defineKernel(library: ShaderLibrary, spec: KernelSpec): Promise<Kernel> {
+  await loadReflector();
   return new Kernel(library, spec);
 }
 
 const definedKernels = new WeakMap<ShaderLibrary, Map<string, Kernel>>();
 
 /**
- * defineKernel, once per (name, file, entry, overrides): the same Kernel object comes back, so its
- * pipeline is compiled once per device and reused by every graph.
+ * A kernel of the built-in library (reflected at build time, so synchronous), once per (name, file,
+ * entry, overrides): the same Kernel object comes back, so its pipeline is compiled once per device
+ * and reused by every graph. Kernels of one's own go through `defineKernel`.
  *
  *   const sweep = cachedKernel(library, { name: 'ising.sweep', file: 'ising_multispin.wgsl', entry: 'sweep', overrides: { WG: 64 } });
  */

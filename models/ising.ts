@@ -169,8 +169,7 @@ export interface IsingContext {
  *   chain.release();
  */
 export class IsingChain {
-  /** Sweeps done so far; the RNG step of the next half-sweep is 2 * iteration + colour. */
-  iteration = 0;
+  private sweepsDone = 0;
   private rule: FlipRule;
 
   private constructor(
@@ -203,6 +202,11 @@ export class IsingChain {
       spins?.release();
       throw e;
     }
+  }
+
+  /** Sweeps done so far; the RNG step of the next half-sweep is 2 * iteration + colour. */
+  get iteration(): number {
+    return this.sweepsDone;
   }
 
   get layout() {
@@ -249,7 +253,7 @@ export class IsingChain {
   /** Runs `count` sweeps without measuring (burn-in, or a demo's animation). */
   async sweep(count: number, onProgress?: (done: number, total: number) => void): Promise<RunStats> {
     const stats = await this.ctx.scheduler.run(this.graph(null), { repeat: count, firstIteration: this.iteration, onProgress });
-    this.iteration += count;
+    this.sweepsDone += count;
     return stats;
   }
 
@@ -259,7 +263,7 @@ export class IsingChain {
     try {
       await this.params.write(isingParamsWords(this.config, this.rule, this.iteration));
       const stats = await this.ctx.scheduler.run(this.graph(series), { repeat: count, firstIteration: this.iteration, onProgress });
-      this.iteration += count;
+      this.sweepsDone += count;
       return { series: new Uint32Array(await series.read()), stats };
     } finally {
       series.release();
@@ -290,7 +294,7 @@ export class IsingChain {
     }
     if (!Number.isInteger(iteration) || iteration < 0) throw new InputError(`ising restore: iteration must be a non-negative integer, got ${iteration}`);
     await this.spins.write(words);
-    this.iteration = iteration;
+    this.sweepsDone = iteration;
   }
 
   release(): void {

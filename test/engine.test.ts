@@ -1,8 +1,12 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
-  defineKernel, KernelGraph, LimitError, ValidationError, InputError, DeviceLostError, Gpu, resolveIncludes, reflectKernel, type ShaderLibrary,
+  defineKernel, cachedKernel, KernelGraph, LimitError, ValidationError, InputError, DeviceLostError, Gpu, resolveIncludes, type ShaderLibrary,
 } from '../engine/index.js';
+import { computeEntries, reflectKernel } from '../engine/reflect.js';
+import { lookupReflection } from '../engine/reflections.js';
+import { library } from '../engine/library.js';
+import { expectError } from './expect.js';
 import { withGpu, readU32 } from './gpu.js';
 
 // Small kernels kept inline, as the tests exercise them.
@@ -44,8 +48,25 @@ host('reflection lists the bindings the entry point uses, with kinds and minimum
   assert.throws(() => reflectKernel(resolveIncludes('stamp.wgsl', LIB), 'other'), /no @compute entry point 'other'/);
 });
 
-host('unknown override constants are refused, naming the kernel', () => {
-  assert.throws(() => defineKernel(LIB, { name: 'stamp', file: 'stamp.wgsl', overrides: { TILE: 4 } }), (e: Error) => e instanceof InputError && /stamp: 'TILE' is not an override/.test(e.message));
+host('the built-in kernels were reflected at build time, exactly as the parser reflects them now', () => {
+  let entries = 0;
+  for (const file of Object.keys(library)) {
+    const source = resolveIncludes(file, library);
+    for (const entry of computeEntries(source)) {
+      // The parser is not loaded yet in this test file: lookupReflection answers from the build-time table.
+      assert.equal(lookupReflection(source, entry), reflectKernel(source, entry), `${file} ${entry}`);
+      entries++;
+    }
+  }
+  assert.ok(entries >= 18, `${entries} entry points`);
+  // cachedKernel needs no parser for them; a kernel of one's own, before the parser is loaded, is refused.
+  assert.is(cachedKernel(library, { name: 'rng_fill', file: 'rng_fill.wgsl', overrides: { WG: 64 } }).reflection.bindings.length, 2);
+  assert.throws(() => cachedKernel(LIB, { name: 'stamp', file: 'stamp.wgsl' }), /stamp: stamp.wgsl \(entry 'main'\) is not a built-in kernel; define it with `await defineKernel/);
+});
+
+
+host('unknown override constants are refused, naming the kernel', async () => {
+  await expectError(() => defineKernel(LIB, { name: 'stamp', file: 'stamp.wgsl', overrides: { TILE: 4 } }), InputError, "stamp: 'TILE' is not an override");
 });
 host.run();
 
@@ -53,7 +74,7 @@ const gpu = suite('engine on the GPU');
 
 gpu('the scheduler passes the iteration index across chunks of a long run', () =>
   withGpu(async ({ pool, scheduler }) => {
-    const kernel = defineKernel(LIB, { name: 'stamp', file: 'stamp.wgsl' });
+    const kernel = await defineKernel(LIB, { name: 'stamp', file: 'stamp.wgsl' });
     const repeat = 600; // more than one 256-repetition chunk
     const base = 1000;
     const params = await pool.uniform('params', Uint32Array.of(base, 0));
@@ -67,8 +88,8 @@ gpu('the scheduler passes the iteration index across chunks of a long run', () =
 gpu('profiling times every kernel of a two-node graph and keeps the iteration values right', () =>
   withGpu(async ({ gpu, pool, scheduler }) => {
     assert.ok(gpu.hasTimestamps, 'SwiftShader and every adapter we test on have timestamp-query');
-    const first = defineKernel(LIB, { name: 'stamp-a', file: 'stamp.wgsl' });
-    const second = defineKernel(LIB, { name: 'stamp-b', file: 'stamp.wgsl' });
+    const first = await defineKernel(LIB, { name: 'stamp-a', file: 'stamp.wgsl' });
+    const second = await defineKernel(LIB, { name: 'stamp-b', file: 'stamp.wgsl' });
     const params = await pool.uniform('params', Uint32Array.of(0, 0));
     const outA = await pool.tensor('a', 'u32', [8]);
     const outB = await pool.tensor('b', 'u32', [8]);
@@ -84,7 +105,7 @@ gpu('profiling times every kernel of a two-node graph and keeps the iteration va
 
 gpu('runs on one scheduler are queued: two started together both see their own iterations', () =>
   withGpu(async ({ pool, scheduler }) => {
-    const kernel = defineKernel(LIB, { name: 'stamp', file: 'stamp.wgsl' });
+    const kernel = await defineKernel(LIB, { name: 'stamp', file: 'stamp.wgsl' });
     const params = await pool.uniform('params', Uint32Array.of(100, 0));
     const outA = await pool.tensor('a', 'u32', [300]);
     const outB = await pool.tensor('b', 'u32', [300]);
@@ -127,7 +148,7 @@ gpu('a released tensor cannot be released again or used', () =>
 
 gpu('bindings are checked against reflection: missing, unknown, too small, wrong use', () =>
   withGpu(async ({ pool }) => {
-    const kernel = defineKernel(LIB, { name: 'stamp', file: 'stamp.wgsl' });
+    const kernel = await defineKernel(LIB, { name: 'stamp', file: 'stamp.wgsl' });
     const params = await pool.uniform('params', Uint32Array.of(0, 0));
     const small = await pool.uniform('tiny', Uint32Array.of(0));
     const out = await pool.tensor('out', 'u32', [4]);
@@ -143,7 +164,7 @@ gpu('bindings are checked against reflection: missing, unknown, too small, wrong
 
 gpu('WGSL errors become a ValidationError naming the kernel', () =>
   withGpu(async ({ gpu }) => {
-    const kernel = defineKernel(LIB, { name: 'broken-kernel', file: 'broken.wgsl' });
+    const kernel = await defineKernel(LIB, { name: 'broken-kernel', file: 'broken.wgsl' });
     try {
       await kernel.compile(gpu);
       assert.unreachable('compiled');
@@ -184,7 +205,7 @@ gpu('the buffer pool checks device limits, reuses released buffers and counts li
 
 gpu('a dispatch beyond maxComputeWorkgroupsPerDimension is a LimitError naming the kernel', () =>
   withGpu(async ({ gpu, pool, scheduler }) => {
-    const kernel = defineKernel(LIB, { name: 'stamp', file: 'stamp.wgsl' });
+    const kernel = await defineKernel(LIB, { name: 'stamp', file: 'stamp.wgsl' });
     const params = await pool.uniform('params', Uint32Array.of(0, 0));
     const out = await pool.tensor('out', 'u32', [4]);
     const g = new KernelGraph('g').add(kernel, { params, out }, [gpu.limits.maxComputeWorkgroupsPerDimension + 1]);

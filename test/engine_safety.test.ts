@@ -20,8 +20,8 @@ const LIB: ShaderLibrary = {
 @compute @workgroup_size(1) fn main() { a[0] = 1u; b[1] = 2u; }`,
 };
 
-const fill = defineKernel(LIB, { name: 'fill', file: 'fill.wgsl' });
-const alias = defineKernel(LIB, { name: 'alias', file: 'alias.wgsl' });
+const fill = await defineKernel(LIB, { name: 'fill', file: 'fill.wgsl' });
+const alias = await defineKernel(LIB, { name: 'alias', file: 'alias.wgsl' });
 /** What `fill` leaves in n words after iterations first .. last: the last one's stamp. */
 const filled = (n: number, last: number) => Array.from({ length: n }, (_, i) => last * 1000 + i);
 /** A recognisable pattern that no kernel here writes. */

@@ -164,7 +164,7 @@ const LIB: ShaderLibrary = {
 
 gpu('views: bound at their offset and size; misaligned or overrunning views and whole over-limit tensors refused', () =>
   withSmallPool(async ({ scheduler }, small) => {
-    const kernel = defineKernel(LIB, { name: 'fill', file: 'fill.wgsl' });
+    const kernel = await defineKernel(LIB, { name: 'fill', file: 'fill.wgsl' });
     const params = await small.uniform('params', Uint32Array.of(1000));
     // 128 KiB: allocated although over the 64 KiB binding limit, since it can be bound in views.
     const big = await small.tensor('big', 'u32', [32768]);

@@ -47,7 +47,7 @@ const gpu = suite('philox kernel (GPU)');
 async function fill(mode: number, calls: number, workgroupSize: number, seed = 42, purpose = 7, step = 3) {
   let out: Uint32Array = new Uint32Array();
   await withGpu(async ({ gpu, pool, scheduler }) => {
-    const kernel = defineKernel(library, { name: 'rng_fill', file: 'rng_fill.wgsl', overrides: { WG: workgroupSize } });
+    const kernel = await defineKernel(library, { name: 'rng_fill', file: 'rng_fill.wgsl', overrides: { WG: workgroupSize } });
     const params = await pool.uniform('params', Uint32Array.of(seed, purpose, step, calls, mode, 0, 0, 0));
     const result = await pool.tensor('out', 'u32', [calls * 4]);
     await scheduler.run(new KernelGraph('rng').add(kernel, { params, out: result }, linearGrid(gpu, calls, workgroupSize)));

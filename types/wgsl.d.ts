@@ -3,3 +3,10 @@ declare module '*.wgsl' {
   const source: string;
   export default source;
 }
+
+// build.mjs: the built-in kernels' reflections, computed at build time (engine/reflect_library.ts).
+declare module 'harmonium:reflections' {
+  import type { KernelReflection } from '../engine/shaders.js';
+  const table: Readonly<Record<string, KernelReflection>>;
+  export default table;
+}

@@ -1,5 +1,3 @@
-// The browser bundle (dist/harmonium.js): the engine, the shader library and runJob for pages and
-// the chrome backend.
-export * from '../../engine/index.js';
-export { library } from '../../engine/library.js';
-export { runJob, runJobForPage, jobNames } from './jobs.js';
+// The chrome backend's page bundle (dist/runner.js, loaded by runner.html): the same runJob as the
+// Node backend, for jobs sent into the page.
+export { runJobForPage, jobNames } from './jobs.js';

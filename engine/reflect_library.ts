@@ -1,0 +1,16 @@
+// Reflects every compute entry point of the built-in shader library. build.mjs runs this once and
+// hands the table to the bundles as the module 'harmonium:reflections', so that the library bundle
+// carries plain data instead of the WGSL parser.
+import { library } from './library.js';
+import { computeEntries, reflectKernel } from './reflect.js';
+import { reflectionKey } from './reflections.js';
+import { resolveIncludes, type KernelReflection } from './shaders.js';
+
+export function reflectLibrary(): Record<string, KernelReflection> {
+  const table: Record<string, KernelReflection> = {};
+  for (const file of Object.keys(library)) {
+    const source = resolveIncludes(file, library);
+    for (const entry of computeEntries(source)) table[reflectionKey(source, entry)] = reflectKernel(source, entry);
+  }
+  return table;
+}
