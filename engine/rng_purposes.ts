@@ -9,6 +9,15 @@ export const RNG_PURPOSES = {
   isingSweep: 2,
   bernoulli: 3,
   gemmInit: 4,
+  // Samplers (engine/ops/sample.ts; shaders/sample.wgsl states which word decides which element).
+  // Bernoulli from probabilities or logits shares `bernoulli` with the GEMM epilogue, so an unfused
+  // sample of the same elements draws the same bits; categorical shares `gumbel` with the Gumbel sampler.
+  gaussian: 5,
+  uniform: 6,
+  gumbel: 7,
+  dropout: 8,
+  // The epoch permutation of a dataset (engine/ops/permute.ts).
+  permutation: 9,
 } as const;
 
 export type RngPurpose = keyof typeof RNG_PURPOSES;
