@@ -48,7 +48,7 @@ struct Iteration {
 const FLAG_GENERATE: u32 = 1u;
 const FLAG_EMIT: u32 = 2u;
 
-override WG: u32 = 128;  // a power of two; a tile is 2 * WG items
+override WG: u32 = 256;  // a power of two; a tile is 2 * WG items
 
 var<workgroup> tile: array<Item, 2u * WG>;
 

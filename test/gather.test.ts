@@ -6,21 +6,7 @@ import { permutationReference } from '../harness/ops/permute.js';
 import { validateExact } from '../harness/validate.js';
 import { expectError } from './expect.js';
 import { withGpu, readU32, type GpuContext } from './gpu.js';
-
-/** Deterministic u32 words (xorshift32), so that a failure reproduces. */
-function randomWords(n: number, seed: number): Uint32Array {
-  let s = seed >>> 0 || 1;
-  const out = new Uint32Array(n);
-  for (let i = 0; i < n; i++) {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    out[i] = s;
-  }
-  return out;
-}
+import { randomWords } from './random.js';
 
 /** A source of rows x width values as the kernel reads it: words (f32 bits or u32), or bytes packed 4 per word. */
 function sourceData(format: GatherFormat, rows: number, width: number, seed: number): { host: Uint32Array | Uint8Array; words: Uint32Array } {

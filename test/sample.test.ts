@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { KernelGraph, InputError, LimitError, addSample, addCategorical, addDropout, addDropoutBackward, bernoulli24, rngBits, type Tensor, type SampleOptions } from '../engine/index.js';
+import { KernelGraph, InputError, LimitError, addSample, addCategorical, addDropout, addDropoutBackward, bernoulli24, rngBits, uniform24, type Tensor, type SampleOptions } from '../engine/index.js';
 import { addGemm } from '../engine/ops/gemm.js';
 import { RNG_PURPOSES } from '../engine/rng_purposes.js';
 import {
@@ -16,29 +16,16 @@ import {
   uniformReference,
   type StreamReference,
 } from '../harness/ops/sample.js';
-import { uniform24 } from '../engine/philox.js';
 import { validateExact } from '../harness/validate.js';
 import { chiSquare, chiSquareCritical, ksTest } from './stats_util.js';
 import { expectError } from './expect.js';
-import { withGpu, readF32, readU32, type GpuContext } from './gpu.js';
+import { withGpu, type GpuContext } from './gpu.js';
+import { randomF32 as random } from './random.js';
 
 // Every statistical test below runs at a stated significance alpha with a fixed seed, so its outcome
 // is fixed too; a correct sampler fails one with probability alpha.
 const ALPHA = 0.001;
 const SIZE = Number(process.env.SAMPLE_N ?? 24000);
-
-/** Deterministic f32 data in [-scale, scale) (mulberry32), so that a failure reproduces. */
-function random(n: number, seed: number, scale = 1): Float32Array {
-  let s = seed >>> 0;
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    out[i] = scale * (2 * (((t ^ (t >>> 14)) >>> 0) / 2 ** 32) - 1);
-  }
-  return out;
-}
 
 /** The standard normal CDF through erfc (Numerical Recipes erfcc, relative error < 1.2e-7). */
 function normalCdf(x: number): number {
@@ -101,9 +88,9 @@ reference.run();
 // ---------------------------------------------------------------------------------------------
 type Draw = SampleOptions extends infer T ? (T extends SampleOptions ? Omit<T, 'output' | 'seed' | 'step'> : never) : never;
 
-/** Runs `build` on a fresh graph (repeat and firstIteration as given), reads `output`, releases what it made. */
+/** Runs the ops `build` adds to a fresh graph (repeat and firstIteration as given), reads `outputs`, releases the ops. */
 async function run(
-  { gpu, pool, scheduler }: GpuContext,
+  { scheduler }: GpuContext,
   outputs: Tensor[],
   build: (graph: KernelGraph) => Promise<{ release(): void }[]>,
   options: { repeat?: number; firstIteration?: number } = {},
@@ -113,8 +100,6 @@ async function run(
   await scheduler.run(graph, options);
   const read = await Promise.all(outputs.map((t) => t.read()));
   ops.forEach((op) => op.release());
-  void gpu;
-  void pool;
   return read;
 }
 
@@ -155,8 +140,8 @@ gpu('bernoulli from probabilities: bits equal the reference; p <= 0, NaN never, 
       if (g.p >= 1) assert.is(g.ones, g.n, `p = ${g.p} sampled 0`);
     }
     // The exact law: P(1) = floor(f32(p) 2^24) / 2^24.
-    const random = groups.filter((g) => g.p > 0 && g.p < 1).map((g) => ({ ...g, p: Math.floor(Math.fround(g.p) * 2 ** 24) / 2 ** 24 }));
-    const chi = bernoulliChiSquare(random);
+    const undecided = groups.filter((g) => g.p > 0 && g.p < 1).map((g) => ({ ...g, p: Math.floor(Math.fround(g.p) * 2 ** 24) / 2 ** 24 }));
+    const chi = bernoulliChiSquare(undecided);
     assert.ok(chi.statistic < chiSquareCritical(chi.dof, ALPHA), `chi2 = ${chi.statistic.toFixed(2)} with ${chi.dof} dof`);
   }));
 
