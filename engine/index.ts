@@ -8,6 +8,22 @@ export { Kernel, defineKernel, cachedKernel, ITERATION_BINDING, type Bindings, t
 export { KernelGraph, Scheduler, linearGrid, checkGrid, type RunOptions, type RunStats, type Workgroups } from './graph.js';
 export { timeRuns, type Timing, type TimeOptions } from './timing.js';
 export { library } from './library.js';
-export { philox4x32, rngBits, uniform24, normal2 } from './philox.js';
+export { philox4x32, rngBits, uniform24, normal2, bernoulli24 } from './philox.js';
 export { RNG_PURPOSES, type RngPurpose } from './rng_purposes.js';
 export { ADAPTER_PREFERENCES, chooseAdapter, type AdapterPreference, type AdapterCandidate, type AdapterSearch, type AdapterDecision } from './adapter.js';
+export { type OpContext, type OpDispatch } from './ops/common.js';
+export {
+  addSample,
+  addCategorical,
+  addDropout,
+  addDropoutBackward,
+  type SampleOptions,
+  type SampleStream,
+  type SampleParameter,
+  type Distribution,
+  type CategoricalOptions,
+  type DropoutOptions,
+  type DropoutBackwardOptions,
+} from './ops/sample.js';
+export { addPermutation, type PermutationOptions, type PermutationDispatch } from './ops/permute.js';
+export { addGather, UNIT_BYTE_VALUES, type GatherOptions, type GatherFormat } from './ops/gather.js';

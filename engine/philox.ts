@@ -37,6 +37,15 @@ export function rngBits(seed: number, purpose: number, step: number, element: nu
 /** Uniform in [0, 1) from 24 bits, as rng_uniform. */
 export const uniform24 = (bits: number) => (bits >>> 8) / 16777216;
 
+/**
+ * The engine's Bernoulli(p) rule, as rng_bernoulli in rng.wgsl: 1 when the word's top 24 bits are
+ * below floor(p * 2^24), p taken as f32 (p <= 0 or NaN never, p >= 1 always).
+ */
+export function bernoulli24(bits: number, p: number): 0 | 1 {
+  const f = Math.fround(p);
+  return f > 0 && bits >>> 8 < Math.floor(Math.min(f, 1) * 16777216) ? 1 : 0;
+}
+
 /** Two standard normals (Box-Muller), as rng_normal2, in float64. */
 export function normal2(b0: number, b1: number): [number, number] {
   const radius = Math.sqrt(-2 * Math.log(((b0 >>> 8) + 1) / 16777216));

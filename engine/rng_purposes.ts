@@ -10,6 +10,15 @@ export const RNG_PURPOSES = {
   bernoulli: 3,
   gemmInit: 4,
   binarize: 5,
+  // Samplers (engine/ops/sample.ts; shaders/sample.wgsl states which word decides which element).
+  // Bernoulli from probabilities or logits shares `bernoulli` with the GEMM epilogue, so an unfused
+  // sample of the same elements draws the same bits; categorical shares `gumbel` with the Gumbel sampler.
+  gaussian: 6,
+  uniform: 7,
+  gumbel: 8,
+  dropout: 9,
+  // The epoch permutation of a dataset (engine/ops/permute.ts).
+  permutation: 10,
 } as const;
 
 export type RngPurpose = keyof typeof RNG_PURPOSES;

@@ -119,9 +119,9 @@ fn mask_b(x: mat4x4f, keep: vec4<bool>) -> mat4x4f {
 // The Bernoulli draw for element g = first_element + r * N + col of the whole product uses word g % 4 of
 //   rng_bits(seed, PURPOSE_BERNOULLI, step + iteration.index, g / 4, call)
 // so that it depends on the element alone, never on TM, TN, the workgroup size or the host's split
-// into blocks of rows (first_element = row0 * N of the block; 0 when unsplit). The sample is 1
-// when (word >> 8) < u32(p * 2^24): p * 2^24 is exact in f32, so this is exactly "24-bit uniform
-// < p" in integers, which harness/gemm/reference.ts repeats with p computed in float64.
+// into blocks of rows (first_element = row0 * N of the block; 0 when unsplit). The sample is
+// rng_bernoulli(word, p) (rng.wgsl): (word >> 8) < u32(p * 2^24), exactly "24-bit uniform < p" in
+// integers, which harness/gemm/reference.ts repeats with p computed in float64.
 fn store_quad(r: u32, c0: u32, acc: vec4f) {
   let n = params.n;
   if (r >= params.m || c0 >= n) { return; }
@@ -141,8 +141,7 @@ fn store_quad(r: u32, c0: u32, acc: vec4f) {
       // One Philox call serves four consecutive elements; a new one starts at g % 4 == 0.
       let g = params.first_element + e;
       if (j == 0u || (g & 3u) == 0u) { bits = rng_bits(params.seed, PURPOSE_BERNOULLI, step, g >> 2u, params.call); }
-      let threshold = select(0u, u32(v * 16777216.0), v > 0.0);  // NaN p samples 0
-      samples[e] = select(0.0, 1.0, (bits[g & 3u] >> 8u) < threshold);
+      samples[e] = select(0.0, 1.0, rng_bernoulli(bits[g & 3u], v));  // NaN p samples 0
     }
   }
 }

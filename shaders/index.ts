@@ -16,6 +16,9 @@ import gemmF32 from './gemm_f32.wgsl';
 import packBits from './pack_bits.wgsl';
 import xnorGemm from './xnor_gemm.wgsl';
 import xnorU8 from './xnor_u8.wgsl';
+import sample from './sample.wgsl';
+import permute from './permute.wgsl';
+import gather from './gather.wgsl';
 
 export const shaderFiles: Readonly<Record<string, string>> = {
   'rng.wgsl': rng,
@@ -34,4 +37,7 @@ export const shaderFiles: Readonly<Record<string, string>> = {
   'pack_bits.wgsl': packBits,
   'xnor_gemm.wgsl': xnorGemm,
   'xnor_u8.wgsl': xnorU8,
+  'sample.wgsl': sample,
+  'permute.wgsl': permute,
+  'gather.wgsl': gather,
 };

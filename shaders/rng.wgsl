@@ -67,3 +67,12 @@ fn rng_normal2(b0: u32, b1: u32) -> vec2f {
 fn rng_normal4(bits: vec4u) -> vec4f {
   return vec4f(rng_normal2(bits.x, bits.y), rng_normal2(bits.z, bits.w));
 }
+
+// Bernoulli(p) from one random word, the engine's one rule (the GEMM epilogue, the samplers, dropout):
+// true when the word's top 24 bits, as an integer, are below u32(p * 2^24). p * 2^24 is exact in f32,
+// so this is exactly "24-bit uniform < p" in integers: p <= 0 or NaN never, p >= 1 always, and
+// P(true) = floor(p * 2^24) / 2^24. Reference: engine/philox.ts bernoulli24.
+fn rng_bernoulli(bits: u32, p: f32) -> bool {
+  let threshold = select(0u, u32(min(p, 1.0) * 16777216.0), p > 0.0);
+  return (bits >> 8u) < threshold;
+}

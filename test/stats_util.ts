@@ -35,3 +35,22 @@ export function chiSquare(observed: number[], probabilities: number[]): { statis
   const statistic = bins.reduce((sum, b) => sum + (b.o - b.e) ** 2 / b.e, 0);
   return { statistic, dof: bins.length - 1 };
 }
+
+/**
+ * The Kolmogorov-Smirnov test of samples against a continuous CDF: D = sup |F_n(x) - F(x)| and its
+ * asymptotic p-value Q(lambda) = 2 sum_k (-1)^(k-1) exp(-2 k^2 lambda^2) with Stephens' small-sample
+ * correction lambda = (sqrt(n) + 0.12 + 0.11 / sqrt(n)) D (Numerical Recipes, ksone).
+ */
+export function ksTest(samples: ArrayLike<number>, cdf: (x: number) => number): { statistic: number; pValue: number } {
+  const sorted = Float64Array.from(samples).sort();
+  const n = sorted.length;
+  let d = 0;
+  sorted.forEach((x, i) => {
+    const f = cdf(x);
+    d = Math.max(d, Math.abs(f - i / n), Math.abs((i + 1) / n - f));
+  });
+  const lambda = (Math.sqrt(n) + 0.12 + 0.11 / Math.sqrt(n)) * d;
+  let q = 0;
+  for (let k = 1; k <= 100; k++) q += 2 * (-1) ** (k - 1) * Math.exp(-2 * k * k * lambda * lambda);
+  return { statistic: d, pValue: lambda < 0.2 ? 1 : Math.min(1, Math.max(0, q)) };
+}

@@ -7,21 +7,8 @@ import { packBits, unpackBits, packedWords, xnorGemm, packBitPlanes, u8Gemm, u8G
 import { validateExact, validateClose } from '../harness/bench/validate.js';
 import { expectError } from './expect.js';
 import { withGpu, readU32, readF32, type GpuContext } from './gpu.js';
+import { randomWords } from './random.js';
 
-/** Deterministic u32 words (xorshift32), so that a failure reproduces. */
-function randomWords(n: number, seed: number): Uint32Array {
-  let s = seed >>> 0 || 1;
-  const out = new Uint32Array(n);
-  for (let i = 0; i < n; i++) {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    out[i] = s;
-  }
-  return out;
-}
 /** A rows x cols ±1 matrix as f32. */
 const randomPm1 = (rows: number, cols: number, seed: number) => Float32Array.from(randomWords(rows * cols, seed), (w) => (w & 1 ? 1 : -1));
 /** A rows x cols u8 matrix, row-major, 4 per u32 word. */

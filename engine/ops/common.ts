@@ -5,7 +5,7 @@ import type { Gpu } from '../device.js';
 import type { Binding, BindingLimit, BufferPool, DType, Tensor } from '../buffers.js';
 import { InputError, LimitError } from '../errors.js';
 import { checkGrid, type KernelGraph } from '../graph.js';
-import { cachedKernel as cachedKernelOf, type Kernel } from '../kernel.js';
+import { cachedKernel as cachedKernelOf, type Bindings, type Kernel } from '../kernel.js';
 import { library } from '../library.js';
 
 /** The device and buffer pool an op allocates its parameters from. */
@@ -118,6 +118,66 @@ export function checkTensor(kernel: string, operand: string, tensor: Tensor | un
     throw new InputError(`${kernel}: operand ${operand} needs ${what} = ${bytes} bytes; tensor '${tensor.label}' has only ${tensor.byteLength}`);
   }
   return tensor;
+}
+
+const elementsOf = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
+
+/**
+ * Checks an operand whose shape the op knows: present, of one of `dtypes`, a storage tensor, holding
+ * exactly as many elements as `shape` (so a flat [rows * cols] tensor fits a [rows, cols] operand),
+ * and within one binding. The InputError names the op, the operand and both shapes; `what` says
+ * where the expected shape comes from. A LimitError when it cannot be bound whole.
+ *
+ *   checkShape('gather', 'output', o.output, ['f32'], [batchSize, width], 'batchSize x width');
+ *   // InputError: gather: operand output must have shape [128, 784] (batchSize x width); tensor 'x' has shape [128, 783]
+ */
+export function checkShape(op: string, operand: string, tensor: Tensor | undefined, dtypes: readonly DType[], shape: readonly number[], what?: string): Tensor {
+  const checked = checkTensor(op, operand, tensor, dtypes, 0, '');
+  if (elementsOf(checked.shape) !== elementsOf(shape)) {
+    const from = what ? ` (${what})` : '';
+    throw new InputError(`${op}: operand ${operand} must have shape [${shape.join(', ')}]${from}; tensor '${checked.label}' has shape [${checked.shape.join(', ')}]`);
+  }
+  const limit = checked.pool.bindingLimit();
+  if (checked.byteLength > limit.bytes) {
+    throw new LimitError(`${op}: operand ${operand} [${checked.shape.join(', ')}] needs ${checked.byteLength} bytes, over ${limit.name} of ${limit.bytes} bytes`);
+  }
+  return checked;
+}
+
+/**
+ * Adds one dispatch of `kernel` with a params uniform holding `words`, all or nothing: the grid and
+ * the bindings are checked before the graph changes, and the params are freed on failure.
+ *
+ *   return addDispatch(graph, ctx, kernel, Uint32Array.of(n, seed), (params) => ({ params, out }), linearGrid(ctx.gpu, n, 64));
+ */
+export async function addDispatch(
+  graph: KernelGraph,
+  ctx: OpContext,
+  kernel: Kernel,
+  words: Uint32Array,
+  bindings: (params: Tensor) => Bindings,
+  workgroups: [number, number],
+): Promise<OpDispatch> {
+  checkGrid(ctx.gpu, kernel.name, workgroups);
+  const params = await ctx.pool.uniform(`${kernel.name} params`, words);
+  try {
+    const bound = bindings(params);
+    kernel.checkBindings(bound);
+    graph.add(kernel, bound, workgroups);
+  } catch (e) {
+    params.release();
+    throw e;
+  }
+  return { kernel, params, workgroups, release: () => params.release() };
+}
+
+/** Throws an InputError unless `size` is a power of two within the device's workgroup limits (a tree reduction needs the power of two). */
+export function checkWorkgroupSize(ctx: OpContext, kernel: string, size: number): number {
+  const limits = ctx.gpu.limits;
+  const max = Math.min(limits.maxComputeInvocationsPerWorkgroup, limits.maxComputeWorkgroupSizeX);
+  if (!Number.isInteger(size) || size < 1 || (size & (size - 1)) !== 0) throw new InputError(`${kernel}: workgroupSize = ${String(size)} must be a power of two`);
+  if (size > max) throw new LimitError(`${kernel}: workgroupSize = ${size} exceeds the device's limit of ${max} invocations`);
+  return size;
 }
 
 /** An operand of a product that may be split into blocks of rows of M (planRowBlocks). */

@@ -1,0 +1,104 @@
+// Minibatch gather: rows of a dataset picked by an index list (an epoch's permutation), one batch per
+// graph repetition. Kernel: shaders/gather.wgsl (which states the layouts). Reference:
+// harness/ops/gather.ts.
+import type { Tensor } from '../buffers.js';
+import { InputError } from '../errors.js';
+import { linearGrid, type KernelGraph } from '../graph.js';
+import { addDispatch, cachedKernel, checkDims, checkDistinct, checkShape, checkWorkgroupSize, type OpContext, type OpDispatch } from './common.js';
+
+/** How the source stores a row: f32 or u32 words (copied as bits), or u8 bytes packed 4 per u32 word. */
+export type GatherFormat = 'f32' | 'u32' | 'u8';
+
+export interface GatherOptions {
+  /**
+   * rows x width: an f32 or u32 tensor of [rows, width] (or [rows * width]), or for format 'u8' a u32
+   * tensor of ceil(rows * width / 4) words holding the bytes row-major (a Uint8Array uploaded as is).
+   */
+  source: Tensor;
+  /** Default: the source's dtype ('u8' must be said). */
+  format?: GatherFormat;
+  rows: number;
+  width: number;
+  /** u32 row numbers, e.g. addPermutation's output; a row number >= rows gives a poisoned output row. */
+  indices: Tensor;
+  /** batchSize x width: f32 for f32 and u8 sources, u32 for u32 ones. */
+  output: Tensor;
+  batchSize: number;
+  /** The entry of indices that batch 0 starts at (default 0). */
+  first?: number;
+  /** The batch gathered at iteration 0 (default 0); the graph's repetition index adds to it. */
+  batch?: number;
+  /**
+   * Batches per epoch (default: the full batches in indices from first, floor((count - first) /
+   * batchSize), so a last partial batch is dropped); the batch index wraps around modulo it.
+   */
+  batches?: number;
+  /** Format 'u8': the f32 value of each byte (256 numbers; default byte / 255, correctly rounded). */
+  byteValues?: ArrayLike<number>;
+  /** Invocations per workgroup (default 64); the result does not depend on it. */
+  workgroupSize?: number;
+}
+
+const FORMATS: Readonly<Record<GatherFormat, { code: number; poison: number }>> = {
+  f32: { code: 0, poison: 0x7fc00000 },
+  u32: { code: 0, poison: 0xffffffff },
+  u8: { code: 1, poison: 0x7fc00000 },
+};
+
+/** The f32 value of each byte by default: byte / 255 rounded once (f32(b) * f32(1 / 255) would miss 126 of them). */
+export const UNIT_BYTE_VALUES: Float32Array = Float32Array.from({ length: 256 }, (_, b) => b / 255);
+
+const DEFAULT_WG = 64;
+
+/**
+ * Adds a minibatch gather: output[r, :] = source[indices[first + b * batchSize + r], :] with
+ * b = (batch + iteration) % batches, so a graph repeated `batches` times gathers each batch of an
+ * epoch once, in order. Sources: f32 -> f32 and u32 -> u32 (copied bit for bit), u8 -> f32 through
+ * byteValues (default byte / 255). The last partial batch is dropped unless `batches` says
+ * otherwise; gather it apart with `first` and a smaller batchSize. Errors name 'gather'.
+ *
+ *   // MNIST as bytes (47 MB), one epoch of 468 batches of 128 in one submit:
+ *   const pixels = await pool.tensor('pixels', 'u32', [60000 * 784 / 4], { data: bytes });
+ *   await addPermutation(graph, ctx, { output: order, n: 60000, seed: 1, epoch: 0, epochLength: 468 });
+ *   const op = await addGather(graph, ctx, { source: pixels, format: 'u8', rows: 60000, width: 784, indices: order, output: x, batchSize: 128 });
+ *   await scheduler.run(graph, { repeat: 468 });
+ */
+export async function addGather(graph: KernelGraph, ctx: OpContext, o: GatherOptions): Promise<OpDispatch> {
+  const name = 'gather';
+  checkDims(name, { rows: o.rows, width: o.width, batchSize: o.batchSize });
+  const format = o.format ?? (o.source?.dtype as GatherFormat);
+  if (!(format in FORMATS)) throw new InputError(`${name}: format must be f32, u32 or u8, not '${String(format)}'`);
+  const { rows, width, batchSize } = o;
+  const source =
+    format === 'u8'
+      ? checkShape(name, 'source', o.source, ['u32'], [Math.ceil((rows * width) / 4)], `rows x width = ${rows} x ${width} bytes, 4 per u32 word`)
+      : checkShape(name, 'source', o.source, [format], [rows, width], 'rows x width');
+  const output = checkShape(name, 'output', o.output, [format === 'u32' ? 'u32' : 'f32'], [batchSize, width], 'batchSize x width');
+  const indices = checkShape(name, 'indices', o.indices, ['u32'], o.indices?.shape ?? []);
+  checkDistinct(name, 'output', { output, source, indices });
+
+  const count = indices.shape.reduce((a, b) => a * b, 1);
+  const first = o.first ?? 0;
+  if (!Number.isInteger(first) || first < 0) throw new InputError(`${name}: first = ${String(first)} must be a non-negative integer`);
+  const batches = o.batches ?? Math.floor((count - first) / batchSize);
+  const batch = o.batch ?? 0;
+  if (!Number.isInteger(batches) || batches < 1 || first + batches * batchSize > count) {
+    throw new InputError(
+      `${name}: ${batches} batches of batchSize = ${batchSize} from first = ${first} need ${first + Math.max(batches, 1) * batchSize} indices; operand indices has shape [${indices.shape.join(', ')}]`,
+    );
+  }
+  if (!Number.isInteger(batch) || batch < 0 || batch >= batches) throw new InputError(`${name}: batch = ${String(batch)} must be an integer in [0, batches = ${batches})`);
+
+  const values = o.byteValues ?? UNIT_BYTE_VALUES;
+  if (values.length !== 256) throw new InputError(`${name}: byteValues must hold 256 numbers, one per byte; got ${values.length}`);
+  if (o.byteValues !== undefined && format !== 'u8') throw new InputError(`${name}: byteValues are for format 'u8', not '${format}'`);
+
+  const wg = checkWorkgroupSize(ctx, name, o.workgroupSize ?? DEFAULT_WG);
+  const kernel = cachedKernel(name, 'gather.wgsl', 'main', { WG: wg, FORMAT: FORMATS[format].code, POISON: FORMATS[format].poison });
+  // GatherParams: values (256 f32), then rows, width, batch_size, first, batch, batches.
+  const words = new Uint32Array(256 + 8);
+  new Float32Array(words.buffer, 0, 256).set(values);
+  words.set([rows, width, batchSize, first, batch, batches], 256);
+  const workgroups = linearGrid(ctx.gpu, batchSize * width, kernel.override('WG'));
+  return addDispatch(graph, ctx, kernel, words, (params) => ({ params, source, indices, output }), workgroups);
+}

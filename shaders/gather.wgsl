@@ -1,0 +1,63 @@
+// Minibatch gather (engine/ops/gather.ts; reference: harness/ops/gather.ts):
+//   output[r, c] = source[indices[first + b * batch_size + r], c],  b = (batch + iteration.index) % batches
+// for r < batch_size and c < width, so that a graph repeated `batches` times gathers every batch of
+// an epoch in turn (and wraps around to batch 0 after).
+// FORMAT 0 (words): source and output hold 32-bit words (f32 -> f32 or u32 -> u32), copied as bits.
+// FORMAT 1 (bytes): source holds rows x width u8 values packed 4 per u32 word, row-major as one byte
+// stream (byte e = row * width + c sits in word e / 4 at bits 8 (e % 4) .. + 7, a Uint8Array
+// uploaded as is, so rows need not start on a word); output is f32 values[byte] (values: 256 f32
+// from the host, by default byte / 255 correctly rounded).
+// A row index >= rows fills its output row with POISON (a NaN for f32 output, 0xFFFFFFFF for u32), so
+// that a bad index shows instead of passing for data.
+#include "grid.wgsl"
+
+struct GatherParams {
+  values: array<vec4f, 64>,  // FORMAT 1: the f32 of byte b at values[b / 4][b % 4]
+  rows: u32,                 // rows of the source
+  width: u32,                // elements per row
+  batch_size: u32,           // rows of the output
+  first: u32,                // the entry of indices that row 0 of batch 0 reads
+  batch: u32,                // the batch gathered at iteration 0
+  batches: u32,              // batches per epoch: the batch index wraps modulo it
+}
+
+struct Iteration {
+  index: u32,
+}
+
+@group(0) @binding(0) var<uniform> params: GatherParams;
+@group(0) @binding(1) var<storage, read> source: array<u32>;
+@group(0) @binding(2) var<storage, read> indices: array<u32>;
+@group(0) @binding(3) var<storage, read_write> output: array<u32>;
+@group(0) @binding(4) var<uniform> iteration: Iteration;
+
+const FORMAT_WORDS: u32 = 0u;
+const FORMAT_BYTES: u32 = 1u;
+
+override WG: u32 = 64;
+override FORMAT: u32 = FORMAT_WORDS;
+override POISON: u32 = 0x7FC00000u;
+
+// One invocation writes output element e = r * width + c (its linear index).
+// The host dispatches linearGrid(batch_size * width, WG) workgroups.
+@compute @workgroup_size(WG)
+fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
+  let e = linear_index(gid, groups, WG);
+  let width = params.width;
+  if (e >= params.batch_size * width) { return; }
+  let r = e / width;
+  let c = e % width;
+  let b = (params.batch + iteration.index) % params.batches;
+  let row = indices[params.first + b * params.batch_size + r];
+  if (row >= params.rows) {
+    output[e] = POISON;
+    return;
+  }
+  let at = row * width + c;
+  if (FORMAT == FORMAT_BYTES) {
+    let byte = (source[at / 4u] >> ((at % 4u) * 8u)) & 0xFFu;
+    output[e] = bitcast<u32>(params.values[byte / 4u][byte % 4u]);
+  } else {
+    output[e] = source[at];
+  }
+}

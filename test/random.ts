@@ -1,0 +1,29 @@
+// Deterministic test data, so that a failure reproduces: the suites' one source of arbitrary inputs.
+
+/** n f32 in [-scale, scale) from seed (mulberry32). */
+export function randomF32(n: number, seed: number, scale = 1): Float32Array {
+  let s = seed >>> 0;
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(s ^ (s >>> 15), 1 | s);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    out[i] = scale * (2 * (((t ^ (t >>> 14)) >>> 0) / 2 ** 32) - 1);
+  }
+  return out;
+}
+
+/** n u32 words from seed (xorshift32; seed 0 counts as 1). */
+export function randomWords(n: number, seed: number): Uint32Array {
+  let s = seed >>> 0 || 1;
+  const out = new Uint32Array(n);
+  for (let i = 0; i < n; i++) {
+    s ^= s << 13;
+    s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    s >>>= 0;
+    out[i] = s;
+  }
+  return out;
+}
