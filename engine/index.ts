@@ -9,3 +9,15 @@ export { timeRuns, type Timing, type TimeOptions } from './timing.js';
 export { library } from './library.js';
 export { philox4x32, rngBits, uniform24, normal2 } from './philox.js';
 export { RNG_PURPOSES, type RngPurpose } from './rng_purposes.js';
+export {
+  encodeSafetensors,
+  decodeSafetensors,
+  toFloat32,
+  halfToNumber,
+  SAFETENSORS_DTYPES,
+  type Safetensors,
+  type SafetensorsArrays,
+  type SafetensorsData,
+  type SafetensorsDType,
+  type SafetensorsTensor,
+} from './safetensors.js';
