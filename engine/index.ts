@@ -21,3 +21,17 @@ export {
   type SafetensorsDType,
   type SafetensorsTensor,
 } from './safetensors.js';
+export { Schedule, SCHEDULE_KINDS, scheduleWords, checkSchedule, type ScheduleSpec, type ScheduleKind } from './schedule.js';
+export {
+  ParamSet,
+  initialValues,
+  paramStreamStep,
+  type Param,
+  type ParamInit,
+  type ParamSpec,
+  type ParamSetOptions,
+  type ParamCheckpoint,
+  type CheckpointExtra,
+} from './params.js';
+export { addOptimizerStep, optimizerState, type OptimizerOptions, type OptimizerStep, type SgdOptions, type AdamOptions } from './ops/optim.js';
+export type { OpContext } from './ops/common.js';

@@ -9,6 +9,8 @@ export const RNG_PURPOSES = {
   isingSweep: 2,
   bernoulli: 3,
   gemmInit: 4,
+  // Initial parameters of a ParamSet (engine/params.ts), drawn on the host.
+  paramInit: 5,
 } as const;
 
 export type RngPurpose = keyof typeof RNG_PURPOSES;

@@ -16,6 +16,8 @@ import gemmF32 from './gemm_f32.wgsl';
 import packBits from './pack_bits.wgsl';
 import xnorGemm from './xnor_gemm.wgsl';
 import xnorU8 from './xnor_u8.wgsl';
+import schedule from './schedule.wgsl';
+import optim from './optim.wgsl';
 
 export const shaderFiles: Readonly<Record<string, string>> = {
   'rng.wgsl': rng,
@@ -34,4 +36,6 @@ export const shaderFiles: Readonly<Record<string, string>> = {
   'pack_bits.wgsl': packBits,
   'xnor_gemm.wgsl': xnorGemm,
   'xnor_u8.wgsl': xnorU8,
+  'schedule.wgsl': schedule,
+  'optim.wgsl': optim,
 };
