@@ -35,3 +35,11 @@ export function chiSquare(observed: number[], probabilities: number[]): { statis
   const statistic = bins.reduce((sum, b) => sum + (b.o - b.e) ** 2 / b.e, 0);
   return { statistic, dof: bins.length - 1 };
 }
+
+/** The standard normal CDF, from Abramowitz & Stegun 7.1.26 (erf to 1.5e-7 absolute): for bin probabilities. */
+export function normalCdf(x: number): number {
+  const z = Math.abs(x) / Math.SQRT2;
+  const t = 1 / (1 + 0.3275911 * z);
+  const erf = 1 - t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429)))) * Math.exp(-z * z);
+  return x >= 0 ? (1 + erf) / 2 : (1 - erf) / 2;
+}
