@@ -13,7 +13,6 @@ export {
   encodeSafetensors,
   decodeSafetensors,
   toFloat32,
-  halfToNumber,
   SAFETENSORS_DTYPES,
   type Safetensors,
   type SafetensorsArrays,
@@ -21,7 +20,7 @@ export {
   type SafetensorsDType,
   type SafetensorsTensor,
 } from './safetensors.js';
-export { Schedule, SCHEDULE_KINDS, scheduleWords, checkSchedule, type ScheduleSpec, type ScheduleKind } from './schedule.js';
+export { Schedule, SCHEDULE_KINDS, type ScheduleSpec, type ScheduleKind } from './schedule.js';
 export {
   ParamSet,
   initialValues,

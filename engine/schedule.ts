@@ -39,7 +39,7 @@ const FIELDS: Readonly<Record<ScheduleKind, Readonly<Record<string, 'number' | '
 };
 
 /** Throws an InputError naming `where` and the field unless `spec` is a schedule the GPU can hold. */
-export function checkSchedule(where: string, spec: ScheduleSpec): void {
+function checkSchedule(where: string, spec: ScheduleSpec): void {
   const fields = typeof spec === 'object' && spec !== null ? FIELDS[spec.kind] : undefined;
   if (!fields) throw new InputError(`${where}: schedule kind ${JSON.stringify((spec as { kind?: unknown })?.kind)} is not one of ${Object.keys(FIELDS).join(', ')}`);
   const values = spec as unknown as Record<string, unknown>;
