@@ -27,3 +27,27 @@ export {
 } from './ops/sample.js';
 export { addPermutation, type PermutationOptions, type PermutationDispatch } from './ops/permute.js';
 export { addGather, UNIT_BYTE_VALUES, type GatherOptions, type GatherFormat } from './ops/gather.js';
+export {
+  encodeSafetensors,
+  decodeSafetensors,
+  toFloat32,
+  SAFETENSORS_DTYPES,
+  type Safetensors,
+  type SafetensorsArrays,
+  type SafetensorsData,
+  type SafetensorsDType,
+  type SafetensorsTensor,
+} from './safetensors.js';
+export { Schedule, SCHEDULE_KINDS, type ScheduleSpec, type ScheduleKind } from './schedule.js';
+export {
+  ParamSet,
+  initialValues,
+  paramStreamStep,
+  type Param,
+  type ParamInit,
+  type ParamSpec,
+  type ParamSetOptions,
+  type ParamCheckpoint,
+  type CheckpointExtra,
+} from './params.js';
+export { addOptimizerStep, optimizerState, type OptimizerOptions, type OptimizerStep, type SgdOptions, type AdamOptions } from './ops/optim.js';

@@ -19,6 +19,8 @@ export const RNG_PURPOSES = {
   dropout: 9,
   // The epoch permutation of a dataset (engine/ops/permute.ts).
   permutation: 10,
+  // Initial parameters of a ParamSet (engine/params.ts), drawn on the host.
+  paramInit: 11,
 } as const;
 
 export type RngPurpose = keyof typeof RNG_PURPOSES;

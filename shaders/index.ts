@@ -19,6 +19,8 @@ import xnorU8 from './xnor_u8.wgsl';
 import sample from './sample.wgsl';
 import permute from './permute.wgsl';
 import gather from './gather.wgsl';
+import schedule from './schedule.wgsl';
+import optim from './optim.wgsl';
 
 export const shaderFiles: Readonly<Record<string, string>> = {
   'rng.wgsl': rng,
@@ -40,4 +42,6 @@ export const shaderFiles: Readonly<Record<string, string>> = {
   'sample.wgsl': sample,
   'permute.wgsl': permute,
   'gather.wgsl': gather,
+  'schedule.wgsl': schedule,
+  'optim.wgsl': optim,
 };

@@ -17,15 +17,6 @@ const dir = mkdtempSync(join(tmpdir(), 'harmonium-ckpt-'));
 
 const files = suite('safetensors (no GPU)');
 
-/** A file with this JSON header and 8 data bytes. */
-function header(json: unknown): Uint8Array {
-  const head = new TextEncoder().encode(JSON.stringify(json));
-  const out = new Uint8Array(8 + head.length + 8);
-  new DataView(out.buffer).setBigUint64(0, BigInt(head.length), true);
-  out.set(head, 8);
-  return out;
-}
-
 files('round trip, and the layout safetensors readers expect', () => {
   const path = join(dir, 'a.safetensors');
   const w = Uint32Array.of(1, 2, 0xffffffff);
@@ -44,20 +35,10 @@ files('round trip, and the layout safetensors readers expect', () => {
   assert.equal(back.metadata, { note: 'Tc ≈ 2.269' });
 });
 
-files('malformed files are InputErrors naming the file and the problem', () => {
-  const cases: [string, Uint8Array | string, RegExp][] = [
-    ['short', new Uint8Array(3), /shorter than its 8-byte header/],
-    ['huge-header', Uint8Array.of(255, 255, 0, 0, 0, 0, 0, 0), /header length .* exceeds the file/],
-    ['not-json', (() => { const b = new Uint8Array(12); b[0] = 4; b.set([0x7b, 0x7b, 0x7b, 0x7b], 8); return b; })(), /header is not JSON/],
-    ['null-header', (() => { const b = new Uint8Array(12); b[0] = 4; b.set([0x6e, 0x75, 0x6c, 0x6c], 8); return b; })(), /header is not a JSON object/],
-    ['negative-offset', header({ x: { dtype: 'U32', shape: [1], data_offsets: [-4, 0] } }), /tensor 'x' has bad data_offsets/],
-    ['number-metadata', header({ __metadata__: { a: 1 } }), /__metadata__ must map names to strings/],
-  ];
-  for (const [name, content, message] of cases) {
-    const path = join(dir, `${name}.safetensors`);
-    writeFileSync(path, content);
-    assert.throws(() => readSafetensors(path), (e: Error) => e instanceof InputError && e.message.startsWith(path) && message.test(e.message), name);
-  }
+files("a file that is missing or malformed is an InputError naming it (the codec's own cases: test/safetensors.test.ts)", () => {
+  const path = join(dir, 'short.safetensors');
+  writeFileSync(path, new Uint8Array(3));
+  assert.throws(() => readSafetensors(path), (e: Error) => e instanceof InputError && e.message.startsWith(path));
   assert.throws(() => readSafetensors(join(dir, 'missing.safetensors')), /cannot read \(ENOENT\)/);
   const other = join(dir, 'other.safetensors');
   writeSafetensors(other, { x: { dtype: 'U32', shape: [1], data: Uint32Array.of(1) } });

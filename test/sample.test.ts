@@ -17,7 +17,7 @@ import {
   type StreamReference,
 } from '../harness/ops/sample.js';
 import { validateExact } from '../harness/bench/validate.js';
-import { chiSquare, chiSquareCritical, ksTest } from './stats_util.js';
+import { chiSquare, chiSquareCritical, ksTest, normalCdf } from './stats_util.js';
 import { expectError } from './expect.js';
 import { withGpu, type GpuContext } from './gpu.js';
 import { randomF32 as random } from './random.js';
@@ -27,14 +27,6 @@ import { randomF32 as random } from './random.js';
 const ALPHA = 0.001;
 const SIZE = Number(process.env.SAMPLE_N ?? 24000);
 
-/** The standard normal CDF through erfc (Numerical Recipes erfcc, relative error < 1.2e-7). */
-function normalCdf(x: number): number {
-  const z = Math.abs(x) / Math.SQRT2;
-  const t = 1 / (1 + 0.5 * z);
-  const erfc =
-    t * Math.exp(-z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))));
-  return x >= 0 ? 1 - erfc / 2 : erfc / 2;
-}
 const gumbelCdf = (x: number) => Math.exp(-Math.exp(-x));
 
 /** Pearson's chi-square of 0/1 draws against P(1) = p, summed over groups: one degree of freedom per group. */

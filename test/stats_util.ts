@@ -54,3 +54,12 @@ export function ksTest(samples: ArrayLike<number>, cdf: (x: number) => number): 
   for (let k = 1; k <= 100; k++) q += 2 * (-1) ** (k - 1) * Math.exp(-2 * k * k * lambda * lambda);
   return { statistic: d, pValue: lambda < 0.2 ? 1 : Math.min(1, Math.max(0, q)) };
 }
+
+/** The standard normal CDF through erfc (Numerical Recipes erfcc, relative error < 1.2e-7). */
+export function normalCdf(x: number): number {
+  const z = Math.abs(x) / Math.SQRT2;
+  const t = 1 / (1 + 0.5 * z);
+  const erfc =
+    t * Math.exp(-z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))));
+  return x >= 0 ? 1 - erfc / 2 : erfc / 2;
+}

@@ -71,21 +71,8 @@ export function placeholder(pool: BufferPool, access: 'read' | 'write'): Promise
   return tensor;
 }
 
-/** Throws an InputError unless every dimension is a positive integer below 2^31. */
-export function checkDims(kernel: string, dims: Record<string, number>): void {
-  for (const [name, value] of Object.entries(dims)) {
-    if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0 || value >= 2 ** 31) {
-      throw new InputError(`${kernel}: ${name} = ${String(value)} must be a positive integer below 2^31`);
-    }
-  }
-}
-
-/** Throws an InputError unless `value` is a u32 (seeds, steps, calls). */
-export function checkU32(kernel: string, name: string, value: number): void {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 0xffffffff) {
-    throw new InputError(`${kernel}: ${name} = ${String(value)} must be an integer in [0, 2^32)`);
-  }
-}
+import { checkDims } from '../checks.js';
+export { checkDims, checkU32 } from '../checks.js';
 
 /**
  * Checks one operand that is bound whole: a LimitError when `bytes` cannot be bound (the pool's

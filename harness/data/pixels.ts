@@ -1,6 +1,6 @@
 // A dataset's images as f32 for upload to the GPU: intensities in [0, 1], or binarised to 0 / 1 by
 // threshold or by a Bernoulli draw from Philox. Browser-safe.
-import { checkU32 } from '../../engine/ops/common.js';
+import { checkU32 } from '../../engine/checks.js';
 import { RNG_PURPOSES } from '../../engine/rng_purposes.js';
 import { bernoulliSample } from '../gemm/reference.js';
 import type { LabelledDataset } from './dataset.js';
