@@ -1,17 +1,22 @@
+// The engine's public API: what library users import (through index.ts) and what models build on.
+// Internals (error scopes, the kernel cache, reflection, grid checks) are imported from their modules.
 export * from './errors.js';
 export { Gpu, type AdapterSummary, type GpuOptions } from './device.js';
-export { scoped } from './scopes.js';
-export { resolveIncludes, type ShaderLibrary, type BindingInfo, type KernelReflection } from './shaders.js';
-export { loadReflector } from './reflections.js';
-export { BufferPool, Tensor, TensorView, byteLengthOf, type Binding, type BindingLimit, type BufferPoolOptions, type DType, type TensorRole } from './buffers.js';
-export { Kernel, defineKernel, cachedKernel, ITERATION_BINDING, type Bindings, type KernelSpec } from './kernel.js';
-export { KernelGraph, Scheduler, linearGrid, checkGrid, type RunOptions, type RunStats, type Workgroups } from './graph.js';
+export { openContext, createContext, type EngineContext } from './context.js';
+export type { ShaderLibrary, BindingInfo, KernelReflection } from './shaders.js';
+export { BufferPool, Tensor, TensorView, type Binding, type BufferPoolOptions, type DType, type TensorRole } from './buffers.js';
+export { Kernel, defineKernel, type Bindings, type KernelSpec } from './kernel.js';
+export { KernelGraph, Scheduler, linearGrid, type RunOptions, type RunStats, type Workgroups } from './graph.js';
 export { timeRuns, type Timing, type TimeOptions } from './timing.js';
 export { library } from './library.js';
 export { philox4x32, rngBits, uniform24, normal2, bernoulli24 } from './philox.js';
 export { RNG_PURPOSES, type RngPurpose } from './rng_purposes.js';
-export { ADAPTER_PREFERENCES, chooseAdapter, type AdapterPreference, type AdapterCandidate, type AdapterSearch, type AdapterDecision } from './adapter.js';
-export { type OpContext, type OpDispatch } from './ops/common.js';
+export { ADAPTER_PREFERENCES, type AdapterPreference } from './adapter.js';
+export type { OpContext, OpDispatch, SplitDispatch, TileConfig } from './ops/common.js';
+export { addGemm, ACTIVATIONS, GEMM_F32_CONFIGS, type Activation, type GemmBernoulli, type GemmOptions } from './ops/gemm.js';
+export { addXnorGemm, addXnorU8Gemm, XNOR_CONFIGS, type XnorGemmOptions, type XnorU8Options } from './ops/xnor.js';
+export { addPackBits, addUnpackBits, addPackBitPlanes, packedWords, planeWords, type PackOptions, type UnpackOptions, type PackPlanesOptions } from './ops/pack.js';
+export { Tuner, MemoryTuneStore, setDefaultTuner, type TuneStore, type TunerOptions, type TuneResult, type TuneShape } from './ops/tune.js';
 export {
   addSample,
   addCategorical,

@@ -2,7 +2,8 @@
 // as kernel graphs: init, then sweeps (two half-sweeps, one per checkerboard colour), each optionally
 // followed by a measurement that adds the sweep's bond and spin counts into a series on the GPU.
 // Only that series comes back; statistics are computed from it on the host (models/stats.ts).
-import { cachedKernel, InputError, KernelGraph, linearGrid, type BufferPool, type Gpu, type Kernel, type Scheduler, type Tensor, type RunStats } from '../engine/index.js';
+import { InputError, KernelGraph, linearGrid, type BufferPool, type Gpu, type Kernel, type Scheduler, type Tensor, type RunStats } from '../engine/index.js';
+import { cachedKernel } from '../engine/kernel.js';
 import { library } from '../engine/library.js';
 import { flipRule, ISING_ALGORITHMS, type FlipRule, type IsingAlgorithm } from './ising_rule.js';
 import { binnedMean, jackknife } from './stats.js';

@@ -1,8 +1,10 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
-  defineKernel, cachedKernel, KernelGraph, LimitError, ValidationError, InputError, DeviceLostError, Gpu, resolveIncludes, type ShaderLibrary,
+  defineKernel, KernelGraph, LimitError, ValidationError, InputError, DeviceLostError, Gpu, type ShaderLibrary,
 } from '../engine/index.js';
+import { cachedKernel } from '../engine/kernel.js';
+import { resolveIncludes } from '../engine/shaders.js';
 import { computeEntries, reflectKernel } from '../engine/reflect.js';
 import { lookupReflection } from '../engine/reflections.js';
 import { library } from '../engine/library.js';

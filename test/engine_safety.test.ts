@@ -1,6 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { defineKernel, InputError, KernelGraph, Scheduler, scoped, ValidationError, type ShaderLibrary } from '../engine/index.js';
+import { defineKernel, InputError, KernelGraph, Scheduler, ValidationError, type ShaderLibrary } from '../engine/index.js';
+import { scoped } from '../engine/scopes.js';
 import { expectError } from './expect.js';
 import { withGpu, readU32 } from './gpu.js';
 

@@ -1,6 +1,6 @@
 // What a job runs with: a device, a buffer pool, a scheduler, and where it reports progress. Its own
 // module, so that the job table (jobs.ts) imports the jobs and the jobs import this, with no circle.
-import { BufferPool, Gpu, Scheduler, type AdapterPreference } from '../../engine/index.js';
+import { createContext, openContext, type AdapterPreference, type BufferPool, type Gpu, type Scheduler } from '../../engine/index.js';
 import type { JsonObject } from '../io/json.js';
 import { readSpec, type Schema, type Values } from '../cli/schema.js';
 
@@ -56,14 +56,11 @@ export function defineJob<S extends Schema>(schema: S, run: (ctx: JobContext, pa
 
 /** Opens (or reuses) a device, makes a pool and scheduler, runs `body`, and cleans up. */
 export async function withJobContext<T>(body: (ctx: JobContext) => Promise<T>, options: JobOptions = {}): Promise<T> {
-  const gpu = options.gpu ?? (await Gpu.open({ adapter: options.adapter }));
-  const pool = new BufferPool(gpu);
-  const scheduler = new Scheduler(gpu, pool);
+  const engine = options.gpu ? createContext(options.gpu) : await openContext({ adapter: options.adapter });
+  const { gpu, pool, scheduler } = engine;
   try {
     return await Promise.race([body({ gpu, pool, scheduler, onProgress: options.onProgress, onUnit: options.onUnit }), gpu.lost]);
   } finally {
-    await scheduler.dispose().catch(() => undefined);
-    pool.trim();
-    if (!options.gpu) gpu.close();
+    await engine.close();
   }
 }

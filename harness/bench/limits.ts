@@ -1,7 +1,8 @@
 // The adapter's own limits, measured in the same run as the kernels they judge: copy bandwidth
 // (bytes read + written per second by a vec4 copy kernel), f32 FMA throughput and XOR + popcount
 // throughput. Each result is checked against its closed form before it is timed.
-import { cachedKernel, KernelGraph, linearGrid, HarmoniumError } from '../../engine/index.js';
+import { KernelGraph, linearGrid, HarmoniumError } from '../../engine/index.js';
+import { cachedKernel } from '../../engine/kernel.js';
 import { library } from '../../engine/library.js';
 import type { JobContext } from '../backends/context.js';
 import { timeRuns } from './timing.js';
