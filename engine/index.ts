@@ -9,3 +9,29 @@ export { timeRuns, type Timing, type TimeOptions } from './timing.js';
 export { library } from './library.js';
 export { philox4x32, rngBits, uniform24, normal2 } from './philox.js';
 export { RNG_PURPOSES, type RngPurpose } from './rng_purposes.js';
+export { formatShape, matrixOf, type OpContext, type OpDispatches } from './ops/common.js';
+export {
+  addUnary,
+  addUnaryBackward,
+  addBinary,
+  UNARY_OPS,
+  BINARY_OPS,
+  type UnaryOp,
+  type UnaryOpInfo,
+  type UnaryParam,
+  type BinaryOp,
+  type Broadcast,
+  type UnaryOptions,
+  type UnaryBackwardOptions,
+  type BinaryOptions,
+} from './ops/elementwise.js';
+export { addReduce, type ReduceOp, type ReducePer, type ReduceOptions, type ReduceTarget, type SeriesSlot } from './ops/reduce.js';
+export {
+  addSoftmax,
+  addSigmoidCrossEntropy,
+  addSoftmaxCrossEntropy,
+  type SoftmaxOptions,
+  type CrossEntropyOutputs,
+  type SigmoidCrossEntropyOptions,
+  type SoftmaxCrossEntropyOptions,
+} from './ops/loss.js';

@@ -16,6 +16,11 @@ import gemmF32 from './gemm_f32.wgsl';
 import packBits from './pack_bits.wgsl';
 import xnorGemm from './xnor_gemm.wgsl';
 import xnorU8 from './xnor_u8.wgsl';
+import math from './math.wgsl';
+import elementwise from './elementwise.wgsl';
+import reduceState from './reduce_state.wgsl';
+import reduce from './reduce.wgsl';
+import softmax from './softmax.wgsl';
 
 export const shaderFiles: Readonly<Record<string, string>> = {
   'rng.wgsl': rng,
@@ -34,4 +39,9 @@ export const shaderFiles: Readonly<Record<string, string>> = {
   'pack_bits.wgsl': packBits,
   'xnor_gemm.wgsl': xnorGemm,
   'xnor_u8.wgsl': xnorU8,
+  'math.wgsl': math,
+  'elementwise.wgsl': elementwise,
+  'reduce_state.wgsl': reduceState,
+  'reduce.wgsl': reduce,
+  'softmax.wgsl': softmax,
 };

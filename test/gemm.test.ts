@@ -7,24 +7,12 @@ import { rngBits } from '../engine/philox.js';
 import { RNG_PURPOSES } from '../engine/rng_purposes.js';
 import { validateClose, validateExact } from '../harness/validate.js';
 import { withGpu, readF32, type GpuContext } from './gpu.js';
+import { random } from './random.js';
 
 // Tolerance for f32 against the float64 reference, inputs in [-1, 1]: each of the K products and
 // partial sums rounds by at most 2^-24 relative, so |error| stays far below K * 2^-24 * 4 (the atol);
 // rtol 1e-5 covers exp and tanh in the activations (a few ulp of WGSL's bound at |x| < 20).
 const tolerance = (k: number) => ({ atol: 4 * k * 2 ** -24, rtol: 1e-5 });
-
-/** Deterministic data in [-1, 1) (mulberry32), so that a failure reproduces. */
-function random(n: number, seed: number, scale = 1): Float32Array {
-  let s = seed >>> 0;
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    out[i] = scale * (2 * (((t ^ (t >>> 14)) >>> 0) / 2 ** 32) - 1);
-  }
-  return out;
-}
 
 const TRANSPOSES: Array<[boolean, boolean]> = [[false, false], [false, true], [true, false], [true, true]];
 const label = (t: [boolean, boolean]) => (t[0] ? 'T' : 'N') + (t[1] ? 'T' : 'N');

@@ -1,11 +1,12 @@
-// What the op helpers (gemm.ts, xnor.ts, pack.ts) share: the context they run in, a pipeline cache,
-// placeholder tensors for bindings a configuration leaves unused, and argument checks that name the
-// kernel and the operand.
+// What the op helpers (gemm.ts, xnor.ts, pack.ts, elementwise.ts, reduce.ts, loss.ts) share: the
+// context they run in, a pipeline cache, placeholder tensors for bindings a configuration leaves
+// unused, argument and shape checks that name the kernel and the operand, and the collection of a
+// multi-dispatch op's dispatches.
 import type { Gpu } from '../device.js';
 import type { Binding, BindingLimit, BufferPool, DType, Tensor } from '../buffers.js';
 import { InputError, LimitError } from '../errors.js';
 import { checkGrid, type KernelGraph } from '../graph.js';
-import { cachedKernel as cachedKernelOf, type Kernel } from '../kernel.js';
+import { cachedKernel as cachedKernelOf, type Bindings, type Kernel } from '../kernel.js';
 import { library } from '../library.js';
 
 /** The device and buffer pool an op allocates its parameters from. */
@@ -244,4 +245,125 @@ export function tileWorkgroups(kernel: Kernel, m: number, n: number): [number, n
     Math.ceil(n / (kernel.override('TN') * kernel.override('WG_X'))),
     Math.ceil(m / (kernel.override('TM') * kernel.override('WG_Y'))),
   ];
+}
+
+/** A shape as messages write it: `[100, 784]`. */
+export function formatShape(shape: readonly number[]): string {
+  return `[${shape.join(', ')}]`;
+}
+
+/** 'a', 'a or b', 'a, b or c'. */
+function orList(items: readonly string[]): string {
+  return items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} or ${items[items.length - 1]}`;
+}
+
+/** A tensor's shape read as a matrix: cols is the last dimension, rows the product of the others (1 for a vector). */
+export function matrixOf(shape: readonly number[]): { rows: number; cols: number } {
+  const cols = shape[shape.length - 1] ?? 1;
+  return { rows: shape.slice(0, -1).reduce((a, b) => a * b, 1), cols };
+}
+
+const sameShape = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
+
+/**
+ * Returns the index of the first of the `allowed` shapes that operand `name` has; else throws an
+ * InputError naming the op, the shape of each of `operands` (in order) and the shapes allowed:
+ *
+ *   checkShape('add', { a, b }, 'b', [a.shape, [784], [1, 784], [100], [100, 1], [1]])
+ *   // add: a is [100, 784], b is [783]: b must be [100, 784], [784], [1, 784], [100], [100, 1] or [1]
+ */
+export function checkShape(op: string, operands: Readonly<Record<string, Tensor>>, name: string, allowed: ReadonlyArray<readonly number[]>): number {
+  const shape = operands[name].shape;
+  const index = allowed.findIndex((a) => sameShape(a, shape));
+  if (index >= 0) return index;
+  const shapes = Object.entries(operands).map(([n, t]) => `${n} is ${formatShape(t.shape)}`);
+  const wanted = [...new Set(allowed.map(formatShape))];
+  throw new InputError(`${op}: ${shapes.join(', ')}: ${name} must be ${orList(wanted)}`);
+}
+
+/**
+ * Checks an operand whose shape the op reads from the tensor: present, not released, of an
+ * allowed dtype, a storage tensor, and bound whole within the binding limit (a LimitError beyond).
+ */
+export function checkShaped(ctx: OpContext, op: string, name: string, tensor: Tensor | undefined, dtypes: readonly DType[]): Tensor {
+  const t = checkTensor(op, name, tensor, dtypes, 0, 'its shape');
+  if (t.released) throw new InputError(`${op}: operand ${name} ('${t.label}') was released`);
+  return checkOperand(ctx, op, name, t, dtypes, t.byteLength, `${formatShape(t.shape)} ${t.dtype}`);
+}
+
+/** Throws an InputError unless `value` is a number, and a finite one unless `infinite` allows +-Inf. */
+export function checkNumber(op: string, name: string, value: number, infinite = false): void {
+  if (typeof value !== 'number' || Number.isNaN(value) || (!infinite && !Number.isFinite(value))) {
+    throw new InputError(`${op}: ${name} = ${String(value)} must be a ${infinite ? 'number (not NaN)' : 'finite number'}`);
+  }
+}
+
+/** The words of a uniform struct from its fields in order: a number is a u32, `{ f32: x }` an f32. */
+export function structWords(fields: ReadonlyArray<number | { f32: number }>): Uint32Array {
+  const words = new Uint32Array(Math.max(4, Math.ceil(fields.length / 4) * 4));
+  const floats = new Float32Array(words.buffer);
+  fields.forEach((f, i) => {
+    if (typeof f === 'number') words[i] = f;
+    else floats[i] = f.f32;
+  });
+  return words;
+}
+
+/** What a multi-dispatch op put into the graph, in order; `release()` frees its params and scratch tensors when the graph is done with. */
+export interface OpDispatches {
+  readonly dispatches: ReadonlyArray<{ kernel: Kernel; workgroups: [number, number] }>;
+  release(): void;
+}
+
+/** An op's dispatches while it plans them, with the uniforms and scratch tensors they own (see addDispatches). */
+export class DispatchBatch {
+  readonly planned: Array<{ kernel: Kernel; bindings: Bindings; workgroups: [number, number] }> = [];
+  private readonly owned: Tensor[] = [];
+
+  constructor(readonly ctx: OpContext) {}
+
+  async uniform(label: string, words: Uint32Array): Promise<Tensor> {
+    const t = await this.ctx.pool.uniform(label, words);
+    this.owned.push(t);
+    return t;
+  }
+
+  /** A tensor for intermediate results, released with the op. */
+  async scratch(label: string, dtype: DType, shape: readonly number[]): Promise<Tensor> {
+    const t = await this.ctx.pool.tensor(label, dtype, shape);
+    this.owned.push(t);
+    return t;
+  }
+
+  /** Queues one dispatch; its grid and bindings are checked now, so a mistake stops the op before the graph changes. */
+  dispatch(kernel: Kernel, bindings: Bindings, workgroups: [number, number]): void {
+    checkGrid(this.ctx.gpu, kernel.name, workgroups);
+    kernel.checkBindings(bindings);
+    this.planned.push({ kernel, bindings, workgroups });
+  }
+
+  release(): void {
+    this.owned.splice(0).forEach((t) => t.release());
+  }
+}
+
+/**
+ * Runs `build` to plan an op's dispatches, then adds them all to the graph, or none: when `build`
+ * throws, what it allocated is released and the graph is unchanged.
+ *
+ *   return addDispatches(graph, ctx, async (batch) => {
+ *     const params = await batch.uniform('sum params', structWords([n]));
+ *     batch.dispatch(kernel, { params, x, out }, linearGrid(ctx.gpu, n, 256));
+ *   });
+ */
+export async function addDispatches(graph: KernelGraph, ctx: OpContext, build: (batch: DispatchBatch) => Promise<void>): Promise<OpDispatches> {
+  const batch = new DispatchBatch(ctx);
+  try {
+    await build(batch);
+  } catch (e) {
+    batch.release();
+    throw e;
+  }
+  for (const d of batch.planned) graph.add(d.kernel, d.bindings, d.workgroups);
+  return { dispatches: batch.planned.map(({ kernel, workgroups }) => ({ kernel, workgroups })), release: () => batch.release() };
 }
