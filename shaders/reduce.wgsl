@@ -4,12 +4,14 @@
 // 5 Bernoulli cross-entropy from logits (with its gradient). Reference: harness/ops/reduce.ts.
 //
 // The order of operations: a workgroup reduces one chunk of WG_E * PER_LANE consecutive elements of
-// each of WG_S segments. Lane e first combines the chunk's elements e, e + WG_E, ... (PER_LANE of
-// them), then the WG_E lanes of a segment combine in a binary tree in workgroup memory, and the
+// each of WG_S segments. Lane e takes the chunk's elements e, e + WG_E, e + 2 WG_E, ... (PER_LANE of
+// them, a multiple of 4) four at a time, combines each four pairwise and adds the result to its
+// own; then the WG_E lanes of a segment combine in a binary tree in workgroup memory, and the
 // chunk's result is one partial State. A segment of several chunks leaves that many partials, which
-// the next pass reduces the same way, until one is left. Rounding error grows with
-// PER_LANE + log2(length) instead of the length, and the order depends only on the shape and the
-// overrides, so the same input gives the same bits on every run (no float atomics).
+// the next pass reduces the same way, until one is left. A sum thus rounds at most
+// PER_LANE / 4 + 2 + log2(WG_E) times per pass on the way from an element to the result, instead of
+// once per element, and the order depends only on the shape and the overrides: the same input
+// gives the same bits on every run (no float atomics).
 #include "math.wgsl"
 #include "grid.wgsl"
 #include "reduce_state.wgsl"
@@ -44,9 +46,10 @@ struct Iteration {
 @group(0) @binding(6) var<storage, read_write> out: array<u32>;
 @group(0) @binding(7) var<uniform> iteration: Iteration;
 
+override WG: u32 = 32;         // invocations per workgroup
 override WG_S: u32 = 1;        // segments per workgroup (adjacent lanes take adjacent segments)
-override WG_E: u32 = 256;      // lanes per segment; a power of two
-override PER_LANE: u32 = 4;    // elements a lane combines before the tree
+override WG_E: u32 = WG / WG_S; // lanes per segment; a power of two
+override PER_LANE: u32 = 32;   // elements a lane combines before the tree; a multiple of 4
 override OP: u32 = 0;
 override FIRST: bool = true;   // read `input` (else part_in)
 override OUTPUT: u32 = 1;      // 0 partials, 1 results, 2 row statistics
@@ -57,7 +60,7 @@ override ACCUMULATE: bool = false;  // add to what `out` holds
 
 const NO_INDEX: u32 = 0xFFFFFFFFu;
 
-var<workgroup> tree: array<State, WG_S * WG_E>;
+var<workgroup> tree: array<State, WG>;
 
 fn max_like() -> bool {
   return OP == 2u || OP == 4u;
@@ -74,8 +77,9 @@ fn bernoulli_loss(z: f32, t: f32) -> f32 {
   return select(z * (1.0 - t), -z * t, z < 0.0) + log1p_unit(exp_ieee(-abs_bits(z)));
 }
 
-// Element j of segment s as a State (FIRST), or a previous pass's partial.
+// Element j of segment s as a State (FIRST), or a previous pass's partial; the identity past the segment.
 fn load(s: u32, j: u32) -> State {
+  if (j >= params.length) { return identity(); }
   let i = s * params.seg_stride + j * params.elem_stride;
   if (!FIRST) { return part_in[i]; }
   let x = input[i];
@@ -148,9 +152,9 @@ fn store(s: u32, chunk: u32, state: State) {
 
 // reduce: workgroup w takes chunk w / seg_groups of segments (w % seg_groups) * WG_S .. + WG_S;
 // lane l works on segment lane l % WG_S, element lane l / WG_S, and lane 0 of each segment stores.
-// The host dispatches linearGrid(seg_groups * chunks, 1) workgroups of WG_S * WG_E invocations,
+// The host dispatches linearGrid(seg_groups * chunks, 1) workgroups of WG = WG_S * WG_E invocations,
 // one pass after another, the last with OUTPUT 1 or 2.
-@compute @workgroup_size(WG_S * WG_E)
+@compute @workgroup_size(WG)
 fn reduce(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) groups: vec3u,
           @builtin(local_invocation_index) lane: u32) {
   let w = linear_index(wid, groups, 1u);
@@ -162,10 +166,12 @@ fn reduce(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) groups: ve
   var acc = identity();
   if (s < params.segments) {
     let first = chunk * WG_E * PER_LANE + lane_e;
-    for (var k = 0u; k < PER_LANE; k++) {
+    for (var k = 0u; k < PER_LANE; k += 4u) {
       let j = first + k * WG_E;
       if (j >= params.length) { break; }
-      acc = combine(acc, load(s, j));
+      let pair0 = combine(load(s, j), load(s, j + WG_E));
+      let pair1 = combine(load(s, j + 2u * WG_E), load(s, j + 3u * WG_E));
+      acc = combine(acc, combine(pair0, pair1));
     }
   }
   tree[lane] = acc;

@@ -2,9 +2,9 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { KernelGraph, InputError, addUnary, addUnaryBackward, addBinary, UNARY_OPS, BINARY_OPS, type Tensor, type UnaryOp, type BinaryOp, type Broadcast } from '../engine/index.js';
 import { binaryReference, unaryDerivativeScalar, unaryReference, unaryScalar, type UnaryScalars } from '../harness/ops/elementwise.js';
-import { validateClose } from '../harness/validate.js';
 import { expectError } from './expect.js';
-import { withGpu, readF32, type GpuContext } from './gpu.js';
+import { withGpu } from './gpu.js';
+import { check, f32, runAndRead } from './ops_util.js';
 import { random } from './random.js';
 
 const UNARY = Object.keys(UNARY_OPS) as UnaryOp[];
@@ -70,13 +70,6 @@ function data(n: number, seed: number): Float32Array {
   return x;
 }
 
-const f32 = (values: ArrayLike<number>) => Float64Array.from(values, Math.fround);
-
-function check(kernel: string, actual: Float32Array, expected: ArrayLike<number>, tolerance: { atol: number; rtol: number }) {
-  const v = validateClose(kernel, actual, expected, tolerance);
-  assert.ok(v.ok, v.message);
-}
-
 /** The input a backward pass takes for `op`: x, or y for ops whose derivative is computed from the output. */
 const takesY = (op: UnaryOp) => UNARY_OPS[op].derivativeFrom === 'y';
 
@@ -116,39 +109,16 @@ reference.run();
 // ---------------------------------------------------------------------------------------------
 const gpu = suite('elementwise kernels (GPU)');
 
-async function upload(pool: GpuContext['pool'], label: string, values: Float32Array, shape: readonly number[] = [values.length]): Promise<Tensor> {
-  return pool.tensor(label, 'f32', shape, { data: values });
-}
-
-/** Runs a graph that `build` fills, then reads back the named tensors; releases what was made. */
-async function runAndRead(ctx: GpuContext, build: (graph: KernelGraph, made: Tensor[], ops: Array<{ release(): void }>) => Promise<Record<string, Tensor>>): Promise<Record<string, Float32Array>> {
-  const graph = new KernelGraph('elementwise test');
-  const made: Tensor[] = [];
-  const ops: Array<{ release(): void }> = [];
-  try {
-    const outputs = await build(graph, made, ops);
-    await ctx.scheduler.run(graph);
-    const result: Record<string, Float32Array> = {};
-    for (const [name, t] of Object.entries(outputs)) result[name] = await readF32(t);
-    return result;
-  } finally {
-    ops.forEach((o) => o.release());
-    made.forEach((t) => t.release());
-  }
-}
-
 gpu('every unary op at 1, 31, 33 and 1000 elements, with NaN, +-Inf, +-0 and overflow among them', () =>
   withGpu(async (ctx) => {
     for (const n of [1, 31, 33, 1000]) {
       const x = data(n, n);
-      const got = await runAndRead(ctx, async (graph, made, ops) => {
-        const xt = await upload(ctx.pool, 'x', x);
-        made.push(xt);
+      const got = await runAndRead(ctx, async (graph, made) => {
+        const xt = await made.tensor('x', [n], x);
         const outs: Record<string, Tensor> = {};
         for (const op of UNARY) {
-          outs[op] = await ctx.pool.tensor(op, 'f32', [n]);
-          made.push(outs[op]);
-          ops.push(await addUnary(graph, ctx, { op, x: xt, out: outs[op], ...SCALARS[op] }));
+          outs[op] = await made.tensor(op, [n]);
+          await made.op(addUnary(graph, ctx, { op, x: xt, out: outs[op], ...SCALARS[op] }));
         }
         return outs;
       });
@@ -161,19 +131,17 @@ gpu('derivative outputs and backward passes follow the reference formulas at NaN
     const n = 1000;
     const x = data(n, 11);
     const dy = random(n, 12, 2);
-    const got = await runAndRead(ctx, async (graph, made, ops) => {
-      const xt = await upload(ctx.pool, 'x', x);
-      const dyt = await upload(ctx.pool, 'dy', dy);
-      made.push(xt, dyt);
+    const got = await runAndRead(ctx, async (graph, made) => {
+      const xt = await made.tensor('x', [n], x);
+      const dyt = await made.tensor('dy', [n], dy);
       const outs: Record<string, Tensor> = {};
       for (const op of UNARY) {
-        const [y, d, dx] = await Promise.all(['y', 'derivative', 'dx'].map((s) => ctx.pool.tensor(`${op} ${s}`, 'f32', [n])));
-        made.push(y, d, dx);
+        const [y, d, dx] = await Promise.all(['y', 'derivative', 'dx'].map((s) => made.tensor(`${op} ${s}`, [n])));
         Object.assign(outs, { [`${op} y`]: y, [`${op} d`]: d, [`${op} dx`]: dx });
-        ops.push(await addUnary(graph, ctx, { op, x: xt, out: y, derivative: d, ...SCALARS[op] }));
+        await made.op(addUnary(graph, ctx, { op, x: xt, out: y, derivative: d, ...SCALARS[op] }));
         const from = UNARY_OPS[op].derivativeFrom;
         const input = from === 'none' ? {} : takesY(op) ? { y } : { x: xt };
-        ops.push(await addUnaryBackward(graph, ctx, { op, dy: dyt, dx, ...input, ...SCALARS[op] }));
+        await made.op(addUnaryBackward(graph, ctx, { op, dy: dyt, dx, ...input, ...SCALARS[op] }));
       }
       return outs;
     });
@@ -208,18 +176,16 @@ gpu('derivatives and backward passes against central differences of the float64 
       const n = shape[0] * shape[1];
       const dy = random(n, 21, 1);
       const xs = Object.fromEntries(UNARY.map((op, k) => [op, smooth(n, 100 + k, op)]));
-      const got = await runAndRead(ctx, async (graph, made, ops) => {
-        const dyt = await upload(ctx.pool, 'dy', dy, shape);
-        made.push(dyt);
+      const got = await runAndRead(ctx, async (graph, made) => {
+        const dyt = await made.tensor('dy', shape, dy);
         const outs: Record<string, Tensor> = {};
         for (const op of UNARY) {
-          const xt = await upload(ctx.pool, `${op} x`, xs[op], shape);
-          const [y, d, dx] = await Promise.all(['y', 'derivative', 'dx'].map((s) => ctx.pool.tensor(`${op} ${s}`, 'f32', shape)));
-          made.push(xt, y, d, dx);
+          const xt = await made.tensor(`${op} x`, shape, xs[op]);
+          const [y, d, dx] = await Promise.all(['y', 'derivative', 'dx'].map((s) => made.tensor(`${op} ${s}`, shape)));
           Object.assign(outs, { [`${op} d`]: d, [`${op} dx`]: dx });
-          ops.push(await addUnary(graph, ctx, { op, x: xt, out: y, derivative: d, ...SCALARS[op] }));
+          await made.op(addUnary(graph, ctx, { op, x: xt, out: y, derivative: d, ...SCALARS[op] }));
           const input = UNARY_OPS[op].derivativeFrom === 'none' ? {} : takesY(op) ? { y } : { x: xt };
-          ops.push(await addUnaryBackward(graph, ctx, { op, dy: dyt, dx, ...input, ...SCALARS[op] }));
+          await made.op(addUnaryBackward(graph, ctx, { op, dy: dyt, dx, ...input, ...SCALARS[op] }));
         }
         return outs;
       });
@@ -260,18 +226,15 @@ gpu('every binary op with b whole, as a row vector, a column vector and a scalar
         // b holds its own specials (zeros for div, Inf, NaN) shifted so that they meet a's elsewhere.
         return { ...c, b: data(length, 1000 + k).reverse() };
       });
-      const got = await runAndRead(ctx, async (graph, made, ops) => {
-        const at = await upload(ctx.pool, 'a', a, [rows, cols]);
-        made.push(at);
+      const got = await runAndRead(ctx, async (graph, made) => {
+        const at = await made.tensor('a', [rows, cols], a);
         const outs: Record<string, Tensor> = {};
         for (const [k, c] of cases.entries()) {
-          const bt = await upload(ctx.pool, `b ${k}`, c.b, c.shape);
-          made.push(bt);
+          const bt = await made.tensor(`b ${k}`, c.shape, c.b);
           for (const op of BINARY) {
-            const out = await ctx.pool.tensor(`${op} ${k}`, 'f32', [rows, cols]);
-            made.push(out);
+            const out = await made.tensor(`${op} ${k}`, [rows, cols]);
             outs[`${op} ${k}`] = out;
-            ops.push(await addBinary(graph, ctx, { op, a: at, b: bt, out, alpha: op === 'axpy' ? AXPY_ALPHA : undefined }));
+            await made.op(addBinary(graph, ctx, { op, a: at, b: bt, out, alpha: op === 'axpy' ? AXPY_ALPHA : undefined }));
           }
         }
         return outs;
@@ -292,12 +255,8 @@ gpu('in place: unary with derivative, binary into a and into b, a = b = out, bac
     const x = data(n, 31);
     const bias = random(cols, 32);
     const dy = random(n, 33);
-    const got = await runAndRead(ctx, async (graph, made, ops) => {
-      const t = async (label: string, values: Float32Array, shape = [rows, cols]) => {
-        const tensor = await upload(ctx.pool, label, values, shape);
-        made.push(tensor);
-        return tensor;
-      };
+    const got = await runAndRead(ctx, async (graph, made) => {
+      const t = (label: string, values: Float32Array, shape = [rows, cols]) => made.tensor(label, shape, values);
       const relu = await t('relu in place', x);
       const mask = await t('relu mask', new Float32Array(n));
       const sum = await t('a + bias into a', x);
@@ -308,12 +267,12 @@ gpu('in place: unary with derivative, binary into a and into b, a = b = out, bac
       const dyIn = await t('dy, then dx', dy);
       const y = await t('sigmoid y, then dx', x.map((v) => Math.fround(1 / (1 + Math.exp(-v)))));
       const dy2 = await t('dy for y', dy);
-      ops.push(await addUnary(graph, ctx, { op: 'relu', x: relu, out: relu, derivative: mask }));
-      ops.push(await addBinary(graph, ctx, { op: 'add', a: sum, b, out: sum }));
-      ops.push(await addBinary(graph, ctx, { op: 'sub', a: full, b: intoB, out: intoB }));
-      ops.push(await addBinary(graph, ctx, { op: 'mul', a: square, b: square, out: square }));
-      ops.push(await addUnaryBackward(graph, ctx, { op: 'relu', dy: dyIn, x: relu, dx: dyIn }));
-      ops.push(await addUnaryBackward(graph, ctx, { op: 'sigmoid', dy: dy2, y, dx: y }));
+      await made.op(addUnary(graph, ctx, { op: 'relu', x: relu, out: relu, derivative: mask }));
+      await made.op(addBinary(graph, ctx, { op: 'add', a: sum, b, out: sum }));
+      await made.op(addBinary(graph, ctx, { op: 'sub', a: full, b: intoB, out: intoB }));
+      await made.op(addBinary(graph, ctx, { op: 'mul', a: square, b: square, out: square }));
+      await made.op(addUnaryBackward(graph, ctx, { op: 'relu', dy: dyIn, x: relu, dx: dyIn }));
+      await made.op(addUnaryBackward(graph, ctx, { op: 'sigmoid', dy: dy2, y, dx: y }));
       return { relu, mask, sum, intoB, square, dyIn, y };
     });
     const yRef = x.map((v) => Math.fround(1 / (1 + Math.exp(-v))));

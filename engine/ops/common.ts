@@ -59,15 +59,17 @@ const placeholders = new WeakMap<BufferPool, Map<string, Promise<Tensor>>>();
 /**
  * A 16-byte tensor for a binding that the chosen overrides never touch (WebGPU still wants every
  * statically used binding bound). 'read' and 'write' are distinct buffers: one buffer may not be
- * bound read-only and writable in the same dispatch.
+ * bound read-only and writable in the same dispatch. Nor may two writable bindings of a dispatch
+ * alias: a kernel with several unused writable bindings takes write placeholders 0, 1, 2, ...
  */
-export function placeholder(pool: BufferPool, access: 'read' | 'write'): Promise<Tensor> {
-  let byAccess = placeholders.get(pool);
-  if (!byAccess) placeholders.set(pool, (byAccess = new Map()));
-  let tensor = byAccess.get(access);
+export function placeholder(pool: BufferPool, access: 'read' | 'write', index = 0): Promise<Tensor> {
+  let byKey = placeholders.get(pool);
+  if (!byKey) placeholders.set(pool, (byKey = new Map()));
+  const key = index ? `${access} ${index}` : access;
+  let tensor = byKey.get(key);
   if (!tensor) {
-    tensor = pool.tensor(`placeholder (${access})`, 'f32', [4]);
-    byAccess.set(access, tensor);
+    tensor = pool.tensor(`placeholder (${key})`, 'f32', [4]);
+    byKey.set(key, tensor);
   }
   return tensor;
 }

@@ -67,13 +67,14 @@ export async function addSoftmax(graph: KernelGraph, ctx: OpContext, o: SoftmaxO
   const inPlace = x === out;
   const kernel = cachedKernel(name, 'softmax.wgsl', 'main', { WG, MODE: o.log ? ROW_MODE.logSoftmax : ROW_MODE.softmax, IN_PLACE: +inPlace });
   const read = await placeholder(ctx.pool, 'read');
-  const write = await placeholder(ctx.pool, 'write');
+  // Writable bindings must not alias: one placeholder each.
+  const [unusedLosses, unusedErrors] = await Promise.all([1, 2].map((k) => placeholder(ctx.pool, 'write', k)));
   return addDispatches(graph, ctx, async (batch) => {
     const stats = await rowStatistics(batch, name, x);
     // RowParams: rows, cols, grad_scale.
     const params = await batch.uniform(`${name} params`, structWords([rows, cols, { f32: 1 }]));
     // An input that is also the output is read through out (one buffer may not be bound read-only and writable at once).
-    batch.dispatch(kernel, { params, x: inPlace ? read : x, stats, labels: read, out, losses: write, errors: write }, linearGrid(ctx.gpu, rows * cols, kernel.override('WG')));
+    batch.dispatch(kernel, { params, x: inPlace ? read : x, stats, labels: read, out, losses: unusedLosses, errors: unusedErrors }, linearGrid(ctx.gpu, rows * cols, kernel.override('WG')));
   });
 }
 
@@ -183,7 +184,7 @@ export async function addSoftmaxCrossEntropy(graph: KernelGraph, ctx: OpContext,
   if (!c.losses && !c.grad && !c.meanLoss && !errors) throw new InputError(`${name}: nothing to compute: give losses, grad, meanLoss or errors`);
   checkDistinctOutputs(name, { logits: c.logits, labels }, { ...c, errors });
   const kernel = cachedKernel(name, 'softmax.wgsl', 'main', { WG, MODE: ROW_MODE.crossEntropy, GRAD: +!!c.grad });
-  const write = await placeholder(ctx.pool, 'write');
+  const unusedGrad = await placeholder(ctx.pool, 'write');
   return addDispatches(graph, ctx, async (batch) => {
     const stats = await rowStatistics(batch, name, c.logits);
     const losses = c.losses ?? (await batch.scratch(`${name} losses`, 'f32', [c.rows]));
@@ -192,7 +193,7 @@ export async function addSoftmaxCrossEntropy(graph: KernelGraph, ctx: OpContext,
     const params = await batch.uniform(`${name} params`, structWords([c.rows, cols, { f32: c.gradScale }]));
     batch.dispatch(
       kernel,
-      { params, x: c.logits, stats, labels, out: c.grad ?? write, losses, errors: flags },
+      { params, x: c.logits, stats, labels, out: c.grad ?? unusedGrad, losses, errors: flags },
       linearGrid(ctx.gpu, c.rows * cols, kernel.override('WG')),
     );
     await addMetric(batch, name, 'mean', losses, c.meanLoss);
