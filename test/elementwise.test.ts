@@ -4,7 +4,7 @@ import { KernelGraph, InputError, addUnary, addUnaryBackward, addBinary, UNARY_O
 import { binaryReference, unaryDerivativeScalar, unaryReference, unaryScalar, type UnaryScalars } from '../harness/ops/elementwise.js';
 import { expectError } from './expect.js';
 import { withGpu } from './gpu.js';
-import { check, f32, runAndRead } from './ops_util.js';
+import { check, f32, Made, runAndRead } from './ops_util.js';
 import { random } from './random.js';
 
 const UNARY = Object.keys(UNARY_OPS) as UnaryOp[];
@@ -290,7 +290,8 @@ gpu('in place: unary with derivative, binary into a and into b, a = b = out, bac
 gpu('shape mismatches and bad arguments are InputErrors naming the op, the operands and their shapes', () =>
   withGpu(async (ctx) => {
     const graph = new KernelGraph('errors');
-    const t = (label: string, shape: number[], dtype: 'f32' | 'u32' = 'f32') => ctx.pool.tensor(label, dtype, shape);
+    const made = new Made(ctx);
+    const t = (label: string, shape: number[], dtype: 'f32' | 'u32' = 'f32') => made.tensor(label, shape, undefined, dtype);
     const a = await t('a', [100, 784]);
     const b = await t('b', [783]);
     const out = await t('out', [100, 784]);
@@ -311,7 +312,7 @@ gpu('shape mismatches and bad arguments are InputErrors naming the op, the opera
     await expectError(() => addUnary(graph, ctx, { op: 'cube' as UnaryOp, x: a, out }), InputError, "unknown unary op 'cube'");
     await expectError(() => addUnary(graph, ctx, { op: 'neg', x: u, out }), InputError, 'neg', 'operand x must be f32');
     assert.is(graph.nodes.length, 0, 'a refused op adds nothing');
-    [a, b, out, small, u].forEach((x) => x.release());
+    made.release();
   }));
 
 gpu.run();

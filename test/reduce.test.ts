@@ -24,7 +24,7 @@ import {
 } from '../harness/ops/reduce.js';
 import { expectError } from './expect.js';
 import { withGpu } from './gpu.js';
-import { check, f32, runAndRead } from './ops_util.js';
+import { check, f32, Made, runAndRead } from './ops_util.js';
 import { random } from './random.js';
 
 const OPS: ReduceOp[] = ['sum', 'mean', 'max', 'sumsq', 'logsumexp'];
@@ -430,7 +430,8 @@ gpu('10^7 elements: the sum and log-sum-exp in all within tolerance of float64, 
 gpu('shape mismatches and bad targets are InputErrors naming the op and the shapes', () =>
   withGpu(async (ctx) => {
     const graph = new KernelGraph('errors');
-    const t = (label: string, shape: number[], dtype: 'f32' | 'u32' = 'f32') => ctx.pool.tensor(label, dtype, shape);
+    const made = new Made(ctx);
+    const t = (label: string, shape: number[], dtype: 'f32' | 'u32' = 'f32') => made.tensor(label, shape, undefined, dtype);
     const x = await t('x', [100, 784]);
     const perRow = await t('per row', [100]);
     const scalar = await t('scalar', [1]);
@@ -456,7 +457,7 @@ gpu('shape mismatches and bad targets are InputErrors naming the op and the shap
     await expectError(() => addSigmoidCrossEntropy(graph, ctx, { logits: x, targets: series, losses: perRow }), InputError, 'sigmoid_cross_entropy: logits is [100, 784], targets is [4, 784]: targets must be [100, 784]');
     await expectError(() => addSigmoidCrossEntropy(graph, ctx, { logits: x, targets: x, losses: scalar }), InputError, 'losses must be [100] or [100, 1]');
     assert.is(graph.nodes.length, 0, 'a refused op adds nothing');
-    [x, perRow, scalar, counts, labels, badLabels, f32Labels, series].forEach((v) => v.release());
+    made.release();
   }));
 
 gpu.run();
