@@ -9,7 +9,7 @@ export { timeRuns, type Timing, type TimeOptions } from './timing.js';
 export { library } from './library.js';
 export { philox4x32, rngBits, uniform24, normal2 } from './philox.js';
 export { RNG_PURPOSES, type RngPurpose } from './rng_purposes.js';
-export { formatShape, matrixOf, type OpContext, type OpDispatches } from './ops/common.js';
+export type { OpContext, OpDispatches } from './ops/common.js';
 export {
   addUnary,
   addUnaryBackward,
