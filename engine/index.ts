@@ -12,7 +12,7 @@ export { library } from './library.js';
 export { philox4x32, rngBits, uniform24, normal2, bernoulli24 } from './philox.js';
 export { RNG_PURPOSES, type RngPurpose } from './rng_purposes.js';
 export { ADAPTER_PREFERENCES, type AdapterPreference } from './adapter.js';
-export type { OpContext, OpDispatch, SplitDispatch, TileConfig } from './ops/common.js';
+export type { OpContext, OpDispatch, OpDispatches, SplitDispatch, TileConfig } from './ops/common.js';
 export { addGemm, ACTIVATIONS, GEMM_F32_CONFIGS, type Activation, type GemmBernoulli, type GemmOptions } from './ops/gemm.js';
 export { addXnorGemm, addXnorU8Gemm, XNOR_CONFIGS, type XnorGemmOptions, type XnorU8Options } from './ops/xnor.js';
 export { addPackBits, addUnpackBits, addPackBitPlanes, packedWords, planeWords, type PackOptions, type UnpackOptions, type PackPlanesOptions } from './ops/pack.js';
@@ -56,3 +56,28 @@ export {
   type CheckpointExtra,
 } from './params.js';
 export { addOptimizerStep, optimizerState, type OptimizerOptions, type OptimizerStep, type SgdOptions, type AdamOptions } from './ops/optim.js';
+export {
+  addUnary,
+  addUnaryBackward,
+  addBinary,
+  UNARY_OPS,
+  BINARY_OPS,
+  type UnaryOp,
+  type UnaryOpInfo,
+  type UnaryParam,
+  type BinaryOp,
+  type Broadcast,
+  type UnaryOptions,
+  type UnaryBackwardOptions,
+  type BinaryOptions,
+} from './ops/elementwise.js';
+export { addReduce, type ReduceOp, type ReducePer, type ReduceOptions, type ReduceTarget, type SeriesSlot } from './ops/reduce.js';
+export {
+  addSoftmax,
+  addSigmoidCrossEntropy,
+  addSoftmaxCrossEntropy,
+  type SoftmaxOptions,
+  type CrossEntropyOutputs,
+  type SigmoidCrossEntropyOptions,
+  type SoftmaxCrossEntropyOptions,
+} from './ops/loss.js';

@@ -21,6 +21,11 @@ import permute from './permute.wgsl';
 import gather from './gather.wgsl';
 import schedule from './schedule.wgsl';
 import optim from './optim.wgsl';
+import math from './math.wgsl';
+import elementwise from './elementwise.wgsl';
+import reduceState from './reduce_state.wgsl';
+import reduce from './reduce.wgsl';
+import softmax from './softmax.wgsl';
 
 export const shaderFiles: Readonly<Record<string, string>> = {
   'rng.wgsl': rng,
@@ -44,4 +49,9 @@ export const shaderFiles: Readonly<Record<string, string>> = {
   'gather.wgsl': gather,
   'schedule.wgsl': schedule,
   'optim.wgsl': optim,
+  'math.wgsl': math,
+  'elementwise.wgsl': elementwise,
+  'reduce_state.wgsl': reduceState,
+  'reduce.wgsl': reduce,
+  'softmax.wgsl': softmax,
 };

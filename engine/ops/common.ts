@@ -1,6 +1,7 @@
-// What the op helpers (gemm.ts, xnor.ts, pack.ts) share: the context they run in, a pipeline cache,
-// placeholder tensors for bindings a configuration leaves unused, and argument checks that name the
-// kernel and the operand.
+// What the op helpers (gemm.ts, xnor.ts, pack.ts, elementwise.ts, reduce.ts, loss.ts) share: the
+// context they run in, a pipeline cache, placeholder tensors for bindings a configuration leaves
+// unused, argument and shape checks that name the kernel and the operand, and the collection of a
+// multi-dispatch op's dispatches.
 import type { Gpu } from '../device.js';
 import type { Binding, BindingLimit, BufferPool, DType, Tensor } from '../buffers.js';
 import { InputError, LimitError } from '../errors.js';
@@ -58,15 +59,17 @@ const placeholders = new WeakMap<BufferPool, Map<string, Promise<Tensor>>>();
 /**
  * A 16-byte tensor for a binding that the chosen overrides never touch (WebGPU still wants every
  * statically used binding bound). 'read' and 'write' are distinct buffers: one buffer may not be
- * bound read-only and writable in the same dispatch.
+ * bound read-only and writable in the same dispatch. Nor may two writable bindings of a dispatch
+ * alias: a kernel with several unused writable bindings takes write placeholders 0, 1, 2, ...
  */
-export function placeholder(pool: BufferPool, access: 'read' | 'write'): Promise<Tensor> {
-  let byAccess = placeholders.get(pool);
-  if (!byAccess) placeholders.set(pool, (byAccess = new Map()));
-  let tensor = byAccess.get(access);
+export function placeholder(pool: BufferPool, access: 'read' | 'write', index = 0): Promise<Tensor> {
+  let byKey = placeholders.get(pool);
+  if (!byKey) placeholders.set(pool, (byKey = new Map()));
+  const key = index ? `${access} ${index}` : access;
+  let tensor = byKey.get(key);
   if (!tensor) {
-    tensor = pool.tensor(`placeholder (${access})`, 'f32', [4]);
-    byAccess.set(access, tensor);
+    tensor = pool.tensor(`placeholder (${key})`, 'f32', [4]);
+    byKey.set(key, tensor);
   }
   return tensor;
 }
@@ -79,7 +82,7 @@ export { checkDims, checkU32 } from '../checks.js';
  * binding limit), else checkTensor.
  */
 export function checkOperand(
-  ctx: OpContext,
+  ctx: Pick<OpContext, 'pool'>,
   kernel: string,
   operand: string,
   tensor: Tensor | undefined,
@@ -108,28 +111,6 @@ export function checkTensor(kernel: string, operand: string, tensor: Tensor | un
 }
 
 const elementsOf = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
-
-/**
- * Checks an operand whose shape the op knows: present, of one of `dtypes`, a storage tensor, holding
- * exactly as many elements as `shape` (so a flat [rows * cols] tensor fits a [rows, cols] operand),
- * and within one binding. The InputError names the op, the operand and both shapes; `what` says
- * where the expected shape comes from. A LimitError when it cannot be bound whole.
- *
- *   checkShape('gather', 'output', o.output, ['f32'], [batchSize, width], 'batchSize x width');
- *   // InputError: gather: operand output must have shape [128, 784] (batchSize x width); tensor 'x' has shape [128, 783]
- */
-export function checkShape(op: string, operand: string, tensor: Tensor | undefined, dtypes: readonly DType[], shape: readonly number[], what?: string): Tensor {
-  const checked = checkTensor(op, operand, tensor, dtypes, 0, '');
-  if (elementsOf(checked.shape) !== elementsOf(shape)) {
-    const from = what ? ` (${what})` : '';
-    throw new InputError(`${op}: operand ${operand} must have shape [${shape.join(', ')}]${from}; tensor '${checked.label}' has shape [${checked.shape.join(', ')}]`);
-  }
-  const limit = checked.pool.bindingLimit();
-  if (checked.byteLength > limit.bytes) {
-    throw new LimitError(`${op}: operand ${operand} [${checked.shape.join(', ')}] needs ${checked.byteLength} bytes, over ${limit.name} of ${limit.bytes} bytes`);
-  }
-  return checked;
-}
 
 /**
  * Adds one dispatch of `kernel` with a params uniform holding `words`, all or nothing: the grid and
@@ -291,4 +272,143 @@ export function tileWorkgroups(kernel: Kernel, m: number, n: number): [number, n
     Math.ceil(n / (kernel.override('TN') * kernel.override('WG_X'))),
     Math.ceil(m / (kernel.override('TM') * kernel.override('WG_Y'))),
   ];
+}
+
+/** A shape as messages write it: `[100, 784]`. */
+export function formatShape(shape: readonly number[]): string {
+  return `[${shape.join(', ')}]`;
+}
+
+/** 'a', 'a or b', 'a, b or c'. */
+function orList(items: readonly string[]): string {
+  return items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} or ${items[items.length - 1]}`;
+}
+
+/** A tensor's shape read as a matrix: cols is the last dimension, rows the product of the others (1 for a vector). */
+export function matrixOf(shape: readonly number[]): { rows: number; cols: number } {
+  const cols = shape[shape.length - 1] ?? 1;
+  return { rows: shape.slice(0, -1).reduce((a, b) => a * b, 1), cols };
+}
+
+const sameShape = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
+
+/**
+ * Returns the index of the first of the `allowed` shapes that operand `name` has; else throws an
+ * InputError naming the op, the shape of each of `operands` (in order) and the shapes allowed:
+ *
+ *   checkShape('add', { a, b }, 'b', [a.shape, [784], [1, 784], [100], [100, 1], [1]])
+ *   // add: a is [100, 784], b is [783]: b must be [100, 784], [784], [1, 784], [100], [100, 1] or [1]
+ */
+export function checkShape(op: string, operands: Readonly<Record<string, Tensor>>, name: string, allowed: ReadonlyArray<readonly number[]>): number {
+  const shape = operands[name].shape;
+  const index = allowed.findIndex((a) => sameShape(a, shape));
+  if (index >= 0) return index;
+  const shapes = Object.entries(operands).map(([n, t]) => `${n} is ${formatShape(t.shape)}`);
+  const wanted = [...new Set(allowed.map(formatShape))];
+  throw new InputError(`${op}: ${shapes.join(', ')}: ${name} must be ${orList(wanted)}`);
+}
+
+/**
+ * Checks an operand whose shape the op reads from the tensor: present, not released, of an
+ * allowed dtype, a storage tensor, and bound whole within the binding limit (a LimitError beyond).
+ */
+export function checkShaped(op: string, name: string, tensor: Tensor | undefined, dtypes: readonly DType[]): Tensor {
+  const t = checkTensor(op, name, tensor, dtypes, 0, 'its shape');
+  if (t.released) throw new InputError(`${op}: operand ${name} ('${t.label}') was released`);
+  return checkOperand(t, op, name, t, dtypes, t.byteLength, `${formatShape(t.shape)} ${t.dtype}`);
+}
+
+/**
+ * checkShaped, for an operand whose element count the op knows: it must hold exactly as many elements
+ * as `shape` (a flat [rows * cols] tensor fits a [rows, cols] operand). The InputError names the op,
+ * the operand and both shapes; `what` says where the expected shape comes from.
+ *
+ *   checkElements('gather', 'output', o.output, ['f32'], [batchSize, width], 'batchSize x width');
+ *   // InputError: gather: operand output must have shape [128, 784] (batchSize x width); tensor 'x' has shape [128, 783]
+ */
+export function checkElements(op: string, operand: string, tensor: Tensor | undefined, dtypes: readonly DType[], shape: readonly number[], what?: string): Tensor {
+  const checked = checkShaped(op, operand, tensor, dtypes);
+  const count = (dims: readonly number[]) => dims.reduce((a, b) => a * b, 1);
+  if (count(checked.shape) !== count(shape)) {
+    const from = what ? ` (${what})` : '';
+    throw new InputError(`${op}: operand ${operand} must have shape ${formatShape(shape)}${from}; tensor '${checked.label}' has shape ${formatShape(checked.shape)}`);
+  }
+  return checked;
+}
+
+/** Throws an InputError unless `value` is a number, and a finite one unless `infinite` allows +-Inf. */
+export function checkNumber(op: string, name: string, value: number, infinite = false): void {
+  if (typeof value !== 'number' || Number.isNaN(value) || (!infinite && !Number.isFinite(value))) {
+    throw new InputError(`${op}: ${name} = ${String(value)} must be a ${infinite ? 'number (not NaN)' : 'finite number'}`);
+  }
+}
+
+/** The words of a uniform struct from its fields in order: a number is a u32, `{ f32: x }` an f32. */
+export function structWords(fields: ReadonlyArray<number | { f32: number }>): Uint32Array {
+  const words = new Uint32Array(Math.max(4, Math.ceil(fields.length / 4) * 4));
+  const floats = new Float32Array(words.buffer);
+  fields.forEach((f, i) => {
+    if (typeof f === 'number') words[i] = f;
+    else floats[i] = f.f32;
+  });
+  return words;
+}
+
+/** What a multi-dispatch op put into the graph, in order; `release()` frees its params and scratch tensors when the graph is done with. */
+export interface OpDispatches {
+  readonly dispatches: ReadonlyArray<{ kernel: Kernel; workgroups: [number, number] }>;
+  release(): void;
+}
+
+/** An op's dispatches while it plans them, with the uniforms and scratch tensors they own (see addDispatches). */
+export class DispatchBatch {
+  readonly planned: Array<{ kernel: Kernel; bindings: Bindings; workgroups: [number, number] }> = [];
+  private readonly owned: Tensor[] = [];
+
+  constructor(readonly ctx: OpContext) {}
+
+  async uniform(label: string, words: Uint32Array): Promise<Tensor> {
+    const t = await this.ctx.pool.uniform(label, words);
+    this.owned.push(t);
+    return t;
+  }
+
+  /** A tensor for intermediate results, released with the op. */
+  async scratch(label: string, dtype: DType, shape: readonly number[]): Promise<Tensor> {
+    const t = await this.ctx.pool.tensor(label, dtype, shape);
+    this.owned.push(t);
+    return t;
+  }
+
+  /** Queues one dispatch; its grid and bindings are checked now, so a mistake stops the op before the graph changes. */
+  dispatch(kernel: Kernel, bindings: Bindings, workgroups: [number, number]): void {
+    checkGrid(this.ctx.gpu, kernel.name, workgroups);
+    kernel.checkBindings(bindings);
+    this.planned.push({ kernel, bindings, workgroups });
+  }
+
+  release(): void {
+    this.owned.splice(0).forEach((t) => t.release());
+  }
+}
+
+/**
+ * Runs `build` to plan an op's dispatches, then adds them all to the graph, or none: when `build`
+ * throws, what it allocated is released and the graph is unchanged.
+ *
+ *   return addDispatches(graph, ctx, async (batch) => {
+ *     const params = await batch.uniform('sum params', structWords([n]));
+ *     batch.dispatch(kernel, { params, x, out }, linearGrid(ctx.gpu, n, 256));
+ *   });
+ */
+export async function addDispatches(graph: KernelGraph, ctx: OpContext, build: (batch: DispatchBatch) => Promise<void>): Promise<OpDispatches> {
+  const batch = new DispatchBatch(ctx);
+  try {
+    await build(batch);
+  } catch (e) {
+    batch.release();
+    throw e;
+  }
+  for (const d of batch.planned) graph.add(d.kernel, d.bindings, d.workgroups);
+  return { dispatches: batch.planned.map(({ kernel, workgroups }) => ({ kernel, workgroups })), release: () => batch.release() };
 }

@@ -4,7 +4,7 @@
 import type { Tensor } from '../buffers.js';
 import { InputError } from '../errors.js';
 import { linearGrid, type KernelGraph } from '../graph.js';
-import { addDispatch, cachedKernel, checkDims, checkDistinct, checkShape, checkWorkgroupSize, type OpContext, type OpDispatch } from './common.js';
+import { addDispatch, cachedKernel, checkDims, checkDistinct, checkElements, checkWorkgroupSize, type OpContext, type OpDispatch } from './common.js';
 
 /** How the source stores a row: f32 or u32 words (copied as bits), or u8 bytes packed 4 per u32 word. */
 export type GatherFormat = 'f32' | 'u32' | 'u8';
@@ -71,10 +71,10 @@ export async function addGather(graph: KernelGraph, ctx: OpContext, o: GatherOpt
   const { rows, width, batchSize } = o;
   const source =
     format === 'u8'
-      ? checkShape(name, 'source', o.source, ['u32'], [Math.ceil((rows * width) / 4)], `rows x width = ${rows} x ${width} bytes, 4 per u32 word`)
-      : checkShape(name, 'source', o.source, [format], [rows, width], 'rows x width');
-  const output = checkShape(name, 'output', o.output, [format === 'u32' ? 'u32' : 'f32'], [batchSize, width], 'batchSize x width');
-  const indices = checkShape(name, 'indices', o.indices, ['u32'], o.indices?.shape ?? []);
+      ? checkElements(name, 'source', o.source, ['u32'], [Math.ceil((rows * width) / 4)], `rows x width = ${rows} x ${width} bytes, 4 per u32 word`)
+      : checkElements(name, 'source', o.source, [format], [rows, width], 'rows x width');
+  const output = checkElements(name, 'output', o.output, [format === 'u32' ? 'u32' : 'f32'], [batchSize, width], 'batchSize x width');
+  const indices = checkElements(name, 'indices', o.indices, ['u32'], o.indices?.shape ?? []);
   checkDistinct(name, 'output', { output, source, indices });
 
   const count = indices.shape.reduce((a, b) => a * b, 1);

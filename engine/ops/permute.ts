@@ -15,7 +15,7 @@ import type { Tensor } from '../buffers.js';
 import { InputError, LimitError } from '../errors.js';
 import { checkGrid, linearGrid, type KernelGraph } from '../graph.js';
 import type { Kernel } from '../kernel.js';
-import { cachedKernel, checkDims, checkShape, checkU32, checkWorkgroupSize, type OpContext } from './common.js';
+import { cachedKernel, checkDims, checkElements, checkU32, checkWorkgroupSize, type OpContext } from './common.js';
 
 export interface PermutationOptions {
   /** n u32: receives the permutation of 0 .. n - 1. */
@@ -90,7 +90,7 @@ export async function addPermutation(graph: KernelGraph, ctx: OpContext, o: Perm
   checkDims(name, { n: o.n, epochLength: o.epochLength ?? 1 });
   checkU32(name, 'seed', o.seed);
   checkU32(name, 'epoch', o.epoch);
-  const output = checkShape(name, 'output', o.output, ['u32'], [o.n], 'n');
+  const output = checkElements(name, 'output', o.output, ['u32'], [o.n], 'n');
   // A tile need not exceed the next power of two of n: small permutations take small workgroups.
   const wg = Math.min(checkWorkgroupSize(ctx, name, o.workgroupSize ?? DEFAULT_WG), Math.max(1, nextPowerOfTwo(o.n) / 2));
   const tile = 2 * wg;

@@ -9,7 +9,7 @@ import {
   cachedKernel,
   checkDims,
   checkDistinct,
-  checkShape,
+  checkElements,
   checkU32,
   checkWorkgroupSize,
   placeholder,
@@ -95,7 +95,7 @@ function checkParameter(name: string, operand: string, value: SampleParameter, o
     if (!Number.isFinite(value) || !Number.isFinite(Math.fround(value))) throw new InputError(`${name}: ${operand} = ${value} must be a finite f32`);
     return value;
   }
-  return checkShape(name, operand, value, ['f32'], output.shape, 'the output shape');
+  return checkElements(name, operand, value, ['f32'], output.shape, 'the output shape');
 }
 
 async function addSampleDispatch(graph: KernelGraph, ctx: OpContext, distribution: keyof typeof DISTRIBUTIONS, d: SampleDispatch): Promise<OpDispatch> {
@@ -142,13 +142,13 @@ async function addSampleDispatch(graph: KernelGraph, ctx: OpContext, distributio
  */
 export async function addSample(graph: KernelGraph, ctx: OpContext, o: SampleOptions): Promise<OpDispatch> {
   const name = `sample.${String(o.distribution)}`;
-  const output = checkShape(name, 'output', o.output, ['f32'], o.output?.shape ?? []);
+  const output = checkElements(name, 'output', o.output, ['f32'], o.output?.shape ?? []);
   const base = { name, output, stream: o, shift: 0, scale: 1 };
   switch (o.distribution) {
     case 'bernoulli':
-      return addSampleDispatch(graph, ctx, 'bernoulli', { ...base, input: checkShape(name, 'probabilities', o.probabilities, ['f32'], output.shape, 'the output shape') });
+      return addSampleDispatch(graph, ctx, 'bernoulli', { ...base, input: checkElements(name, 'probabilities', o.probabilities, ['f32'], output.shape, 'the output shape') });
     case 'bernoulliLogits':
-      return addSampleDispatch(graph, ctx, 'bernoulliLogits', { ...base, input: checkShape(name, 'logits', o.logits, ['f32'], output.shape, 'the output shape') });
+      return addSampleDispatch(graph, ctx, 'bernoulliLogits', { ...base, input: checkElements(name, 'logits', o.logits, ['f32'], output.shape, 'the output shape') });
     case 'gaussian':
       return addSampleDispatch(graph, ctx, 'gaussian', {
         ...base,
@@ -224,8 +224,8 @@ async function addDropoutKernel(
   inputName: string,
   outputName: string,
 ): Promise<OpDispatch> {
-  const x = checkShape(name, inputName, input, ['f32'], input?.shape ?? []);
-  const y = checkShape(name, outputName, output, ['f32'], x.shape, `the shape of ${inputName}`);
+  const x = checkElements(name, inputName, input, ['f32'], input?.shape ?? []);
+  const y = checkElements(name, outputName, output, ['f32'], x.shape, `the shape of ${inputName}`);
   const keep = o.keep;
   const q = Math.fround(keep);
   if (typeof keep !== 'number' || !(q > 0 && q <= 1)) throw new InputError(`${name}: keep = ${String(keep)} must lie in (0, 1] (as f32)`);
@@ -254,8 +254,8 @@ export async function addCategorical(graph: KernelGraph, ctx: OpContext, o: Cate
   const name = 'sample.categorical';
   checkDims(name, { rows: o.rows, classes: o.classes });
   checkStream(name, o);
-  const logits = checkShape(name, 'logits', o.logits, ['f32'], [o.rows, o.classes], 'rows x classes');
-  const output = checkShape(name, 'output', o.output, ['u32'], [o.rows], 'rows');
+  const logits = checkElements(name, 'logits', o.logits, ['f32'], [o.rows, o.classes], 'rows x classes');
+  const output = checkElements(name, 'output', o.output, ['u32'], [o.rows], 'rows');
   checkCount(name, 'logits', logits);
   checkDistinct(name, 'output', { output, logits });
   const wg = checkWorkgroupSize(ctx, name, o.workgroupSize ?? DEFAULT_WG);
