@@ -42,7 +42,8 @@ const wgslText = {
   name: 'wgsl-text',
   setup(build) {
     build.onLoad({ filter: /\.wgsl$/ }, (args) => {
-      const lines = readFileSync(args.path, 'utf8').split('\n').map((line) => line.replace(/\/\/.*$/, '').trim());
+      // WGSL has no string literals, so '//' always starts a comment, and runs of blanks are one separator.
+      const lines = readFileSync(args.path, 'utf8').split('\n').map((line) => line.replace(/\/\/.*$/, '').replace(/\s+/g, ' ').trim());
       return { contents: lines.join('\n'), loader: 'text' };
     });
   },
@@ -123,6 +124,7 @@ writeFileSync(declarations, `/// <reference types="@webgpu/types" />\n${readFile
 
 // The library's size, as a page loads it: the entry and the chunks it imports statically.
 const outputs = library.metafile.outputs;
+if (process.env.HARMONIUM_BUNDLE_REPORT) writeFileSync('dist/.meta.json', JSON.stringify(library.metafile));
 const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;
 const entry = 'dist/harmonium.js';
 const staticFiles = [entry, ...outputs[entry].imports.filter((i) => i.kind === 'import-statement').map((i) => i.path)];

@@ -3,14 +3,14 @@
 // carries plain data instead of the WGSL parser.
 import { library } from './library.js';
 import { computeEntries, reflectKernel } from './reflect.js';
-import { reflectionKey } from './reflections.js';
-import { resolveIncludes, type KernelReflection } from './shaders.js';
+import { packReflection, reflectionKey, type PackedReflection } from './reflections.js';
+import { resolveIncludes } from './shaders.js';
 
-export function reflectLibrary(): Record<string, KernelReflection> {
-  const table: Record<string, KernelReflection> = {};
+export function reflectLibrary(): Record<string, PackedReflection> {
+  const table: Record<string, PackedReflection> = {};
   for (const file of Object.keys(library)) {
     const source = resolveIncludes(file, library);
-    for (const entry of computeEntries(source)) table[reflectionKey(source, entry)] = reflectKernel(source, entry);
+    for (const entry of computeEntries(source)) table[reflectionKey(source, entry)] = packReflection(reflectKernel(source, entry));
   }
   return table;
 }

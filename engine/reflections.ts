@@ -3,7 +3,26 @@
 // one's own is reflected by the parser, loaded on demand (`await loadReflector()`, which the async
 // `defineKernel` does).
 import builtins from 'harmonium:reflections';
-import type { KernelReflection } from './shaders.js';
+import type { BindingKind, KernelReflection } from './shaders.js';
+
+const KINDS: readonly BindingKind[] = ['uniform', 'storage', 'read-only-storage'];
+
+/** A reflection as the build stores it: arrays, not objects, since the table ships in the bundle. */
+export type PackedReflection = [entry: string, bindings: Array<[name: string, group: number, binding: number, kind: number, minBytes: number]>, unusedDeclared: string[], overrides: string[]];
+
+export function packReflection(r: KernelReflection): PackedReflection {
+  const used = new Set(r.bindings.map((b) => b.name));
+  return [r.entry, r.bindings.map((b) => [b.name, b.group, b.binding, KINDS.indexOf(b.kind), b.minBytes]), r.declared.filter((d) => !used.has(d)), r.overrides];
+}
+
+function unpackReflection([entry, bindings, unused, overrides]: PackedReflection): KernelReflection {
+  return {
+    entry,
+    bindings: bindings.map(([name, group, binding, kind, minBytes]) => ({ name, group, binding, kind: KINDS[kind], minBytes })),
+    declared: [...bindings.map(([name]) => name), ...unused],
+    overrides,
+  };
+}
 
 let reflector: ((source: string, entry: string) => KernelReflection) | null = null;
 
@@ -24,7 +43,8 @@ export const reflectionKey = (source: string, entry: string): string => `${entry
 
 /** The reflection of an entry point: from the build-time table, else from the parser if it was loaded; undefined otherwise. */
 export function lookupReflection(source: string, entry: string): KernelReflection | undefined {
-  return (builtins as Record<string, KernelReflection>)[reflectionKey(source, entry)] ?? reflector?.(source, entry);
+  const packed = (builtins as Readonly<Record<string, PackedReflection>>)[reflectionKey(source, entry)];
+  return packed ? unpackReflection(packed) : reflector?.(source, entry);
 }
 
 /** Loads the WGSL parser (once), for kernels that are not in the built-in library. */
