@@ -7,15 +7,25 @@ import { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 // tfjs registers its WebGPU kernels under this backend name, so ours must carry it too.
 const BACKEND = 'webgpu';
 
-/** One product prepared on the GPU: run() is tf.matMul + data() readback; dispose() frees A and B. */
+/** One product prepared on the GPU (A and B uploaded by the first run); dispose() frees A and B. */
 export interface TfjsMatmul {
-  run(): Promise<Float32Array>;
+  /**
+   * `products` tf.matMul calls on A and B (default 1), each result disposed once the next exists as
+   * a loop in user code would, then data() of the last: one readback. tfjs runs eagerly: every call
+   * encodes its dispatches at once, and data() submits what is still encoded and waits for it.
+   */
+  run(products?: number): Promise<Float32Array>;
   dispose(): void;
 }
 
 export interface TfjsPeer {
   /** tfjs-core's version. */
   version: string;
+  /**
+   * WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE (tfjs's default, left as is): tfjs-backend-webgpu records
+   * dispatches into one command encoder and submits it after this many, and before every readback.
+   */
+  submitBatchSize: number;
   /** A is M x K (K x M when transA), B is K x N (N x K when transB), both row-major. */
   matmul(a: Float32Array, b: Float32Array, o: { m: number; n: number; k: number; transA: boolean; transB: boolean }): TfjsMatmul;
   dispose(): void;
@@ -26,7 +36,8 @@ export interface TfjsPeer {
  *
  *   const peer = await createTfjsPeer(gpu.device, info);
  *   const mm = peer.matmul(a, b, { m, n, k, transA: false, transB: false });
- *   const c = await mm.run();
+ *   const c = await mm.run();     // one product, one readback
+ *   const last = await mm.run(16); // 16 products, one readback of the last
  */
 export async function createTfjsPeer(device: GPUDevice, adapterInfo: { vendor: string; architecture: string }): Promise<TfjsPeer> {
   // tfjs-backend-webgpu reads WebGPU's constant namespaces (GPUBufferUsage, GPUMapMode, ...) as globals,
@@ -57,13 +68,22 @@ export async function createTfjsPeer(device: GPUDevice, adapterInfo: { vendor: s
   await tf.ready();
   return {
     version: tf.version_core,
+    submitBatchSize: tf.env().getNumber('WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE'),
     matmul(a, b, o) {
       const ta = tf.tensor2d(a, o.transA ? [o.k, o.m] : [o.m, o.k]);
       const tb = tf.tensor2d(b, o.transB ? [o.n, o.k] : [o.k, o.n]);
+      const product = () => tf.matMul(ta, tb, o.transA, o.transB);
       return {
-        async run() {
-          const c = tf.matMul(ta, tb, o.transA, o.transB);
+        async run(products = 1) {
+          let c = product();
           try {
+            for (let i = 1; i < products; i++) {
+              // Disposing a result whose dispatch is still encoded only marks it: tfjs frees its
+              // buffer at the next submit, so the dispatch still runs.
+              const next = product();
+              c.dispose();
+              c = next;
+            }
             return (await c.data()) as Float32Array;
           } finally {
             c.dispose();

@@ -80,6 +80,7 @@ export async function runBenchIsingJob(ctx: JobContext, p: Values<typeof BENCH_I
         const timing = await timeRuns(async () => (await chain.sweep(sweeps)).wallMs, { reps, warmup: 1, validate: () => validateAgainstReference(ctx, algorithm, temperature) });
         const flipsPerNs = (size * size * sweeps) / (timing.median_ms * 1e6);
         const bytes = bytesPerFlip(algorithm);
+        ctx.onUnit?.(`ising ${algorithm} L=${size}: ${flipsPerNs.toPrecision(3)} flips/ns (median of ${timing.reps})`);
         rows.push({
           algorithm,
           size,
