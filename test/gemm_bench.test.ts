@@ -23,7 +23,7 @@ test('bench-gemm at 64^3: v3 and tfjs batched and per call, consistent rows, bat
   withGpu(async ({ gpu }) => {
     const lines: string[] = [];
     // max_rep_s 0 makes v1 and v2 skip with their estimate; config 'default' avoids tuning.
-    const spec: JsonObject = { job: 'bench-gemm', sizes: [64], rbm: false, reps: 1, batch: N, max_rep_s: 0, config: 'default' };
+    const spec: JsonObject = { job: 'bench-gemm', sizes: [64], no_rbm: true, reps: 1, batch: N, max_rep_s: 0, config: 'default' };
     const result = await runJob(spec, { gpu, onUnit: (line) => lines.push(line) });
     const rows = result.rows as JsonObject[];
     const limits = result.limits as Record<string, number>;

@@ -85,7 +85,7 @@ export const BENCH_GEMM_JOB = {
   batch: integer({ hidden: true, min: 1, max: MAX_BATCH, help: 'N, the products per batched repetition, for every kernel and shape (default: sized by target-ms)' }),
   'max-rep-s': number({ hidden: true, min: 0, default: 3, help: 'v1 and v2 run where a repetition is estimated under this' }),
   'peer-max-rep-s': number({ hidden: true, min: 0, default: 20, help: 'tfjs runs (each mode) where a repetition is estimated under this' }),
-  rbm: boolean({ hidden: true, help: 'also the RBM shapes' }),
+  'no-rbm': boolean({ hidden: true, help: 'leave out the RBM shapes' }),
   'no-tfjs': boolean({ hidden: true, help: 'leave the tfjs peer out' }),
   config: choice(['auto', 'default', ...GEMM_F32_CONFIGS.map((c) => c.name)], { hidden: true, default: 'auto', help: "v3's tile config: tuned in this run, the default, or a named one" }),
   'tfjs-url': text({ hidden: true, help: "where a page loads the tfjs peer from (default: next to the runner's bundle)" }),
@@ -114,7 +114,7 @@ export async function runBenchGemmJob(ctx: JobContext, p: Values<typeof BENCH_GE
   // v1 and v2 run where a repetition is estimated under max_rep_s; tfjs (with readback) under peer_max_rep_s.
   const maxRepS = p['max-rep-s'];
   const peerMaxRepS = p['peer-max-rep-s'];
-  const withRbm = p.rbm;
+  const withRbm = !p['no-rbm'];
   const withTfjs = !p['no-tfjs'];
   const configSpec = p.config;
   const tfjsUrl = p['tfjs-url'];

@@ -134,7 +134,8 @@ async function runStudy(values: Values<typeof STUDY_FLAGS>): Promise<void> {
       benchmarks['bench-ising'] = { ...isingBench, backend };
       progress.unit('bench-ising done');
       adapter = isingBench.adapter as JsonObject;
-      const gemm = await runner.run({ job: 'bench-gemm', reps: 3, ...(quick ? { sizes: [256, 512] } : {}) });
+      // --quick: two small square shapes, no RBM shapes (a smoke run); otherwise the benchmark's defaults.
+      const gemm = await runner.run({ job: 'bench-gemm', reps: 3, ...(quick ? { sizes: [256, 512], no_rbm: true } : {}) });
       benchmarks['bench-gemm'] = { ...gemm, backend };
       progress.unit('bench-gemm done');
     }
