@@ -63,6 +63,10 @@ export interface RunStats {
 
 /** Repetitions per submit: bounds the iteration ring and keeps the queue short enough for progress. */
 const CHUNK = 256;
+/** Node on a CPU adapter: sleep this fraction of the expected run time before asking the queue (idle). */
+const SLEEP_FRACTION = 0.85;
+/** Shorter sleeps are not worth a timer. */
+const MIN_SLEEP_MS = 2;
 /** Timestamp queries per query set (two per profiled dispatch). */
 const MAX_QUERIES = 4096;
 
@@ -73,6 +77,8 @@ const MAX_QUERIES = 4096;
 export class Scheduler {
   private ring: Promise<Tensor> | null = null;
   /** Bind groups by graph, made for `nodes` nodes and the iteration ring `ring`. */
+  /** Wall milliseconds per repetition of each graph's last run, for the Node wait (idle). */
+  private msPerRepetition = new WeakMap<KernelGraph, number>();
   private bindGroups = new WeakMap<KernelGraph, { nodes: number; ring: Tensor; groups: GPUBindGroup[][] }>();
   /** Runs one after another: they share the iteration ring. */
   private queue: Promise<unknown> = Promise.resolve();
@@ -204,14 +210,31 @@ export class Scheduler {
       }
       done += count;
       if (options.onProgress) {
-        await device.queue.onSubmittedWorkDone();
+        await this.idle(graph, done, start);
         options.onProgress(done, repeat);
       }
     }
-    await device.queue.onSubmittedWorkDone();
+    await this.idle(graph, repeat, start);
     const wallMs = performance.now() - start;
+    if (repeat > 0 && !profile) this.msPerRepetition.set(graph, wallMs / repeat);
     const gpuMs = profile ? Object.values(perKernelMs).reduce((a, b) => a + b, 0) : null;
     return { repeat, dispatches: repeat * graph.nodes.length, wallMs, gpuMs, perKernelMs: profile ? perKernelMs : null };
+  }
+
+  /**
+   * Waits until `repetitions` repetitions of `graph`, submitted from `start` on, are done. In Node, Dawn
+   * polls for completion with setImmediate for as long as a promise of it is pending
+   * (crbug.com/dawn/1127), which keeps a CPU core busy; on a CPU adapter (SwiftShader) that core is
+   * taken from the work itself, and on 2 cores it halved our throughput. So there, the wait first
+   * sleeps through most of the time this graph took before, and only then asks the queue.
+   */
+  private async idle(graph: KernelGraph, repetitions: number, start: number): Promise<void> {
+    const perRepetition = this.msPerRepetition.get(graph);
+    if (perRepetition !== undefined && this.gpu.adapter.fallback && this.gpu.adapter.runtime === 'node') {
+      const sleepMs = SLEEP_FRACTION * perRepetition * repetitions - (performance.now() - start);
+      if (sleepMs >= MIN_SLEEP_MS) await new Promise((ok) => setTimeout(ok, sleepMs));
+    }
+    await this.gpu.device.queue.onSubmittedWorkDone();
   }
 
   private async timingSet(dispatches: number) {
