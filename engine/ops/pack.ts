@@ -2,8 +2,8 @@
 // back to ±1 f32, and the 8 bit planes of u8 inputs. Kernels: shaders/pack_bits.wgsl (which states
 // the layouts); reference: harness/gemm/xnor_reference.ts.
 import type { Tensor } from '../buffers.js';
-import { checkGrid, linearGrid, type KernelGraph } from '../graph.js';
-import { cachedKernel, checkDims, checkDistinct, checkOperand, type OpContext, type OpDispatch } from './common.js';
+import { linearGrid, type KernelGraph } from '../graph.js';
+import { addDispatch, cachedKernel, checkDims, checkDistinct, checkOperand, type OpContext, type OpDispatch } from './common.js';
 
 /** u32 words per packed row of `cols` values. */
 export const packedWords = (cols: number) => Math.ceil(cols / 32);
@@ -24,12 +24,9 @@ async function addPackKernel(
 ): Promise<OpDispatch> {
   checkDistinct(name, 'output', { input, output });
   const kernel = cachedKernel(name, 'pack_bits.wgsl', entry, { WG, ...overrides });
-  const workgroups = linearGrid(ctx.gpu, invocations, kernel.override('WG'));
-  checkGrid(ctx.gpu, name, workgroups);
   // PackParams: rows, cols, words.
-  const params = await ctx.pool.uniform(`${name} params`, Uint32Array.of(rows, cols, packedWords(cols), 0));
-  graph.add(kernel, { params, src: input, dst: output }, workgroups);
-  return { kernel, params, workgroups, release: () => params.release() };
+  const words = Uint32Array.of(rows, cols, packedWords(cols), 0);
+  return addDispatch(graph, ctx, kernel, words, (params) => ({ params, src: input, dst: output }), linearGrid(ctx.gpu, invocations, kernel.override('WG')));
 }
 
 export interface PackOptions {
