@@ -18,16 +18,17 @@ struct GemmParams {
   first_element: u32,
 }
 
+#include "math.wgsl"
+
 // Activation codes (engine/ops/gemm.ts ACTIVATIONS): 0 identity, 1 sigmoid, 2 tanh, 3 ReLU, 4 hard tanh.
-// Written with select() so that NaN passes through every one of them (WGSL leaves max/min/clamp of
-// NaN to the implementation).
+// The same functions as the element-wise kernels (math.wgsl), so that a layer's fused forward and its
+// backward (engine/ops/elementwise.ts) agree; NaN passes through every one of them.
 fn gemm_activate(x: f32, kind: u32) -> f32 {
   switch kind {
-    case 1u: { return 1.0 / (1.0 + exp(-x)); }
-    // tanh(15) rounds to 1 in f32; past it some tanh implementations compute inf / inf.
-    case 2u: { return select(tanh(x), sign(x), abs(x) > 15.0); }
-    case 3u: { return select(x, 0.0, x < 0.0); }
-    case 4u: { return select(select(x, -1.0, x < -1.0), 1.0, x > 1.0); }
+    case 1u: { return sigmoid(x); }
+    case 2u: { return tanh_stable(x); }
+    case 3u: { return relu(x); }
+    case 4u: { return clamp_nan(x, -1.0, 1.0); }
     default: { return x; }
   }
 }
