@@ -8,18 +8,17 @@ import type { BindingKind, KernelReflection } from './shaders.js';
 const KINDS: readonly BindingKind[] = ['uniform', 'storage', 'read-only-storage'];
 
 /** A reflection as the build stores it: arrays, not objects, since the table ships in the bundle. */
-export type PackedReflection = [entry: string, bindings: Array<[name: string, group: number, binding: number, kind: number, minBytes: number]>, unusedDeclared: string[], overrides: string[]];
+export type PackedReflection = [entry: string, bindings: Array<[name: string, group: number, binding: number, kind: number, minBytes: number]>, declared: string[], overrides: string[]];
 
 export function packReflection(r: KernelReflection): PackedReflection {
-  const used = new Set(r.bindings.map((b) => b.name));
-  return [r.entry, r.bindings.map((b) => [b.name, b.group, b.binding, KINDS.indexOf(b.kind), b.minBytes]), r.declared.filter((d) => !used.has(d)), r.overrides];
+  return [r.entry, r.bindings.map((b) => [b.name, b.group, b.binding, KINDS.indexOf(b.kind), b.minBytes]), r.declared, r.overrides];
 }
 
-function unpackReflection([entry, bindings, unused, overrides]: PackedReflection): KernelReflection {
+function unpackReflection([entry, bindings, declared, overrides]: PackedReflection): KernelReflection {
   return {
     entry,
     bindings: bindings.map(([name, group, binding, kind, minBytes]) => ({ name, group, binding, kind: KINDS[kind], minBytes })),
-    declared: [...bindings.map(([name]) => name), ...unused],
+    declared,
     overrides,
   };
 }
