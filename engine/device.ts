@@ -111,7 +111,7 @@ async function browserAdapter(preference: AdapterPreference, powerPreference: GP
   const adapter = await navigator.gpu.requestAdapter({ powerPreference, forceFallbackAdapter: preference === 'swiftshader' });
   const found = adapter && describe(adapter);
   const decision = chooseAdapter(preference, { system: found, userDrivers: false });
-  if ('error' in decision) throw new NoAdapterError(`${decision.error} in this browser`);
+  if ('error' in decision) throw new NoAdapterError(`this browser: ${decision.error}`);
   return { adapter: adapter!, fallback: decision.fallback };
 }
 
