@@ -12,4 +12,6 @@ export interface Benchmark {
   table(result: JsonObject, backend: string): string;
   /** The one JSON object printed last with --json. */
   summaryOf(result: JsonObject): JsonObject;
+  /** The job spec `harmonium study` runs for the report (smaller with --quick); absent: not in the report. */
+  study?(quick: boolean): JsonObject;
 }

@@ -43,4 +43,5 @@ export const isingBenchmark: Benchmark = {
   sizes: BENCH_ISING_JOB.sizes.default ?? [],
   table: isingBenchTable,
   summaryOf: (r) => r,
+  study: (quick) => ({ job: 'bench-ising', sizes: quick ? [64, 256] : [256, 1024], reps: 3, target_ms: quick ? 50 : 200, reference_size: quick ? 64 : 256 }),
 };

@@ -30,6 +30,8 @@ export interface ReportData {
     tc: number;
     snapshots: { size: number; temperature: number; sites_base64: string }[];
   };
+  /** Each feature section's data (harness/report/sections.ts), by section name. */
+  sections: Record<string, JsonObject>;
   /** Benchmark results measured in this run, by bench name (bench-ising, bench-gemm job results). */
   benchmarks: Record<string, JsonObject>;
   /** Results recorded earlier under harness/results/ (other adapters, a lent GPU), by file name. */

@@ -17,12 +17,16 @@ const BENCH_SECTIONS: Readonly<Record<string, [string, (result: JsonObject, titl
   gemm: ['matrix-product kernels', gemmBenchSection],
 };
 
+/** Each feature section's drawer (harness/report/sections.ts), by section name. */
+const SECTION_DRAWERS: Readonly<Record<string, (data: JsonObject) => void>> = {};
+
 function render(data: ReportData): void {
   document.title = data.title;
   document.getElementById('title')!.textContent = data.title;
   const a = data.adapter as Record<string, string>;
   document.getElementById('meta')!.textContent = `${data.date} · ${data.backend} backend · adapter: ${a.description} (${a.vendor}/${a.architecture})`;
   studySection(data.study);
+  for (const [name, sectionData] of Object.entries(data.sections ?? {})) SECTION_DRAWERS[name]?.(sectionData);
   for (const [name, [title, draw]] of Object.entries(BENCH_SECTIONS)) {
     const result = data.benchmarks[`bench-${name}`];
     if (result) draw(result, `Benchmark: ${title} (this run)`);

@@ -19,6 +19,8 @@ import { ISING_JOB, ISING_RUN_FLAGS } from '../ising/flags.js';
 import { onsagerEnergy, yangMagnetization, TC } from '../ising/onsager.js';
 import type { ReportData, StudyPoint } from './data.js';
 import { reportHtml } from './template.js';
+import { REPORT_SECTIONS } from './sections.js';
+import { BENCHMARKS } from '../bench/command.js';
 
 const FULL_TEMPERATURES = [1.6, 1.8, 2.0, 2.1, 2.2, 2.25, 2.27, 2.3, 2.35, 2.4, 2.5, 2.7, 3.0, 3.5];
 const QUICK_TEMPERATURES = [1.8, 2.27, 3.0];
@@ -127,17 +129,21 @@ async function runStudy(values: Values<typeof STUDY_FLAGS>): Promise<void> {
     }
     progress.done();
 
+    const sections: Record<string, JsonObject> = {};
+    for (const section of REPORT_SECTIONS) {
+      sections[section.name] = await section.collect({ run: (spec) => runner.run(spec), quick, seed, unit: progress.unit });
+      progress.unit(`${section.name} done`);
+    }
+
     const benchmarks: Record<string, JsonObject> = {};
     if (!values['no-bench']) {
-      progress.unit('benchmarks');
-      const isingBench = await runner.run({ job: 'bench-ising', sizes: quick ? [64, 256] : [256, 1024], reps: 3, target_ms: quick ? 50 : 200, reference_size: quick ? 64 : 256 });
-      benchmarks['bench-ising'] = { ...isingBench, backend };
-      progress.unit('bench-ising done');
-      adapter = isingBench.adapter as JsonObject;
-      // --quick: two small square shapes, no RBM shapes (a smoke run); otherwise the benchmark's defaults.
-      const gemm = await runner.run({ job: 'bench-gemm', reps: 3, ...(quick ? { sizes: [256, 512], no_rbm: true } : {}) });
-      benchmarks['bench-gemm'] = { ...gemm, backend };
-      progress.unit('bench-gemm done');
+      for (const bench of Object.values(BENCHMARKS)) {
+        if (!bench.study) continue;
+        const result = await runner.run(bench.study(quick));
+        benchmarks[bench.job] = { ...result, backend };
+        adapter = result.adapter as JsonObject;
+        progress.unit(`${bench.job} done`);
+      }
     }
     if (Object.keys(adapter).length === 0) adapter = { description: 'unknown (all points resumed)', vendor: '', architecture: '' };
 
@@ -156,6 +162,7 @@ async function runStudy(values: Values<typeof STUDY_FLAGS>): Promise<void> {
         tc: TC,
         snapshots,
       },
+      sections,
       benchmarks,
       recorded: readRecordedResults(),
     };
