@@ -64,10 +64,10 @@ async function timeGraph(ctx: JobContext, graph: KernelGraph, budget: Budget, ch
   return { ...timing, repeat };
 }
 
-type PeerState = { peer: TfjsPeer; version: string } | { reason: string };
+export type PeerState = { peer: TfjsPeer; version: string } | { reason: string };
 
 /** Loads the tfjs peer bundle (dist/peers/tfjs.js in pages, tfjs.node.js in Node) by a URL known only at run time. */
-async function loadTfjs(ctx: JobContext, url: string | undefined): Promise<PeerState> {
+export async function loadTfjs(ctx: JobContext, url: string | undefined): Promise<PeerState> {
   const runtime = ctx.gpu.adapter.runtime;
   try {
     let href = url;

@@ -3,6 +3,9 @@
 // dist/peers/tfjs.node.js for Node) and loaded with a dynamic import, so harmonium.js stays small.
 import * as tf from '@tensorflow/tfjs-core';
 import { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
+// The ops' gradients, which tfjs-core registers only through this module (the full @tensorflow/tfjs
+// imports it): bench mlp trains through optimizer.minimize.
+import '@tensorflow/tfjs-core/dist/register_all_gradients';
 
 // tfjs registers its WebGPU kernels under this backend name, so ours must carry it too.
 const BACKEND = 'webgpu';
@@ -16,6 +19,8 @@ export interface TfjsMatmul {
 export interface TfjsPeer {
   /** tfjs-core's version. */
   version: string;
+  /** tfjs-core itself, on our device: other peers (bench mlp's model) are written against it as a tfjs user would. */
+  tf: typeof tf;
   /** A is M x K (K x M when transA), B is K x N (N x K when transB), both row-major. */
   matmul(a: Float32Array, b: Float32Array, o: { m: number; n: number; k: number; transA: boolean; transB: boolean }): TfjsMatmul;
   dispose(): void;
@@ -57,6 +62,7 @@ export async function createTfjsPeer(device: GPUDevice, adapterInfo: { vendor: s
   await tf.ready();
   return {
     version: tf.version_core,
+    tf,
     matmul(a, b, o) {
       const ta = tf.tensor2d(a, o.transA ? [o.k, o.m] : [o.m, o.k]);
       const tb = tf.tensor2d(b, o.transB ? [o.n, o.k] : [o.k, o.n]);
