@@ -373,6 +373,24 @@ cli('mlp train --json writes a model that mlp eval reads back to the same test e
 cli.run();
 
 // ---------------------------------------------------------------------------------------------
+const bench = suite('bench mlp at a small size (GPU)');
+
+bench('784-8-8-10 on 300 digits: both implementations checked from the same weights, then timed', async () => {
+  const gpu = await openTestGpu();
+  const r = await runJob({ job: 'bench-mlp', sizes: [8], reps: 1, train_count: 300 }, { gpu });
+  const [check] = r.checks as Array<Record<string, number>>;
+  // The same first batch through the same weights: tfjs and we agree to f32 rounding.
+  assert.ok(Math.abs(check.tfjs_first_loss - check.first_loss) <= 1e-4 * check.first_loss, JSON.stringify(check));
+  const rows = r.rows as JsonObject[];
+  assert.equal(rows.map((row) => row.impl), ['harmonium', 'tfjs']);
+  for (const row of rows) {
+    assert.is(row.examples_per_epoch, 300);
+    assert.ok((row.examples_per_s as number) > 0 && (row.fraction_of_fma_peak as number) > 0);
+  }
+});
+bench.run();
+
+// ---------------------------------------------------------------------------------------------
 const chrome = suite('MLP in Node and in headless Chrome (GPU, both backends)');
 
 // Floats: the guarantee is agreement within a tolerance (f32 rounding of two shader compilers).
