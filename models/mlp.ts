@@ -48,7 +48,11 @@ export const MLP_MODEL = 'mlp';
 /** The parameter names of layer i: `layer${i}.weight` (inputs x outputs) and `layer${i}.bias`. */
 export const mlpLayerName = (i: number): string => `layer${i}`;
 
-/** Checks a configuration; every problem is an InputError naming the parameter. */
+/**
+ * Checks a configuration; every problem is an InputError naming the parameter.
+ *
+ *   validateMlpConfig({ layers: [784, 256, 10] });   // { layers: [784, 256, 10], activation: 'relu' }
+ */
 export function validateMlpConfig(c: MlpConfig): Required<MlpConfig> {
   const layers = c.layers;
   if (!Array.isArray(layers) || layers.length < 2 || !layers.every((w) => Number.isInteger(w) && w > 0)) {
@@ -64,6 +68,8 @@ export function validateMlpConfig(c: MlpConfig): Required<MlpConfig> {
  * Reads and checks what makes a safetensors file an MLP (no GPU): metadata model = 'mlp', its layer
  * widths and activation, and an F32 weight [inputs, outputs] and bias [outputs] per layer. Errors are
  * InputErrors that start with `source` and name the key or tensor.
+ *
+ *   const config = readMlpConfig(decodeSafetensors(bytes, 'm.safetensors'), 'm.safetensors');
  */
 export function readMlpConfig(file: Safetensors, source: string): Required<MlpConfig> {
   const meta = file.metadata;
@@ -274,7 +280,11 @@ export interface MlpTrainingOptions {
   epochs: number;
 }
 
-/** Checks training options; every problem is an InputError naming the option. */
+/**
+ * Checks training options (with defaults filled in); every problem is an InputError naming the option.
+ *
+ *   validateMlpTraining({ optimizer: 'sgd', lr: 0.05, momentum: 0.9, batch: 100, seed: 1, epochs: 10 });
+ */
 export function validateMlpTraining(o: MlpTrainingOptions): Required<MlpTrainingOptions> {
   const bad = (what: string) => new InputError(`mlp training: ${what}`);
   if (!MLP_OPTIMIZERS.includes(o.optimizer)) throw bad(`optimizer '${String(o.optimizer)}' is not one of ${MLP_OPTIMIZERS.join(', ')}`);
@@ -290,7 +300,11 @@ export function validateMlpTraining(o: MlpTrainingOptions): Required<MlpTraining
   return { ...o, momentum, dropout };
 }
 
-/** The optimiser state slots a ParamSet needs for these options (Mlp.create's `state`). */
+/**
+ * The optimiser state slots a ParamSet needs for these options (Mlp.create's `state`).
+ *
+ *   mlpOptimizerState({ optimizer: 'adam' });   // ['m', 'v']
+ */
 export function mlpOptimizerState(o: Pick<MlpTrainingOptions, 'optimizer' | 'momentum'>): string[] {
   return optimizerState(o.optimizer === 'adam' ? { kind: 'adam', lr: 0 } : { kind: 'sgd', lr: 0, momentum: o.momentum ?? 0 });
 }
