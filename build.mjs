@@ -4,6 +4,7 @@
 //                       parser is a chunk loaded only for kernels of one's own (dist/chunks/)
 //   dist/types/         its type declarations (tsc)
 //   dist/runner.js      the chrome backend's page bundle (runJob); dist/demos/*.js the demo pages
+//   dist/data/          the MNIST cache, for pages and the mlp jobs
 //   dist/cli.js         the Node CLI (`harmonium ...`); the `webgpu` and `puppeteer-core` packages stay external
 //   dist/test/*.js      the uvu suites, one bundle per test file (run by `uvu dist/test`)
 // `--if-stale` rebuilds only when a source file is newer than dist/.stamp.
@@ -134,6 +135,13 @@ const gzip = (files) => files.reduce((a, f) => a + gzipSync(readFileSync(f)).len
 process.stderr.write(
   `build: dist/harmonium.js ${kb(size(staticFiles))} minified (${kb(gzip(staticFiles))} gzip); WGSL parser chunk, loaded on demand: ${kb(size(lazy))}\n`,
 );
+
+// MNIST for pages (the mlp jobs fetch dist/data/mnist-10k.bin, and read the same file in Node):
+// harness/data's writeMnistCache, bundled for Node once here; it copies the user's cache (loadMnist).
+const mnistBootstrap = 'dist/.mnist-cache.mjs';
+await esbuild.build({ ...base, platform: 'node', sourcemap: false, entryPoints: ['harness/data/mnist_node.ts'], outfile: mnistBootstrap, banner: nodeBanner });
+(await import(pathToFileURL(mnistBootstrap).href)).writeMnistCache('dist/data');
+rmSync(mnistBootstrap);
 
 // Pages: the chrome backend's runner and the demos, next to the bundles they import.
 mkdirSync('dist/demos', { recursive: true });

@@ -121,7 +121,7 @@ async function counting<T>(sample: object, method: string, body: () => Promise<T
 test('the tfjs peer runs all N products of a batch: N times the dispatches of one, submitted every 15 and at the readback', () =>
   withGpu(async ({ gpu }) => {
     const state = await loadTfjs(gpu);
-    assert.ok('peer' in state, JSON.stringify(state));
+    assert.ok('peer' in state, 'reason' in state ? state.reason : '');
     if (!('peer' in state)) return;
     const { peer } = state;
     const s = { m: 24, n: 40, k: 32, transA: false, transB: false };

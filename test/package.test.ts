@@ -47,7 +47,7 @@ pkg.before(() => {
 pkg.after(() => rmSync(work, { recursive: true, force: true }));
 
 pkg('the package holds the library, types and CLI, and installs no build tools or tests', () => {
-  for (const f of ['dist/harmonium.js', 'dist/types/index.d.ts', 'dist/cli.js', 'dist/runner.html', 'dist/demos/ising.html', 'bin/harmonium.mjs']) {
+  for (const f of ['dist/harmonium.js', 'dist/types/index.d.ts', 'dist/cli.js', 'dist/runner.html', 'dist/demos/ising.html', 'dist/data/mnist-10k.bin', 'bin/harmonium.mjs']) {
     assert.ok(existsSync(join(installed, f)), `${f} is shipped`);
   }
   for (const f of ['dist/test', 'build.mjs', 'test', 'harness']) assert.not.ok(existsSync(join(installed, f)), `${f} is not shipped`);

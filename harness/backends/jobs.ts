@@ -6,9 +6,10 @@ import type { JsonObject } from '../io/json.js';
 import { withJobContext, type Job, type JobOptions } from './context.js';
 import { isingJobs } from '../ising/jobs.js';
 import { gemmJobs } from '../gemm/jobs.js';
+import { mlpJobs } from '../mlp/jobs.js';
 
 /** Every job by name: each feature folder exports its own table. */
-const JOBS: Readonly<Record<string, Job>> = { ...isingJobs, ...gemmJobs };
+const JOBS: Readonly<Record<string, Job>> = { ...isingJobs, ...gemmJobs, ...mlpJobs };
 
 export const jobNames = (): string[] => Object.keys(JOBS);
 

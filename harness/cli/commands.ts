@@ -6,5 +6,6 @@ import { benchCommand } from '../bench/command.js';
 import { tuneCommand } from '../gemm/tune.js';
 import { serveCommand } from '../server/command.js';
 import { docsCommand } from './docs.js';
+import { mlpEvalCommand, mlpTrainCommand } from '../mlp/command.js';
 
-export const COMMANDS: readonly Command[] = [isingCommand, benchCommand, studyCommand, tuneCommand, serveCommand, docsCommand];
+export const COMMANDS: readonly Command[] = [isingCommand, mlpTrainCommand, mlpEvalCommand, benchCommand, studyCommand, tuneCommand, serveCommand, docsCommand];

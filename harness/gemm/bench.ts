@@ -40,7 +40,7 @@ export const RBM_SHAPES: readonly BenchShape[] = [
 const opsOf = (s: GemmShape) => 2 * s.m * s.n * s.k;
 const shapeName = (s: GemmShape) => `${s.m}x${s.n}x${s.k}`;
 
-type PeerState = { peer: TfjsPeer; version: string } | { reason: string };
+export type PeerState = { peer: TfjsPeer; version: string } | { reason: string };
 
 /** Loads the tfjs peer bundle (dist/peers/tfjs.js in pages, tfjs.node.js in Node) by a URL known only at run time. */
 export async function loadTfjs(gpu: Gpu, url?: string): Promise<PeerState> {

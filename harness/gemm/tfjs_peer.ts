@@ -3,6 +3,9 @@
 // dist/peers/tfjs.node.js for Node) and loaded with a dynamic import, so harmonium.js stays small.
 import * as tf from '@tensorflow/tfjs-core';
 import { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
+// The ops' gradients, which tfjs-core registers only through this module (the full @tensorflow/tfjs
+// imports it): bench mlp trains through optimizer.minimize.
+import '@tensorflow/tfjs-core/dist/register_all_gradients';
 
 // tfjs registers its WebGPU kernels under this backend name, so ours must carry it too.
 const BACKEND = 'webgpu';
@@ -26,6 +29,8 @@ export interface TfjsPeer {
    * dispatches into one command encoder and submits it after this many, and before every readback.
    */
   submitBatchSize: number;
+  /** tfjs-core itself, on our device: other peers (bench mlp's model) are written against it as a tfjs user would. */
+  tf: typeof tf;
   /** A is M x K (K x M when transA), B is K x N (N x K when transB), both row-major. */
   matmul(a: Float32Array, b: Float32Array, o: { m: number; n: number; k: number; transA: boolean; transB: boolean }): TfjsMatmul;
   dispose(): void;
@@ -69,6 +74,7 @@ export async function createTfjsPeer(device: GPUDevice, adapterInfo: { vendor: s
   return {
     version: tf.version_core,
     submitBatchSize: tf.env().getNumber('WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE'),
+    tf,
     matmul(a, b, o) {
       const ta = tf.tensor2d(a, o.transA ? [o.k, o.m] : [o.m, o.k]);
       const tb = tf.tensor2d(b, o.transB ? [o.n, o.k] : [o.k, o.n]);

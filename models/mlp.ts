@@ -1,0 +1,481 @@
+// A multilayer perceptron classifier: dense layers (models/dense.ts) with one activation on the
+// hidden layers and logits out, softmax cross-entropy with its fused gradient and error count,
+// dropout on the hidden outputs while training (a Philox mask, redrawn by the backward pass), and
+// Adam or SGD over a ParamSet with the learning rate from a Schedule. The dataset stays on the GPU
+// (models/minibatch.ts): a training epoch is a permutation, then one graph (gather, forward, loss,
+// backward, update) repeated once per minibatch, and its only readback is the metrics tensor.
+import {
+  addDropout,
+  addDropoutBackward,
+  addOptimizerStep,
+  addPermutation,
+  addSoftmaxCrossEntropy,
+  decodeSafetensors,
+  InputError,
+  KernelGraph,
+  optimizerState,
+  ParamSet,
+  Schedule,
+  type CheckpointExtra,
+  type OpContext,
+  type OptimizerOptions,
+  type ReduceTarget,
+  type Safetensors,
+  type SafetensorsTensor,
+  type Scheduler,
+  type ScheduleSpec,
+  type Tensor,
+} from '../engine/index.js';
+import { addDenseBackward, addDenseForward, DENSE_ACTIVATIONS, denseLayer, denseParams, type DenseActivation, type DenseLayer } from './dense.js';
+import { addBatchGather, type DeviceDataset } from './minibatch.js';
+import { building, Owned, type Releasable } from './owned.js';
+
+/** What context an MLP runs in: ops need the device and pool, training the scheduler too. */
+export interface MlpContext extends OpContext {
+  scheduler: Scheduler;
+}
+
+export interface MlpConfig {
+  /** Widths from the input to the classes, e.g. [784, 512, 512, 10]: a dense layer per neighbouring pair. */
+  layers: readonly number[];
+  /** Of the hidden layers (default relu); the last layer's outputs are the logits. */
+  activation?: DenseActivation;
+}
+
+/** metadata 'model' of an MLP file. */
+export const MLP_MODEL = 'mlp';
+
+/** The parameter names of layer i: `layer${i}.weight` (inputs x outputs) and `layer${i}.bias`. */
+export const mlpLayerName = (i: number): string => `layer${i}`;
+
+/**
+ * Checks a configuration; every problem is an InputError naming the parameter.
+ *
+ *   validateMlpConfig({ layers: [784, 256, 10] });   // { layers: [784, 256, 10], activation: 'relu' }
+ */
+export function validateMlpConfig(c: MlpConfig): Required<MlpConfig> {
+  const layers = c.layers;
+  if (!Array.isArray(layers) || layers.length < 2 || !layers.every((w) => Number.isInteger(w) && w > 0)) {
+    throw new InputError(`mlp: layers ${JSON.stringify(layers)} must be two or more positive integers (inputs, hidden widths, classes)`);
+  }
+  if (layers[layers.length - 1] < 2) throw new InputError(`mlp: ${layers[layers.length - 1]} class: a classifier needs at least 2`);
+  const activation = c.activation ?? 'relu';
+  if (!DENSE_ACTIVATIONS.includes(activation)) throw new InputError(`mlp: activation '${String(activation)}' is not one of ${DENSE_ACTIVATIONS.join(', ')}`);
+  return { layers: [...layers], activation };
+}
+
+/**
+ * Reads and checks what makes a safetensors file an MLP (no GPU): metadata model = 'mlp', its layer
+ * widths and activation, and an F32 weight [inputs, outputs] and bias [outputs] per layer. Errors are
+ * InputErrors that start with `source` and name the key or tensor.
+ *
+ *   const config = readMlpConfig(decodeSafetensors(bytes, 'm.safetensors'), 'm.safetensors');
+ */
+export function readMlpConfig(file: Safetensors, source: string): Required<MlpConfig> {
+  const meta = file.metadata;
+  if (meta.model !== MLP_MODEL) {
+    const kind = meta.format ?? meta['harmonium.format'];
+    throw new InputError(`${source}: not an MLP model: metadata 'model' is ${JSON.stringify(meta.model ?? null)}, expected '${MLP_MODEL}'${kind ? ` (the file's format is '${kind}')` : ''}`);
+  }
+  let layers: unknown;
+  try {
+    layers = JSON.parse(meta.layers ?? '');
+  } catch {
+    throw new InputError(`${source}: metadata 'layers' = ${JSON.stringify(meta.layers ?? null)} is not a JSON list of widths`);
+  }
+  let config: Required<MlpConfig>;
+  try {
+    config = validateMlpConfig({ layers: layers as number[], activation: meta.activation as DenseActivation });
+  } catch (e) {
+    throw new InputError(`${source}: ${(e as Error).message} (from its metadata)`);
+  }
+  const expect = (name: string, shape: readonly number[]) => {
+    const t: SafetensorsTensor | undefined = Object.hasOwn(file.tensors, name) ? file.tensors[name] : undefined;
+    if (!t) throw new InputError(`${source}: tensor '${name}' is missing (metadata layers ${meta.layers})`);
+    if (t.dtype !== 'F32') throw new InputError(`${source}: tensor '${name}' is ${t.dtype}, expected F32`);
+    if (t.shape.join() !== shape.join()) throw new InputError(`${source}: tensor '${name}' has shape [${t.shape.join(', ')}], expected [${shape.join(', ')}] (metadata layers ${meta.layers})`);
+  };
+  config.layers.slice(1).forEach((outputs, i) => {
+    expect(`${mlpLayerName(i)}.weight`, [config.layers[i], outputs]);
+    expect(`${mlpLayerName(i)}.bias`, [outputs]);
+  });
+  return config;
+}
+
+/** The tensors of one batch: the input, each layer's output, and the gradients while training. */
+export interface MlpBatch extends Releasable {
+  rows: number;
+  /** rows x inputs f32. */
+  x: Tensor;
+  /** rows u32. */
+  labels: Tensor;
+  /** Per layer, rows x its width: act(x W + b) (the last: the logits). */
+  outputs: Tensor[];
+  /** Per hidden layer, with dropout: the output with units dropped, which the next layer reads. */
+  dropped: Tensor[];
+  /** Training: per layer, dL/d(output) (the last: dL/dlogits). */
+  grads: Tensor[];
+  /** Training with dropout: per hidden layer, dL/d(dropped). */
+  droppedGrads: Tensor[];
+}
+
+/** Dropout of the hidden outputs: the keep probability and the Philox stream (call = layer index). */
+export interface MlpDropout {
+  keep: number;
+  seed: number;
+}
+
+/**
+ * A classifier's parameters and layers.
+ *
+ *   const mlp = await Mlp.create(ctx, { layers: [784, 256, 10] }, { seed: 1, state: ['m', 'v'] });
+ *   const bytes = await mlp.toSafetensors();   // the harness writes the file
+ *   mlp.release();
+ */
+export class Mlp implements Releasable {
+  private constructor(
+    readonly config: Required<MlpConfig>,
+    readonly params: ParamSet,
+    readonly layers: readonly DenseLayer[],
+  ) {}
+
+  private static over(params: ParamSet, config: Required<MlpConfig>): Mlp {
+    const last = config.layers.length - 2;
+    const layers = config.layers.slice(1).map((_, i) => denseLayer(params, mlpLayerName(i), i === last ? 'identity' : config.activation));
+    return new Mlp(config, params, layers);
+  }
+
+  /** Glorot-uniform weights and zero biases from `seed`; `state` lists the optimiser's slots (optimizerState). */
+  static async create(ctx: OpContext, config: MlpConfig, o: { seed: number; state?: readonly string[] }): Promise<Mlp> {
+    const c = validateMlpConfig(config);
+    const specs = c.layers.slice(1).flatMap((outputs, i) => denseParams(mlpLayerName(i), c.layers[i], outputs));
+    return Mlp.over(await ParamSet.create(ctx, { seed: o.seed, params: specs, state: o.state }), c);
+  }
+
+  /**
+   * A model from the bytes of toSafetensors: checked to be an MLP first (readMlpConfig), then its
+   * parameters, optimiser state and iteration restored bit for bit, with the file's other tensors
+   * and metadata.
+   */
+  static async fromSafetensors(ctx: OpContext, bytes: Uint8Array, source = 'model'): Promise<{ mlp: Mlp; tensors: Record<string, SafetensorsTensor>; metadata: Record<string, string> }> {
+    const config = readMlpConfig(decodeSafetensors(bytes, source), source);
+    const { params, tensors, metadata } = await ParamSet.fromSafetensors(ctx, bytes, source);
+    return { mlp: Mlp.over(params, config), tensors, metadata };
+  }
+
+  /** The model as safetensors bytes: ParamSet.toSafetensors with metadata model, layers and activation beside `extra`'s. */
+  toSafetensors(extra: CheckpointExtra = {}): Promise<Uint8Array> {
+    const { layers, activation } = this.config;
+    return this.params.toSafetensors({ tensors: extra.tensors, metadata: { ...extra.metadata, model: MLP_MODEL, layers: JSON.stringify(layers), activation } });
+  }
+
+  get inputs(): number {
+    return this.config.layers[0];
+  }
+
+  get classes(): number {
+    return this.config.layers[this.config.layers.length - 1];
+  }
+
+  /** The tensors of a batch of `rows` (with gradients for training, and dropout's copies when asked). */
+  batch(ctx: OpContext, rows: number, o: { training: boolean; dropout: boolean }): Promise<MlpBatch> {
+    return building(async (owned) => {
+      const f32 = (label: string, width: number) => owned.add(ctx.pool.tensor(`mlp ${label}`, 'f32', [rows, width]));
+      const hidden = this.layers.slice(0, -1);
+      const each = (label: string, layers: readonly DenseLayer[]) => Promise.all(layers.map((l) => f32(`${l.name} ${label}`, l.outputs)));
+      const dropout = o.dropout && o.training;
+      return {
+        rows,
+        x: await f32('x', this.inputs),
+        labels: await owned.add(ctx.pool.tensor('mlp labels', 'u32', [rows])),
+        outputs: await each('output', this.layers),
+        dropped: dropout ? await each('dropped', hidden) : [],
+        grads: o.training ? await each('grad', this.layers) : [],
+        droppedGrads: dropout ? await each('dropped grad', hidden) : [],
+        release: () => owned.release(),
+      };
+    });
+  }
+
+  /** The tensor layer i reads: x, the previous layer's output, or (with dropout) its dropped-out copy. */
+  private inputOf(b: MlpBatch, i: number, dropout: MlpDropout | undefined): Tensor {
+    if (i === 0) return b.x;
+    return dropout ? b.dropped[i - 1] : b.outputs[i - 1];
+  }
+
+  /**
+   * Adds the forward pass of `b.x` into `b.outputs`; with `dropout`, each hidden output is also
+   * dropped out into `b.dropped` (Philox step = the iteration, call = the layer's index).
+   */
+  addForward(graph: KernelGraph, ctx: OpContext, b: MlpBatch, dropout?: MlpDropout): Promise<Releasable> {
+    return building(async (owned) => {
+      for (const [i, layer] of this.layers.entries()) {
+        await owned.add(addDenseForward(graph, ctx, layer, { x: this.inputOf(b, i, dropout), y: b.outputs[i], rows: b.rows }));
+        if (dropout && i < this.layers.length - 1) {
+          await owned.add(addDropout(graph, ctx, { input: b.outputs[i], output: b.dropped[i], keep: dropout.keep, seed: dropout.seed, step: 0, call: i }));
+        }
+      }
+      return owned;
+    });
+  }
+
+  /**
+   * Adds the backward pass from dL/dlogits (in the last of `b.grads`) down to every parameter's
+   * gradient: each layer's backward pass, and between layers dropout's (the same mask, redrawn).
+   */
+  addBackward(graph: KernelGraph, ctx: OpContext, b: MlpBatch, dropout?: MlpDropout): Promise<Releasable> {
+    return building(async (owned) => {
+      for (let i = this.layers.length - 1; i >= 0; i--) {
+        // dL/d(the layer's input): through dropout's copy when there is one.
+        const dx = i === 0 ? undefined : dropout ? b.droppedGrads[i - 1] : b.grads[i - 1];
+        await owned.add(addDenseBackward(graph, ctx, this.layers[i], { x: this.inputOf(b, i, dropout), y: b.outputs[i], dy: b.grads[i], dx, rows: b.rows }));
+        if (dropout && i > 0) {
+          await owned.add(addDropoutBackward(graph, ctx, { gradOutput: b.droppedGrads[i - 1], gradInput: b.grads[i - 1], keep: dropout.keep, seed: dropout.seed, step: 0, call: i - 1 }));
+        }
+      }
+      return owned;
+    });
+  }
+
+  /**
+   * Adds a training step's loss and gradients on batch `b`: forward, the mean softmax cross-entropy
+   * over the rows (its gradient (softmax - onehot) / rows into the last of b.grads, the mean loss and
+   * the error count into `metrics` targets), backward into every Param.grad. The optimiser step is
+   * the caller's (MlpTrainer adds it).
+   */
+  addGradients(graph: KernelGraph, ctx: OpContext, b: MlpBatch, o: { dropout?: MlpDropout; meanLoss?: ReduceTarget; errors?: ReduceTarget } = {}): Promise<Releasable> {
+    return building(async (owned) => {
+      await owned.add(this.addForward(graph, ctx, b, o.dropout));
+      const logits = b.outputs[b.outputs.length - 1];
+      const dLogits = b.grads[b.grads.length - 1];
+      await owned.add(addSoftmaxCrossEntropy(graph, ctx, { logits, labels: b.labels, grad: dLogits, gradScale: 1 / b.rows, meanLoss: o.meanLoss, errors: o.errors }));
+      await owned.add(this.addBackward(graph, ctx, b, o.dropout));
+      return owned;
+    });
+  }
+
+  release(): void {
+    this.params.release();
+  }
+}
+
+// ---- training ----
+
+export const MLP_OPTIMIZERS = ['adam', 'sgd'] as const;
+export type MlpOptimizer = (typeof MLP_OPTIMIZERS)[number];
+
+export interface MlpTrainingOptions {
+  optimizer: MlpOptimizer;
+  /** The learning rate: a number, or a schedule over the steps (engine/schedule.ts). */
+  lr: number | ScheduleSpec;
+  /** SGD's momentum in [0, 1) (default 0); Adam takes none. */
+  momentum?: number;
+  /** Examples per step; an epoch is floor(count / batch) steps (a last partial batch is left out). */
+  batch: number;
+  /** Keys the epochs' permutations and the dropout masks. */
+  seed: number;
+  /** Probability of dropping a hidden unit while training, in [0, 1) (default 0: none). */
+  dropout?: number;
+  /** Epochs the run reaches (counted from the first, a resumed run's earlier ones included): the loss series has a slot for every step up to there. */
+  epochs: number;
+}
+
+/**
+ * Checks training options (with defaults filled in); every problem is an InputError naming the option.
+ *
+ *   validateMlpTraining({ optimizer: 'sgd', lr: 0.05, momentum: 0.9, batch: 100, seed: 1, epochs: 10 });
+ */
+export function validateMlpTraining(o: MlpTrainingOptions): Required<MlpTrainingOptions> {
+  const bad = (what: string) => new InputError(`mlp training: ${what}`);
+  if (!MLP_OPTIMIZERS.includes(o.optimizer)) throw bad(`optimizer '${String(o.optimizer)}' is not one of ${MLP_OPTIMIZERS.join(', ')}`);
+  if (typeof o.lr === 'number' && !(Number.isFinite(o.lr) && o.lr > 0)) throw bad(`lr must be a positive number, got ${o.lr}`);
+  const momentum = o.momentum ?? 0;
+  if (!(momentum >= 0 && momentum < 1)) throw bad(`momentum must lie in [0, 1), got ${momentum}`);
+  if (o.optimizer === 'adam' && momentum !== 0) throw bad(`momentum is for sgd; adam has its own moments (beta1, beta2)`);
+  if (!(Number.isInteger(o.batch) && o.batch > 0)) throw bad(`batch must be a positive integer, got ${o.batch}`);
+  if (!(Number.isInteger(o.epochs) && o.epochs > 0)) throw bad(`epochs must be a positive integer, got ${o.epochs}`);
+  if (!(Number.isInteger(o.seed) && o.seed >= 0 && o.seed <= 0xffffffff)) throw bad(`seed must be an integer in [0, 2^32), got ${o.seed}`);
+  const dropout = o.dropout ?? 0;
+  if (!(dropout >= 0 && dropout < 1)) throw bad(`dropout must lie in [0, 1) (the probability of dropping a unit), got ${dropout}`);
+  return { ...o, momentum, dropout };
+}
+
+/**
+ * The optimiser state slots a ParamSet needs for these options (Mlp.create's `state`).
+ *
+ *   mlpOptimizerState({ optimizer: 'adam' });   // ['m', 'v']
+ */
+export function mlpOptimizerState(o: Pick<MlpTrainingOptions, 'optimizer' | 'momentum'>): string[] {
+  return optimizerState(o.optimizer === 'adam' ? { kind: 'adam', lr: 0 } : { kind: 'sgd', lr: 0, momentum: o.momentum ?? 0 });
+}
+
+/** One epoch's metrics, as they came back in its one readback. */
+export interface MlpEpoch {
+  /** The epoch's index (0 for the first). */
+  epoch: number;
+  /** The mean cross-entropy of each step's batch. */
+  losses: Float32Array;
+  /** Training examples the network got wrong while it trained on them (dropout on). */
+  errors: number;
+  /** Examples seen: steps x batch. */
+  examples: number;
+  wallMs: number;
+}
+
+/**
+ * Trains an Mlp on a DeviceDataset, an epoch per call: the epoch's Philox permutation, then one
+ * graph run once per minibatch from the ParamSet's iteration (so Adam's bias correction, the batches
+ * and the dropout masks follow the iteration, and a checkpoint resumes bit for bit), then one
+ * readback of the metrics.
+ *
+ *   const mlp = await Mlp.create(ctx, { layers: [784, 256, 10] }, { seed: 1, state: mlpOptimizerState(o) });
+ *   const trainer = await MlpTrainer.create(ctx, mlp, train, o);
+ *   while (trainer.epoch < o.epochs) console.log((await trainer.trainEpoch()).losses);
+ *   trainer.release();
+ */
+export class MlpTrainer implements Releasable {
+  private constructor(
+    private readonly ctx: MlpContext,
+    private readonly owned: Owned,
+    readonly mlp: Mlp,
+    readonly options: Required<MlpTrainingOptions>,
+    readonly batchesPerEpoch: number,
+    private readonly shuffle: KernelGraph,
+    private readonly graph: KernelGraph,
+    private readonly metrics: Tensor,
+  ) {}
+
+  static async create(ctx: MlpContext, mlp: Mlp, data: DeviceDataset, options: MlpTrainingOptions): Promise<MlpTrainer> {
+    const o = validateMlpTraining(options);
+    if (data.width !== mlp.inputs) throw new InputError(`mlp training: the data has ${data.width} values per example, the network ${mlp.inputs} inputs`);
+    if (o.batch > data.count) throw new InputError(`mlp training: batch ${o.batch} exceeds the ${data.count} training examples`);
+    const batches = Math.floor(data.count / o.batch);
+    const iteration = mlp.params.iteration;
+    if (iteration % batches !== 0) throw new InputError(`mlp training: the model is at step ${iteration}, not at the end of an epoch of ${batches} steps (another batch size or dataset?)`);
+    const steps = o.epochs * batches;
+    return building(async (owned) => {
+      const shuffle = new KernelGraph('mlp.shuffle');
+      const graph = new KernelGraph('mlp.train');
+      // Metrics, one readback per epoch: the mean loss of step t at slot t, then the error count of epoch e at slot steps + e.
+      const metrics = await owned.add(ctx.pool.tensor('mlp train metrics', 'f32', [steps + o.epochs]));
+      const order = await owned.add(ctx.pool.tensor('mlp epoch order', 'u32', [data.count]));
+      const b = await owned.add(mlp.batch(ctx, o.batch, { training: true, dropout: o.dropout > 0 }));
+      const lr = await owned.add(Schedule.create(ctx, typeof o.lr === 'number' ? { kind: 'constant', value: o.lr } : o.lr, 'mlp lr'));
+      // The epoch's permutation in a graph of its own, run once per epoch with the epoch as its
+      // iteration: in the step graph its sort passes would be dispatched at every step (and return at
+      // once), which on SwiftShader cost more than the step itself.
+      await owned.add(addPermutation(shuffle, ctx, { output: order, n: data.count, seed: o.seed, epoch: 0 }));
+      // Each step: its batch, forward, loss, backward, update.
+      await owned.add(addBatchGather(graph, ctx, { data, indices: order, x: b.x, labels: b.labels, batchSize: o.batch }));
+      const dropout = o.dropout > 0 ? { keep: 1 - o.dropout, seed: o.seed } : undefined;
+      await owned.add(
+        mlp.addGradients(graph, ctx, b, {
+          dropout,
+          meanLoss: { out: metrics, series: { base: 0 } },
+          errors: { out: metrics, series: { base: steps, every: batches }, accumulate: true },
+        }),
+      );
+      const optimizer: OptimizerOptions = o.optimizer === 'adam' ? { kind: 'adam', lr } : { kind: 'sgd', lr, momentum: o.momentum };
+      await owned.add(addOptimizerStep(graph, ctx, mlp.params, optimizer));
+      return new MlpTrainer(ctx, owned, mlp, o, batches, shuffle, graph, metrics);
+    });
+  }
+
+  /** Epochs done: the model's iteration over the steps per epoch. */
+  get epoch(): number {
+    return this.mlp.params.iteration / this.batchesPerEpoch;
+  }
+
+  /** Trains one epoch (its steps in few submits) and reads its metrics back once. */
+  async trainEpoch(onProgress?: (done: number, total: number) => void): Promise<MlpEpoch> {
+    const epoch = this.epoch;
+    const { epochs, batch } = this.options;
+    if (epoch >= epochs) throw new InputError(`mlp training: ${epoch} epochs done, the planned ${epochs} reached`);
+    // The permutation of epoch `epoch`, then its steps from the model's iteration (as ParamSet.runSteps
+    // runs them, with progress): Adam's bias correction, the batch index and dropout's Philox step follow it.
+    const shuffled = await this.ctx.scheduler.run(this.shuffle, { firstIteration: epoch });
+    const stats = await this.ctx.scheduler.run(this.graph, { repeat: this.batchesPerEpoch, firstIteration: this.mlp.params.iteration, onProgress });
+    this.mlp.params.iteration += this.batchesPerEpoch;
+    const metrics = new Float32Array(await this.metrics.read());
+    const steps = epochs * this.batchesPerEpoch;
+    return {
+      epoch,
+      losses: metrics.slice(epoch * this.batchesPerEpoch, (epoch + 1) * this.batchesPerEpoch),
+      errors: metrics[steps + epoch],
+      examples: this.batchesPerEpoch * batch,
+      wallMs: shuffled.wallMs + stats.wallMs,
+    };
+  }
+
+  release(): void {
+    this.owned.release();
+  }
+}
+
+// ---- evaluation ----
+
+/** A classifier's error rate and mean cross-entropy over a dataset. */
+export interface MlpEvaluation {
+  error: number;
+  loss: number;
+  /** Examples evaluated. */
+  count: number;
+  /** Examples classified wrongly. */
+  errors: number;
+}
+
+/**
+ * Evaluates an Mlp on every example of a DeviceDataset, in order, on the GPU: batches of `batch`
+ * rows in one graph, the rest in a second, the mean losses and error counts accumulated into one
+ * metrics tensor that is read once.
+ *
+ *   const evaluator = await MlpEvaluator.create(ctx, mlp, test);
+ *   const { error, loss } = await evaluator.evaluate();
+ */
+export class MlpEvaluator implements Releasable {
+  private constructor(
+    private readonly ctx: MlpContext,
+    private readonly owned: Owned,
+    private readonly parts: ReadonlyArray<{ graph: KernelGraph; rows: number; batches: number }>,
+    private readonly metrics: Tensor,
+    readonly count: number,
+  ) {}
+
+  static async create(ctx: MlpContext, mlp: Mlp, data: DeviceDataset, batch = 1000): Promise<MlpEvaluator> {
+    if (data.width !== mlp.inputs) throw new InputError(`mlp evaluation: the data has ${data.width} values per example, the network ${mlp.inputs} inputs`);
+    if (!(Number.isInteger(batch) && batch > 0)) throw new InputError(`mlp evaluation: batch must be a positive integer, got ${batch}`);
+    const rows = Math.min(batch, data.count);
+    const full = Math.floor(data.count / rows);
+    const rest = data.count - full * rows;
+    return building(async (owned) => {
+      // Per part: [sum over its batches of the mean loss, its error count].
+      const metrics = await owned.add(ctx.pool.tensor('mlp eval metrics', 'f32', [4]));
+      const part = async (index: number, size: number, batches: number, first: number) => {
+        const graph = new KernelGraph(`mlp.eval ${index}`);
+        const b = await owned.add(mlp.batch(ctx, size, { training: false, dropout: false }));
+        await owned.add(addBatchGather(graph, ctx, { data, indices: data.inOrder, x: b.x, labels: b.labels, batchSize: size, first, batches }));
+        await owned.add(mlp.addForward(graph, ctx, b));
+        const series = (base: number) => ({ out: metrics, series: { base, every: batches }, accumulate: true });
+        await owned.add(addSoftmaxCrossEntropy(graph, ctx, { logits: b.outputs[b.outputs.length - 1], labels: b.labels, meanLoss: series(2 * index), errors: series(2 * index + 1) }));
+        return { graph, rows: size, batches };
+      };
+      const parts = [await part(0, rows, full, 0)];
+      if (rest > 0) parts.push(await part(1, rest, 1, full * rows));
+      return new MlpEvaluator(ctx, owned, parts, metrics, data.count);
+    });
+  }
+
+  async evaluate(): Promise<MlpEvaluation> {
+    await this.metrics.write(new Float32Array(4));
+    for (const p of this.parts) await this.ctx.scheduler.run(p.graph, { repeat: p.batches });
+    const m = new Float32Array(await this.metrics.read());
+    // A part's mean losses, summed over its batches, times its rows: the sum of its examples' losses.
+    const lossSum = this.parts.reduce((sum, p, i) => sum + m[2 * i] * p.rows, 0);
+    const errors = this.parts.reduce((sum, _p, i) => sum + m[2 * i + 1], 0);
+    return { error: errors / this.count, loss: lossSum / this.count, count: this.count, errors };
+  }
+
+  release(): void {
+    this.owned.release();
+  }
+}
