@@ -93,7 +93,10 @@ async function nodeAdapter(preference: AdapterPreference, powerPreference: GPUPo
       return adapter ? { adapter, instance } : null;
     });
   const userDrivers = !!(env.VK_ICD_FILENAMES || env.VK_DRIVER_FILES);
-  const system = preference === 'swiftshader' && !userDrivers ? null : await request({}, preference === 'swiftshader');
+  // Without a driver manifest in the loader's folders there is nothing to ask (and Dawn would print
+  // "Found no drivers!"): a machine with no GPU goes straight to SwiftShader.
+  const askSystem = userDrivers || (preference !== 'swiftshader' && (await hasVulkanDrivers(env)));
+  const system = askSystem ? await request({}, preference === 'swiftshader') : null;
   const search: AdapterSearch = { system: system && describe(system.adapter), userDrivers };
   let swiftshader: { adapter: GPUAdapter; instance: object } | null = null;
   if (needsSwiftShader(preference, search)) {
@@ -105,6 +108,32 @@ async function nodeAdapter(preference: AdapterPreference, powerPreference: GPUPo
   if ('error' in decision) throw new NoAdapterError(`${decision.error}. ${preference === 'hardware' ? HARDWARE_HINT : INSTALL_HINT}`);
   const chosen = decision.use === 'system' ? system! : swiftshader!;
   return { ...chosen, fallback: decision.fallback };
+}
+
+/**
+ * Whether the Vulkan loader would find any driver manifest (an ICD .json) in its standard folders:
+ * /etc, /usr/local/share, /usr/share and the XDG config and data folders, each + vulkan/icd.d.
+ */
+async function hasVulkanDrivers(env: NodeJS.ProcessEnv): Promise<boolean> {
+  const { readdirSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const home = env.HOME ?? '';
+  const dirs = [
+    ...(env.XDG_CONFIG_DIRS ?? '/etc/xdg').split(':'),
+    env.XDG_CONFIG_HOME ?? join(home, '.config'),
+    '/etc',
+    ...(env.XDG_DATA_DIRS ?? '/usr/local/share:/usr/share').split(':'),
+    env.XDG_DATA_HOME ?? join(home, '.local/share'),
+    '/usr/local/share',
+    '/usr/share',
+  ];
+  return dirs.some((d) => {
+    try {
+      return readdirSync(join(d, 'vulkan', 'icd.d')).some((f) => f.endsWith('.json'));
+    } catch {
+      return false;
+    }
+  });
 }
 
 async function browserAdapter(preference: AdapterPreference, powerPreference: GPUPowerPreference): Promise<{ adapter: GPUAdapter; fallback: boolean }> {
