@@ -234,23 +234,23 @@ const training = suite('MLP training (GPU)');
 
 const trainSpec = (spec: JsonObject) => readSpec(MLP_TRAIN_JOB, { job: 'mlp-train', ...spec }, 'mlp-train');
 
-// Our split is harder than a random one (1-nearest-neighbour: 7.1% test error here, 4.6% on a random
-// 8,000 / 2,000 split of the same digits), and an MLP levels off near 5.5% on it (a float64 numpy
-// run of 784-256-10 with Adam: 7.2% after 4 epochs, 5.4-5.9% after 12-15), so 5% is out of reach of
-// a test-sized run. 784-128-10, Adam lr 3e-3, batch 100, 3 epochs: 6.8-8.3% in float64 over three
-// seeds; seed 1 here reaches 7.5% (SwiftShader, about 20 s). The bound leaves room for other
-// adapters' rounding.
-training('MNIST 784-128-10, Adam lr 3e-3, batch 100, 3 epochs, seed 1: test error below 9% (7.5% here), the loss falls', async () => {
+// The issue's configuration, `mlp train --hidden 512,512 --epochs 10 --batch 100 --lr 1e-3 --optimizer
+// adam`, seed 1: 4.40% test error on SwiftShader (epochs 6, 8, 9, 10: 4.90, 4.85, 4.55, 4.40%), about
+// 2 minutes here, the longest test of the suite. Our split is harder than a random one
+// (1-nearest-neighbour: 7.1% test error here, 4.6% on a random 8,000 / 2,000 split of the same
+// digits); a 784-256-10 network levels off near 5.5% on it, so the smaller networks a test would
+// prefer do not get under 5%.
+training('MNIST 784-512-512-10, Adam lr 1e-3, batch 100, 10 epochs, seed 1: test error below 5% (4.40% here), the loss falls', async () => {
   const gpu = await openTestGpu();
-  const r = await withJobContext((ctx) => runMlpTrain(ctx, trainSpec({ hidden: [128], epochs: 3, batch: 100, lr: 3e-3, seed: 1 })), { gpu });
+  const r = await withJobContext((ctx) => runMlpTrain(ctx, trainSpec({ hidden: [512, 512], epochs: 10, batch: 100, lr: 1e-3, optimizer: 'adam', seed: 1 })), { gpu });
   const losses = r.train_loss as number[];
-  assert.is(losses.length, 3 * 80);
+  assert.is(losses.length, 10 * 80);
   // The first step's loss is that of near-uniform predictions, ln 10 = 2.30.
   assert.ok(Math.abs(losses[0] - Math.log(10)) < 0.3, `first loss ${losses[0]}`);
   const history = r.history as Array<Record<string, number>>;
-  assert.ok(history[2].train_loss < history[0].train_loss / 2, `train loss ${history.map((h) => h.train_loss)}`);
-  assert.ok((r.test_error as number) < 0.09, `test error ${r.test_error}`);
-  process.stderr.write(`    MNIST 784-128-10, 3 epochs: test error ${(100 * (r.test_error as number)).toFixed(2)}%, test loss ${(r.test_loss as number).toFixed(4)}\n`);
+  assert.ok(history[9].train_loss < history[0].train_loss / 10, `train loss ${history.map((h) => h.train_loss)}`);
+  assert.ok((r.test_error as number) < 0.05, `test error ${r.test_error}`);
+  process.stderr.write(`    MNIST 784-512-512-10, 10 epochs: test error ${(100 * (r.test_error as number)).toFixed(2)}%, test loss ${(r.test_loss as number).toFixed(4)}\n`);
 });
 
 // Small runs: 600 training digits in batches of 100 (6 steps an epoch), 200 test digits.

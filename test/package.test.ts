@@ -41,7 +41,9 @@ pkg.before(() => {
   const packed = JSON.parse(run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', work], root)) as { filename: string }[];
   mkdirSync(app);
   writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
-  run('npm', ['install', join(work, packed[0].filename), '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts'], app);
+  const tarball = join(work, packed[0].filename);
+  writeFileSync(join(work, 'tarball.txt'), tarball);
+  run('npm', ['install', tarball, '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts'], app);
 });
 
 pkg.after(() => rmSync(work, { recursive: true, force: true }));
@@ -124,6 +126,19 @@ pkg("(c) the README's page example runs in headless Chrome from the shipped brow
   } finally {
     await chrome.close();
   }
+});
+
+pkg("without the optional 'webgpu' package, Node gets a clear error that says what to install", () => {
+  const bare = join(work, 'bare');
+  mkdirSync(bare);
+  writeFileSync(join(bare, 'package.json'), JSON.stringify({ name: 'bare', private: true, type: 'module' }));
+  const tarball = readFileSync(join(work, 'tarball.txt'), 'utf8');
+  run('npm', ['install', tarball, '--omit=optional', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts'], bare);
+  assert.not.ok(existsSync(join(bare, 'node_modules', 'webgpu')));
+  writeFileSync(join(bare, 'open.mjs'), "import { openContext } from 'harmonium';\nawait openContext();\n");
+  const r = spawnSync(process.execPath, ['open.mjs'], { cwd: bare, encoding: 'utf8', env });
+  assert.is.not(r.status, 0);
+  assert.match(r.stderr, /NoAdapterError: the 'webgpu' package \(Dawn for Node\) could not be loaded .*npm install webgpu/);
 });
 
 pkg('(d) the installed CLI runs from another folder: node and chrome backends, serve', async () => {
