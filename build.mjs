@@ -97,6 +97,8 @@ const [library] = await Promise.all([
     outdir: 'dist',
     splitting: true,
     minify: true,
+    // Error classes name themselves from their class (HarmoniumError: new.target.name): keep the names.
+    keepNames: true,
     chunkNames: 'chunks/[name]-[hash]',
     external: ['webgpu', 'node:*'],
     metafile: true,
