@@ -76,9 +76,9 @@ const MAX_QUERIES = 4096;
  */
 export class Scheduler {
   private ring: Promise<Tensor> | null = null;
-  /** Bind groups by graph, made for `nodes` nodes and the iteration ring `ring`. */
   /** Wall milliseconds per repetition of each graph's last run, for the Node wait (idle). */
   private msPerRepetition = new WeakMap<KernelGraph, number>();
+  /** Bind groups by graph, made for `nodes` nodes and the iteration ring `ring`. */
   private bindGroups = new WeakMap<KernelGraph, { nodes: number; ring: Tensor; groups: GPUBindGroup[][] }>();
   /** Runs one after another: they share the iteration ring. */
   private queue: Promise<unknown> = Promise.resolve();
