@@ -311,6 +311,16 @@ gpu('bad input: InputError or LimitError naming the kernel and the operand', () 
     await throwsWith({ a: u }, InputError, 'operand A', 'f32');
     await throwsWith({ c: a }, InputError, 'operand C', 'same tensor');
     await throwsWith({ alpha: NaN }, InputError, 'alpha');
+    // Shapes, where the tensors have them: a 3 x 2 A read as 2 x 3 is refused, its first rows are not.
+    const a32 = await pool.tensor('A 3x2', 'f32', [3, 2]);
+    const a43 = await pool.tensor('A 4x3', 'f32', [4, 3]);
+    const c22 = await pool.tensor('C 2x2', 'f32', [2, 2]);
+    await throwsWith({ a: a32 }, InputError, 'operand A', 'M x K = 2 x 3', "'A 3x2' is [3, 2]");
+    await throwsWith({ a: a32, transA: true, c: a43 }, InputError, 'operand C', 'M x N = 2 x 2', "'A 4x3' is [4, 3]");
+    const fits = new KernelGraph('fits');
+    (await addGemm(fits, ctx, { ...ok, a: a43, c: c22 })).release();
+    (await addGemm(fits, ctx, { ...ok, a: a32, transA: true })).release();
+    assert.is(fits.nodes.length, 2);
     const tiny = await pool.tensor('tiny', 'f32', [1]);
     await throwsWith({ bias: tiny, biasAxis: 'row' }, InputError, 'operand bias', 'M = 2');
     await throwsWith({ activation: 'gelu' as Activation }, InputError, 'activation');
@@ -326,6 +336,6 @@ gpu('bad input: InputError or LimitError naming the kernel and the operand', () 
     const big = Math.ceil(limit / 4 / 1024) + 1;
     await throwsWith({ m: 1024, k: big, n: 1, transA: true }, LimitError, 'operand A', 'maxStorageBufferBindingSize', 'transA');
     await throwsWith({ m: 1, k: big, n: 1024 }, LimitError, 'operand B', 'maxStorageBufferBindingSize');
-    assert.is(graph.nodes.length, 0);
+    assert.is(graph.nodes.length, 0, 'nothing was added by a failed call');
   }));
 gpu.run();

@@ -97,6 +97,17 @@ export function checkOperand(
   return checkTensor(kernel, operand, tensor, dtypes, bytes, what);
 }
 
+/**
+ * An InputError when a matrix tensor's shape contradicts the layout an op reads it with: a 2-D tensor
+ * must have `cols` columns and at least `rows` rows (an op may use its first rows), a 1-D one (a
+ * vector, or a matrix stored flat) at least rows x cols elements. Other ranks are checked by bytes only.
+ */
+export function checkLayout(kernel: string, operand: string, tensor: Tensor, rows: number, cols: number, what: string): void {
+  const shape = tensor.shape;
+  const fits = shape.length === 2 ? shape[1] === cols && shape[0] >= rows : shape.length !== 1 || shape[0] >= rows * cols;
+  if (!fits) throw new InputError(`${kernel}: operand ${operand} is read as ${what}; tensor '${tensor.label}' is ${formatShape(shape)}`);
+}
+
 /** An InputError when the tensor is missing, of the wrong dtype or role, or smaller than `what` needs. */
 export function checkTensor(kernel: string, operand: string, tensor: Tensor | undefined, dtypes: readonly DType[], bytes: number, what: string): Tensor {
   if (!tensor || typeof tensor !== 'object' || !('buffer' in tensor)) throw new InputError(`${kernel}: operand ${operand} is missing`);

@@ -10,6 +10,7 @@ import {
   cachedKernel,
   checkDims,
   checkDistinct,
+  checkLayout,
   checkTensor,
   checkU32,
   placeholder,
@@ -190,18 +191,19 @@ export async function addGemm(graph: KernelGraph, ctx: OpContext, o: GemmOptions
   // The operands, by how they split into blocks of rows of M: rows of A (unless transposed), C,
   // samples and a row bias are contiguous; B and a column bias are read whole by every block.
   const biasLength = biasAxis === 'row' ? m : n;
-  const operands: Record<'a' | 'b' | 'c' | 'bias' | 'samples', PlannedOperand & { tensor: Tensor | undefined }> = {
+  // `layout`: the rows x columns each operand is read as, checked against the tensor's own shape.
+  const operands: Record<'a' | 'b' | 'c' | 'bias' | 'samples', PlannedOperand & { tensor: Tensor | undefined; layout: [number, number] }> = {
     a: transA
-      ? { name: 'A', tensor: o.a, what: `K x M = ${k} x ${m} f32`, bytes: m * k * F32, preventsSplit: 'A is stored K x M (transA), so rows of op(A) are not contiguous' }
-      : { name: 'A', tensor: o.a, what: `M x K = ${m} x ${k} f32`, bytes: m * k * F32, rowBytes: k * F32 },
-    b: { name: 'B', tensor: o.b, what: transB ? `N x K = ${n} x ${k} f32` : `K x N = ${k} x ${n} f32`, bytes: k * n * F32 },
-    c: { name: 'C', tensor: o.c, what: `M x N = ${m} x ${n} f32`, bytes: m * n * F32, rowBytes: n * F32 },
-    bias: { name: 'bias', tensor: o.bias, what: `${biasAxis === 'row' ? 'M' : 'N'} = ${biasLength} f32`, bytes: biasLength * F32, rowBytes: biasAxis === 'row' ? F32 : undefined },
-    samples: { name: 'samples', tensor: bern?.samples, what: `M x N = ${m} x ${n} f32`, bytes: m * n * F32, rowBytes: n * F32 },
+      ? { name: 'A', tensor: o.a, what: `K x M = ${k} x ${m} f32`, layout: [k, m], bytes: m * k * F32, preventsSplit: 'A is stored K x M (transA), so rows of op(A) are not contiguous' }
+      : { name: 'A', tensor: o.a, what: `M x K = ${m} x ${k} f32`, layout: [m, k], bytes: m * k * F32, rowBytes: k * F32 },
+    b: { name: 'B', tensor: o.b, what: transB ? `N x K = ${n} x ${k} f32` : `K x N = ${k} x ${n} f32`, layout: transB ? [n, k] : [k, n], bytes: k * n * F32 },
+    c: { name: 'C', tensor: o.c, what: `M x N = ${m} x ${n} f32`, layout: [m, n], bytes: m * n * F32, rowBytes: n * F32 },
+    bias: { name: 'bias', tensor: o.bias, what: `${biasAxis === 'row' ? 'M' : 'N'} = ${biasLength} f32`, layout: [1, biasLength], bytes: biasLength * F32, rowBytes: biasAxis === 'row' ? F32 : undefined },
+    samples: { name: 'samples', tensor: bern?.samples, what: `M x N = ${m} x ${n} f32`, layout: [m, n], bytes: m * n * F32, rowBytes: n * F32 },
   };
   const used = [operands.a, operands.b, operands.c, ...(o.bias !== undefined ? [operands.bias] : []), ...(bern ? [operands.samples] : [])];
   const blocks = planRowBlocks(name, m, used, ctx.pool.bindingLimit(), ctx.gpu.limits.minStorageBufferOffsetAlignment);
-  for (const op of used) checkTensor(name, op.name, op.tensor, ['f32'], op.bytes, op.what);
+  for (const op of used) checkLayout(name, op.name, checkTensor(name, op.name, op.tensor, ['f32'], op.bytes, op.what), ...op.layout, op.what);
   checkDistinct(name, 'C', { A: o.a, B: o.b, C: o.c, bias: o.bias, samples: bern?.samples });
   checkDistinct(name, 'samples', { A: o.a, B: o.b, C: o.c, bias: o.bias, samples: bern?.samples });
 
