@@ -291,6 +291,10 @@ training('resuming with other settings or past --epochs is refused, naming the f
   for (const [change, message] of cases) {
     await expectError(() => withJobContext((ctx) => runMlpTrain(ctx, trainSpec({ ...small, epochs: 2, ...change }), { resume }), { gpu }), InputError, message);
   }
+  // A file whose steps and epochs disagree (edited by hand, or another tool's) is refused, not trusted.
+  const file = decodeSafetensors(saved[0], 'm.safetensors');
+  const tampered = { bytes: encodeSafetensors(file.tensors, { ...file.metadata, epochs: '0' }), source: 't.safetensors' };
+  await expectError(() => withJobContext((ctx) => runMlpTrain(ctx, trainSpec({ ...small, epochs: 2 }), { resume: tampered }), { gpu }), InputError, "do not make the 0 epochs of metadata 'epochs'");
   // Trained 1 epoch: --epochs 1 has nothing left to do, and says so by returning the checkpoint's results.
   const done = await withJobContext((ctx) => runMlpTrain(ctx, trainSpec({ ...small, epochs: 1 }), { resume }), { gpu });
   assert.is((done.history as unknown[]).length, 1);
@@ -310,10 +314,11 @@ const run = (args: string[]) => {
 cli('bad hyperparameters: exit 2 and a message naming the flag, before any device is opened', () => {
   const cases: Array<[string[], RegExp]> = [
     [['--lr', '0'], /lr must be a positive number, got 0/],
-    [['--batch', '0'], /--batch must be an integer >= 1, got '0'/],
+    [['--batch', '0'], /batch must be a positive integer, got 0/],
     [['--hidden', '512,x'], /--hidden must be a finite number, got 'x'/],
     [['--dropout', '1.5'], /dropout must lie in \[0, 1\) \(the probability of dropping a unit\), got 1.5/],
-    [['--epochs', '0'], /--epochs must be an integer >= 1, got '0'/],
+    [['--epochs', '0'], /epochs must be a positive integer, got 0/],
+    [['--hidden', '512,0'], /layers \[784,512,0,10\] must be two or more positive integers/],
     [['--momentum', '0.9'], /momentum is for sgd/],
     [['--resume'], /--resume needs --out FILE/],
     [['--out', '/tmp'], /--out \/tmp: is a directory/],

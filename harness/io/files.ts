@@ -1,13 +1,28 @@
-import { accessSync, constants, existsSync, mkdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, closeSync, constants, existsSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { InputError } from '../../engine/errors.js';
 
-/** Writes to a temporary name in the same folder, then renames: a reader never sees half a file. */
+/**
+ * Writes to a temporary name in the same folder, flushes it to the disk, then renames: a reader never
+ * sees half a file, and a crash after the rename leaves the whole new file (or, before it, the old one).
+ * A failed write (a full disk) removes the temporary file.
+ */
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   mkdirSync(dirname(path), { recursive: true });
   const temp = `${path}.${process.pid}.tmp`;
-  writeFileSync(temp, data);
-  renameSync(temp, path);
+  try {
+    const fd = openSync(temp, 'w');
+    try {
+      writeFileSync(fd, data);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(temp, path);
+  } catch (error) {
+    rmSync(temp, { force: true });
+    throw error;
+  }
 }
 
 /** Throws an InputError naming `flag` unless `path` can be written (its folder exists or can be made, and is writable). */

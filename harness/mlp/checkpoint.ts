@@ -79,6 +79,11 @@ export function resumeHistory(
   };
   const epochs = Number(file.metadata.epochs);
   if (!(Number.isInteger(epochs) && epochs >= 0)) throw new InputError(`${source}: metadata 'epochs' = ${JSON.stringify(file.metadata.epochs ?? null)} is not a count`);
+  // A checkpoint is taken at an epoch's end: its steps are whole epochs of whole batches.
+  const stepsPerEpoch = Math.floor(trainCount / p.batch);
+  if (steps !== epochs * stepsPerEpoch) {
+    throw new InputError(`${source}: ${steps} steps done do not make the ${epochs} epochs of metadata 'epochs' (${stepsPerEpoch} steps each)`);
+  }
   return {
     trainLoss: series('train_loss', 'F32', steps),
     trainErrors: series('train_errors', 'U32', epochs),

@@ -8,9 +8,9 @@ import { boolean, choice, integer, integers, number, text } from '../cli/schema.
 
 /** What defines a training run: a checkpoint resumes only a run with the same values (epochs aside). */
 export const MLP_TRAIN_FLAGS = {
-  hidden: integers({ value: 'W,W,...', min: 1, default: [512, 512], help: 'hidden layer widths, input side first (784 inputs and 10 classes around them)' }),
-  epochs: integer({ min: 1, default: 10, help: "epochs in all; with --resume the checkpoint's count toward them" }),
-  batch: integer({ min: 1, default: 100, help: 'examples per step (a last partial batch of an epoch is left out)' }),
+  hidden: integers({ value: 'W,W,...', default: [512, 512], help: 'hidden layer widths, input side first (784 inputs and 10 classes around them)' }),
+  epochs: integer({ default: 10, help: "epochs in all; with --resume the checkpoint's count toward them" }),
+  batch: integer({ default: 100, help: 'examples per step (a last partial batch of an epoch is left out)' }),
   lr: number({ default: 1e-3, help: 'learning rate, > 0' }),
   optimizer: choice(MLP_OPTIMIZERS, { default: 'adam', help: '`adam` (beta1 0.9, beta2 0.999, eps 1e-8) or `sgd`' }),
   momentum: number({ value: 'M', default: 0, help: 'SGD momentum in [0, 1) (sgd only)' }),

@@ -156,7 +156,8 @@ export async function runMlpEval(ctx: JobContext, p: MlpEvalParams): Promise<Jso
       test_errors: e.errors,
       layers: mlp.config.layers as number[],
       activation: mlp.config.activation,
-      epochs: Number(metadata.epochs ?? NaN),
+      // A model saved by the library rather than `mlp train` may not say how long it trained.
+      epochs: metadata.epochs === undefined ? null : Number(metadata.epochs),
       steps: mlp.params.iteration,
       adapter: { ...ctx.gpu.adapter },
     };
