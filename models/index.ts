@@ -24,3 +24,22 @@ export {
   type MlpTrainingOptions,
 } from './mlp.js';
 export type { Releasable } from './owned.js';
+export {
+  HopfieldNetwork,
+  RecallRun,
+  HOPFIELD_RULES,
+  HOPFIELD_PATHS,
+  HOPFIELD_UPDATES,
+  MAX_HEBBIAN_FIELD,
+  validateRecallOptions,
+  type HopfieldRule,
+  type HopfieldPath,
+  type HopfieldUpdate,
+  type HopfieldContext,
+  type HopfieldStore,
+  type RecallOptions,
+  type HopfieldRecall,
+  type ProbeOutcome,
+} from './hopfield.js';
+export { checkPatterns, randomPatterns, addNoise, overlaps, letterPatterns, HOPFIELD_LETTERS } from './hopfield_patterns.js';
+export { hopfieldCapacity, validateCapacityOptions, type CapacityOptions, type CapacityPoint } from './hopfield_capacity.js';
