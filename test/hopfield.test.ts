@@ -4,7 +4,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { InputError } from '../engine/index.js';
-import { HopfieldNetwork, validateRecallOptions, type HopfieldUpdate, type RecallOptions } from '../models/hopfield.js';
+import { HopfieldNetwork, validateRecallOptions, type HopfieldRecall, type HopfieldUpdate, type RecallOptions } from '../models/hopfield.js';
 import { addNoise, checkPatterns, letterPatterns, overlaps, randomPatterns } from '../models/hopfield_patterns.js';
 import { hopfieldCapacity, validateCapacityOptions } from '../models/hopfield_capacity.js';
 import { invertSymmetric } from '../models/linalg.js';
@@ -115,7 +115,7 @@ exact('the XNOR and f32 paths give identical states, every step (P odd and even)
       const probes = addNoise(xi, units, 0.25, 2);
       const net = await HopfieldNetwork.store(ctx, { patterns: xi, units });
       try {
-        const runs = [];
+        const runs: HopfieldRecall[] = [];
         for (const path of ['xnor', 'f32'] as const) runs.push(await net.recall(probes, { update: 'synchronous', path, steps: 6, record: true }));
         assert.is(runs[0].history!.length, runs[1].history!.length);
         runs[0].history!.forEach((s, t) => assert.ok(same(s, runs[1].history![t]), `P=${p} step ${t}`));

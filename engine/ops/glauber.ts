@@ -105,7 +105,7 @@ export interface GlauberSweepOptions extends GlauberChains {
   order: Tensor;
   orderLength: number;
   progress: GlauberStatus;
-  /** Lanes per chain (default 32, a power of two); the result does not depend on it. */
+  /** Lanes per chain (a power of two; default: enough for the units at 4 per lane, at most 32); the result does not depend on it. */
   workgroupSize?: number;
 }
 
@@ -278,7 +278,9 @@ export async function addGlauberSweep(graph: KernelGraph, ctx: OpContext, o: Gla
   checkProgress(name, c.chains, o.progress);
   checkElements(name, 'couplings', o.couplings, ['f32'], [c.units, c.units], 'units x units');
   if (c.units * c.units >= 2 ** 32) throw new LimitError(`${name}: units^2 = ${c.units ** 2} must stay below 2^32 (the coupling index)`);
-  const wg = checkWorkgroupSize(ctx, name, o.workgroupSize ?? DEFAULT_WG);
+  // Lanes beyond units / SWEEP_PER_LANE would idle, and every barrier waits for them.
+  const lanes = Math.min(DEFAULT_WG, 2 ** Math.ceil(Math.log2(Math.ceil(c.units / SWEEP_PER_LANE))));
+  const wg = checkWorkgroupSize(ctx, name, o.workgroupSize ?? lanes);
   return addDispatches(graph, ctx, async (batch) => {
     const rule = await ruleParts(batch, name, o.rule);
     const kernel = cachedKernel(`${name}.${c.kind}.${o.rule.kind}`, FILE, 'sweep', { WG: wg, PER_LANE: SWEEP_PER_LANE, UNITS: UNIT_CODES[c.kind], RULE: rule.code });
