@@ -1,0 +1,141 @@
+// The Hopfield, TSP and Boltzmann commands as a user meets them: bad input exits 2 naming the problem
+// (before a device is opened), --json prints one object, PNGs and model files are written, and the
+// jobs give the same results in Node and in headless Chrome.
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync, existsSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { decodeSafetensors } from '../engine/index.js';
+import { runJob } from '../harness/backends/jobs.js';
+import { runJobInChrome, startChrome } from '../harness/backends/chrome.js';
+import type { JsonObject } from '../harness/io/json.js';
+import { parseLoads } from '../harness/hopfield/flags.js';
+import { parsePictures } from '../harness/hopfield/patterns_file.js';
+import { barsAndStripes } from '../harness/boltzmann/data.js';
+import { openTestGpu } from './gpu.js';
+
+const cli = (args: string[]) => {
+  const r = spawnSync(process.execPath, ['dist/cli.js', ...args], { encoding: 'utf8', timeout: 120_000 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+};
+const dir = mkdtempSync(join(tmpdir(), 'harmonium-hopfield-'));
+const file = (name: string, text: string) => {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+};
+
+// ---------------------------------------------------------------------------------------------
+const host = suite('hopfield, tsp, boltzmann harness parsing (no GPU)');
+
+host('load ranges, pictures, bars and stripes', () => {
+  assert.equal(parseLoads('0.02:0.05:0.01', '--load'), [0.02, 0.03, 0.04, 0.05]);
+  assert.equal(parseLoads('0.1,0.2', '--load'), [0.1, 0.2]);
+  assert.equal(parseLoads('0.138', '--load').length, 1);
+  assert.throws(() => parseLoads('0:0.2:0.1', '--load'), /load = 0 must be > 0/);
+  assert.throws(() => parseLoads('0.1:0.2', '--load'), /must be A:B:STEP/);
+  assert.equal(parsePictures('#.\n.#\n\n.#\n#.\n', 'two'), { width: 2, height: 2, values: [1, -1, -1, 1, -1, 1, 1, -1] });
+  assert.throws(() => parsePictures('#.\n.#\n\n.#.\n#..\n', 'p'), /pattern 2 is 3\/3 wide/);
+  assert.throws(() => parsePictures('#?\n', 'p'), /'\?' is neither/);
+  const bars = barsAndStripes(3);
+  assert.is(bars.length, 14);
+  assert.is(new Set(bars.map((b) => b.join(''))).size, 14);
+});
+host.run();
+
+// ---------------------------------------------------------------------------------------------
+const bad = suite('bad input: exit 2, a message naming the problem, nothing on stdout');
+const badCases: [string[], RegExp][] = [
+  [['hopfield', 'capacity', '--load', '0'], /load = 0 must be > 0/],
+  [['hopfield', 'capacity', '--load=-0.1,0.2'], /load = -0.1 must be > 0/],
+  [['hopfield', 'capacity', '--load', '0.1:0.05:0.01'], /B = 0.05 is below A = 0.1/],
+  [['hopfield', 'capacity', '--units', '1'], /units = 1 must be an integer >= 2/],
+  [['hopfield', 'recall', '--noise', '1.5'], /noise = 1.5 must lie in \[0, 1\]/],
+  [['hopfield', 'recall', '--patterns', file('ragged.txt', '##\n..\n\n###\n...\n')], /pattern 2 is 3\/3 wide and 2 high; pattern 1 is 2 x 2/],
+  [['hopfield', 'recall', '--patterns', file('values.csv', '1,-1,1\n1,0,-1\n')], /pattern 1, unit 1 is 0; every value must be \+1 or -1/],
+  [['hopfield', 'recall', '--patterns', join(dir, 'missing.txt')], /cannot read/],
+  [['hopfield', 'recall', '--rule', 'projection', '--path', 'xnor'], /xnor path needs integer/],
+  [['tsp', '--cities', '2'], /2 cities; a tour needs at least 3/],
+  [['tsp', '--file', file('nan.tsp', 'DIMENSION: 3\nNODE_COORD_SECTION\n1 0 0\n2 1 NaN\n3 2 2\nEOF\n')], /city 2 has coordinates \(1, NaN\)/],
+  [['tsp', '--file', file('two.tsp', 'NODE_COORD_SECTION\n1 0 0\n2 1 1\nEOF\n')], /2 cities; a tour needs at least 3/],
+  [['tsp', '--solver', 'genetic'], /--solver must be one of hopfield-tank, annealing/],
+  [['boltzmann', 'train', '--lr', '0'], /lr must be a positive number, got 0/],
+  [['boltzmann', 'train', '--data', file('data.csv', '1,0,2\n')], /value 2 is 2; data values must be 0\/1 or \+-1/],
+];
+for (const [args, message] of badCases) {
+  bad(args.join(' '), () => {
+    const r = cli(args);
+    assert.is(r.status, 2, r.stderr);
+    assert.match(r.stderr, message);
+    assert.is(r.stdout, '');
+  });
+}
+bad.run();
+
+// ---------------------------------------------------------------------------------------------
+const good = suite('outputs (GPU)');
+
+good('hopfield recall --json --png: one object, the letters recalled, a PNG', () => {
+  const png = join(dir, 'recall.png');
+  const r = cli(['hopfield', 'recall', '--noise', '0.2', '--seed', '1', '--png', png, '--json']);
+  assert.is(r.status, 0, r.stderr);
+  const lines = r.stdout.trim().split('\n');
+  assert.is(lines.length, 1);
+  const result = JSON.parse(lines[0]);
+  assert.equal(result.names, ['D', 'J', 'C', 'M']);
+  assert.equal(result.recalled, [true, true, true, true]);
+  assert.ok(result.outcomes.every((o: JsonObject) => o.status === 'fixed'));
+  assert.ok(readFileSync(png).subarray(1, 4).toString() === 'PNG');
+});
+
+good('tsp --json --png: a valid tour, its length, the optimum for few cities', () => {
+  const png = join(dir, 'tour.png');
+  const r = cli(['tsp', '--cities', '7', '--seed', '3', '--restarts', '16', '--png', png, '--json']);
+  assert.is(r.status, 0, r.stderr);
+  const result = JSON.parse(r.stdout);
+  assert.equal([...result.tour].sort(), [0, 1, 2, 3, 4, 5, 6]);
+  assert.ok(result.length >= result.optimal_length - 1e-9);
+  for (const key of ['valid_fraction', 'optimal_fraction', 'mean_length', 'adapter']) assert.ok(key in result, key);
+  assert.ok(existsSync(png));
+});
+
+good('hopfield-capacity and boltzmann-train jobs: their results in Node', async () => {
+  const gpu = await openTestGpu();
+  const capacity = await runJob({ job: 'hopfield-capacity', units: 128, load: '0.05,0.3', trials: 1, seed: 2 }, { gpu });
+  const points = capacity.points as Array<Record<string, number>>;
+  assert.equal(points.map((q) => q.patterns), [6, 38]);
+  assert.ok(points[0].mean_overlap > points[1].mean_overlap);
+  const bm = await runJob({ job: 'boltzmann-train', steps: 40, seed: 3 }, { gpu });
+  assert.is(bm.rows, 14);
+  assert.ok((bm.log_likelihood_after as number) > (bm.log_likelihood_before as number), `${bm.log_likelihood_before} -> ${bm.log_likelihood_after}`);
+});
+
+good('boltzmann train --out writes the seeds\' parameters as safetensors', () => {
+  const out = join(dir, 'bm.safetensors');
+  const r = cli(['boltzmann', 'train', '--steps', '5', '--hidden', '2', '--out', out, '--json']);
+  assert.is(r.status, 0, r.stderr);
+  const file = decodeSafetensors(readFileSync(out), out);
+  assert.is(file.metadata.model, 'boltzmann');
+  assert.equal(file.tensors.W.shape, [2, 9]);
+  assert.equal(file.tensors.U.shape, [9, 9]);
+  assert.equal(file.tensors.couplings.shape, [11, 11]);
+});
+
+good('Node = headless Chrome: the same recall, bit for bit', async () => {
+  const session = await startChrome();
+  try {
+    // Glauber dynamics at T = 0.5: the host's thresholds make every decision an integer comparison.
+    const spec = { job: 'hopfield-recall', update: 'sequential', noise: 0.3, seed: 4, temperature: 0.5, steps: 6, record: true } as JsonObject;
+    const node = await runJob(spec, { gpu: await openTestGpu() });
+    const browser = await runJobInChrome(spec, { session });
+    assert.is((browser.adapter as JsonObject).runtime, 'browser');
+    assert.equal(browser.history, node.history, 'the states after every step');
+    assert.equal(browser.energies, node.energies);
+  } finally {
+    await session.close();
+  }
+});
+good.after(() => rmSync(dir, { recursive: true, force: true }));
+good.run();
