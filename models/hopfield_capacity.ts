@@ -7,6 +7,9 @@ import { InputError } from '../engine/index.js';
 import { HopfieldNetwork, type HopfieldContext, type HopfieldPath, type HopfieldRule, type HopfieldUpdate } from './hopfield.js';
 import { overlaps, randomPatterns } from './hopfield_patterns.js';
 
+/** The critical load of the Hebbian network for large N (Amit, Gutfreund and Sompolinsky). */
+export const CRITICAL_LOAD = 0.138;
+
 export interface CapacityOptions {
   units: number;
   /** Loads P / N to measure, each > 0; P = max(1, round(load N)). */

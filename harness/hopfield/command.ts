@@ -6,13 +6,13 @@ import { adapter, backend, json } from '../cli/flags.js';
 import { progressReporter } from '../cli/progress.js';
 import { text, toSpec, type Values } from '../cli/schema.js';
 import { checkWritable } from '../io/files.js';
-import { writePatternGrid, writePlot } from '../io/grid_png.js';
+import { writeGreyPng } from '../io/png.js';
+import { writePlot } from '../io/raster.js';
 import type { JsonObject } from '../io/json.js';
 import { HOPFIELD_CAPACITY_JOB, HOPFIELD_RECALL_JOB, parseLoads } from './flags.js';
 import { readPatternsFile } from './patterns_file.js';
-
-/** The critical load of the Hebbian network for large N (Amit, Gutfreund and Sompolinsky). */
-export const CRITICAL_LOAD = 0.138;
+import { recallGrid } from './recall_grid.js';
+import { CRITICAL_LOAD } from '../../models/hopfield_capacity.js';
 
 const CAPACITY_FLAGS = {
   ...HOPFIELD_CAPACITY_JOB,
@@ -104,10 +104,7 @@ async function runRecall(values: Values<typeof RECALL_FLAGS>): Promise<void> {
 export function writeRecallPng(path: string, result: JsonObject): void {
   const units = result.units as number;
   const width = result.width as number;
-  const stored = result.stored as number[];
-  const history = result.history as number[][];
-  const count = result.patterns as number;
-  const rows = Array.from({ length: count }, (_, k) => [stored.slice(k * units, (k + 1) * units), ...history.map((s) => s.slice(k * units, (k + 1) * units))]);
+  const grid = recallGrid(result.stored as number[], result.history as number[][], units, width);
   const scale = Math.max(2, Math.floor(96 / Math.max(width, units / width)));
-  writePatternGrid(path, rows, width, units / width, scale);
+  writeGreyPng(path, grid.pixels, grid.width, grid.height, scale);
 }

@@ -1,5 +1,5 @@
-// PNG pictures beyond one grey image: a grid of small +-1 images (recall step by step), and a
-// minimal plot of lines and points (a capacity curve, a tour) with tick marks and a 3x5 digit font.
+// Colour PNG pictures: an RGB raster with lines, dots and a 3x5 digit font, and a minimal plot of lines
+// and points on it (a capacity curve, a tour) with tick marks. Grey image grids: harness/io/image_grid.ts.
 import { PNG } from 'pngjs';
 import { writeFileAtomic } from './files.js';
 
@@ -74,26 +74,6 @@ const FONT: Readonly<Record<string, readonly string[]>> = {
 };
 
 const INK: Rgb = [27, 34, 51];
-const PAPER: Rgb = [246, 244, 239];
-
-/**
- * Writes a grid of +-1 images (rows x columns cells, each `width` x `height` units, +1 dark), every
- * unit `scale` pixels, cells `gap` pixels apart. `cells[r][c]` is a cell's values or null (empty).
- *
- *   writePatternGrid('recall.png', history, 5, 5, 12);   // a row per probe, a column per step
- */
-export function writePatternGrid(path: string, cells: ReadonlyArray<ReadonlyArray<ArrayLike<number> | null>>, width: number, height: number, scale = 8, gap = 6): void {
-  const columns = Math.max(1, ...cells.map((r) => r.length));
-  const raster = new Raster(gap + columns * (width * scale + gap), gap + cells.length * (height * scale + gap));
-  cells.forEach((row, r) =>
-    row.forEach((cell, c) => {
-      if (!cell) return;
-      const x0 = gap + c * (width * scale + gap), y0 = gap + r * (height * scale + gap);
-      for (let i = 0; i < width * height; i++) raster.rect(x0 + (i % width) * scale, y0 + Math.floor(i / width) * scale, scale, scale, cell[i] > 0 ? INK : PAPER);
-    }),
-  );
-  raster.write(path);
-}
 
 export interface PlotSeries {
   x: readonly number[];
