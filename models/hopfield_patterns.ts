@@ -38,6 +38,11 @@ export function randomPatterns(count: number, units: number, seed: number, step 
   return out;
 }
 
+/** Noise is a fraction of units in [0, 1]; anything else is an InputError. */
+export function checkNoise(noise: number): void {
+  if (!(Number.isFinite(noise) && noise >= 0 && noise <= 1)) throw new InputError(`noise = ${noise} must lie in [0, 1] (the fraction of units flipped)`);
+}
+
 /**
  * Probes with exactly round(noise * units) units of each pattern flipped: the units with the smallest
  * Philox keys (seed, hopfieldPatterns) at counter (step, e, 1), e = mu * units + i (ties by index).
@@ -45,7 +50,7 @@ export function randomPatterns(count: number, units: number, seed: number, step 
  *   const probes = addNoise(letters, 25, 0.2, 3);   // 5 of the 25 pixels of each letter flipped
  */
 export function addNoise(patterns: Int8Array, units: number, noise: number, seed: number, step = 0): Int8Array {
-  if (!(Number.isFinite(noise) && noise >= 0 && noise <= 1)) throw new InputError(`noise = ${noise} must lie in [0, 1] (the fraction of units flipped)`);
+  checkNoise(noise);
   const flips = Math.round(noise * units);
   const out = Int8Array.from(patterns);
   for (let mu = 0; mu * units < patterns.length; mu++) {

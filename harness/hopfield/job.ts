@@ -1,9 +1,9 @@
 // The 'hopfield-capacity' and 'hopfield-recall' jobs: plain JSON in and out, the same in Node and in
 // a page.
 import { InputError } from '../../engine/index.js';
-import { HopfieldNetwork } from '../../models/hopfield.js';
+import { HopfieldNetwork, validateRecallOptions, type RecallOptions } from '../../models/hopfield.js';
 import { hopfieldCapacity, validateCapacityOptions } from '../../models/hopfield_capacity.js';
-import { addNoise, checkPatterns, letterPatterns, overlaps } from '../../models/hopfield_patterns.js';
+import { addNoise, checkNoise, checkPatterns, letterPatterns, overlaps } from '../../models/hopfield_patterns.js';
 import { defineJob, type JobContext } from '../backends/context.js';
 import type { Json, JsonObject } from '../io/json.js';
 import type { Values } from '../cli/schema.js';
@@ -53,7 +53,7 @@ export async function runRecallJob(ctx: JobContext, p: RecallParams): Promise<Js
   const net = await HopfieldNetwork.store(ctx, { patterns: values, units, rule: p.rule });
   try {
     const probes = addNoise(values, units, p.noise, p.seed);
-    const r = await net.recall(probes, { update: p.update, blocks: p.blocks, temperature: p.temperature, seed: p.seed, steps: p.steps, path: p.path, record: p.record });
+    const r = await net.recall(probes, recallOptions(p));
     const count = values.length / units;
     const final = overlaps(r.states, values, units);
     const energies: number[][] = Array.from({ length: count }, (_, c) => Array.from({ length: r.steps + 1 }, (_, t) => r.energies[t * count + c]));
@@ -66,6 +66,7 @@ export async function runRecallJob(ctx: JobContext, p: RecallParams): Promise<Js
       load: count / units,
       noise: p.noise,
       update: p.update,
+      blocks: p.update === 'blocks' ? p.blocks : null,
       rule: p.rule,
       temperature: p.temperature,
       seed: p.seed,
@@ -88,4 +89,13 @@ export async function runRecallJob(ctx: JobContext, p: RecallParams): Promise<Js
 }
 
 export const hopfieldCapacityJob = defineJob(HOPFIELD_CAPACITY_JOB, runCapacityJob, (p) => void capacityOptions(p));
-export const hopfieldRecallJob = defineJob(HOPFIELD_RECALL_JOB, runRecallJob, (p) => void recallPatterns(p));
+/** Everything a recall spec can get wrong, checked before a device is opened. */
+function checkRecallSpec(p: RecallParams): void {
+  const { units } = recallPatterns(p);
+  checkNoise(p.noise);
+  validateRecallOptions(recallOptions(p), units, p.rule);
+}
+
+const recallOptions = (p: RecallParams): RecallOptions => ({ update: p.update, blocks: p.blocks, temperature: p.temperature, seed: p.seed, steps: p.steps, path: p.path, record: p.record });
+
+export const hopfieldRecallJob = defineJob(HOPFIELD_RECALL_JOB, runRecallJob, checkRecallSpec);
