@@ -84,9 +84,7 @@ exact('synchronous, blocks and sequential at T = 0 and T = 0.4: states, outcomes
     const units = 128;
     for (const [p, update, temperature, blocks] of [
       [13, 'synchronous', 0, 1],
-      [24, 'synchronous', 0, 1],
       [10, 'blocks', 0, 4],
-      [15, 'sequential', 0, 1],
       [24, 'sequential', 0, 1],
       [10, 'synchronous', 0.4, 1],
       [10, 'blocks', 0.4, 3],

@@ -162,6 +162,15 @@ function checkStream(name: string, s: GlauberStream): void {
   checkU32(name, 'call', s.call ?? 0);
 }
 
+/** The checks shared by the ops that change states: chains, an order, a random stream, progress. */
+function checkStep(name: string, o: GlauberChains & { order: Tensor; orderLength: number; stream: GlauberStream; progress: GlauberStatus }): Resolved {
+  const c = checkChains(name, o);
+  checkOrder(name, o.order, o.orderLength);
+  checkStream(name, o.stream);
+  checkProgress(name, c.chains, o.progress);
+  return c;
+}
+
 /** The rule's override, bindings and params fields; a temperature uniform is made when the rule has none. */
 async function ruleParts(batch: DispatchBatch, name: string, rule: GlauberRule) {
   if (!rule || !(rule.kind in RULES)) throw new InputError(`${name}: rule kind '${String(rule?.kind)}' is not one of ${Object.keys(RULES).join(', ')}`);
@@ -239,10 +248,7 @@ async function commonBindings(batch: DispatchBatch, o: GlauberChains): Promise<B
  */
 export async function addGlauberUpdate(graph: KernelGraph, ctx: OpContext, o: GlauberUpdateOptions): Promise<OpDispatches> {
   const name = 'glauber.update';
-  const c = checkChains(name, o);
-  checkOrder(name, o.order, o.orderLength);
-  checkStream(name, o.stream);
-  checkProgress(name, c.chains, o.progress);
+  const c = checkStep(name, o);
   const blocks = o.blocks ?? 1;
   checkDims(name, { blocks });
   if (blocks > o.orderLength) throw new InputError(`${name}: blocks = ${blocks} exceeds orderLength = ${o.orderLength}`);
@@ -272,10 +278,7 @@ export async function addGlauberUpdate(graph: KernelGraph, ctx: OpContext, o: Gl
  */
 export async function addGlauberSweep(graph: KernelGraph, ctx: OpContext, o: GlauberSweepOptions): Promise<OpDispatches> {
   const name = 'glauber.sweep';
-  const c = checkChains(name, o);
-  checkOrder(name, o.order, o.orderLength);
-  checkStream(name, o.stream);
-  checkProgress(name, c.chains, o.progress);
+  const c = checkStep(name, o);
   checkElements(name, 'couplings', o.couplings, ['f32'], [c.units, c.units], 'units x units');
   if (c.units * c.units >= 2 ** 32) throw new LimitError(`${name}: units^2 = ${c.units ** 2} must stay below 2^32 (the coupling index)`);
   // Lanes beyond units / SWEEP_PER_LANE would idle, and every barrier waits for them.

@@ -260,6 +260,8 @@ async function main(): Promise<void> {
 }
 
 const ready = queue(main);
+// The notice shows a failure; the hook's promise rejects for whoever awaits it, and nobody else.
+ready.catch(() => undefined);
 window.hopfieldDemo = {
   ready,
   setLoad: (load) =>
