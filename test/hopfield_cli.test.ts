@@ -1,5 +1,5 @@
 // The Hopfield, TSP and Boltzmann commands as a user meets them: bad input exits 2 naming the problem
-// (before a device is opened), --json prints one object, PNGs and model files are written.
+// (before a device is opened), --json prints one object; the jobs' results, PNGs and model files.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
@@ -11,6 +11,11 @@ import type { JsonObject } from '../harness/io/json.js';
 import { parseLoads } from '../harness/hopfield/flags.js';
 import { parsePictures, readPatternsFile } from '../harness/hopfield/patterns_file.js';
 import { barsAndStripes } from '../harness/boltzmann/data.js';
+import { modelFile } from '../harness/boltzmann/command.js';
+import { runJob } from '../harness/backends/jobs.js';
+import { writeCapacityPng } from '../harness/hopfield/command.js';
+import { writeTourPng } from '../harness/tsp/command.js';
+import { openTestGpu } from './gpu.js';
 
 const cli = (args: string[]) => {
   const r = spawnSync(process.execPath, ['dist/cli.js', ...args], { encoding: 'utf8', timeout: 120_000 });
@@ -83,40 +88,39 @@ good('hopfield recall --json --png: one object, the letters recalled, a PNG', ()
   assert.ok(readFileSync(png).subarray(1, 4).toString() === 'PNG');
 });
 
-good('tsp --json --png: a valid tour, its length, the optimum for few cities', () => {
-  const png = join(dir, 'tour.png');
-  const r = cli(['tsp', '--cities', '7', '--seed', '3', '--restarts', '16', '--png', png, '--json']);
-  assert.is(r.status, 0, r.stderr);
-  const result = JSON.parse(r.stdout);
-  assert.equal([...result.tour].sort(), [0, 1, 2, 3, 4, 5, 6]);
-  assert.ok(result.length >= result.optimal_length - 1e-9);
-  for (const key of ['valid_fraction', 'optimal_fraction', 'mean_length', 'adapter']) assert.ok(key in result, key);
-  assert.ok(existsSync(png));
-});
-
-good('hopfield capacity --json --png: {units, points} with the overlap falling, a PNG', () => {
-  const png = join(dir, 'capacity.png');
-  const r = cli(['hopfield', 'capacity', '--units', '128', '--load', '0.05,0.3', '--trials', '1', '--seed', '2', '--png', png, '--json']);
-  assert.is(r.status, 0, r.stderr);
-  const result = JSON.parse(r.stdout);
+// The other commands' jobs in this process on one device (a CLI run opens its own), their outputs
+// written by the commands' own writers.
+good('hopfield-capacity job and its PNG: {units, points} with the overlap falling', async () => {
+  const gpu = await openTestGpu();
+  const result = await runJob({ job: 'hopfield-capacity', units: 128, load: '0.05,0.3', trials: 1, seed: 2 }, { gpu });
   assert.is(result.units, 128);
   const points = result.points as Array<Record<string, number>>;
   assert.equal(points.map((q) => q.patterns), [6, 38]);
   assert.ok(points[0].mean_overlap > points[1].mean_overlap, `${points[0].mean_overlap} vs ${points[1].mean_overlap}`);
-  assert.ok(points.every((q) => 'stable_fraction' in q));
+  const png = join(dir, 'capacity.png');
+  writeCapacityPng(png, points);
   assert.ok(readFileSync(png).subarray(1, 4).toString() === 'PNG');
 });
 
-good('boltzmann train --out writes the seeds\' parameters as safetensors', () => {
-  const out = join(dir, 'bm.safetensors');
-  const r = cli(['boltzmann', 'train', '--steps', '5', '--hidden', '2', '--out', out, '--json']);
-  assert.is(r.status, 0, r.stderr);
-  const file = decodeSafetensors(readFileSync(out), out);
+good('tsp job and its PNG: a valid tour, its length, the optimum for few cities', async () => {
+  const gpu = await openTestGpu();
+  const result = await runJob({ job: 'tsp', cities: 6, seed: 3, restarts: 16 }, { gpu });
+  assert.equal([...(result.tour as number[])].sort(), [0, 1, 2, 3, 4, 5]);
+  assert.ok((result.length as number) >= (result.optimal_length as number) - 1e-9);
+  for (const key of ['valid_fraction', 'optimal_fraction', 'mean_length', 'adapter']) assert.ok(key in result, key);
+  const png = join(dir, 'tour.png');
+  writeTourPng(png, result);
+  assert.ok(existsSync(png));
+});
+
+good('boltzmann-train job and its model file: the seeds\' parameters as safetensors', async () => {
+  const gpu = await openTestGpu();
+  const result = await runJob({ job: 'boltzmann-train', steps: 5, hidden: 2, seed: 1 }, { gpu });
+  const file = decodeSafetensors(modelFile(result), 'bm.safetensors');
   assert.is(file.metadata.model, 'boltzmann');
   assert.equal(file.tensors.W.shape, [2, 9]);
   assert.equal(file.tensors.U.shape, [9, 9]);
   assert.equal(file.tensors.couplings.shape, [11, 11]);
 });
-
 good.after(() => rmSync(dir, { recursive: true, force: true }));
 good.run();

@@ -49,7 +49,7 @@ async function runTrain(values: Values<typeof TRAIN_FLAGS>): Promise<void> {
 }
 
 /** The trained machine as safetensors bytes. */
-function modelFile(r: JsonObject): Uint8Array {
+export function modelFile(r: JsonObject): Uint8Array {
   const nv = r.visible as number, nh = r.hidden as number, n = nv + nh;
   const f32 = (key: string, shape: number[]) => ({ dtype: 'F32' as const, shape, data: Float32Array.from(r[key] as number[]) });
   const all = { W: f32('W', [nh, nv]), U: f32('U', [nv, nv]), V: f32('V', [nh, nh]), b: f32('b', [nv]), c: f32('c', [nh]), couplings: f32('couplings', [n, n]), bias: f32('bias', [n]) };
