@@ -72,20 +72,24 @@ host.run();
 // ---------------------------------------------------------------------------------------------
 const sampling = suite('boltzmann Gibbs sampling = exact enumeration (GPU, chi-square at 0.001)');
 
-sampling('free chains of 10 units (6 visible, 4 hidden; 0/1 and +-1): the joint state distribution', () =>
+sampling('free chains of 8 units (5 visible, 3 hidden; 0/1 and +-1): the joint state distribution', () =>
   withGpu(async (ctx) => {
     for (const kind of ['binary', 'spin'] as const) {
-      const config = { visible: 6, hidden: 4, kind };
+      const config = { visible: 5, hidden: 3, kind };
       const { shape, couplings, bias } = randomParameters(config, kind === 'binary' ? 2 : 3, kind === 'binary' ? 0.9 : 0.3);
       const bm = await BoltzmannMachine.fromParameters(ctx, config, { couplings, bias });
-      // 0/1: 16384 chains (at 32768, couplings 10% off gave chi2 about 1200 on 700 dof; half the chains
-      // halve the excess, still well above the critical value); +-1: a second look.
-      const chains = await bm.sampler(kind === 'binary' ? 16384 : 4096, { seed: 5 });
+      // 0/1: 8192 chains over 256 states (32 a state on average); +-1: a second look.
+      const chains = await bm.sampler(kind === 'binary' ? 8192 : 4096, { seed: 5 });
       try {
         await chains.run(16);
         const counts = histogram(await chains.readStates(), shape.units);
         const { statistic, dof } = chiSquare(counts, [...exactDistribution(shape, couplings, bias)]);
         assert.ok(statistic < chiSquareCritical(dof, 0.001), `${kind}: chi2 = ${statistic.toFixed(1)} on ${dof} dof`);
+        if (kind === 'binary') {
+          // The test has power: the same samples reject the distribution of couplings 10% stronger.
+          const off = chiSquare(counts, [...exactDistribution(shape, couplings.map((v) => 1.1 * v), bias)]);
+          assert.ok(off.statistic > chiSquareCritical(off.dof, 0.001), `couplings x 1.1: chi2 = ${off.statistic.toFixed(1)} on ${off.dof} dof`);
+        }
       } finally {
         chains.release();
         bm.release();
