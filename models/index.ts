@@ -41,8 +41,8 @@ export {
   type HopfieldRecall,
   type ProbeOutcome,
 } from './hopfield.js';
-export { checkPatterns, randomPatterns, addNoise, overlaps, letterPatterns, HOPFIELD_LETTERS } from './hopfield_patterns.js';
-export { hopfieldCapacity, validateCapacityOptions, type CapacityOptions, type CapacityPoint } from './hopfield_capacity.js';
+export { checkPatterns, checkNoise, randomPatterns, addNoise, overlaps, letterPatterns, HOPFIELD_LETTERS } from './hopfield_patterns.js';
+export { hopfieldCapacity, validateCapacityOptions, CRITICAL_LOAD, type CapacityOptions, type CapacityPoint } from './hopfield_capacity.js';
 export {
   BoltzmannMachine,
   BoltzmannTrainer,
