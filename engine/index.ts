@@ -16,6 +16,25 @@ export type { OpContext, OpDispatch, OpDispatches, SplitDispatch, TileConfig } f
 export { addGemm, ACTIVATIONS, GEMM_F32_CONFIGS, type Activation, type GemmBernoulli, type GemmOptions } from './ops/gemm.js';
 export { addXnorGemm, addXnorU8Gemm, XNOR_CONFIGS, type XnorGemmOptions, type XnorU8Options } from './ops/xnor.js';
 export { addPackBits, addUnpackBits, addPackBitPlanes, packedWords, planeWords, type PackOptions, type UnpackOptions, type PackPlanesOptions } from './ops/pack.js';
+export { addEncodePlanes, addXnorPlanesGemm, planeCode, MAX_PLANES, type PlaneCode, type EncodePlanesOptions, type XnorPlanesGemmOptions } from './ops/xnor_planes.js';
+export {
+  addGlauberUpdate,
+  addGlauberSweep,
+  addGlauberSummary,
+  glauberThresholds,
+  GLAUBER_STATUS,
+  MAX_GLAUBER_TABLE,
+  type UnitKind,
+  type GlauberRule,
+  type GlauberChains,
+  type GlauberStream,
+  type GlauberStatus,
+  type GlauberDetect,
+  type GlauberTable,
+  type GlauberUpdateOptions,
+  type GlauberSweepOptions,
+  type GlauberSummaryOptions,
+} from './ops/glauber.js';
 export { Tuner, MemoryTuneStore, setDefaultTuner, type TuneStore, type TunerOptions, type TuneResult, type TuneShape } from './ops/tune.js';
 export {
   addSample,

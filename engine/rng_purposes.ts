@@ -21,6 +21,13 @@ export const RNG_PURPOSES = {
   permutation: 10,
   // Initial parameters of a ParamSet (engine/params.ts), drawn on the host.
   paramInit: 11,
+  // Glauber dynamics of binary units (engine/ops/glauber.ts): Hopfield recall, Boltzmann sampling, annealing.
+  glauber: 12,
+  // Host draws of the Hopfield, TSP and Boltzmann models: random patterns and probe noise, random
+  // cities, initial states (models/hopfield.ts, tsp.ts, boltzmann.ts).
+  hopfieldPatterns: 13,
+  tspCities: 14,
+  boltzmannInit: 15,
 } as const;
 
 export type RngPurpose = keyof typeof RNG_PURPOSES;

@@ -24,3 +24,41 @@ export {
   type MlpTrainingOptions,
 } from './mlp.js';
 export type { Releasable } from './owned.js';
+export {
+  HopfieldNetwork,
+  RecallRun,
+  HOPFIELD_RULES,
+  HOPFIELD_PATHS,
+  HOPFIELD_UPDATES,
+  MAX_HEBBIAN_FIELD,
+  validateRecallOptions,
+  type HopfieldRule,
+  type HopfieldPath,
+  type HopfieldUpdate,
+  type HopfieldContext,
+  type HopfieldStore,
+  type RecallOptions,
+  type HopfieldRecall,
+  type ProbeOutcome,
+} from './hopfield.js';
+export { checkPatterns, checkNoise, randomPatterns, addNoise, overlaps, letterPatterns, HOPFIELD_LETTERS } from './hopfield_patterns.js';
+export { hopfieldCapacity, validateCapacityOptions, CRITICAL_LOAD, type CapacityOptions, type CapacityPoint } from './hopfield_capacity.js';
+export {
+  BoltzmannMachine,
+  BoltzmannTrainer,
+  GibbsChains,
+  MAX_BOLTZMANN_UNITS,
+  validateBoltzmannConfig,
+  couplingMask,
+  seedParameters,
+  randomStates,
+  checkData,
+  unitValues,
+  type BoltzmannConfig,
+  type BoltzmannShape,
+  type BoltzmannContext,
+  type BoltzmannTraining,
+} from './boltzmann.js';
+export { solveTsp, validateTspOptions, TSP_SOLVERS, TSP_SETTINGS, MAX_TSP_CITIES, type TspSolver, type TspOptions, type TspResult, type TspContext } from './tsp.js';
+export { randomCities, parseTsplib, checkCities, distances, tourLength, isPermutation, heldKarp, MAX_EXACT_CITIES, type Cities } from './tsp_cities.js';
+export { tspNetwork, decodeTour, isPermutationMatrix, type TspNetwork } from './tsp_energy.js';

@@ -26,6 +26,8 @@ import elementwise from './elementwise.wgsl';
 import reduceState from './reduce_state.wgsl';
 import reduce from './reduce.wgsl';
 import softmax from './softmax.wgsl';
+import glauber from './glauber.wgsl';
+import xnorPlanes from './xnor_planes.wgsl';
 
 export const shaderFiles: Readonly<Record<string, string>> = {
   'rng.wgsl': rng,
@@ -54,4 +56,6 @@ export const shaderFiles: Readonly<Record<string, string>> = {
   'reduce_state.wgsl': reduceState,
   'reduce.wgsl': reduce,
   'softmax.wgsl': softmax,
+  'glauber.wgsl': glauber,
+  'xnor_planes.wgsl': xnorPlanes,
 };

@@ -7,9 +7,12 @@ import { withJobContext, type Job, type JobOptions } from './context.js';
 import { isingJobs } from '../ising/jobs.js';
 import { gemmJobs } from '../gemm/jobs.js';
 import { mlpJobs } from '../mlp/jobs.js';
+import { hopfieldJobs } from '../hopfield/jobs.js';
+import { tspJobs } from '../tsp/jobs.js';
+import { boltzmannJobs } from '../boltzmann/jobs.js';
 
 /** Every job by name: each feature folder exports its own table. */
-const JOBS: Readonly<Record<string, Job>> = { ...isingJobs, ...gemmJobs, ...mlpJobs };
+const JOBS: Readonly<Record<string, Job>> = { ...isingJobs, ...gemmJobs, ...mlpJobs, ...hopfieldJobs, ...tspJobs, ...boltzmannJobs };
 
 export const jobNames = (): string[] => Object.keys(JOBS);
 

@@ -7,5 +7,8 @@ import { tuneCommand } from '../gemm/tune.js';
 import { serveCommand } from '../server/command.js';
 import { docsCommand } from './docs.js';
 import { mlpEvalCommand, mlpTrainCommand } from '../mlp/command.js';
+import { hopfieldCapacityCommand, hopfieldRecallCommand } from '../hopfield/command.js';
+import { tspCommand } from '../tsp/command.js';
+import { boltzmannTrainCommand } from '../boltzmann/command.js';
 
-export const COMMANDS: readonly Command[] = [isingCommand, mlpTrainCommand, mlpEvalCommand, benchCommand, studyCommand, tuneCommand, serveCommand, docsCommand];
+export const COMMANDS: readonly Command[] = [isingCommand, mlpTrainCommand, mlpEvalCommand, hopfieldCapacityCommand, hopfieldRecallCommand, tspCommand, boltzmannTrainCommand, benchCommand, studyCommand, tuneCommand, serveCommand, docsCommand];

@@ -4,6 +4,8 @@ import type { ReportData } from './data.js';
 import type { JsonObject } from '../io/json.js';
 import { studySection, isingBenchSection } from '../ising/report.js';
 import { gemmBenchSection } from '../gemm/report.js';
+import { hopfieldSection } from '../hopfield/report.js';
+import { tspSection } from '../tsp/report.js';
 
 declare global {
   interface Window {
@@ -18,7 +20,7 @@ const BENCH_SECTIONS: Readonly<Record<string, [string, (result: JsonObject, titl
 };
 
 /** Each feature section's drawer (harness/report/sections.ts), by section name. */
-const SECTION_DRAWERS: Readonly<Record<string, (data: JsonObject) => void>> = {};
+const SECTION_DRAWERS: Readonly<Record<string, (data: JsonObject) => void>> = { hopfield: hopfieldSection, tsp: tspSection };
 
 function render(data: ReportData): void {
   document.title = data.title;

@@ -2,6 +2,8 @@
 // benchmarks: each runs its jobs on the study's backend and hands plain JSON to its drawer on the page
 // (harness/report/page.ts SECTION_DRAWERS). A new section is a line in REPORT_SECTIONS and a drawer.
 import type { JsonObject } from '../io/json.js';
+import { hopfieldReportSection } from '../hopfield/study.js';
+import { tspReportSection } from '../tsp/study.js';
 
 export interface SectionContext {
   /** Runs a job spec on the study's backend and device. */
@@ -19,4 +21,4 @@ export interface ReportSection {
   collect(ctx: SectionContext): Promise<JsonObject>;
 }
 
-export const REPORT_SECTIONS: readonly ReportSection[] = [];
+export const REPORT_SECTIONS: readonly ReportSection[] = [hopfieldReportSection, tspReportSection];

@@ -1,0 +1,19 @@
+// The travelling-salesman section of `npm start` (harmonium study): random cities solved by both
+// solvers (annealing only with --quick), the optimum by Held-Karp; harness/tsp/report.ts draws them.
+import type { JsonObject } from '../io/json.js';
+import type { ReportSection } from '../report/sections.js';
+
+export const tspReportSection: ReportSection = {
+  name: 'tsp',
+  async collect(ctx) {
+    const cities = ctx.quick ? 5 : 10;
+    const restarts = ctx.quick ? 8 : 64;
+    const solvers = ctx.quick ? ['annealing'] : ['annealing', 'hopfield-tank'];
+    const runs: JsonObject[] = [];
+    for (const solver of solvers) {
+      runs.push(await ctx.run({ job: 'tsp', cities, restarts, solver, seed: ctx.seed }));
+      ctx.unit(`tsp: ${cities} cities, ${solver}, ${restarts} restarts`);
+    }
+    return { runs };
+  },
+};

@@ -1,0 +1,46 @@
+// Small dense linear algebra on the host, in float64: what a model needs once per run (the
+// projection rule's Gram inverse), never per step.
+
+/**
+ * The inverse of a symmetric positive-definite n x n matrix (row-major) by Cholesky factorisation,
+ * or null when it is not positive definite (to within a relative 1e-10 of its largest diagonal).
+ *
+ *   invertSymmetric(Float64Array.of(4, 2, 2, 3), 2);   // [0.375, -0.25, -0.25, 0.5]
+ */
+export function invertSymmetric(a: Float64Array, n: number): Float64Array | null {
+  // 1. A = L L' (L lower triangular).
+  const l = new Float64Array(n * n);
+  let largest = 0;
+  for (let i = 0; i < n; i++) largest = Math.max(largest, Math.abs(a[i * n + i]));
+  for (let j = 0; j < n; j++) {
+    let d = a[j * n + j];
+    for (let k = 0; k < j; k++) d -= l[j * n + k] ** 2;
+    if (!(d > 1e-10 * largest)) return null;
+    const ljj = Math.sqrt(d);
+    l[j * n + j] = ljj;
+    for (let i = j + 1; i < n; i++) {
+      let s = a[i * n + j];
+      for (let k = 0; k < j; k++) s -= l[i * n + k] * l[j * n + k];
+      l[i * n + j] = s / ljj;
+    }
+  }
+  // 2. L^-1 by forward substitution, column by column.
+  const li = new Float64Array(n * n);
+  for (let c = 0; c < n; c++) {
+    for (let i = c; i < n; i++) {
+      let s = i === c ? 1 : 0;
+      for (let k = c; k < i; k++) s -= l[i * n + k] * li[k * n + c];
+      li[i * n + c] = s / l[i * n + i];
+    }
+  }
+  // 3. A^-1 = L^-T L^-1.
+  const inv = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j <= i; j++) {
+      let s = 0;
+      for (let k = i; k < n; k++) s += li[k * n + i] * li[k * n + j];
+      inv[i * n + j] = inv[j * n + i] = s;
+    }
+  }
+  return inv;
+}
