@@ -49,7 +49,7 @@ report('every chart in the report rendered, without console errors', async () =>
 });
 
 report('--resume reuses the saved points', () => {
-  const r = study(['--resume', '--no-bench']);
+  const r = study(['--resume', '--no-bench', '--no-sections']);
   assert.is(r.status, 0, r.stderr);
   assert.match(r.stderr, /resuming, 6 points already in/);
 });

@@ -37,6 +37,7 @@ const STUDY_FLAGS = {
   resume: boolean({ help: 'reuse the points already in DIR/study.json that match these settings' }),
   quick: boolean({ help: 'three temperatures, fewer sweeps, small benchmarks (a smoke run)' }),
   'no-bench': boolean({ help: 'skip the benchmarks' }),
+  'no-sections': boolean({ help: "skip the models' sections (Hopfield, TSP, ...): the Ising study alone" }),
   json,
 } as const;
 
@@ -130,7 +131,7 @@ async function runStudy(values: Values<typeof STUDY_FLAGS>): Promise<void> {
     progress.done();
 
     const sections: Record<string, JsonObject> = {};
-    for (const section of REPORT_SECTIONS) {
+    for (const section of values['no-sections'] ? [] : REPORT_SECTIONS) {
       sections[section.name] = await section.collect({ run: (spec) => runner.run(spec), quick, seed, unit: progress.unit });
       progress.unit(`${section.name} done`);
     }
