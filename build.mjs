@@ -151,4 +151,7 @@ copyFileSync('harness/backends/runner.html', 'dist/runner.html');
 copyFileSync('harness/server/demos.html', 'dist/demos/index.html');
 copyFileSync('node_modules/uplot/dist/uPlot.min.css', 'dist/report-page.css');
 for (const f of demoFeatures) copyFileSync(`harness/${f}/demo.html`, `dist/demos/${f}.html`);
+// Demos that train on MNIST fetch the cache next to their bundle (harmonium serve serves dist/demos only).
+mkdirSync('dist/demos/data', { recursive: true });
+for (const f of readdirSync('dist/data')) copyFileSync(`dist/data/${f}`, `dist/demos/data/${f}`);
 writeFileSync(STAMP, new Date().toISOString());

@@ -100,3 +100,13 @@ export {
   type SigmoidCrossEntropyOptions,
   type SoftmaxCrossEntropyOptions,
 } from './ops/loss.js';
+export { addBinaryCodes, type BinaryCodesOptions } from './ops/codes.js';
+export {
+  addAnnealedSample,
+  addAnnealedLogWeight,
+  ANNEALED_DISTRIBUTIONS,
+  type AnnealedDistribution,
+  type AnnealedSampleOptions,
+  type AnnealedLogWeightOptions,
+  type BetaTable,
+} from './ops/anneal.js';

@@ -62,3 +62,23 @@ export {
 export { solveTsp, validateTspOptions, TSP_SOLVERS, TSP_SETTINGS, MAX_TSP_CITIES, type TspSolver, type TspOptions, type TspResult, type TspContext } from './tsp.js';
 export { randomCities, parseTsplib, checkCities, distances, tourLength, isPermutation, heldKarp, MAX_EXACT_CITIES, type Cities } from './tsp_cities.js';
 export { tspNetwork, decodeTour, isPermutationMatrix, type TspNetwork } from './tsp_energy.js';
+export {
+  Rbm,
+  RBM_MODEL,
+  RBM_PARAMS,
+  RBM_CALLS,
+  RBM_VISIBLE_TYPES,
+  RBM_WEIGHT_STD,
+  readRbmConfig,
+  validateRbmConfig,
+  sampleRbm,
+  type RbmConfig,
+  type RbmContext,
+  type RbmChain,
+  type RbmStream,
+  type RbmVisibleType,
+} from './rbm.js';
+export { RbmDataset, pixelStandardization, pixelMeans, MIN_PIXEL_STD, type Standardization } from './rbm_data.js';
+export { RbmTrainer, validateRbmTraining, rbmOptimizerState, type RbmTrainingOptions, type RbmTrainingState, type RbmSparsity, type RbmEpoch, type CheckedRbmTraining } from './rbm_trainer.js';
+export { RbmEvaluator, type RbmEvaluation } from './rbm_evaluate.js';
+export { rbmExactLogZ, rbmAis, aisBetas, aisBaseBiases, aisBaseLogZ, logMeanExp, EXACT_MAX_HIDDEN, AIS_DEFAULT_STEPS, type RbmAisOptions, type RbmAisResult } from './rbm_partition.js';

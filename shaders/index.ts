@@ -28,6 +28,8 @@ import reduce from './reduce.wgsl';
 import softmax from './softmax.wgsl';
 import glauber from './glauber.wgsl';
 import xnorPlanes from './xnor_planes.wgsl';
+import codes from './codes.wgsl';
+import anneal from './anneal.wgsl';
 
 export const shaderFiles: Readonly<Record<string, string>> = {
   'rng.wgsl': rng,
@@ -58,4 +60,6 @@ export const shaderFiles: Readonly<Record<string, string>> = {
   'softmax.wgsl': softmax,
   'glauber.wgsl': glauber,
   'xnor_planes.wgsl': xnorPlanes,
+  'codes.wgsl': codes,
+  'anneal.wgsl': anneal,
 };

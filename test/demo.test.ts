@@ -14,6 +14,8 @@ import { startChrome, type ChromeSession } from '../harness/backends/chrome.js';
 import { latticeObservables, paintSites, parseSettings, settingsQuery, DEFAULT_SETTINGS, LIGHT, DARK } from '../harness/ising/lattice.js';
 import type { DemoHook, DemoState } from '../harness/ising/demo.js';
 import { ISING_TC } from '../models/ising.js';
+import type { RbmDemoHook, RbmDemoState } from '../harness/rbm/demo.js';
+import { parseRbmDemoSettings, rbmDemoQuery, RBM_DEMO_DEFAULTS } from '../harness/rbm/demo_settings.js';
 
 // ---------------------------------------------------------------- host arithmetic (no GPU)
 const host = suite('demo arithmetic (no GPU)');
@@ -216,3 +218,72 @@ page('without WebGPU the page says so and how to fix it; ready rejects', async (
 });
 
 page.run();
+
+// ---------------------------------------------------------------- the RBM page (settings in Node, the page in Chromium)
+const rbmHost = suite('rbm demo settings (no GPU)');
+
+rbmHost('parseRbmDemoSettings reads the query, names what it ignores, and round-trips', () => {
+  const { settings, warnings } = parseRbmDemoSettings('?hidden=16&k=3&lr=0.1&batch=50&train=500&spf=2&seed=4');
+  assert.equal(settings, { hidden: 16, k: 3, lr: 0.1, batch: 50, train: 500, stepsPerFrame: 2, seed: 4 });
+  assert.equal(warnings, []);
+  const bad = parseRbmDemoSettings('?hidden=0&k=x&lr=2&spf=-1&seed=1.5');
+  assert.equal(bad.settings, RBM_DEMO_DEFAULTS);
+  assert.equal(bad.warnings.map((w) => w.split('=')[0]), ['?hidden', '?k', '?spf', '?seed', '?lr']);
+  // A batch larger than the training digits falls back to the default batch (or all digits).
+  assert.equal(parseRbmDemoSettings('?train=50&batch=80').settings.batch, 50);
+  assert.equal(parseRbmDemoSettings(rbmDemoQuery(settings)).settings, settings);
+});
+
+rbmHost.run();
+
+const rbmPage = suite('rbm demo page (chrome, GPU)');
+let rbmChrome: ChromeSession | null = null;
+
+rbmPage.before(async () => {
+  rbmChrome = await startChrome('dist');
+});
+rbmPage.after(async () => {
+  await rbmChrome?.close();
+});
+
+type RbmDemoWindow = Window & { harmoniumRbmDemo?: RbmDemoHook };
+
+rbmPage('trains live, draws filters, reconstructions and fantasy particles; lr and k change without a new model', async () => {
+  const { page: p, errors } = await rbmChrome!.open('demos/rbm.html?hidden=16&train=500&batch=50&spf=2&k=1&lr=0.05&seed=2');
+  await p.waitForFunction(() => (window as RbmDemoWindow).harmoniumRbmDemo !== undefined, { timeout: 10_000 });
+  const ready = await p.evaluate(() =>
+    (window as RbmDemoWindow).harmoniumRbmDemo!.ready.then(
+      (s): { ok: true; state: RbmDemoState } => ({ ok: true, state: s }),
+      (e: Error): { ok: false; message: string } => ({ ok: false, message: `${e.name}: ${e.message}` }),
+    ),
+  );
+  if (!ready.ok) throw new Error(`the RBM demo failed to start: ${ready.message}`);
+  assert.is(ready.state.settings.hidden, 16);
+  await p.waitForFunction(() => (window as RbmDemoWindow).harmoniumRbmDemo!.state().steps >= 10, { timeout: 60_000, polling: 100 });
+  // Each picture shows more than one grey level: filters of 16 units, 10 digits over their reconstructions, 25 particles.
+  for (const [id, width] of [['filters', 10 * 29 + 1], ['reconstructions', 10 * 29 + 1], ['fantasy', 5 * 29 + 1]] as const) {
+    const canvas = await p.$(`#${id}`);
+    assert.is(await p.$eval(`#${id}`, (el) => (el as HTMLCanvasElement).width), width, id);
+    const img = PNG.sync.read(Buffer.from(await canvas!.screenshot({ type: 'png' })));
+    const greys = new Set<number>();
+    for (let i = 0; i < img.data.length; i += 4) greys.add(img.data[i]);
+    assert.ok(greys.size > 8, `#${id} shows ${greys.size} grey levels`);
+  }
+  const before = await p.evaluate(() => (window as RbmDemoWindow).harmoniumRbmDemo!.state());
+  assert.ok(before.reconstructionError > 0 && before.reconstructionError < 784, `reconstruction error ${before.reconstructionError}`);
+  // The controls: k from the menu, the learning rate through the hook; the step count keeps growing.
+  await p.select('#k', '3');
+  await p.evaluate(() => (window as RbmDemoWindow).harmoniumRbmDemo!.setLearningRate(0.02));
+  await p.waitForFunction((n: number) => (window as RbmDemoWindow).harmoniumRbmDemo!.state().steps >= n + 6, { timeout: 60_000, polling: 100 }, before.steps);
+  const after = await p.evaluate(() => (window as RbmDemoWindow).harmoniumRbmDemo!.state());
+  assert.equal([after.settings.k, after.settings.lr], [3, 0.02]);
+  assert.ok(after.steps > before.steps, `no new model: ${before.steps} -> ${after.steps}`);
+  // The readout follows at the end of the frame that rebuilt the trainer.
+  await p.waitForFunction(() => (document.getElementById('out-model')?.textContent ?? '').includes('CD-3'), { timeout: 10_000, polling: 100 });
+  assert.ok(new URL(p.url()).search.includes('k=3'), `address follows the controls: ${p.url()}`);
+  assert.is(after.error, null);
+  await p.close();
+  assert.equal(errors, [], 'console errors');
+});
+
+rbmPage.run();

@@ -10,9 +10,10 @@ import { mlpJobs } from '../mlp/jobs.js';
 import { hopfieldJobs } from '../hopfield/jobs.js';
 import { tspJobs } from '../tsp/jobs.js';
 import { boltzmannJobs } from '../boltzmann/jobs.js';
+import { rbmJobs } from '../rbm/jobs.js';
 
 /** Every job by name: each feature folder exports its own table. */
-const JOBS: Readonly<Record<string, Job>> = { ...isingJobs, ...gemmJobs, ...mlpJobs, ...hopfieldJobs, ...tspJobs, ...boltzmannJobs };
+const JOBS: Readonly<Record<string, Job>> = { ...isingJobs, ...gemmJobs, ...mlpJobs, ...hopfieldJobs, ...tspJobs, ...boltzmannJobs, ...rbmJobs };
 
 export const jobNames = (): string[] => Object.keys(JOBS);
 

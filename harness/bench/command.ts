@@ -16,9 +16,10 @@ import { isingBenchmark } from '../ising/bench_table.js';
 import { gemmBenchmark } from '../gemm/bench_table.js';
 import { mlpBenchmark } from '../mlp/bench_table.js';
 import { hopfieldBenchmark } from '../hopfield/bench_table.js';
+import { rbmBenchmark } from '../rbm/bench_table.js';
 
 /** Every benchmark by name: a new one is a line here and a job in its feature folder. */
-export const BENCHMARKS: Readonly<Record<string, Benchmark>> = { ising: isingBenchmark, gemm: gemmBenchmark, mlp: mlpBenchmark, hopfield: hopfieldBenchmark };
+export const BENCHMARKS: Readonly<Record<string, Benchmark>> = { ising: isingBenchmark, gemm: gemmBenchmark, mlp: mlpBenchmark, hopfield: hopfieldBenchmark, rbm: rbmBenchmark };
 
 const BENCH_FLAGS = {
   backend: choice(['node', 'chrome', 'both'] as const, { default: 'both', help: 'node, chrome (headless Chromium), or both' }),

@@ -10,5 +10,6 @@ import { mlpEvalCommand, mlpTrainCommand } from '../mlp/command.js';
 import { hopfieldCapacityCommand, hopfieldRecallCommand } from '../hopfield/command.js';
 import { tspCommand } from '../tsp/command.js';
 import { boltzmannTrainCommand } from '../boltzmann/command.js';
+import { rbmEvalCommand, rbmFiltersCommand, rbmSampleCommand, rbmTrainCommand } from '../rbm/command.js';
 
-export const COMMANDS: readonly Command[] = [isingCommand, mlpTrainCommand, mlpEvalCommand, hopfieldCapacityCommand, hopfieldRecallCommand, tspCommand, boltzmannTrainCommand, benchCommand, studyCommand, tuneCommand, serveCommand, docsCommand];
+export const COMMANDS: readonly Command[] = [isingCommand, mlpTrainCommand, mlpEvalCommand, hopfieldCapacityCommand, hopfieldRecallCommand, tspCommand, boltzmannTrainCommand, rbmTrainCommand, rbmEvalCommand, rbmSampleCommand, rbmFiltersCommand, benchCommand, studyCommand, tuneCommand, serveCommand, docsCommand];

@@ -4,7 +4,8 @@
 // temperature goes to the running chain (setTemperature), other changes restart it.
 // Tests drive the page through window.harmoniumDemo (DemoHook below).
 import { yangMagnetization } from './onsager.js';
-import { BufferPool, Gpu, InputError, NoAdapterError, Scheduler } from '../../engine/index.js';
+import { NoAdapterError } from '../../engine/index.js';
+import { clearNotice, demoLoop, escapeHtml, noWebGpuMessage as webGpuHelp, openDemoContext, showNotice as showPageNotice } from '../server/demo_page.js';
 import { IsingChain, ISING_TC, type IsingContext } from '../../models/ising.js';
 import { ISING_ALGORITHMS, type IsingAlgorithm } from '../../models/ising_rule.js';
 import {
@@ -127,43 +128,8 @@ function snapshot(): DemoState {
 
 // ---------------------------------------------------------------- messages
 
-function showNotice(kind: 'error' | 'warning', html: string): void {
-  ui.notice.className = `notice ${kind}`;
-  ui.notice.innerHTML = html;
-  ui.notice.hidden = false;
-}
-
-function clearNotice(): void {
-  ui.notice.hidden = true;
-  ui.notice.textContent = '';
-}
-
-const escapeHtml = (s: string) => s.replace(/[&<>"]/g, (c) => `&${{ '&': 'amp', '<': 'lt', '>': 'gt', '"': 'quot' }[c]};`);
-
-/** Why WebGPU is unavailable here and what to do about it, as HTML for the notice. */
-function noWebGpuMessage(detail: string): string {
-  const origin = escapeHtml(location.origin);
-  if (!window.isSecureContext) {
-    return (
-      `<strong>WebGPU needs a secure context.</strong> This page was opened from <code>${origin}</code>, ` +
-      'which is not one, so the browser hides <code>navigator.gpu</code>. Open it through ' +
-      '<code>harmonium serve</code> (it prints <code>http://127.0.0.1:PORT/ising.html</code>), from ' +
-      '<code>http://localhost</code>, or over https.'
-    );
-  }
-  if (!('gpu' in navigator) || !navigator.gpu) {
-    return (
-      '<strong>This browser does not expose WebGPU</strong> (<code>navigator.gpu</code> is missing). ' +
-      'Recent Chrome and Edge have it on by default on Windows, macOS and ChromeOS; on Linux enable ' +
-      '<code>chrome://flags/#enable-unsafe-webgpu</code> or start Chrome with <code>--enable-unsafe-webgpu</code>. ' +
-      'Recent Safari and Firefox releases ship it too, in some versions behind a setting.'
-    );
-  }
-  return (
-    `<strong>No WebGPU adapter.</strong> ${escapeHtml(detail)} The GPU may be blocklisted: ` +
-    '<code>chrome://gpu</code> says why; <code>chrome://flags/#enable-unsafe-webgpu</code> lifts the blocklist.'
-  );
-}
+const showNotice = (kind: 'error' | 'warning', html: string) => showPageNotice(ui.notice, kind, html);
+const noWebGpuMessage = (detail: string) => webGpuHelp(detail, 'ising.html');
 
 // ---------------------------------------------------------------- drawing and readouts
 
@@ -205,14 +171,9 @@ function showTemperature(): void {
 // ---------------------------------------------------------------- the chain
 
 async function openContext(): Promise<IsingContext> {
-  const gpu = await Gpu.open({ timestamps: false });
-  gpu.device.addEventListener('uncapturederror', (e) => fail(new Error(`WebGPU error: ${(e as GPUUncapturedErrorEvent).error.message}`)));
-  gpu.lost.catch((e: Error) => fail(e));
-  const a = gpu.adapter;
-  // Some adapters report no description, and Gpu.open falls back to "vendor architecture".
-  state.adapter = a.description === `${a.vendor} ${a.architecture}` ? a.description : `${a.description} (${a.vendor}, ${a.architecture})`;
-  const pool = new BufferPool(gpu);
-  return { gpu, pool, scheduler: new Scheduler(gpu, pool) };
+  const { ctx, adapter } = await openDemoContext((e) => demo.fail(e));
+  state.adapter = adapter;
+  return ctx;
 }
 
 async function restartChain(ctx: IsingContext): Promise<void> {
@@ -241,7 +202,7 @@ function sweepsThisFrame(): number {
 async function frame(ctx: IsingContext): Promise<void> {
   if (state.pendingRestart) {
     state.pendingRestart = false;
-    clearNotice();
+    clearNotice(ui.notice);
     state.error = null;
     await restartChain(ctx);
   }
@@ -281,56 +242,21 @@ async function frame(ctx: IsingContext): Promise<void> {
     state.energyPerSite = o.energyPerSite;
     state.magnetizationAbs = o.magnetizationAbs;
     state.dirty = false;
-    first.resolve();
+    demo.drew();
   }
   showReadouts();
 }
 
-/** Settles `ready`: resolved by the first drawn lattice, rejected by the first failure. */
-const first = (() => {
-  let settled = false;
-  let ok: () => void = () => undefined;
-  let no: (e: Error) => void = () => undefined;
-  const promise = new Promise<void>((resolve, reject) => ((ok = resolve), (no = reject)));
-  return {
-    promise,
-    resolve: () => (settled ? undefined : ((settled = true), ok())),
-    reject: (e: Error) => (settled ? undefined : ((settled = true), no(e))),
-  };
-})();
-first.promise.catch(() => undefined);
-
-let fatal = false;
-
-/** A failure that stops the animation: a bad setting (InputError) waits for new settings, anything else is fatal. */
-function fail(e: unknown): void {
-  const error = e instanceof Error ? e : new Error(String(e));
-  state.error = error.message;
-  first.reject(error);
-  if (error instanceof InputError) {
-    showNotice('warning', `<strong>Cannot run these settings.</strong> ${escapeHtml(error.message)}`);
-    return;
-  }
-  fatal = true;
-  console.error(error);
-  showNotice('error', `<strong>${escapeHtml(error.name)}.</strong> ${escapeHtml(error.message)} Reload the page to start again.`);
-}
-
-function loop(ctx: IsingContext): void {
-  const tick = () => {
-    if (fatal) return;
-    frame(ctx)
-      .catch((e: unknown) => {
-        state.chain?.release();
-        state.chain = null;
-        fail(e);
-      })
-      .finally(() => {
-        if (!fatal) requestAnimationFrame(tick);
-      });
-  };
-  requestAnimationFrame(tick);
-}
+/** The animation and its failures; `ready` settles with the first drawn lattice or the first failure. */
+const demo = demoLoop({
+  notice: ui.notice,
+  frame: () => (state.ctx ? frame(state.ctx) : Promise.resolve()),
+  failed: (message) => (state.error = message),
+  cleanUp: () => {
+    state.chain?.release();
+    state.chain = null;
+  },
+});
 
 // ---------------------------------------------------------------- controls
 
@@ -432,8 +358,9 @@ async function main(): Promise<DemoState> {
   }
   wireControls();
   showReadouts();
-  loop(ctx);
-  await first.promise;
+  state.ctx = ctx;
+  demo.start();
+  await demo.ready;
   return snapshot();
 }
 

@@ -1,16 +1,12 @@
 // harmonium mlp train / mlp eval: an MLP classifier on MNIST (our split), trained and evaluated on
 // the GPU in Node or in headless Chrome, its model file (safetensors, checkpoint.ts) on disk.
-import { existsSync } from 'node:fs';
 import { InputError } from '../../engine/index.js';
 import { runOn } from '../backends/index.js';
-import { withJobContext } from '../backends/context.js';
 import { defineCommand } from '../cli/command.js';
+import { runTrainingCommand } from '../cli/train_run.js';
 import { adapter, backend, json } from '../cli/flags.js';
-import { progressReporter } from '../cli/progress.js';
 import { boolean, text, toSpec, type Values } from '../cli/schema.js';
-import { fromBase64, toBase64 } from '../io/base64.js';
-import { checkWritable, writeFileAtomic } from '../io/files.js';
-import type { JsonObject } from '../io/json.js';
+import { toBase64 } from '../io/base64.js';
 import type { MlpTrainParams } from './checkpoint.js';
 import { MLP_EVAL_JOB, MLP_TRAIN_FLAGS, MLP_TRAIN_JOB } from './flags.js';
 import { checkMlpTrainParams, runMlpTrain } from './job.js';
@@ -53,29 +49,14 @@ async function runTrain(values: Values<typeof TRAIN_FLAGS>): Promise<void> {
     'return-model': values.backend === 'chrome' && out !== undefined,
   };
   checkMlpTrainParams(params);
-  // Fail before training, not after it, when the model cannot be written or resumed.
-  if (out) checkWritable('--out', out);
-  const resume = values.resume && out && existsSync(out) ? readMlpFile('--out', out) : undefined;
-  if (values.resume && !resume) process.stderr.write(`mlp train: no model at ${out}; starting from the beginning\n`);
-  const progress = progressReporter('mlp train');
-  const reporting = { adapter: values.adapter, onProgress: progress.onProgress, onUnit: progress.unit };
-  let result: JsonObject;
-  if (values.backend === 'node') {
-    const save = out ? (bytes: Uint8Array) => writeFileAtomic(out, bytes) : undefined;
-    result = await withJobContext((ctx) => runMlpTrain(ctx, params, { save, resume: resume && { bytes: resume.bytes, source: `--out ${out}` } }), reporting);
-  } else {
-    // A page cannot write files: the model comes back in the result, the checkpoint goes in the spec.
-    const spec = toSpec('mlp-train', MLP_TRAIN_JOB, { ...params, 'resume-model': resume ? toBase64(resume.bytes) : undefined });
-    result = await runOn('chrome', spec, reporting);
-    if (out) writeFileAtomic(out, fromBase64(result.model_base64 as string));
-  }
-  progress.done();
-  delete result.model_base64;
-  result.backend = values.backend;
-  if (values.json) {
-    process.stdout.write(`${JSON.stringify(result)}\n`);
-    return;
-  }
+  const result = await runTrainingCommand({
+    name: 'mlp train',
+    values,
+    readFile: readMlpFile,
+    runHere: (ctx, hooks) => runMlpTrain(ctx, params, hooks),
+    spec: (resumeModel) => toSpec('mlp-train', MLP_TRAIN_JOB, { ...params, 'resume-model': resumeModel }),
+  });
+  if (!result) return;
   const r = result as Record<string, number>;
   const adapterInfo = result.adapter as Record<string, string | boolean>;
   const speed = r.examples_per_s === null ? 'no epoch trained in this run' : `${Math.round(r.examples_per_s)} examples/s`;

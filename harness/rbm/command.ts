@@ -1,0 +1,200 @@
+// harmonium rbm train / eval / sample / filters: a restricted Boltzmann machine on MNIST (our split),
+// trained, evaluated in nats and sampled on the GPU in Node or in headless Chrome, its model file
+// (safetensors, checkpoint.ts) on disk, its filters and samples as PNG grids.
+import { InputError } from '../../engine/index.js';
+import { runOn } from '../backends/index.js';
+import { defineCommand } from '../cli/command.js';
+import { runTrainingCommand } from '../cli/train_run.js';
+import { adapter, backend, json, seed } from '../cli/flags.js';
+import { progressReporter } from '../cli/progress.js';
+import { boolean, integer, text, toSpec, type Values } from '../cli/schema.js';
+import { fromBase64, toBase64 } from '../io/base64.js';
+import { checkWritable } from '../io/files.js';
+import { imageGrid } from '../io/image_grid.js';
+import { writeGreyPng } from '../io/png.js';
+import type { RbmTrainParams } from './checkpoint.js';
+import { RBM_AIS_FLAGS, RBM_EVAL_JOB, RBM_SAMPLE_JOB, RBM_TRAIN_FLAGS, RBM_TRAIN_JOB } from './flags.js';
+import { filterImages, squareSide } from './images.js';
+import { checkRbmTrainParams, runRbmTrain } from './job.js';
+import { readRbmFile } from './model_file.js';
+
+const FORMAT_NOTE = `The model file (safetensors) holds weights [visible, hidden], visible_bias [visible] and hidden_bias
+[hidden] (F32; E(v, h) = -b.v - c.h - v'W h, or |v - b|^2 / 2 - c.h - v'W h for Gaussian units), the
+momentum buffers (momentum/<name>), chains [chains, visible] (PCD), hidden_activity [hidden] (sparsity),
+pixel_mean and pixel_std [visible] (Gaussian), train_reconstruction_error (per step),
+test_reconstruction_error, train_free_energy and test_free_energy (per epoch), and metadata model =
+"rbm", visible, hidden, the training settings, epochs, harmonium.iteration (steps: the Philox step).`;
+
+const TRAIN_FLAGS = {
+  ...RBM_TRAIN_FLAGS,
+  out: text({ help: 'the model file (safetensors), written after every epoch (node backend) or at the end (chrome)' }),
+  resume: boolean({ help: 'continue from the model in --out; ends bit-identical to an uninterrupted run' }),
+  backend,
+  adapter,
+  json,
+} as const;
+
+export const rbmTrainCommand = defineCommand({
+  name: 'rbm train',
+  summary: 'train an RBM on MNIST by CD-k or PCD-k on the GPU',
+  flags: TRAIN_FLAGS,
+  details: `Logs one line per epoch on stderr: the training reconstruction error, the test one, and the mean free
+energy of the test digits and of as many training digits, with their gap (Hinton's overfitting monitor).
+With --json the object holds visible, hidden, k, pcd, chains, lr, batch, seed, epochs, train_count,
+test_count, steps_per_epoch, reconstruction_error, free_energy_gap, history (per epoch),
+train_reconstruction_error (per step), examples_per_s, wall_ms, adapter, backend.
+${FORMAT_NOTE}`,
+  run: runTrain,
+});
+
+async function runTrain(values: Values<typeof TRAIN_FLAGS>): Promise<void> {
+  const out = values.out;
+  if (values.resume && !out) throw new InputError('--resume needs --out FILE (the model to continue)');
+  const params: RbmTrainParams = {
+    ...values,
+    'train-count': undefined,
+    'test-count': undefined,
+    'resume-model': undefined,
+    'return-model': values.backend === 'chrome' && out !== undefined,
+    'curve-ais-runs': 0,
+    'curve-ais-betas': RBM_TRAIN_JOB['curve-ais-betas'].default!,
+    'image-steps': RBM_TRAIN_JOB['image-steps'].default!,
+    'return-images': false,
+  };
+  checkRbmTrainParams(params);
+  const result = await runTrainingCommand({
+    name: 'rbm train',
+    values,
+    readFile: readRbmFile,
+    runHere: (ctx, hooks) => runRbmTrain(ctx, params, hooks),
+    spec: (resumeModel) => toSpec('rbm-train', RBM_TRAIN_JOB, { ...params, 'resume-model': resumeModel }),
+  });
+  if (!result) return;
+  const r = result as Record<string, number>;
+  const adapterInfo = result.adapter as Record<string, string | boolean>;
+  const speed = r.examples_per_s === null ? 'no epoch trained in this run' : `${Math.round(r.examples_per_s)} examples/s`;
+  const method = result.pcd ? `PCD-${r.k} (${r.chains} chains)` : `CD-${r.k}`;
+  process.stdout.write(
+    [
+      `RBM 784-${r.hidden} (${result.visible} visible), ${method}, lr ${r.lr}, batch ${r.batch}, seed ${r.seed}: ${r.epochs} epochs on ${r.train_count} digits`,
+      `  reconstruction error   ${r.reconstruction_error.toFixed(4)} per test digit`,
+      `  free-energy gap        ${r.free_energy_gap.toFixed(4)} (test - train)`,
+      `  speed                  ${speed} on ${adapterInfo.description}${adapterInfo.fallback ? ' (CPU fallback)' : ''} (${values.backend})`,
+      ...(out ? [`  model                  ${out}`] : []),
+      '',
+    ].join('\n'),
+  );
+}
+
+const EVAL_FLAGS = {
+  model: text({ required: true, help: 'the model file (safetensors) written by rbm train' }),
+  data: RBM_EVAL_JOB.data,
+  exact: RBM_EVAL_JOB.exact,
+  ...RBM_AIS_FLAGS,
+  seed,
+  backend,
+  adapter,
+  json,
+} as const;
+
+export const rbmEvalCommand = defineCommand({
+  name: 'rbm eval',
+  summary: "an RBM's log partition function (exact, or AIS with its standard error) and average log-probability in nats",
+  flags: EVAL_FLAGS,
+  details: `Without --exact, log Z comes from annealed importance sampling (Salakhutdinov & Murray 2008): --ais-runs
+runs from a base-rate model fitted to the training digits, through --ais-betas intermediate distributions.
+The digits are binarised (or standardised) as the model was trained. With --json one object: log_z,
+log_z_stderr, exact, test_avg_log_prob, train_avg_log_prob, reconstruction_error, test_free_energy,
+train_free_energy, ais_runs, ais_steps, visible, hidden, test_count, train_count, epochs, steps, adapter, backend.`,
+  run: runEval,
+});
+
+async function runEval(values: Values<typeof EVAL_FLAGS>): Promise<void> {
+  const { bytes, config } = readRbmFile('--model', values.model);
+  if (values.exact && config.hidden > 24) throw new InputError(`--exact sums over 2^hidden states: at most 24 hidden units, the model has ${config.hidden} (leave --exact out for AIS)`);
+  const spec = toSpec('rbm-eval', RBM_EVAL_JOB, { ...values, model: toBase64(bytes) });
+  const progress = progressReporter('rbm eval');
+  const result = await runOn(values.backend, spec, { adapter: values.adapter, onProgress: progress.onProgress, onUnit: progress.unit });
+  progress.done();
+  result.backend = values.backend;
+  if (values.json) {
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+    return;
+  }
+  const r = result as Record<string, number>;
+  const how = result.exact ? 'exact' : `AIS, ${r.ais_runs} runs x ${r.ais_steps} transitions`;
+  process.stdout.write(
+    [
+      `log Z                 ${r.log_z.toFixed(4)}${result.exact ? '' : ` +- ${r.log_z_stderr.toFixed(4)}`} (${how})`,
+      `test log-probability  ${r.test_avg_log_prob.toFixed(4)} nats per digit (${r.test_count} digits)`,
+      `train log-probability ${r.train_avg_log_prob.toFixed(4)} nats per digit (${r.train_count} digits)`,
+      `reconstruction error  ${r.reconstruction_error.toFixed(4)} per test digit`,
+      '',
+    ].join('\n'),
+  );
+}
+
+/** Writes images (count x rows x cols intensities) as one PNG grid, each pixel `scale` x `scale`. */
+function writeGrid(path: string, images: ArrayLike<number>, count: number, visible: number, scale: number): void {
+  const side = squareSide(visible);
+  const grid = side ? imageGrid(images, { count, height: side, width: side }) : imageGrid(images, { count, height: 1, width: visible, columns: 1 });
+  writeGreyPng(path, grid.pixels, grid.width, grid.height, scale);
+}
+
+const SAMPLE_FLAGS = {
+  model: text({ required: true, help: 'the model file (safetensors) written by rbm train' }),
+  count: RBM_SAMPLE_JOB.count,
+  steps: RBM_SAMPLE_JOB.steps,
+  png: text({ required: true, help: 'the grid of samples (PNG)' }),
+  scale: integer({ min: 1, max: 16, default: 2, help: 'pixels per image pixel in the PNG' }),
+  seed,
+  backend,
+  adapter,
+  json,
+} as const;
+
+export const rbmSampleCommand = defineCommand({
+  name: 'rbm sample',
+  summary: "fantasy particles of an RBM: independent Gibbs chains on the GPU, drawn as a PNG grid",
+  flags: SAMPLE_FLAGS,
+  details: `Each chain starts from p(v | h = 0) and runs --steps Gibbs steps; the grid shows E[v | h] of its last
+step (Gaussian units mapped back to pixel intensities). With --json one object: count, steps, png, adapter, backend.`,
+  run: runSample,
+});
+
+async function runSample(values: Values<typeof SAMPLE_FLAGS>): Promise<void> {
+  const { bytes, config } = readRbmFile('--model', values.model);
+  checkWritable('--png', values.png);
+  const spec = toSpec('rbm-sample', RBM_SAMPLE_JOB, { model: toBase64(bytes), count: values.count, steps: values.steps, seed: values.seed });
+  const progress = progressReporter('rbm sample');
+  const result = await runOn(values.backend, spec, { adapter: values.adapter, onProgress: progress.onProgress, onUnit: progress.unit });
+  progress.done();
+  const images = Float32Array.from(fromBase64(result.images_base64 as string), (b) => b / 255);
+  writeGrid(values.png, images, values.count, config.visible, values.scale);
+  const summary = { count: values.count, steps: values.steps, png: values.png, adapter: result.adapter, backend: values.backend };
+  process.stdout.write(values.json ? `${JSON.stringify(summary)}\n` : `${values.count} samples after ${values.steps} Gibbs steps: ${values.png}\n`);
+}
+
+const FILTERS_FLAGS = {
+  model: text({ required: true, help: 'the model file (safetensors) written by rbm train' }),
+  png: text({ required: true, help: 'the grid of filters (PNG)' }),
+  count: integer({ min: 1, default: 100, help: 'filters drawn: those of the first N hidden units' }),
+  scale: SAMPLE_FLAGS.scale,
+  json,
+} as const;
+
+export const rbmFiltersCommand = defineCommand({
+  name: 'rbm filters',
+  summary: "an RBM's filters (each hidden unit's weights) as a PNG grid; no GPU",
+  flags: FILTERS_FLAGS,
+  details: 'Each filter is scaled by its own largest |weight|: mid grey is 0, white positive, black negative. With --json one object: count, png.',
+  run: runFilters,
+});
+
+async function runFilters(values: Values<typeof FILTERS_FLAGS>): Promise<void> {
+  const { config, file } = readRbmFile('--model', values.model);
+  checkWritable('--png', values.png);
+  const count = Math.min(values.count, config.hidden);
+  writeGrid(values.png, filterImages(file.tensors.weights.data, config.visible, config.hidden, count), count, config.visible, values.scale);
+  process.stdout.write(values.json ? `${JSON.stringify({ count, png: values.png })}\n` : `${count} filters: ${values.png}\n`);
+}

@@ -1,0 +1,371 @@
+// A restricted Boltzmann machine (Smolensky's harmonium): visible units v, binary hidden units h,
+// weights W (visible x hidden), biases b (visible) and c (hidden), with the energy
+//   Bernoulli visible units:  E(v, h) = -b.v - c.h - v'W h
+//   Gaussian visible units:   E(v, h) = |v - b|^2 / 2 - c.h - v'W h   (unit variance; standardised data)
+// so that the units of one layer are independent given the other:
+//   p(h_j = 1 | v) = sigmoid(c_j + (vW)_j)
+//   p(v_i = 1 | h) = sigmoid(b_i + (Wh)_i)          or  v_i | h ~ N(b_i + (Wh)_i, 1)
+// and the free energy F(v) = -log sum_h exp(-E(v, h)) = -b.v - sum_j softplus(c_j + (vW)_j) (Gaussian:
+// |v - b|^2 / 2 in place of -b.v). Each conditional is one GEMM with the bias, the sigmoid and the
+// Philox Bernoulli draw in its epilogue; the CD statistics are two GEMMs into one gradient per
+// parameter. Training: models/rbm_trainer.ts; free energies and reconstructions: rbm_evaluate.ts;
+// the partition function (exact, AIS): rbm_partition.ts. Reference: harness/rbm/reference.ts.
+import {
+  addBinary,
+  addGemm,
+  addSample,
+  addUnary,
+  decodeSafetensors,
+  InputError,
+  KernelGraph,
+  ParamSet,
+  type CheckpointExtra,
+  type OpContext,
+  type Param,
+  type Safetensors,
+  type SafetensorsTensor,
+  type Scheduler,
+  type Tensor,
+} from '../engine/index.js';
+import { building, type Releasable } from './owned.js';
+
+/** What context an RBM's graphs run in: ops need the device and pool, running them the scheduler. */
+export interface RbmContext extends OpContext {
+  scheduler: Scheduler;
+}
+
+export const RBM_VISIBLE_TYPES = ['bernoulli', 'gaussian'] as const;
+export type RbmVisibleType = (typeof RBM_VISIBLE_TYPES)[number];
+
+export interface RbmConfig {
+  /** Visible units (784 for MNIST). */
+  visible: number;
+  /** Hidden units. */
+  hidden: number;
+  /** Default 'bernoulli'. */
+  visibleType?: RbmVisibleType;
+}
+
+/** metadata 'model' of an RBM file. */
+export const RBM_MODEL = 'rbm';
+
+/** The parameters' names in a ParamSet and a model file: weights [visible, hidden], visible_bias [visible], hidden_bias [hidden]. */
+export const RBM_PARAMS = { weights: 'weights', visibleBias: 'visible_bias', hiddenBias: 'hidden_bias' } as const;
+
+/**
+ * The Philox call word of each draw of a training step (the counter's step is the iteration): the
+ * data's hidden units draw with call 0; Gibbs step i >= 1 of the negative chain draws its hidden units
+ * with call 2i and its visible units with 2i + 1 (CD's first step takes the data's hidden draw).
+ * A chain's first visible state, drawn from p(v | h = 0), uses CHAIN_INIT.
+ */
+export const RBM_CALLS = { data: 0, hidden: (i: number): number => 2 * i, visible: (i: number): number => 2 * i + 1, chainInit: 0xffffffff } as const;
+
+/** Standard deviation of the initial weights, N(0, 0.01^2) (Hinton's practical guide). */
+export const RBM_WEIGHT_STD = 0.01;
+
+/**
+ * Checks a configuration; every problem is an InputError naming the parameter.
+ *
+ *   validateRbmConfig({ visible: 784, hidden: 500 });   // { visible: 784, hidden: 500, visibleType: 'bernoulli' }
+ */
+export function validateRbmConfig(c: RbmConfig): Required<RbmConfig> {
+  for (const key of ['visible', 'hidden'] as const) {
+    if (!(Number.isInteger(c[key]) && c[key] > 0)) throw new InputError(`rbm: ${key} = ${String(c[key])} must be a positive integer (units)`);
+  }
+  const visibleType = c.visibleType ?? 'bernoulli';
+  if (!RBM_VISIBLE_TYPES.includes(visibleType)) throw new InputError(`rbm: visible units '${String(visibleType)}' are not one of ${RBM_VISIBLE_TYPES.join(', ')}`);
+  return { visible: c.visible, hidden: c.hidden, visibleType };
+}
+
+/**
+ * Reads and checks what makes a safetensors file an RBM (no GPU): metadata model = 'rbm' and visible
+ * = 'bernoulli' | 'gaussian', and F32 tensors weights [visible, hidden], visible_bias [visible],
+ * hidden_bias [hidden]. Errors are InputErrors that start with `source` and name the key or tensor.
+ *
+ *   const config = readRbmConfig(decodeSafetensors(bytes, 'm.safetensors'), 'm.safetensors');
+ */
+export function readRbmConfig(file: Safetensors, source: string): Required<RbmConfig> {
+  const meta = file.metadata;
+  if (meta.model !== RBM_MODEL) {
+    const kind = meta.format ?? meta['harmonium.format'];
+    throw new InputError(`${source}: not an RBM model: metadata 'model' is ${JSON.stringify(meta.model ?? null)}, expected '${RBM_MODEL}'${kind ? ` (the file's format is '${kind}')` : ''}`);
+  }
+  if (!RBM_VISIBLE_TYPES.includes(meta.visible as RbmVisibleType)) {
+    throw new InputError(`${source}: metadata 'visible' is ${JSON.stringify(meta.visible ?? null)}, expected one of ${RBM_VISIBLE_TYPES.join(', ')}`);
+  }
+  const tensor = (name: string): SafetensorsTensor => {
+    const t = Object.hasOwn(file.tensors, name) ? file.tensors[name] : undefined;
+    if (!t) throw new InputError(`${source}: tensor '${name}' is missing`);
+    if (t.dtype !== 'F32') throw new InputError(`${source}: tensor '${name}' is ${t.dtype}, expected F32`);
+    return t;
+  };
+  const weights = tensor(RBM_PARAMS.weights);
+  if (weights.shape.length !== 2 || !weights.shape.every((d) => d > 0)) {
+    throw new InputError(`${source}: tensor '${RBM_PARAMS.weights}' has shape [${weights.shape.join(', ')}], expected [visible, hidden]`);
+  }
+  const [visible, hidden] = weights.shape;
+  for (const [name, length] of [[RBM_PARAMS.visibleBias, visible], [RBM_PARAMS.hiddenBias, hidden]] as const) {
+    const t = tensor(name);
+    if (t.shape.join() !== String(length)) throw new InputError(`${source}: tensor '${name}' has shape [${t.shape.join(', ')}], expected [${length}] (weights are [${visible}, ${hidden}])`);
+  }
+  return validateRbmConfig({ visible, hidden, visibleType: meta.visible as RbmVisibleType });
+}
+
+/** Where a Gibbs step's draws come from: the Philox seed, the counter step at repetition 0 (the repetition adds to it). */
+export interface RbmStream {
+  seed: number;
+  step: number;
+}
+
+/**
+ * The state of a batch of Gibbs chains (or of a minibatch and its reconstruction): rows x visible
+ * visible states v and their means pv, rows x hidden hidden states h and their probabilities ph.
+ */
+export interface RbmChain extends Releasable {
+  rows: number;
+  v: Tensor;
+  pv: Tensor;
+  h: Tensor;
+  ph: Tensor;
+  /** rows f32 of ones: sums over the rows as a GEMM (the bias statistics). */
+  ones: Tensor;
+}
+
+/**
+ * An RBM's parameters.
+ *
+ *   const rbm = await Rbm.create(ctx, { visible: 784, hidden: 500 }, { seed: 1, state: ['momentum'] });
+ *   const bytes = await rbm.toSafetensors();   // the harness writes the file
+ *   rbm.release();
+ */
+export class Rbm implements Releasable {
+  readonly weights: Param;
+  readonly visibleBias: Param;
+  readonly hiddenBias: Param;
+
+  private constructor(
+    readonly config: Required<RbmConfig>,
+    readonly params: ParamSet,
+  ) {
+    this.weights = params.get(RBM_PARAMS.weights);
+    this.visibleBias = params.get(RBM_PARAMS.visibleBias);
+    this.hiddenBias = params.get(RBM_PARAMS.hiddenBias);
+  }
+
+  /**
+   * Weights N(0, weightStd^2) (default 0.01) and zero biases from `seed`, or the visible biases given
+   * (log(p / (1 - p)) of the data's marginals, as the practical guide advises); `state` lists the
+   * optimiser's slots (rbmOptimizerState).
+   */
+  static async create(ctx: OpContext, config: RbmConfig, o: { seed: number; state?: readonly string[]; weightStd?: number; visibleBias?: ArrayLike<number> }): Promise<Rbm> {
+    const c = validateRbmConfig(config);
+    const std = o.weightStd ?? RBM_WEIGHT_STD;
+    if (!(Number.isFinite(std) && std >= 0)) throw new InputError(`rbm: weightStd = ${std} must be a finite number >= 0`);
+    if (o.visibleBias && o.visibleBias.length !== c.visible) throw new InputError(`rbm: ${o.visibleBias.length} visible biases for ${c.visible} visible units`);
+    const params = await ParamSet.create(ctx, {
+      seed: o.seed,
+      params: [
+        { name: RBM_PARAMS.weights, shape: [c.visible, c.hidden], init: { kind: 'normal', std } },
+        { name: RBM_PARAMS.visibleBias, shape: [c.visible], init: { kind: 'zeros' } },
+        { name: RBM_PARAMS.hiddenBias, shape: [c.hidden], init: { kind: 'zeros' } },
+      ],
+      state: o.state,
+    });
+    const rbm = new Rbm(c, params);
+    if (o.visibleBias) await rbm.visibleBias.value.write(Float32Array.from(o.visibleBias));
+    return rbm;
+  }
+
+  /**
+   * A model from the bytes of toSafetensors: checked to be an RBM first (readRbmConfig), then its
+   * parameters, optimiser state and iteration restored bit for bit, with the file's other tensors
+   * and metadata.
+   */
+  static async fromSafetensors(ctx: OpContext, bytes: Uint8Array, source = 'model'): Promise<{ rbm: Rbm; tensors: Record<string, SafetensorsTensor>; metadata: Record<string, string> }> {
+    const config = readRbmConfig(decodeSafetensors(bytes, source), source);
+    const { params, tensors, metadata } = await ParamSet.fromSafetensors(ctx, bytes, source);
+    return { rbm: new Rbm(config, params), tensors, metadata };
+  }
+
+  /** The model as safetensors bytes: ParamSet.toSafetensors with metadata model and visible beside `extra`'s. */
+  toSafetensors(extra: CheckpointExtra = {}): Promise<Uint8Array> {
+    return this.params.toSafetensors({ tensors: extra.tensors, metadata: { ...extra.metadata, model: RBM_MODEL, visible: this.config.visibleType } });
+  }
+
+  get visible(): number {
+    return this.config.visible;
+  }
+
+  get hidden(): number {
+    return this.config.hidden;
+  }
+
+  get visibleType(): RbmVisibleType {
+    return this.config.visibleType;
+  }
+
+  /** The tensors of `rows` chains (zeros: h = 0, so a first visible step draws from the biases alone). */
+  chain(ctx: OpContext, rows: number, label: string): Promise<RbmChain> {
+    return building(async (owned) => {
+      const f32 = (name: string, width: number) => owned.add(ctx.pool.tensor(`${label} ${name}`, 'f32', [rows, width]));
+      return {
+        rows,
+        v: await f32('v', this.visible),
+        pv: await f32('pv', this.visible),
+        h: await f32('h', this.hidden),
+        ph: await f32('ph', this.hidden),
+        ones: await owned.add(ctx.pool.tensor(`${label} ones`, 'f32', [rows], { data: new Float32Array(rows).fill(1) })),
+        release: () => owned.release(),
+      };
+    });
+  }
+
+  /**
+   * Adds ph = p(h = 1 | v) = sigmoid(v W + c), and with `draw` h ~ Bernoulli(ph): one GEMM, the bias,
+   * sigmoid and Philox draw (bernoulli purpose, counter (draw.step + repetition, element / 4, call))
+   * in its epilogue.
+   *
+   *   await rbm.addHidden(graph, ctx, { v: x, ph, h, rows: 100, draw: { seed: 1, step: 0, call: RBM_CALLS.data } });
+   */
+  addHidden(graph: KernelGraph, ctx: OpContext, o: { v: Tensor; ph: Tensor; h?: Tensor; rows: number; draw?: RbmStream & { call: number } }): Promise<Releasable> {
+    const bernoulli = o.draw && o.h ? { seed: o.draw.seed, step: o.draw.step, call: o.draw.call, samples: o.h } : undefined;
+    return addGemm(graph, ctx, { a: o.v, b: this.weights.value, c: o.ph, m: o.rows, n: this.hidden, k: this.visible, bias: this.hiddenBias.value, activation: 'sigmoid', bernoulli });
+  }
+
+  /**
+   * Adds pv = E[v | h] (sigmoid(b + W h), or b + W h for Gaussian units), and with `draw` v ~ p(v | h)
+   * (Bernoulli in the GEMM's epilogue, or pv + N(0, 1) by addSample, on the gaussian purpose).
+   *
+   *   await rbm.addVisible(graph, ctx, { h, pv, v, rows: 100, draw: { seed: 1, step: 0, call: RBM_CALLS.visible(1) } });
+   */
+  addVisible(graph: KernelGraph, ctx: OpContext, o: { h: Tensor; pv: Tensor; v?: Tensor; rows: number; draw?: RbmStream & { call: number } }): Promise<Releasable> {
+    const gaussian = this.visibleType === 'gaussian';
+    const bernoulli = !gaussian && o.draw && o.v ? { seed: o.draw.seed, step: o.draw.step, call: o.draw.call, samples: o.v } : undefined;
+    return building(async (owned) => {
+      await owned.add(
+        addGemm(graph, ctx, { a: o.h, b: this.weights.value, c: o.pv, m: o.rows, n: this.visible, k: this.hidden, transB: true, bias: this.visibleBias.value, activation: gaussian ? 'identity' : 'sigmoid', bernoulli }),
+      );
+      if (gaussian && o.draw && o.v) await owned.add(addSample(graph, ctx, { distribution: 'gaussian', mean: o.pv, std: 1, output: o.v, seed: o.draw.seed, step: o.draw.step, call: o.draw.call }));
+      return owned;
+    });
+  }
+
+  /**
+   * Adds Gibbs steps first .. first + steps - 1 of `chain`: each draws h ~ p(h | v) (call
+   * RBM_CALLS.hidden(i)) then v ~ p(v | h) (call RBM_CALLS.visible(i)); with `finish`, ph = p(h | v)
+   * of the last state after them (the negative statistics' probabilities).
+   *
+   *   await rbm.addGibbs(graph, ctx, chains, { steps: 1, first: 1, seed: 1, step: 0, finish: true });   // PCD-1
+   */
+  addGibbs(graph: KernelGraph, ctx: OpContext, chain: RbmChain, o: RbmStream & { steps: number; first: number; finish?: boolean }): Promise<Releasable> {
+    return building(async (owned) => {
+      const draw = (call: number) => ({ seed: o.seed, step: o.step, call });
+      for (let i = o.first; i < o.first + o.steps; i++) {
+        await owned.add(this.addHidden(graph, ctx, { v: chain.v, ph: chain.ph, h: chain.h, rows: chain.rows, draw: draw(RBM_CALLS.hidden(i)) }));
+        await owned.add(this.addVisible(graph, ctx, { h: chain.h, pv: chain.pv, v: chain.v, rows: chain.rows, draw: draw(RBM_CALLS.visible(i)) }));
+      }
+      if (o.finish) await owned.add(this.addHidden(graph, ctx, { v: chain.v, ph: chain.ph, rows: chain.rows }));
+      return owned;
+    });
+  }
+
+  /**
+   * Adds the CD statistics into every parameter's gradient (overwritten), as two GEMMs each: the
+   * negative log-likelihood's estimated gradient <.>_model - <.>_data,
+   *   dW = model.v' model.ph / model.rows - data.v' data.ph / data.rows
+   *   db = sum of model.v / model.rows - sum of data.v / data.rows     (1' v as a GEMM with a ones row)
+   *   dc = the same of the ph.
+   *
+   *   await rbm.addStatistics(graph, ctx, { data: batch, model: negative });
+   */
+  addStatistics(graph: KernelGraph, ctx: OpContext, o: { data: RbmChain; model: RbmChain }): Promise<Releasable> {
+    const { data, model } = o;
+    return building(async (owned) => {
+      // One gradient from two products: the negative phase (beta 0), then minus the positive (beta 1).
+      const twoProducts = async (grad: Tensor, m: number, n: number, pick: (c: RbmChain) => { a: Tensor; b: Tensor; transA: boolean }) => {
+        for (const [chain, sign, beta] of [[model, 1, 0], [data, -1, 1]] as const) {
+          const { a, b, transA } = pick(chain);
+          await owned.add(addGemm(graph, ctx, { a, b, c: grad, m, n, k: chain.rows, transA, alpha: sign / chain.rows, beta }));
+        }
+      };
+      await twoProducts(this.weights.grad, this.visible, this.hidden, (c) => ({ a: c.v, b: c.ph, transA: true }));
+      await twoProducts(this.visibleBias.grad, 1, this.visible, (c) => ({ a: c.ones, b: c.v, transA: false }));
+      await twoProducts(this.hiddenBias.grad, 1, this.hidden, (c) => ({ a: c.ones, b: c.ph, transA: false }));
+      return owned;
+    });
+  }
+
+  /**
+   * Adds the free energy of each of `rows` visible vectors into `out` (rows f32):
+   *   F(v) = -b.v - sum_j softplus(c_j + (vW)_j)          Bernoulli
+   *   F(v) = |v - b|^2 / 2 - sum_j softplus(c_j + (vW)_j)  Gaussian
+   * Sums over units are GEMMs with a ones vector (no per-row reduction). Its scratch tensors are
+   * released with the result.
+   *
+   *   await rbm.addFreeEnergy(graph, ctx, { v: x, rows: 1000, out: energies });
+   */
+  addFreeEnergy(graph: KernelGraph, ctx: OpContext, o: { v: Tensor; rows: number; out: Tensor }): Promise<Releasable> {
+    const { v, rows, out } = o;
+    return building(async (owned) => {
+      // 1. The visible units' own term, into out: -b.v, or |v - b|^2 / 2.
+      if (this.visibleType === 'bernoulli') {
+        await owned.add(addGemm(graph, ctx, { a: v, b: this.visibleBias.value, c: out, m: rows, n: 1, k: this.visible, alpha: -1 }));
+      } else {
+        const diff = await owned.add(ctx.pool.tensor('rbm free energy (v - b)^2', 'f32', [rows, this.visible]));
+        await owned.add(addBinary(graph, ctx, { op: 'sub', a: v, b: this.visibleBias.value, out: diff }));
+        await owned.add(addUnary(graph, ctx, { op: 'square', x: diff, out: diff }));
+        await owned.add(addRowSums(graph, ctx, { x: diff, rows, cols: this.visible, out, alpha: 0.5, beta: 0 }));
+      }
+      // 2. Minus sum_j softplus(c + vW), from a rows x hidden scratch.
+      const x = await owned.add(ctx.pool.tensor('rbm free energy c + vW', 'f32', [rows, this.hidden]));
+      await owned.add(addGemm(graph, ctx, { a: v, b: this.weights.value, c: x, m: rows, n: this.hidden, k: this.visible, bias: this.hiddenBias.value }));
+      await owned.add(addUnary(graph, ctx, { op: 'softplus', x, out: x }));
+      await owned.add(addRowSums(graph, ctx, { x, rows, cols: this.hidden, out, alpha: -1, beta: 1 }));
+      return owned;
+    });
+  }
+
+  release(): void {
+    this.params.release();
+  }
+}
+
+/**
+ * Adds out = alpha * (the sum of each row of x) + beta * out (rows x cols to rows), as a GEMM with a
+ * ones vector: no per-row reduction, whose workgroups would mostly idle on rows of a few hundred.
+ *
+ *   await addRowSums(graph, ctx, { x: softplusOfInputs, rows, cols: hidden, out: energies, alpha: -1, beta: 1 });
+ */
+export function addRowSums(graph: KernelGraph, ctx: OpContext, o: { x: Tensor; rows: number; cols: number; out: Tensor; alpha: number; beta: number }): Promise<Releasable> {
+  return building(async (owned) => {
+    const ones = await owned.add(ctx.pool.tensor('row sums ones', 'f32', [o.cols], { data: new Float32Array(o.cols).fill(1) }));
+    await owned.add(addGemm(graph, ctx, { a: o.x, b: ones, c: o.out, m: o.rows, n: 1, k: o.cols, alpha: o.alpha, beta: o.beta }));
+    return owned;
+  });
+}
+
+/**
+ * Draws `count` fantasy particles: chains started from p(v | h = 0) (the visible biases alone), run
+ * `steps` Gibbs steps in one submit, returned as the means E[v | h] of their last step (count x
+ * visible; the images a sample is shown as). `onProgress` hears the repetitions.
+ *
+ *   const images = await sampleRbm(ctx, rbm, { count: 100, steps: 1000, seed: 1 });
+ */
+export async function sampleRbm(ctx: RbmContext, rbm: Rbm, o: { count: number; steps: number; seed: number; onProgress?: (done: number, total: number) => void }): Promise<Float32Array> {
+  if (!(Number.isInteger(o.count) && o.count > 0)) throw new InputError(`rbm sample: count = ${o.count} must be a positive integer`);
+  if (!(Number.isInteger(o.steps) && o.steps >= 0)) throw new InputError(`rbm sample: steps = ${o.steps} must be a non-negative integer`);
+  return building(async (owned) => {
+    const chain = await owned.add(rbm.chain(ctx, o.count, 'rbm sample'));
+    const start = new KernelGraph('rbm.sample.start');
+    await owned.add(rbm.addVisible(start, ctx, { h: chain.h, pv: chain.pv, v: chain.v, rows: o.count, draw: { seed: o.seed, step: 0, call: RBM_CALLS.chainInit } }));
+    await ctx.scheduler.run(start);
+    if (o.steps > 0) {
+      const step = new KernelGraph('rbm.sample.gibbs');
+      await owned.add(rbm.addGibbs(step, ctx, chain, { steps: 1, first: 1, seed: o.seed, step: 0 }));
+      await ctx.scheduler.run(step, { repeat: o.steps, onProgress: o.onProgress });
+    }
+    const means = new Float32Array(await chain.pv.read());
+    owned.release();
+    return means;
+  });
+}

@@ -1,0 +1,103 @@
+// An RBM's training or test data on the GPU: images as bytes (a DeviceDataset, intensity b / 255) and,
+// for Gaussian visible units, the per-pixel standardisation (x - mean) / std applied to each gathered
+// batch. A batch is gathered by an index list, one per graph repetition, with no host round trip.
+import { addBinary, addGather, InputError, type KernelGraph, type OpContext, type Tensor } from '../engine/index.js';
+import { DeviceDataset } from './minibatch.js';
+import { building, Owned, type Releasable } from './owned.js';
+
+/** Per-pixel mean and standard deviation (values b / 255) that Gaussian visible units see the data through. */
+export interface Standardization {
+  mean: ArrayLike<number>;
+  std: ArrayLike<number>;
+}
+
+/** Below this a pixel's standard deviation counts as this (constant pixels of MNIST's border stay 0, not NaN). */
+export const MIN_PIXEL_STD = 0.01;
+
+/**
+ * The mean and standard deviation of each of `width` pixels over `count` images of bytes (b / 255),
+ * the deviation at least MIN_PIXEL_STD.
+ *
+ *   const s = pixelStandardization(images, 8000, 784);
+ */
+export function pixelStandardization(images: Uint8Array, count: number, width: number): Standardization {
+  const mean = new Float64Array(width);
+  const square = new Float64Array(width);
+  for (let n = 0; n < count; n++) {
+    for (let i = 0; i < width; i++) {
+      const x = images[n * width + i] / 255;
+      mean[i] += x / count;
+      square[i] += (x * x) / count;
+    }
+  }
+  const std = mean.map((m, i) => Math.max(MIN_PIXEL_STD, Math.sqrt(Math.max(0, square[i] - m * m))));
+  return { mean, std };
+}
+
+/** The fraction of images in which each pixel is on (b / 255 summed), as the base rates of a visible layer. */
+export function pixelMeans(images: Uint8Array, count: number, width: number): Float64Array {
+  const mean = new Float64Array(width);
+  for (let n = 0; n < count; n++) for (let i = 0; i < width; i++) mean[i] += images[n * width + i] / 255 / count;
+  return mean;
+}
+
+/**
+ * Images on the GPU with their optional standardisation.
+ *
+ *   const train = await RbmDataset.upload(ctx, { images, count: 8000, width: 784 }, 'mnist train');
+ *   await train.addBatch(graph, ctx, { indices: order, x: batch, batchSize: 100 });
+ */
+export class RbmDataset implements Releasable {
+  private constructor(
+    private readonly owned: Owned,
+    readonly data: DeviceDataset,
+    /** [width] mean and 1 / std, when standardised. */
+    private readonly shift: Tensor | null,
+    private readonly scale: Tensor | null,
+  ) {}
+
+  static async upload(ctx: OpContext, d: { images: Uint8Array; count: number; width: number }, name = 'rbm data', standardization?: Standardization): Promise<RbmDataset> {
+    if (standardization && (standardization.mean.length !== d.width || standardization.std.length !== d.width)) {
+      throw new InputError(`${name}: standardisation of ${standardization.mean.length} means and ${standardization.std.length} deviations for ${d.width} pixels`);
+    }
+    return building(async (owned) => {
+      const data = await owned.add(DeviceDataset.upload(ctx, { images: d.images, labels: new Uint8Array(d.count), count: d.count, width: d.width }, name));
+      const vector = (label: string, values: ArrayLike<number>) => owned.add(ctx.pool.tensor(`${name} ${label}`, 'f32', [d.width], { data: Float32Array.from(values) }));
+      const shift = standardization ? await vector('pixel mean', standardization.mean) : null;
+      const scale = standardization ? await vector('pixel 1 / std', Array.from(standardization.std, (s) => 1 / s)) : null;
+      return new RbmDataset(owned, data, shift, scale);
+    });
+  }
+
+  get count(): number {
+    return this.data.count;
+  }
+
+  get width(): number {
+    return this.data.width;
+  }
+
+  /** 0 .. count - 1 (u32): the index list of a pass in order. */
+  get inOrder(): Tensor {
+    return this.data.inOrder;
+  }
+
+  /**
+   * Adds the gather of batch (batch + repetition) % batches of `indices` into x (batchSize x width
+   * f32), then its standardisation when the set has one.
+   */
+  addBatch(graph: KernelGraph, ctx: OpContext, o: { indices: Tensor; x: Tensor; batchSize: number; first?: number; batches?: number }): Promise<Releasable> {
+    return building(async (owned) => {
+      await owned.add(addGather(graph, ctx, { source: this.data.images, format: 'u8', rows: this.count, width: this.width, indices: o.indices, output: o.x, batchSize: o.batchSize, first: o.first, batches: o.batches }));
+      if (this.shift && this.scale) {
+        await owned.add(addBinary(graph, ctx, { op: 'sub', a: o.x, b: this.shift, out: o.x }));
+        await owned.add(addBinary(graph, ctx, { op: 'mul', a: o.x, b: this.scale, out: o.x }));
+      }
+      return owned;
+    });
+  }
+
+  release(): void {
+    this.owned.release();
+  }
+}
