@@ -110,3 +110,23 @@ export {
   type AnnealedLogWeightOptions,
   type BetaTable,
 } from './ops/anneal.js';
+export {
+  addReparameterize,
+  addReparameterizeBackward,
+  addGaussianKl,
+  addGaussianNll,
+  type ReparameterizeOptions,
+  type ReparameterizeBackwardOptions,
+  type GaussianKlOptions,
+  type GaussianNllOptions,
+} from './ops/gaussian.js';
+export {
+  addGumbelSoftmax,
+  addGumbelSoftmaxBackward,
+  addCategoricalKl,
+  type Temperature,
+  type GumbelSoftmaxOptions,
+  type GumbelSoftmaxBackwardOptions,
+  type CategoricalKlOptions,
+} from './ops/gumbel_softmax.js';
+export { addLogMeanExp, type LogMeanExpOptions } from './ops/log_mean_exp.js';

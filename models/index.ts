@@ -82,3 +82,45 @@ export { RbmDataset, pixelStandardization, pixelMeans, MIN_PIXEL_STD, type Stand
 export { RbmTrainer, validateRbmTraining, rbmOptimizerState, type RbmTrainingOptions, type RbmTrainingState, type RbmSparsity, type RbmEpoch, type CheckedRbmTraining } from './rbm_trainer.js';
 export { RbmEvaluator, type RbmEvaluation } from './rbm_evaluate.js';
 export { rbmExactLogZ, rbmAis, aisBetas, aisBaseBiases, aisBaseLogZ, logMeanExp, EXACT_MAX_HIDDEN, AIS_DEFAULT_STEPS, type RbmAisOptions, type RbmAisResult } from './rbm_partition.js';
+export {
+  Vae,
+  VAE_MODEL,
+  latentWidth,
+  parseLatent,
+  formatLatent,
+  readVaeConfig,
+  validateVaeConfig,
+  vaeEncoderName,
+  vaeDecoderName,
+  type VaeConfig,
+  type VaeLatent,
+  type VaeDraw,
+  type VaeBatch,
+  type VaeGrads,
+  type VaeMetrics,
+} from './vae.js';
+export { VaeTrainer, VAE_OPTIMIZER_STATE, validateVaeTraining, type VaeContext, type VaeTrainingOptions, type VaeEpoch } from './vae_training.js';
+export { VaeEvaluator, IwaeEvaluator, VaeCodec, type VaeEvaluation, type IwaeEvaluation, type IwaeOptions } from './vae_eval.js';
+export {
+  Autoencoder,
+  AUTOENCODER_MODEL,
+  aeEncoderName,
+  aeDecoderName,
+  readAutoencoderConfig,
+  validateAutoencoderConfig,
+  validateNoise,
+  type AutoencoderConfig,
+  type AutoencoderNoise,
+  type AutoencoderBatch,
+  type AutoencoderMetrics,
+  type DecoderLayer,
+} from './autoencoder.js';
+export {
+  AutoencoderTrainer,
+  AutoencoderEvaluator,
+  validateAutoencoderTraining,
+  type AutoencoderContext,
+  type AutoencoderTrainingOptions,
+  type AutoencoderEpoch,
+  type AutoencoderEvaluation,
+} from './autoencoder_training.js';

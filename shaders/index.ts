@@ -30,6 +30,10 @@ import glauber from './glauber.wgsl';
 import xnorPlanes from './xnor_planes.wgsl';
 import codes from './codes.wgsl';
 import anneal from './anneal.wgsl';
+import gumbel from './gumbel.wgsl';
+import gaussian from './gaussian.wgsl';
+import gumbelSoftmax from './gumbel_softmax.wgsl';
+import logMeanExp from './log_mean_exp.wgsl';
 
 export const shaderFiles: Readonly<Record<string, string>> = {
   'rng.wgsl': rng,
@@ -62,4 +66,8 @@ export const shaderFiles: Readonly<Record<string, string>> = {
   'xnor_planes.wgsl': xnorPlanes,
   'codes.wgsl': codes,
   'anneal.wgsl': anneal,
+  'gumbel.wgsl': gumbel,
+  'gaussian.wgsl': gaussian,
+  'gumbel_softmax.wgsl': gumbelSoftmax,
+  'log_mean_exp.wgsl': logMeanExp,
 };

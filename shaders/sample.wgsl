@@ -20,6 +20,7 @@
 // shift and scale are params scalars, or per-element tensors when SHIFT_TENSOR / SCALE_TENSOR.
 #include "rng.wgsl"
 #include "grid.wgsl"
+#include "gumbel.wgsl"
 
 struct SampleParams {
   count: u32,  // elements of the output (categorical: rows * cols)
@@ -91,23 +92,6 @@ fn is_finite(x: f32) -> bool {
 fn sigmoid_stable(z: f32) -> f32 {
   let a = exp(-abs(z));
   return select(a / (1.0 + a), 1.0 / (1.0 + a), z >= 0.0);
-}
-
-// -log(u) for u = (2 (bits >> 9) + 1) / 2^24, in (0, 1), exact in f32 and symmetric about 1/2.
-// Near u = 1, where log's absolute error (2^-21 on [0.5, 2]) would swamp the result, the series
-// -log(1 - d) = d + d^2/2 + ... + d^5/5 with d = 1 - u (exact) is within d * 2^-27 of it.
-fn exponential(bits: u32) -> f32 {
-  let u = f32(((bits >> 9u) << 1u) | 1u) * (1.0 / 16777216.0);
-  let d = 1.0 - u;
-  if (d < 0.03125) {
-    return d * (1.0 + d * (0.5 + d * (0.33333334 + d * (0.25 + d * 0.2))));
-  }
-  return -log(u);
-}
-
-// A standard Gumbel variate, -log(-log(u)): in [-2.8, 16.6] for the u of `exponential`.
-fn gumbel(bits: u32) -> f32 {
-  return -log(exponential(bits));
 }
 
 fn shift_at(e: u32) -> f32 {

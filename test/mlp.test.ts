@@ -22,24 +22,10 @@ import { runMlpTrain } from '../harness/mlp/job.js';
 import { denseReference, dropoutForwardReference, meanCrossEntropyReference, mlpLossReference, type MlpReference } from '../harness/mlp/reference.js';
 import { expectError } from './expect.js';
 import { readF32, withGpu, openTestGpu, type GpuContext } from './gpu.js';
-import { check, Made } from './ops_util.js';
+import { centralDifferences, check, Made } from './ops_util.js';
 import { randomF32 } from './random.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'harmonium-mlp-'));
-
-/** d f / d v[i] by central differences in float64 (v is not changed). */
-function centralDifferences(f: (v: Float64Array) => number, values: ArrayLike<number>): Float64Array {
-  const v = Float64Array.from(values);
-  return Float64Array.from(v, (vi, i) => {
-    const h = 1e-6 * Math.max(1, Math.abs(vi));
-    v[i] = vi + h;
-    const plus = f(v);
-    v[i] = vi - h;
-    const minus = f(v);
-    v[i] = vi;
-    return (plus - minus) / (2 * h);
-  });
-}
 
 // GPU gradients are f32 sums of a few products of O(1) values (relative error ~1e-6); central
 // differences in float64 with h = 1e-6 are good to ~1e-9. A wrong gradient is off by O(0.1).

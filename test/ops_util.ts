@@ -8,7 +8,7 @@ import type { GpuContext } from './gpu.js';
 /** The tensors and ops of one test graph, released together. */
 export class Made {
   private readonly tensors: Tensor[] = [];
-  private readonly ops: OpDispatches[] = [];
+  private readonly ops: Array<{ release(): void }> = [];
 
   constructor(private readonly ctx: GpuContext) {}
 
@@ -19,7 +19,7 @@ export class Made {
     return t;
   }
 
-  async op(added: Promise<OpDispatches>): Promise<OpDispatches> {
+  async op<T extends { release(): void } = OpDispatches>(added: Promise<T>): Promise<T> {
     const op = await added;
     this.ops.push(op);
     return op;
@@ -60,4 +60,18 @@ export const f32 = (values: ArrayLike<number>): Float64Array => Float64Array.fro
 export function check(kernel: string, actual: ArrayLike<number>, expected: ArrayLike<number>, tolerance: { atol: number; rtol: number }): void {
   const v = validateClose(kernel, actual, expected, tolerance);
   assert.ok(v.ok, v.message);
+}
+
+/** d f / d v[i] by central differences in float64 (v is not changed). */
+export function centralDifferences(f: (v: Float64Array) => number, values: ArrayLike<number>): Float64Array {
+  const v = Float64Array.from(values);
+  return Float64Array.from(v, (vi, i) => {
+    const h = 1e-6 * Math.max(1, Math.abs(vi));
+    v[i] = vi + h;
+    const plus = f(v);
+    v[i] = vi - h;
+    const minus = f(v);
+    v[i] = vi;
+    return (plus - minus) / (2 * h);
+  });
 }

@@ -77,7 +77,8 @@ function sampleParams(count: number, cols: number, stream: SampleStream, shift: 
   return words;
 }
 
-function checkStream(name: string, stream: SampleStream): void {
+/** Checks the Philox words of a stream (seed, step, call): each a u32. */
+export function checkStream(name: string, stream: SampleStream): void {
   checkU32(name, 'seed', stream.seed);
   checkU32(name, 'step', stream.step);
   checkU32(name, 'call', stream.call ?? 0);

@@ -11,9 +11,11 @@ import { hopfieldJobs } from '../hopfield/jobs.js';
 import { tspJobs } from '../tsp/jobs.js';
 import { boltzmannJobs } from '../boltzmann/jobs.js';
 import { rbmJobs } from '../rbm/jobs.js';
+import { vaeJobs } from '../vae/jobs.js';
+import { aeJobs } from '../ae/jobs.js';
 
 /** Every job by name: each feature folder exports its own table. */
-const JOBS: Readonly<Record<string, Job>> = { ...isingJobs, ...gemmJobs, ...mlpJobs, ...hopfieldJobs, ...tspJobs, ...boltzmannJobs, ...rbmJobs };
+const JOBS: Readonly<Record<string, Job>> = { ...isingJobs, ...gemmJobs, ...mlpJobs, ...hopfieldJobs, ...tspJobs, ...boltzmannJobs, ...rbmJobs, ...vaeJobs, ...aeJobs };
 
 export const jobNames = (): string[] => Object.keys(JOBS);
 

@@ -17,9 +17,10 @@ import { gemmBenchmark } from '../gemm/bench_table.js';
 import { mlpBenchmark } from '../mlp/bench_table.js';
 import { hopfieldBenchmark } from '../hopfield/bench_table.js';
 import { rbmBenchmark } from '../rbm/bench_table.js';
+import { vaeBenchmark } from '../vae/bench_table.js';
 
 /** Every benchmark by name: a new one is a line here and a job in its feature folder. */
-export const BENCHMARKS: Readonly<Record<string, Benchmark>> = { ising: isingBenchmark, gemm: gemmBenchmark, mlp: mlpBenchmark, hopfield: hopfieldBenchmark, rbm: rbmBenchmark };
+export const BENCHMARKS: Readonly<Record<string, Benchmark>> = { ising: isingBenchmark, gemm: gemmBenchmark, mlp: mlpBenchmark, hopfield: hopfieldBenchmark, rbm: rbmBenchmark, vae: vaeBenchmark };
 
 const BENCH_FLAGS = {
   backend: choice(['node', 'chrome', 'both'] as const, { default: 'both', help: 'node, chrome (headless Chromium), or both' }),

@@ -11,5 +11,7 @@ import { hopfieldCapacityCommand, hopfieldRecallCommand } from '../hopfield/comm
 import { tspCommand } from '../tsp/command.js';
 import { boltzmannTrainCommand } from '../boltzmann/command.js';
 import { rbmEvalCommand, rbmFiltersCommand, rbmSampleCommand, rbmTrainCommand } from '../rbm/command.js';
+import { vaeEvalCommand, vaeManifoldCommand, vaeReconstructCommand, vaeSampleCommand, vaeTrainCommand } from '../vae/command.js';
+import { aeTrainCommand } from '../ae/command.js';
 
-export const COMMANDS: readonly Command[] = [isingCommand, mlpTrainCommand, mlpEvalCommand, hopfieldCapacityCommand, hopfieldRecallCommand, tspCommand, boltzmannTrainCommand, rbmTrainCommand, rbmEvalCommand, rbmSampleCommand, rbmFiltersCommand, benchCommand, studyCommand, tuneCommand, serveCommand, docsCommand];
+export const COMMANDS: readonly Command[] = [isingCommand, mlpTrainCommand, mlpEvalCommand, hopfieldCapacityCommand, hopfieldRecallCommand, tspCommand, boltzmannTrainCommand, rbmTrainCommand, rbmEvalCommand, rbmSampleCommand, rbmFiltersCommand, aeTrainCommand, vaeTrainCommand, vaeEvalCommand, vaeSampleCommand, vaeReconstructCommand, vaeManifoldCommand, benchCommand, studyCommand, tuneCommand, serveCommand, docsCommand];

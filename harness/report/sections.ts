@@ -5,6 +5,7 @@ import type { JsonObject } from '../io/json.js';
 import { hopfieldReportSection } from '../hopfield/study.js';
 import { tspReportSection } from '../tsp/study.js';
 import { rbmReportSection } from '../rbm/report_section.js';
+import { vaeReportSection } from '../vae/study.js';
 
 export interface SectionContext {
   /** Runs a job spec on the study's backend and device. */
@@ -22,4 +23,4 @@ export interface ReportSection {
   collect(ctx: SectionContext): Promise<JsonObject>;
 }
 
-export const REPORT_SECTIONS: readonly ReportSection[] = [hopfieldReportSection, tspReportSection, rbmReportSection];
+export const REPORT_SECTIONS: readonly ReportSection[] = [hopfieldReportSection, tspReportSection, rbmReportSection, vaeReportSection];

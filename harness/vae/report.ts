@@ -1,0 +1,69 @@
+// The VAE family's section of the report page (data from harness/vae/study.ts): ELBO curves,
+// the IWAE estimate, samples, reconstructions, the 2-D manifold, beta-VAE traversals, and the plain
+// and denoising autoencoders on masked test digits.
+import type { JsonObject } from '../io/json.js';
+import { chart, el, section, table } from '../report/charts.js';
+
+/** A grey picture (vae-images job: pixels_base64, width, height) as a canvas shown at `scale`. */
+function greyCanvas(image: JsonObject, scale: number): HTMLCanvasElement {
+  const [width, height] = [image.width as number, image.height as number];
+  const canvas = el('canvas', { width: String(width), height: String(height), style: `width: ${scale * width}px; image-rendering: pixelated; border: 1px solid #ccc` });
+  const ctx = canvas.getContext('2d')!;
+  const img = ctx.createImageData(width, height);
+  const bytes = Uint8Array.from(atob(image.pixels_base64 as string), (c) => c.charCodeAt(0));
+  bytes.forEach((v, i) => img.data.set([v, v, v, 255], 4 * i));
+  ctx.putImageData(img, 0, 0);
+  return canvas;
+}
+
+function figure(parent: HTMLElement, image: JsonObject, caption: string, scale = 2): void {
+  const fig = el('figure');
+  fig.append(greyCanvas(image, scale), el('figcaption', {}, caption));
+  parent.append(fig);
+}
+
+type History = Array<Record<string, number>>;
+
+export function vaeSection(data: JsonObject): void {
+  const vae = data.vae as JsonObject;
+  const [plane, beta] = [data.plane as JsonObject, data.beta as JsonObject];
+  const iwae = data.iwae as Record<string, number>;
+  const net = (m: JsonObject) => `784-${(m.hidden as number[]).join('-')}-(${String(m.latent)})`;
+  const sec = section(
+    `Variational autoencoders on MNIST${data.quick ? ' (quick: tiny models, a smoke run)' : ''}`,
+    `Gaussian VAE ${net(vae)}, Bernoulli decoder, Adam, batch 100, ${String(vae.epochs)} epochs on ${String(vae.train_count)} dynamically binarised training digits; ` +
+      `test ELBO on ${String(vae.test_count)} binarised test digits, in nats. IWAE: the importance-weighted bound with K = ${iwae.k} draws per digit (Burda et al.), on ${iwae.test_count} test digits.`,
+  );
+  const grid = el('div', { class: 'grid' });
+  sec.append(grid);
+  const history = vae.history as History;
+  const epochs = history.map((h) => h.epoch);
+  const at = (m: JsonObject) => epochs.map((e) => (m.history as History).find((h) => h.epoch === e)?.test_elbo ?? null);
+  chart(grid, 'ELBO per epoch (nats)', 'epoch', 'ELBO', epochs, [
+    { label: `train ${net(vae)}`, values: history.map((h) => h.train_elbo) },
+    { label: `test ${net(vae)}`, values: history.map((h) => h.test_elbo) },
+    { label: `test ${net(plane)}`, values: at(plane), dash: true },
+    { label: `test ${net(beta)}, beta ${String(beta.beta)}`, values: at(beta), dash: true },
+  ]);
+  table(sec, ['model', 'beta', 'test ELBO', `IWAE log p(x), K = ${iwae.k}`, 'train examples/s'], [
+    [net(vae), 1, vae.test_elbo as number, iwae.iwae_log_px, vae.examples_per_s as number],
+    [net(plane), 1, plane.test_elbo as number, '', plane.examples_per_s as number],
+    [net(beta), beta.beta as number, beta.test_elbo as number, '', beta.examples_per_s as number],
+  ]);
+  const images = data.images as Record<string, JsonObject>;
+  const row = el('div', { class: 'snapshots', style: 'flex-wrap: wrap' });
+  sec.append(row);
+  figure(row, images.samples, `samples of ${net(vae)}: decoded prior draws (pixel probabilities)`);
+  figure(row, images.reconstructions, 'binarised test digits (odd rows) and their reconstructions (even rows)');
+  figure(row, images.manifold, `${net(plane)}: decoded grid over the latent plane (normal quantiles)`);
+  figure(row, images.traversals, `beta-VAE ${net(beta)}, beta ${String(beta.beta)}: each row sweeps one latent dimension over [-3, 3] from a test digit's code`);
+  const aes = data.autoencoders as JsonObject[];
+  const ae = section(
+    'Plain against denoising autoencoder',
+    `784-${String(aes[0].hidden)}-784 sigmoid autoencoders, one plain and one trained on inputs with half their pixels masked; ` +
+      'squared error per test digit of the reconstruction against the clean digit, from clean inputs and from inputs with half their pixels masked (the same mask for both).',
+  );
+  const aeHistory = (m: JsonObject) => m.history as History;
+  chart(ae, 'Masked test digits: squared error per digit', 'epoch', 'squared error', aeHistory(aes[0]).map((h) => h.epoch), aes.map((m) => ({ label: m.noise === 'none' ? 'plain' : 'denoising (mask 0.5)', values: aeHistory(m).map((h) => h.masked_squared_error) })));
+  table(ae, ['autoencoder', 'clean: squared error', 'masked: squared error', 'clean: cross-entropy', 'masked: cross-entropy'], aes.map((m) => [m.noise === 'none' ? 'plain' : 'denoising', m.test_squared_error as number, m.masked_squared_error as number, m.test_cross_entropy as number, m.masked_cross_entropy as number]));
+}

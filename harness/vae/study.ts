@@ -1,0 +1,57 @@
+// The VAE family's section of `npm start` (harmonium study): a gaussian VAE's ELBO curves, its IWAE
+// estimate of log p(x), samples and reconstructions; a 2-D VAE's manifold; a beta-VAE's latent
+// traversals; the plain and the denoising autoencoder on masked test digits. Every job runs on the
+// study's backend; --quick trains tiny models for a few steps (a smoke run, not a result).
+import type { JsonObject } from '../io/json.js';
+import type { ReportSection, SectionContext } from '../report/sections.js';
+
+/** Sizes of the two modes: the full one follows the issue's model (784-400-(20), K = 5000) at fewer epochs. */
+const MODES = {
+  full: { hidden: 400, latent: 20, epochs: 20, train: undefined, test: 500, k: 5000, iwaeCount: 200, beta: 4, betaLatent: 10, aeHidden: 256, steps: 20 },
+  quick: { hidden: 32, latent: 4, epochs: 2, train: 200, test: 50, k: 5, iwaeCount: 50, beta: 4, betaLatent: 4, aeHidden: 32, steps: 5 },
+} as const;
+
+/** The fields of a training result the page draws (the model travels on to the image jobs only). */
+function trained(r: JsonObject): JsonObject {
+  const { hidden, latent, beta, epochs, train_count, test_count, test_elbo, history, examples_per_s } = r;
+  return { hidden, latent, beta, epochs, train_count, test_count, test_elbo, history, examples_per_s };
+}
+
+async function collectVae(ctx: SectionContext): Promise<JsonObject> {
+  const m = ctx.quick ? MODES.quick : MODES.full;
+  const counts = { ...(m.train ? { train_count: m.train } : {}), test_count: m.test };
+  const train = async (what: string, spec: JsonObject) => {
+    const r = await ctx.run({ job: 'vae-train', hidden: [m.hidden], epochs: m.epochs, seed: ctx.seed, ...counts, ...spec, return_model: true });
+    ctx.unit(`${what}: test ELBO ${(r.test_elbo as number).toFixed(2)} nats after ${m.epochs} epochs`);
+    return r;
+  };
+  const images = (model: JsonObject, kind: string, extra: JsonObject = {}) => ctx.run({ job: 'vae-images', model: model.model_base64, kind, seed: ctx.seed, ...extra });
+  const main = await train(`vae 784-${m.hidden}-(${m.latent})`, { latent: m.latent });
+  const iwae = await ctx.run({ job: 'vae-eval', model: main.model_base64, iwae: m.k, test_count: m.iwaeCount, seed: ctx.seed });
+  ctx.unit(`IWAE (K = ${m.k}) on ${m.iwaeCount} test digits: ${(iwae.iwae_log_px as number).toFixed(2)} nats, ELBO ${(iwae.elbo as number).toFixed(2)}`);
+  const plane = await train('2-D vae', { latent: 2 });
+  const beta = await train(`beta-vae (beta ${m.beta})`, { latent: m.betaLatent, beta: m.beta });
+  const aes: JsonObject[] = [];
+  for (const noise of ['none', 'mask']) {
+    const r = await ctx.run({ job: 'ae-train', hidden: [m.aeHidden], epochs: m.epochs, seed: ctx.seed, ...counts, noise, noise_level: 0.5, eval_mask: 0.5 });
+    ctx.unit(`autoencoder (noise ${noise}): half-masked test digits, squared error ${(r.masked_squared_error as number).toFixed(2)} per digit`);
+    const { history, test_squared_error, masked_squared_error, test_cross_entropy, masked_cross_entropy } = r;
+    aes.push({ noise, hidden: m.aeHidden, history, test_squared_error, masked_squared_error, test_cross_entropy, masked_cross_entropy });
+  }
+  return {
+    quick: ctx.quick,
+    vae: trained(main),
+    iwae: { elbo: iwae.elbo, iwae_log_px: iwae.iwae_log_px, k: iwae.k, test_count: iwae.test_count },
+    plane: trained(plane),
+    beta: trained(beta),
+    autoencoders: aes,
+    images: {
+      samples: await images(main, 'sample', { count: 100 }),
+      reconstructions: await images(main, 'reconstruct', { count: 20 }),
+      manifold: await images(plane, 'manifold', { steps: m.steps }),
+      traversals: await images(beta, 'traverse', { steps: m.steps === 20 ? 11 : m.steps }),
+    },
+  };
+}
+
+export const vaeReportSection: ReportSection = { name: 'vae', collect: collectVae };

@@ -1,0 +1,185 @@
+// Training and evaluating an autoencoder (models/autoencoder.ts) on a DeviceDataset. Training: the
+// epoch's Philox permutation, then one graph (gather, corruption, forward, loss, backward, Adam)
+// repeated once per minibatch from the ParamSet's iteration, one readback of the metrics per epoch.
+// Evaluation: every example in order, optionally corrupted by a fixed stream, the mean cross-entropy
+// and the mean squared error per example of the reconstruction against the clean input.
+import { addBinary, addOptimizerStep, addPermutation, addReduce, addSigmoidCrossEntropy, addUnary, InputError, KernelGraph, Schedule, type Tensor } from '../engine/index.js';
+import { validateNoise, type Autoencoder, type AutoencoderNoise } from './autoencoder.js';
+import { addBatchGather, type DeviceDataset } from './minibatch.js';
+import { building, Owned, type Releasable } from './owned.js';
+import type { MlpContext } from './mlp.js';
+
+/** What context an autoencoder trains in (as an MLP's: ops need the device and pool, training the scheduler too). */
+export type AutoencoderContext = MlpContext;
+
+export interface AutoencoderTrainingOptions {
+  lr: number;
+  batch: number;
+  seed: number;
+  /** Epochs the run reaches; the metrics have a slot for every step up to there. */
+  epochs: number;
+  /** Input corruption (default none: a plain autoencoder). */
+  noise?: AutoencoderNoise;
+  /** Weight lambda of the contractive penalty (default 0). */
+  contractive?: number;
+}
+
+/**
+ * Checks training options with defaults filled in (InputErrors naming the option).
+ *
+ *   validateAutoencoderTraining({ lr: 1e-3, batch: 100, seed: 1, epochs: 10, noise: { kind: 'mask', rate: 0.5 } });
+ */
+export function validateAutoencoderTraining(o: AutoencoderTrainingOptions): Required<AutoencoderTrainingOptions> {
+  const bad = (what: string) => new InputError(`autoencoder training: ${what}`);
+  if (!(Number.isFinite(o.lr) && o.lr > 0)) throw bad(`lr must be a positive number, got ${o.lr}`);
+  if (!(Number.isInteger(o.batch) && o.batch > 0)) throw bad(`batch must be a positive integer, got ${o.batch}`);
+  if (!(Number.isInteger(o.epochs) && o.epochs > 0)) throw bad(`epochs must be a positive integer, got ${o.epochs}`);
+  if (!(Number.isInteger(o.seed) && o.seed >= 0 && o.seed <= 0xffffffff)) throw bad(`seed must be an integer in [0, 2^32), got ${o.seed}`);
+  const contractive = o.contractive ?? 0;
+  if (!(Number.isFinite(contractive) && contractive >= 0)) throw bad(`the contractive weight must be a finite number >= 0, got ${contractive}`);
+  return { ...o, noise: validateNoise(o.noise ?? { kind: 'none' }), contractive };
+}
+
+export interface AutoencoderEpoch {
+  epoch: number;
+  /** Each step's mean cross-entropy (nats per example). */
+  losses: Float32Array;
+  /** Each step's mean ||J||_F^2 (without lambda); zeros without the penalty. */
+  contractive: Float32Array;
+  examples: number;
+  wallMs: number;
+}
+
+/**
+ *   const ae = await Autoencoder.create(ctx, { layers: [784, 256] }, { seed: 1, state: ['m', 'v'] });
+ *   const trainer = await AutoencoderTrainer.create(ctx, ae, train, { lr: 1e-3, batch: 100, seed: 1, epochs: 5, noise: { kind: 'mask', rate: 0.5 } });
+ *   while (trainer.epoch < 5) await trainer.trainEpoch();
+ */
+export class AutoencoderTrainer implements Releasable {
+  private constructor(
+    private readonly ctx: AutoencoderContext,
+    private readonly owned: Owned,
+    readonly ae: Autoencoder,
+    readonly options: Required<AutoencoderTrainingOptions>,
+    readonly batchesPerEpoch: number,
+    private readonly shuffle: KernelGraph,
+    private readonly graph: KernelGraph,
+    private readonly metrics: Tensor,
+  ) {}
+
+  static async create(ctx: AutoencoderContext, ae: Autoencoder, data: DeviceDataset, options: AutoencoderTrainingOptions): Promise<AutoencoderTrainer> {
+    const o = validateAutoencoderTraining(options);
+    if (data.width !== ae.inputs) throw new InputError(`autoencoder training: the data has ${data.width} values per example, the model ${ae.inputs} inputs`);
+    if (o.batch > data.count) throw new InputError(`autoencoder training: batch ${o.batch} exceeds the ${data.count} training examples`);
+    const batches = Math.floor(data.count / o.batch);
+    if (ae.params.iteration % batches !== 0) throw new InputError(`autoencoder training: the model is at step ${ae.params.iteration}, not at the end of an epoch of ${batches} steps`);
+    const steps = o.epochs * batches;
+    return building(async (owned) => {
+      const shuffle = new KernelGraph('autoencoder.shuffle');
+      const graph = new KernelGraph('autoencoder.train');
+      // Step t's mean loss at slot t, its mean penalty at steps + t.
+      const metrics = await owned.add(ctx.pool.tensor('autoencoder train metrics', 'f32', [2 * steps]));
+      const order = await owned.add(ctx.pool.tensor('autoencoder epoch order', 'u32', [data.count]));
+      const labels = await owned.add(ctx.pool.tensor('autoencoder labels (unused)', 'u32', [o.batch]));
+      const b = await owned.add(ae.batch(ctx, o.batch, { training: true, noise: o.noise, contractive: o.contractive > 0 }));
+      const lr = await owned.add(Schedule.create(ctx, { kind: 'constant', value: o.lr }, 'autoencoder lr'));
+      await owned.add(addPermutation(shuffle, ctx, { output: order, n: data.count, seed: o.seed, epoch: 0 }));
+      await owned.add(addBatchGather(graph, ctx, { data, indices: order, x: b.x, labels, batchSize: o.batch }));
+      const metricSlots = { loss: { out: metrics, series: { base: 0 } }, contractive: { out: metrics, series: { base: steps } } };
+      await owned.add(ae.addGradients(graph, ctx, b, { noise: o.noise, seed: o.seed, contractive: o.contractive, metrics: metricSlots }));
+      await owned.add(addOptimizerStep(graph, ctx, ae.params, { kind: 'adam', lr }));
+      return new AutoencoderTrainer(ctx, owned, ae, o, batches, shuffle, graph, metrics);
+    });
+  }
+
+  get epoch(): number {
+    return this.ae.params.iteration / this.batchesPerEpoch;
+  }
+
+  async trainEpoch(onProgress?: (done: number, total: number) => void): Promise<AutoencoderEpoch> {
+    const epoch = this.epoch;
+    const { epochs, batch } = this.options;
+    if (epoch >= epochs) throw new InputError(`autoencoder training: ${epoch} epochs done, the planned ${epochs} reached`);
+    const shuffled = await this.ctx.scheduler.run(this.shuffle, { firstIteration: epoch });
+    const stats = await this.ctx.scheduler.run(this.graph, { repeat: this.batchesPerEpoch, firstIteration: this.ae.params.iteration, onProgress });
+    this.ae.params.iteration += this.batchesPerEpoch;
+    const metrics = new Float32Array(await this.metrics.read());
+    const steps = epochs * this.batchesPerEpoch;
+    const slice = (base: number) => metrics.slice(base + epoch * this.batchesPerEpoch, base + (epoch + 1) * this.batchesPerEpoch);
+    return { epoch, losses: slice(0), contractive: slice(steps), examples: this.batchesPerEpoch * batch, wallMs: shuffled.wallMs + stats.wallMs };
+  }
+
+  release(): void {
+    this.owned.release();
+  }
+}
+
+/** Reconstruction quality over a dataset, per example. */
+export interface AutoencoderEvaluation {
+  /** Mean cross-entropy of the reconstruction against the clean input (nats). */
+  crossEntropy: number;
+  /** Mean over the examples of sum over the pixels of (x_hat - x)^2, x_hat = sigmoid(logits). */
+  squaredError: number;
+  count: number;
+}
+
+/**
+ * Evaluates an autoencoder on every example of a DeviceDataset, in order; with `noise`, the inputs
+ * are corrupted by a fixed stream (seed, call 1) and the reconstructions compared with the clean ones.
+ *
+ *   const masked = await AutoencoderEvaluator.create(ctx, ae, test, { noise: { kind: 'mask', rate: 0.5 }, seed: 7 });
+ *   const { squaredError } = await masked.evaluate();
+ */
+export class AutoencoderEvaluator implements Releasable {
+  private constructor(
+    private readonly ctx: AutoencoderContext,
+    private readonly owned: Owned,
+    private readonly parts: ReadonlyArray<{ graph: KernelGraph; rows: number; batches: number }>,
+    private readonly metrics: Tensor,
+    readonly count: number,
+  ) {}
+
+  static async create(ctx: AutoencoderContext, ae: Autoencoder, data: DeviceDataset, o: { noise?: AutoencoderNoise; seed?: number; batch?: number } = {}): Promise<AutoencoderEvaluator> {
+    if (data.width !== ae.inputs) throw new InputError(`autoencoder evaluation: the data has ${data.width} values per example, the model ${ae.inputs} inputs`);
+    const noise = validateNoise(o.noise ?? { kind: 'none' });
+    const size = Math.min(o.batch ?? 500, data.count);
+    const full = Math.floor(data.count / size);
+    const rest = data.count - full * size;
+    const plan = [{ rows: size, batches: full, first: 0 }, ...(rest > 0 ? [{ rows: rest, batches: 1, first: full * size }] : [])];
+    return building(async (owned) => {
+      // Per part: [sum over its batches of the mean cross-entropy, sum over its examples of the squared error].
+      const metrics = await owned.add(ctx.pool.tensor('autoencoder eval metrics', 'f32', [2 * plan.length]));
+      const labels = await owned.add(ctx.pool.tensor('autoencoder eval labels (unused)', 'u32', [size]));
+      const parts = [];
+      for (const [index, p] of plan.entries()) {
+        const graph = new KernelGraph(`autoencoder.eval ${index}`);
+        const b = await owned.add(ae.batch(ctx, p.rows, { noise }));
+        const probabilities = await owned.add(ctx.pool.tensor('autoencoder eval probabilities', 'f32', [p.rows, ae.inputs]));
+        await owned.add(addBatchGather(graph, ctx, { data, indices: data.inOrder, x: b.x, labels, batchSize: p.rows, first: p.first, batches: p.batches }));
+        await owned.add(ae.addCorruption(graph, ctx, b, noise, { seed: o.seed ?? 0, call: 1 }));
+        await owned.add(ae.addForward(graph, ctx, b));
+        const logits = b.decoded[b.decoded.length - 1];
+        const slot = (base: number) => ({ out: metrics, series: { base, every: p.batches }, accumulate: true });
+        await owned.add(addUnary(graph, ctx, { op: 'sigmoid', x: logits, out: probabilities }));
+        await owned.add(addBinary(graph, ctx, { op: 'sub', a: probabilities, b: b.x, out: probabilities }));
+        await owned.add(addReduce(graph, ctx, { op: 'sumsq', per: 'all', x: probabilities, ...slot(2 * index + 1) }));
+        await owned.add(addSigmoidCrossEntropy(graph, ctx, { logits, targets: b.x, losses: b.losses, meanLoss: slot(2 * index) }));
+        parts.push({ graph, rows: p.rows, batches: p.batches });
+      }
+      return new AutoencoderEvaluator(ctx, owned, parts, metrics, data.count);
+    });
+  }
+
+  async evaluate(): Promise<AutoencoderEvaluation> {
+    await this.metrics.write(new Float32Array(2 * this.parts.length));
+    for (const p of this.parts) await this.ctx.scheduler.run(p.graph, { repeat: p.batches });
+    const m = new Float32Array(await this.metrics.read());
+    const crossEntropy = this.parts.reduce((s, p, i) => s + m[2 * i] * p.rows, 0) / this.count;
+    const squaredError = this.parts.reduce((s, _p, i) => s + m[2 * i + 1], 0) / this.count;
+    return { crossEntropy, squaredError, count: this.count };
+  }
+
+  release(): void {
+    this.owned.release();
+  }
+}

@@ -1,0 +1,271 @@
+// Evaluating a VAE (models/vae.ts) on a DeviceDataset, in nats per example:
+//   VaeEvaluator   the ELBO, E_q[log p(x | z)] - KL(q || p), with one draw per example (categorical
+//                  latents: a hard one-hot draw, so that it bounds the discrete model's log p(x));
+//   IwaeEvaluator  the importance-weighted bound of Burda, Grosse & Salakhutdinov (2016),
+//                  log (1/K) sum_k p(x, z_k) / q(z_k | x) with z_k ~ q(z | x), which rises towards
+//                  log p(x) as K grows (K = 1 is the ELBO in expectation); K = 5,000 is streamed in
+//                  chunks of draws (addLogMeanExp keeps a running max and sum per example);
+//   VaeCodec       encode and decode fixed-size batches on the host's request (samples, pictures, demos).
+import {
+  addBinary,
+  addGather,
+  addLogMeanExp,
+  addReduce,
+  addUnary,
+  InputError,
+  KernelGraph,
+  type Tensor,
+} from '../engine/index.js';
+import { addBatchGather, type DeviceDataset } from './minibatch.js';
+import { building, Owned, type Releasable } from './owned.js';
+import type { Vae, VaeBatch } from './vae.js';
+import type { VaeContext } from './vae_training.js';
+
+/** Philox calls of the evaluation draws: apart from training's (call 0) at the same steps. */
+const ELBO_CALL = 1;
+const IWAE_CALL = 2;
+
+/** An ELBO estimate over a dataset, per example (nats). */
+export interface VaeEvaluation {
+  /** -reconstruction - kl. */
+  elbo: number;
+  /** Mean -log p(x | z) over the draws. */
+  reconstruction: number;
+  /** Mean KL(q(z | x) || p(z)). */
+  kl: number;
+  count: number;
+}
+
+/** The batches of an in-order pass: `batch` rows each, then one part of the rest. */
+function partsOf(count: number, batch: number): Array<{ rows: number; batches: number; first: number }> {
+  if (!(Number.isInteger(batch) && batch > 0)) throw new InputError(`vae evaluation: batch must be a positive integer, got ${batch}`);
+  const rows = Math.min(batch, count);
+  const full = Math.floor(count / rows);
+  const rest = count - full * rows;
+  return [{ rows, batches: full, first: 0 }, ...(rest > 0 ? [{ rows: rest, batches: 1, first: full * rows }] : [])];
+}
+
+function checkData(vae: Vae, data: DeviceDataset): void {
+  if (data.width !== vae.config.inputs) throw new InputError(`vae evaluation: the data has ${data.width} values per example, the model ${vae.config.inputs} inputs`);
+}
+
+/**
+ * The ELBO of every example of a DeviceDataset, in order, on the GPU: a graph per part (full batches,
+ * then the rest), the mean terms accumulated into one metrics tensor that is read once.
+ *
+ *   const evaluator = await VaeEvaluator.create(ctx, vae, test, { seed: 1 });
+ *   const { elbo } = await evaluator.evaluate();
+ */
+export class VaeEvaluator implements Releasable {
+  private constructor(
+    private readonly ctx: VaeContext,
+    private readonly owned: Owned,
+    private readonly parts: ReadonlyArray<{ graph: KernelGraph; rows: number; batches: number }>,
+    private readonly metrics: Tensor,
+    readonly count: number,
+  ) {}
+
+  static async create(ctx: VaeContext, vae: Vae, data: DeviceDataset, o: { seed: number; batch?: number }): Promise<VaeEvaluator> {
+    checkData(vae, data);
+    const plan = partsOf(data.count, o.batch ?? 500);
+    return building(async (owned) => {
+      // Per part: [sum over its batches of the mean reconstruction term, of the mean KL].
+      const metrics = await owned.add(ctx.pool.tensor('vae eval metrics', 'f32', [2 * plan.length]));
+      const labels = await owned.add(ctx.pool.tensor('vae eval labels (unused)', 'u32', [plan[0].rows]));
+      const parts = [];
+      for (const [index, p] of plan.entries()) {
+        const graph = new KernelGraph(`vae.eval ${index}`);
+        const b = await owned.add(vae.batch(ctx, p.rows, { hard: vae.latent.kind === 'categorical' }));
+        await owned.add(addBatchGather(graph, ctx, { data, indices: data.inOrder, x: b.x, labels, batchSize: p.rows, first: p.first, batches: p.batches }));
+        await owned.add(vae.addEncoder(graph, ctx, b));
+        await owned.add(vae.addDraw(graph, ctx, b, { seed: o.seed, call: ELBO_CALL, hard: true }));
+        await owned.add(vae.addDecoder(graph, ctx, b));
+        const slot = (base: number) => ({ out: metrics, series: { base, every: p.batches }, accumulate: true });
+        await owned.add(vae.addLosses(graph, ctx, b, { metrics: { reconstruction: slot(2 * index), kl: slot(2 * index + 1) } }));
+        parts.push({ graph, rows: p.rows, batches: p.batches });
+      }
+      return new VaeEvaluator(ctx, owned, parts, metrics, data.count);
+    });
+  }
+
+  async evaluate(): Promise<VaeEvaluation> {
+    await this.metrics.write(new Float32Array(2 * this.parts.length));
+    for (const p of this.parts) await this.ctx.scheduler.run(p.graph, { repeat: p.batches });
+    const m = new Float32Array(await this.metrics.read());
+    // A part's batch means summed over its batches, times its rows: the sum over its examples.
+    const total = (term: number) => this.parts.reduce((sum, p, i) => sum + m[2 * i + term] * p.rows, 0) / this.count;
+    const reconstruction = total(0);
+    const kl = total(1);
+    return { elbo: -reconstruction - kl, reconstruction, kl, count: this.count };
+  }
+
+  release(): void {
+    this.owned.release();
+  }
+}
+
+/** An IWAE estimate over a dataset. */
+export interface IwaeEvaluation {
+  /** Mean over the examples of log (1/K) sum_k p(x, z_k) / q(z_k | x) (nats). */
+  logPx: number;
+  k: number;
+  count: number;
+  /** Draws per chunk and chunks per example (k = samples x chunks). */
+  samples: number;
+  chunks: number;
+}
+
+export interface IwaeOptions {
+  /** Importance samples per example (5,000 as Burda et al. evaluate). */
+  k: number;
+  seed: number;
+  /** Rows of decoder work per chunk (examples x draws), default 5,000: memory against submits. */
+  maxRows?: number;
+}
+
+/** The largest divisor of k that is at most `limit`: draws per chunk. */
+function drawsPerChunk(k: number, limit: number): number {
+  for (let s = Math.min(k, limit); s > 1; s--) if (k % s === 0) return s;
+  return 1;
+}
+
+/**
+ * The IWAE bound with K samples per example of every example of a DeviceDataset (gaussian latents):
+ * per batch of examples, one graph gathers them (and their rows repeated once per draw) and encodes
+ * them, then a graph repeated once per chunk draws `samples` z per example (Philox step = the global
+ * chunk index, so that no two chunks share draws), decodes them, forms the log-weights
+ * log p(x | z) + log p(z) - log q(z | x) and folds them into each example's running log-mean-exp,
+ * then a last graph adds the batch's estimates into a per-batch slot; one readback at the end.
+ *
+ *   const iwae = await IwaeEvaluator.create(ctx, vae, test, { k: 5000, seed: 1 });
+ *   const { logPx } = await iwae.evaluate();
+ */
+export class IwaeEvaluator implements Releasable {
+  private constructor(
+    private readonly ctx: VaeContext,
+    private readonly owned: Owned,
+    private readonly parts: ReadonlyArray<{ encode: KernelGraph; chunk: KernelGraph; collect: KernelGraph; batches: number; firstBatch: number }>,
+    private readonly totals: Tensor,
+    readonly count: number,
+    readonly k: number,
+    readonly samples: number,
+    readonly chunks: number,
+  ) {}
+
+  static async create(ctx: VaeContext, vae: Vae, data: DeviceDataset, o: IwaeOptions): Promise<IwaeEvaluator> {
+    checkData(vae, data);
+    if (vae.latent.kind !== 'gaussian') throw new InputError('iwae: the estimate is for gaussian latents (a categorical VAE reports its ELBO)');
+    if (!(Number.isInteger(o.k) && o.k > 0)) throw new InputError(`iwae: k must be a positive integer, got ${o.k}`);
+    const maxRows = o.maxRows ?? 5000;
+    if (!(Number.isInteger(maxRows) && maxRows > 0)) throw new InputError(`iwae: maxRows must be a positive integer, got ${maxRows}`);
+    const samples = drawsPerChunk(o.k, maxRows);
+    const chunks = o.k / samples;
+    const plan = partsOf(data.count, Math.max(1, Math.floor(maxRows / samples)));
+    const totalBatches = plan.reduce((n, p) => n + p.batches, 0);
+    return building(async (owned) => {
+      const totals = await owned.add(ctx.pool.tensor('iwae totals', 'f32', [totalBatches]));
+      // Example e repeated once per draw: the decoder's targets, gathered by the same rows.
+      const repeated = await owned.add(ctx.pool.tensor('iwae repeated rows', 'u32', [data.count * samples], { data: Uint32Array.from({ length: data.count * samples }, (_, i) => Math.floor(i / samples)) }));
+      const parts = [];
+      let firstBatch = 0;
+      for (const [index, p] of plan.entries()) {
+        const rows = p.rows;
+        const b = await owned.add(vae.batch(ctx, rows, { samples, importance: true }));
+        const labels = await owned.add(ctx.pool.tensor('iwae labels (unused)', 'u32', [rows]));
+        const logWeights = await owned.add(ctx.pool.tensor('iwae log-weights', 'f32', [rows * samples]));
+        const state = await owned.add(ctx.pool.tensor('iwae state', 'f32', [rows, 2]));
+        const estimates = await owned.add(ctx.pool.tensor('iwae estimates', 'f32', [rows]));
+        const encode = new KernelGraph(`iwae.encode ${index}`);
+        const gathered = { data, batchSize: rows, first: p.first, batches: p.batches };
+        await owned.add(addBatchGather(encode, ctx, { ...gathered, indices: data.inOrder, x: b.x, labels }));
+        await owned.add(addGather(encode, ctx, { source: data.images, format: 'u8', rows: data.count, width: data.width, indices: repeated, output: b.target, batchSize: rows * samples, first: p.first * samples, batches: p.batches }));
+        await owned.add(vae.addEncoder(encode, ctx, b));
+        const chunk = new KernelGraph(`iwae.chunk ${index}`);
+        await owned.add(vae.addDraw(chunk, ctx, b, { seed: o.seed, call: IWAE_CALL }));
+        await owned.add(vae.addDecoder(chunk, ctx, b));
+        await owned.add(vae.addLosses(chunk, ctx, b));
+        // log w = log p(x | z) + (log p(z) - log q(z | x)).
+        await owned.add(addBinary(chunk, ctx, { op: 'sub', a: b.logRatio!, b: b.reconstruction, out: logWeights }));
+        await owned.add(addLogMeanExp(chunk, ctx, { x: logWeights, rows, samples, chunks, state: chunks > 1 ? state : undefined, out: estimates }));
+        const collect = new KernelGraph(`iwae.collect ${index}`);
+        await owned.add(addReduce(collect, ctx, { op: 'sum', per: 'all', x: estimates, out: totals, series: {} }));
+        parts.push({ encode, chunk, collect, batches: p.batches, firstBatch });
+        firstBatch += p.batches;
+      }
+      return new IwaeEvaluator(ctx, owned, parts, totals, data.count, o.k, samples, chunks);
+    });
+  }
+
+  /** Runs every batch (`onProgress` after each, in batches), then reads the totals once. */
+  async evaluate(onProgress?: (done: number, total: number) => void): Promise<IwaeEvaluation> {
+    const all = this.parts.reduce((n, p) => n + p.batches, 0);
+    for (const p of this.parts) {
+      for (let i = 0; i < p.batches; i++) {
+        const batch = p.firstBatch + i;
+        // The part's own batch index for its gathers; the global one for the draws and the slot.
+        await this.ctx.scheduler.run(p.encode, { firstIteration: i });
+        await this.ctx.scheduler.run(p.chunk, { repeat: this.chunks, firstIteration: batch * this.chunks });
+        await this.ctx.scheduler.run(p.collect, { firstIteration: batch });
+        onProgress?.(batch + 1, all);
+      }
+    }
+    const totals = new Float32Array(await this.totals.read());
+    return { logPx: totals.reduce((s, v) => s + v, 0) / this.count, k: this.k, count: this.count, samples: this.samples, chunks: this.chunks };
+  }
+
+  release(): void {
+    this.owned.release();
+  }
+}
+
+/**
+ * Encodes and decodes `rows` examples at a time on request: the means (or logits) of q(z | x) of
+ * given inputs, and the pixel probabilities sigmoid(logits) of given latents.
+ *
+ *   const codec = await VaeCodec.create(ctx, vae, 100);
+ *   const pixels = await codec.decode(z);          // 100 x 784 probabilities
+ *   codec.release();
+ */
+export class VaeCodec implements Releasable {
+  private constructor(
+    private readonly ctx: VaeContext,
+    private readonly owned: Owned,
+    private readonly b: VaeBatch,
+    private readonly encoder: KernelGraph,
+    private readonly decoder: KernelGraph,
+    private readonly probabilities: Tensor,
+    readonly rows: number,
+  ) {}
+
+  static async create(ctx: VaeContext, vae: Vae, rows: number): Promise<VaeCodec> {
+    return building(async (owned) => {
+      const b = await owned.add(vae.batch(ctx, rows));
+      const encoder = new KernelGraph('vae.encode');
+      await owned.add(vae.addEncoder(encoder, ctx, b));
+      const decoder = new KernelGraph('vae.decode');
+      await owned.add(vae.addDecoder(decoder, ctx, b));
+      const probabilities = await owned.add(ctx.pool.tensor('vae decoded probabilities', 'f32', [rows, vae.config.inputs]));
+      await owned.add(addUnary(decoder, ctx, { op: 'sigmoid', x: b.decoded[b.decoded.length - 1], out: probabilities }));
+      return new VaeCodec(ctx, owned, b, encoder, decoder, probabilities, rows);
+    });
+  }
+
+  /** q(z | x) of rows x inputs values: the means and log-variances (gaussian) or the logits (categorical). */
+  async encode(x: Float32Array): Promise<{ mean: Float32Array | null; logVar: Float32Array | null; logits: Float32Array | null }> {
+    await this.b.x.write(x);
+    await this.ctx.scheduler.run(this.encoder);
+    const read = async (t: Tensor | null) => (t ? new Float32Array(await t.read()) : null);
+    return { mean: await read(this.b.mean), logVar: await read(this.b.logVar), logits: await read(this.b.logits) };
+  }
+
+  /** p(x | z) of rows x latent-width values: each pixel's probability. */
+  async decode(z: Float32Array): Promise<Float32Array> {
+    await this.b.z.write(z);
+    await this.ctx.scheduler.run(this.decoder);
+    return new Float32Array(await this.probabilities.read());
+  }
+
+  release(): void {
+    this.owned.release();
+  }
+}
