@@ -37,6 +37,9 @@ function defaultOut(): string {
   return existsSync(results) ? results : 'results';
 }
 
+/** The benchmarks' names, aligned in --help with two spaces after the longest. */
+const NAME_WIDTH = Math.max(...Object.keys(BENCHMARKS).map((name) => name.length)) + 2;
+
 export const benchCommand = defineCommand({
   name: 'bench',
   summary: 'benchmarks: each checked against its reference first, warmed up, then the median and spread of timed repetitions',
@@ -44,7 +47,7 @@ export const benchCommand = defineCommand({
   positional: { name: 'benchmark', help: 'what to measure (below)', choices: Object.keys(BENCHMARKS) },
   details: [
     'Benchmarks (default sizes):',
-    ...Object.entries(BENCHMARKS).map(([name, b]) => `  ${name.padEnd(8)}${b.summary} (${b.sizes.join(',')})`),
+    ...Object.entries(BENCHMARKS).map(([name, b]) => `  ${name.padEnd(NAME_WIDTH)}${b.summary} (${b.sizes.join(',')})`),
     '',
     'With --json the last line of stdout is one JSON object; with both backends its top-level fields are',
     "the chrome run's and `backends` holds each backend's.",

@@ -1,3 +1,20 @@
+import type { JsonObject } from '../io/json.js';
+
+/** The first line of a benchmark's table: what ran, on which adapter, through which backend. */
+export function benchTitle(name: string, adapter: Record<string, string>, backend: string): string {
+  return `bench ${name} on ${adapter.description} (${adapter.vendor}/${adapter.architecture}, ${backend})`;
+}
+
+/** The line that says which tfjs ran as the peer, or why none did (a result's `tfjs` field). */
+export function tfjsLine(tfjs: JsonObject): string {
+  return `tfjs: ${tfjs.available ? `tfjs-core ${String(tfjs.version)} on tfjs-backend-webgpu, on the same device` : String(tfjs.reason)}`;
+}
+
+/** Cells: a FLOP count as 1.234e9, a fraction as a percentage, a ratio as 1.23x (blank when absent). */
+export const exponentCell = (x: number): string => x.toExponential(3).replace('e+', 'e');
+export const percentCell = (fraction: number): string => `${(100 * fraction).toFixed(1)}%`;
+export const ratioCell = (ratio: unknown): string => (typeof ratio === 'number' ? `${ratio.toFixed(2)}x` : '');
+
 /** Formats rows as an aligned text table (numbers right-aligned), one line per row. */
 export function formatTable(headers: string[], rows: (string | number)[][]): string {
   const cells = rows.map((r) => r.map((c) => (typeof c === 'number' ? formatNumber(c) : c)));

@@ -7,3 +7,8 @@ export function timeHost(fn: () => void): number {
   fn();
   return performance.now() - t0;
 }
+
+/** How many times faster ours ran than theirs, by medians; null when ours took no measurable time. */
+export function speedup(ours: { median_ms: number }, theirs: { median_ms: number }): number | null {
+  return ours.median_ms > 0 ? theirs.median_ms / ours.median_ms : null;
+}

@@ -43,6 +43,11 @@ const shapeName = (s: GemmShape) => `${s.m}x${s.n}x${s.k}`;
 export type PeerState = { peer: TfjsPeer; version: string } | { reason: string };
 
 /** Loads the tfjs peer bundle (dist/peers/tfjs.js in pages, tfjs.node.js in Node) by a URL known only at run time. */
+/** A result's `tfjs` field: the peer's version, or why there is none. */
+export function tfjsStatus(state: PeerState): { available: true; version: string } | { available: false; reason: string } {
+  return 'peer' in state ? { available: true, version: state.version } : { available: false, reason: state.reason };
+}
+
 export async function loadTfjs(gpu: Gpu, url?: string): Promise<PeerState> {
   const runtime = gpu.adapter.runtime;
   try {

@@ -5,7 +5,7 @@ import type { Benchmark } from '../bench/definition.js';
 import type { JsonObject } from '../io/json.js';
 import { BENCH_GEMM_JOB } from './bench.js';
 import { HEADLINE_MODE, modeLabel, type BenchMode } from './modes.js';
-import { formatTable } from '../bench/table.js';
+import { benchTitle, formatTable } from '../bench/table.js';
 
 const num = (x: unknown): number | null => (typeof x === 'number' && Number.isFinite(x) ? x : null);
 const exp = (x: number) => x.toExponential(3).replace('e+', 'e');
@@ -54,7 +54,7 @@ export function gemmBenchTable(result: JsonObject, backend: string): string {
   const fmt = (x: unknown, digits = 2) => (typeof x === 'number' ? x.toFixed(digits) : 'n/a');
   const submitEvery = num(tfjs.submit_batch_size);
   return [
-    `bench gemm on ${adapter.description} (${adapter.vendor}/${adapter.architecture}, ${backend})`,
+    benchTitle('gemm', adapter, backend),
     `adapter limits measured in this run: f32 FMA ${limits.fma_gflops.toFixed(2)} GFLOP/s, xor+popcount ${limits.popcount_gops.toFixed(2)} Gop/s ` +
       `(= ${limits.xnor_peak_gbinops.toFixed(1)} G binary ops/s: 64 per 32-bit xor+popcount), copy ${limits.copy_gbps.toFixed(2)} GB/s`,
     'ms/product = median ms/rep / N; rate = 2*M*N*K / ms/product (one multiply and one add per term; XNOR: per bit); ' +

@@ -1,7 +1,7 @@
 // The bench-hopfield result as a table (one row per path and size, the arithmetic in the header)
 // and as the one object of `bench hopfield --json` (the first size's numbers).
 import type { Benchmark } from '../bench/definition.js';
-import { formatTable } from '../bench/table.js';
+import { benchTitle, formatTable } from '../bench/table.js';
 import type { JsonObject } from '../io/json.js';
 import { BENCH_HOPFIELD_JOB } from './bench.js';
 
@@ -23,7 +23,7 @@ export function hopfieldBenchTable(result: JsonObject, backend: string): string 
     ]),
   );
   return [
-    `bench hopfield on ${adapter.description} (${adapter.vendor}/${adapter.architecture}, ${backend})`,
+    benchTitle('hopfield', adapter, backend),
     `synchronous recall of ${params.probes} probes (${params.noise} of each pattern's units flipped), Hebbian couplings of round(${params.load} N) random patterns; both paths checked to give identical states first`,
     'xnor: states packed to bits, XNOR-popcount against the integer couplings N W as bit planes; f32: an f32 GEMM with N W; unit updates/s = probes x N x steps / median time (steps in one submit)',
     table,

@@ -2,7 +2,7 @@
 import type { JsonObject } from '../io/json.js';
 import type { Benchmark } from '../bench/definition.js';
 import { BENCH_ISING_JOB } from './bench.js';
-import { formatTable } from '../bench/table.js';
+import { benchTitle, formatTable } from '../bench/table.js';
 
 /** The bench-ising result as a table: one row per algorithm and size, the arithmetic in the header. */
 export function isingBenchTable(result: JsonObject, backend: string): string {
@@ -28,7 +28,7 @@ export function isingBenchTable(result: JsonObject, backend: string): string {
     .map((L) => `L=${L}: multispin / heatbath = ${((byKey.get(`multispin:${L}`) ?? NaN) / (byKey.get(`heatbath:${L}`) ?? NaN)).toFixed(2)}x`)
     .join(', ');
   return [
-    `bench ising on ${adapter.description} (${adapter.vendor}/${adapter.architecture}, ${backend})`,
+    benchTitle('ising', adapter, backend),
     `adapter limits measured in this run: copy ${limits.copy_gbps.toFixed(2)} GB/s (read + write), f32 FMA ${limits.fma_gflops.toFixed(2)} GFLOP/s, xor+popcount ${limits.popcount_gops.toFixed(2)} Gop/s`,
     'flips/ns = L^2 * sweeps / median time; of copy BW = B/flip * flips/ns / copy GB/s; TS ref = single-thread reference at L=' +
       String((result.params as JsonObject).reference_size),

@@ -10,11 +10,11 @@ import { Owned } from '../../models/owned.js';
 import { defineJob, type JobContext } from '../backends/context.js';
 import { measureLimits } from '../bench/limits.js';
 import { reps, sizes } from '../bench/flags.js';
-import { timeRuns } from '../bench/timing.js';
+import { timeRuns, speedup } from '../bench/timing.js';
 import { validateClose } from '../bench/validate.js';
 import { boolean, integer, number, text, withDefault, type Values } from '../cli/schema.js';
 import { sliceDataset, type LabelledDataset } from '../data/index.js';
-import { loadTfjs } from '../gemm/bench.js';
+import { loadTfjs, tfjsStatus } from '../gemm/bench.js';
 import type { TfjsPeer } from '../gemm/tfjs_peer.js';
 import type { Json, JsonObject } from '../io/json.js';
 import { loadMnistSplit } from './data.js';
@@ -150,7 +150,7 @@ export async function runBenchMlpJob(ctx: JobContext, p: Values<typeof BENCH_MLP
               await model.trainEpoch();
               return performance.now() - start;
             }, { reps, warmup: 1 });
-            rows.push({ ...row('tfjs', layers, theirs), ours_over_tfjs: ours.median_ms > 0 ? theirs.median_ms / ours.median_ms : null });
+            rows.push({ ...row('tfjs', layers, theirs), ours_over_tfjs: speedup(ours, theirs) });
           } finally {
             model.dispose();
           }
@@ -168,7 +168,7 @@ export async function runBenchMlpJob(ctx: JobContext, p: Values<typeof BENCH_MLP
     adapter: { ...ctx.gpu.adapter },
     params: { sizes: sizes as number[], reps, batch, lr, train_count: train.count, optimizer: 'adam', activation: 'relu', seed: SEED },
     limits: { ...limits },
-    tfjs: peer ? { available: true, version: peer.version } : { available: false, reason: (state as { reason: string }).reason },
+    tfjs: tfjsStatus(state),
     checks,
     rows,
     date: new Date().toISOString(),

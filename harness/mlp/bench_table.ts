@@ -1,7 +1,7 @@
 // The bench-mlp result as a table (one row per implementation and network, the arithmetic in the
 // header) and as the one object of `bench mlp --json` (the first size's numbers).
 import type { Benchmark } from '../bench/definition.js';
-import { formatTable } from '../bench/table.js';
+import { benchTitle, exponentCell, formatTable, percentCell, ratioCell, tfjsLine } from '../bench/table.js';
 import type { JsonObject } from '../io/json.js';
 import { BENCH_MLP_JOB } from './bench.js';
 
@@ -19,18 +19,18 @@ export function mlpBenchTable(result: JsonObject, backend: string): string {
       r.examples_per_epoch as number,
       r.median_ms as number,
       r.examples_per_s as number,
-      (r.flops_per_example as number).toExponential(3).replace('e+', 'e'),
+      exponentCell(r.flops_per_example as number),
       r.gflops as number,
-      `${(100 * (r.fraction_of_fma_peak as number)).toFixed(1)}%`,
-      typeof r.ours_over_tfjs === 'number' ? `${r.ours_over_tfjs.toFixed(2)}x` : '',
+      percentCell(r.fraction_of_fma_peak as number),
+      ratioCell(r.ours_over_tfjs),
     ]),
   );
   return [
-    `bench mlp on ${adapter.description} (${adapter.vendor}/${adapter.architecture}, ${backend})`,
+    benchTitle('mlp', adapter, backend),
     `one training epoch: relu, Adam lr ${params.lr}, batch ${params.batch}, ${params.train_count} MNIST digits; f32 FMA peak measured in this run ${limits.fma_gflops.toFixed(2)} GFLOP/s`,
     'FLOP/example = 2 x (forward + weight-gradient products of every layer + input-gradient products of all but the first); GFLOP/s = FLOP/example x examples/s',
     'harmonium: permutation, gathers, forward, loss, backward and Adam on the GPU, one readback per epoch; tfjs: tf.gather of each batch, optimizer.minimize, the losses read once per epoch',
-    `tfjs: ${tfjs.available ? `tfjs-core ${String(tfjs.version)} on tfjs-backend-webgpu, on the same device` : String(tfjs.reason)}`,
+    tfjsLine(tfjs),
     table,
   ].join('\n');
 }

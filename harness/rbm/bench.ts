@@ -15,10 +15,10 @@ import { RbmTrainer, rbmOptimizerState, type RbmTrainingOptions } from '../../mo
 import { defineJob, type JobContext } from '../backends/context.js';
 import { measureLimits } from '../bench/limits.js';
 import { reps, sizes } from '../bench/flags.js';
-import { timeHost, timeRuns } from '../bench/timing.js';
+import { timeHost, timeRuns, speedup } from '../bench/timing.js';
 import { validateClose } from '../bench/validate.js';
 import { boolean, integer, number, text, withDefault, type Values } from '../cli/schema.js';
-import { loadTfjs } from '../gemm/bench.js';
+import { loadTfjs, tfjsStatus } from '../gemm/bench.js';
 import type { TfjsPeer } from '../gemm/tfjs_peer.js';
 import type { Json, JsonObject } from '../io/json.js';
 import { permutationReference } from '../ops/permute.js';
@@ -173,7 +173,7 @@ export async function runBenchRbmJob(ctx: JobContext, p: Values<typeof BENCH_RBM
               await model.trainEpoch();
               return performance.now() - start;
             }, { reps, warmup: 1 });
-            rows.push({ ...row('tfjs', 'CD-1 epoch', hidden, cd1, examples, 'examples', theirs), ours_over_tfjs: ours.median_ms > 0 ? theirs.median_ms / ours.median_ms : null });
+            rows.push({ ...row('tfjs', 'CD-1 epoch', hidden, cd1, examples, 'examples', theirs), ours_over_tfjs: speedup(ours, theirs) });
           } finally {
             model.dispose();
           }
@@ -214,7 +214,7 @@ export async function runBenchRbmJob(ctx: JobContext, p: Values<typeof BENCH_RBM
     adapter: { ...ctx.gpu.adapter },
     params: { sizes: sizes as number[], reps, batch, lr, momentum: MOMENTUM, weight_decay: WEIGHT_DECAY, chains: p.chains, ais_runs: p['ais-runs'], ais_betas: p['ais-betas'], train_count: train.count, seed: SEED },
     limits: { ...limits },
-    tfjs: peer ? { available: true, version: peer.version } : { available: false, reason: (state as { reason: string }).reason },
+    tfjs: tfjsStatus(state),
     checks,
     rows,
     date: new Date().toISOString(),

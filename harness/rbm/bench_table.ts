@@ -1,7 +1,7 @@
 // The bench-rbm result as a table (one row per implementation and task, the arithmetic in the
 // header) and as the one object of `bench rbm --json` (the first size's numbers).
 import type { Benchmark } from '../bench/definition.js';
-import { formatTable } from '../bench/table.js';
+import { benchTitle, exponentCell, formatTable, percentCell, ratioCell, tfjsLine } from '../bench/table.js';
 import type { JsonObject } from '../io/json.js';
 import { BENCH_RBM_JOB } from './bench.js';
 
@@ -20,19 +20,19 @@ export function rbmBenchTable(result: JsonObject, backend: string): string {
       `${r.units} ${r.unit}`,
       r.median_ms as number,
       r.per_s as number,
-      (r.flops_per_unit as number).toExponential(3).replace('e+', 'e'),
+      exponentCell(r.flops_per_unit as number),
       r.gflops as number,
-      `${(100 * (r.fraction_of_fma_peak as number)).toFixed(1)}%`,
-      typeof r.ours_over_tfjs === 'number' ? `${r.ours_over_tfjs.toFixed(2)}x` : '',
+      percentCell(r.fraction_of_fma_peak as number),
+      ratioCell(r.ours_over_tfjs),
     ]),
   );
   return [
-    `bench rbm on ${adapter.description} (${adapter.vendor}/${adapter.architecture}, ${backend})`,
+    benchTitle('rbm', adapter, backend),
     `Bernoulli RBM, batch ${params.batch}, lr ${params.lr}, momentum ${params.momentum}, weight decay ${params.weight_decay}, ${params.train_count} binarised MNIST digits; f32 FMA peak measured in this run ${limits.fma_gflops.toFixed(2)} GFLOP/s`,
     'FLOP/example = 2 V H per product with W: CD-1 has 5 (p(h|v0), the visible draw, p(h|v1), two statistics), PCD-1 3 + 4 x chains / batch; AIS 2 per transition and run',
     'harmonium: permutation, gathers, fused GEMM draws, statistics and SGD on the GPU, one readback per epoch; tfjs: tf.gather of each batch, matMul/sigmoid/randomUniform/less, assign, the errors read once per epoch',
     `typescript: harness/rbm/reference.ts cdStepReference (float64, one thread), timed on ${rows.find((r) => String(r.impl).startsWith('typescript'))?.units ?? '?'} examples`,
-    `tfjs: ${tfjs.available ? `tfjs-core ${String(tfjs.version)} on tfjs-backend-webgpu, on the same device` : String(tfjs.reason)}`,
+    tfjsLine(tfjs),
     table,
   ].join('\n');
 }

@@ -12,10 +12,10 @@ import { VAE_OPTIMIZER_STATE, VaeTrainer, type VaeContext, type VaeTrainingOptio
 import { defineJob, type JobContext } from '../backends/context.js';
 import { reps, sizes } from '../bench/flags.js';
 import { measureLimits } from '../bench/limits.js';
-import { timeRuns, type Timing } from '../bench/timing.js';
+import { timeRuns, type Timing, speedup } from '../bench/timing.js';
 import { validateClose } from '../bench/validate.js';
 import { boolean, integer, number, text, withDefault, type Values } from '../cli/schema.js';
-import { loadTfjs } from '../gemm/bench.js';
+import { loadTfjs, tfjsStatus } from '../gemm/bench.js';
 import type { TfjsPeer } from '../gemm/tfjs_peer.js';
 import type { Json, JsonObject } from '../io/json.js';
 import type { LabelledBytes } from '../../models/minibatch.js';
@@ -169,7 +169,7 @@ export async function runBenchVaeJob(ctx: JobContext, p: Values<typeof BENCH_VAE
           const model = tfjsVae(peer.tf, { inputs: train.width, hidden, latent, values, images: train.images, count: train.count, batch, lr });
           try {
             const theirs = await timeEpochs(() => model.trainEpoch(), { reps });
-            rows.push({ ...row('tfjs', hidden, theirs), ours_over_tfjs: ours.median_ms > 0 ? theirs.median_ms / ours.median_ms : null });
+            rows.push({ ...row('tfjs', hidden, theirs), ours_over_tfjs: speedup(ours, theirs) });
           } finally {
             model.dispose();
           }
@@ -187,7 +187,7 @@ export async function runBenchVaeJob(ctx: JobContext, p: Values<typeof BENCH_VAE
     adapter: { ...ctx.gpu.adapter },
     params: { sizes: sizes as number[], reps, latent, batch, lr, train_count: train.count, optimizer: 'adam', activation: 'relu', seed: SEED },
     limits: { ...limits },
-    tfjs: peer ? { available: true, version: peer.version } : { available: false, reason: (state as { reason: string }).reason },
+    tfjs: tfjsStatus(state),
     checks,
     rows,
     date: new Date().toISOString(),
