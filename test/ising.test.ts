@@ -178,7 +178,7 @@ distribution.run();
 const physics = suite('L=64 against Onsager and Yang (GPU)');
 
 const exactAt = (T: number) => exact.values.find((v) => v.T === T)!;
-const BURN = 1000, SWEEPS = 8000;
+const BURN = 1000, SWEEPS = 4000;
 
 async function measure(ctx: GpuContext, algorithm: IsingAlgorithm, temperature: number, seed: number) {
   const chain = await IsingChain.create(ctx, { size: 64, temperature, algorithm, seed });
