@@ -8,7 +8,18 @@ import { withJobContext, type JobContext } from '../backends/context.js';
 import { fromBase64, toBase64 } from '../io/base64.js';
 import { checkWritable, writeFileAtomic } from '../io/files.js';
 import type { JsonObject } from '../io/json.js';
+import { adapter, backend, json } from './flags.js';
 import { progressReporter } from './progress.js';
+import { boolean, text } from './schema.js';
+
+/** The flags every `<model> train` command adds to its model's: where the model goes, resuming, backend. */
+export const TRAIN_RUN_FLAGS = {
+  out: text({ help: 'the model file (safetensors), written after every epoch (node backend) or at the end (chrome)' }),
+  resume: boolean({ help: 'continue from the model in --out; ends bit-identical to an uninterrupted run' }),
+  backend,
+  adapter,
+  json,
+} as const;
 
 export interface TrainRunOptions {
   /** The command, as its messages name it ('rbm train'). */

@@ -3,9 +3,9 @@
 import { InputError } from '../../engine/index.js';
 import { runOn } from '../backends/index.js';
 import { defineCommand } from '../cli/command.js';
-import { runTrainingCommand } from '../cli/train_run.js';
+import { runTrainingCommand, TRAIN_RUN_FLAGS } from '../cli/train_run.js';
 import { adapter, backend, json } from '../cli/flags.js';
-import { boolean, text, toSpec, type Values } from '../cli/schema.js';
+import { text, toSpec, type Values } from '../cli/schema.js';
 import { toBase64 } from '../io/base64.js';
 import type { MlpTrainParams } from './checkpoint.js';
 import { MLP_EVAL_JOB, MLP_TRAIN_FLAGS, MLP_TRAIN_JOB } from './flags.js';
@@ -14,11 +14,7 @@ import { readMlpFile } from './model_file.js';
 
 const TRAIN_FLAGS = {
   ...MLP_TRAIN_FLAGS,
-  out: text({ help: 'the model file (safetensors), written after every epoch (node backend) or at the end (chrome)' }),
-  resume: boolean({ help: 'continue from the model in --out; ends bit-identical to an uninterrupted run' }),
-  backend,
-  adapter,
-  json,
+  ...TRAIN_RUN_FLAGS,
 } as const;
 
 const FORMAT_NOTE = `The model file holds layer{i}.weight [inputs, outputs] and layer{i}.bias [outputs] (F32, y = act(x W + b)),

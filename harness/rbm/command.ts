@@ -4,10 +4,10 @@
 import { InputError } from '../../engine/index.js';
 import { runOn } from '../backends/index.js';
 import { defineCommand } from '../cli/command.js';
-import { runTrainingCommand } from '../cli/train_run.js';
+import { runTrainingCommand, TRAIN_RUN_FLAGS } from '../cli/train_run.js';
 import { adapter, backend, json, seed } from '../cli/flags.js';
 import { progressReporter } from '../cli/progress.js';
-import { boolean, integer, text, toSpec, type Values } from '../cli/schema.js';
+import { integer, text, toSpec, type Values } from '../cli/schema.js';
 import { fromBase64, toBase64 } from '../io/base64.js';
 import { checkWritable } from '../io/files.js';
 import { imageGrid } from '../io/image_grid.js';
@@ -27,11 +27,7 @@ test_reconstruction_error, train_free_energy and test_free_energy (per epoch), a
 
 const TRAIN_FLAGS = {
   ...RBM_TRAIN_FLAGS,
-  out: text({ help: 'the model file (safetensors), written after every epoch (node backend) or at the end (chrome)' }),
-  resume: boolean({ help: 'continue from the model in --out; ends bit-identical to an uninterrupted run' }),
-  backend,
-  adapter,
-  json,
+  ...TRAIN_RUN_FLAGS,
 } as const;
 
 export const rbmTrainCommand = defineCommand({

@@ -1,25 +1,12 @@
-// What `vae train` and `ae train` share: the --out/--resume/--backend flags and the run around the job
-// (checks before a device is opened, the checkpoint to continue, the node backend writing the model
-// after every epoch, the chrome backend sending the checkpoint in the spec and the model back in the result).
-import { existsSync } from 'node:fs';
+// What `vae train` and `ae train` share beyond every training command's flow (harness/cli/train_run.ts):
+// the model's rules checked before a device is opened, and the job spec built from the schema.
 import { InputError } from '../../engine/index.js';
-import { runOn } from '../backends/index.js';
-import { withJobContext, type JobContext } from '../backends/context.js';
-import { adapter, backend, json } from '../cli/flags.js';
-import { progressReporter } from '../cli/progress.js';
-import { boolean, text, toSpec, type Schema, type Values } from '../cli/schema.js';
-import { fromBase64, toBase64 } from '../io/base64.js';
-import { checkWritable, writeFileAtomic } from '../io/files.js';
+import type { JobContext } from '../backends/context.js';
+import { runTrainingCommand, TRAIN_RUN_FLAGS } from '../cli/train_run.js';
+import { toSpec, type Schema, type Values } from '../cli/schema.js';
 import type { JsonObject } from '../io/json.js';
 
-export const TRAIN_RUN_FLAGS = {
-  out: text({ help: 'the model file (safetensors), written after every epoch (node backend) or at the end (chrome)' }),
-  resume: boolean({ help: 'continue from the model in --out; ends bit-identical to an uninterrupted run' }),
-  backend,
-  adapter,
-  json,
-} as const;
-
+export { TRAIN_RUN_FLAGS };
 export interface TrainingRun<S extends Schema> {
   /** The command's name, for messages ('vae train'). */
   command: string;
@@ -43,23 +30,14 @@ export async function runTraining<S extends Schema>(values: Values<typeof TRAIN_
   if (values.resume && !out) throw new InputError('--resume needs --out FILE (the model to continue)');
   const params = { ...runValues, 'resume-model': undefined, 'return-model': values.backend === 'chrome' && out !== undefined } as Values<S>;
   o.check(params);
-  if (out) checkWritable('--out', out);
-  const resume = values.resume && out && existsSync(out) ? o.readModel('--out', out) : undefined;
-  if (values.resume && !resume) process.stderr.write(`${o.command}: no model at ${out}; starting from the beginning\n`);
-  const progress = progressReporter(o.command);
-  const reporting = { adapter: values.adapter, onProgress: progress.onProgress, onUnit: progress.unit };
-  let result: JsonObject;
-  if (values.backend === 'node') {
-    const save = out ? (bytes: Uint8Array) => writeFileAtomic(out, bytes) : undefined;
-    result = await withJobContext((ctx) => o.train(ctx, params, { save, resume: resume && { bytes: resume, source: `--out ${out}` } }), reporting);
-  } else {
-    // A page cannot write files: the model comes back in the result, the checkpoint goes in the spec.
-    const spec = toSpec(o.job, o.schema, { ...params, 'resume-model': resume ? toBase64(resume) : undefined });
-    result = await runOn('chrome', spec, reporting);
-    if (out) writeFileAtomic(out, fromBase64(result.model_base64 as string));
-  }
-  progress.done();
-  delete result.model_base64;
-  result.backend = values.backend;
+  // json: false, so the result comes back for the command to print (the flow prints it otherwise).
+  const result = await runTrainingCommand({
+    name: o.command,
+    values: { ...values, json: false },
+    readFile: (flag, path) => ({ bytes: o.readModel(flag, path) }),
+    runHere: (ctx, hooks) => o.train(ctx, params, hooks),
+    spec: (resumeModel) => toSpec(o.job, o.schema, { ...params, 'resume-model': resumeModel }),
+  });
+  if (!result) throw new Error(`${o.command}: the training flow printed its result instead of returning it`);
   return result;
 }
