@@ -74,7 +74,7 @@ mkdirSync('dist', { recursive: true });
 // Reflect every built-in kernel once, with the parser, in Node: the bundles then carry the table.
 const bootstrap = 'dist/.reflect-library.mjs';
 await esbuild.build({ ...base, plugins: [wgslText, reflections({})], platform: 'node', sourcemap: false, entryPoints: ['engine/reflect_library.ts'], outfile: bootstrap });
-const table = (await import(pathToFileURL(bootstrap).href)).reflectLibrary();
+const table = await (await import(pathToFileURL(bootstrap).href)).reflectLibrary();
 rmSync(bootstrap);
 const common = { ...base, plugins: [wgslText, reflections(table)] };
 
@@ -87,18 +87,20 @@ const tests = readdirSync('test').filter((f) => f.endsWith('.test.ts'));
 const demoFeatures = readdirSync('harness', { withFileTypes: true })
   .filter((d) => d.isDirectory() && existsSync(`harness/${d.name}/demo.ts`))
   .map((d) => d.name);
+// The library's subpaths (package.json exports): harmonium/engine and one per model family, as entries of
+// the same build, so that they share chunks (one copy of each class) with each other and with harmonium.js.
+const modelFamilies = readdirSync('models/entries').filter((f) => f.endsWith('.ts')).map((f) => f.slice(0, -3));
+const libraryEntries = { harmonium: 'index.ts', 'lib/engine': 'engine/index.ts', ...Object.fromEntries(modelFamilies.map((f) => [`lib/${f}`, `models/entries/${f}.ts`])) };
 const [library] = await Promise.all([
   // The library: one minified ESM file for pages and Node ('webgpu' and node: are imported only in Node),
-  // and the WGSL parser split off as a chunk that defineKernel loads on demand.
+  // each WGSL file and the WGSL parser split off as chunks loaded on demand (shaders/index.ts, defineKernel).
   esbuild.build({
     ...common,
     platform: 'browser',
-    entryPoints: { harmonium: 'index.ts' },
+    entryPoints: libraryEntries,
     outdir: 'dist',
     splitting: true,
     minify: true,
-    // Error classes name themselves from their class (HarmoniumError: new.target.name): keep the names.
-    keepNames: true,
     chunkNames: 'chunks/[name]-[hash]',
     external: ['webgpu', 'node:*'],
     metafile: true,
@@ -125,17 +127,27 @@ execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconf
 const declarations = 'dist/types/index.d.ts';
 writeFileSync(declarations, `/// <reference types="@webgpu/types" />\n${readFileSync(declarations, 'utf8')}`);
 
-// The library's size, as a page loads it: the entry and the chunks it imports statically.
+// The library's size, as a page loads it: an entry and the chunks it imports statically, transitively.
 const outputs = library.metafile.outputs;
 if (process.env.HARMONIUM_BUNDLE_REPORT) writeFileSync('dist/.meta.json', JSON.stringify(library.metafile));
 const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;
-const entry = 'dist/harmonium.js';
-const staticFiles = [entry, ...outputs[entry].imports.filter((i) => i.kind === 'import-statement').map((i) => i.path)];
-const lazy = Object.keys(outputs).filter((f) => f.endsWith('.js') && !staticFiles.includes(f));
+const staticClosure = (entries, seen = new Set()) => {
+  for (const file of entries) {
+    if (seen.has(file)) continue;
+    seen.add(file);
+    staticClosure(outputs[file].imports.filter((i) => i.kind === 'import-statement').map((i) => i.path), seen);
+  }
+  return [...seen];
+};
 const size = (files) => files.reduce((a, f) => a + statSync(f).size, 0);
 const gzip = (files) => files.reduce((a, f) => a + gzipSync(readFileSync(f)).length, 0);
+const everything = staticClosure(['dist/harmonium.js']);
+const entries = staticClosure(Object.keys(outputs).filter((o) => Object.values(libraryEntries).includes(outputs[o].entryPoint)));
+const lazy = Object.keys(outputs).filter((f) => f.endsWith('.js') && !entries.includes(f));
+const isingPage = staticClosure(['dist/lib/engine.js', 'dist/lib/ising.js']);
 process.stderr.write(
-  `build: dist/harmonium.js ${kb(size(staticFiles))} minified (${kb(gzip(staticFiles))} gzip); WGSL parser chunk, loaded on demand: ${kb(size(lazy))}\n`,
+  `build: dist/harmonium.js ${kb(size(everything))} minified (${kb(gzip(everything))} gzip); harmonium/engine + harmonium/ising ${kb(size(isingPage))} (${kb(gzip(isingPage))} gzip); ` +
+    `chunks loaded on demand (the WGSL files, the WGSL parser): ${kb(size(lazy))}\n`,
 );
 
 // MNIST for pages (the mlp jobs fetch dist/data/mnist-10k.bin, and read the same file in Node):

@@ -37,3 +37,9 @@ export class DeviceLostError extends HarmoniumError {}
 
 /** No WebGPU adapter could be found. */
 export class NoAdapterError extends HarmoniumError {}
+
+// Minified bundles rename classes, and Node prints an uncaught error by its class's name: give each
+// error class its own name back (the object's keys survive minification), which new.target.name reads.
+for (const [name, errorClass] of Object.entries({ HarmoniumError, InputError, LimitError, ValidationError, OutOfMemoryError, DeviceLostError, NoAdapterError })) {
+  Object.defineProperty(errorClass, 'name', { value: name });
+}

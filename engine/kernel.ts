@@ -2,7 +2,7 @@ import type { Gpu } from './device.js';
 import type { Binding } from './buffers.js';
 import { InputError, LimitError, ValidationError } from './errors.js';
 import { scoped } from './scopes.js';
-import { lookupReflection, loadReflector } from './reflections.js';
+import { builtinReflection, hash, loadReflector, parseReflection } from './reflections.js';
 import { resolveIncludes, type BindingInfo, type KernelReflection, type ShaderLibrary } from './shaders.js';
 
 /**
@@ -27,6 +27,9 @@ export interface KernelSpec {
 /** A kernel's bindings by name: whole tensors or views of them (tensor.view). */
 export type Bindings = Readonly<Record<string, Binding>>;
 
+/** Where a kernel's include-resolved WGSL comes from: text at hand, or a built-in file loaded (once) when it is first compiled. */
+type KernelSource = { text: string } | { library: ShaderLibrary; sourceHash: string };
+
 /**
  * A compute kernel: WGSL source with its reflection, compiled once per device and cached.
  *
@@ -34,21 +37,19 @@ export type Bindings = Readonly<Record<string, Binding>>;
  *   graph.add(k, { out: tensor }, [Math.ceil(n / 64)]);
  */
 export class Kernel {
-  readonly source: string;
-  readonly reflection: KernelReflection;
   readonly entry: string;
   readonly overrides: Readonly<Record<string, number>>;
   private pipelines = new WeakMap<GPUDevice, Promise<CompiledKernel>>();
+  private text: Promise<string> | null = null;
 
-  constructor(library: ShaderLibrary, readonly spec: KernelSpec) {
+  /** @internal Kernels come from defineKernel (one's own) and cachedKernel (built-in). */
+  constructor(
+    readonly spec: KernelSpec,
+    readonly reflection: KernelReflection,
+    private readonly from: KernelSource,
+  ) {
     this.entry = spec.entry ?? 'main';
     this.overrides = spec.overrides ?? {};
-    this.source = resolveIncludes(spec.file, library);
-    const reflection = lookupReflection(this.source, this.entry);
-    if (!reflection) {
-      throw new InputError(`${spec.name}: ${spec.file} (entry '${this.entry}') is not a built-in kernel; define it with \`await defineKernel(...)\`, which loads the WGSL parser`);
-    }
-    this.reflection = reflection;
     const known = new Set(this.reflection.overrides);
     for (const key of Object.keys(this.overrides)) {
       if (!known.has(key)) throw new InputError(`${spec.name}: '${key}' is not an override constant of ${spec.file}`);
@@ -57,6 +58,19 @@ export class Kernel {
 
   get name(): string {
     return this.spec.name;
+  }
+
+  /** The include-resolved WGSL; a built-in file's is loaded on first use and checked against the source its reflection was made from. */
+  source(): Promise<string> {
+    const from = this.from;
+    if ('text' in from) return Promise.resolve(from.text);
+    this.text ??= resolveIncludes(this.spec.file, from.library).then((text) => {
+      if (hash(text) !== from.sourceHash) {
+        throw new ValidationError(this.name, `${this.spec.file} differs from the built-in file reflected at build time (a library that replaces built-in files needs \`await defineKernel(...)\`)`);
+      }
+      return text;
+    });
+    return this.text;
   }
 
   /** An override's value as this kernel was defined with; the host reuses it in its dispatch arithmetic. */
@@ -146,9 +160,10 @@ function layoutEntries(reflection: KernelReflection): GPUBindGroupLayoutEntry[][
 
 async function compileKernel(device: GPUDevice, kernel: Kernel): Promise<CompiledKernel> {
   const label = kernel.name;
+  const code = await kernel.source();
   // Two scoped steps, as WGSL messages arrive asynchronously (scoped work makes its calls synchronously).
   const module = await scoped(device, label, () => {
-    const module = device.createShaderModule({ label, code: kernel.source });
+    const module = device.createShaderModule({ label, code });
     return module.getCompilationInfo().then((info) => {
       const errors = info.messages.filter((m) => m.type === 'error');
       if (errors.length) {
@@ -184,7 +199,8 @@ async function compileKernel(device: GPUDevice, kernel: Kernel): Promise<Compile
  */
 export async function defineKernel(library: ShaderLibrary, spec: KernelSpec): Promise<Kernel> {
   await loadReflector();
-  return new Kernel(library, spec);
+  const text = await resolveIncludes(spec.file, library);
+  return new Kernel(spec, parseReflection(text, spec.entry ?? 'main'), { text });
 }
 
 const definedKernels = new WeakMap<ShaderLibrary, Map<string, Kernel>>();
@@ -202,6 +218,15 @@ export function cachedKernel(library: ShaderLibrary, spec: KernelSpec): Kernel {
   const overrides = Object.entries(spec.overrides ?? {}).sort(([a], [b]) => (a < b ? -1 : 1));
   const key = JSON.stringify([spec.name, spec.file, spec.entry ?? 'main', overrides]);
   let kernel = kernels.get(key);
-  if (!kernel) kernels.set(key, (kernel = new Kernel(library, spec)));
+  if (!kernel) kernels.set(key, (kernel = builtinKernel(library, spec)));
   return kernel;
+}
+
+function builtinKernel(library: ShaderLibrary, spec: KernelSpec): Kernel {
+  const entry = spec.entry ?? 'main';
+  const builtin = builtinReflection(spec.file, entry);
+  if (!builtin) {
+    throw new InputError(`${spec.name}: ${spec.file} (entry '${entry}') is not a built-in kernel; define it with \`await defineKernel(...)\`, which loads the WGSL parser`);
+  }
+  return new Kernel(spec, builtin.reflection, { library, sourceHash: builtin.sourceHash });
 }

@@ -3,14 +3,14 @@
 // carries plain data instead of the WGSL parser.
 import { library } from './library.js';
 import { computeEntries, reflectKernel } from './reflect.js';
-import { packReflection, reflectionKey, type PackedReflection } from './reflections.js';
+import { hash, packReflection, reflectionKey, type BuiltinReflection } from './reflections.js';
 import { resolveIncludes } from './shaders.js';
 
-export function reflectLibrary(): Record<string, PackedReflection> {
-  const table: Record<string, PackedReflection> = {};
+export async function reflectLibrary(): Promise<Record<string, BuiltinReflection>> {
+  const table: Record<string, BuiltinReflection> = {};
   for (const file of Object.keys(library)) {
-    const source = resolveIncludes(file, library);
-    for (const entry of computeEntries(source)) table[reflectionKey(source, entry)] = packReflection(reflectKernel(source, entry));
+    const source = await resolveIncludes(file, library);
+    for (const entry of computeEntries(source)) table[reflectionKey(file, entry)] = [hash(source), packReflection(reflectKernel(source, entry))];
   }
   return table;
 }

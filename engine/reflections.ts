@@ -1,5 +1,6 @@
 // Kernel reflection without the WGSL parser at run time: the built-in kernels were reflected at build
-// time (build.mjs, engine/reflect_library.ts) into the table 'harmonium:reflections'; a kernel of
+// time (build.mjs, engine/reflect_library.ts) into the table 'harmonium:reflections', by file and entry
+// point, so that a built-in kernel's reflection is known before its WGSL text is loaded; a kernel of
 // one's own is reflected by the parser, loaded on demand (`await loadReflector()`, which the async
 // `defineKernel` does).
 import builtins from 'harmonium:reflections';
@@ -26,7 +27,7 @@ function unpackReflection([entry, bindings, declared, overrides]: PackedReflecti
 let reflector: ((source: string, entry: string) => KernelReflection) | null = null;
 
 /** Two 32-bit multiplicative hashes (FNV-1a and one with another prime) and the length: a key that cannot collide in practice. */
-function hash(text: string): string {
+export function hash(text: string): string {
   let a = 0x811c9dc5;
   let b = 0x9e3779b9;
   for (let i = 0; i < text.length; i++) {
@@ -37,13 +38,22 @@ function hash(text: string): string {
   return `${a.toString(16)}${b.toString(16)}-${text.length}`;
 }
 
-/** The key of one entry point of one (include-resolved) source in the build-time table. */
-export const reflectionKey = (source: string, entry: string): string => `${entry}@${hash(source)}`;
+/** One entry of the build-time table: the hash of the include-resolved source it was reflected from, and the reflection. */
+export type BuiltinReflection = [sourceHash: string, reflection: PackedReflection];
 
-/** The reflection of an entry point: from the build-time table, else from the parser if it was loaded; undefined otherwise. */
-export function lookupReflection(source: string, entry: string): KernelReflection | undefined {
-  const packed = (builtins as Readonly<Record<string, PackedReflection>>)[reflectionKey(source, entry)];
-  return packed ? unpackReflection(packed) : reflector?.(source, entry);
+/** The key of one entry point of one built-in file in the build-time table. */
+export const reflectionKey = (file: string, entry: string): string => `${entry}@${file}`;
+
+/** The build-time reflection of a built-in file's entry point, and the hash of the source it holds for; undefined if there is none. */
+export function builtinReflection(file: string, entry: string): { reflection: KernelReflection; sourceHash: string } | undefined {
+  const found = (builtins as Readonly<Record<string, BuiltinReflection>>)[reflectionKey(file, entry)];
+  return found && { sourceHash: found[0], reflection: unpackReflection(found[1]) };
+}
+
+/** The parser's reflection of an entry point; loadReflector() must have run. */
+export function parseReflection(source: string, entry: string): KernelReflection {
+  if (!reflector) throw new Error('parseReflection: the WGSL parser is not loaded (await loadReflector() first)');
+  return reflector(source, entry);
 }
 
 /** Loads the WGSL parser (once), for kernels that are not in the built-in library. */

@@ -1,28 +1,37 @@
 import { InputError } from './errors.js';
 
-/** WGSL files by name ('rng.wgsl' → its text): the kernels and the libraries they include. */
-export type ShaderLibrary = Readonly<Record<string, string>>;
+/** A WGSL file's text, or a function that loads it (the built-in files load on first use). */
+export type ShaderSource = string | (() => Promise<string>);
+
+/** WGSL files by name ('rng.wgsl' → its text or its loader): the kernels and the libraries they include. */
+export type ShaderLibrary = Readonly<Record<string, ShaderSource>>;
 
 const INCLUDE = /^\s*#include\s+"([^"]+)"\s*$/;
+
+/** One file's text from a library, loading it if need be. */
+export async function shaderText(name: string, library: ShaderLibrary): Promise<string> {
+  const source = library[name];
+  if (source === undefined) throw new InputError(`shader '${name}' is not in the shader library`);
+  return typeof source === 'string' ? source : source();
+}
 
 /**
  * Expands `#include "name.wgsl"` lines (recursively, each file once) so that shared WGSL such as the
  * Philox generator lives in one file. Line comments at the include point say where code came from.
+ *
+ *   const source = await resolveIncludes('rng_fill.wgsl', library);
  */
-export function resolveIncludes(name: string, library: ShaderLibrary, seen: Set<string> = new Set()): string {
-  const text = library[name];
-  if (text === undefined) throw new InputError(`shader '${name}' is not in the shader library`);
+export async function resolveIncludes(name: string, library: ShaderLibrary, seen: Set<string> = new Set()): Promise<string> {
+  const text = await shaderText(name, library);
   seen.add(name);
-  return text
-    .split('\n')
-    .map((line) => {
-      const m = INCLUDE.exec(line);
-      if (!m) return line;
-      const included = m[1];
-      if (seen.has(included)) return `// (${included} already included)`;
-      return `// ---- ${included} ----\n${resolveIncludes(included, library, seen)}\n// ---- end ${included} ----`;
-    })
-    .join('\n');
+  const lines: string[] = [];
+  for (const line of text.split('\n')) {
+    const m = INCLUDE.exec(line);
+    if (!m) lines.push(line);
+    else if (seen.has(m[1])) lines.push(`// (${m[1]} already included)`);
+    else lines.push(`// ---- ${m[1]} ----\n${await resolveIncludes(m[1], library, seen)}\n// ---- end ${m[1]} ----`);
+  }
+  return lines.join('\n');
 }
 
 export type BindingKind = 'uniform' | 'storage' | 'read-only-storage';

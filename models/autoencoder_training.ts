@@ -4,7 +4,7 @@
 // Evaluation: every example in order, optionally corrupted by a fixed stream, the mean cross-entropy
 // and the mean squared error per example of the reconstruction against the clean input.
 import { addBinary, addOptimizerStep, addPermutation, addReduce, addSigmoidCrossEntropy, addUnary, InputError, KernelGraph, Schedule, type Tensor } from '../engine/index.js';
-import { validateNoise, type Autoencoder, type AutoencoderNoise } from './autoencoder.js';
+import { validateNoise, type Autoencoder, type AutoencoderBatch, type AutoencoderNoise } from './autoencoder.js';
 import { addBatchGather, type DeviceDataset } from './minibatch.js';
 import { building, Owned, type Releasable } from './owned.js';
 import type { MlpContext } from './mlp.js';
@@ -136,6 +136,8 @@ export class AutoencoderEvaluator implements Releasable {
     private readonly owned: Owned,
     private readonly parts: ReadonlyArray<{ graph: KernelGraph; rows: number; batches: number }>,
     private readonly metrics: Tensor,
+    /** The first part's batch: what examples() reads after one run of its first batch. */
+    private readonly first: AutoencoderBatch,
     readonly count: number,
   ) {}
 
@@ -151,9 +153,11 @@ export class AutoencoderEvaluator implements Releasable {
       const metrics = await owned.add(ctx.pool.tensor('autoencoder eval metrics', 'f32', [2 * plan.length]));
       const labels = await owned.add(ctx.pool.tensor('autoencoder eval labels (unused)', 'u32', [size]));
       const parts = [];
+      const batches: AutoencoderBatch[] = [];
       for (const [index, p] of plan.entries()) {
         const graph = new KernelGraph(`autoencoder.eval ${index}`);
         const b = await owned.add(ae.batch(ctx, p.rows, { noise }));
+        batches.push(b);
         const probabilities = await owned.add(ctx.pool.tensor('autoencoder eval probabilities', 'f32', [p.rows, ae.inputs]));
         await owned.add(addBatchGather(graph, ctx, { data, indices: data.inOrder, x: b.x, labels, batchSize: p.rows, first: p.first, batches: p.batches }));
         await owned.add(ae.addCorruption(graph, ctx, b, noise, { seed: o.seed ?? 0, call: 1 }));
@@ -166,7 +170,7 @@ export class AutoencoderEvaluator implements Releasable {
         await owned.add(addSigmoidCrossEntropy(graph, ctx, { logits, targets: b.x, losses: b.losses, meanLoss: slot(2 * index) }));
         parts.push({ graph, rows: p.rows, batches: p.batches });
       }
-      return new AutoencoderEvaluator(ctx, owned, parts, metrics, data.count);
+      return new AutoencoderEvaluator(ctx, owned, parts, metrics, batches[0], data.count);
     });
   }
 
@@ -177,6 +181,25 @@ export class AutoencoderEvaluator implements Releasable {
     const crossEntropy = this.parts.reduce((s, p, i) => s + m[2 * i] * p.rows, 0) / this.count;
     const squaredError = this.parts.reduce((s, _p, i) => s + m[2 * i + 1], 0) / this.count;
     return { crossEntropy, squaredError, count: this.count };
+  }
+
+  /**
+   * The first `count` examples (at most one batch) as evaluate() sees them: the clean inputs, the
+   * corrupted ones the encoder read, and the reconstructions (pixel probabilities), count x inputs each.
+   *
+   *   const { corrupted, reconstructed } = await masked.examples(10);
+   */
+  async examples(count: number): Promise<{ clean: Float32Array; corrupted: Float32Array; reconstructed: Float32Array }> {
+    if (!(Number.isInteger(count) && count >= 1 && count <= this.first.rows)) {
+      throw new InputError(`autoencoder examples: count must be an integer in [1, ${this.first.rows}], got ${count}`);
+    }
+    // The first batch again, with the same gather and noise stream as evaluate()'s first batch.
+    await this.ctx.scheduler.run(this.parts[0].graph, { repeat: 1 });
+    const b = this.first;
+    const width = b.x.shape[1];
+    const read = async (t: Tensor) => new Float32Array(await t.read()).slice(0, count * width);
+    const logits = await read(b.decoded[b.decoded.length - 1]);
+    return { clean: await read(b.x), corrupted: await read(b.corrupted), reconstructed: logits.map((l) => 1 / (1 + Math.exp(-l))) };
   }
 
   release(): void {

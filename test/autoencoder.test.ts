@@ -127,8 +127,9 @@ const mnist = suite('denoising against plain autoencoder on MNIST (GPU)');
 // the plain one reproduces the holes, the denoising one fills them in at some cost on clean digits.
 mnist('the denoising autoencoder (masking 0.5) reconstructs half-masked test digits better than the plain one by 2 (3.4 here)', async () => {
   const gpu = await openTestGpu();
-  const run = (noise: string) => runJob({ job: 'ae-train', hidden: [128], activation: 'relu', lr: 1e-2, batch: 50, epochs: 3, train_count: 2000, test_count: 200, noise, noise_level: 0.5, eval_mask: 0.5 }, { gpu });
+  const run = (noise: string) => runJob({ job: 'ae-train', hidden: [128], activation: 'relu', lr: 1e-2, batch: 50, epochs: 3, train_count: 2000, test_count: 200, noise, noise_level: 0.5, eval_mask: 0.5, return_images: 4 }, { gpu });
   const [plain, denoising] = [await run('none'), await run('mask')];
+  checkMaskedPicture(denoising.images as Record<string, unknown>, 4, 0.5);
   const [p, d] = [plain.masked_squared_error as number, denoising.masked_squared_error as number];
   const [pc, dc] = [plain.test_squared_error as number, denoising.test_squared_error as number];
   process.stderr.write(`    half-masked test digits, squared error per digit: plain ${p.toFixed(2)}, denoising ${d.toFixed(2)}; clean inputs: ${pc.toFixed(2)}, ${dc.toFixed(2)}\n`);
@@ -136,4 +137,38 @@ mnist('the denoising autoencoder (masking 0.5) reconstructs half-masked test dig
   // Masking costs the plain autoencoder far more than the denoising one.
   assert.ok(p - pc > 2 * (d - dc), `plain: clean ${pc} -> masked ${p}; denoising: ${dc} -> ${d}`);
 });
+
+mnist('resume is bit-identical: 2 epochs straight = 1 epoch, then resumed to 2 (model file bytes); other settings are refused', async () => {
+  const gpu = await openTestGpu();
+  const spec = { job: 'ae-train', hidden: [16], tied: true, noise: 'mask', noise_level: 0.3, batch: 50, train_count: 200, test_count: 50, seed: 4, return_model: true };
+  const straight = await runJob({ ...spec, epochs: 2 }, { gpu });
+  const first = await runJob({ ...spec, epochs: 1 }, { gpu });
+  const resumed = await runJob({ ...spec, epochs: 2, resume_model: first.model_base64 }, { gpu });
+  assert.ok((straight.model_base64 as string).length > 1000);
+  assert.is(resumed.model_base64, straight.model_base64, 'the resumed run wrote other bytes');
+  assert.equal(resumed.history, straight.history);
+  await expectError(() => runJob({ ...spec, epochs: 2, noise_level: 0.4, resume_model: first.model_base64 }, { gpu }), InputError, 'was made with --noise-level 0.3; this run has --noise-level 0.4');
+});
+
+/** The job's picture: `count` digits per row; rows clean, masked (each lit pixel kept or zeroed, about `rate` zeroed), reconstructed. */
+function checkMaskedPicture(image: Record<string, unknown>, count: number, rate: number): void {
+  const [side, pad] = [28, 1];
+  assert.is(image.width, count * (side + pad) + pad);
+  assert.is(image.height, 3 * (side + pad) + pad);
+  const pixels = Buffer.from(image.pixels_base64 as string, 'base64');
+  const at = (row: number, digit: number, i: number) => pixels[(pad + row * (side + pad) + Math.floor(i / side)) * (image.width as number) + pad + digit * (side + pad) + (i % side)];
+  let [lit, zeroed, changed] = [0, 0, 0];
+  for (let d = 0; d < count; d++) {
+    for (let i = 0; i < side * side; i++) {
+      const [clean, masked, recon] = [at(0, d, i), at(1, d, i), at(2, d, i)];
+      assert.ok(masked === clean || masked === 0, `digit ${d} pixel ${i}: masked ${masked}, clean ${clean}`);
+      if (clean > 0) [lit, zeroed] = [lit + 1, zeroed + (masked === 0 ? 1 : 0)];
+      if (recon !== masked) changed++;
+    }
+  }
+  // Binomial(lit, rate): 5 standard deviations either side.
+  const sd = Math.sqrt(lit * rate * (1 - rate));
+  assert.ok(Math.abs(zeroed - rate * lit) < 5 * sd, `${zeroed} of ${lit} lit pixels masked, expected ${rate * lit} +- ${5 * sd}`);
+  assert.ok(changed > side * side, `the reconstruction row differs from the masked row in only ${changed} pixels`);
+}
 mnist.run();

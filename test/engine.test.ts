@@ -4,9 +4,9 @@ import {
   defineKernel, KernelGraph, LimitError, ValidationError, InputError, DeviceLostError, Gpu, type ShaderLibrary,
 } from '../engine/index.js';
 import { cachedKernel } from '../engine/kernel.js';
-import { resolveIncludes } from '../engine/shaders.js';
+import { resolveIncludes, shaderText } from '../engine/shaders.js';
 import { computeEntries, reflectKernel } from '../engine/reflect.js';
-import { lookupReflection } from '../engine/reflections.js';
+import { builtinReflection, hash } from '../engine/reflections.js';
 import { library } from '../engine/library.js';
 import { expectError } from './expect.js';
 import { withGpu, readU32 } from './gpu.js';
@@ -31,32 +31,32 @@ override WG: u32 = 1;
 
 const host = suite('shader library and reflection (no GPU)');
 
-host('includes expand recursively, each file once', () => {
-  const src = resolveIncludes('stamp.wgsl', LIB);
+host('includes expand recursively, each file once, loading files that load on demand', async () => {
+  const src = await resolveIncludes('stamp.wgsl', { ...LIB, 'lib.wgsl': async () => LIB['lib.wgsl'] as string });
   assert.is(src.split('fn twice').length - 1, 1, 'twice defined once');
   assert.ok(src.includes('fn four'));
   assert.ok(src.includes('(lib.wgsl already included)'));
-  assert.throws(() => resolveIncludes('nope.wgsl', LIB), /'nope.wgsl' is not in the shader library/);
+  await expectError(() => resolveIncludes('nope.wgsl', LIB), InputError, "'nope.wgsl' is not in the shader library");
 });
 
-host('reflection lists the bindings the entry point uses, with kinds and minimum sizes', () => {
-  const r = reflectKernel(resolveIncludes('stamp.wgsl', LIB), 'main');
+host('reflection lists the bindings the entry point uses, with kinds and minimum sizes', async () => {
+  const r = reflectKernel(await resolveIncludes('stamp.wgsl', LIB), 'main');
   assert.equal(
     r.bindings.map((b) => [b.name, b.binding, b.kind, b.minBytes]),
     [['iteration', 0, 'uniform', 4], ['params', 1, 'uniform', 8], ['out', 2, 'storage', 4]],
   );
   assert.ok(r.declared.includes('unused'), 'declared but unused binding is known');
   assert.equal(r.overrides, ['WG']);
-  assert.throws(() => reflectKernel(resolveIncludes('stamp.wgsl', LIB), 'other'), /no @compute entry point 'other'/);
+  const stamp = await resolveIncludes('stamp.wgsl', LIB);
+  assert.throws(() => reflectKernel(stamp, 'other'), /no @compute entry point 'other'/);
 });
 
-host('the built-in kernels were reflected at build time, exactly as the parser reflects them now', () => {
+host('the built-in kernels were reflected at build time, exactly as the parser reflects them now', async () => {
   let entries = 0;
   for (const file of Object.keys(library)) {
-    const source = resolveIncludes(file, library);
+    const source = await resolveIncludes(file, library);
     for (const entry of computeEntries(source)) {
-      // The parser is not loaded yet in this test file: lookupReflection answers from the build-time table.
-      assert.equal(lookupReflection(source, entry), reflectKernel(source, entry), `${file} ${entry}`);
+      assert.equal(builtinReflection(file, entry), { reflection: reflectKernel(source, entry), sourceHash: hash(source) }, `${file} ${entry}`);
       entries++;
     }
   }
@@ -64,6 +64,9 @@ host('the built-in kernels were reflected at build time, exactly as the parser r
   // cachedKernel needs no parser for them; a kernel of one's own, before the parser is loaded, is refused.
   assert.is(cachedKernel(library, { name: 'rng_fill', file: 'rng_fill.wgsl', overrides: { WG: 64 } }).reflection.bindings.length, 2);
   assert.throws(() => cachedKernel(LIB, { name: 'stamp', file: 'stamp.wgsl' }), /stamp: stamp.wgsl \(entry 'main'\) is not a built-in kernel; define it with `await defineKernel/);
+  // A library that replaces a built-in file under a built-in kernel: refused when its source is loaded.
+  const replaced = cachedKernel({ ...library, 'rng.wgsl': (await shaderText('rng.wgsl', library)).replace('fn ', 'fn  ') }, { name: 'rng_fill', file: 'rng_fill.wgsl', overrides: { WG: 64 } });
+  await expectError(() => replaced.source(), ValidationError, 'rng_fill.wgsl differs from the built-in file reflected at build time');
 });
 
 

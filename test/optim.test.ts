@@ -15,6 +15,7 @@ import {
   type ScheduleSpec,
 } from '../engine/index.js';
 import { library } from '../engine/library.js';
+import { shaderText } from '../engine/shaders.js';
 import { scheduleReference } from '../harness/ops/schedule.js';
 import { clipReference, optimizerStepReference, type OptimizerReference, type TrainingState } from '../harness/ops/optim.js';
 import { validateClose } from '../harness/bench/validate.js';
@@ -38,8 +39,8 @@ reference('schedules by hand', () => {
   assert.is(scheduleReference({ kind: 'constant', value: 0.1 }, 0), Math.fround(0.1));
 });
 
-reference('the kind codes match the SCHEDULE_* constants of schedule.wgsl', () => {
-  const wgsl = library['schedule.wgsl'];
+reference('the kind codes match the SCHEDULE_* constants of schedule.wgsl', async () => {
+  const wgsl = await shaderText('schedule.wgsl', library);
   const declared = Object.fromEntries([...wgsl.matchAll(/const SCHEDULE_(\w+): u32 = (\d+)u;/g)].map((m) => [m[1].toLowerCase(), Number(m[2])]));
   for (const [kind, code] of Object.entries(SCHEDULE_KINDS)) assert.is(declared[kind === 'host' ? 'constant' : kind], code, kind);
   assert.is(Object.keys(declared).length, 5);

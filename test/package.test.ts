@@ -1,14 +1,15 @@
 // harmonium as a user meets it: `npm pack`, installed into a fresh folder, then (a) the README's Node
 // example runs against the installed package, (b) a TypeScript consumer type-checks with --strict against
 // the shipped declarations, (c) the README's page example runs in headless Chrome from the shipped
-// browser bundle, and (d) the installed CLI runs from another folder (its chrome backend and `serve`
-// find their pages in the package). Also: every locked dependency accepts Node 20.
+// browser bundle, (d) the installed CLI runs from another folder (its chrome backend and `serve`
+// find their pages in the package), and (e) the subpaths (harmonium/engine, harmonium/ising) share
+// classes and stay small. Also: every locked dependency accepts Node 20.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { startChrome } from '../harness/backends/chrome.js';
 import { onsagerEnergy, yangMagnetization } from '../harness/ising/onsager.js';
 
@@ -72,6 +73,11 @@ pkg("(a) the README's Node example runs against the installed package", () => {
 
 pkg('(b) a TypeScript consumer type-checks with tsc --strict against the shipped declarations', () => {
   const consumer = `import { openContext, IsingChain, KernelGraph, addGemm, InputError, type IsingConfig, type EngineContext, type Tensor } from 'harmonium';
+import { Rbm, type RbmConfig } from 'harmonium/rbm';
+import { defineKernel, type ShaderLibrary } from 'harmonium/engine';
+export const rbmConfig: RbmConfig = { visible: 4, hidden: 2 };
+export const own: ShaderLibrary = { 'mine.wgsl': async () => '@compute @workgroup_size(1) fn main() {}' };
+export const kernels = [Rbm.name, defineKernel.name];
 
 const config: IsingConfig = { size: 64, temperature: 2.3, algorithm: 'heatbath', seed: 1 };
 // @ts-expect-error: 'wolff' is not one of the algorithms
@@ -97,6 +103,42 @@ export async function energy(): Promise<number> {
   const r = spawnSync(process.execPath, [tsc, '--strict', '--noEmit', '--module', 'nodenext', '--moduleResolution', 'nodenext', 'misuse.ts'], { cwd: app, encoding: 'utf8', env });
   assert.is(r.status, 2, 'tsc rejects a misuse');
   assert.match(r.stdout, /misuse\.ts.*TS2322/);
+});
+
+pkg('(e) the subpaths harmonium/engine and harmonium/ising share one copy of each class, and load under 120 KB', () => {
+  writeFileSync(
+    join(app, 'subpaths.mjs'),
+    `import { openContext, InputError } from 'harmonium/engine';
+import { IsingChain } from 'harmonium/ising';
+import * as whole from 'harmonium';
+const ctx = await openContext();
+const chain = await IsingChain.create(ctx, { size: 32, temperature: 1.5, algorithm: 'heatbath', seed: 3 });
+const m = await chain.measure(200);
+let refused = '';
+try { await IsingChain.create(ctx, { size: 33, temperature: 1.5, algorithm: 'heatbath', seed: 3 }); } catch (e) { refused = \`\${e instanceof InputError} \${e instanceof whole.InputError} \${e.name}\`; }
+console.log(\`|m| = \${m.magnetization_abs.toFixed(3)}; refused: \${refused}; same class: \${whole.IsingChain === IsingChain}\`);
+await ctx.close();
+`,
+  );
+  const out = run(process.execPath, ['subpaths.mjs'], app);
+  assert.match(out, /refused: true true InputError; same class: true/);
+  // T = 1.5, far below T_c: |m| near Yang's 0.986.
+  const m = Number(/\|m\| = ([\d.]+)/.exec(out)![1]);
+  assert.ok(Math.abs(m - yangMagnetization(1.5)) < 0.02, out);
+  // What a page importing both downloads before it compiles a kernel: the two files and the chunks they import statically.
+  const files = new Set<string>();
+  const visit = (file: string) => {
+    if (files.has(file)) return;
+    files.add(file);
+    const code = readFileSync(file, 'utf8');
+    // Minified static imports: import{...}from"./chunk-X.js" or import"./chunk-X.js" (dynamic ones are import("...")).
+    for (const m of code.matchAll(/\bimport\s*(?:[^"'()]*?\bfrom\s*)?["'](\.[^"']+)["']/g)) visit(join(dirname(file), m[1]));
+  };
+  for (const entry of ['engine', 'ising']) visit(join(installed, 'dist', 'lib', `${entry}.js`));
+  const bytes = [...files].reduce((n, f) => n + statSync(f).size, 0);
+  assert.ok(files.size > 2, `the entries import shared chunks: ${[...files].join(', ')}`);
+  assert.ok(bytes < 120 * 1024, `harmonium/engine + harmonium/ising load ${bytes} bytes`);
+  assert.not.ok([...files].some((f) => readFileSync(f, 'utf8').includes('@compute')), 'no WGSL text is loaded before a kernel is compiled');
 });
 
 pkg("(c) the README's page example runs in headless Chrome from the shipped browser bundle", async () => {

@@ -4,6 +4,7 @@ import kat from './data/philox4x32-10-kat.json';
 import { philox4x32, rngBits, uniform24, normal2, mulhi } from '../engine/philox.js';
 import { defineKernel, KernelGraph, linearGrid } from '../engine/index.js';
 import { library } from '../engine/library.js';
+import { shaderText } from '../engine/shaders.js';
 import { RNG_PURPOSES, purposeConstantName } from '../engine/rng_purposes.js';
 import { withGpu, readU32, readF32 } from './gpu.js';
 
@@ -24,20 +25,20 @@ reference('Random123 known-answer vectors', () => {
     assert.equal([...philox4x32(hex(v.counter), hex(v.key))], hex(v.output));
   }
 });
-reference('one registry of purposes: distinct u32 values, each declared once in the generated rng_purposes.wgsl', () => {
+reference('one registry of purposes: distinct u32 values, each declared once in the generated rng_purposes.wgsl', async () => {
   const values = Object.values(RNG_PURPOSES);
   assert.is(new Set(values).size, values.length, 'two purposes share a key word');
   for (const v of values) assert.ok(Number.isInteger(v) && v >= 0 && v <= 0xffffffff);
-  const wgsl = library['rng_purposes.wgsl'];
+  const wgsl = await shaderText('rng_purposes.wgsl', library);
   for (const [name, value] of Object.entries(RNG_PURPOSES)) {
     const declarations = wgsl.split('\n').filter((line) => line.startsWith(`const ${purposeConstantName(name)}:`));
     assert.equal(declarations, [`const ${purposeConstantName(name)}: u32 = ${value}u;`]);
   }
   assert.is(purposeConstantName('isingInit'), 'PURPOSE_ISING_INIT');
   // No kernel may write a purpose number of its own: every PURPOSE_ constant comes from the registry.
-  for (const [file, text] of Object.entries(library)) {
+  for (const file of Object.keys(library)) {
     if (file === 'rng_purposes.wgsl') continue;
-    assert.not.match(text, /const\s+PURPOSE_/, `${file} declares its own purpose constant`);
+    assert.not.match(await shaderText(file, library), /const\s+PURPOSE_/, `${file} declares its own purpose constant`);
   }
 });
 reference.run();

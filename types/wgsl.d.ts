@@ -6,7 +6,7 @@ declare module '*.wgsl' {
 
 // build.mjs: the built-in kernels' reflections, computed at build time (engine/reflect_library.ts).
 declare module 'harmonium:reflections' {
-  import type { PackedReflection } from '../engine/reflections.js';
-  const table: Readonly<Record<string, PackedReflection>>;
+  import type { BuiltinReflection } from '../engine/reflections.js';
+  const table: Readonly<Record<string, BuiltinReflection>>;
   export default table;
 }

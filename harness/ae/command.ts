@@ -38,7 +38,7 @@ function readAeFile(flag: string, path: string): Uint8Array {
 
 async function runTrain(values: Values<typeof FLAGS>): Promise<void> {
   const out = values.out;
-  const result = await runTraining(values, { ...values, 'train-count': undefined, 'test-count': undefined }, {
+  const result = await runTraining(values, { ...values, 'train-count': undefined, 'test-count': undefined, 'return-images': 0 }, {
     command: 'ae train',
     job: 'ae-train',
     schema: AE_TRAIN_JOB,

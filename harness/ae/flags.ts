@@ -28,4 +28,5 @@ export const AE_TRAIN_JOB = {
   ...COUNTS,
   'resume-model': text({ hidden: true, help: 'the safetensors bytes of a checkpoint to continue, base64' }),
   'return-model': boolean({ hidden: true, help: 'return the trained model as base64 safetensors' }),
+  'return-images': integer({ hidden: true, min: 0, max: 100, default: 0, help: 'return a picture of this many test digits: clean, masked by --eval-mask, and reconstructed' }),
 } as const;

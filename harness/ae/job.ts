@@ -15,6 +15,7 @@ import { VAE_OPTIMIZER_STATE } from '../../models/vae_training.js';
 import { defineJob, type JobContext } from '../backends/context.js';
 import type { Values } from '../cli/schema.js';
 import { toBase64 } from '../io/base64.js';
+import { imageGrid } from '../io/image_grid.js';
 import type { Json, JsonObject } from '../io/json.js';
 import { checkRunSettings, epochsOf, readSeries, restoreOrCreate, resumeOf } from '../vae/checkpoint.js';
 import { loadVaeMnist } from '../vae/data.js';
@@ -96,6 +97,16 @@ function fileExtra(p: AeTrainParams, counts: { train: number; test: number }, h:
 export interface AeTrainHooks {
   save?: (bytes: Uint8Array) => Promise<void> | void;
   resume?: { bytes: Uint8Array; source: string };
+}
+
+/** Test digits in three rows: clean, masked (the encoder's input), and the reconstruction of the masked one. */
+async function maskedPicture(masked: AutoencoderEvaluator, count: number): Promise<JsonObject> {
+  const { clean, corrupted, reconstructed } = await masked.examples(count);
+  const rows = new Float32Array(3 * clean.length);
+  [clean, corrupted, reconstructed].forEach((row, i) => rows.set(row, i * clean.length));
+  const side = Math.sqrt(MNIST_PIXELS);
+  const grid = imageGrid(rows, { count: 3 * count, height: side, width: side, columns: count });
+  return { width: grid.width, height: grid.height, columns: count, pixels_base64: toBase64(grid.pixels) };
 }
 
 const mean = (v: ArrayLike<number>) => Array.from(v).reduce((a, b) => a + b, 0) / v.length;
@@ -188,6 +199,7 @@ export async function runAeTrain(ctx: JobContext, p: AeTrainParams, hooks: AeTra
       wall_ms: wallMs,
       adapter: { ...ctx.gpu.adapter },
     };
+    if (p['return-images'] > 0) result.images = await maskedPicture(masked, Math.min(p['return-images'], test.count));
     if (p['return-model']) result.model_base64 = toBase64(await ae.toSafetensors(fileExtra(p, counts, history)));
     return result;
   } finally {

@@ -65,5 +65,8 @@ export function vaeSection(data: JsonObject): void {
   );
   const aeHistory = (m: JsonObject) => m.history as History;
   chart(ae, 'Masked test digits: squared error per digit', 'epoch', 'squared error', aeHistory(aes[0]).map((h) => h.epoch), aes.map((m) => ({ label: m.noise === 'none' ? 'plain' : 'denoising (mask 0.5)', values: aeHistory(m).map((h) => h.masked_squared_error) })));
+  const pictures = el('div', { class: 'snapshots', style: 'flex-wrap: wrap' });
+  ae.append(pictures);
+  for (const m of aes) figure(pictures, m.images as JsonObject, `${m.noise === 'none' ? 'plain' : 'denoising'}: test digits, the same digits half masked, and the reconstruction from the masked digits`);
   table(ae, ['autoencoder', 'clean: squared error', 'masked: squared error', 'clean: cross-entropy', 'masked: cross-entropy'], aes.map((m) => [m.noise === 'none' ? 'plain' : 'denoising', m.test_squared_error as number, m.masked_squared_error as number, m.test_cross_entropy as number, m.masked_cross_entropy as number]));
 }

@@ -33,10 +33,10 @@ async function collectVae(ctx: SectionContext): Promise<JsonObject> {
   const beta = await train(`beta-vae (beta ${m.beta})`, { latent: m.betaLatent, beta: m.beta });
   const aes: JsonObject[] = [];
   for (const noise of ['none', 'mask']) {
-    const r = await ctx.run({ job: 'ae-train', hidden: [m.aeHidden], epochs: m.epochs, seed: ctx.seed, ...counts, noise, noise_level: 0.5, eval_mask: 0.5 });
+    const r = await ctx.run({ job: 'ae-train', hidden: [m.aeHidden], epochs: m.epochs, seed: ctx.seed, ...counts, noise, noise_level: 0.5, eval_mask: 0.5, return_images: 10 });
     ctx.unit(`autoencoder (noise ${noise}): half-masked test digits, squared error ${(r.masked_squared_error as number).toFixed(2)} per digit`);
-    const { history, test_squared_error, masked_squared_error, test_cross_entropy, masked_cross_entropy } = r;
-    aes.push({ noise, hidden: m.aeHidden, history, test_squared_error, masked_squared_error, test_cross_entropy, masked_cross_entropy });
+    const { history, test_squared_error, masked_squared_error, test_cross_entropy, masked_cross_entropy, images } = r;
+    aes.push({ noise, hidden: m.aeHidden, history, test_squared_error, masked_squared_error, test_cross_entropy, masked_cross_entropy, images });
   }
   return {
     quick: ctx.quick,
