@@ -53,7 +53,12 @@ const pageGpus = new Map<string, Promise<Gpu>>();
 export async function runJobForPage(spec: JsonObject, adapter: AdapterPreference = 'auto'): Promise<PageOutcome> {
   try {
     let gpu = pageGpus.get(adapter);
-    if (!gpu) pageGpus.set(adapter, (gpu = Gpu.open({ adapter })));
+    if (!gpu) {
+      pageGpus.set(adapter, (gpu = Gpu.open({ adapter })));
+      // The page outlives its jobs (runJobInChrome keeps it for a session): a lost device is not reused.
+      const opened = gpu;
+      void opened.then((g) => g.lost.catch(() => pageGpus.get(adapter) === opened && pageGpus.delete(adapter)), () => pageGpus.delete(adapter));
+    }
     const hooks = globalThis as PageHooks;
     const result = await runJob(spec, { gpu: await gpu, onProgress: hooks.harmoniumProgress, onUnit: hooks.harmoniumUnit });
     return { ok: true, result };
