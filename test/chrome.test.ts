@@ -1,10 +1,12 @@
-// Node and headless Chrome run the same runJob: the same seed must give bit-identical lattices.
+// Node and headless Chrome run the same runJob: the same seed must give bit-identical lattices, and the
+// same models (RBM, VAE, autoencoder) from a training run.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { runJob } from '../harness/backends/jobs.js';
 import { runJobInChrome, startChrome, BrowserJobError, type ChromeSession } from '../harness/backends/chrome.js';
 import type { JsonObject } from '../harness/io/json.js';
 import { openTestGpu } from './gpu.js';
+import { check } from './ops_util.js';
 
 const chrome = suite('Node = headless Chrome (GPU, both backends)');
 let session: ChromeSession;
@@ -62,4 +64,27 @@ chrome('the page checks a job spec with the same flag declarations as the CLI', 
     }
   }
 });
+
+// The models' training jobs, one after another on the session's one runner page (after the errors
+// above): Node and Chrome from the same seed. Floats agree within a tolerance in general; both runs here
+// use the same SwiftShader build, and there the model files (parameters, optimiser state, per-step
+// losses) agree byte for byte.
+const trainings: Array<[string, JsonObject, string]> = [
+  ['rbm-train, PCD-1 with 20 chains', { job: 'rbm-train', hidden: 12, epochs: 1, batch: 50, pcd: true, chains: 20, train_count: 200, test_count: 50, seed: 5, return_model: true }, 'train_reconstruction_error'],
+  ['vae-train, a gaussian latent', { job: 'vae-train', hidden: [16], latent: 3, epochs: 1, batch: 50, train_count: 200, test_count: 50, seed: 6, return_model: true }, 'test_elbo'],
+];
+for (const [what, spec, metric] of trainings) {
+  chrome(`${what}: the same model in Node and in Chrome (byte for byte on SwiftShader)`, async () => {
+    const gpu = await openTestGpu();
+    const node = await runJob(spec, { gpu });
+    const page = (await runJobInChrome(spec, { session })) as JsonObject;
+    assert.is((page.adapter as JsonObject).runtime, 'browser');
+    const values = (r: JsonObject) => [r[metric]].flat() as number[];
+    assert.ok(values(node).length > 0 && values(node).every(Number.isFinite), `${metric}: ${JSON.stringify(node[metric])}`);
+    check(`${metric}, chrome vs node`, values(page), values(node), { atol: 0, rtol: 1e-5 });
+    if ([node, page].every((r) => String((r.adapter as JsonObject).description).includes('SwiftShader'))) {
+      assert.is(page.model_base64, node.model_base64, 'model files, byte for byte');
+    }
+  });
+}
 chrome.run();
