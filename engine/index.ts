@@ -5,7 +5,7 @@ export { Gpu, type AdapterSummary, type GpuOptions } from './device.js';
 export { openContext, createContext, type EngineContext } from './context.js';
 export type { ShaderLibrary, ShaderSource, BindingInfo, KernelReflection } from './shaders.js';
 export { BufferPool, Tensor, TensorView, type Binding, type BufferPoolOptions, type DType, type TensorRole } from './buffers.js';
-export { Kernel, defineKernel, type Bindings, type KernelSpec } from './kernel.js';
+export { Kernel, defineKernel, type Bindings, type KernelSpec, type KernelSource } from './kernel.js';
 export { KernelGraph, Scheduler, linearGrid, type RunOptions, type RunStats, type Workgroups } from './graph.js';
 export { timeRuns, type Timing, type TimeOptions } from './timing.js';
 export { library } from './library.js';

@@ -28,7 +28,7 @@ export interface KernelSpec {
 export type Bindings = Readonly<Record<string, Binding>>;
 
 /** Where a kernel's include-resolved WGSL comes from: text at hand, or a built-in file loaded (once) when it is first compiled. */
-type KernelSource = { text: string } | { library: ShaderLibrary; sourceHash: string };
+export type KernelSource = { text: string } | { library: ShaderLibrary; sourceHash: string };
 
 /**
  * A compute kernel: WGSL source with its reflection, compiled once per device and cached.
@@ -42,7 +42,7 @@ export class Kernel {
   private pipelines = new WeakMap<GPUDevice, Promise<CompiledKernel>>();
   private text: Promise<string> | null = null;
 
-  /** @internal Kernels come from defineKernel (one's own) and cachedKernel (built-in). */
+  /** Kernels come from defineKernel (one's own, reflected by the parser) and cachedKernel (built-in, reflected at build time). */
   constructor(
     readonly spec: KernelSpec,
     readonly reflection: KernelReflection,
