@@ -12,6 +12,7 @@ import { AutoencoderEvaluator, AutoencoderTrainer, validateAutoencoderTraining, 
 import { DeviceDataset } from '../../models/minibatch.js';
 import { Owned } from '../../models/owned.js';
 import { VAE_OPTIMIZER_STATE } from '../../models/vae_training.js';
+import { trainEpochs } from '../backends/epochs.js';
 import { defineJob, type JobContext } from '../backends/context.js';
 import type { Values } from '../cli/schema.js';
 import { toBase64 } from '../io/base64.js';
@@ -137,19 +138,11 @@ export async function runAeTrain(ctx: JobContext, p: AeTrainParams, hooks: AeTra
     const clean = await owned.add(AutoencoderEvaluator.create(ctx, ae, testData));
     const masked = await owned.add(AutoencoderEvaluator.create(ctx, ae, testData, { noise: { kind: 'mask', rate: p['eval-mask'] }, seed: EVAL_MASK_SEED }));
     const steps = trainer.batchesPerEpoch;
-    if (trainer.epoch > p.epochs) throw new InputError(`the resumed model has trained ${trainer.epoch} epochs, more than --epochs ${p.epochs}`);
     const counts = { train: train.count, test: test.count };
-    let wallMs = 0;
-    let examples = 0;
-    while (trainer.epoch < p.epochs) {
-      const before = trainer.epoch * steps;
-      const progress = ctx.onProgress && ((done: number) => ctx.onProgress!(before + done, p.epochs * steps));
-      const epoch = await trainer.trainEpoch(progress);
+    const { wallMs, examples } = await trainEpochs(ctx, trainer, p.epochs, async (epoch) => {
       const bad = epoch.losses.findIndex((l) => !Number.isFinite(l));
       if (bad >= 0) throw new HarmoniumError(`the loss became ${epoch.losses[bad]} at step ${epoch.epoch * steps + bad + 1}; training stopped and the model file keeps the last good epoch; try a lower --lr`);
       const [c, m] = [await clean.evaluate(), await masked.evaluate()];
-      wallMs += epoch.wallMs;
-      examples += epoch.examples;
       history = {
         trainLoss: [...history.trainLoss, ...epoch.losses],
         trainContractive: [...history.trainContractive, ...epoch.contractive],
@@ -163,7 +156,7 @@ export async function runAeTrain(ctx: JobContext, p: AeTrainParams, hooks: AeTra
           `${Math.round(100 * p['eval-mask'])}% masked: ${m.crossEntropy.toFixed(2)}, ${m.squaredError.toFixed(2)}`,
       );
       if (hooks.save) await hooks.save(await ae.toSafetensors(fileExtra(p, counts, history)));
-    }
+    });
     const last = history.testCrossEntropy.length - 1;
     const result: JsonObject = {
       model: 'autoencoder',

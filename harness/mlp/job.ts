@@ -7,6 +7,7 @@ import { InputError } from '../../engine/index.js';
 import { DeviceDataset, type LabelledBytes } from '../../models/minibatch.js';
 import { Owned } from '../../models/owned.js';
 import { Mlp, MlpEvaluator, MlpTrainer, mlpOptimizerState, validateMlpConfig, validateMlpTraining, type MlpConfig, type MlpTrainingOptions } from '../../models/mlp.js';
+import { trainEpochs } from '../backends/epochs.js';
 import { defineJob, type JobContext } from '../backends/context.js';
 import { fromBase64, toBase64 } from '../io/base64.js';
 import type { Json, JsonObject } from '../io/json.js';
@@ -80,16 +81,8 @@ export async function runMlpTrain(ctx: JobContext, p: MlpTrainParams, hooks: Mlp
     const trainer = await owned.add(MlpTrainer.create(ctx, mlp, trainData, options));
     const evaluator = await owned.add(MlpEvaluator.create(ctx, mlp, testData));
     const steps = trainer.batchesPerEpoch;
-    if (trainer.epoch > p.epochs) throw new InputError(`the resumed model has trained ${trainer.epoch} epochs, more than --epochs ${p.epochs}`);
-    let wallMs = 0;
-    let examples = 0;
-    while (trainer.epoch < p.epochs) {
-      const before = trainer.epoch * steps;
-      const progress = ctx.onProgress && ((done: number) => ctx.onProgress!(before + done, p.epochs * steps));
-      const epoch = await trainer.trainEpoch(progress);
+    const { wallMs, examples } = await trainEpochs(ctx, trainer, p.epochs, async (epoch) => {
       const evaluation = await evaluator.evaluate();
-      wallMs += epoch.wallMs;
-      examples += epoch.examples;
       history = {
         trainLoss: [...history.trainLoss, ...epoch.losses],
         trainErrors: [...history.trainErrors, epoch.errors],
@@ -98,7 +91,7 @@ export async function runMlpTrain(ctx: JobContext, p: MlpTrainParams, hooks: Mlp
       };
       ctx.onUnit?.(epochLine(epoch.epoch, p.epochs, history, steps));
       if (hooks.save) await hooks.save(await mlp.toSafetensors(mlpFileExtra(p, { train: train.count, test: test.count }, history)));
-    }
+    });
     const last = history.testError.length - 1;
     const result: JsonObject = {
       model: 'mlp',

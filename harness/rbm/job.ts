@@ -10,6 +10,7 @@ import { RbmEvaluator } from '../../models/rbm_evaluate.js';
 import { aisBaseBiases, rbmAis, rbmExactLogZ, type RbmAisResult } from '../../models/rbm_partition.js';
 import { RbmTrainer, rbmOptimizerState, validateRbmTraining, type RbmTrainingOptions, type RbmTrainingState } from '../../models/rbm_trainer.js';
 import { Owned } from '../../models/owned.js';
+import { trainEpochs } from '../backends/epochs.js';
 import { defineJob, type JobContext } from '../backends/context.js';
 import type { Values } from '../cli/schema.js';
 import { fromBase64, toBase64 } from '../io/base64.js';
@@ -107,18 +108,10 @@ export async function runRbmTrain(ctx: JobContext, p: RbmTrainParams, hooks: Rbm
     const trainer = await owned.add(RbmTrainer.create(ctx, rbm, train, rbmTraining(p, steps), state));
     const testEval = await owned.add(RbmEvaluator.create(ctx, rbm, test, { seed: p.seed }));
     const trainEval = await owned.add(RbmEvaluator.create(ctx, rbm, monitor, { seed: p.seed }));
-    if (trainer.epoch > p.epochs) throw new InputError(`the resumed model has trained ${trainer.epoch} epochs, more than --epochs ${p.epochs}`);
     const curve: Json[] = [];
-    let wallMs = 0;
-    let examples = 0;
     const save = async () => hooks.save?.(await rbm.toSafetensors(rbmFileExtra(p, { train: data.train.count, test: data.test.count, visible: rbm.visible }, history, await trainer.state(), s)));
-    while (trainer.epoch < p.epochs) {
-      const before = trainer.rbm.params.iteration;
-      const progress = ctx.onProgress && ((done: number) => ctx.onProgress!(before + done, p.epochs * steps));
-      const epoch = await trainer.trainEpoch(progress);
+    const { wallMs, examples } = await trainEpochs(ctx, trainer, p.epochs, async (epoch) => {
       const [onTest, onTrain] = [await testEval.evaluate(), await trainEval.evaluate()];
-      wallMs += epoch.wallMs;
-      examples += epoch.examples;
       history = {
         trainReconstruction: [...history.trainReconstruction, ...epoch.reconstructionErrors],
         testReconstruction: [...history.testReconstruction, onTest.reconstructionError],
@@ -133,7 +126,7 @@ export async function runRbmTrain(ctx: JobContext, p: RbmTrainParams, hooks: Rbm
       }
       ctx.onUnit?.(epochLine(epoch.epoch, p.epochs, history, steps, ais));
       await save();
-    }
+    });
     const last = history.testFreeEnergy.length - 1;
     const result: JsonObject = {
       model: 'rbm',

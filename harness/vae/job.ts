@@ -11,6 +11,7 @@ import { Owned } from '../../models/owned.js';
 import { formatLatent, Vae } from '../../models/vae.js';
 import { IwaeEvaluator, VaeEvaluator } from '../../models/vae_eval.js';
 import { VAE_OPTIMIZER_STATE, VaeTrainer, type VaeContext, type VaeEpoch } from '../../models/vae_training.js';
+import { trainEpochs } from '../backends/epochs.js';
 import { defineJob, type JobContext } from '../backends/context.js';
 import type { Values } from '../cli/schema.js';
 import { fromBase64, toBase64 } from '../io/base64.js';
@@ -68,18 +69,10 @@ export async function runVaeTrain(ctx: JobContext, p: VaeTrainParams, hooks: Vae
     const trainer = await owned.add(VaeTrainer.create(ctx, vae, trainData, options));
     const evaluator = await owned.add(VaeEvaluator.create(ctx, vae, testData, { seed: p.seed }));
     const steps = trainer.batchesPerEpoch;
-    if (trainer.epoch > p.epochs) throw new InputError(`the resumed model has trained ${trainer.epoch} epochs, more than --epochs ${p.epochs}`);
     const counts = { train: train.count, test: testBinary.count };
-    let wallMs = 0;
-    let examples = 0;
-    while (trainer.epoch < p.epochs) {
-      const before = trainer.epoch * steps;
-      const progress = ctx.onProgress && ((done: number) => ctx.onProgress!(before + done, p.epochs * steps));
-      const epoch = await trainer.trainEpoch(progress);
+    const { wallMs, examples } = await trainEpochs(ctx, trainer, p.epochs, async (epoch) => {
       checkFinite(epoch, steps, history.testElbo.length > 0);
       const e = await evaluator.evaluate();
-      wallMs += epoch.wallMs;
-      examples += epoch.examples;
       history = {
         trainReconstruction: [...history.trainReconstruction, ...epoch.reconstruction],
         trainKl: [...history.trainKl, ...epoch.kl],
@@ -89,7 +82,7 @@ export async function runVaeTrain(ctx: JobContext, p: VaeTrainParams, hooks: Vae
       };
       ctx.onUnit?.(epochLine(epoch.epoch, p.epochs, history, steps));
       if (hooks.save) await hooks.save(await vae.toSafetensors(vaeFileExtra(p, counts, history)));
-    }
+    });
     const last = history.testElbo.length - 1;
     const perEpoch = (series: number[], e: number) => mean(series.slice(e * steps, (e + 1) * steps));
     const result: JsonObject = {
