@@ -21,6 +21,12 @@ export interface GpuOptions {
   adapter?: AdapterPreference;
   /** Ask for `timestamp-query` when the adapter has it (default true). */
   timestamps?: boolean;
+  /**
+   * Ask for `subgroups` when the adapter has them with at least 4 lanes (default true): the f32 GEMM
+   * then shares rows of A through the subgroup (shaders/gemm_f32_subgroup.wgsl; the same results bit
+   * for bit). false keeps every kernel to core WGSL.
+   */
+  subgroups?: boolean;
 }
 
 const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
@@ -144,6 +150,11 @@ async function browserAdapter(preference: AdapterPreference, powerPreference: GP
   return { adapter: adapter!, fallback: decision.fallback };
 }
 
+/** Whether the adapter says its subgroups have at least `lanes` lanes (WebGPU promises 4; an adapter that does not say is trusted to it). */
+function subgroupLanesAtLeast(adapter: GPUAdapter, lanes: number): boolean {
+  return (adapter.info?.subgroupMinSize ?? lanes) >= lanes;
+}
+
 function defaultPreference(): AdapterPreference {
   const fromEnv = typeof process !== 'undefined' ? process.env?.HARMONIUM_ADAPTER : undefined;
   return fromEnv ? parseAdapterPreference(fromEnv, 'HARMONIUM_ADAPTER') : 'auto';
@@ -166,6 +177,8 @@ export class Gpu {
     readonly device: GPUDevice,
     readonly adapter: AdapterSummary,
     readonly hasTimestamps: boolean,
+    /** The device has the `subgroups` feature (GpuOptions.subgroups), with at least 4 lanes per subgroup. */
+    readonly hasSubgroups: boolean,
     private dawnInstance: object | null,
   ) {
     this.lost = device.lost.then((info) => {
@@ -190,7 +203,8 @@ export class Gpu {
     const { adapter } = found;
     const instance = found.instance ?? null;
     const wantTimestamps = (options.timestamps ?? true) && adapter.features.has('timestamp-query');
-    const requiredFeatures: GPUFeatureName[] = wantTimestamps ? ['timestamp-query'] : [];
+    const wantSubgroups = (options.subgroups ?? true) && adapter.features.has('subgroups' as GPUFeatureName) && subgroupLanesAtLeast(adapter, 4);
+    const requiredFeatures: GPUFeatureName[] = [...(wantTimestamps ? ['timestamp-query' as const] : []), ...(wantSubgroups ? ['subgroups' as GPUFeatureName] : [])];
     // Ask for the adapter's own storage limits: lattices and matrices are bound whole.
     const requiredLimits: Record<string, number> = {
       maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize,
@@ -204,7 +218,7 @@ export class Gpu {
     if (instance) liveDawnInstances.add(instance);
     const { isFallback: _, ...described } = describe(adapter);
     const summary: AdapterSummary = { ...described, runtime: inBrowser ? 'browser' : 'node', fallback: found.fallback };
-    return new Gpu(device, summary, wantTimestamps, instance);
+    return new Gpu(device, summary, wantTimestamps, wantSubgroups, instance);
   }
 
   get limits(): GPUSupportedLimits {

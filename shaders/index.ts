@@ -16,6 +16,7 @@ export const shaderFiles: Readonly<Record<string, () => Promise<string>>> = {
   'gemm_f32_v1.wgsl': () => import('./gemm_f32_v1.wgsl').then((m) => m.default),
   'gemm_f32_v2.wgsl': () => import('./gemm_f32_v2.wgsl').then((m) => m.default),
   'gemm_f32.wgsl': () => import('./gemm_f32.wgsl').then((m) => m.default),
+  'gemm_f32_subgroup.wgsl': () => import('./gemm_f32_subgroup.wgsl').then((m) => m.default),
   'pack_bits.wgsl': () => import('./pack_bits.wgsl').then((m) => m.default),
   'xnor_gemm.wgsl': () => import('./xnor_gemm.wgsl').then((m) => m.default),
   'xnor_u8.wgsl': () => import('./xnor_u8.wgsl').then((m) => m.default),

@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { KernelGraph, InputError, LimitError, type Tensor } from '../engine/index.js';
+import { BufferPool, Gpu, KernelGraph, InputError, LimitError, Scheduler, type Tensor } from '../engine/index.js';
 import { addGemm, GEMM_F32_CONFIGS, GEMM_F32_VARIANTS, type Activation, type GemmOptions, type GemmVariantName } from '../engine/ops/gemm.js';
 import { gemmReference, activate, bernoulliSample } from '../harness/gemm/reference.js';
 import { rngBits } from '../engine/philox.js';
@@ -281,6 +281,38 @@ gpu('bernoulli: same seed, same bits on two runs and two tile configs; iteration
     assert.ok(v.ok, v.message);
     const fresh = await runGemm(ctx, data, { ...o, bernoulli: { seed: 5, step: 7, call: 1 } });
     assert.not.equal([...fresh.samples!], [...first.samples!], 'another step draws other samples');
+  }));
+
+gpu('subgroups: the kernel sharing rows of A through the subgroup (8x8-wg4x1) equals the core kernel bit for bit', () =>
+  withGpu(async (ctx) => {
+    assert.ok(ctx.gpu.hasSubgroups, `${ctx.gpu.adapter.description} offers no subgroups (with 4 lanes or more): the subgroup kernel cannot run here`);
+    const core = await Gpu.open({ subgroups: false });
+    const pool = new BufferPool(core);
+    try {
+      assert.not.ok(core.hasSubgroups, 'subgroups: false opens a device without them');
+      const coreCtx = { gpu: core, pool, scheduler: new Scheduler(core, pool) };
+      // Edge tiles in M and N, K with a masked last quad, scalar and vec4 loads, every transpose,
+      // the epilogues and the draws; the default config is the one with WG_Y = 1 and TM = 8.
+      const cases: Array<[number, number, number, RunOptions]> = [
+        [17, 33, 65, { m: 17, n: 33, k: 65 }],
+        [13, 41, 7, { m: 13, n: 41, k: 7, transA: true, alpha: -0.5, beta: 0.25 }],
+        [100, 64, 28, { m: 100, n: 64, k: 28, transB: true, activation: 'sigmoid', bernoulli: { seed: 3, step: 1 } }],
+        [24, 40, 64, { m: 24, n: 40, k: 64, transA: true, transB: true, activation: 'tanh' }],
+      ];
+      for (const [m, n, k, o] of cases) {
+        const data = { ...dataFor(m, n, k), c: random(m * n, 31), bias: random(n, 32) };
+        const run = { ...o, config: GEMM_F32_CONFIGS[0].name };
+        const [ours, theirs] = [await runGemm(ctx, data, run), await runGemm(coreCtx, data, run)];
+        const what = `gemm_f32.v3 ${m}x${n}x${k} ${label([!!o.transA, !!o.transB])}`;
+        const bits = (x: Float32Array) => new Uint32Array(x.buffer, x.byteOffset, m * n);
+        const v = validateExact(`${what}: subgroup vs core`, bits(ours.c), bits(theirs.c));
+        assert.ok(v.ok, v.message);
+        if (o.bernoulli) assert.equal([...ours.samples!], [...theirs.samples!], `${what}: the same draws`);
+      }
+    } finally {
+      pool.trim();
+      core.close();
+    }
   }));
 
 gpu('bad input: InputError or LimitError naming the kernel and the operand', () =>
