@@ -5,8 +5,9 @@
 //   3. the negative chain: CD-k runs k Gibbs steps from v0 (its first from h0), PCD-k k steps of the
 //      persistent chains, which stay on the GPU from step to step; then phk = p(h | vk);
 //   4. the statistics <.>_chain - <.>_data into the gradients (two GEMMs per parameter, rbm.ts);
-//   5. L2 weight decay on the weights (wd W added to their gradient), an optional sparsity target;
-//   6. SGD with momentum through the engine's optimiser, the learning rate from a Schedule.
+//   5. an optional sparsity target;
+//   6. SGD with momentum through the engine's optimiser, with L2 weight decay on the weights (wd W
+//      added to their gradient in the same pass), the learning rate from a Schedule.
 // Every draw is Philox keyed by (seed, iteration), so a run resumed from a checkpoint (parameters,
 // momentum, persistent chains, sparsity estimate, iteration) ends bit-identical to an uninterrupted one.
 import {
@@ -24,7 +25,7 @@ import {
   type Tensor,
 } from '../engine/index.js';
 import { building, Owned, type Releasable } from './owned.js';
-import { RBM_CALLS, type Rbm, type RbmChain, type RbmContext } from './rbm.js';
+import { RBM_CALLS, RBM_PARAMS, type Rbm, type RbmChain, type RbmContext } from './rbm.js';
 import type { RbmDataset } from './rbm_data.js';
 
 /** Hinton's sparsity target: a running estimate q of each hidden unit's mean activity is pulled toward `target`. */
@@ -306,12 +307,10 @@ function buildStep(ctx: RbmContext, rbm: Rbm, o: CheckedRbmTraining, p: StepPart
     await owned.add(rbm.addGibbs(graph, ctx, negative, { steps: o.k - first + 1, first, seed: o.seed, step: 0, finish: true }));
     // 4. Statistics into the gradients.
     await owned.add(rbm.addStatistics(graph, ctx, { data: batch, model: negative }));
-    // 5. Weight decay and the sparsity target.
-    const w = rbm.weights;
-    if (o.weightDecay > 0) await owned.add(addBinary(graph, ctx, { op: 'axpy', a: w.value, b: w.grad, out: w.grad, alpha: o.weightDecay }));
+    // 5. The sparsity target.
     if (o.sparsity && p.activity) await owned.add(addSparsity(graph, ctx, rbm, batch, p.activity, o.sparsity));
-    // 6. The update.
-    await owned.add(addOptimizerStep(graph, ctx, rbm.params, { kind: 'sgd', lr: p.lr, momentum }));
+    // 6. The update, with weight decay on the weights (not the biases) in the same pass.
+    await owned.add(addOptimizerStep(graph, ctx, rbm.params, { kind: 'sgd', lr: p.lr, momentum, weightDecay: o.weightDecay, weightDecayParams: [RBM_PARAMS.weights] }));
     return graph;
   })();
 }

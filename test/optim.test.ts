@@ -190,7 +190,8 @@ interface Case {
 
 /** The reference's view of `o`: sgd's absent momentum and decay are 0; Adam's hyperparameters must be given. */
 function referenceOf(o: OptimizerOptions): OptimizerReference {
-  const common = { kind: o.kind, weightDecay: o.weightDecay ?? 0, clipNorm: o.clipNorm, momentum: 0, beta1: 0, beta2: 0, eps: 0, decoupledWeightDecay: false };
+  const decayed = o.weightDecayParams && SPECS.map((s) => o.weightDecayParams!.includes(s.name));
+  const common = { kind: o.kind, weightDecay: o.weightDecay ?? 0, clipNorm: o.clipNorm, momentum: 0, beta1: 0, beta2: 0, eps: 0, decoupledWeightDecay: false, decayed };
   if (o.kind === 'sgd') return { ...common, momentum: o.momentum ?? 0 };
   if (o.beta1 === undefined || o.beta2 === undefined || o.eps === undefined) throw new Error('test cases give every Adam hyperparameter');
   return { ...common, beta1: o.beta1, beta2: o.beta2, eps: o.eps, decoupledWeightDecay: !!o.decoupledWeightDecay };
@@ -264,10 +265,10 @@ optimizers('sgd: no momentum (no state), no weight decay, constant learning rate
     }),
   ));
 
-optimizers('sgd with momentum and clipping active (global norm ~29 > 2), linear learning rate', () =>
+optimizers('sgd with momentum and clipping active (global norm ~29 > 2), linear learning rate, weight decay on W and c only', () =>
   withGpu((ctx) =>
     train(ctx, {
-      options: { kind: 'sgd', lr: 0, momentum: 0.5, weightDecay: 0.001, clipNorm: 2 },
+      options: { kind: 'sgd', lr: 0, momentum: 0.5, weightDecay: 0.01, weightDecayParams: ['W', 'c'], clipNorm: 2 },
       lr: { kind: 'linear', from: 0.2, to: 0.02, steps: 6 },
       amplitude: 1,
       runs: [1, 1, 6],
@@ -318,6 +319,7 @@ optimizers('errors: missing state, bad hyperparameters, a released set; nothing 
     await expectError(() => addOptimizerStep(graph, ctx, params, { kind: 'sgd', lr: -1 }), InputError, 'lr = -1');
     await expectError(() => addOptimizerStep(graph, ctx, params, { kind: 'sgd', lr: 1, clipNorm: 0 }), InputError, 'clipNorm = 0');
     await expectError(() => addOptimizerStep(graph, ctx, params, { kind: 'sgd', lr: 1, weightDecay: -0.1 }), InputError, 'weightDecay = -0.1');
+    await expectError(() => addOptimizerStep(graph, ctx, params, { kind: 'sgd', lr: 1, weightDecay: 0.1, weightDecayParams: ['nope'] }), InputError, 'weightDecayParams names [nope], not parameters of the set');
     await expectError(() => addOptimizerStep(graph, ctx, params, { kind: 'rmsprop', lr: 1 } as unknown as OptimizerOptions), InputError, '"rmsprop"');
     assert.is(graph.nodes.length, 0);
     params.release();

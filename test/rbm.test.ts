@@ -231,6 +231,7 @@ async function oneStep(ctx: GpuContext, m: RbmReference, data: Float32Array, row
       startChains,
       state: await trainer.state(),
       grad: { w: await readF32(rbm.weights.grad), b: await readF32(rbm.visibleBias.grad), c: await readF32(rbm.hiddenBias.grad) },
+      after: { w: await readF32(rbm.weights.value), b: await readF32(rbm.visibleBias.value), lr: options.lr as number },
       // The batch in the order the step saw it: the permutation of epoch 0.
       order: permutationReference(rows, o.seed, 0),
     };
@@ -263,14 +264,17 @@ for (const [what, settings, type] of cases) {
       // The running estimate starts at the target.
       const sparsity = s && { target: s.target, cost: s.cost, decay: s.decay!, activity: new Float64Array(hidden).fill(s.target) };
       const want = cdStepReference(m, v0, rows, { k: settings.k, seed, step: 0, persistent, sparsity });
-      const wd = settings.weightDecay ?? 0;
-      const wantW = want.gradient.w.map((g, i) => g + wd * m.w[i]);
       // Sums of a few products of f32 values; a draw decided differently (a word within f32 rounding of
       // its probability) would move a gradient by about 1 / rows, far beyond these tolerances.
       // Gaussian draws go through WGSL's cos and sin (2^-11 absolute), and so differ by about 1e-3.
       const tol = type === 'bernoulli' ? { atol: 1e-5, rtol: 1e-4 } : { atol: 3e-3, rtol: 1e-3 };
-      check('rbm dW', r.grad.w, wantW, tol);
+      check('rbm dW', r.grad.w, want.gradient.w, tol);
       check('rbm db', r.grad.b, want.gradient.b, tol);
+      // The update (SGD without momentum): weight decay joins the weights' gradient, not the biases'.
+      const wd = settings.weightDecay ?? 0;
+      const step = { atol: 1e-7, rtol: 1e-6 };
+      check('rbm weights after the step', r.after.w, Array.from(m.w, (w, i) => w - r.after.lr * (r.grad.w[i] + wd * w)), step);
+      check('rbm visible biases after the step', r.after.b, Array.from(m.b, (b, i) => b - r.after.lr * r.grad.b[i]), step);
       check('rbm dc', r.grad.c, want.gradient.c, tol);
       check('rbm reconstruction error', [r.epoch.reconstructionErrors[0]], [want.reconstructionError], tol);
       if (persistent) check('rbm persistent chains', r.state.chains!, want.chains, { atol: 0, rtol: 0 });

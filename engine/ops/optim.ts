@@ -14,6 +14,8 @@ interface CommonOptions {
   lr: Schedule | number;
   /** L2 weight decay: wd * p is added to the gradient (default 0). */
   weightDecay?: number;
+  /** The parameters weight decay applies to, by name (default every one; an RBM's weights and not its biases, say). */
+  weightDecayParams?: readonly string[];
   /** Clip by global norm: every gradient of the set is scaled by min(1, clipNorm / ||all gradients||). */
   clipNorm?: number;
 }
@@ -133,6 +135,10 @@ export async function addOptimizerStep(graph: KernelGraph, ctx: OpContext, param
     throw new InputError(`${name}: lr = ${String(o.lr)} must be a Schedule or a finite number >= 0`);
   }
 
+  const decayed = o.weightDecayParams ?? params.params.map((p) => p.name);
+  const unknown = decayed.filter((n) => !params.params.some((p) => p.name === n));
+  if (unknown.length) throw new InputError(`${name}: weightDecayParams names [${unknown.join(', ')}], not parameters of the set [${params.params.map((p) => p.name).join(', ')}]`);
+
   const clip = h.clipNorm !== undefined;
   const update = cachedKernel(name, 'optim.wgsl', kind, {
     WG,
@@ -169,7 +175,8 @@ export async function addOptimizerStep(graph: KernelGraph, ctx: OpContext, param
       // OptimParams (shaders/optim.wgsl): n, partial_base, partial_count, then f32 max_norm,
       // momentum, weight_decay, beta1, beta2, eps.
       const words = Uint32Array.of(p.size, partialBases[i], partialCount, 0, 0, 0, 0, 0, 0);
-      new Float32Array(words.buffer).set([h.clipNorm ?? 0, h.momentum, h.weightDecay, h.beta1, h.beta2, h.eps], 3);
+      const weightDecay = decayed.includes(p.name) ? h.weightDecay : 0;
+      new Float32Array(words.buffer).set([h.clipNorm ?? 0, h.momentum, weightDecay, h.beta1, h.beta2, h.eps], 3);
       uniforms.push(keep(await ctx.pool.uniform(`${name} params '${p.name}'`, words)));
     }
     const nodes: Array<{ kernel: Kernel; bindings: Record<string, Tensor>; workgroups: [number, number] }> = [];

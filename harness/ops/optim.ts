@@ -12,6 +12,8 @@ export interface OptimizerReference {
   decoupledWeightDecay: boolean;
   /** Clip by global norm when set. */
   clipNorm?: number;
+  /** Per tensor, whether weight decay applies to it (default every tensor). */
+  decayed?: readonly boolean[];
 }
 
 /** Parameter values and optimiser state by slot ('momentum', 'm', 'v'), one array per tensor. */
@@ -45,13 +47,14 @@ export function clipReference(grads: readonly ArrayLike<number>[], maxNorm: numb
 export function optimizerStepReference(s: TrainingState, grads: readonly ArrayLike<number>[], o: OptimizerReference, lr: number, iteration: number): ClipReference | null {
   const clip = o.clipNorm === undefined ? null : clipReference(grads, o.clipNorm);
   const scale = clip ? clip.scale : 1;
-  const [mu, wd, b1, b2, eps] = [o.momentum, o.weightDecay, o.beta1, o.beta2, o.eps].map(f32);
+  const [mu, decay, b1, b2, eps] = [o.momentum, o.weightDecay, o.beta1, o.beta2, o.eps].map(f32);
   // Adam's step count t starts at 1, and its bias corrections are 1 - beta^t.
   const t = iteration + 1;
   const c1 = 1 - b1 ** t;
   const c2 = 1 - b2 ** t;
   s.values.forEach((p, k) => {
     const g = grads[k];
+    const wd = o.decayed && !o.decayed[k] ? 0 : decay;
     for (let i = 0; i < p.length; i++) {
       // The clipped gradient.
       let gi = g[i] * scale;
