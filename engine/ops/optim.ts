@@ -71,6 +71,8 @@ export function optimizerState(o: OptimizerOptions): string[] {
 /** Workgroup size and elements per invocation of the sums; WG is a power of two (tree sums). */
 const WG = 256;
 const PER_THREAD = 4;
+/** Elements per invocation of the updates (the learning rate and bias corrections are computed once per invocation). */
+const SPAN = 4;
 
 interface Hyper {
   momentum: number;
@@ -142,6 +144,7 @@ export async function addOptimizerStep(graph: KernelGraph, ctx: OpContext, param
   const clip = h.clipNorm !== undefined;
   const update = cachedKernel(name, 'optim.wgsl', kind, {
     WG,
+    SPAN,
     CLIP: +clip,
     ...(kind === 'sgd' ? { USE_MOMENTUM: +(h.momentum > 0) } : { DECOUPLED: +!!(o as AdamOptions).decoupledWeightDecay }),
   });
@@ -155,7 +158,7 @@ export async function addOptimizerStep(graph: KernelGraph, ctx: OpContext, param
   const partialCount = partialCounts.reduce((a, b) => a + b, 0);
   const grids = {
     sums: partialCounts.map((count) => linearGrid(ctx.gpu, count * sumSquares.override('WG'), sumSquares.override('WG'))),
-    updates: params.params.map((p) => linearGrid(ctx.gpu, p.size, update.override('WG'))),
+    updates: params.params.map((p) => linearGrid(ctx.gpu, Math.ceil(p.size / update.override('SPAN')), update.override('WG'))),
   };
   grids.updates.forEach((g) => checkGrid(ctx.gpu, update.name, g));
   if (clip) grids.sums.forEach((g) => checkGrid(ctx.gpu, sumSquares.name, g));
