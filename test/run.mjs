@@ -1,0 +1,80 @@
+// `npm test`'s runner: the uvu suites of dist/test, one Node process per file, as many at a time as
+// the machine has cores (HARMONIUM_TEST_JOBS=N to choose; 1 runs them one after another). Each
+// file's output is printed whole when it ends, with a line naming it and its time, and uvu's totals
+// over every file come last (Total, Passed, Skipped, Duration: the lines .ci/run reads).
+// Why processes side by side: with SwiftShader about a third of the suite runs on one thread
+// (compiling pipelines, float64 references, starting Chromium), which leaves the other core idle.
+// Every test opens its own device, pages and temporary folders, so files do not share state.
+//
+//   node test/run.mjs              every file
+//   node test/run.mjs 'rbm|mlp'    the files whose names match
+import { spawn } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+
+const DIR = 'dist/test';
+// Started first, so that a long file does not start last (by their times two at a time on 2 cores; the rest in name order).
+const LONGEST_FIRST = ['mlp_mnist', 'ising', 'vae', 'rbm_cli', 'rbm', 'autoencoder', 'report', 'chrome', 'package', 'gemm', 'mlp'];
+
+const only = new RegExp(process.argv[2] ?? '.');
+const files = readdirSync(DIR)
+  .filter((f) => f.endsWith('.test.js') && only.test(f))
+  .sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+const jobs = Number(process.env.HARMONIUM_TEST_JOBS ?? availableParallelism());
+if (!(Number.isInteger(jobs) && jobs >= 1)) {
+  process.stderr.write(`test/run.mjs: HARMONIUM_TEST_JOBS must be a positive integer, got '${process.env.HARMONIUM_TEST_JOBS}'\n`);
+  process.exit(2);
+}
+if (files.length === 0) {
+  process.stderr.write(`test/run.mjs: no test files in ${DIR} match ${only} (run node build.mjs first)\n`);
+  process.exit(2);
+}
+
+function rank(file) {
+  const i = LONGEST_FIRST.indexOf(file.replace(/\.test\.js$/, ''));
+  return i < 0 ? LONGEST_FIRST.length : i;
+}
+
+/** Runs one file; resolves with its output (stdout and stderr as they came), exit status and totals. */
+function runFile(file) {
+  const start = performance.now();
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [join(DIR, file)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d) => (output += d));
+    child.stderr.on('data', (d) => (output += d));
+    child.on('close', (code, signal) => {
+      const plain = output.replace(/\x1b\[[0-9;]*m/g, '');
+      const count = (name) => Number(new RegExp(`^\\s*${name}:\\s+(\\d+)`, 'm').exec(plain)?.[1] ?? NaN);
+      resolve({ file, output, code: code ?? signal, seconds: (performance.now() - start) / 1000, total: count('Total'), passed: count('Passed'), skipped: count('Skipped') });
+    });
+  });
+}
+
+const started = performance.now();
+const queue = [...files];
+const results = [];
+await Promise.all(
+  Array.from({ length: Math.min(jobs, files.length) }, async () => {
+    for (let file = queue.shift(); file; file = queue.shift()) {
+      const r = await runFile(file);
+      results.push(r);
+      process.stdout.write(`\n── ${r.file} (${r.seconds.toFixed(1)} s, exit ${r.code})\n${r.output}`);
+    }
+  }),
+);
+
+// A file that printed no totals (it crashed before uvu could) counts as one failed test.
+let [total, passed, skipped] = [0, 0, 0];
+const broken = [];
+for (const r of results) {
+  const counted = Number.isFinite(r.total) && Number.isFinite(r.passed);
+  total += counted ? r.total : 1;
+  passed += counted ? r.passed : 0;
+  skipped += Number.isFinite(r.skipped) ? r.skipped : 0;
+  if (r.code !== 0 || !counted || r.passed + (Number.isFinite(r.skipped) ? r.skipped : 0) < r.total) broken.push(r.file);
+}
+if (broken.length) process.stdout.write(`\nFailed or broken: ${broken.join(', ')}\n`);
+process.stdout.write(`\n  Total:     ${total}\n  Passed:    ${passed}\n  Skipped:   ${skipped}\n  Duration:  ${(performance.now() - started).toFixed(2)}ms (${files.length} files, ${jobs} at a time)\n\n`);
+process.exit(broken.length ? 1 : 0);
