@@ -203,8 +203,10 @@ export class Gpu {
     const { adapter } = found;
     const instance = found.instance ?? null;
     const wantTimestamps = (options.timestamps ?? true) && adapter.features.has('timestamp-query');
-    const wantSubgroups = (options.subgroups ?? true) && adapter.features.has('subgroups' as GPUFeatureName) && subgroupLanesAtLeast(adapter, 4);
-    const requiredFeatures: GPUFeatureName[] = [...(wantTimestamps ? ['timestamp-query' as const] : []), ...(wantSubgroups ? ['subgroups' as GPUFeatureName] : [])];
+    const wantSubgroups = (options.subgroups ?? true) && adapter.features.has('subgroups') && subgroupLanesAtLeast(adapter, 4);
+    const requiredFeatures: GPUFeatureName[] = [];
+    if (wantTimestamps) requiredFeatures.push('timestamp-query');
+    if (wantSubgroups) requiredFeatures.push('subgroups');
     // Ask for the adapter's own storage limits: lattices and matrices are bound whole.
     const requiredLimits: Record<string, number> = {
       maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize,

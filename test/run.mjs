@@ -1,27 +1,30 @@
-// `npm test`'s runner: the uvu suites of dist/test, one Node process per file, as many at a time as
-// the machine has cores (HARMONIUM_TEST_JOBS=N to choose; 1 runs them one after another). Each
-// file's output is printed whole when it ends, with a line naming it and its time, and uvu's totals
-// over every file come last (Total, Passed, Skipped, Duration: the lines .ci/run reads).
-// Why processes side by side: with SwiftShader about a third of the suite runs on one thread
-// (compiling pipelines, float64 references, starting Chromium), which leaves the other core idle.
-// Every test opens its own device, pages and temporary folders, so files do not share state.
+// `npm test`'s runner: the uvu suites of dist/test, one Node process per file, one file at a time
+// unless HARMONIUM_TEST_JOBS=N asks for N side by side. Each file's output is printed whole when it
+// ends, with a line naming it and its time, and uvu's totals over every file come last (Total,
+// Passed, Skipped, Duration: the lines .ci/run reads). A process per file: on 2 cores with
+// SwiftShader the suite took 577 s so, against 618 s in one uvu process.
+// Why one at a time by default: two SwiftShader processes on 2 cores fight over them. Two at a time
+// took 539 s once and 665 s the next time, when the Ising file ran beside the MNIST run for 264 s (39 s
+// alone): SwiftShader's worker threads spin while they wait for work, so each process's spinning
+// takes the other's core. Every file opens its own device, pages and temporary folders, so files
+// may run side by side where there are cores to spare.
 //
 //   node test/run.mjs              every file
 //   node test/run.mjs 'rbm|mlp'    the files whose names match
 import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 
 const DIR = 'dist/test';
-// Started first, so that a long file does not start last (by their times two at a time on 2 cores; the rest in name order).
+// With several at a time, these start first so that a long file does not start last (by their times
+// two at a time on 2 cores; the rest in name order).
 const LONGEST_FIRST = ['mlp_mnist', 'ising', 'vae', 'rbm_cli', 'rbm', 'autoencoder', 'report', 'chrome', 'package', 'gemm', 'mlp'];
 
 const only = new RegExp(process.argv[2] ?? '.');
 const files = readdirSync(DIR)
   .filter((f) => f.endsWith('.test.js') && only.test(f))
   .sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
-const jobs = Number(process.env.HARMONIUM_TEST_JOBS ?? availableParallelism());
+const jobs = Number(process.env.HARMONIUM_TEST_JOBS ?? 1);
 if (!(Number.isInteger(jobs) && jobs >= 1)) {
   process.stderr.write(`test/run.mjs: HARMONIUM_TEST_JOBS must be a positive integer, got '${process.env.HARMONIUM_TEST_JOBS}'\n`);
   process.exit(2);
