@@ -20,7 +20,7 @@ const DIR = 'dist/test';
 // two at a time on 2 cores; the rest in name order).
 const LONGEST_FIRST = ['mlp_mnist', 'ising', 'vae', 'rbm_cli', 'rbm', 'autoencoder', 'report', 'chrome', 'package', 'gemm', 'mlp'];
 
-const only = new RegExp(process.argv[2] ?? '.');
+const only = pattern(process.argv[2] ?? '.');
 const files = readdirSync(DIR)
   .filter((f) => f.endsWith('.test.js') && only.test(f))
   .sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
@@ -32,6 +32,15 @@ if (!(Number.isInteger(jobs) && jobs >= 1)) {
 if (files.length === 0) {
   process.stderr.write(`test/run.mjs: no test files in ${DIR} match ${only} (run node build.mjs first)\n`);
   process.exit(2);
+}
+
+function pattern(text) {
+  try {
+    return new RegExp(text);
+  } catch (e) {
+    process.stderr.write(`test/run.mjs: '${text}' is not a regular expression of file names: ${e.message}\n`);
+    process.exit(2);
+  }
 }
 
 function rank(file) {
