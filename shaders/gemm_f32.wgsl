@@ -179,13 +179,21 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
     if (TN == 8u) { b1 = b_quad(kb, tile.col + 4u, tile.cols_hi); }
     accumulate(&acc, a0, a1, b0, b1);
   }
+  finish_tile(&acc, tile, k_full);
+}
+
+// The last k quad when K % 4 != 0 (masked), then the stores: the end of main and main_subgroup.
+fn finish_tile(acc: ptr<function, Acc>, tile: Tile, k_full: u32) {
+  let k = params.k;
   if (k_full < k) {
     let keep = vec4u(k_full) + IOTA < vec4u(k);
+    var a1 = mat4x4f();
+    var b1 = mat4x4f();
     let a0 = mask_a(a_quad(tile.row, tile.rows_lo, k_full), keep);
     if (TM == 8u) { a1 = mask_a(a_quad(tile.row + 4u, tile.rows_hi, k_full), keep); }
     let b0 = mask_b(b_quad(k_full, tile.col, tile.cols_lo), keep);
     if (TN == 8u) { b1 = mask_b(b_quad(k_full, tile.col + 4u, tile.cols_hi), keep); }
-    accumulate(&acc, a0, a1, b0, b1);
+    accumulate(acc, a0, a1, b0, b1);
   }
-  store_tile(tile.row, tile.col, acc);
+  store_tile(tile.row, tile.col, *acc);
 }

@@ -38,7 +38,8 @@ fn shared_a(row: u32, kb: u32, lane: u32) -> array<mat4x4f, 2> {
 }
 
 // main's loop with shared_a for the full k quads. Invocations past N (edge workgroups) stay in the
-// loop, so that the broadcasts see every lane, and leave before the masked last quad and the stores.
+// loop, so that the broadcasts see every lane, and leave before finish_tile (the masked last quad
+// and the stores).
 @compute @workgroup_size(WG_X, WG_Y)
 fn main_subgroup(@builtin(global_invocation_id) gid: vec3u, @builtin(subgroup_invocation_id) lane: u32) {
   let tile = tile_of(gid, params.m, params.n);
@@ -53,13 +54,5 @@ fn main_subgroup(@builtin(global_invocation_id) gid: vec3u, @builtin(subgroup_in
     accumulate(&acc, a[0], a[1], b0, b1);
   }
   if (tile.row >= params.m || tile.col >= params.n) { return; }
-  if (k_full < k) {
-    let keep = vec4u(k_full) + IOTA < vec4u(k);
-    let a0 = mask_a(a_quad(tile.row, tile.rows_lo, k_full), keep);
-    let a1 = mask_a(a_quad(tile.row + 4u, tile.rows_hi, k_full), keep);
-    let b0 = mask_b(b_quad(k_full, tile.col, tile.cols_lo), keep);
-    if (TN == 8u) { b1 = mask_b(b_quad(k_full, tile.col + 4u, tile.cols_hi), keep); }
-    accumulate(&acc, a0, a1, b0, b1);
-  }
-  store_tile(tile.row, tile.col, acc);
+  finish_tile(&acc, tile, k_full);
 }

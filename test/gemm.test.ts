@@ -293,13 +293,14 @@ gpu('subgroups: the kernel sharing rows of A through the subgroup (8x8-wg4x1) eq
       const coreCtx = { gpu: core, pool, scheduler: new Scheduler(core, pool) };
       // Edge tiles in M and N, K with a masked last quad, scalar and vec4 loads, every transpose,
       // the epilogues and the draws; the default config is the one with WG_Y = 1 and TM = 8.
-      const cases: Array<[number, number, number, RunOptions]> = [
-        [17, 33, 65, { m: 17, n: 33, k: 65 }],
-        [13, 41, 7, { m: 13, n: 41, k: 7, transA: true, alpha: -0.5, beta: 0.25 }],
-        [100, 64, 28, { m: 100, n: 64, k: 28, transB: true, activation: 'sigmoid', bernoulli: { seed: 3, step: 1 } }],
-        [24, 40, 64, { m: 24, n: 40, k: 64, transA: true, transB: true, activation: 'tanh' }],
+      const cases: RunOptions[] = [
+        { m: 17, n: 33, k: 65 },
+        { m: 13, n: 41, k: 7, transA: true, alpha: -0.5, beta: 0.25 },
+        { m: 100, n: 64, k: 28, transB: true, activation: 'sigmoid', bernoulli: { seed: 3, step: 1 } },
+        { m: 24, n: 40, k: 64, transA: true, transB: true, activation: 'tanh' },
       ];
-      for (const [m, n, k, o] of cases) {
+      for (const o of cases) {
+        const { m, n, k } = o;
         const data = { ...dataFor(m, n, k), c: random(m * n, 31), bias: random(n, 32) };
         const run = { ...o, config: GEMM_F32_CONFIGS[0].name };
         const [ours, theirs] = [await runGemm(ctx, data, run), await runGemm(coreCtx, data, run)];

@@ -145,8 +145,8 @@ const F32 = 4;
  * shaders/gemm_f32_subgroup.wgsl on a device with subgroups: the same sums, the rows of A loaded
  * once per subgroup (about 20% faster on SwiftShader, where a load per lane is a gather).
  */
-function sharesRowsOfA(ctx: OpContext, variant: GemmVariantName, config: TileConfig | undefined): boolean {
-  return variant === 'v3' && ctx.gpu.hasSubgroups && config !== undefined && config.wgY === 1 && config.tm === 8;
+function sharesRowsOfA(ctx: OpContext, variant: GemmVariantName, config: TileConfig): boolean {
+  return variant === 'v3' && ctx.gpu.hasSubgroups && config.wgY === 1 && config.tm === 8;
 }
 
 /** vec4 loads need op(A)'s (op(B)'s) contiguous axis to hold a multiple of 4 elements. */
