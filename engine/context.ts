@@ -2,11 +2,15 @@ import { BufferPool, type BufferPoolOptions } from './buffers.js';
 import { Gpu, type GpuOptions } from './device.js';
 import { Scheduler } from './graph.js';
 
-/** What ops and models run with: a device, its buffer pool and a scheduler. */
-export interface EngineContext {
+/** What models run with: a device, its buffer pool and a scheduler (ops need only the first two: OpContext). */
+export interface RunContext {
   readonly gpu: Gpu;
   readonly pool: BufferPool;
   readonly scheduler: Scheduler;
+}
+
+/** A RunContext that can be closed: what openContext and createContext give. */
+export interface EngineContext extends RunContext {
   /** Waits for queued runs, frees pooled buffers, and closes the device if this context opened it. */
   close(): Promise<void>;
 }

@@ -2,7 +2,7 @@
 // Internals (error scopes, the kernel cache, reflection, grid checks) are imported from their modules.
 export * from './errors.js';
 export { Gpu, type AdapterSummary, type GpuOptions } from './device.js';
-export { openContext, createContext, type EngineContext } from './context.js';
+export { openContext, createContext, type EngineContext, type RunContext } from './context.js';
 export type { ShaderLibrary, ShaderSource, BindingInfo, KernelReflection } from './shaders.js';
 export { BufferPool, Tensor, TensorView, type Binding, type BufferPoolOptions, type DType, type TensorRole } from './buffers.js';
 export { Kernel, defineKernel, type Bindings, type KernelSpec, type KernelSource } from './kernel.js';

@@ -1,16 +1,23 @@
-// Training and evaluating an autoencoder (models/autoencoder.ts) on a DeviceDataset. Training: the
-// epoch's Philox permutation, then one graph (gather, corruption, forward, loss, backward, Adam)
-// repeated once per minibatch from the ParamSet's iteration, one readback of the metrics per epoch.
+// Training and evaluating an autoencoder (models/autoencoder.ts) on a DeviceDataset. Training is the
+// training core's (models/training.ts) with one step: gather, corruption, forward, loss, backward, Adam.
 // Evaluation: every example in order, optionally corrupted by a fixed stream, the mean cross-entropy
 // and the mean squared error per example of the reconstruction against the clean input.
-import { addBinary, addOptimizerStep, addPermutation, addReduce, addSigmoidCrossEntropy, addUnary, InputError, KernelGraph, Schedule, type Tensor } from '../engine/index.js';
+import { addBinary, addOptimizerStep, addReduce, addSigmoidCrossEntropy, addUnary, InputError, KernelGraph, type RunContext, type Tensor } from '../engine/index.js';
 import { validateNoise, type Autoencoder, type AutoencoderBatch, type AutoencoderNoise } from './autoencoder.js';
 import { addBatchGather, type DeviceDataset } from './minibatch.js';
+import { checkOptions, real, type CheckedOptions } from './options.js';
 import { building, Owned, type Releasable } from './owned.js';
-import type { MlpContext } from './mlp.js';
+import { Trainer, TRAINING_RULES, type TrainedEpoch, type TrainingPlan } from './training.js';
 
-/** What context an autoencoder trains in (as an MLP's: ops need the device and pool, training the scheduler too). */
-export type AutoencoderContext = MlpContext;
+/** What context an autoencoder trains in (the engine's RunContext). */
+export type AutoencoderContext = RunContext;
+
+/** The training options' rules: kinds, ranges and defaults (the CLI's flags are made from them). */
+export const AUTOENCODER_TRAINING = {
+  ...TRAINING_RULES,
+  lr: real({ min: 0, minOpen: true, default: 1e-3 }),
+  contractive: real({ min: 0, default: 0 }),
+} as const;
 
 export interface AutoencoderTrainingOptions {
   lr: number;
@@ -24,93 +31,58 @@ export interface AutoencoderTrainingOptions {
   contractive?: number;
 }
 
+export type CheckedAutoencoderTraining = CheckedOptions<typeof AUTOENCODER_TRAINING> & { noise: AutoencoderNoise };
+
 /**
  * Checks training options with defaults filled in (InputErrors naming the option).
  *
  *   validateAutoencoderTraining({ lr: 1e-3, batch: 100, seed: 1, epochs: 10, noise: { kind: 'mask', rate: 0.5 } });
  */
-export function validateAutoencoderTraining(o: AutoencoderTrainingOptions): Required<AutoencoderTrainingOptions> {
-  const bad = (what: string) => new InputError(`autoencoder training: ${what}`);
-  if (!(Number.isFinite(o.lr) && o.lr > 0)) throw bad(`lr must be a positive number, got ${o.lr}`);
-  if (!(Number.isInteger(o.batch) && o.batch > 0)) throw bad(`batch must be a positive integer, got ${o.batch}`);
-  if (!(Number.isInteger(o.epochs) && o.epochs > 0)) throw bad(`epochs must be a positive integer, got ${o.epochs}`);
-  if (!(Number.isInteger(o.seed) && o.seed >= 0 && o.seed <= 0xffffffff)) throw bad(`seed must be an integer in [0, 2^32), got ${o.seed}`);
-  const contractive = o.contractive ?? 0;
-  if (!(Number.isFinite(contractive) && contractive >= 0)) throw bad(`the contractive weight must be a finite number >= 0, got ${contractive}`);
-  return { ...o, noise: validateNoise(o.noise ?? { kind: 'none' }), contractive };
+export function validateAutoencoderTraining(o: AutoencoderTrainingOptions): CheckedAutoencoderTraining {
+  const checked = checkOptions(AUTOENCODER_TRAINING, o, 'autoencoder training: ', { contractive: 'the contractive weight' });
+  return { ...checked, noise: validateNoise(o.noise ?? { kind: 'none' }) };
 }
 
-export interface AutoencoderEpoch {
-  epoch: number;
+const AUTOENCODER_METRICS = {
   /** Each step's mean cross-entropy (nats per example). */
-  losses: Float32Array;
+  losses: { per: 'step' },
   /** Each step's mean ||J||_F^2 (without lambda); zeros without the penalty. */
-  contractive: Float32Array;
-  examples: number;
-  wallMs: number;
-}
+  contractive: { per: 'step' },
+} as const;
+
+export type AutoencoderEpoch = TrainedEpoch<typeof AUTOENCODER_METRICS>;
 
 /**
+ * Trains an autoencoder (the training core, models/training.ts): each step gathers its batch,
+ * corrupts it, reconstructs it and takes an Adam step on the loss (and the contractive penalty).
+ *
  *   const ae = await Autoencoder.create(ctx, { layers: [784, 256] }, { seed: 1, state: ['m', 'v'] });
  *   const trainer = await AutoencoderTrainer.create(ctx, ae, train, { lr: 1e-3, batch: 100, seed: 1, epochs: 5, noise: { kind: 'mask', rate: 0.5 } });
  *   while (trainer.epoch < 5) await trainer.trainEpoch();
  */
-export class AutoencoderTrainer implements Releasable {
-  private constructor(
-    private readonly ctx: AutoencoderContext,
-    private readonly owned: Owned,
-    readonly ae: Autoencoder,
-    readonly options: Required<AutoencoderTrainingOptions>,
-    readonly batchesPerEpoch: number,
-    private readonly shuffle: KernelGraph,
-    private readonly graph: KernelGraph,
-    private readonly metrics: Tensor,
-  ) {}
-
+export class AutoencoderTrainer extends Trainer<typeof AUTOENCODER_METRICS> {
   static async create(ctx: AutoencoderContext, ae: Autoencoder, data: DeviceDataset, options: AutoencoderTrainingOptions): Promise<AutoencoderTrainer> {
     const o = validateAutoencoderTraining(options);
     if (data.width !== ae.inputs) throw new InputError(`autoencoder training: the data has ${data.width} values per example, the model ${ae.inputs} inputs`);
-    if (o.batch > data.count) throw new InputError(`autoencoder training: batch ${o.batch} exceeds the ${data.count} training examples`);
-    const batches = Math.floor(data.count / o.batch);
-    if (ae.params.iteration % batches !== 0) throw new InputError(`autoencoder training: the model is at step ${ae.params.iteration}, not at the end of an epoch of ${batches} steps`);
-    const steps = o.epochs * batches;
-    return building(async (owned) => {
-      const shuffle = new KernelGraph('autoencoder.shuffle');
-      const graph = new KernelGraph('autoencoder.train');
-      // Step t's mean loss at slot t, its mean penalty at steps + t.
-      const metrics = await owned.add(ctx.pool.tensor('autoencoder train metrics', 'f32', [2 * steps]));
-      const order = await owned.add(ctx.pool.tensor('autoencoder epoch order', 'u32', [data.count]));
-      const labels = await owned.add(ctx.pool.tensor('autoencoder labels (unused)', 'u32', [o.batch]));
-      const b = await owned.add(ae.batch(ctx, o.batch, { training: true, noise: o.noise, contractive: o.contractive > 0 }));
-      const lr = await owned.add(Schedule.create(ctx, { kind: 'constant', value: o.lr }, 'autoencoder lr'));
-      await owned.add(addPermutation(shuffle, ctx, { output: order, n: data.count, seed: o.seed, epoch: 0 }));
-      await owned.add(addBatchGather(graph, ctx, { data, indices: order, x: b.x, labels, batchSize: o.batch }));
-      const metricSlots = { loss: { out: metrics, series: { base: 0 } }, contractive: { out: metrics, series: { base: steps } } };
-      await owned.add(ae.addGradients(graph, ctx, b, { noise: o.noise, seed: o.seed, contractive: o.contractive, metrics: metricSlots }));
-      await owned.add(addOptimizerStep(graph, ctx, ae.params, { kind: 'adam', lr }));
-      return new AutoencoderTrainer(ctx, owned, ae, o, batches, shuffle, graph, metrics);
-    });
-  }
-
-  get epoch(): number {
-    return this.ae.params.iteration / this.batchesPerEpoch;
-  }
-
-  async trainEpoch(onProgress?: (done: number, total: number) => void): Promise<AutoencoderEpoch> {
-    const epoch = this.epoch;
-    const { epochs, batch } = this.options;
-    if (epoch >= epochs) throw new InputError(`autoencoder training: ${epoch} epochs done, the planned ${epochs} reached`);
-    const shuffled = await this.ctx.scheduler.run(this.shuffle, { firstIteration: epoch });
-    const stats = await this.ctx.scheduler.run(this.graph, { repeat: this.batchesPerEpoch, firstIteration: this.ae.params.iteration, onProgress });
-    this.ae.params.iteration += this.batchesPerEpoch;
-    const metrics = new Float32Array(await this.metrics.read());
-    const steps = epochs * this.batchesPerEpoch;
-    const slice = (base: number) => metrics.slice(base + epoch * this.batchesPerEpoch, base + (epoch + 1) * this.batchesPerEpoch);
-    return { epoch, losses: slice(0), contractive: slice(steps), examples: this.batchesPerEpoch * batch, wallMs: shuffled.wallMs + stats.wallMs };
-  }
-
-  release(): void {
-    this.owned.release();
+    const plan: TrainingPlan<typeof AUTOENCODER_METRICS> = {
+      name: 'autoencoder training',
+      params: ae.params,
+      examples: data.count,
+      ...o,
+      metrics: AUTOENCODER_METRICS,
+      loss: ['losses'],
+      async setup({ owned, order, metrics, schedule }) {
+        const labels = await owned.add(ctx.pool.tensor('autoencoder labels (unused)', 'u32', [o.batch]));
+        const b = await owned.add(ae.batch(ctx, o.batch, { training: true, noise: o.noise, contractive: o.contractive > 0 }));
+        const lr = await schedule('lr', o.lr);
+        return async (graph) => {
+          await owned.add(addBatchGather(graph, ctx, { data, indices: order, x: b.x, labels, batchSize: o.batch }));
+          await owned.add(ae.addGradients(graph, ctx, b, { noise: o.noise, seed: o.seed, contractive: o.contractive, metrics: { loss: metrics.losses, contractive: metrics.contractive } }));
+          await owned.add(addOptimizerStep(graph, ctx, ae.params, { kind: 'adam', lr }));
+        };
+      },
+    };
+    return new AutoencoderTrainer(await Trainer.prepare(ctx, plan));
   }
 }
 

@@ -8,32 +8,30 @@ import {
   addDropout,
   addDropoutBackward,
   addOptimizerStep,
-  addPermutation,
   addSoftmaxCrossEntropy,
   decodeSafetensors,
   InputError,
   KernelGraph,
   optimizerState,
   ParamSet,
-  Schedule,
   type CheckpointExtra,
   type OpContext,
   type OptimizerOptions,
   type ReduceTarget,
+  type RunContext,
   type Safetensors,
   type SafetensorsTensor,
-  type Scheduler,
   type ScheduleSpec,
   type Tensor,
 } from '../engine/index.js';
 import { addDenseBackward, addDenseForward, DENSE_ACTIVATIONS, denseLayer, denseParams, type DenseActivation, type DenseLayer } from './dense.js';
 import { addBatchGather, type DeviceDataset } from './minibatch.js';
+import { checkOptions, oneOf, real, type CheckedOptions } from './options.js';
 import { building, Owned, type Releasable } from './owned.js';
+import { checkRate, Trainer, TRAINING_RULES, type TrainedEpoch, type TrainingPlan } from './training.js';
 
-/** What context an MLP runs in: ops need the device and pool, training the scheduler too. */
-export interface MlpContext extends OpContext {
-  scheduler: Scheduler;
-}
+/** What context an MLP runs in (the engine's RunContext). */
+export type MlpContext = RunContext;
 
 export interface MlpConfig {
   /** Widths from the input to the classes, e.g. [784, 512, 512, 10]: a dense layer per neighbouring pair. */
@@ -264,6 +262,15 @@ export class Mlp implements Releasable {
 export const MLP_OPTIMIZERS = ['adam', 'sgd'] as const;
 export type MlpOptimizer = (typeof MLP_OPTIMIZERS)[number];
 
+/** The training options' rules: kinds, ranges and defaults (the CLI's flags are made from them). */
+export const MLP_TRAINING = {
+  ...TRAINING_RULES,
+  optimizer: oneOf(MLP_OPTIMIZERS, { default: 'adam' }),
+  lr: real({ min: 0, minOpen: true, default: 1e-3 }),
+  momentum: real({ min: 0, max: 1, maxOpen: true, default: 0 }),
+  dropout: real({ min: 0, max: 1, maxOpen: true, default: 0, note: '(the probability of dropping a unit)' }),
+} as const;
+
 export interface MlpTrainingOptions {
   optimizer: MlpOptimizer;
   /** The learning rate: a number, or a schedule over the steps (engine/schedule.ts). */
@@ -280,24 +287,19 @@ export interface MlpTrainingOptions {
   epochs: number;
 }
 
+export type CheckedMlpTraining = Omit<CheckedOptions<typeof MLP_TRAINING>, 'lr'> & { lr: number | ScheduleSpec };
+
 /**
  * Checks training options (with defaults filled in); every problem is an InputError naming the option.
  *
  *   validateMlpTraining({ optimizer: 'sgd', lr: 0.05, momentum: 0.9, batch: 100, seed: 1, epochs: 10 });
  */
-export function validateMlpTraining(o: MlpTrainingOptions): Required<MlpTrainingOptions> {
-  const bad = (what: string) => new InputError(`mlp training: ${what}`);
-  if (!MLP_OPTIMIZERS.includes(o.optimizer)) throw bad(`optimizer '${String(o.optimizer)}' is not one of ${MLP_OPTIMIZERS.join(', ')}`);
-  if (typeof o.lr === 'number' && !(Number.isFinite(o.lr) && o.lr > 0)) throw bad(`lr must be a positive number, got ${o.lr}`);
-  const momentum = o.momentum ?? 0;
-  if (!(momentum >= 0 && momentum < 1)) throw bad(`momentum must lie in [0, 1), got ${momentum}`);
-  if (o.optimizer === 'adam' && momentum !== 0) throw bad(`momentum is for sgd; adam has its own moments (beta1, beta2)`);
-  if (!(Number.isInteger(o.batch) && o.batch > 0)) throw bad(`batch must be a positive integer, got ${o.batch}`);
-  if (!(Number.isInteger(o.epochs) && o.epochs > 0)) throw bad(`epochs must be a positive integer, got ${o.epochs}`);
-  if (!(Number.isInteger(o.seed) && o.seed >= 0 && o.seed <= 0xffffffff)) throw bad(`seed must be an integer in [0, 2^32), got ${o.seed}`);
-  const dropout = o.dropout ?? 0;
-  if (!(dropout >= 0 && dropout < 1)) throw bad(`dropout must lie in [0, 1) (the probability of dropping a unit), got ${dropout}`);
-  return { ...o, momentum, dropout };
+export function validateMlpTraining(o: MlpTrainingOptions): CheckedMlpTraining {
+  const where = 'mlp training: ';
+  const { lr, ...rules } = MLP_TRAINING;
+  const checked = { ...checkOptions(rules, o, where), lr: checkRate(lr, o.lr, where) };
+  if (checked.optimizer === 'adam' && checked.momentum !== 0) throw new InputError(`${where}momentum is for sgd; adam has its own moments (beta1, beta2)`);
+  return checked;
 }
 
 /**
@@ -306,109 +308,51 @@ export function validateMlpTraining(o: MlpTrainingOptions): Required<MlpTraining
  *   mlpOptimizerState({ optimizer: 'adam' });   // ['m', 'v']
  */
 export function mlpOptimizerState(o: Pick<MlpTrainingOptions, 'optimizer' | 'momentum'>): string[] {
-  return optimizerState(o.optimizer === 'adam' ? { kind: 'adam', lr: 0 } : { kind: 'sgd', lr: 0, momentum: o.momentum ?? 0 });
+  return optimizerState(o.optimizer === 'sgd' ? { kind: 'sgd', lr: 0, momentum: o.momentum ?? 0 } : { kind: 'adam', lr: 0 });
 }
+
+const MLP_METRICS = {
+  /** The mean cross-entropy of each step's batch. */
+  losses: { per: 'step' },
+  /** Training examples the network got wrong while it trained on them (dropout on). */
+  errors: { per: 'epoch' },
+} as const;
 
 /** One epoch's metrics, as they came back in its one readback. */
-export interface MlpEpoch {
-  /** The epoch's index (0 for the first). */
-  epoch: number;
-  /** The mean cross-entropy of each step's batch. */
-  losses: Float32Array;
-  /** Training examples the network got wrong while it trained on them (dropout on). */
-  errors: number;
-  /** Examples seen: steps x batch. */
-  examples: number;
-  wallMs: number;
-}
+export type MlpEpoch = TrainedEpoch<typeof MLP_METRICS>;
 
 /**
- * Trains an Mlp on a DeviceDataset, an epoch per call: the epoch's Philox permutation, then one
- * graph run once per minibatch from the ParamSet's iteration (so Adam's bias correction, the batches
- * and the dropout masks follow the iteration, and a checkpoint resumes bit for bit), then one
- * readback of the metrics.
+ * Trains an Mlp on a DeviceDataset (the training core, models/training.ts): each step gathers its
+ * batch, runs forward, the loss and backward, and the optimiser step.
  *
  *   const mlp = await Mlp.create(ctx, { layers: [784, 256, 10] }, { seed: 1, state: mlpOptimizerState(o) });
  *   const trainer = await MlpTrainer.create(ctx, mlp, train, o);
  *   while (trainer.epoch < o.epochs) console.log((await trainer.trainEpoch()).losses);
  *   trainer.release();
  */
-export class MlpTrainer implements Releasable {
-  private constructor(
-    private readonly ctx: MlpContext,
-    private readonly owned: Owned,
-    readonly mlp: Mlp,
-    readonly options: Required<MlpTrainingOptions>,
-    readonly batchesPerEpoch: number,
-    private readonly shuffle: KernelGraph,
-    private readonly graph: KernelGraph,
-    private readonly metrics: Tensor,
-  ) {}
-
-  static async create(ctx: MlpContext, mlp: Mlp, data: DeviceDataset, options: MlpTrainingOptions): Promise<MlpTrainer> {
+export class MlpTrainer extends Trainer<typeof MLP_METRICS> {
+  static async create(ctx: RunContext, mlp: Mlp, data: DeviceDataset, options: MlpTrainingOptions): Promise<MlpTrainer> {
     const o = validateMlpTraining(options);
     if (data.width !== mlp.inputs) throw new InputError(`mlp training: the data has ${data.width} values per example, the network ${mlp.inputs} inputs`);
-    if (o.batch > data.count) throw new InputError(`mlp training: batch ${o.batch} exceeds the ${data.count} training examples`);
-    const batches = Math.floor(data.count / o.batch);
-    const iteration = mlp.params.iteration;
-    if (iteration % batches !== 0) throw new InputError(`mlp training: the model is at step ${iteration}, not at the end of an epoch of ${batches} steps (another batch size or dataset?)`);
-    const steps = o.epochs * batches;
-    return building(async (owned) => {
-      const shuffle = new KernelGraph('mlp.shuffle');
-      const graph = new KernelGraph('mlp.train');
-      // Metrics, one readback per epoch: the mean loss of step t at slot t, then the error count of epoch e at slot steps + e.
-      const metrics = await owned.add(ctx.pool.tensor('mlp train metrics', 'f32', [steps + o.epochs]));
-      const order = await owned.add(ctx.pool.tensor('mlp epoch order', 'u32', [data.count]));
-      const b = await owned.add(mlp.batch(ctx, o.batch, { training: true, dropout: o.dropout > 0 }));
-      const lr = await owned.add(Schedule.create(ctx, typeof o.lr === 'number' ? { kind: 'constant', value: o.lr } : o.lr, 'mlp lr'));
-      // The epoch's permutation in a graph of its own, run once per epoch with the epoch as its
-      // iteration: in the step graph its sort passes would be dispatched at every step (and return at
-      // once), which on SwiftShader cost more than the step itself.
-      await owned.add(addPermutation(shuffle, ctx, { output: order, n: data.count, seed: o.seed, epoch: 0 }));
-      // Each step: its batch, forward, loss, backward, update.
-      await owned.add(addBatchGather(graph, ctx, { data, indices: order, x: b.x, labels: b.labels, batchSize: o.batch }));
-      const dropout = o.dropout > 0 ? { keep: 1 - o.dropout, seed: o.seed } : undefined;
-      await owned.add(
-        mlp.addGradients(graph, ctx, b, {
-          dropout,
-          meanLoss: { out: metrics, series: { base: 0 } },
-          errors: { out: metrics, series: { base: steps, every: batches }, accumulate: true },
-        }),
-      );
-      const optimizer: OptimizerOptions = o.optimizer === 'adam' ? { kind: 'adam', lr } : { kind: 'sgd', lr, momentum: o.momentum };
-      await owned.add(addOptimizerStep(graph, ctx, mlp.params, optimizer));
-      return new MlpTrainer(ctx, owned, mlp, o, batches, shuffle, graph, metrics);
-    });
-  }
-
-  /** Epochs done: the model's iteration over the steps per epoch. */
-  get epoch(): number {
-    return this.mlp.params.iteration / this.batchesPerEpoch;
-  }
-
-  /** Trains one epoch (its steps in few submits) and reads its metrics back once. */
-  async trainEpoch(onProgress?: (done: number, total: number) => void): Promise<MlpEpoch> {
-    const epoch = this.epoch;
-    const { epochs, batch } = this.options;
-    if (epoch >= epochs) throw new InputError(`mlp training: ${epoch} epochs done, the planned ${epochs} reached`);
-    // The permutation of epoch `epoch`, then its steps from the model's iteration (as ParamSet.runSteps
-    // runs them, with progress): Adam's bias correction, the batch index and dropout's Philox step follow it.
-    const shuffled = await this.ctx.scheduler.run(this.shuffle, { firstIteration: epoch });
-    const stats = await this.ctx.scheduler.run(this.graph, { repeat: this.batchesPerEpoch, firstIteration: this.mlp.params.iteration, onProgress });
-    this.mlp.params.iteration += this.batchesPerEpoch;
-    const metrics = new Float32Array(await this.metrics.read());
-    const steps = epochs * this.batchesPerEpoch;
-    return {
-      epoch,
-      losses: metrics.slice(epoch * this.batchesPerEpoch, (epoch + 1) * this.batchesPerEpoch),
-      errors: metrics[steps + epoch],
-      examples: this.batchesPerEpoch * batch,
-      wallMs: shuffled.wallMs + stats.wallMs,
+    const plan: TrainingPlan<typeof MLP_METRICS> = {
+      name: 'mlp training',
+      params: mlp.params,
+      examples: data.count,
+      ...o,
+      metrics: MLP_METRICS,
+      async setup({ owned, order, metrics, schedule }) {
+        const b = await owned.add(mlp.batch(ctx, o.batch, { training: true, dropout: o.dropout > 0 }));
+        const lr = await schedule('lr', o.lr);
+        const dropout = o.dropout > 0 ? { keep: 1 - o.dropout, seed: o.seed } : undefined;
+        const optimizer: OptimizerOptions = o.optimizer === 'adam' ? { kind: 'adam', lr } : { kind: 'sgd', lr, momentum: o.momentum };
+        return async (graph) => {
+          await owned.add(addBatchGather(graph, ctx, { data, indices: order, x: b.x, labels: b.labels, batchSize: o.batch }));
+          await owned.add(mlp.addGradients(graph, ctx, b, { dropout, meanLoss: metrics.losses, errors: metrics.errors }));
+          await owned.add(addOptimizerStep(graph, ctx, mlp.params, optimizer));
+        };
+      },
     };
-  }
-
-  release(): void {
-    this.owned.release();
+    return new MlpTrainer(await Trainer.prepare(ctx, plan));
   }
 }
 

@@ -14,19 +14,21 @@ import {
   addBinary,
   addGemm,
   addOptimizerStep,
-  addPermutation,
   addReduce,
   addUnary,
   InputError,
   KernelGraph,
   optimizerState,
-  Schedule,
+  type ReduceTarget,
+  type Schedule,
   type ScheduleSpec,
   type Tensor,
 } from '../engine/index.js';
-import { building, Owned, type Releasable } from './owned.js';
+import { checkOptions, real, whole, type CheckedOptions } from './options.js';
+import { building, type Owned, type Releasable } from './owned.js';
 import { RBM_CALLS, RBM_PARAMS, type Rbm, type RbmChain, type RbmContext } from './rbm.js';
 import type { RbmDataset } from './rbm_data.js';
+import { checkRate, Trainer, TRAINING_RULES, type MetricSpecs, type TrainedEpoch, type TrainerParts, type TrainingPlan } from './training.js';
 
 /** Hinton's sparsity target: a running estimate q of each hidden unit's mean activity is pulled toward `target`. */
 export interface RbmSparsity {
@@ -37,6 +39,32 @@ export interface RbmSparsity {
   /** q <- decay q + (1 - decay) mean(ph0) each step (default 0.9). */
   decay?: number;
 }
+
+/** The training options' rules: kinds, ranges and library defaults (the CLI's flags are made from them, with RBM_RECIPE's defaults). */
+export const RBM_TRAINING = {
+  ...TRAINING_RULES,
+  epochs: whole({ positive: true, default: 20 }),
+  k: whole({ min: 1, default: 1 }),
+  chains: whole({ min: 0, default: 0 }),
+  lr: real({ min: 0, minOpen: true, default: 0.05 }),
+  momentum: real({ min: 0, max: 1, maxOpen: true, default: 0 }),
+  finalMomentum: real({ min: 0, max: 1, maxOpen: true }),
+  momentumEpochs: whole({ min: 0, default: 0 }),
+  weightDecay: real({ min: 0, default: 0 }),
+} as const;
+
+/** The sparsity target's rules. */
+export const RBM_SPARSITY = {
+  target: real({ min: 0, max: 1, minOpen: true, maxOpen: true }),
+  cost: real({ min: 0, default: 0.1 }),
+  decay: real({ min: 0, max: 1, maxOpen: true, default: 0.9 }),
+} as const;
+
+/**
+ * Hinton's recipe (A Practical Guide to Training RBMs, 2010): momentum 0.5 for the first 5 epochs then
+ * 0.9, and a small weight decay. What `rbm train` starts from; the library's own defaults are plain SGD.
+ */
+export const RBM_RECIPE = { momentum: 0.5, finalMomentum: 0.9, momentumEpochs: 5, weightDecay: 2e-4 } as const;
 
 export interface RbmTrainingOptions {
   /** Gibbs steps per update: CD-k, or PCD-k with `chains`. */
@@ -62,7 +90,9 @@ export interface RbmTrainingOptions {
   epochs: number;
 }
 
-export type CheckedRbmTraining = Required<Omit<RbmTrainingOptions, 'sparsity'>> & { sparsity: Required<RbmSparsity> | null };
+export type CheckedRbmTraining = Omit<CheckedOptions<typeof RBM_TRAINING>, 'lr'> & { lr: number | ScheduleSpec; sparsity: Required<RbmSparsity> | null };
+
+const LABELS = { finalMomentum: 'final momentum', momentumEpochs: 'momentum epochs', weightDecay: 'weight decay' } as const;
 
 /**
  * Checks training options (with defaults filled in); every problem is an InputError naming the option.
@@ -70,35 +100,11 @@ export type CheckedRbmTraining = Required<Omit<RbmTrainingOptions, 'sparsity'>> 
  *   validateRbmTraining({ k: 1, lr: 0.05, momentum: 0.5, finalMomentum: 0.9, momentumEpochs: 5, batch: 100, seed: 1, epochs: 20 });
  */
 export function validateRbmTraining(o: RbmTrainingOptions): CheckedRbmTraining {
-  const bad = (what: string) => new InputError(`rbm training: ${what}`);
-  const count = (name: string, v: unknown, min: number) => {
-    if (!(typeof v === 'number' && Number.isInteger(v) && v >= min)) throw bad(`${name} must be an integer >= ${min}, got ${String(v)}`);
-  };
-  count('k', o.k, 1);
-  count('chains', o.chains ?? 0, 0);
-  count('batch', o.batch, 1);
-  count('epochs', o.epochs, 1);
-  if (!(Number.isInteger(o.seed) && o.seed >= 0 && o.seed <= 0xffffffff)) throw bad(`seed must be an integer in [0, 2^32), got ${o.seed}`);
-  if (typeof o.lr === 'number' && !(Number.isFinite(o.lr) && o.lr > 0)) throw bad(`lr must be a positive number, got ${o.lr}`);
-  const momentum = o.momentum ?? 0;
-  const finalMomentum = o.finalMomentum ?? momentum;
-  for (const [name, m] of [['momentum', momentum], ['final momentum', finalMomentum]] as const) {
-    if (!(m >= 0 && m < 1)) throw bad(`${name} must lie in [0, 1), got ${m}`);
-  }
-  const momentumEpochs = o.momentumEpochs ?? 0;
-  count('momentum epochs', momentumEpochs, 0);
-  const weightDecay = o.weightDecay ?? 0;
-  if (!(Number.isFinite(weightDecay) && weightDecay >= 0)) throw bad(`weight decay must be a finite number >= 0, got ${weightDecay}`);
-  let sparsity: Required<RbmSparsity> | null = null;
-  if (o.sparsity) {
-    const { target, cost } = o.sparsity;
-    const decay = o.sparsity.decay ?? 0.9;
-    if (!(target > 0 && target < 1)) throw bad(`sparsity target must lie in (0, 1), got ${target}`);
-    if (!(Number.isFinite(cost) && cost >= 0)) throw bad(`sparsity cost must be a finite number >= 0, got ${cost}`);
-    if (!(decay >= 0 && decay < 1)) throw bad(`sparsity decay must lie in [0, 1), got ${decay}`);
-    sparsity = { target, cost, decay };
-  }
-  return { ...o, chains: o.chains ?? 0, momentum, finalMomentum, momentumEpochs, weightDecay, sparsity };
+  const where = 'rbm training: ';
+  const { lr, ...rules } = RBM_TRAINING;
+  const checked = checkOptions(rules, { ...o, finalMomentum: o.finalMomentum ?? o.momentum ?? rules.momentum.default }, where, LABELS);
+  const sparsity = o.sparsity ? checkOptions(RBM_SPARSITY, o.sparsity, `${where}sparsity `) : null;
+  return { ...checked, lr: checkRate(lr, o.lr, where), sparsity };
 }
 
 /**
@@ -118,73 +124,68 @@ export interface RbmTrainingState {
   hiddenActivity?: Float32Array;
 }
 
-/** One epoch's metrics, from its one readback. */
-export interface RbmEpoch {
-  epoch: number;
+interface RbmMetrics extends MetricSpecs {
   /** Per step: the batch's mean squared reconstruction error |v0 - E[v | h0]|^2 per example. */
-  reconstructionErrors: Float32Array;
-  examples: number;
-  wallMs: number;
+  reconstructionErrors: { per: 'step'; divideBy: number };
 }
 
+/** One epoch's metrics, from its one readback. */
+export type RbmEpoch = TrainedEpoch<RbmMetrics>;
+
 /**
- * Trains an Rbm on an RbmDataset: a Philox permutation per epoch, then one graph per step (a graph
- * per momentum value; the schedule picks it by epoch), run from the ParamSet's iteration.
+ * Trains an Rbm on an RbmDataset by the training core (models/training.ts): the step below, with one
+ * step graph per momentum value (the schedule of momentumEpochs picks it by epoch).
  *
  *   const rbm = await Rbm.create(ctx, { visible: 784, hidden: 500 }, { seed: 1, state: rbmOptimizerState(o) });
  *   const trainer = await RbmTrainer.create(ctx, rbm, train, o);
  *   while (trainer.epoch < o.epochs) console.log((await trainer.trainEpoch()).reconstructionErrors);
  *   trainer.release();
  */
-export class RbmTrainer implements Releasable {
-  private readonly graphs = new Map<number, Promise<KernelGraph>>();
-  /** The epoch whose permutation the order tensor holds. */
-  private shuffled = -1;
-
+export class RbmTrainer extends Trainer<RbmMetrics, number> {
   private constructor(
-    private readonly ctx: RbmContext,
-    private readonly owned: Owned,
-    readonly rbm: Rbm,
+    parts: TrainerParts<RbmMetrics, number>,
     readonly options: CheckedRbmTraining,
-    readonly batchesPerEpoch: number,
-    /** The learning rate: a 'host' schedule's value may be set between steps (Schedule.set). */
-    readonly lr: Schedule,
-    private readonly shuffle: KernelGraph,
-    private readonly build: (momentum: number) => Promise<KernelGraph>,
-    private readonly metrics: Tensor,
     private readonly chains: RbmChain | null,
-    private readonly activity: Tensor | null,
-  ) {}
+  ) {
+    super(parts);
+  }
 
   static async create(ctx: RbmContext, rbm: Rbm, data: RbmDataset, options: RbmTrainingOptions, resume: RbmTrainingState = {}): Promise<RbmTrainer> {
     const o = validateRbmTraining(options);
     if (data.width !== rbm.visible) throw new InputError(`rbm training: the data has ${data.width} values per example, the model ${rbm.visible} visible units`);
-    if (o.batch > data.count) throw new InputError(`rbm training: batch ${o.batch} exceeds the ${data.count} training examples`);
     const needs = rbmOptimizerState(o);
     const missing = needs.filter((slot) => !rbm.params.state.includes(slot));
     if (missing.length) throw new InputError(`rbm training: momentum needs the optimiser state [${needs.join(', ')}]; create the model with state: rbmOptimizerState(options)`);
-    const batches = Math.floor(data.count / o.batch);
-    const steps = o.epochs * batches;
-    return building(async (owned) => {
-      const metrics = await owned.add(ctx.pool.tensor('rbm train metrics', 'f32', [steps]));
-      const order = await owned.add(ctx.pool.tensor('rbm epoch order', 'u32', [data.count]));
-      const lr = await owned.add(Schedule.create(ctx, typeof o.lr === 'number' ? { kind: 'constant', value: o.lr } : o.lr, 'rbm lr'));
-      const shuffle = new KernelGraph('rbm.shuffle');
-      await owned.add(addPermutation(shuffle, ctx, { output: order, n: data.count, seed: o.seed, epoch: 0 }));
-      const batch = await owned.add(rbm.chain(ctx, o.batch, 'rbm batch'));
-      const negative = o.chains > 0 ? null : await owned.add(rbm.chain(ctx, o.batch, 'rbm negative chain'));
-      const chains = o.chains > 0 ? await owned.add(rbm.chain(ctx, o.chains, 'rbm persistent chains')) : null;
-      if (chains) await startChains(ctx, rbm, chains, o.seed, resume.chains, owned);
-      const activity = o.sparsity ? await owned.add(ctx.pool.tensor('rbm hidden activity', 'f32', [rbm.hidden], { data: hiddenActivity(rbm.hidden, o.sparsity.target, resume.hiddenActivity) })) : null;
-      const parts = { data, order, batch, negative: (negative ?? chains)!, persistent: chains !== null, activity, metrics, lr };
-      const build = (momentum: number) => buildStep(ctx, rbm, o, parts, momentum, owned);
-      return new RbmTrainer(ctx, owned, rbm, o, batches, lr, shuffle, build, metrics, chains, activity);
-    });
+    let chains: RbmChain | null = null;
+    const plan: TrainingPlan<RbmMetrics, number> = {
+      name: 'rbm training',
+      params: rbm.params,
+      examples: data.count,
+      ...o,
+      metrics: { reconstructionErrors: { per: 'step', divideBy: o.batch } },
+      variant: (epoch) => (epoch < o.momentumEpochs ? o.momentum : o.finalMomentum),
+      wholeEpochs: false,
+      async setup({ owned, order, metrics, schedule, keep }) {
+        const batch = await owned.add(rbm.chain(ctx, o.batch, 'rbm batch'));
+        const negative = o.chains > 0 ? null : await owned.add(rbm.chain(ctx, o.batch, 'rbm negative chain'));
+        chains = o.chains > 0 ? await owned.add(rbm.chain(ctx, o.chains, 'rbm persistent chains')) : null;
+        if (chains) {
+          await startChains(ctx, rbm, chains, o.seed, resume.chains, owned);
+          keep('chains', chains.v);
+        }
+        const activity = o.sparsity ? await owned.add(ctx.pool.tensor('rbm hidden activity', 'f32', [rbm.hidden], { data: hiddenActivity(rbm.hidden, o.sparsity.target, resume.hiddenActivity) })) : null;
+        if (activity) keep('hiddenActivity', activity);
+        const parts: StepParts = { data, order, batch, negative: (negative ?? chains)!, persistent: chains !== null, activity, reconstruction: metrics.reconstructionErrors, lr: await schedule('lr', o.lr) };
+        return (graph, momentum) => addStep(graph, ctx, rbm, o, parts, momentum, owned);
+      },
+    };
+    const parts = await Trainer.prepare(ctx, plan);
+    return new RbmTrainer(parts, o, chains);
   }
 
-  /** Epochs done, as a fraction when the model stopped mid-epoch. */
-  get epoch(): number {
-    return this.rbm.params.iteration / this.batchesPerEpoch;
+  /** The learning rate: a 'host' schedule's value may be set between steps (Schedule.set). */
+  get lr(): Schedule {
+    return this.schedule('lr');
   }
 
   /** The momentum of epoch `epoch`: the initial one for the first momentumEpochs, then the final one. */
@@ -192,66 +193,9 @@ export class RbmTrainer implements Releasable {
     return epoch < this.options.momentumEpochs ? this.options.momentum : this.options.finalMomentum;
   }
 
-  private graph(momentum: number): Promise<KernelGraph> {
-    let graph = this.graphs.get(momentum);
-    if (!graph) this.graphs.set(momentum, (graph = this.build(momentum)));
-    return graph;
-  }
-
-  /**
-   * Trains `steps` steps from the model's iteration, in few submits: the permutation of each epoch the
-   * steps reach, then its steps with the graph of that epoch's momentum. Returns the host time spent.
-   */
-  async trainSteps(steps: number, onProgress?: (done: number, total: number) => void): Promise<number> {
-    const params = this.rbm.params;
-    const B = this.batchesPerEpoch;
-    if (!(Number.isInteger(steps) && steps >= 0)) throw new InputError(`rbm training: steps = ${steps} must be a non-negative integer`);
-    let wallMs = 0;
-    let done = 0;
-    while (done < steps) {
-      const epoch = Math.floor(params.iteration / B);
-      if (this.shuffled !== epoch) {
-        wallMs += (await this.ctx.scheduler.run(this.shuffle, { firstIteration: epoch })).wallMs;
-        this.shuffled = epoch;
-      }
-      const n = Math.min(steps - done, B - (params.iteration % B));
-      const before = done;
-      const progress = onProgress && ((d: number) => onProgress(before + d, steps));
-      wallMs += (await this.ctx.scheduler.run(await this.graph(this.momentumAt(epoch)), { repeat: n, firstIteration: params.iteration, onProgress: progress })).wallMs;
-      params.iteration += n;
-      done += n;
-    }
-    return wallMs;
-  }
-
-  /** Trains to the end of the current epoch and reads its metrics back once. */
-  async trainEpoch(onProgress?: (done: number, total: number) => void): Promise<RbmEpoch> {
-    const B = this.batchesPerEpoch;
-    const epoch = Math.floor(this.epoch);
-    if (epoch >= this.options.epochs) throw new InputError(`rbm training: ${epoch} epochs done, the planned ${this.options.epochs} reached`);
-    const first = this.rbm.params.iteration;
-    const wallMs = await this.trainSteps((epoch + 1) * B - first, onProgress);
-    const metrics = new Float32Array(await this.metrics.read());
-    // The slots hold sums over the batch: per example.
-    const reconstructionErrors = metrics.slice(epoch * B, (epoch + 1) * B).map((x) => x / this.options.batch);
-    return { epoch, reconstructionErrors, examples: ((epoch + 1) * B - first) * this.options.batch, wallMs };
-  }
-
-  /** The persistent chains and sparsity estimate as they are now (a checkpoint's extra tensors). */
-  async state(): Promise<RbmTrainingState> {
-    const state: RbmTrainingState = {};
-    if (this.chains) state.chains = new Float32Array(await this.chains.v.read());
-    if (this.activity) state.hiddenActivity = new Float32Array(await this.activity.read());
-    return state;
-  }
-
   /** PCD's persistent chains (null for CD): their visible states and means are the fantasy particles. */
   get persistentChains(): RbmChain | null {
     return this.chains;
-  }
-
-  release(): void {
-    this.owned.release();
   }
 }
 
@@ -283,13 +227,13 @@ interface StepParts {
   negative: RbmChain;
   persistent: boolean;
   activity: Tensor | null;
-  metrics: Tensor;
+  /** Each step's summed squared reconstruction error. */
+  reconstruction: ReduceTarget;
   lr: Schedule;
 }
 
-/** The graph of one training step at a momentum value (its ops kept by `owned` until the trainer goes). */
-function buildStep(ctx: RbmContext, rbm: Rbm, o: CheckedRbmTraining, p: StepParts, momentum: number, owned: Owned): Promise<KernelGraph> {
-  const graph = new KernelGraph(`rbm.train (momentum ${momentum})`);
+/** Adds one training step at a momentum value (its ops kept by `owned` until the trainer goes). */
+function addStep(graph: KernelGraph, ctx: RbmContext, rbm: Rbm, o: CheckedRbmTraining, p: StepParts, momentum: number, owned: Owned): Promise<void> {
   const { batch, negative } = p;
   const rows = batch.rows;
   const draw = (call: number) => ({ seed: o.seed, step: 0, call });
@@ -301,7 +245,7 @@ function buildStep(ctx: RbmContext, rbm: Rbm, o: CheckedRbmTraining, p: StepPart
     const recon = p.persistent ? batch.pv : negative.pv;
     await owned.add(rbm.addVisible(graph, ctx, { h: batch.h, pv: recon, v: p.persistent ? undefined : negative.v, rows, draw: p.persistent ? undefined : draw(RBM_CALLS.visible(1)) }));
     await owned.add(addBinary(graph, ctx, { op: 'sub', a: batch.v, b: recon, out: recon }));
-    await owned.add(addReduce(graph, ctx, { op: 'sumsq', per: 'all', x: recon, out: p.metrics, series: { base: 0 } }));
+    await owned.add(addReduce(graph, ctx, { op: 'sumsq', per: 'all', x: recon, ...p.reconstruction }));
     // 3. The rest of the negative chain, then p(h | vk).
     const first = p.persistent ? 1 : 2;
     await owned.add(rbm.addGibbs(graph, ctx, negative, { steps: o.k - first + 1, first, seed: o.seed, step: 0, finish: true }));
@@ -311,7 +255,6 @@ function buildStep(ctx: RbmContext, rbm: Rbm, o: CheckedRbmTraining, p: StepPart
     if (o.sparsity && p.activity) await owned.add(addSparsity(graph, ctx, rbm, batch, p.activity, o.sparsity));
     // 6. The update, with weight decay on the weights (not the biases) in the same pass.
     await owned.add(addOptimizerStep(graph, ctx, rbm.params, { kind: 'sgd', lr: p.lr, momentum, weightDecay: o.weightDecay, weightDecayParams: [RBM_PARAMS.weights] }));
-    return graph;
   })();
 }
 

@@ -6,7 +6,7 @@
 //   test_cross_entropy, test_squared_error, masked_cross_entropy, masked_squared_error F64 [epochs]
 // and metadata model 'autoencoder', layers, activation, tied, noise, noise_level, contractive, lr,
 // batch, seed, eval_mask, train_count, test_count, epochs, dataset. Resume is bit-identical.
-import { HarmoniumError, InputError, type CheckpointExtra, type SafetensorsTensor } from '../../engine/index.js';
+import { InputError, type CheckpointExtra, type SafetensorsTensor } from '../../engine/index.js';
 import { Autoencoder, validateAutoencoderConfig, type AutoencoderConfig, type AutoencoderNoise } from '../../models/autoencoder.js';
 import { AutoencoderEvaluator, AutoencoderTrainer, validateAutoencoderTraining, type AutoencoderTrainingOptions } from '../../models/autoencoder_training.js';
 import { DeviceDataset } from '../../models/minibatch.js';
@@ -140,8 +140,6 @@ export async function runAeTrain(ctx: JobContext, p: AeTrainParams, hooks: AeTra
     const steps = trainer.batchesPerEpoch;
     const counts = { train: train.count, test: test.count };
     const { wallMs, examples } = await trainEpochs(ctx, trainer, p.epochs, async (epoch) => {
-      const bad = epoch.losses.findIndex((l) => !Number.isFinite(l));
-      if (bad >= 0) throw new HarmoniumError(`the loss became ${epoch.losses[bad]} at step ${epoch.epoch * steps + bad + 1}; training stopped and the model file keeps the last good epoch; try a lower --lr`);
       const [c, m] = [await clean.evaluate(), await masked.evaluate()];
       history = {
         trainLoss: [...history.trainLoss, ...epoch.losses],
