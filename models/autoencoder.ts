@@ -32,6 +32,7 @@ import {
 } from '../engine/index.js';
 import { addDenseBackward, addDenseForward, DENSE_ACTIVATIONS, denseLayer, denseParams, type DenseActivation, type DenseLayer } from './dense.js';
 import { building, type Releasable } from './owned.js';
+import { checkModelTag, configFromMetadata, fileTensor, metadataList } from './model_file.js';
 
 export interface AutoencoderConfig {
   /** Widths from the input to the code, e.g. [784, 256]: an encoder layer per neighbouring pair, the decoder mirrors them. */
@@ -81,33 +82,17 @@ function paramShapes(c: Required<AutoencoderConfig>): Array<[string, number, num
  *   const config = readAutoencoderConfig(decodeSafetensors(bytes, 'ae.safetensors'), 'ae.safetensors');
  */
 export function readAutoencoderConfig(file: Safetensors, source: string): Required<AutoencoderConfig> {
+  checkModelTag(file, source, AUTOENCODER_MODEL, 'an autoencoder');
   const meta = file.metadata;
-  if (meta.model !== AUTOENCODER_MODEL) {
-    const kind = meta.format ?? meta['harmonium.format'];
-    throw new InputError(`${source}: not an autoencoder model: metadata 'model' is ${JSON.stringify(meta.model ?? null)}, expected '${AUTOENCODER_MODEL}'${kind ? ` (the file's format is '${kind}')` : ''}`);
-  }
-  let config: Required<AutoencoderConfig>;
-  try {
-    let layers: unknown;
-    try {
-      layers = JSON.parse(meta.layers ?? '');
-    } catch {
-      throw new InputError(`metadata 'layers' = ${JSON.stringify(meta.layers ?? null)} is not a JSON list of widths`);
-    }
+  const config = configFromMetadata(source, () => {
+    const layers = metadataList(meta, 'layers') as number[];
     if (meta.tied !== 'true' && meta.tied !== 'false') throw new InputError(`metadata 'tied' = ${JSON.stringify(meta.tied ?? null)} is not 'true' or 'false'`);
-    config = validateAutoencoderConfig({ layers: layers as number[], activation: meta.activation as DenseActivation, tied: meta.tied === 'true' });
-  } catch (e) {
-    throw new InputError(`${source}: ${(e as Error).message} (from its metadata)`);
-  }
-  const expect = (name: string, shape: readonly number[]) => {
-    const t: SafetensorsTensor | undefined = Object.hasOwn(file.tensors, name) ? file.tensors[name] : undefined;
-    if (!t) throw new InputError(`${source}: tensor '${name}' is missing (metadata layers ${meta.layers}, tied ${meta.tied})`);
-    if (t.dtype !== 'F32') throw new InputError(`${source}: tensor '${name}' is ${t.dtype}, expected F32`);
-    if (t.shape.join() !== shape.join()) throw new InputError(`${source}: tensor '${name}' has shape [${t.shape.join(', ')}], expected [${shape.join(', ')}]`);
-  };
+    return validateAutoencoderConfig({ layers, activation: meta.activation as DenseActivation, tied: meta.tied === 'true' });
+  });
+  const hint = `metadata layers ${meta.layers}, tied ${meta.tied}`;
   for (const [name, inputs, outputs, weight] of paramShapes(config)) {
-    if (weight) expect(`${name}.weight`, [inputs, outputs]);
-    expect(`${name}.bias`, [outputs]);
+    if (weight) fileTensor(file.tensors, source, `${name}.weight`, 'F32', [inputs, outputs], hint);
+    fileTensor(file.tensors, source, `${name}.bias`, 'F32', [outputs], hint);
   }
   return config;
 }

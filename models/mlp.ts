@@ -26,6 +26,7 @@ import {
 } from '../engine/index.js';
 import { addDenseBackward, addDenseForward, DENSE_ACTIVATIONS, denseLayer, denseParams, type DenseActivation, type DenseLayer } from './dense.js';
 import { addBatchGather, type DeviceDataset } from './minibatch.js';
+import { checkModelTag, configFromMetadata, fileTensor, metadataList } from './model_file.js';
 import { checkOptions, oneOf, real, type CheckedOptions } from './options.js';
 import { building, Owned, type Releasable } from './owned.js';
 import { checkRate, Trainer, TRAINING_RULES, type TrainedEpoch, type TrainingPlan } from './training.js';
@@ -70,32 +71,13 @@ export function validateMlpConfig(c: MlpConfig): Required<MlpConfig> {
  *   const config = readMlpConfig(decodeSafetensors(bytes, 'm.safetensors'), 'm.safetensors');
  */
 export function readMlpConfig(file: Safetensors, source: string): Required<MlpConfig> {
+  checkModelTag(file, source, MLP_MODEL, 'an MLP');
   const meta = file.metadata;
-  if (meta.model !== MLP_MODEL) {
-    const kind = meta.format ?? meta['harmonium.format'];
-    throw new InputError(`${source}: not an MLP model: metadata 'model' is ${JSON.stringify(meta.model ?? null)}, expected '${MLP_MODEL}'${kind ? ` (the file's format is '${kind}')` : ''}`);
-  }
-  let layers: unknown;
-  try {
-    layers = JSON.parse(meta.layers ?? '');
-  } catch {
-    throw new InputError(`${source}: metadata 'layers' = ${JSON.stringify(meta.layers ?? null)} is not a JSON list of widths`);
-  }
-  let config: Required<MlpConfig>;
-  try {
-    config = validateMlpConfig({ layers: layers as number[], activation: meta.activation as DenseActivation });
-  } catch (e) {
-    throw new InputError(`${source}: ${(e as Error).message} (from its metadata)`);
-  }
-  const expect = (name: string, shape: readonly number[]) => {
-    const t: SafetensorsTensor | undefined = Object.hasOwn(file.tensors, name) ? file.tensors[name] : undefined;
-    if (!t) throw new InputError(`${source}: tensor '${name}' is missing (metadata layers ${meta.layers})`);
-    if (t.dtype !== 'F32') throw new InputError(`${source}: tensor '${name}' is ${t.dtype}, expected F32`);
-    if (t.shape.join() !== shape.join()) throw new InputError(`${source}: tensor '${name}' has shape [${t.shape.join(', ')}], expected [${shape.join(', ')}] (metadata layers ${meta.layers})`);
-  };
+  const config = configFromMetadata(source, () => validateMlpConfig({ layers: metadataList(meta, 'layers') as number[], activation: meta.activation as DenseActivation }));
+  const hint = `metadata layers ${meta.layers}`;
   config.layers.slice(1).forEach((outputs, i) => {
-    expect(`${mlpLayerName(i)}.weight`, [config.layers[i], outputs]);
-    expect(`${mlpLayerName(i)}.bias`, [outputs]);
+    fileTensor(file.tensors, source, `${mlpLayerName(i)}.weight`, 'F32', [config.layers[i], outputs], hint);
+    fileTensor(file.tensors, source, `${mlpLayerName(i)}.bias`, 'F32', [outputs], hint);
   });
   return config;
 }

@@ -28,6 +28,7 @@ import {
   type Tensor,
 } from '../engine/index.js';
 import { building, type Releasable } from './owned.js';
+import { checkModelTag, fileTensor } from './model_file.js';
 
 /** What context an RBM's graphs run in: ops need the device and pool, running them the scheduler. */
 export interface RbmContext extends OpContext {
@@ -85,29 +86,15 @@ export function validateRbmConfig(c: RbmConfig): Required<RbmConfig> {
  *   const config = readRbmConfig(decodeSafetensors(bytes, 'm.safetensors'), 'm.safetensors');
  */
 export function readRbmConfig(file: Safetensors, source: string): Required<RbmConfig> {
+  checkModelTag(file, source, RBM_MODEL, 'an RBM');
   const meta = file.metadata;
-  if (meta.model !== RBM_MODEL) {
-    const kind = meta.format ?? meta['harmonium.format'];
-    throw new InputError(`${source}: not an RBM model: metadata 'model' is ${JSON.stringify(meta.model ?? null)}, expected '${RBM_MODEL}'${kind ? ` (the file's format is '${kind}')` : ''}`);
-  }
   if (!RBM_VISIBLE_TYPES.includes(meta.visible as RbmVisibleType)) {
     throw new InputError(`${source}: metadata 'visible' is ${JSON.stringify(meta.visible ?? null)}, expected one of ${RBM_VISIBLE_TYPES.join(', ')}`);
   }
-  const tensor = (name: string): SafetensorsTensor => {
-    const t = Object.hasOwn(file.tensors, name) ? file.tensors[name] : undefined;
-    if (!t) throw new InputError(`${source}: tensor '${name}' is missing`);
-    if (t.dtype !== 'F32') throw new InputError(`${source}: tensor '${name}' is ${t.dtype}, expected F32`);
-    return t;
-  };
-  const weights = tensor(RBM_PARAMS.weights);
-  if (weights.shape.length !== 2 || !weights.shape.every((d) => d > 0)) {
-    throw new InputError(`${source}: tensor '${RBM_PARAMS.weights}' has shape [${weights.shape.join(', ')}], expected [visible, hidden]`);
-  }
-  const [visible, hidden] = weights.shape;
-  for (const [name, length] of [[RBM_PARAMS.visibleBias, visible], [RBM_PARAMS.hiddenBias, hidden]] as const) {
-    const t = tensor(name);
-    if (t.shape.join() !== String(length)) throw new InputError(`${source}: tensor '${name}' has shape [${t.shape.join(', ')}], expected [${length}] (weights are [${visible}, ${hidden}])`);
-  }
+  const [visible, hidden] = fileTensor(file.tensors, source, RBM_PARAMS.weights, 'F32', ['visible', 'hidden']).shape;
+  const hint = `weights are [${visible}, ${hidden}]`;
+  fileTensor(file.tensors, source, RBM_PARAMS.visibleBias, 'F32', [visible], hint);
+  fileTensor(file.tensors, source, RBM_PARAMS.hiddenBias, 'F32', [hidden], hint);
   return validateRbmConfig({ visible, hidden, visibleType: meta.visible as RbmVisibleType });
 }
 

@@ -33,6 +33,7 @@ import {
 } from '../engine/index.js';
 import { addDenseBackward, addDenseForward, DENSE_ACTIVATIONS, denseLayer, denseParams, type DenseActivation, type DenseLayer } from './dense.js';
 import { building, type Releasable } from './owned.js';
+import { checkModelTag, configFromMetadata, fileTensor, metadataList } from './model_file.js';
 
 /** A Gaussian latent of `size` dimensions, or `groups` categoricals of `classes` classes each. */
 export type VaeLatent = { kind: 'gaussian'; size: number } | { kind: 'categorical'; groups: number; classes: number };
@@ -122,32 +123,15 @@ function layerShapes(c: Required<VaeConfig>): Array<[string, number, number]> {
  *   const config = readVaeConfig(decodeSafetensors(bytes, 'vae.safetensors'), 'vae.safetensors');
  */
 export function readVaeConfig(file: Safetensors, source: string): Required<VaeConfig> {
+  checkModelTag(file, source, VAE_MODEL, 'a VAE');
   const meta = file.metadata;
-  if (meta.model !== VAE_MODEL) {
-    const kind = meta.format ?? meta['harmonium.format'];
-    throw new InputError(`${source}: not a VAE model: metadata 'model' is ${JSON.stringify(meta.model ?? null)}, expected '${VAE_MODEL}'${kind ? ` (the file's format is '${kind}')` : ''}`);
-  }
-  let config: Required<VaeConfig>;
-  try {
-    let hidden: unknown;
-    try {
-      hidden = JSON.parse(meta.hidden ?? '');
-    } catch {
-      throw new InputError(`metadata 'hidden' = ${JSON.stringify(meta.hidden ?? null)} is not a JSON list of widths`);
-    }
-    config = validateVaeConfig({ inputs: Number(meta.inputs), hidden: hidden as number[], latent: parseLatent(meta.latent ?? ''), activation: meta.activation as DenseActivation });
-  } catch (e) {
-    throw new InputError(`${source}: ${(e as Error).message} (from its metadata)`);
-  }
-  const expect = (name: string, shape: readonly number[]) => {
-    const t: SafetensorsTensor | undefined = Object.hasOwn(file.tensors, name) ? file.tensors[name] : undefined;
-    if (!t) throw new InputError(`${source}: tensor '${name}' is missing (metadata hidden ${meta.hidden}, latent ${meta.latent})`);
-    if (t.dtype !== 'F32') throw new InputError(`${source}: tensor '${name}' is ${t.dtype}, expected F32`);
-    if (t.shape.join() !== shape.join()) throw new InputError(`${source}: tensor '${name}' has shape [${t.shape.join(', ')}], expected [${shape.join(', ')}]`);
-  };
+  const config = configFromMetadata(source, () =>
+    validateVaeConfig({ inputs: Number(meta.inputs), hidden: metadataList(meta, 'hidden') as number[], latent: parseLatent(meta.latent ?? ''), activation: meta.activation as DenseActivation }),
+  );
+  const hint = `metadata hidden ${meta.hidden}, latent ${meta.latent}`;
   for (const [name, inputs, outputs] of layerShapes(config)) {
-    expect(`${name}.weight`, [inputs, outputs]);
-    expect(`${name}.bias`, [outputs]);
+    fileTensor(file.tensors, source, `${name}.weight`, 'F32', [inputs, outputs], hint);
+    fileTensor(file.tensors, source, `${name}.bias`, 'F32', [outputs], hint);
   }
   return config;
 }

@@ -1,7 +1,9 @@
 // Parameters that many commands share, declared once (harness/cli/schema.ts).
 import { ADAPTER_PREFERENCES } from '../../engine/adapter.js';
 import { BACKENDS } from '../backends/context.js';
-import { boolean, choice, integer } from './schema.js';
+import { SEED } from '../../models/options.js';
+import { optionFlag } from './options.js';
+import { boolean, choice } from './schema.js';
 
 export const backend = choice(BACKENDS, { default: 'node', help: 'node (Dawn in this process) or chrome (headless Chromium, the same job in a page)' });
 
@@ -12,4 +14,4 @@ export const adapter = choice(ADAPTER_PREFERENCES, {
 
 export const json = boolean({ help: 'print exactly one JSON object on stdout' });
 
-export const seed = integer({ value: 'S', min: 0, max: 0xffffffff, default: 1, help: 'Philox seed, an integer in [0, 2^32)' });
+export const seed = optionFlag(SEED, { value: 'S', help: 'Philox seed', parseBounds: true });

@@ -17,7 +17,7 @@ import { sliceDataset, type LabelledDataset } from '../data/index.js';
 import { loadTfjs, tfjsStatus } from '../gemm/bench.js';
 import type { TfjsPeer } from '../gemm/tfjs_peer.js';
 import type { Json, JsonObject } from '../io/json.js';
-import { loadMnistSplit } from './data.js';
+import { loadMnistSplit } from '../data/mnist_split.js';
 import { mlpLossReference } from './reference.js';
 import { tfjsMlp } from './tfjs_mlp.js';
 

@@ -1,90 +1,30 @@
-// harmonium rbm train / eval / sample / filters: a restricted Boltzmann machine on MNIST (our split),
-// trained, evaluated in nats and sampled on the GPU in Node or in headless Chrome, its model file
-// (safetensors, checkpoint.ts) on disk, its filters and samples as PNG grids.
+// harmonium rbm train / eval / sample / filters: a restricted Boltzmann machine on --data (MNIST's
+// split by default), trained, evaluated in nats and sampled on the GPU in Node or in headless Chrome,
+// its model file (safetensors, train.ts) on disk, its filters and samples as PNG grids.
 import { InputError } from '../../engine/index.js';
+import { readRbmConfig } from '../../models/rbm.js';
 import { runOn } from '../backends/index.js';
 import { defineCommand } from '../cli/command.js';
-import { runTrainingCommand, TRAIN_RUN_FLAGS } from '../cli/train_run.js';
 import { adapter, backend, json, seed } from '../cli/flags.js';
 import { progressReporter } from '../cli/progress.js';
-import { integer, text, toSpec, type Values } from '../cli/schema.js';
+import { integer, pick, text, toSpec, type Values } from '../cli/schema.js';
+import { DATA_FLAGS } from '../data/source.js';
+import { readDataFlags } from '../data/source_node.js';
 import { fromBase64, toBase64 } from '../io/base64.js';
 import { checkWritable } from '../io/files.js';
 import { imageGrid } from '../io/image_grid.js';
+import { readModelFile } from '../io/model_file.js';
 import { writeGreyPng } from '../io/png.js';
-import type { RbmTrainParams } from './checkpoint.js';
-import { RBM_AIS_FLAGS, RBM_EVAL_JOB, RBM_SAMPLE_JOB, RBM_TRAIN_FLAGS, RBM_TRAIN_JOB } from './flags.js';
+import { trainCommand } from '../train/command.js';
+import { RBM_AIS_FLAGS, RBM_EVAL_JOB, RBM_SAMPLE_JOB } from './flags.js';
 import { filterImages, squareSide } from './images.js';
-import { checkRbmTrainParams, runRbmTrain } from './job.js';
-import { readRbmFile } from './model_file.js';
+import { RBM_FEATURE } from './train.js';
 
-const FORMAT_NOTE = `The model file (safetensors) holds weights [visible, hidden], visible_bias [visible] and hidden_bias
-[hidden] (F32; E(v, h) = -b.v - c.h - v'W h, or |v - b|^2 / 2 - c.h - v'W h for Gaussian units), the
-momentum buffers (momentum/<name>), chains [chains, visible] (PCD), hidden_activity [hidden] (sparsity),
-pixel_mean and pixel_std [visible] (Gaussian), train_reconstruction_error (per step),
-test_reconstruction_error, train_free_energy and test_free_energy (per epoch), and metadata model =
-"rbm", visible, hidden, the training settings, epochs, harmonium.iteration (steps: the Philox step).`;
-
-const TRAIN_FLAGS = {
-  ...RBM_TRAIN_FLAGS,
-  ...TRAIN_RUN_FLAGS,
-} as const;
-
-export const rbmTrainCommand = defineCommand({
-  name: 'rbm train',
-  summary: 'train an RBM on MNIST by CD-k or PCD-k on the GPU',
-  flags: TRAIN_FLAGS,
-  details: `Logs one line per epoch on stderr: the training reconstruction error, the test one, and the mean free
-energy of the test digits and of as many training digits, with their gap (Hinton's overfitting monitor).
-With --json the object holds visible, hidden, k, pcd, chains, lr, batch, seed, epochs, train_count,
-test_count, steps_per_epoch, reconstruction_error, free_energy_gap, history (per epoch),
-train_reconstruction_error (per step), examples_per_s, wall_ms, adapter, backend.
-${FORMAT_NOTE}`,
-  run: runTrain,
-});
-
-async function runTrain(values: Values<typeof TRAIN_FLAGS>): Promise<void> {
-  const out = values.out;
-  if (values.resume && !out) throw new InputError('--resume needs --out FILE (the model to continue)');
-  const params: RbmTrainParams = {
-    ...values,
-    'train-count': undefined,
-    'test-count': undefined,
-    'resume-model': undefined,
-    'return-model': values.backend === 'chrome' && out !== undefined,
-    'curve-ais-runs': 0,
-    'curve-ais-betas': RBM_TRAIN_JOB['curve-ais-betas'].default!,
-    'image-steps': RBM_TRAIN_JOB['image-steps'].default!,
-    'return-images': false,
-  };
-  checkRbmTrainParams(params);
-  const result = await runTrainingCommand({
-    name: 'rbm train',
-    values,
-    readFile: readRbmFile,
-    runHere: (ctx, hooks) => runRbmTrain(ctx, params, hooks),
-    spec: (resumeModel) => toSpec('rbm-train', RBM_TRAIN_JOB, { ...params, 'resume-model': resumeModel }),
-  });
-  if (!result) return;
-  const r = result as Record<string, number>;
-  const adapterInfo = result.adapter as Record<string, string | boolean>;
-  const speed = r.examples_per_s === null ? 'no epoch trained in this run' : `${Math.round(r.examples_per_s)} examples/s`;
-  const method = result.pcd ? `PCD-${r.k} (${r.chains} chains)` : `CD-${r.k}`;
-  process.stdout.write(
-    [
-      `RBM 784-${r.hidden} (${result.visible} visible), ${method}, lr ${r.lr}, batch ${r.batch}, seed ${r.seed}: ${r.epochs} epochs on ${r.train_count} digits`,
-      `  reconstruction error   ${r.reconstruction_error.toFixed(4)} per test digit`,
-      `  free-energy gap        ${r.free_energy_gap.toFixed(4)} (test - train)`,
-      `  speed                  ${speed} on ${adapterInfo.description}${adapterInfo.fallback ? ' (CPU fallback)' : ''} (${values.backend})`,
-      ...(out ? [`  model                  ${out}`] : []),
-      '',
-    ].join('\n'),
-  );
-}
+export const rbmTrainCommand = trainCommand(RBM_FEATURE);
 
 const EVAL_FLAGS = {
   model: text({ required: true, help: 'the model file (safetensors) written by rbm train' }),
-  data: RBM_EVAL_JOB.data,
+  ...pick(DATA_FLAGS, ['data', 'test']),
   exact: RBM_EVAL_JOB.exact,
   ...RBM_AIS_FLAGS,
   seed,
@@ -106,9 +46,9 @@ train_free_energy, ais_runs, ais_steps, visible, hidden, test_count, train_count
 });
 
 async function runEval(values: Values<typeof EVAL_FLAGS>): Promise<void> {
-  const { bytes, config } = readRbmFile('--model', values.model);
+  const { bytes, config } = readModelFile('--model', values.model, readRbmConfig);
   if (values.exact && config.hidden > 24) throw new InputError(`--exact sums over 2^hidden states: at most 24 hidden units, the model has ${config.hidden} (leave --exact out for AIS)`);
-  const spec = toSpec('rbm-eval', RBM_EVAL_JOB, { ...values, model: toBase64(bytes) });
+  const spec = toSpec('rbm-eval', RBM_EVAL_JOB, { ...values, ...readDataFlags(values), model: toBase64(bytes) });
   const progress = progressReporter('rbm eval');
   const result = await runOn(values.backend, spec, { adapter: values.adapter, onProgress: progress.onProgress, onUnit: progress.unit });
   progress.done();
@@ -159,7 +99,7 @@ step (Gaussian units mapped back to pixel intensities). With --json one object: 
 });
 
 async function runSample(values: Values<typeof SAMPLE_FLAGS>): Promise<void> {
-  const { bytes, config } = readRbmFile('--model', values.model);
+  const { bytes, config } = readModelFile('--model', values.model, readRbmConfig);
   checkWritable('--png', values.png);
   const spec = toSpec('rbm-sample', RBM_SAMPLE_JOB, { model: toBase64(bytes), count: values.count, steps: values.steps, seed: values.seed });
   const progress = progressReporter('rbm sample');
@@ -188,7 +128,7 @@ export const rbmFiltersCommand = defineCommand({
 });
 
 async function runFilters(values: Values<typeof FILTERS_FLAGS>): Promise<void> {
-  const { config, file } = readRbmFile('--model', values.model);
+  const { config, file } = readModelFile('--model', values.model, readRbmConfig);
   checkWritable('--png', values.png);
   const count = Math.min(values.count, config.hidden);
   writeGrid(values.png, filterImages(file.tensors.weights.data, config.visible, config.hidden, count), count, config.visible, values.scale);

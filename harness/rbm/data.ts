@@ -4,7 +4,7 @@
 import { pixelMeans, pixelStandardization, type Standardization } from '../../models/rbm_data.js';
 import type { RbmVisibleType } from '../../models/rbm.js';
 import { toF32, type LabelledDataset } from '../data/index.js';
-import { loadMnistSplit } from '../mlp/data.js';
+import { loadMnistSplit } from '../data/mnist_split.js';
 import type { RBM_BINARIZE } from './flags.js';
 
 export type RbmBinarize = (typeof RBM_BINARIZE)[number];
@@ -57,14 +57,8 @@ function wholeSplits(runtime: 'node' | 'browser', visible: RbmVisibleType, binar
   return made;
 }
 
-/**
- * The data of a run: the first `trainCount` / `testCount` digits of each split (all by default),
- * binarised before they are cut, so that a prefix holds the same bits as the whole.
- *
- *   const data = await loadRbmData(ctx.gpu.adapter.runtime, { visible: 'bernoulli', binarize: 'sample' });
- */
-export async function loadRbmData(runtime: 'node' | 'browser', o: { visible: RbmVisibleType; binarize: RbmBinarize; trainCount?: number; testCount?: number; standardization?: Standardization }): Promise<RbmData> {
-  const whole = await wholeSplits(runtime, o.visible, o.binarize);
+/** The training and test images of a split as the units see them, with the means and the standardisation. */
+function asSeen(whole: { train: RbmImages; test: RbmImages; rows: number; cols: number }, o: { visible: RbmVisibleType; trainCount?: number; testCount?: number; standardization?: Standardization }): RbmData {
   const cut = (x: RbmImages, n: number | undefined): RbmImages => {
     const count = Math.min(n ?? x.count, x.count);
     return { images: x.images.subarray(0, count * x.width), count, width: x.width };
@@ -75,6 +69,27 @@ export async function loadRbmData(runtime: 'node' | 'browser', o: { visible: Rbm
   // Standardised units have mean 0 over the training split by construction (up to the file's rounding).
   const means = standardization ? new Float64Array(train.width) : pixelMeans(train.images, train.count, train.width);
   return { train, test, standardization, means, rows: whole.rows, cols: whole.cols };
+}
+
+/**
+ * MNIST's split as a run sees it: the first `trainCount` / `testCount` digits of each part (all by
+ * default), binarised once per process for Bernoulli units.
+ *
+ *   const data = await loadRbmData(ctx.gpu.adapter.runtime, { visible: 'bernoulli', binarize: 'sample' });
+ */
+export async function loadRbmData(runtime: 'node' | 'browser', o: { visible: RbmVisibleType; binarize: RbmBinarize; trainCount?: number; testCount?: number; standardization?: Standardization }): Promise<RbmData> {
+  return asSeen(await wholeSplits(runtime, o.visible, o.binarize), o);
+}
+
+/**
+ * A run's examples (--data and --test, already cut to their counts) as the units see them. Each
+ * pixel's draw is keyed by its index, so a prefix of a split holds the same bits as the whole.
+ *
+ *   const data = rbmData(split, { visible: 'bernoulli', binarize: 'sample' });
+ */
+export function rbmData(split: { train: LabelledDataset; test: LabelledDataset }, o: { visible: RbmVisibleType; binarize: RbmBinarize; standardization?: Standardization }): RbmData {
+  const whole = { train: imagesOf(split.train, o.visible, o.binarize, 0), test: imagesOf(split.test, o.visible, o.binarize, 1), rows: split.train.rows, cols: split.train.cols };
+  return asSeen(whole, o);
 }
 
 /** Hinton's initial visible biases: log(p / (1 - p)) of each unit's mean, p kept within [0.001, 0.999]; zeros for Gaussian units. */

@@ -5,12 +5,13 @@
 // test digits and its log-likelihoods (nats) are comparable. The autoencoders use intensities.
 import { toF32, type LabelledDataset } from '../data/index.js';
 import type { LabelledBytes } from '../../models/minibatch.js';
-import { loadMnistSplit } from '../mlp/data.js';
+import { loadMnistSplit } from '../data/mnist_split.js';
 
 /** The Philox seed of the test digits' one binarisation (harness/data toF32, purpose binarize). */
 export const TEST_BINARIZATION_SEED = 2016;
 
-export const VAE_DATASET = `mnist-10k split per class 0.8 (harness/data splitPerClass); test digits binarised with seed ${TEST_BINARIZATION_SEED}`;
+/** What model files add to the data's description. */
+export const VAE_DATA_NOTE = `; test digits binarised with seed ${TEST_BINARIZATION_SEED}`;
 
 export interface VaeMnist {
   /** Intensities (bytes). */
@@ -19,17 +20,28 @@ export interface VaeMnist {
   test: LabelledBytes;
   /** The test digits binarised once: bytes 0 and 255. */
   testBinary: LabelledBytes;
+  /** Image rows and columns of an example (28 x 28), for pictures. */
+  rows: number;
+  cols: number;
 }
 
 /** A dataset's bytes as the device dataset takes them. */
 export const bytesOf = (d: LabelledDataset): LabelledBytes => ({ images: d.images as Uint8Array, labels: d.labels, count: d.count, width: d.rows * d.cols });
 
 /**
+ * A split as the VAE sees it: intensities, and the test examples binarised once.
+ *
+ *   const { train, testBinary } = vaeData(await loadData(ctx.gpu.adapter.runtime, p));
+ */
+export function vaeData(split: { train: LabelledDataset; test: LabelledDataset }): VaeMnist {
+  const binary = toF32(split.test, { seed: TEST_BINARIZATION_SEED });
+  const testBinary = { ...bytesOf(split.test), images: Uint8Array.from(binary, (v) => 255 * v) };
+  return { train: bytesOf(split.train), test: bytesOf(split.test), testBinary, rows: split.train.rows, cols: split.train.cols };
+}
+
+/**
  *   const { train, testBinary } = await loadVaeMnist(ctx.gpu.adapter.runtime, { trainCount: 2000 });
  */
 export async function loadVaeMnist(runtime: 'node' | 'browser', o: { trainCount?: number; testCount?: number } = {}): Promise<VaeMnist> {
-  const { train, test } = await loadMnistSplit(runtime, o);
-  const binary = toF32(test, { seed: TEST_BINARIZATION_SEED });
-  const testBinary = { ...bytesOf(test), images: Uint8Array.from(binary, (v) => 255 * v) };
-  return { train: bytesOf(train), test: bytesOf(test), testBinary };
+  return vaeData(await loadMnistSplit(runtime, o));
 }

@@ -1,8 +1,9 @@
-// MNIST for the MLP jobs, the same bytes in Node and in a page: the cache file that the build writes
-// to dist/data/ (harness/data writeMnistCache), fetched by a page and read from disk in Node, then
-// split per class (harness/data splitPerClass: 8,000 training and 2,000 test digits).
-import { HarmoniumError } from '../../engine/index.js';
-import { MNIST_CACHE_FILE, parseMnistCache, sliceDataset, splitPerClass, type LabelledDataset } from '../data/index.js';
+// MNIST for the jobs, the same bytes in Node and in a page: the cache file that the build writes to
+// dist/data/ (harness/data writeMnistCache), fetched by a page and read from disk in Node, then split
+// per class (splitPerClass: 8,000 training and 2,000 test digits). Browser-safe.
+import { HarmoniumError } from '../../engine/errors.js';
+import { sliceDataset, splitPerClass, type LabelledDataset } from './dataset.js';
+import { MNIST_CACHE_FILE, parseMnistCache } from './mnist.js';
 
 export interface MnistSplit {
   train: LabelledDataset;

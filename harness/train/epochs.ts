@@ -3,7 +3,7 @@
 // run here; each job evaluates, logs and saves in `finished`.
 import { HarmoniumError, InputError } from '../../engine/index.js';
 import { TrainingDivergedError } from '../../models/training.js';
-import type { JobContext } from './context.js';
+import type { JobContext } from '../backends/context.js';
 
 /** What the loop needs of a model's trainer (MlpTrainer, RbmTrainer, VaeTrainer, AutoencoderTrainer). */
 export interface EpochTrainer<E> {
