@@ -19,8 +19,8 @@ import {
   type GlauberRule,
   type Tensor,
 } from '../engine/index.js';
-import { decodePlanes, encodePlanes, integerProduct } from '../harness/ops/xnor_planes.js';
-import { glauberEnergies, glauberFields, glauberSweep, glauberUpdate, type ChainsReference, type RuleReference } from '../harness/ops/glauber.js';
+import { decodePlanes, encodePlanes, integerProduct } from '../harness/reference/xnor_planes.js';
+import { glauberEnergies, glauberFields, glauberSweep, glauberUpdate, type ChainsReference, type RuleReference } from '../harness/reference/glauber.js';
 import { expectError } from './expect.js';
 import { withGpu } from './gpu.js';
 import { check, Made, runAndRead } from './ops_util.js';

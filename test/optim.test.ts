@@ -16,8 +16,8 @@ import {
 } from '../engine/index.js';
 import { library } from '../engine/library.js';
 import { shaderText } from '../engine/shaders.js';
-import { scheduleReference } from '../harness/ops/schedule.js';
-import { clipReference, optimizerStepReference, type OptimizerReference, type TrainingState } from '../harness/ops/optim.js';
+import { scheduleReference } from '../harness/reference/schedule.js';
+import { clipReference, optimizerStepReference, type OptimizerReference, type TrainingState } from '../harness/reference/optim.js';
 import { validateClose } from '../harness/bench/validate.js';
 import { expectError } from './expect.js';
 import { addGradFill, hostGrad } from './grad_fill.js';

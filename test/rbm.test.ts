@@ -10,9 +10,9 @@ import { RbmDataset } from '../models/rbm_data.js';
 import { RbmTrainer, rbmOptimizerState, validateRbmTraining, type RbmTrainingOptions } from '../models/rbm_trainer.js';
 import { RbmEvaluator } from '../models/rbm_evaluate.js';
 import { aisBaseBiases, aisBetas, logMeanExp, rbmAis, rbmExactLogZ, AIS_DEFAULT_STEPS } from '../models/rbm_partition.js';
-import { binaryCodesReference } from '../harness/ops/codes.js';
-import { permutationReference } from '../harness/ops/permute.js';
-import { elementWord, sigmoid } from '../harness/ops/sample.js';
+import { binaryCodesReference } from '../harness/reference/codes.js';
+import { permutationReference } from '../harness/reference/permute.js';
+import { elementWord, sigmoid } from '../harness/reference/sample.js';
 import {
   annealedLogWeightReference,
   annealedSampleReference,

@@ -6,8 +6,8 @@
 //   Bernoulli visible:  E(v, h) = -b.v - c.h - v'W h
 //   Gaussian visible:   E(v, h) = |v - b|^2 / 2 - c.h - v'W h   (unit variance)
 // Gradients are those of the negative log-likelihood (what the optimiser descends): model minus data.
-import { sigmoid, softplus } from '../ops/elementwise.js';
-import { bernoulliLogitsReference, bernoulliReference, gaussianReference, type StreamReference } from '../ops/sample.js';
+import { sigmoid, softplus } from '../reference/elementwise.js';
+import { bernoulliLogitsReference, bernoulliReference, gaussianReference, type StreamReference } from '../reference/sample.js';
 
 export type RbmVisibleReference = 'bernoulli' | 'gaussian';
 
