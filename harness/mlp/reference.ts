@@ -3,7 +3,7 @@
 // word of each element, harness/reference/sample.ts), and the mean softmax cross-entropy. The tests take
 // central differences of these to check every backward pass.
 import type { DenseActivation } from '../../models/dense.js';
-import { gemmReference } from '../gemm/reference.js';
+import { gemmReference } from '../reference/gemm.js';
 import { categoricalCrossEntropyReference } from '../reference/reduce.js';
 import { dropoutReference } from '../reference/sample.js';
 
