@@ -13,9 +13,8 @@ import { aisBaseBiases, aisBetas, logMeanExp, rbmAis, rbmExactLogZ, AIS_DEFAULT_
 import { binaryCodesReference } from '../harness/reference/codes.js';
 import { permutationReference } from '../harness/reference/permute.js';
 import { elementWord, sigmoid } from '../harness/reference/sample.js';
+import { annealedLogWeightReference, annealedSampleReference } from '../harness/reference/anneal.js';
 import {
-  annealedLogWeightReference,
-  annealedSampleReference,
   averageLogProbability,
   cdExpectedGradient,
   cdStepReference,
