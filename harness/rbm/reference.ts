@@ -7,6 +7,7 @@
 //   Gaussian visible:   E(v, h) = |v - b|^2 / 2 - c.h - v'W h   (unit variance)
 // Gradients are those of the negative log-likelihood (what the optimiser descends): model minus data.
 import { sigmoid, softplus } from '../reference/elementwise.js';
+import { logSumExp } from '../reference/reduce.js';
 import { bernoulliReference, gaussianReference, type StreamReference } from '../reference/sample.js';
 
 export type RbmVisibleReference = 'bernoulli' | 'gaussian';
@@ -31,16 +32,6 @@ export interface RbmGradient {
 }
 
 const LOG_2PI = Math.log(2 * Math.PI);
-
-/** log(sum exp(xs)), stably: the largest term factored out. */
-export function logSumExp(xs: ArrayLike<number>): number {
-  let max = -Infinity;
-  for (let i = 0; i < xs.length; i++) max = Math.max(max, xs[i]);
-  if (!Number.isFinite(max)) return max;
-  let s = 0;
-  for (let i = 0; i < xs.length; i++) s += Math.exp(xs[i] - max);
-  return max + Math.log(s);
-}
 
 /** The bits of `n` as a vector of `length` 0 / 1 values, least significant first (the codes kernel's layout). */
 export function bitsOf(n: number, length: number): Float64Array {
