@@ -1,6 +1,6 @@
 // Schedules: a per-step scalar (learning rate, temperature, annealing beta, KL weight) that kernels
 // evaluate on the GPU from the iteration index (shaders/schedule.wgsl schedule_at), so that a run of
-// many steps is one submit. Reference: harness/ops/schedule.ts.
+// many steps is one submit. Reference: harness/reference/schedule.ts.
 import type { Tensor } from './buffers.js';
 import { InputError } from './errors.js';
 import type { OpContext } from './ops/common.js';

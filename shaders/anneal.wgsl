@@ -1,5 +1,5 @@
 // Annealed importance sampling between a base model and a product of softplus experts (engine/ops/
-// anneal.ts; reference: harness/rbm/reference.ts). The inverse temperatures beta_0 = 0 < ... < beta_K
+// anneal.ts; reference: harness/reference/anneal.ts). The inverse temperatures beta_0 = 0 < ... < beta_K
 // are a table on the GPU; at repetition t of a graph a kernel reads entry i = beta_index + t, so
 // that one submit runs many intermediate distributions. Two entry points:
 //

@@ -1,4 +1,4 @@
-// Binary codes of consecutive numbers, one per row (engine/ops/codes.ts; reference: harness/ops/codes.ts):
+// Binary codes of consecutive numbers, one per row (engine/ops/codes.ts; reference: harness/reference/codes.ts):
 //   output[r, j] = f32(((first + iteration.index * rows + r) >> j) & 1)    for r < rows, j < bits
 // so that a graph repeated `count / rows` times visits every code 0 .. count - 1 once, a block of
 // rows per repetition (an exact sum over the hidden states of an RBM is its first user). Bit j of

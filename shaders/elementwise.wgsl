@@ -1,7 +1,7 @@
 // Element-wise maps over f32 tensors: unary ops, binary ops whose second operand may be broadcast,
 // the backward pass of every unary op, and a unary op fused with its derivative. The op codes are
 // overrides set from the tables in engine/ops/elementwise.ts (UNARY_OPS, BINARY_OPS); the formulas
-// are those of shaders/math.wgsl. Reference: harness/ops/elementwise.ts.
+// are those of shaders/math.wgsl. Reference: harness/reference/elementwise.ts.
 #include "math.wgsl"
 #include "grid.wgsl"
 

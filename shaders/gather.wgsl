@@ -1,4 +1,4 @@
-// Minibatch gather (engine/ops/gather.ts; reference: harness/ops/gather.ts):
+// Minibatch gather (engine/ops/gather.ts; reference: harness/reference/gather.ts):
 //   output[r, c] = source[indices[first + b * batch_size + r], c],  b = (batch + iteration.index) % batches
 // for r < batch_size and c < width, so that a graph repeated `batches` times gathers every batch of
 // an epoch in turn (and wraps around to batch 0 after).

@@ -1,5 +1,5 @@
 // Diagonal Gaussian latents and likelihoods, element by element (engine/ops/gaussian.ts sums the
-// per-element terms per row with shaders/reduce.wgsl; reference: harness/ops/gaussian.ts):
+// per-element terms per row with shaders/reduce.wgsl; reference: harness/reference/gaussian.ts):
 //   reparameterize           z = mean + exp(log_var / 2) * eps, eps the Gaussian sampler's draw
 //                            (shaders/sample.wgsl's rule: element e of z takes normal e % 4 of
 //                            rng_normal4(rng_bits(seed, PURPOSE_GAUSSIAN, step + iteration, e / 4, call))),

@@ -121,7 +121,7 @@ fn mask_b(x: mat4x4f, keep: vec4<bool>) -> mat4x4f {
 // so that it depends on the element alone, never on TM, TN, the workgroup size or the host's split
 // into blocks of rows (first_element = row0 * N of the block; 0 when unsplit). The sample is
 // rng_bernoulli(word, p) (rng.wgsl): (word >> 8) < u32(p * 2^24), exactly "24-bit uniform < p" in
-// integers, which harness/gemm/reference.ts repeats with p computed in float64.
+// integers, which harness/reference/gemm.ts repeats with p computed in float64.
 fn store_quad(r: u32, c0: u32, acc: vec4f) {
   let n = params.n;
   if (r >= params.m || c0 >= n) { return; }

@@ -1,5 +1,5 @@
 // f32 GEMM variants, kept side by side for the benchmark progression (table: engine/ops/gemm.ts):
-//   v1 gemm_f32_v1.wgsl  naive port of harness/gemm/reference.ts: one invocation per output
+//   v1 gemm_f32_v1.wgsl  naive port of harness/reference/gemm.ts: one invocation per output
 //   v2 gemm_f32_v2.wgsl  workgroup-memory tiling: TILE x TILE blocks of op(A) and op(B) per step
 //   v3 gemm_f32.wgsl     register tiling, vec4 loads, fused epilogues (the one models use)
 #include "gemm_common.wgsl"

@@ -1,6 +1,6 @@
 // Glauber dynamics (heat-bath Gibbs updates) of binary units with dense symmetric couplings J, for
 // many independent chains at once (Hopfield probes, Boltzmann-machine chains, annealing restarts).
-// Host: engine/ops/glauber.ts; reference: harness/ops/glauber.ts.
+// Host: engine/ops/glauber.ts; reference: harness/reference/glauber.ts.
 //
 // A chain c holds `units` states s (f32): +-1 (UNITS == UNITS_SPIN) or 0/1 (UNITS_BINARY); "up" is
 // +1 or 1. fields[c, i] holds h_i = bias_i + sum_j J[i, j] s_j, the diagonal J[i, i] included; the

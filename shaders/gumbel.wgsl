@@ -1,6 +1,6 @@
 // Standard Gumbel variates from one random word, shared by the Gumbel sampler and Gumbel-max
 // categorical draws (shaders/sample.wgsl) and the Gumbel-softmax (shaders/gumbel_softmax.wgsl), so
-// that all three turn the same word into the same variate. Reference: harness/ops/sample.ts gumbelVariate.
+// that all three turn the same word into the same variate. Reference: harness/reference/sample.ts gumbelVariate.
 
 // -log(u) for u = (2 (bits >> 9) + 1) / 2^24, in (0, 1), exact in f32 and symmetric about 1/2.
 // Near u = 1, where log's absolute error (2^-21 on [0.5, 2]) would swamp the result, the series

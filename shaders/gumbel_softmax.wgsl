@@ -1,6 +1,6 @@
 // The Gumbel-softmax (Concrete) relaxation of categorical draws and the KL of a categorical to the
 // uniform prior, one row of `classes` logits at a time (engine/ops/gumbel_softmax.ts; reference:
-// harness/ops/gumbel_softmax.ts):
+// harness/reference/gumbel_softmax.ts):
 //   forward     y = softmax((logits + G) / tau), G the Gumbel sampler's draws (shaders/sample.wgsl's
 //               rule: element e = row * classes + j takes word e % 4 of
 //               rng_bits(seed, PURPOSE_GUMBEL, step + iteration, e / 4, call)), tau a Schedule of the

@@ -1,7 +1,7 @@
 // Log-mean-exp over the importance samples of each row, log (1/K) sum_k exp(x_k), stable and
 // streamed: the K samples may arrive in chunks (one per graph repetition), a running (max, sum of
 // exp(x - max)) per row carrying the estimate from chunk to chunk (engine/ops/log_mean_exp.ts;
-// reference: harness/ops/log_mean_exp.ts). Within a chunk each lane folds its samples into its own
+// reference: harness/reference/log_mean_exp.ts). Within a chunk each lane folds its samples into its own
 // (max, sum) in order, then the lanes combine in a binary tree: the order depends only on the
 // shape, so the same input gives the same bits on every run. NaN propagates; +Inf gives +Inf; a
 // row of -Inf gives -Inf.

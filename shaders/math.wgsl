@@ -1,5 +1,5 @@
 // f32 special values and numerically stable functions, shared by the element-wise and reduction
-// kernels (reference: harness/ops/elementwise.ts, which states the same formulas in float64).
+// kernels (reference: harness/reference/elementwise.ts, which states the same formulas in float64).
 //
 // WGSL lets an implementation assume that NaN and infinities never occur, and SwiftShader does:
 // there x != x is false for NaN, max(NaN, 0) = 0, exp(NaN) = +Inf, log(-1) = 0, log(0) = -88 and

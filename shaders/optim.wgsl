@@ -1,5 +1,5 @@
 // Optimisers, one fused update dispatch per parameter tensor per step (engine/ops/optim.ts;
-// reference: harness/ops/optim.ts). Entry points:
+// reference: harness/reference/optim.ts). Entry points:
 //   sum_squares  partial sums of grad^2 of one tensor, one per workgroup  (clipping only)
 //   clip_scale   the global norm over all partials and the clipping scale  (clipping only)
 //   sgd          SGD with momentum and L2 weight decay

@@ -1,5 +1,5 @@
 // Bit packing of ±1 matrices for the XNOR kernels (engine/ops/pack.ts; reference:
-// harness/gemm/xnor_reference.ts). Three entry points: pack, unpack, pack_planes.
+// harness/reference/xnor.ts). Three entry points: pack, unpack, pack_planes.
 //
 // Packed layout: row r of a rows x cols matrix takes words = ceil(cols / 32) u32 words; column c sits
 // in word r * words + c / 32 at bit c % 32 (least significant first). Bit 1 means +1, bit 0 means -1.

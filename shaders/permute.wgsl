@@ -1,4 +1,4 @@
-// A Philox permutation of n indices (engine/ops/permute.ts; reference: harness/ops/permute.ts):
+// A Philox permutation of n indices (engine/ops/permute.ts; reference: harness/reference/permute.ts):
 // index i gets the 64-bit key (x, y) = words x and y of
 //   rng_bits(seed, PURPOSE_PERMUTATION, epoch, i, 0)
 // and the permutation lists the indices in ascending order of (x, y, i). The index breaks ties, so the

@@ -1,7 +1,7 @@
 // Tree reductions of f32 tensors, in passes: one result per segment, a segment being a row, a
 // column or the whole tensor (engine/ops/reduce.ts plans the passes). Ops (the OP override, codes
 // from engine/ops/reduce.ts REDUCE_OPS): 0 sum, 1 mean, 2 max, 3 sum of squares, 4 log-sum-exp,
-// 5 Bernoulli cross-entropy from logits (with its gradient). Reference: harness/ops/reduce.ts.
+// 5 Bernoulli cross-entropy from logits (with its gradient). Reference: harness/reference/reduce.ts.
 //
 // The order of operations: a workgroup reduces one chunk of WG_E * PER_LANE consecutive elements of
 // each of WG_S segments. Lane e takes the chunk's elements e, e + WG_E, e + 2 WG_E, ... (PER_LANE of

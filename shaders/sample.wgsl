@@ -1,4 +1,4 @@
-// Samplers keyed by Philox (engine/ops/sample.ts; reference: harness/ops/sample.ts). Two entry
+// Samplers keyed by Philox (engine/ops/sample.ts; reference: harness/reference/sample.ts). Two entry
 // points: `sample` (one draw per element: Bernoulli, Gaussian, uniform, Gumbel, dropout) and
 // `categorical` (one class per row of logits, by Gumbel-max).
 //

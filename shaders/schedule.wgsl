@@ -1,7 +1,7 @@
 // Per-step scalars (learning rate, temperature, annealing beta, KL weight) as a function of the
 // iteration index, evaluated on the GPU so that a training run needs no host round trip per step.
 // A kernel binds a `Schedule` uniform (engine/schedule.ts makes and fills it) and calls
-// schedule_at(s, iteration.index). Reference: harness/ops/schedule.ts.
+// schedule_at(s, iteration.index). Reference: harness/reference/schedule.ts.
 //
 // kind (SCHEDULE_KINDS in engine/schedule.ts) and what a, b, n mean:
 //   constant     a                                        (also a value the host writes per run)

@@ -1,7 +1,7 @@
 // Row-wise maps that need each row's log-sum-exp, which shaders/reduce.wgsl computes first into
 // row statistics (reduce_state.wgsl): softmax, log-softmax, and the categorical cross-entropy from
 // logits with its gradient, per-row loss and per-row error flag. The MODE override picks one
-// (engine/ops/loss.ts). Reference: harness/ops/reduce.ts.
+// (engine/ops/loss.ts). Reference: harness/reference/reduce.ts.
 #include "math.wgsl"
 #include "grid.wgsl"
 #include "reduce_state.wgsl"

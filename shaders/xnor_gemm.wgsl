@@ -1,4 +1,4 @@
-// XNOR-popcount GEMM of ±1 matrices (engine/ops/xnor.ts; reference: harness/gemm/xnor_reference.ts):
+// XNOR-popcount GEMM of ±1 matrices (engine/ops/xnor.ts; reference: harness/reference/xnor.ts):
 //   C[r, j] = sum over k of A[r, k] * B[j, k] = K - 2 * popcount(A[r] XOR B[j])
 // exact in integers. A is M x K and B is N x K (B^T: the natural layout of weights), both packed
 // along K as in pack_bits.wgsl; C is M x N i32, or f32 scaled by alpha (OUT_F32).

@@ -1,5 +1,5 @@
 // Integer matrices as +-1 bit planes, so that a product with a +-1 matrix is XNOR-popcount products
-// (engine/ops/xnor_planes.ts; reference: harness/ops/xnor_planes.ts). Two entry points: encode, combine.
+// (engine/ops/xnor_planes.ts; reference: harness/reference/xnor_planes.ts). Two entry points: encode, combine.
 //
 // Code of an integer v with `bits` = L planes: entries of one matrix share a parity. Odd v (|v| <=
 // 2^L - 1) is sum_{p < L} 2^p b_p with b_p = +-1: b_p is bit p of (v + 2^L - 1) / 2 (1 = +1). Even v

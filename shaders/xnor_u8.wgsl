@@ -1,5 +1,5 @@
 // 8-bit unsigned inputs times packed ±1 weights, exact (BinaryNet's first layer; engine/ops/xnor.ts,
-// reference harness/gemm/xnor_reference.ts):
+// reference harness/reference/xnor.ts):
 //   C[r, j] = sum over k of x[r, k] * w[j, k],  x in 0..255, w = ±1
 //           = sum over bit planes b of 2^b * (popcount(P_b & W) - popcount(P_b & ~W))
 //           = 2 * sum_b 2^b popcount(P_b & W) - sum_b 2^b popcount(P_b)

@@ -1,8 +1,8 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { KernelGraph, InputError, addGather, addPermutation, UNIT_BYTE_VALUES, type GatherFormat, type GatherOptions, type Tensor } from '../engine/index.js';
-import { gatherReference } from '../harness/ops/gather.js';
-import { permutationReference } from '../harness/ops/permute.js';
+import { gatherReference } from '../harness/reference/gather.js';
+import { permutationReference } from '../harness/reference/permute.js';
 import { validateExact } from '../harness/bench/validate.js';
 import { expectError } from './expect.js';
 import { withGpu, readU32, type GpuContext } from './gpu.js';

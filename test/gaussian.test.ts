@@ -5,8 +5,8 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { addGaussianKl, addGaussianNll, addReparameterize, addReparameterizeBackward, addSample, InputError, KernelGraph, type Tensor } from '../engine/index.js';
-import { gaussianKlReference, gaussianNllReference, reparameterizeReference } from '../harness/ops/gaussian.js';
-import { gaussianReference } from '../harness/ops/sample.js';
+import { gaussianKlReference, gaussianNllReference, reparameterizeReference } from '../harness/reference/gaussian.js';
+import { gaussianReference } from '../harness/reference/sample.js';
 import { expectError } from './expect.js';
 import { withGpu, type GpuContext } from './gpu.js';
 import { centralDifferences, check, runAndRead } from './ops_util.js';

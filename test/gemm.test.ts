@@ -2,7 +2,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { BufferPool, Gpu, KernelGraph, InputError, LimitError, Scheduler, type Tensor } from '../engine/index.js';
 import { addGemm, GEMM_F32_CONFIGS, GEMM_F32_VARIANTS, type Activation, type GemmOptions, type GemmVariantName } from '../engine/ops/gemm.js';
-import { gemmReference, activate, bernoulliSample } from '../harness/gemm/reference.js';
+import { gemmReference, activate, bernoulliSample } from '../harness/reference/gemm.js';
 import { rngBits } from '../engine/philox.js';
 import { RNG_PURPOSES } from '../engine/rng_purposes.js';
 import { validateClose, validateExact } from '../harness/bench/validate.js';

@@ -1,59 +1,29 @@
-// The Glauber ops (engine/ops/glauber.ts) and the XNOR bit planes (engine/ops/xnor_planes.ts)
-// against their TypeScript references: bit for bit with integer couplings (sign and table rules),
-// and the float rule as a Gibbs sampler against the exact Boltzmann distribution (chi-square).
+// The Glauber ops (engine/ops/glauber.ts) against their TypeScript reference: bit for bit with
+// integer couplings (sign and table rules), and the float rule as a Gibbs sampler against the exact
+// Boltzmann distribution (chi-square). The XNOR bit planes have their own file (xnor_planes.test.ts).
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
-  addEncodePlanes,
   addGemm,
   KernelGraph,
   addGlauberSummary,
   addGlauberSweep,
   addGlauberUpdate,
-  addPackBits,
-  addXnorPlanesGemm,
   glauberThresholds,
   InputError,
-  planeCode,
   Schedule,
   type GlauberRule,
   type Tensor,
 } from '../engine/index.js';
-import { decodePlanes, encodePlanes, integerProduct } from '../harness/ops/xnor_planes.js';
-import { glauberEnergies, glauberFields, glauberSweep, glauberUpdate, type ChainsReference, type RuleReference } from '../harness/ops/glauber.js';
+import { glauberEnergies, glauberFields, glauberSweep, glauberUpdate, type ChainsReference, type RuleReference } from '../harness/reference/glauber.js';
 import { expectError } from './expect.js';
 import { withGpu } from './gpu.js';
-import { check, Made, runAndRead } from './ops_util.js';
-import { randomWords } from './random.js';
+import { check, keep, Made, runAndRead } from './ops_util.js';
+import { hebbian, pm1, randomWords } from './random.js';
 import { chiSquare, chiSquareCritical } from './stats_util.js';
 
-/** Keeps an op that is not an OpDispatches (a GEMM, one dispatch) for release with the test's tensors. */
-const keep = (made: Made, op: Promise<{ release(): void }>) => made.op(op.then((o) => ({ dispatches: [], release: () => o.release() })));
-
-const pm1 = (n: number, seed: number) => Float32Array.from(randomWords(n, seed), (w) => (w & 1 ? 1 : -1));
-
-/** A symmetric n x n integer matrix with entries of one parity in [-max, max] (Hebbian-like: the sum of `p` outer products). */
-function hebbian(n: number, p: number, seed: number): Float32Array {
-  const xi = pm1(p * n, seed);
-  const j = new Float32Array(n * n);
-  for (let mu = 0; mu < p; mu++) for (let a = 0; a < n; a++) for (let b = 0; b < n; b++) j[a * n + b] += xi[mu * n + a] * xi[mu * n + b];
-  return j;
-}
-
 // ---------------------------------------------------------------------------------------------
-const host = suite('bit planes and thresholds (no GPU)');
-
-host('planes code every integer of the parity and range: decode(encode(v)) = v', () => {
-  for (const [max, parity] of [[7, 'odd'], [6, 'even'], [1, 'odd'], [0, 'even'], [9, 'odd']] as const) {
-    const code = planeCode(max, parity);
-    const values = Array.from({ length: 2 * max + 1 }, (_, i) => i - max).filter((v) => Math.abs(v % 2) === (parity === 'odd' ? 1 : 0));
-    const got = decodePlanes(encodePlanes(values, 1, values.length, code), 1, values.length, code);
-    assert.equal([...got], values, `${parity} up to ${max}`);
-  }
-  // 5 = 4 + 2 - 1 takes 3 planes; an even 4 takes 3 planes for 5 and the constant plane.
-  assert.equal(planeCode(5, 'odd'), { bits: 3, planes: 3 });
-  assert.equal(planeCode(4, 'even'), { bits: 3, planes: 4 });
-});
+const host = suite('glauber thresholds (no GPU)');
 
 host('thresholds: p(up) in float64, saturated ends, symmetric about zero field', () => {
   const { thresholds, offset } = glauberThresholds(0.5, 1, 1000);
@@ -67,34 +37,6 @@ host('thresholds: p(up) in float64, saturated ends, symmetric about zero field',
   assert.throws(() => glauberThresholds(0.5, 0, 4), (e: Error) => e instanceof InputError && /temperature/.test(e.message));
 });
 host.run();
-
-// ---------------------------------------------------------------------------------------------
-const planes = suite('xnor planes: encode and product, exact (GPU)');
-
-planes('GPU planes equal the reference, and A B^T through them equals the integer product', () =>
-  withGpu(async (ctx) => {
-    for (const [m, n, p] of [[5, 40, 3], [7, 33, 4], [3, 64, 1]]) {
-      const b = hebbian(n, p, 10 + n);
-      const code = planeCode(p, p % 2 ? 'odd' : 'even');
-      const a = pm1(m * n, 20 + n);
-      const out = await runAndRead(ctx, async (graph, made) => {
-        const bT = await made.tensor('B', [n, n], b);
-        const planesT = await made.tensor('planes', [code.planes * n, n], undefined, 'bits');
-        const aT = await made.tensor('A', [m, n], a);
-        const aBits = await made.tensor('A bits', [m, n], undefined, 'bits');
-        const products = await made.tensor('products', [m, code.planes * n], undefined, 'i32');
-        const c = await made.tensor('C', [m, n]);
-        await keep(made, addEncodePlanes(graph, ctx, { input: bT, output: planesT, rows: n, cols: n, code }));
-        await keep(made, addPackBits(graph, ctx, { input: aT, output: aBits, rows: m, cols: n }));
-        await made.op(addXnorPlanesGemm(graph, ctx, { a: aBits, planes: planesT, code, products, c, m, n, k: n }));
-        return { planes: planesT, c };
-      });
-      assert.equal([...new Uint32Array(out.planes.buffer)], [...encodePlanes(b, n, n, code)], `planes m=${m} n=${n} p=${p}`);
-      assert.equal([...out.c], [...integerProduct(a, b, m, n, n)], `product m=${m} n=${n} p=${p}`);
-    }
-  }),
-);
-planes.run();
 
 // ---------------------------------------------------------------------------------------------
 const dynamics = suite('glauber update, sweep and summary = reference, bit for bit (GPU)');

@@ -5,9 +5,9 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { addCategorical, addCategoricalKl, addGumbelSoftmax, addGumbelSoftmaxBackward, addSample, InputError, KernelGraph, Schedule, type ScheduleSpec } from '../engine/index.js';
-import { categoricalKlReference, gumbelSoftmaxReference } from '../harness/ops/gumbel_softmax.js';
-import { gumbelReference } from '../harness/ops/sample.js';
-import { scheduleReference } from '../harness/ops/schedule.js';
+import { categoricalKlReference, gumbelSoftmaxReference } from '../harness/reference/gumbel_softmax.js';
+import { gumbelReference } from '../harness/reference/sample.js';
+import { scheduleReference } from '../harness/reference/schedule.js';
 import { expectError } from './expect.js';
 import { withGpu, type GpuContext } from './gpu.js';
 import { centralDifferences, check, runAndRead } from './ops_util.js';

@@ -4,7 +4,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { addGather, addLogMeanExp, InputError, KernelGraph } from '../engine/index.js';
-import { logMeanExpReference } from '../harness/ops/log_mean_exp.js';
+import { logMeanExpReference } from '../harness/reference/log_mean_exp.js';
 import { expectError } from './expect.js';
 import { withGpu } from './gpu.js';
 import { check, runAndRead } from './ops_util.js';

@@ -75,3 +75,6 @@ export function centralDifferences(f: (v: Float64Array) => number, values: Array
     return (plus - minus) / (2 * h);
   });
 }
+
+/** Keeps an op that is not an OpDispatches (a GEMM, one dispatch) for release with the test's tensors. */
+export const keep = (made: Made, op: Promise<{ release(): void }>) => made.op(op.then((o) => ({ dispatches: [], release: () => o.release() })));

@@ -4,7 +4,7 @@ import { KernelGraph, InputError, LimitError, addPermutation, defineKernel, rngB
 import { bitonicPasses } from '../engine/ops/permute.js';
 import { RNG_PURPOSES } from '../engine/rng_purposes.js';
 import { library } from '../engine/library.js';
-import { permutationReference } from '../harness/ops/permute.js';
+import { permutationReference } from '../harness/reference/permute.js';
 import { chiSquare, chiSquareCritical } from './stats_util.js';
 import { expectError } from './expect.js';
 import { withGpu, readU32, type GpuContext } from './gpu.js';

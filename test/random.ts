@@ -27,3 +27,14 @@ export function randomWords(n: number, seed: number): Uint32Array {
   }
   return out;
 }
+
+/** n values of +-1 as f32, from the low bits of randomWords. */
+export const pm1 = (n: number, seed: number) => Float32Array.from(randomWords(n, seed), (w) => (w & 1 ? 1 : -1));
+
+/** A symmetric n x n integer matrix with entries of one parity in [-max, max] (Hebbian-like: the sum of `p` outer products). */
+export function hebbian(n: number, p: number, seed: number): Float32Array {
+  const xi = pm1(p * n, seed);
+  const j = new Float32Array(n * n);
+  for (let mu = 0; mu < p; mu++) for (let a = 0; a < n; a++) for (let b = 0; b < n; b++) j[a * n + b] += xi[mu * n + a] * xi[mu * n + b];
+  return j;
+}

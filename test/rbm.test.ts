@@ -1,21 +1,17 @@
-// The RBM (models/rbm*.ts): the new kernels (binary codes, annealing) against their references, the
-// model's fused steps against float64 with the GPU's own Philox draws, the Gibbs sampler's joint
-// (v, h) histogram against exact enumeration, CD-k's expected gradient approaching the exact one,
-// the exact log Z against brute force, AIS against the exact log Z, and bars-and-stripes training.
+// The RBM (models/rbm*.ts): the model's fused steps against float64 with the GPU's own Philox draws,
+// the Gibbs sampler's joint (v, h) histogram against exact enumeration, CD-k's expected gradient
+// approaching the exact one, the exact log Z against brute force, AIS against the exact log Z, and
+// bars-and-stripes training. Its kernels have files of their own: codes.test.ts, anneal.test.ts.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { addAnnealedLogWeight, addAnnealedSample, addBinaryCodes, InputError, KernelGraph } from '../engine/index.js';
+import { InputError, KernelGraph } from '../engine/index.js';
 import { Rbm, RBM_CALLS, type RbmConfig } from '../models/rbm.js';
 import { RbmDataset } from '../models/rbm_data.js';
 import { RbmTrainer, rbmOptimizerState, validateRbmTraining, type RbmTrainingOptions } from '../models/rbm_trainer.js';
 import { RbmEvaluator } from '../models/rbm_evaluate.js';
 import { aisBaseBiases, aisBetas, logMeanExp, rbmAis, rbmExactLogZ, AIS_DEFAULT_STEPS } from '../models/rbm_partition.js';
-import { binaryCodesReference } from '../harness/ops/codes.js';
-import { permutationReference } from '../harness/ops/permute.js';
-import { elementWord, sigmoid } from '../harness/ops/sample.js';
+import { permutationReference } from '../harness/reference/permute.js';
 import {
-  annealedLogWeightReference,
-  annealedSampleReference,
   averageLogProbability,
   cdExpectedGradient,
   cdStepReference,
@@ -92,103 +88,7 @@ host('logMeanExp: stable for large logs, the delta-method standard error', () =>
   assert.ok(Math.abs(value - (1000 + Math.log(2))) < 1e-12, String(value));
   assert.ok(Math.abs(stderr - 0.5) < 1e-12, String(stderr));
 });
-
-host('binary codes reference: rows of bits, least significant first', () => {
-  // Iteration 1 of 3-row blocks from 4: numbers 7, 8, 9 = 111, 0001, 1001.
-  assert.equal([...binaryCodesReference(3, 4, 4, 1)], [1, 1, 1, 0, 0, 0, 0, 1, 1, 0, 0, 1]);
-});
 host.run();
-
-// ---------------------------------------------------------------------------------------------
-const kernels = suite('RBM kernels against their references (GPU)');
-
-kernels('binary codes: 37 rows x 7 bits from 5, repetition 2, bit for bit; bad arguments name the op', () =>
-  withGpu(async (ctx) => {
-    const made = new Made(ctx);
-    try {
-      const output = await made.tensor('codes', [37, 7]);
-      const graph = new KernelGraph('codes test');
-      const op = await addBinaryCodes(graph, ctx, { output, rows: 37, bits: 7, first: 5 });
-      await ctx.scheduler.run(graph, { repeat: 1, firstIteration: 2 });
-      assert.equal([...(await readF32(output))], [...binaryCodesReference(37, 7, 5, 2)]);
-      op.release();
-      await expectError(() => addBinaryCodes(graph, ctx, { output, rows: 37, bits: 33 }), InputError, 'codes', 'at most 32');
-      await expectError(() => addBinaryCodes(graph, ctx, { output, rows: 36, bits: 7 }), InputError, 'codes', 'operand output', '[36, 7]');
-    } finally {
-      made.release();
-    }
-  }));
-
-// A table with uneven steps; repetition 1 from betaIndex 1 reads beta = 0.7 (sample) and 0.3 -> 0.7 (weight).
-const BETAS = Float32Array.of(0, 0.3, 0.7, 0.95, 1);
-
-for (const distribution of ['bernoulli', 'gaussian'] as const) {
-  kernels(`annealed ${distribution} draws: z = beta x + (1 - beta) base on the sampler's words (5 x 13, beta = 0.7)`, () =>
-    withGpu(async (ctx) => {
-      const made = new Made(ctx);
-      try {
-        const [rows, cols] = [5, 13];
-        const x = randomF32(rows * cols, 7, 4);
-        const baseValues = randomF32(cols, 8, 2);
-        const output = await made.tensor('draws', [rows, cols]);
-        const graph = new KernelGraph('anneal test');
-        const stream = { seed: 11, step: 3, call: 2 };
-        const op = await addAnnealedSample(graph, ctx, {
-          distribution, x: await made.tensor('x', [rows, cols], x), base: await made.tensor('base', [cols], baseValues), output, rows, cols,
-          betas: await made.tensor('betas', [BETAS.length], BETAS), betaIndex: 1, ...stream,
-        });
-        await ctx.scheduler.run(graph, { firstIteration: 1 });
-        op.release();
-        const got = await readF32(output);
-        // The GPU's step is the op's plus the repetition index.
-        const s = { ...stream, step: stream.step + 1 };
-        const want = annealedSampleReference(distribution, x, baseValues, cols, BETAS[2], s);
-        if (distribution === 'gaussian') {
-          // Box-Muller through WGSL's log, cos, sin (2^-11 absolute on the angle's functions).
-          check('anneal.sample.gaussian', got, want, { atol: 2e-3, rtol: 1e-4 });
-        } else {
-          got.forEach((g, e) => {
-            if (g === want[e]) return;
-            const z = BETAS[2] * x[e] + (1 - BETAS[2]) * baseValues[e % cols];
-            const u = (elementWord('bernoulli', s, e) >>> 8) / 2 ** 24;
-            assert.ok(Math.abs(u - sigmoid(z)) < 1e-6, `element ${e}: gpu ${g}, reference ${want[e]}`);
-          });
-        }
-      } finally {
-        made.release();
-      }
-    }));
-}
-
-kernels('annealed log weights: three increments (0.3 -> 0.7 -> 0.95 -> 1) of 7 rows x 100 experts, Kahan-summed, against float64', () =>
-  withGpu(async (ctx) => {
-    const made = new Made(ctx);
-    try {
-      const [rows, cols] = [7, 100];
-      // Inputs up to +-30: softplus nearly linear at one end and nearly 0 at the other.
-      const x = randomF32(rows * cols, 21, 30);
-      const linear = randomF32(rows, 22, 50);
-      const logWeights = await made.tensor('log weights', [rows, 2]);
-      const graph = new KernelGraph('anneal weights test');
-      const op = await addAnnealedLogWeight(graph, ctx, {
-        x: await made.tensor('x', [rows, cols], x), linear: await made.tensor('linear', [rows], linear), logWeights, rows, cols,
-        betas: await made.tensor('betas', [BETAS.length], BETAS), betaIndex: 1,
-      });
-      // Repetitions 1, 2, 3 read entries 2, 3, 4; repetition 4 would read past the table and does nothing.
-      await ctx.scheduler.run(graph, { repeat: 4, firstIteration: 1 });
-      op.release();
-      const sums = await readF32(logWeights);
-      const got = Array.from({ length: rows }, (_, r) => sums[2 * r] - sums[2 * r + 1]);
-      const want = new Float64Array(rows);
-      for (let i = 2; i <= 4; i++) annealedLogWeightReference(x, linear, rows, cols, BETAS[i - 1], BETAS[i]).forEach((w, r) => (want[r] += w));
-      // Each increment is a sum of 100 differences of O(10), each to a few f32 ulp of itself.
-      check('anneal.log_weight', got, want, { atol: 1e-4, rtol: 1e-5 });
-      await expectError(() => addAnnealedLogWeight(graph, ctx, { x: logWeights, linear: logWeights, logWeights, rows, cols, betas: logWeights, betaIndex: 1 }), InputError, 'anneal.log_weight', 'operand x');
-    } finally {
-      made.release();
-    }
-  }));
-kernels.run();
 
 // ---------------------------------------------------------------------------------------------
 const model = suite('RBM fused steps against float64 with the same draws (GPU)');

@@ -21,7 +21,7 @@ import {
   logSumExp,
   reduceReference,
   softmaxReference,
-} from '../harness/ops/reduce.js';
+} from '../harness/reference/reduce.js';
 import { expectError } from './expect.js';
 import { withGpu } from './gpu.js';
 import { check, f32, Made, runAndRead } from './ops_util.js';

@@ -15,7 +15,7 @@ import {
   sigmoid,
   uniformReference,
   type StreamReference,
-} from '../harness/ops/sample.js';
+} from '../harness/reference/sample.js';
 import { validateExact } from '../harness/bench/validate.js';
 import { chiSquare, chiSquareCritical, ksTest, normalCdf } from './stats_util.js';
 import { expectError } from './expect.js';

@@ -22,7 +22,7 @@ import {
 import type { TileConfig } from '../engine/ops/common.js';
 import { defaultTuneCachePath, FileTuneStore } from '../harness/gemm/tune_store.js';
 import { tuneCommand } from '../harness/gemm/tune.js';
-import { gemmReference } from '../harness/gemm/reference.js';
+import { gemmReference } from '../harness/reference/gemm.js';
 import { validateClose } from '../harness/bench/validate.js';
 import { withGpu, readF32 } from './gpu.js';
 

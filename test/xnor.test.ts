@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { KernelGraph, InputError, LimitError, type Tensor } from '../engine/index.js';
 import { addPackBits, addUnpackBits, addPackBitPlanes, planeWords } from '../engine/ops/pack.js';
 import { addXnorGemm, addXnorU8Gemm, XNOR_CONFIGS } from '../engine/ops/xnor.js';
-import { packBits, unpackBits, packedWords, xnorGemm, packBitPlanes, u8Gemm, u8GemmByPlanes } from '../harness/gemm/xnor_reference.js';
+import { packBits, unpackBits, packedWords, xnorGemm, packBitPlanes, u8Gemm, u8GemmByPlanes } from '../harness/reference/xnor.js';
 import { validateExact, validateClose } from '../harness/bench/validate.js';
 import { expectError } from './expect.js';
 import { withGpu, readU32, readF32, type GpuContext } from './gpu.js';

@@ -2,7 +2,7 @@
 // increments between neighbouring inverse temperatures, with the temperatures in a table that the
 // kernels index by the graph's repetition, so that thousands of intermediate distributions run in a
 // few submits. Kernels: shaders/anneal.wgsl (which states the formulas). Reference:
-// harness/rbm/reference.ts (annealedSampleReference, annealedLogWeightReference).
+// harness/reference/anneal.ts.
 import type { Tensor } from '../buffers.js';
 import { InputError } from '../errors.js';
 import { linearGrid, type KernelGraph } from '../graph.js';

@@ -1,6 +1,6 @@
 // Binary codes of consecutive numbers as f32 rows of 0 / 1: a block of `rows` numbers per graph
 // repetition, for sums over every configuration of a few binary units (an RBM's exact partition
-// function). Kernel: shaders/codes.wgsl. Reference: harness/ops/codes.ts.
+// function). Kernel: shaders/codes.wgsl. Reference: harness/reference/codes.ts.
 import type { Tensor } from '../buffers.js';
 import { InputError } from '../errors.js';
 import { linearGrid, type KernelGraph } from '../graph.js';

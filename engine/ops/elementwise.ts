@@ -1,6 +1,6 @@
 // Element-wise ops over f32 tensors: unary maps, binary maps whose second operand may be broadcast,
 // the backward pass of every unary map, and a unary map fused with its derivative. Shapes come from
-// the tensors. Kernel: shaders/elementwise.wgsl; reference: harness/ops/elementwise.ts.
+// the tensors. Kernel: shaders/elementwise.wgsl; reference: harness/reference/elementwise.ts.
 import type { Tensor } from '../buffers.js';
 import { InputError } from '../errors.js';
 import { linearGrid, type KernelGraph } from '../graph.js';
@@ -156,7 +156,7 @@ function unaryInfo(op: UnaryOp, where: string): UnaryOpInfo {
 /**
  * Adds out = f(x) for a unary op of UNARY_OPS, optionally writing f'(x) too (a dense layer's
  * activation and its backward mask in one pass). NaN and +-Inf give what float64 gives
- * (harness/ops/elementwise.ts); sigmoid, softplus and tanh never overflow.
+ * (harness/reference/elementwise.ts); sigmoid, softplus and tanh never overflow.
  *
  *   await addUnary(graph, ctx, { op: 'relu', x: h, out: h, derivative: mask });   // in place
  *   await addUnary(graph, ctx, { op: 'clamp', x, out: y, lo: -3, hi: 3 });

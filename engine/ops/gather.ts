@@ -1,6 +1,6 @@
 // Minibatch gather: rows of a dataset picked by an index list (an epoch's permutation), one batch per
 // graph repetition. Kernel: shaders/gather.wgsl (which states the layouts). Reference:
-// harness/ops/gather.ts.
+// harness/reference/gather.ts.
 import type { Tensor } from '../buffers.js';
 import { InputError } from '../errors.js';
 import { linearGrid, type KernelGraph } from '../graph.js';

@@ -2,7 +2,7 @@
 // backward pass to the mean and the log-variance, the KL divergence of N(mean, sigma^2) to N(0, I),
 // and the Gaussian negative log-likelihood, each with its gradient. Per-element terms are summed per
 // row by the reduction passes of shaders/reduce.wgsl. Kernel: shaders/gaussian.wgsl; reference:
-// harness/ops/gaussian.ts.
+// harness/reference/gaussian.ts.
 import type { Tensor } from '../buffers.js';
 import { InputError, LimitError } from '../errors.js';
 import { linearGrid, type KernelGraph } from '../graph.js';

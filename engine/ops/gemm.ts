@@ -1,5 +1,5 @@
 // f32 GEMM: C = act(alpha * op(A) * op(B) + beta * C + bias), optionally with Bernoulli samples of C.
-// Kernels: shaders/gemm_f32_v1.wgsl, _v2, gemm_f32.wgsl (v3). Reference: harness/gemm/reference.ts.
+// Kernels: shaders/gemm_f32_v1.wgsl, _v2, gemm_f32.wgsl (v3). Reference: harness/reference/gemm.ts.
 import type { Binding, Tensor } from '../buffers.js';
 import { InputError, LimitError } from '../errors.js';
 import { linearGrid, type KernelGraph } from '../graph.js';

@@ -3,7 +3,7 @@
 // fields current, and a per-chain summary (energy, fixed points, 2-cycles). Hopfield recall, the
 // Boltzmann machine's Gibbs sampling and annealing are built from these. Kernel: shaders/glauber.wgsl
 // (which states the decision rules and which Philox word decides which unit); reference:
-// harness/ops/glauber.ts.
+// harness/reference/glauber.ts.
 import type { Tensor } from '../buffers.js';
 import { InputError, LimitError } from '../errors.js';
 import { linearGrid, type KernelGraph } from '../graph.js';
@@ -270,7 +270,7 @@ export async function addGlauberUpdate(graph: KernelGraph, ctx: OpContext, o: Gl
 /**
  * Adds one sequential sweep per repetition: the units of `order` one at a time, each deciding from
  * the fields the units before it left, the fields kept current by adding a column of `couplings`
- * per flip; the same result as a loop over the units (harness/ops/glauber.ts glauberSweep). Sets
+ * per flip; the same result as a loop over the units (harness/reference/glauber.ts glauberSweep). Sets
  * the chain's changed flag when a unit flipped.
  *
  *   await addPermutation(graph, ctx, { output: order, n: units, seed, epoch: 0 });

@@ -2,7 +2,7 @@
 // may anneal, its straight-through variant (the one-hot forward value, the soft sample's gradient),
 // their backward pass, and the KL divergence of a categorical to the uniform prior with its gradient.
 // One invocation per row of `classes` logits (categorical latents have few classes). Kernel:
-// shaders/gumbel_softmax.wgsl; reference: harness/ops/gumbel_softmax.ts.
+// shaders/gumbel_softmax.wgsl; reference: harness/reference/gumbel_softmax.ts.
 import type { Tensor } from '../buffers.js';
 import { InputError, LimitError } from '../errors.js';
 import { linearGrid, type KernelGraph } from '../graph.js';

@@ -1,7 +1,7 @@
 // Log-mean-exp over the importance samples of each row, as the IWAE estimate of log p(x) needs:
 // log (1/K) sum_k exp(w_k), computed with the row's largest w subtracted first, and streamed over
 // chunks of samples so that K = 5,000 never has to sit in memory at once. Kernel:
-// shaders/log_mean_exp.wgsl; reference: harness/ops/log_mean_exp.ts.
+// shaders/log_mean_exp.wgsl; reference: harness/reference/log_mean_exp.ts.
 import type { Tensor } from '../buffers.js';
 import { InputError, LimitError } from '../errors.js';
 import { linearGrid, type KernelGraph } from '../graph.js';

@@ -2,7 +2,7 @@
 // gradients: Bernoulli (sigmoid outputs against targets in [0, 1], summed per row) and categorical
 // (softmax against a class label per row, with the error count of the classifier). The per-row
 // reductions are shaders/reduce.wgsl's, the row-wise maps shaders/softmax.wgsl's; reference:
-// harness/ops/reduce.ts.
+// harness/reference/reduce.ts.
 import type { Tensor } from '../buffers.js';
 import { InputError } from '../errors.js';
 import { linearGrid, type KernelGraph } from '../graph.js';

@@ -1,6 +1,6 @@
 // Optimisers over a ParamSet: one fused update dispatch per parameter tensor per step (SGD with
 // momentum, Adam), optionally after clipping by the global gradient norm, all on the GPU with no
-// readback. Kernels: shaders/optim.wgsl; reference: harness/ops/optim.ts.
+// readback. Kernels: shaders/optim.wgsl; reference: harness/reference/optim.ts.
 import type { Tensor } from '../buffers.js';
 import { InputError } from '../errors.js';
 import { checkGrid, linearGrid, type KernelGraph } from '../graph.js';

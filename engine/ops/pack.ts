@@ -1,6 +1,6 @@
 // Bit packing for the XNOR kernels: ±1 (or the sign of f32) into u32 words along the last axis,
 // back to ±1 f32, and the 8 bit planes of u8 inputs. Kernels: shaders/pack_bits.wgsl (which states
-// the layouts); reference: harness/gemm/xnor_reference.ts.
+// the layouts); reference: harness/reference/xnor.ts.
 import type { Tensor } from '../buffers.js';
 import { linearGrid, type KernelGraph } from '../graph.js';
 import { addDispatch, cachedKernel, checkDims, checkDistinct, checkOperand, type OpContext, type OpDispatch } from './common.js';

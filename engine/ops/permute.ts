@@ -1,6 +1,6 @@
 // A Philox permutation of n indices per epoch, for shuffling a dataset: random 64-bit keys sorted by
 // a bitonic network on the GPU, ties broken by index. Kernel: shaders/permute.wgsl (which states the
-// key of each index and the network). Reference: harness/ops/permute.ts.
+// key of each index and the network). Reference: harness/reference/permute.ts.
 //
 // Why a sort of random keys: it is parallel, exactly reproducible (a total order has one sorted
 // result, whatever the tile size), and uniform but for key ties (probability below n^2 / 2^65). Why

@@ -2,7 +2,7 @@
 // squares, log-sum-exp, as workgroup tree reductions in passes (no long serial f32 sums, the same
 // bits on every run). A scalar result can go into a series slot chosen by the scheduler's
 // iteration, so that training metrics stay on the GPU. Kernel: shaders/reduce.wgsl; reference:
-// harness/ops/reduce.ts.
+// harness/reference/reduce.ts.
 import type { Tensor } from '../buffers.js';
 import { InputError } from '../errors.js';
 import { linearGrid, type KernelGraph } from '../graph.js';

@@ -1,6 +1,6 @@
 // Samplers keyed by Philox: Bernoulli (from probabilities or logits), Gaussian, uniform, Gumbel,
 // categorical by Gumbel-max, and dropout. Kernel: shaders/sample.wgsl, which states which Philox word
-// decides which element. Reference: harness/ops/sample.ts.
+// decides which element. Reference: harness/reference/sample.ts.
 import type { Tensor } from '../buffers.js';
 import { InputError, LimitError } from '../errors.js';
 import { linearGrid, type KernelGraph } from '../graph.js';

@@ -1,5 +1,5 @@
 // Binary GEMMs: XNOR-popcount of ±1 matrices and 8-bit inputs times ±1 weights, exact in integers.
-// Kernels: shaders/xnor_gemm.wgsl, shaders/xnor_u8.wgsl; reference: harness/gemm/xnor_reference.ts.
+// Kernels: shaders/xnor_gemm.wgsl, shaders/xnor_u8.wgsl; reference: harness/reference/xnor.ts.
 import { InputError } from '../errors.js';
 import { checkGrid, type KernelGraph } from '../graph.js';
 import type { Tensor } from '../buffers.js';

@@ -1,7 +1,7 @@
 // Integer matrices as +-1 bit planes: a product of a +-1 matrix with an integer matrix becomes one
 // XNOR-popcount GEMM over the stacked planes and a combine pass, exact in integers. Kernels:
 // shaders/xnor_planes.wgsl (which states the code and the layout) and xnor_gemm.wgsl; reference:
-// harness/ops/xnor_planes.ts.
+// harness/reference/xnor_planes.ts.
 import type { Tensor } from '../buffers.js';
 import { InputError } from '../errors.js';
 import { linearGrid, type KernelGraph } from '../graph.js';

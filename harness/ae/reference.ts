@@ -4,7 +4,7 @@
 // contractive penalty lambda * mean over the rows of ||dh/dx||_F^2 of a one-layer sigmoid code.
 import { aeDecoderName, aeEncoderName, type AutoencoderConfig } from '../../models/autoencoder.js';
 import { denseReference } from '../mlp/reference.js';
-import { bernoulliCrossEntropyReference } from '../ops/reduce.js';
+import { bernoulliCrossEntropyReference } from '../reference/reduce.js';
 
 export interface AutoencoderReferenceNet {
   config: Required<AutoencoderConfig>;

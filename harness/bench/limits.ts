@@ -6,7 +6,7 @@ import { cachedKernel } from '../../engine/kernel.js';
 import { library } from '../../engine/library.js';
 import type { JobContext } from '../backends/context.js';
 import { timeRuns } from './timing.js';
-import { popcount } from '../gemm/xnor_reference.js';
+import { popcount } from '../reference/xnor.js';
 
 export interface AdapterLimits {
   copy_gbps: number;

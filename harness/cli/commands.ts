@@ -14,4 +14,4 @@ import { rbmEvalCommand, rbmFiltersCommand, rbmSampleCommand, rbmTrainCommand } 
 import { vaeEvalCommand, vaeManifoldCommand, vaeReconstructCommand, vaeSampleCommand, vaeTrainCommand } from '../vae/command.js';
 import { aeTrainCommand } from '../ae/command.js';
 
-export const COMMANDS: readonly Command[] = [isingCommand, mlpTrainCommand, mlpEvalCommand, hopfieldCapacityCommand, hopfieldRecallCommand, tspCommand, boltzmannTrainCommand, rbmTrainCommand, rbmEvalCommand, rbmSampleCommand, rbmFiltersCommand, aeTrainCommand, vaeTrainCommand, vaeEvalCommand, vaeSampleCommand, vaeReconstructCommand, vaeManifoldCommand, benchCommand, studyCommand, tuneCommand, serveCommand, docsCommand];
+export const COMMANDS: readonly Command[] = [isingCommand, mlpTrainCommand, mlpEvalCommand, hopfieldCapacityCommand, hopfieldRecallCommand, tspCommand, boltzmannTrainCommand, rbmTrainCommand, rbmEvalCommand, rbmSampleCommand, rbmFiltersCommand, aeTrainCommand, vaeTrainCommand, vaeEvalCommand, vaeSampleCommand, vaeReconstructCommand, vaeManifoldCommand, benchCommand, studyCommand, tuneCommand, serveCommand, docsCommand(() => COMMANDS)];

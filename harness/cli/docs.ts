@@ -32,28 +32,35 @@ const DOCS_FLAGS = {
   check: boolean({ help: 'only check: exit 2 naming the commands whose tables differ' }),
 } as const;
 
-export const docsCommand = defineCommand({
-  name: 'docs',
-  summary: "rewrite the README's flag tables from the flag declarations (for developers)",
-  flags: DOCS_FLAGS,
-  run: async (values: Values<typeof DOCS_FLAGS>) => {
-    const { COMMANDS } = await import('./commands.js');
-    const path = values.readme ?? join(packageRoot(), 'README.md');
-    const before = readFileSync(path, 'utf8');
-    const after = renderReadme(before, COMMANDS);
-    const missing = COMMANDS.filter((c) => c !== docsCommand && !documentedCommands(before).includes(c.name)).map((c) => c.name);
-    if (values.check) {
-      const stale = documentedCommands(before).filter((name) => {
-        const c = COMMANDS.find((x) => x.name === name)!;
-        return !before.includes(flagsBlock(c));
-      });
-      if (stale.length || missing.length) {
-        throw new InputError(`${path}: flag tables differ from the schema for ${[...stale, ...missing.map((m) => `${m} (no table)`)].join(', ')}; run harmonium docs`);
+/**
+ * The docs command. It is handed the CLI's command list rather than importing it: the list
+ * (commands.ts) holds this command, and an import back would make a cycle.
+ */
+export function docsCommand(commands: () => readonly Command[]): Command {
+  const docs = defineCommand({
+    name: 'docs',
+    summary: "rewrite the README's flag tables from the flag declarations (for developers)",
+    flags: DOCS_FLAGS,
+    run: async (values: Values<typeof DOCS_FLAGS>) => {
+      const all = commands();
+      const path = values.readme ?? join(packageRoot(), 'README.md');
+      const before = readFileSync(path, 'utf8');
+      const after = renderReadme(before, all);
+      const missing = all.filter((c) => c !== docs && !documentedCommands(before).includes(c.name)).map((c) => c.name);
+      if (values.check) {
+        const stale = documentedCommands(before).filter((name) => {
+          const c = all.find((x) => x.name === name)!;
+          return !before.includes(flagsBlock(c));
+        });
+        if (stale.length || missing.length) {
+          throw new InputError(`${path}: flag tables differ from the schema for ${[...stale, ...missing.map((m) => `${m} (no table)`)].join(', ')}; run harmonium docs`);
+        }
+        return;
       }
-      return;
-    }
-    if (missing.length) process.stderr.write(`docs: ${path} has no flags block for ${missing.join(', ')}; add <!-- flags: NAME --><!-- /flags --> where it belongs\n`);
-    if (after !== before) writeFileAtomic(path, after);
-    process.stderr.write(`docs: ${after === before ? 'up to date' : `rewrote ${path}`}\n`);
-  },
-});
+      if (missing.length) process.stderr.write(`docs: ${path} has no flags block for ${missing.join(', ')}; add <!-- flags: NAME --><!-- /flags --> where it belongs\n`);
+      if (after !== before) writeFileAtomic(path, after);
+      process.stderr.write(`docs: ${after === before ? 'up to date' : `rewrote ${path}`}\n`);
+    },
+  });
+  return docs;
+}

@@ -2,7 +2,7 @@
 // threshold or by a Bernoulli draw from Philox. Browser-safe.
 import { checkU32 } from '../../engine/checks.js';
 import { RNG_PURPOSES } from '../../engine/rng_purposes.js';
-import { bernoulliSample } from '../gemm/reference.js';
+import { bernoulliSample } from '../reference/gemm.js';
 import type { LabelledDataset } from './dataset.js';
 
 /** The Philox stream of a sampled binarisation: key (seed, RNG_PURPOSES.binarize), counter (step, e / 4, call). */
@@ -25,7 +25,7 @@ export type Binarise = 'threshold' | BernoulliStream;
  * upload. 'threshold' gives 1 when p > 0.5 (u8 pixels 128..255). Sampling decides pixel e
  * (e = image * rows * cols + row * cols + col, the image counted within `d`) by word e % 4 of
  *   rngBits(seed, RNG_PURPOSES.binarize, step, floor(e / 4), call)
- * with the rule the GEMM epilogue decides element e of its output by (harness/gemm/reference.ts
+ * with the rule the GEMM epilogue decides element e of its output by (harness/reference/gemm.ts
  * bernoulliSample, there under RNG_PURPOSES.bernoulli): the pixel is 1 when (word >>> 8) < floor(p * 2^24), which p * 2^24 being exact in
  * f32 makes `(word >> 8u) < u32(p * 16777216.0)` in WGSL, bit for bit.
  *

@@ -1,11 +1,11 @@
 // Seeded GEMM inputs and the correctness checks bench gemm runs before timing: the whole product
-// against harness/gemm/reference.ts when it is small, else sampled entries (each a K-long dot product in
+// against harness/reference/gemm.ts when it is small, else sampled entries (each a K-long dot product in
 // float64, or an exact popcount for XNOR), so that 2048^3 is checked in milliseconds.
 import { ValidationError } from '../../engine/index.js';
-import { gemmReference } from './reference.js';
+import { gemmReference } from '../reference/gemm.js';
 import { rngBits, uniform24 } from '../../engine/philox.js';
 import { RNG_PURPOSES } from '../../engine/rng_purposes.js';
-import { packedWords, popcount, xnorGemm } from './xnor_reference.js';
+import { packedWords, popcount, xnorGemm } from '../reference/xnor.js';
 import { validateClose, validateExact, type Validation } from '../bench/validate.js';
 
 /** n values in [-1, 1) from Philox (key seed, RNG_PURPOSES.gemmInit; counter (0, e / 4, call)): 24-bit, exact in f32. */
@@ -90,7 +90,7 @@ export function checkAgainst(kernel: string, c: Float32Array, ours: Float32Array
   return 'full, against gemm_f32';
 }
 
-/** Checks XNOR GEMM's i32 C = A B^T bit-exactly against harness/gemm/xnor_reference.ts. */
+/** Checks XNOR GEMM's i32 C = A B^T bit-exactly against harness/reference/xnor.ts. */
 export function checkXnor(kernel: string, c: Int32Array, a: Uint32Array, b: Uint32Array, m: number, n: number, k: number): CheckKind {
   const words = packedWords(k);
   if (m * n * words <= FULL_CHECK_MACS / 16) {

@@ -1,12 +1,12 @@
 // Plain TypeScript Hopfield networks in float64, the reference for models/hopfield.ts: the couplings
-// of both rules, and recall with the same orders (harness/ops/permute.ts), the same Philox words and
-// the same observation rules (harness/ops/glauber.ts), so that with Hebbian couplings the GPU's
+// of both rules, and recall with the same orders (harness/reference/permute.ts), the same Philox words and
+// the same observation rules (harness/reference/glauber.ts), so that with Hebbian couplings the GPU's
 // states, outcomes and energies must agree exactly.
 import { glauberThresholds } from '../../engine/ops/glauber.js';
 import type { HopfieldRule, HopfieldUpdate, ProbeOutcome } from '../../models/hopfield.js';
 import { invertSymmetric } from '../../models/linalg.js';
-import { blockStart, glauberDecide, glauberEnergies, glauberFields, glauberSweep, glauberWord, type ChainsReference, type RuleReference } from '../ops/glauber.js';
-import { permutationReference } from '../ops/permute.js';
+import { blockStart, glauberDecide, glauberEnergies, glauberFields, glauberSweep, glauberWord, type ChainsReference, type RuleReference } from '../reference/glauber.js';
+import { permutationReference } from '../reference/permute.js';
 
 export interface NetworkReference {
   units: number;

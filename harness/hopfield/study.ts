@@ -1,7 +1,7 @@
 // The Hopfield section of `npm start` (harmonium study): the capacity curve and the letters recalled
 // step by step, run as jobs on the study's backend; harness/hopfield/report.ts draws them.
 import { CRITICAL_LOAD } from '../../models/hopfield_capacity.js';
-import type { ReportSection } from '../report/sections.js';
+import type { ReportSection } from '../report/section.js';
 
 export const hopfieldReportSection: ReportSection = {
   name: 'hopfield',

@@ -5,7 +5,7 @@ import { flipRule, flips, type FlipRule } from '../../models/ising_rule.js';
 import { packedToSites, type IsingConfig } from '../../models/ising.js';
 import { rngBits } from '../../engine/philox.js';
 import { RNG_PURPOSES } from '../../engine/rng_purposes.js';
-import { popcount } from '../gemm/xnor_reference.js';
+import { popcount } from '../reference/xnor.js';
 
 // ---- checkerboard: one 0/1 value per site, row-major ----
 

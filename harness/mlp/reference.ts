@@ -1,11 +1,11 @@
 // Plain float64 references of the MLP's forward pass (models/dense.ts, models/mlp.ts): a dense layer
 // as the GEMM reference with its bias and activation, dropout with the GPU's own mask (the Philox
-// word of each element, harness/ops/sample.ts), and the mean softmax cross-entropy. The tests take
+// word of each element, harness/reference/sample.ts), and the mean softmax cross-entropy. The tests take
 // central differences of these to check every backward pass.
 import type { DenseActivation } from '../../models/dense.js';
-import { gemmReference } from '../gemm/reference.js';
-import { categoricalCrossEntropyReference } from '../ops/reduce.js';
-import { dropoutReference } from '../ops/sample.js';
+import { gemmReference } from '../reference/gemm.js';
+import { categoricalCrossEntropyReference } from '../reference/reduce.js';
+import { dropoutReference } from '../reference/sample.js';
 
 /** y = act(x W + b) for `rows` rows: x is rows x inputs, W inputs x outputs, b outputs, all row-major. */
 export function denseReference(

@@ -21,7 +21,7 @@ import { boolean, integer, number, text, withDefault, type Values } from '../cli
 import { loadTfjs, tfjsStatus } from '../gemm/bench.js';
 import type { TfjsPeer } from '../gemm/tfjs_peer.js';
 import type { Json, JsonObject } from '../io/json.js';
-import { permutationReference } from '../ops/permute.js';
+import { permutationReference } from '../reference/permute.js';
 import { initialVisibleBiases, loadRbmData, type RbmImages } from './data.js';
 import { cdStepReference, type RbmReference } from './reference.js';
 import { tfjsRbm, type UniformSource } from './tfjs_rbm.js';

@@ -1,13 +1,14 @@
-// Plain float64 references of the RBM (models/rbm*.ts) and of the annealing kernels
-// (shaders/anneal.wgsl): energies, free energies, conditionals, exact partition functions and
-// gradients by enumeration, the expected CD-k gradient (the k-step chain's transition matrix over
-// the visible states), one CD-k or PCD-k step with the GPU's own Philox draws, and annealed sampling.
+// Plain float64 references of the RBM (models/rbm*.ts): energies, free energies, conditionals, exact
+// partition functions and gradients by enumeration, the expected CD-k gradient (the k-step chain's
+// transition matrix over the visible states), and one CD-k or PCD-k step with the GPU's own Philox
+// draws. The annealing kernels' reference, for AIS, is harness/reference/anneal.ts.
 // Conventions as in models/rbm.ts: W is visible x hidden, row-major;
 //   Bernoulli visible:  E(v, h) = -b.v - c.h - v'W h
 //   Gaussian visible:   E(v, h) = |v - b|^2 / 2 - c.h - v'W h   (unit variance)
 // Gradients are those of the negative log-likelihood (what the optimiser descends): model minus data.
-import { sigmoid, softplus } from '../ops/elementwise.js';
-import { bernoulliLogitsReference, bernoulliReference, gaussianReference, type StreamReference } from '../ops/sample.js';
+import { sigmoid, softplus } from '../reference/elementwise.js';
+import { logSumExp } from '../reference/reduce.js';
+import { bernoulliReference, gaussianReference, type StreamReference } from '../reference/sample.js';
 
 export type RbmVisibleReference = 'bernoulli' | 'gaussian';
 
@@ -31,16 +32,6 @@ export interface RbmGradient {
 }
 
 const LOG_2PI = Math.log(2 * Math.PI);
-
-/** log(sum exp(xs)), stably: the largest term factored out. */
-export function logSumExp(xs: ArrayLike<number>): number {
-  let max = -Infinity;
-  for (let i = 0; i < xs.length; i++) max = Math.max(max, xs[i]);
-  if (!Number.isFinite(max)) return max;
-  let s = 0;
-  for (let i = 0; i < xs.length; i++) s += Math.exp(xs[i] - max);
-  return max + Math.log(s);
-}
 
 /** The bits of `n` as a vector of `length` 0 / 1 values, least significant first (the codes kernel's layout). */
 export function bitsOf(n: number, length: number): Float64Array {
@@ -309,31 +300,4 @@ export function cdStepReference(
   d.forEach((dj, j) => (gradient.c[j] += dj));
   for (let i = 0; i < m.visible; i++) for (let j = 0; j < m.hidden; j++) gradient.w[i * m.hidden + j] += positive.b[i] * d[j];
   return { gradient, reconstructionError, chains: v, activity };
-}
-
-// ---- annealing (shaders/anneal.wgsl) ----
-
-/**
- * The tempered sampler's draws: Bernoulli(sigmoid(z)) or z + N(0, 1) with z = beta x + (1 - beta)
- * base[col] in float64 from the f32 inputs, on the same words as addSample's (bernoulliLogits, gaussian).
- */
-export function annealedSampleReference(
-  distribution: 'bernoulli' | 'gaussian',
-  x: ArrayLike<number>,
-  base: ArrayLike<number> | null,
-  cols: number,
-  beta: number,
-  stream: StreamReference,
-): Float64Array {
-  const z = Float64Array.from({ length: x.length }, (_, e) => beta * x[e] + (base ? (1 - beta) * base[e % cols] : 0));
-  return distribution === 'bernoulli' ? bernoulliLogitsReference(z, stream) : gaussianReference(z.length, z, 1, stream);
-}
-
-/** Per row: (now - before) linear[r] + sum_j softplus(now x_rj) - softplus(before x_rj), in float64. */
-export function annealedLogWeightReference(x: ArrayLike<number>, linear: ArrayLike<number>, rows: number, cols: number, before: number, now: number): Float64Array {
-  return Float64Array.from({ length: rows }, (_, r) => {
-    let s = (now - before) * linear[r];
-    for (let j = 0; j < cols; j++) s += softplus(now * x[r * cols + j]) - softplus(before * x[r * cols + j]);
-    return s;
-  });
 }

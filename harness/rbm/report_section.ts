@@ -2,7 +2,7 @@
 // binarised MNIST, each epoch's test reconstruction error, free-energy gap (test minus training
 // mean free energy) and AIS test log-likelihood with its standard error; the filters and fantasy
 // particles of each run as images. --quick: a tiny model on a few hundred digits (a smoke run).
-import type { ReportSection, SectionContext } from '../report/sections.js';
+import type { ReportSection, SectionContext } from '../report/section.js';
 import { toSpec } from '../cli/schema.js';
 import type { JsonObject } from '../io/json.js';
 import { RBM_TRAIN_JOB } from './flags.js';

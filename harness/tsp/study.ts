@@ -1,7 +1,7 @@
 // The travelling-salesman section of `npm start` (harmonium study): random cities solved by both
 // solvers (annealing only with --quick), the optimum by Held-Karp; harness/tsp/report.ts draws them.
 import type { JsonObject } from '../io/json.js';
-import type { ReportSection } from '../report/sections.js';
+import type { ReportSection } from '../report/section.js';
 
 export const tspReportSection: ReportSection = {
   name: 'tsp',

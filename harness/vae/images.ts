@@ -6,7 +6,7 @@ import { InputError } from '../../engine/index.js';
 import type { Vae } from '../../models/vae.js';
 import { VaeCodec } from '../../models/vae_eval.js';
 import type { VaeContext } from '../../models/vae_training.js';
-import { gaussianReference, uniformReference } from '../ops/sample.js';
+import { gaussianReference, uniformReference } from '../reference/sample.js';
 import { imageGrid } from '../io/image_grid.js';
 import type { VaeImageKind } from './flags.js';
 

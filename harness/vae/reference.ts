@@ -4,9 +4,9 @@
 // the closed-form KL, and the mean over the batch of reconstruction + beta * KL.
 import { latentWidth, vaeDecoderName, vaeEncoderName, type VaeConfig } from '../../models/vae.js';
 import { denseReference } from '../mlp/reference.js';
-import { gaussianKlReference, reparameterizeReference } from '../ops/gaussian.js';
-import { categoricalKlReference, gumbelSoftmaxReference } from '../ops/gumbel_softmax.js';
-import { bernoulliCrossEntropyReference } from '../ops/reduce.js';
+import { gaussianKlReference, reparameterizeReference } from '../reference/gaussian.js';
+import { categoricalKlReference, gumbelSoftmaxReference } from '../reference/gumbel_softmax.js';
+import { bernoulliCrossEntropyReference } from '../reference/reduce.js';
 
 export interface VaeReferenceNet {
   config: Required<VaeConfig>;

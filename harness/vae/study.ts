@@ -3,7 +3,7 @@
 // traversals; the plain and the denoising autoencoder on masked test digits. Every job runs on the
 // study's backend; --quick trains tiny models for a few steps (a smoke run, not a result).
 import type { JsonObject } from '../io/json.js';
-import type { ReportSection, SectionContext } from '../report/sections.js';
+import type { ReportSection, SectionContext } from '../report/section.js';
 
 /** Sizes of the two modes: the full one follows the model (784-400-(20), K = 5000) at fewer epochs. */
 const MODES = {

@@ -1,7 +1,7 @@
 // Plain TypeScript bit planes of integer matrices, the reference for shaders/xnor_planes.wgsl (which
 // states the code and the layout): the planes, and the product they give, in integers.
 import type { PlaneCode } from '../../engine/ops/xnor_planes.js';
-import { packedWords } from '../gemm/xnor_reference.js';
+import { packedWords } from './xnor.js';
 
 /** The planes of a rows x cols integer matrix: planes x rows x ceil(cols / 32) words. */
 export function encodePlanes(values: ArrayLike<number>, rows: number, cols: number, code: PlaneCode): Uint32Array {
