@@ -4,18 +4,10 @@
 import { Gpu, HarmoniumError, InputError, type AdapterPreference } from '../../engine/index.js';
 import type { JsonObject } from '../io/json.js';
 import { withJobContext, type Job, type JobOptions } from './context.js';
-import { isingJobs } from '../ising/jobs.js';
-import { gemmJobs } from '../gemm/jobs.js';
-import { mlpJobs } from '../mlp/jobs.js';
-import { hopfieldJobs } from '../hopfield/jobs.js';
-import { tspJobs } from '../tsp/jobs.js';
-import { boltzmannJobs } from '../boltzmann/jobs.js';
-import { rbmJobs } from '../rbm/jobs.js';
-import { vaeJobs } from '../vae/jobs.js';
-import { aeJobs } from '../ae/jobs.js';
+import { FEATURES } from '../features.js';
 
-/** Every job by name: each feature folder exports its own table. */
-const JOBS: Readonly<Record<string, Job>> = { ...isingJobs, ...gemmJobs, ...mlpJobs, ...hopfieldJobs, ...tspJobs, ...boltzmannJobs, ...rbmJobs, ...vaeJobs, ...aeJobs };
+/** Every job by name: each feature registers its own (harness/features.ts). */
+const JOBS: Readonly<Record<string, Job>> = Object.assign({}, ...FEATURES.map((f) => f.jobs));
 
 export const jobNames = (): string[] => Object.keys(JOBS);
 

@@ -12,15 +12,10 @@ import type { JsonObject } from '../io/json.js';
 import { packageRoot } from '../io/package.js';
 import type { Benchmark } from './definition.js';
 import { reps, sizes } from './flags.js';
-import { isingBenchmark } from '../ising/bench_table.js';
-import { gemmBenchmark } from '../gemm/bench_table.js';
-import { mlpBenchmark } from '../mlp/bench_table.js';
-import { hopfieldBenchmark } from '../hopfield/bench_table.js';
-import { rbmBenchmark } from '../rbm/bench_table.js';
-import { vaeBenchmark } from '../vae/bench_table.js';
+import { FEATURES } from '../features.js';
 
-/** Every benchmark by name: a new one is a line here and a job in its feature folder. */
-export const BENCHMARKS: Readonly<Record<string, Benchmark>> = { ising: isingBenchmark, gemm: gemmBenchmark, mlp: mlpBenchmark, hopfield: hopfieldBenchmark, rbm: rbmBenchmark, vae: vaeBenchmark };
+/** Every benchmark by its feature's name (harness/features.ts). */
+export const BENCHMARKS: Readonly<Record<string, Benchmark>> = Object.fromEntries(FEATURES.flatMap((f) => (f.benchmark ? [[f.name, f.benchmark]] : [])));
 
 const BENCH_FLAGS = {
   backend: choice(['node', 'chrome', 'both'] as const, { default: 'both', help: 'node, chrome (headless Chromium), or both' }),

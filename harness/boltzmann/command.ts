@@ -1,5 +1,6 @@
 // harmonium boltzmann train: a fully connected Boltzmann machine (visible, hidden, lateral couplings)
 // trained by persistent contrastive learning on the GPU; its exact log-likelihood when small.
+import type { Command } from '../cli/command.js';
 import { encodeSafetensors } from '../../engine/safetensors.js';
 import { runOn } from '../backends/index.js';
 import { defineCommand } from '../cli/command.js';
@@ -59,3 +60,6 @@ export function modelFile(r: JsonObject): Uint8Array {
     { model: 'boltzmann', version: FORMAT_VERSION, visible: String(nv), hidden: String(nh), kind: String(r.kind), lateral: String(r.lateral), steps: String(r.steps), seed: String(r.seed) },
   );
 }
+
+/** The feature's commands, in the order --help lists them (harness/cli/commands.ts). */
+export const commands: readonly Command[] = [boltzmannTrainCommand];

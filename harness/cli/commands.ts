@@ -1,17 +1,19 @@
-// Every command of the CLI: each feature folder exports its own, this list orders them for --help.
+// Every command of the CLI: the features' (harness/features.ts), then the shared ones. A feature's
+// commands are the `commands` its command.ts exports, loaded here by its name: in Node, and by nothing
+// a page loads (the job table imports the features; the commands import the job table).
 import type { Command } from './command.js';
-import { isingCommand } from '../ising/command.js';
+import { FEATURES } from '../features.js';
 import { studyCommand } from '../report/study.js';
 import { benchCommand } from '../bench/command.js';
-import { tuneCommand } from '../gemm/tune.js';
 import { serveCommand } from '../server/command.js';
 import { docsCommand } from './docs.js';
-import { mlpEvalCommand, mlpTrainCommand } from '../mlp/command.js';
-import { hopfieldCapacityCommand, hopfieldRecallCommand } from '../hopfield/command.js';
-import { tspCommand } from '../tsp/command.js';
-import { boltzmannTrainCommand } from '../boltzmann/command.js';
-import { rbmEvalCommand, rbmFiltersCommand, rbmSampleCommand, rbmTrainCommand } from '../rbm/command.js';
-import { vaeEvalCommand, vaeManifoldCommand, vaeReconstructCommand, vaeSampleCommand, vaeTrainCommand } from '../vae/command.js';
-import { aeTrainCommand } from '../ae/command.js';
 
-export const COMMANDS: readonly Command[] = [isingCommand, mlpTrainCommand, mlpEvalCommand, hopfieldCapacityCommand, hopfieldRecallCommand, tspCommand, boltzmannTrainCommand, rbmTrainCommand, rbmEvalCommand, rbmSampleCommand, rbmFiltersCommand, aeTrainCommand, vaeTrainCommand, vaeEvalCommand, vaeSampleCommand, vaeReconstructCommand, vaeManifoldCommand, benchCommand, studyCommand, tuneCommand, serveCommand, docsCommand(() => COMMANDS)];
+/** What a feature's command.ts exports. */
+interface CommandModule {
+  commands: readonly Command[];
+}
+
+// A pattern import: esbuild bundles every harness/*/command.ts and picks the feature's at run time.
+const featureCommands = (await Promise.all(FEATURES.map((f) => import(`../${f.name}/command.ts`) as Promise<CommandModule>))).flatMap((m) => m.commands);
+
+export const COMMANDS: readonly Command[] = [...featureCommands, benchCommand, studyCommand, serveCommand, docsCommand(() => COMMANDS)];

@@ -20,7 +20,7 @@ export const DATA_FLAGS = {
   data: text({
     value: 'mnist|FILE[,LABELS]',
     default: MNIST,
-    help: `the examples: mnist (8,000 training and 2,000 test digits, split per class), or a file of examples (IDX, .npy or .csv; values 0..255, or 0..1 as floats) with its labels' file after a comma; without --test, ${Math.round(100 * (1 - TRAIN_FRACTION))}% of each class is held out`,
+    help: `mnist (8,000 training and 2,000 test digits), or an examples file (IDX, .npy, .csv; 0..255, or 0..1 floats) and its labels file after a comma; without --test, ${Math.round(100 * (1 - TRAIN_FRACTION))}% of each class is held out`,
   }),
   test: text({ value: 'FILE[,LABELS]', help: "held-out examples to evaluate on (default: the test part of --data's split)" }),
   'data-bytes': text({ hidden: true, help: "the --data file's examples as the command read them (a harmonium dataset, base64)" }),

@@ -1,5 +1,6 @@
 // harmonium hopfield capacity / hopfield recall: the capacity curve of the Hebbian network, and the
 // recall of stored patterns (the seeds' 5x5 letters, or a file) from noisy probes, step by step.
+import type { Command } from '../cli/command.js';
 import { runOn } from '../backends/index.js';
 import { defineCommand } from '../cli/command.js';
 import { adapter, backend, json } from '../cli/flags.js';
@@ -108,3 +109,6 @@ export function writeRecallPng(path: string, result: JsonObject): void {
   const scale = Math.max(2, Math.floor(96 / Math.max(width, units / width)));
   writeGreyPng(path, grid.pixels, grid.width, grid.height, scale);
 }
+
+/** The feature's commands, in the order --help lists them (harness/cli/commands.ts). */
+export const commands: readonly Command[] = [hopfieldCapacityCommand, hopfieldRecallCommand];

@@ -1,5 +1,6 @@
 // harmonium ising: one Gibbs chain of the 2D Ising model, its statistics, optionally a PNG of the
 // final lattice and checkpoints that resume bit-identically.
+import type { Command } from '../cli/command.js';
 import { existsSync, rmSync } from 'node:fs';
 import { InputError } from '../../engine/errors.js';
 import { runOn } from '../backends/index.js';
@@ -93,3 +94,6 @@ async function runWithCheckpoints(params: IsingParams, values: Values<typeof ISI
   rmSync(path, { force: true });
   return result;
 }
+
+/** The feature's commands, in the order --help lists them (harness/cli/commands.ts). */
+export const commands: readonly Command[] = [isingCommand];

@@ -4,19 +4,20 @@
 // Before timing, each is checked: our first step's loss against the float64 reference, and tfjs's
 // first step's loss and the loss after that step against ours, from the same initial weights.
 import { HarmoniumError, InputError } from '../../engine/index.js';
-import { DeviceDataset, type LabelledBytes } from '../../models/minibatch.js';
-import { Mlp, MlpEvaluator, MlpTrainer, mlpOptimizerState, type MlpTrainingOptions } from '../../models/mlp.js';
+import { DeviceDataset } from '../../models/minibatch.js';
+import { bytesOf } from './train.js';
+import { Mlp, MLP_TRAINING, MlpEvaluator, validateMlpTraining, MlpTrainer, mlpOptimizerState, type MlpTrainingOptions } from '../../models/mlp.js';
 import { Owned } from '../../models/owned.js';
-import { defineJob, type JobContext } from '../backends/context.js';
-import { measureLimits } from '../bench/limits.js';
+import type { JobContext } from '../backends/context.js';
 import { reps, sizes } from '../bench/flags.js';
-import { timeRuns, speedup } from '../bench/timing.js';
+import { benchJob, type Workload } from '../bench/flow.js';
 import { validateClose } from '../bench/validate.js';
-import { boolean, integer, number, text, withDefault, type Values } from '../cli/schema.js';
+import { optionFlag } from '../cli/options.js';
+import { withDefault } from '../cli/schema.js';
 import { sliceDataset, type LabelledDataset } from '../data/index.js';
-import { loadTfjs, tfjsStatus } from '../gemm/bench.js';
+import { DATA_FLAGS } from '../data/source.js';
 import type { TfjsPeer } from '../gemm/tfjs_peer.js';
-import type { Json, JsonObject } from '../io/json.js';
+import type { JsonObject } from '../io/json.js';
 import { loadMnistSplit } from '../data/mnist_split.js';
 import { mlpLossReference } from './reference.js';
 import { tfjsMlp } from './tfjs_mlp.js';
@@ -24,11 +25,9 @@ import { tfjsMlp } from './tfjs_mlp.js';
 export const BENCH_MLP_JOB = {
   sizes: withDefault(sizes, [512]),
   reps,
-  batch: integer({ hidden: true, min: 1, default: 100, help: 'examples per step' }),
-  lr: number({ hidden: true, min: 0, default: 1e-3, help: "Adam's learning rate" }),
-  'train-count': integer({ hidden: true, min: 1, help: 'train on the first N digits only (default all 8,000)' }),
-  'no-tfjs': boolean({ hidden: true, help: 'leave the tfjs peer out' }),
-  'tfjs-url': text({ hidden: true, help: "where a page loads the tfjs peer from (default: next to the runner's bundle)" }),
+  batch: optionFlag(MLP_TRAINING.batch, { hidden: true, help: 'examples per step' }),
+  lr: optionFlag(MLP_TRAINING.lr, { hidden: true, help: "Adam's learning rate" }),
+  'train-count': DATA_FLAGS['train-count'],
 } as const;
 
 const SEED = 1;
@@ -42,7 +41,6 @@ export function mlpFlopsPerExample(layers: readonly number[]): number {
   return products.reduce((sum, p, i) => sum + (i === 0 ? 2 : 3) * p, 0);
 }
 
-const bytesOf = (d: LabelledDataset): LabelledBytes => ({ images: d.images as Uint8Array, labels: d.labels, count: d.count, width: d.rows * d.cols });
 
 /** Our model from seed 1 and its initial weights and biases on the host (the peer starts from the same). */
 async function freshModel(ctx: JobContext, layers: number[]): Promise<{ mlp: Mlp; weights: Float32Array[]; biases: Float32Array[] }> {
@@ -101,78 +99,35 @@ async function validate(ctx: JobContext, layers: number[], train: LabelledDatase
   }
 }
 
-export async function runBenchMlpJob(ctx: JobContext, p: Values<typeof BENCH_MLP_JOB>): Promise<JsonObject> {
-  const { sizes, reps, batch, lr } = p;
-  if (!(lr > 0)) throw new InputError(`bench mlp: lr must be a positive number, got ${lr}`);
-  const limits = await measureLimits(ctx, { reps });
+export const benchMlpJob = benchJob('mlp', BENCH_MLP_JOB, async (ctx, p, bench) => {
+  const { sizes, batch, lr } = p;
   const { train } = await loadMnistSplit(ctx.gpu.adapter.runtime, { trainCount: p['train-count'] });
   if (batch > train.count) throw new InputError(`bench mlp: batch ${batch} exceeds the ${train.count} training digits`);
-  const state = p['no-tfjs'] ? { reason: 'tfjs disabled (no_tfjs: true)' } : await loadTfjs(ctx.gpu, p['tfjs-url']);
-  const peer = 'peer' in state ? state.peer : null;
-  const steps = Math.floor(train.count / batch);
-  const examples = steps * batch;
-  const rows: JsonObject[] = [];
-  const checks: Json[] = [];
-  const row = (impl: string, layers: number[], t: { median_ms: number; min_ms: number; max_ms: number }): JsonObject => {
-    const flops = mlpFlopsPerExample(layers);
-    const perSecond = (1000 * examples) / t.median_ms;
-    const gflops = (flops * perSecond) / 1e9;
-    const r: JsonObject = { impl, layers, batch, examples_per_epoch: examples, median_ms: t.median_ms, min_ms: t.min_ms, max_ms: t.max_ms, examples_per_s: perSecond, flops_per_example: flops, gflops, fraction_of_fma_peak: gflops / limits.fma_gflops };
-    ctx.onUnit?.(`${impl} ${layers.join('-')}: ${perSecond.toFixed(0)} examples/s, ${gflops.toFixed(3)} GFLOP/s (${(100 * (gflops / limits.fma_gflops)).toFixed(1)}% of FMA peak)`);
-    return r;
-  };
-  try {
-    for (const hidden of sizes) {
-      const layers = [train.rows * train.cols, hidden, hidden, 10];
-      const options: MlpTrainingOptions = { optimizer: 'adam', lr, batch, seed: SEED, epochs: 1 + reps };
-      let validated: JsonObject | null = null;
-      const ensureValid = async () => {
-        validated ??= { layers, ...(await validate(ctx, layers, train, options, peer)) };
-      };
-      const owned = new Owned();
-      try {
-        const { mlp, weights, biases } = await freshModel(ctx, layers);
-        await owned.add(mlp);
-        const data = await owned.add(DeviceDataset.upload(ctx, bytesOf(train), 'bench mlp train'));
-        const trainer = await owned.add(MlpTrainer.create(ctx, mlp, data, options));
-        // One epoch, timed on the host to its metrics readback (as tfjs's is to its losses' readback).
-        const ours = await timeRuns(async () => {
-          const start = performance.now();
-          await trainer.trainEpoch();
-          return performance.now() - start;
-        }, { reps, warmup: 1, validate: ensureValid });
-        rows.push(row('harmonium', layers, ours));
-        if (peer) {
-          const model = tfjsMlp(peer.tf, { layers, weights, biases, images: train.images as Uint8Array, labels: train.labels, count: train.count, batch, lr });
-          try {
-            const theirs = await timeRuns(async () => {
-              const start = performance.now();
-              await model.trainEpoch();
-              return performance.now() - start;
-            }, { reps, warmup: 1 });
-            rows.push({ ...row('tfjs', layers, theirs), ours_over_tfjs: speedup(ours, theirs) });
-          } finally {
-            model.dispose();
-          }
-        }
-      } finally {
-        owned.release();
-      }
-      checks.push(validated);
+  const examples = Math.floor(train.count / batch) * batch;
+  for (const hidden of sizes) {
+    const layers = [train.rows * train.cols, hidden, hidden, 10];
+    const options = { optimizer: 'adam' as const, lr, batch, seed: SEED, epochs: 1 + bench.reps };
+    const w: Workload = { label: layers.join('-'), fields: { layers, batch, examples_per_epoch: examples }, units: examples, flopsPerUnit: mlpFlopsPerExample(layers) };
+    let validated: JsonObject | null = null;
+    const ensureValid = async () => {
+      validated ??= { layers, ...(await validate(ctx, layers, train, options, bench.peer)) };
+    };
+    const owned = new Owned();
+    try {
+      const { mlp, weights, biases } = await freshModel(ctx, layers);
+      await owned.add(mlp);
+      const data = await owned.add(DeviceDataset.upload(ctx, bytesOf(train), 'bench mlp train'));
+      const trainer = await owned.add(MlpTrainer.create(ctx, mlp, data, options));
+      // One epoch, timed on the host to its metrics readback (as tfjs's is to its losses' readback).
+      const ours = await bench.time('harmonium', w, () => trainer.trainEpoch(), { validate: ensureValid });
+      await bench.timePeer(w, ours, (peer) => {
+        const model = tfjsMlp(peer.tf, { layers, weights, biases, images: train.images as Uint8Array, labels: train.labels, count: train.count, batch, lr });
+        return { run: () => model.trainEpoch(), dispose: () => model.dispose() };
+      });
+    } finally {
+      owned.release();
     }
-  } finally {
-    peer?.dispose();
+    bench.checks.push(validated);
   }
-  return {
-    name: 'mlp',
-    adapter: { ...ctx.gpu.adapter },
-    params: { sizes: sizes as number[], reps, batch, lr, train_count: train.count, optimizer: 'adam', activation: 'relu', seed: SEED },
-    limits: { ...limits },
-    tfjs: tfjsStatus(state),
-    checks,
-    rows,
-    date: new Date().toISOString(),
-  };
-}
-
-export const benchMlpJob = defineJob(BENCH_MLP_JOB, runBenchMlpJob);
+  return { sizes: sizes as number[], reps: bench.reps, batch, lr, train_count: train.count, optimizer: 'adam', activation: 'relu', seed: SEED };
+}, (p) => validateMlpTraining({ optimizer: 'adam', lr: p.lr, batch: p.batch, seed: SEED, epochs: 1 }));

@@ -1,5 +1,6 @@
 // harmonium mlp train / mlp eval: an MLP classifier on --data (MNIST's split by default), trained and
 // evaluated on the GPU in Node or in headless Chrome, its model file (safetensors, train.ts) on disk.
+import type { Command } from '../cli/command.js';
 import { readMlpConfig } from '../../models/mlp.js';
 import { runOn } from '../backends/index.js';
 import { defineCommand } from '../cli/command.js';
@@ -43,3 +44,6 @@ async function runEval(values: Values<typeof EVAL_FLAGS>): Promise<void> {
   const r = result as Record<string, number>;
   process.stdout.write(`test_error ${r.test_error.toFixed(6)}, test_loss ${r.test_loss.toFixed(6)} (${r.test_errors} of ${r.test_count} test digits wrong)\n`);
 }
+
+/** The feature's commands, in the order --help lists them (harness/cli/commands.ts). */
+export const commands: readonly Command[] = [mlpTrainCommand, mlpEvalCommand];

@@ -11,16 +11,16 @@ import { Owned } from '../../models/owned.js';
 import { Rbm, RBM_CALLS } from '../../models/rbm.js';
 import { RbmDataset } from '../../models/rbm_data.js';
 import { aisBaseBiases, rbmAis } from '../../models/rbm_partition.js';
-import { RbmTrainer, rbmOptimizerState, type RbmTrainingOptions } from '../../models/rbm_trainer.js';
-import { defineJob, type JobContext } from '../backends/context.js';
-import { measureLimits } from '../bench/limits.js';
+import { RBM_RECIPE, RBM_TRAINING, RbmTrainer, rbmOptimizerState, validateRbmTraining, type RbmTrainingOptions } from '../../models/rbm_trainer.js';
+import type { JobContext } from '../backends/context.js';
 import { reps, sizes } from '../bench/flags.js';
-import { timeHost, timeRuns, speedup } from '../bench/timing.js';
+import { benchJob, type Workload } from '../bench/flow.js';
 import { validateClose } from '../bench/validate.js';
-import { boolean, integer, number, text, withDefault, type Values } from '../cli/schema.js';
-import { loadTfjs, tfjsStatus } from '../gemm/bench.js';
+import { optionFlag } from '../cli/options.js';
+import { integer, withDefault } from '../cli/schema.js';
+import { DATA_FLAGS } from '../data/source.js';
 import type { TfjsPeer } from '../gemm/tfjs_peer.js';
-import type { Json, JsonObject } from '../io/json.js';
+import type { JsonObject } from '../io/json.js';
 import { permutationReference } from '../reference/permute.js';
 import { initialVisibleBiases, loadRbmData, type RbmImages } from './data.js';
 import { cdStepReference, type RbmReference } from './reference.js';
@@ -29,20 +29,16 @@ import { tfjsRbm, type UniformSource } from './tfjs_rbm.js';
 export const BENCH_RBM_JOB = {
   sizes: withDefault(sizes, [500]),
   reps,
-  batch: integer({ hidden: true, min: 1, default: 100, help: 'examples per update' }),
-  lr: number({ hidden: true, min: 0, default: 0.05, help: 'learning rate' }),
+  batch: optionFlag(RBM_TRAINING.batch, { hidden: true, help: 'examples per update' }),
+  lr: optionFlag(RBM_TRAINING.lr, { hidden: true, help: 'learning rate' }),
   chains: integer({ hidden: true, min: 1, default: 100, help: 'persistent chains of the PCD row' }),
   'ais-runs': integer({ hidden: true, min: 2, default: 100, help: 'AIS runs of the AIS row' }),
   'ais-betas': integer({ hidden: true, min: 3, default: 1000, help: 'AIS transitions of the AIS row' }),
   'reference-batches': integer({ hidden: true, min: 1, default: 1, help: 'batches the TypeScript reference is timed on' }),
-  'train-count': integer({ hidden: true, min: 1, help: 'train on the first N digits only (default all 8,000)' }),
-  'no-tfjs': boolean({ hidden: true, help: 'leave the tfjs peer out' }),
-  'tfjs-url': text({ hidden: true, help: "where a page loads the tfjs peer from (default: next to the runner's bundle)" }),
+  'train-count': DATA_FLAGS['train-count'],
 } as const;
 
 const SEED = 1;
-const MOMENTUM = 0.5;
-const WEIGHT_DECAY = 2e-4;
 
 /** Useful f32 operations per example of CD-k or PCD-k: 2 V H per product of the batch (or chains) with W. */
 export function rbmFlopsPerExample(visible: number, hidden: number, o: { k: number; chainsPerExample?: number }): number {
@@ -98,7 +94,7 @@ async function validate(ctx: JobContext, hidden: number, train: RbmImages, biase
     expectClose('CD-1 weight gradient, ours vs the float64 reference', ours, reference, tolerance);
     const check: JsonObject = { weight_gradient_checked: ours.length, max_abs_weight_gradient: ours.reduce((m, x) => Math.max(m, Math.abs(x)), 0) };
     if (peer) {
-      const model = tfjsRbm(peer.tf, { visible: train.width, hidden, weights: w, visibleBias: b, hiddenBias: c, images: first.images, count: o.batch, batch: o.batch, lr: o.lr as number, momentum: MOMENTUM, weightDecay: 0 });
+      const model = tfjsRbm(peer.tf, { visible: train.width, hidden, weights: w, visibleBias: b, hiddenBias: c, images: first.images, count: o.batch, batch: o.batch, lr: o.lr as number, momentum: RBM_RECIPE.momentum, weightDecay: 0 });
       try {
         // The uniforms behind our draws: u = (word >> 8) / 2^24, and u < p is exactly our Bernoulli rule.
         const uniform: UniformSource = (tf, shape, draw) => {
@@ -119,106 +115,67 @@ async function validate(ctx: JobContext, hidden: number, train: RbmImages, biase
   }
 }
 
-export async function runBenchRbmJob(ctx: JobContext, p: Values<typeof BENCH_RBM_JOB>): Promise<JsonObject> {
-  const { sizes, reps, batch, lr } = p;
-  if (!(lr > 0)) throw new InputError(`bench rbm: lr must be a positive number, got ${lr}`);
-  const limits = await measureLimits(ctx, { reps });
+export const benchRbmJob = benchJob('rbm', BENCH_RBM_JOB, async (ctx, p, bench) => {
+  const { sizes, batch, lr } = p;
   const data = await loadRbmData(ctx.gpu.adapter.runtime, { visible: 'bernoulli', binarize: 'sample', trainCount: p['train-count'] });
   const train = data.train;
   if (batch > train.count) throw new InputError(`bench rbm: batch ${batch} exceeds the ${train.count} training digits`);
   const biases = initialVisibleBiases('bernoulli', data.means);
-  const state = p['no-tfjs'] ? { reason: 'tfjs disabled (no_tfjs: true)' } : await loadTfjs(ctx.gpu, p['tfjs-url']);
-  const peer = 'peer' in state ? state.peer : null;
   const steps = Math.floor(train.count / batch);
   const examples = steps * batch;
   const visible = train.width;
-  const rows: JsonObject[] = [];
-  const checks: Json[] = [];
-  const row = (impl: string, what: string, hidden: number, flopsPerUnit: number, units: number, unit: string, t: { median_ms: number; min_ms: number; max_ms: number }): JsonObject => {
-    const perSecond = (1000 * units) / t.median_ms;
-    const gflops = (flopsPerUnit * perSecond) / 1e9;
-    const r: JsonObject = { impl, what, visible, hidden, units, unit, median_ms: t.median_ms, min_ms: t.min_ms, max_ms: t.max_ms, per_s: perSecond, flops_per_unit: flopsPerUnit, gflops, fraction_of_fma_peak: gflops / limits.fma_gflops };
-    ctx.onUnit?.(`${impl} ${what} ${visible}-${hidden}: ${perSecond.toFixed(0)} ${unit}/s, ${gflops.toFixed(3)} GFLOP/s (${(100 * (gflops / limits.fma_gflops)).toFixed(1)}% of FMA peak)`);
-    return r;
-  };
-  const options = (epochs: number, chains = 0): RbmTrainingOptions => ({ k: 1, chains, lr, momentum: MOMENTUM, weightDecay: WEIGHT_DECAY, batch, seed: SEED, epochs });
-  // An epoch timed on the host to its metrics readback (as tfjs's is to its errors' readback).
-  const epochTimer = (trainer: RbmTrainer) => async () => {
-    const start = performance.now();
-    await trainer.trainEpoch();
-    return performance.now() - start;
-  };
-  try {
-    for (const hidden of sizes) {
-      const cd1 = rbmFlopsPerExample(visible, hidden, { k: 1 });
-      let validated: JsonObject | null = null;
-      const ensureValid = async () => {
-        validated ??= { hidden, ...(await validate(ctx, hidden, train, biases, options(1), peer)) };
-      };
-      const owned = new Owned();
-      try {
-        const set = await owned.add(RbmDataset.upload(ctx, train, 'bench rbm train'));
-        // 1. Ours, CD-1.
-        const { rbm, w, b, c } = await freshModel(ctx, hidden, visible, biases, options(1 + reps));
-        await owned.add(rbm);
-        const trainer = await owned.add(RbmTrainer.create(ctx, rbm, set, options(1 + reps)));
-        const ours = await timeRuns(epochTimer(trainer), { reps, warmup: 1, validate: ensureValid });
-        rows.push(row('harmonium', 'CD-1 epoch', hidden, cd1, examples, 'examples', ours));
-        // 2. tfjs, CD-1, from the same weights.
-        if (peer) {
-          const model = tfjsRbm(peer.tf, { visible, hidden, weights: w, visibleBias: b, hiddenBias: c, images: train.images, count: train.count, batch, lr, momentum: MOMENTUM, weightDecay: WEIGHT_DECAY });
-          try {
-            const theirs = await timeRuns(async () => {
-              const start = performance.now();
-              await model.trainEpoch();
-              return performance.now() - start;
-            }, { reps, warmup: 1 });
-            rows.push({ ...row('tfjs', 'CD-1 epoch', hidden, cd1, examples, 'examples', theirs), ours_over_tfjs: speedup(ours, theirs) });
-          } finally {
-            model.dispose();
-          }
-        }
-        // 3. The float64 reference, one thread, on `reference-batches` batches.
-        const model: RbmReference = { visible, hidden, type: 'bernoulli', w, b, c };
-        const batches = Math.min(p['reference-batches'], steps);
-        const v0 = Float64Array.from(train.images.subarray(0, batch * visible), (x) => x / 255);
-        const reference = await timeRuns(async () => timeHost(() => {
-          for (let s = 0; s < batches; s++) cdStepReference(model, v0, batch, { k: 1, seed: SEED, step: s });
-        }), { reps: 1, warmup: 0 });
-        rows.push(row('typescript (float64, 1 thread)', 'CD-1 epoch', hidden, cd1, batches * batch, 'examples', reference));
-        // 4. Ours, PCD-1 with its persistent chains.
-        const pcdModel = await owned.add((await freshModel(ctx, hidden, visible, biases, options(1 + reps, p.chains))).rbm);
-        const pcd = await owned.add(RbmTrainer.create(ctx, pcdModel, set, options(1 + reps, p.chains)));
-        const pcdFlops = rbmFlopsPerExample(visible, hidden, { k: 1, chainsPerExample: p.chains / batch });
-        rows.push(row('harmonium', `PCD-1 epoch (${p.chains} chains)`, hidden, pcdFlops, examples, 'examples', await timeRuns(epochTimer(pcd), { reps, warmup: 1 })));
-        // 5. Ours, AIS: runs x transitions per second.
-        const runs = p['ais-runs'];
-        const betas = p['ais-betas'];
-        const base = aisBaseBiases('bernoulli', data.means);
-        const ais = await timeRuns(async () => {
-          const start = performance.now();
-          await rbmAis(ctx, rbm, { runs, betas, base, seed: SEED });
-          return performance.now() - start;
-        }, { reps, warmup: 1 });
-        rows.push(row('harmonium', `AIS (${runs} runs x ${betas} transitions)`, hidden, aisFlopsPerTransition(visible, hidden), runs * betas, 'transitions x runs', ais));
-      } finally {
-        owned.release();
-      }
-      checks.push(validated);
+  // Each row says what it timed and in which units: examples of an epoch, or AIS transitions x runs.
+  const workload = (what: string, hidden: number, flopsPerUnit: number, units: number, unit: string): Workload => ({
+    label: `${what} ${visible}-${hidden}`,
+    fields: { what, visible, hidden, units, unit },
+    units,
+    unit,
+    flopsPerUnit,
+    keys: { rate: 'per_s', flops: 'flops_per_unit' },
+  });
+  const options = (epochs: number, chains = 0): RbmTrainingOptions => ({ k: 1, chains, lr, momentum: RBM_RECIPE.momentum, weightDecay: RBM_RECIPE.weightDecay, batch, seed: SEED, epochs });
+  for (const hidden of sizes) {
+    const cd1 = workload('CD-1 epoch', hidden, rbmFlopsPerExample(visible, hidden, { k: 1 }), examples, 'examples');
+    let validated: JsonObject | null = null;
+    const ensureValid = async () => {
+      validated ??= { hidden, ...(await validate(ctx, hidden, train, biases, options(1), bench.peer)) };
+    };
+    const owned = new Owned();
+    try {
+      const set = await owned.add(RbmDataset.upload(ctx, train, 'bench rbm train'));
+      // 1. Ours, CD-1, an epoch timed on the host to its metrics readback (as tfjs's is to its errors' readback).
+      const { rbm, w, b, c } = await freshModel(ctx, hidden, visible, biases, options(1 + bench.reps));
+      await owned.add(rbm);
+      const trainer = await owned.add(RbmTrainer.create(ctx, rbm, set, options(1 + bench.reps)));
+      const ours = await bench.time('harmonium', cd1, () => trainer.trainEpoch(), { validate: ensureValid });
+      // 2. tfjs, CD-1, from the same weights.
+      await bench.timePeer(cd1, ours, (peer) => {
+        const model = tfjsRbm(peer.tf, { visible, hidden, weights: w, visibleBias: b, hiddenBias: c, images: train.images, count: train.count, batch, lr, momentum: RBM_RECIPE.momentum, weightDecay: RBM_RECIPE.weightDecay });
+        return { run: () => model.trainEpoch(), dispose: () => model.dispose() };
+      });
+      // 3. The float64 reference, one thread, on `reference-batches` batches.
+      const model: RbmReference = { visible, hidden, type: 'bernoulli', w, b, c };
+      const batches = Math.min(p['reference-batches'], steps);
+      const v0 = Float64Array.from(train.images.subarray(0, batch * visible), (x) => x / 255);
+      const reference = workload('CD-1 epoch', hidden, cd1.flopsPerUnit, batches * batch, 'examples');
+      await bench.time('typescript (float64, 1 thread)', reference, async () => {
+        for (let s = 0; s < batches; s++) cdStepReference(model, v0, batch, { k: 1, seed: SEED, step: s });
+      }, { reps: 1, warmup: 0 });
+      // 4. Ours, PCD-1 with its persistent chains.
+      const pcdModel = await owned.add((await freshModel(ctx, hidden, visible, biases, options(1 + bench.reps, p.chains))).rbm);
+      const pcd = await owned.add(RbmTrainer.create(ctx, pcdModel, set, options(1 + bench.reps, p.chains)));
+      const pcdFlops = rbmFlopsPerExample(visible, hidden, { k: 1, chainsPerExample: p.chains / batch });
+      await bench.time('harmonium', workload(`PCD-1 epoch (${p.chains} chains)`, hidden, pcdFlops, examples, 'examples'), () => pcd.trainEpoch());
+      // 5. Ours, AIS: runs x transitions per second.
+      const runs = p['ais-runs'];
+      const betas = p['ais-betas'];
+      const base = aisBaseBiases('bernoulli', data.means);
+      const ais = workload(`AIS (${runs} runs x ${betas} transitions)`, hidden, aisFlopsPerTransition(visible, hidden), runs * betas, 'transitions x runs');
+      await bench.time('harmonium', ais, () => rbmAis(ctx, rbm, { runs, betas, base, seed: SEED }));
+    } finally {
+      owned.release();
     }
-  } finally {
-    peer?.dispose();
+    bench.checks.push(validated);
   }
-  return {
-    name: 'rbm',
-    adapter: { ...ctx.gpu.adapter },
-    params: { sizes: sizes as number[], reps, batch, lr, momentum: MOMENTUM, weight_decay: WEIGHT_DECAY, chains: p.chains, ais_runs: p['ais-runs'], ais_betas: p['ais-betas'], train_count: train.count, seed: SEED },
-    limits: { ...limits },
-    tfjs: tfjsStatus(state),
-    checks,
-    rows,
-    date: new Date().toISOString(),
-  };
-}
-
-export const benchRbmJob = defineJob(BENCH_RBM_JOB, runBenchRbmJob);
+  return { sizes: sizes as number[], reps: bench.reps, batch, lr, momentum: RBM_RECIPE.momentum, weight_decay: RBM_RECIPE.weightDecay, chains: p.chains, ais_runs: p['ais-runs'], ais_betas: p['ais-betas'], train_count: train.count, seed: SEED };
+}, (p) => validateRbmTraining({ k: 1, lr: p.lr, batch: p.batch, seed: SEED, epochs: 1 }));

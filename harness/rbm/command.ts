@@ -1,6 +1,7 @@
 // harmonium rbm train / eval / sample / filters: a restricted Boltzmann machine on --data (MNIST's
 // split by default), trained, evaluated in nats and sampled on the GPU in Node or in headless Chrome,
 // its model file (safetensors, train.ts) on disk, its filters and samples as PNG grids.
+import type { Command } from '../cli/command.js';
 import { InputError } from '../../engine/index.js';
 import { readRbmConfig } from '../../models/rbm.js';
 import { runOn } from '../backends/index.js';
@@ -134,3 +135,6 @@ async function runFilters(values: Values<typeof FILTERS_FLAGS>): Promise<void> {
   writeGrid(values.png, filterImages(file.tensors.weights.data, config.visible, config.hidden, count), count, config.visible, values.scale);
   process.stdout.write(values.json ? `${JSON.stringify({ count, png: values.png })}\n` : `${count} filters: ${values.png}\n`);
 }
+
+/** The feature's commands, in the order --help lists them (harness/cli/commands.ts). */
+export const commands: readonly Command[] = [rbmTrainCommand, rbmEvalCommand, rbmSampleCommand, rbmFiltersCommand];

@@ -1,5 +1,6 @@
 // harmonium tsp: the travelling salesman by a Hopfield-Tank network or Boltzmann-machine annealing,
 // many restarts on the GPU, the exact optimum for up to 12 cities.
+import type { Command } from '../cli/command.js';
 import { readFileSync } from 'node:fs';
 import { InputError } from '../../engine/errors.js';
 import { runOn } from '../backends/index.js';
@@ -71,3 +72,6 @@ export function writeTourPng(path: string, result: JsonObject): void {
     { xRange: [x0 - pad, x1 + pad], yRange: [y0 - pad, y1 + pad], width: 520, height: 520 },
   );
 }
+
+/** The feature's commands, in the order --help lists them (harness/cli/commands.ts). */
+export const commands: readonly Command[] = [tspCommand];

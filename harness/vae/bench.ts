@@ -8,16 +8,15 @@ import { addOptimizerStep, addSample, HarmoniumError, InputError, KernelGraph } 
 import { DeviceDataset } from '../../models/minibatch.js';
 import { Owned } from '../../models/owned.js';
 import { Vae, type VaeConfig } from '../../models/vae.js';
-import { VAE_OPTIMIZER_STATE, VaeTrainer, type VaeContext, type VaeTrainingOptions } from '../../models/vae_training.js';
-import { defineJob, type JobContext } from '../backends/context.js';
+import { VAE_OPTIMIZER_STATE, VAE_TRAINING, VaeTrainer, validateVaeTraining, type VaeContext, type VaeTrainingOptions } from '../../models/vae_training.js';
 import { reps, sizes } from '../bench/flags.js';
-import { measureLimits } from '../bench/limits.js';
-import { timeRuns, type Timing, speedup } from '../bench/timing.js';
+import { benchJob, type Workload } from '../bench/flow.js';
 import { validateClose } from '../bench/validate.js';
-import { boolean, integer, number, text, withDefault, type Values } from '../cli/schema.js';
-import { loadTfjs, tfjsStatus } from '../gemm/bench.js';
+import { optionFlag } from '../cli/options.js';
+import { integer, withDefault } from '../cli/schema.js';
+import { DATA_FLAGS } from '../data/source.js';
 import type { TfjsPeer } from '../gemm/tfjs_peer.js';
-import type { Json, JsonObject } from '../io/json.js';
+import type { JsonObject } from '../io/json.js';
 import type { LabelledBytes } from '../../models/minibatch.js';
 import { loadVaeMnist } from './data.js';
 import { vaeLossReference } from './reference.js';
@@ -27,11 +26,9 @@ export const BENCH_VAE_JOB = {
   sizes: withDefault(sizes, [400]),
   reps,
   latent: integer({ hidden: true, min: 1, default: 20, help: 'latent dimensions' }),
-  batch: integer({ hidden: true, min: 1, default: 100, help: 'examples per step' }),
-  lr: number({ hidden: true, min: 0, default: 1e-3, help: "Adam's learning rate" }),
-  'train-count': integer({ hidden: true, min: 1, help: 'train on the first N digits only (default all 8,000)' }),
-  'no-tfjs': boolean({ hidden: true, help: 'leave the tfjs peer out' }),
-  'tfjs-url': text({ hidden: true, help: "where a page loads the tfjs peer from (default: next to the runner's bundle)" }),
+  batch: optionFlag(VAE_TRAINING.batch, { hidden: true, help: 'examples per step' }),
+  lr: optionFlag(VAE_TRAINING.lr, { hidden: true, help: "Adam's learning rate" }),
+  'train-count': DATA_FLAGS['train-count'],
 } as const;
 
 const SEED = 1;
@@ -121,77 +118,36 @@ async function validate(ctx: VaeContext, config: VaeConfig, train: LabelledBytes
 }
 
 /** One epoch timed on the host to its readback: `reps` repetitions after one warm-up. */
-function timeEpochs(epoch: () => Promise<unknown>, o: { reps: number; validate?: () => Promise<void> }): Promise<Timing> {
-  return timeRuns(async () => {
-    const start = performance.now();
-    await epoch();
-    return performance.now() - start;
-  }, { reps: o.reps, warmup: 1, validate: o.validate });
-}
-
-export async function runBenchVaeJob(ctx: JobContext, p: Values<typeof BENCH_VAE_JOB>): Promise<JsonObject> {
-  const { sizes, reps, batch, lr, latent } = p;
-  if (!(lr > 0)) throw new InputError(`bench vae: lr must be a positive number, got ${lr}`);
-  const limits = await measureLimits(ctx, { reps });
+export const benchVaeJob = benchJob('vae', BENCH_VAE_JOB, async (ctx, p, bench) => {
+  const { sizes, batch, lr, latent } = p;
   const { train } = await loadVaeMnist(ctx.gpu.adapter.runtime, { trainCount: p['train-count'] });
   if (batch > train.count) throw new InputError(`bench vae: batch ${batch} exceeds the ${train.count} training digits`);
-  const state = p['no-tfjs'] ? { reason: 'tfjs disabled (no_tfjs: true)' } : await loadTfjs(ctx.gpu, p['tfjs-url']);
-  const peer = 'peer' in state ? state.peer : null;
   const examples = Math.floor(train.count / batch) * batch;
-  const rows: JsonObject[] = [];
-  const checks: Json[] = [];
-  const row = (impl: string, hidden: number, t: Timing): JsonObject => {
-    const flops = vaeFlopsPerExample(train.width, hidden, latent);
-    const perSecond = (1000 * examples) / t.median_ms;
-    const gflops = (flops * perSecond) / 1e9;
+  for (const hidden of sizes) {
+    const config: VaeConfig = { inputs: train.width, hidden: [hidden], latent: { kind: 'gaussian', size: latent }, activation: 'relu' };
+    // Intensities, as the tfjs user's model trains (no dynamic binarisation on either side).
+    const options: VaeTrainingOptions = { lr, batch, seed: SEED, epochs: 1 + bench.reps, binarize: false };
     const layers = [train.width, hidden, latent, hidden, train.width];
-    ctx.onUnit?.(`${impl} ${vaeNetworkName(layers)}: ${perSecond.toFixed(0)} examples/s, ${gflops.toFixed(3)} GFLOP/s (${(100 * (gflops / limits.fma_gflops)).toFixed(1)}% of FMA peak)`);
-    return { impl, layers, hidden, latent, batch, examples_per_epoch: examples, median_ms: t.median_ms, min_ms: t.min_ms, max_ms: t.max_ms, examples_per_s: perSecond, flops_per_example: flops, gflops, fraction_of_fma_peak: gflops / limits.fma_gflops };
-  };
-  try {
-    for (const hidden of sizes) {
-      const config: VaeConfig = { inputs: train.width, hidden: [hidden], latent: { kind: 'gaussian', size: latent }, activation: 'relu' };
-      // Intensities, as the tfjs user's model trains (no dynamic binarisation on either side).
-      const options: VaeTrainingOptions = { lr, batch, seed: SEED, epochs: 1 + reps, binarize: false };
-      let validated: JsonObject | null = null;
-      const ensureValid = async () => {
-        validated ??= { hidden, latent, ...(await validate(ctx, config, train, { batch, lr }, peer)) };
-      };
-      const owned = new Owned();
-      try {
-        const { vae, values } = await freshModel(ctx, config);
-        await owned.add(vae);
-        const data = await owned.add(DeviceDataset.upload(ctx, train, 'bench vae train'));
-        const trainer = await owned.add(VaeTrainer.create(ctx, vae, data, options));
-        const ours = await timeEpochs(() => trainer.trainEpoch(), { reps, validate: ensureValid });
-        rows.push(row('harmonium', hidden, ours));
-        if (peer) {
-          const model = tfjsVae(peer.tf, { inputs: train.width, hidden, latent, values, images: train.images, count: train.count, batch, lr });
-          try {
-            const theirs = await timeEpochs(() => model.trainEpoch(), { reps });
-            rows.push({ ...row('tfjs', hidden, theirs), ours_over_tfjs: speedup(ours, theirs) });
-          } finally {
-            model.dispose();
-          }
-        }
-      } finally {
-        owned.release();
-      }
-      checks.push(validated);
+    const w: Workload = { label: vaeNetworkName(layers), fields: { layers, hidden, latent, batch, examples_per_epoch: examples }, units: examples, flopsPerUnit: vaeFlopsPerExample(train.width, hidden, latent) };
+    let validated: JsonObject | null = null;
+    const ensureValid = async () => {
+      validated ??= { hidden, latent, ...(await validate(ctx, config, train, { batch, lr }, bench.peer)) };
+    };
+    const owned = new Owned();
+    try {
+      const { vae, values } = await freshModel(ctx, config);
+      await owned.add(vae);
+      const data = await owned.add(DeviceDataset.upload(ctx, train, 'bench vae train'));
+      const trainer = await owned.add(VaeTrainer.create(ctx, vae, data, options));
+      const ours = await bench.time('harmonium', w, () => trainer.trainEpoch(), { validate: ensureValid });
+      await bench.timePeer(w, ours, (peer) => {
+        const model = tfjsVae(peer.tf, { inputs: train.width, hidden, latent, values, images: train.images, count: train.count, batch, lr });
+        return { run: () => model.trainEpoch(), dispose: () => model.dispose() };
+      });
+    } finally {
+      owned.release();
     }
-  } finally {
-    peer?.dispose();
+    bench.checks.push(validated);
   }
-  return {
-    name: 'vae',
-    adapter: { ...ctx.gpu.adapter },
-    params: { sizes: sizes as number[], reps, latent, batch, lr, train_count: train.count, optimizer: 'adam', activation: 'relu', seed: SEED },
-    limits: { ...limits },
-    tfjs: tfjsStatus(state),
-    checks,
-    rows,
-    date: new Date().toISOString(),
-  };
-}
-
-export const benchVaeJob = defineJob(BENCH_VAE_JOB, runBenchVaeJob);
+  return { sizes: sizes as number[], reps: bench.reps, latent, batch, lr, train_count: train.count, optimizer: 'adam', activation: 'relu', seed: SEED };
+}, (p) => validateVaeTraining({ lr: p.lr, batch: p.batch, seed: SEED, epochs: 1 }));

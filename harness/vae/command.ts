@@ -1,6 +1,7 @@
 // harmonium vae train / eval / sample / reconstruct / manifold: a VAE on --data (MNIST's split by
 // default), trained and evaluated on the GPU in Node or in headless Chrome, its model file
 // (safetensors, train.ts) on disk, its pictures as PNG grids.
+import type { Command } from '../cli/command.js';
 import { readVaeConfig } from '../../models/vae.js';
 import { runOn } from '../backends/index.js';
 import { defineCommand } from '../cli/command.js';
@@ -103,3 +104,6 @@ export const vaeManifoldCommand = imageCommand(
   'z on a steps x steps grid of N(0, 1) quantiles (k + 1/2) / steps on each axis (z_2 increasing upwards), decoded. Needs --latent 2 at training.',
   { steps: VAE_IMAGES_JOB.steps },
 );
+
+/** The feature's commands, in the order --help lists them (harness/cli/commands.ts). */
+export const commands: readonly Command[] = [vaeTrainCommand, vaeEvalCommand, vaeSampleCommand, vaeReconstructCommand, vaeManifoldCommand];

@@ -7,7 +7,7 @@ import { seed } from '../cli/flags.js';
 import { optionFlag } from '../cli/options.js';
 import { EVAL_DATA_FLAGS } from '../data/source.js';
 import { trainJobSchema } from '../train/job.js';
-import { boolean, choice, integer, integers, number, text } from '../cli/schema.js';
+import { boolean, choice, integer, integers, text } from '../cli/schema.js';
 
 /** What defines a training run: a checkpoint resumes only a run with the same values (epochs aside). */
 export const VAE_TRAIN_FLAGS = {
