@@ -4,26 +4,24 @@ export * from './errors.js';
 export { Gpu, type AdapterSummary, type GpuOptions } from './device.js';
 export { openContext, createContext, type EngineContext, type RunContext } from './context.js';
 export type { ShaderLibrary, ShaderSource, BindingInfo, KernelReflection } from './shaders.js';
-export { BufferPool, Tensor, TensorView, type Binding, type BufferPoolOptions, type DType, type TensorRole } from './buffers.js';
+export { BufferPool, Tensor, type TensorView, type Binding, type BufferPoolOptions, type DType, type TensorRole } from './buffers.js';
 export { Kernel, defineKernel, type Bindings, type KernelSpec, type KernelSource } from './kernel.js';
 export { KernelGraph, Scheduler, linearGrid, type RunOptions, type RunStats, type Workgroups } from './graph.js';
 export { timeRuns, type Timing, type TimeOptions } from './timing.js';
 export { library } from './library.js';
 export { philox4x32, rngBits, uniform24, normal2, bernoulli24 } from './philox.js';
 export { RNG_PURPOSES, type RngPurpose } from './rng_purposes.js';
-export { ADAPTER_PREFERENCES, type AdapterPreference } from './adapter.js';
+export type { AdapterPreference } from './adapter.js';
 export type { OpContext, OpDispatch, OpDispatches, SplitDispatch, TileConfig } from './ops/common.js';
-export { addGemm, ACTIVATIONS, GEMM_F32_CONFIGS, type Activation, type GemmBernoulli, type GemmOptions } from './ops/gemm.js';
-export { addXnorGemm, addXnorU8Gemm, XNOR_CONFIGS, type XnorGemmOptions, type XnorU8Options } from './ops/xnor.js';
-export { addPackBits, addUnpackBits, addPackBitPlanes, packedWords, planeWords, type PackOptions, type UnpackOptions, type PackPlanesOptions } from './ops/pack.js';
-export { addEncodePlanes, addXnorPlanesGemm, planeCode, MAX_PLANES, type PlaneCode, type EncodePlanesOptions, type XnorPlanesGemmOptions } from './ops/xnor_planes.js';
+export { addGemm, type Activation, type GemmBernoulli, type GemmOptions } from './ops/gemm.js';
+export { addXnorGemm, addXnorU8Gemm, type XnorGemmOptions, type XnorU8Options } from './ops/xnor.js';
+export { addPackBits, addUnpackBits, addPackBitPlanes, packedWords, type PackOptions, type UnpackOptions, type PackPlanesOptions } from './ops/pack.js';
+export { addEncodePlanes, addXnorPlanesGemm, planeCode, type PlaneCode, type EncodePlanesOptions, type XnorPlanesGemmOptions } from './ops/xnor_planes.js';
 export {
   addGlauberUpdate,
   addGlauberSweep,
   addGlauberSummary,
   glauberThresholds,
-  GLAUBER_STATUS,
-  MAX_GLAUBER_TABLE,
   type UnitKind,
   type GlauberRule,
   type GlauberChains,
@@ -35,7 +33,7 @@ export {
   type GlauberSweepOptions,
   type GlauberSummaryOptions,
 } from './ops/glauber.js';
-export { Tuner, MemoryTuneStore, setDefaultTuner, type TuneStore, type TunerOptions, type TuneResult, type TuneShape } from './ops/tune.js';
+export { Tuner, MemoryTuneStore, type TuneStore, type TunerOptions, type TuneResult, type TuneShape } from './ops/tune.js';
 export {
   addSample,
   addCategorical,
@@ -50,23 +48,19 @@ export {
   type DropoutBackwardOptions,
 } from './ops/sample.js';
 export { addPermutation, type PermutationOptions, type PermutationDispatch } from './ops/permute.js';
-export { addGather, UNIT_BYTE_VALUES, type GatherOptions, type GatherFormat } from './ops/gather.js';
+export { addGather, type GatherOptions, type GatherFormat } from './ops/gather.js';
 export {
   encodeSafetensors,
   decodeSafetensors,
-  toFloat32,
-  SAFETENSORS_DTYPES,
   type Safetensors,
   type SafetensorsArrays,
   type SafetensorsData,
   type SafetensorsDType,
   type SafetensorsTensor,
 } from './safetensors.js';
-export { Schedule, SCHEDULE_KINDS, type ScheduleSpec, type ScheduleKind } from './schedule.js';
+export { Schedule, type ScheduleSpec, type ScheduleKind } from './schedule.js';
 export {
   ParamSet,
-  initialValues,
-  paramStreamStep,
   type Param,
   type ParamInit,
   type ParamSpec,
@@ -79,8 +73,6 @@ export {
   addUnary,
   addUnaryBackward,
   addBinary,
-  UNARY_OPS,
-  BINARY_OPS,
   type UnaryOp,
   type UnaryOpInfo,
   type UnaryParam,
@@ -104,7 +96,6 @@ export { addBinaryCodes, type BinaryCodesOptions } from './ops/codes.js';
 export {
   addAnnealedSample,
   addAnnealedLogWeight,
-  ANNEALED_DISTRIBUTIONS,
   type AnnealedDistribution,
   type AnnealedSampleOptions,
   type AnnealedLogWeightOptions,

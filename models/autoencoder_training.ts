@@ -9,8 +9,6 @@ import { checkOptions, real, type CheckedOptions } from './options.js';
 import { building, Owned, type Releasable } from './owned.js';
 import { Trainer, TRAINING_RULES, type TrainedEpoch, type TrainingPlan } from './training.js';
 
-/** What context an autoencoder trains in (the engine's RunContext). */
-export type AutoencoderContext = RunContext;
 
 /** The training options' rules: kinds, ranges and defaults (the CLI's flags are made from them). */
 export const AUTOENCODER_TRAINING = {
@@ -61,7 +59,7 @@ export type AutoencoderEpoch = TrainedEpoch<typeof AUTOENCODER_METRICS>;
  *   while (trainer.epoch < 5) await trainer.trainEpoch();
  */
 export class AutoencoderTrainer extends Trainer<typeof AUTOENCODER_METRICS> {
-  static async create(ctx: AutoencoderContext, ae: Autoencoder, data: DeviceDataset, options: AutoencoderTrainingOptions): Promise<AutoencoderTrainer> {
+  static async create(ctx: RunContext, ae: Autoencoder, data: DeviceDataset, options: AutoencoderTrainingOptions): Promise<AutoencoderTrainer> {
     const o = validateAutoencoderTraining(options);
     if (data.width !== ae.inputs) throw new InputError(`autoencoder training: the data has ${data.width} values per example, the model ${ae.inputs} inputs`);
     const plan: TrainingPlan<typeof AUTOENCODER_METRICS> = {
@@ -104,7 +102,7 @@ export interface AutoencoderEvaluation {
  */
 export class AutoencoderEvaluator implements Releasable {
   private constructor(
-    private readonly ctx: AutoencoderContext,
+    private readonly ctx: RunContext,
     private readonly owned: Owned,
     private readonly parts: ReadonlyArray<{ graph: KernelGraph; rows: number; batches: number }>,
     private readonly metrics: Tensor,
@@ -113,7 +111,7 @@ export class AutoencoderEvaluator implements Releasable {
     readonly count: number,
   ) {}
 
-  static async create(ctx: AutoencoderContext, ae: Autoencoder, data: DeviceDataset, o: { noise?: AutoencoderNoise; seed?: number; batch?: number } = {}): Promise<AutoencoderEvaluator> {
+  static async create(ctx: RunContext, ae: Autoencoder, data: DeviceDataset, o: { noise?: AutoencoderNoise; seed?: number; batch?: number } = {}): Promise<AutoencoderEvaluator> {
     if (data.width !== ae.inputs) throw new InputError(`autoencoder evaluation: the data has ${data.width} values per example, the model ${ae.inputs} inputs`);
     const noise = validateNoise(o.noise ?? { kind: 'none' });
     const size = Math.min(o.batch ?? 500, data.count);

@@ -15,30 +15,9 @@
 // others (engine/ops/glauber.ts addGlauberSweep, exact sequential Gibbs; it keeps the fields current
 // and examines many units per round in parallel, so a sweep costs about a barrier per flip). Without
 // lateral couplings (an RBM) the layers would be the two colours.
-import {
-  addBinary,
-  addGemm,
-  addGlauberSweep,
-  addOptimizerStep,
-  addReduce,
-  InputError,
-  KernelGraph,
-  optimizerState,
-  ParamSet,
-  rngBits,
-  RNG_PURPOSES,
-  Schedule,
-  type GlauberRule,
-  type OpContext,
-  type Scheduler,
-  type Tensor,
-  type UnitKind,
-} from '../engine/index.js';
+import { addBinary, addGemm, addGlauberSweep, addOptimizerStep, addReduce, InputError, KernelGraph, optimizerState, ParamSet, rngBits, RNG_PURPOSES, Schedule, type GlauberRule, type Tensor, type UnitKind, type RunContext } from '../engine/index.js';
 import { building, Owned, type Releasable } from './owned.js';
 
-export interface BoltzmannContext extends OpContext {
-  scheduler: Scheduler;
-}
 
 export interface BoltzmannConfig {
   visible: number;
@@ -134,7 +113,7 @@ export function checkData(data: ArrayLike<number>, s: BoltzmannShape): Float32Ar
  */
 export class BoltzmannMachine implements Releasable {
   private constructor(
-    private readonly ctx: BoltzmannContext,
+    private readonly ctx: RunContext,
     readonly shape: BoltzmannShape,
     readonly params: ParamSet,
     /** units x units f32: couplingMask. */
@@ -150,7 +129,7 @@ export class BoltzmannMachine implements Releasable {
   }
 
   /** Random symmetric couplings +-scale (Philox signs on the host) where the mask allows, zero biases. */
-  static async create(ctx: BoltzmannContext, config: BoltzmannConfig, o: { seed: number; scale?: number; momentum?: number }): Promise<BoltzmannMachine> {
+  static async create(ctx: RunContext, config: BoltzmannConfig, o: { seed: number; scale?: number; momentum?: number }): Promise<BoltzmannMachine> {
     const s = validateBoltzmannConfig(config);
     const n = s.units;
     const scale = o.scale ?? 0.1;
@@ -162,7 +141,7 @@ export class BoltzmannMachine implements Releasable {
   }
 
   /** A machine with the given J (symmetric; masked entries are zeroed) and d. */
-  static async fromParameters(ctx: BoltzmannContext, config: BoltzmannConfig, p: { couplings: ArrayLike<number>; bias: ArrayLike<number>; momentum?: number }): Promise<BoltzmannMachine> {
+  static async fromParameters(ctx: RunContext, config: BoltzmannConfig, p: { couplings: ArrayLike<number>; bias: ArrayLike<number>; momentum?: number }): Promise<BoltzmannMachine> {
     const s = validateBoltzmannConfig(config);
     const n = s.units;
     if (p.couplings.length !== n * n) throw new InputError(`boltzmann: couplings have ${p.couplings.length} values, units^2 = ${n * n} needed`);
@@ -226,7 +205,7 @@ export class GibbsChains implements Releasable {
   private sweepsDone = 0;
 
   private constructor(
-    private readonly ctx: BoltzmannContext,
+    private readonly ctx: RunContext,
     private readonly owned: Owned,
     readonly chains: number,
     readonly units: number,
@@ -236,7 +215,7 @@ export class GibbsChains implements Releasable {
     readonly graph: KernelGraph,
   ) {}
 
-  static async create(ctx: BoltzmannContext, bm: BoltzmannMachine, chains: number, o: { seed: number; clamp?: Float32Array; call: number; sweeps?: number }): Promise<GibbsChains> {
+  static async create(ctx: RunContext, bm: BoltzmannMachine, chains: number, o: { seed: number; clamp?: Float32Array; call: number; sweeps?: number }): Promise<GibbsChains> {
     const s = bm.shape;
     const n = s.units;
     if (!(Number.isInteger(chains) && chains >= 1 && chains * n < 2 ** 31)) throw new InputError(`boltzmann: chains = ${chains} must be a positive integer (chains x units below 2^31)`);
@@ -311,7 +290,7 @@ function validateTraining(o: BoltzmannTraining): Required<BoltzmannTraining> {
  */
 export class BoltzmannTrainer implements Releasable {
   private constructor(
-    private readonly ctx: BoltzmannContext,
+    private readonly ctx: RunContext,
     private readonly owned: Owned,
     readonly bm: BoltzmannMachine,
     /** The clamped chains (none without hidden units: then the data are the positive phase). */
@@ -323,7 +302,7 @@ export class BoltzmannTrainer implements Releasable {
     private readonly stepGraph: KernelGraph,
   ) {}
 
-  static async create(ctx: BoltzmannContext, bm: BoltzmannMachine, data: Float32Array, o: Required<BoltzmannTraining>): Promise<BoltzmannTrainer> {
+  static async create(ctx: RunContext, bm: BoltzmannMachine, data: Float32Array, o: Required<BoltzmannTraining>): Promise<BoltzmannTrainer> {
     const s = bm.shape;
     const n = s.units;
     const rows = data.length / s.visible;

@@ -14,29 +14,8 @@
 // sign rule) or T > 0 (Glauber: x_i = +1 with probability 1 / (1 + exp(-2 a_i / T))). The energy
 // E = -1/2 x'Wx of every probe is recorded after every step, and a probe stops at a fixed point or
 // (synchronous) a 2-cycle, which is reported.
-import {
-  addEncodePlanes,
-  addGemm,
-  addGlauberSummary,
-  addGlauberSweep,
-  addGlauberUpdate,
-  addPackBits,
-  addPermutation,
-  addXnorPlanesGemm,
-  addBinary,
-  addReduce,
-  glauberThresholds,
-  GLAUBER_STATUS,
-  InputError,
-  KernelGraph,
-  planeCode,
-  Schedule,
-  type GlauberRule,
-  type OpContext,
-  type PlaneCode,
-  type Scheduler,
-  type Tensor,
-} from '../engine/index.js';
+import { addEncodePlanes, addGemm, addGlauberSummary, addGlauberSweep, addGlauberUpdate, addPackBits, addPermutation, addXnorPlanesGemm, addBinary, addReduce, glauberThresholds, InputError, KernelGraph, planeCode, Schedule, type GlauberRule, type PlaneCode, type Tensor, type RunContext } from '../engine/index.js';
+import { GLAUBER_STATUS } from '../engine/ops/glauber.js';
 import { checkPatterns } from './hopfield_patterns.js';
 import { building, Owned, type Releasable } from './owned.js';
 import { invertSymmetric } from './linalg.js';
@@ -52,9 +31,6 @@ export type HopfieldUpdate = (typeof HOPFIELD_UPDATES)[number];
 /** Fields must stay exact integers in f32: P N below 2^24 for Hebbian couplings. */
 export const MAX_HEBBIAN_FIELD = 2 ** 24;
 
-export interface HopfieldContext extends OpContext {
-  scheduler: Scheduler;
-}
 
 export interface HopfieldStore {
   /** count x units +-1 values, pattern after pattern. */
@@ -124,7 +100,7 @@ export function validateRecallOptions(o: RecallOptions, units: number, rule: Hop
  */
 export class HopfieldNetwork implements Releasable {
   private constructor(
-    private readonly ctx: HopfieldContext,
+    private readonly ctx: RunContext,
     private readonly owned: Owned,
     readonly units: number,
     readonly count: number,
@@ -143,7 +119,7 @@ export class HopfieldNetwork implements Releasable {
   }
 
   /** Stores patterns by the Hebbian or the projection rule (checked first: whole patterns of +-1). */
-  static async store(ctx: HopfieldContext, s: HopfieldStore): Promise<HopfieldNetwork> {
+  static async store(ctx: RunContext, s: HopfieldStore): Promise<HopfieldNetwork> {
     const rule = s.rule ?? 'hebbian';
     if (!HOPFIELD_RULES.includes(rule)) throw new InputError(`hopfield: rule '${String(rule)}' is not one of ${HOPFIELD_RULES.join(', ')}`);
     const xi = checkPatterns(s.patterns, s.units);
@@ -195,7 +171,7 @@ export class HopfieldNetwork implements Releasable {
 }
 
 /** J = Xi' Xi (integers, diagonal P) by a GEMM, and its bit planes. */
-async function storeHebbian(ctx: HopfieldContext, owned: Owned, patterns: Tensor, p: number, n: number) {
+async function storeHebbian(ctx: RunContext, owned: Owned, patterns: Tensor, p: number, n: number) {
   const couplings = await owned.add(ctx.pool.tensor('hopfield couplings (N W)', 'f32', [n, n]));
   const diag = await owned.add(ctx.pool.tensor('hopfield diagonal', 'f32', [n], { data: new Float32Array(n).fill(p) }));
   const code = planeCode(p, p % 2 ? 'odd' : 'even');
@@ -213,7 +189,7 @@ async function storeHebbian(ctx: HopfieldContext, owned: Owned, patterns: Tensor
 }
 
 /** W = Xi' G^-1 Xi with the Gram matrix G = Xi Xi' inverted on the host in float64. */
-async function storeProjection(ctx: HopfieldContext, owned: Owned, patterns: Tensor, p: number, n: number) {
+async function storeProjection(ctx: RunContext, owned: Owned, patterns: Tensor, p: number, n: number) {
   const ops = new Owned();
   try {
     // 1. G = Xi Xi' (integers, exact in f32).
@@ -250,7 +226,7 @@ export class RecallRun implements Releasable {
   private wallMs = 0;
 
   private constructor(
-    private readonly ctx: HopfieldContext,
+    private readonly ctx: RunContext,
     private readonly owned: Owned,
     readonly probes: number,
     readonly units: number,
@@ -264,7 +240,7 @@ export class RecallRun implements Releasable {
     private readonly observeGraph: KernelGraph,
   ) {}
 
-  static async create(ctx: HopfieldContext, net: HopfieldNetwork, x: Int8Array, o: Required<RecallOptions>): Promise<RecallRun> {
+  static async create(ctx: RunContext, net: HopfieldNetwork, x: Int8Array, o: Required<RecallOptions>): Promise<RecallRun> {
     const n = net.units;
     const b = x.length / n;
     if (b * n >= 2 ** 32) throw new InputError(`hopfield recall: ${b} probes x ${n} units exceed 2^32`);
@@ -375,7 +351,7 @@ export class RecallRun implements Releasable {
  * integer field computed on the host (exact on every adapter); with the projection rule's real
  * couplings, the sigmoid on the GPU. p(+1) = 1 / (1 + exp(-2 a / T)), a = scale * (J x)_i.
  */
-async function glauberRule(ctx: HopfieldContext, owned: Owned, net: HopfieldNetwork, temperature: number): Promise<GlauberRule> {
+async function glauberRule(ctx: RunContext, owned: Owned, net: HopfieldNetwork, temperature: number): Promise<GlauberRule> {
   if (temperature === 0) return { kind: 'sign' };
   const gain = 2 * net.scale;
   if (net.rule === 'hebbian') {

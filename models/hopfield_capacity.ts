@@ -3,8 +3,8 @@
 // average the overlap m = (1/N) sum_i xi_i s_i of the end state with its pattern. Below the critical
 // load (about 0.138 for large N; Amit, Gutfreund and Sompolinsky) m stays near 1; above it the
 // memories collapse to states of small overlap.
-import { InputError } from '../engine/index.js';
-import { HopfieldNetwork, type HopfieldContext, type HopfieldPath, type HopfieldRule, type HopfieldUpdate } from './hopfield.js';
+import { InputError, type RunContext } from '../engine/index.js';
+import { HopfieldNetwork, type HopfieldPath, type HopfieldRule, type HopfieldUpdate } from './hopfield.js';
 import { overlaps, randomPatterns } from './hopfield_patterns.js';
 
 /** The critical load of the Hebbian network for large N (Amit, Gutfreund and Sompolinsky). */
@@ -57,7 +57,7 @@ export function validateCapacityOptions(o: CapacityOptions): Required<Omit<Capac
  *
  *   const points = await hopfieldCapacity(ctx, { units: 1000, loads: [0.05, 0.1, 0.15], trials: 2, seed: 1 });
  */
-export async function hopfieldCapacity(ctx: HopfieldContext, options: CapacityOptions, onPoint?: (p: CapacityPoint, index: number) => void): Promise<CapacityPoint[]> {
+export async function hopfieldCapacity(ctx: RunContext, options: CapacityOptions, onPoint?: (p: CapacityPoint, index: number) => void): Promise<CapacityPoint[]> {
   const o = validateCapacityOptions(options);
   const n = o.units;
   const points: CapacityPoint[] = [];

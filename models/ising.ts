@@ -2,10 +2,11 @@
 // as kernel graphs: init, then sweeps (two half-sweeps, one per checkerboard colour), each optionally
 // followed by a measurement that adds the sweep's bond and spin counts into a series on the GPU.
 // Only that series comes back; statistics are computed from it on the host (models/stats.ts).
-import { InputError, KernelGraph, linearGrid, type BufferPool, type Gpu, type Kernel, type Scheduler, type Tensor, type RunStats } from '../engine/index.js';
+import { InputError, KernelGraph, linearGrid, type Kernel, type Tensor, type RunStats, type RunContext } from '../engine/index.js';
 import { cachedKernel } from '../engine/kernel.js';
 import { library } from '../engine/library.js';
 import { flipRule, ISING_ALGORITHMS, type FlipRule, type IsingAlgorithm } from './ising_rule.js';
+import { checkOptions, real, SEED, whole } from './options.js';
 import { binnedMean, jackknife } from './stats.js';
 
 export interface IsingConfig {
@@ -36,27 +37,30 @@ export function isingLayout(algorithm: IsingAlgorithm, size: number) {
   return { kind: 'sites' as const, rowUnits: Math.ceil(size / 8), words: size * size, file: 'ising_checkerboard.wgsl' };
 }
 
+/** The configuration's rules: kinds, ranges and defaults (the CLI's flags are made from them). */
+export const ISING_CONFIG = {
+  size: whole({ positive: true }),
+  temperature: real({ min: 0, minOpen: true }),
+  coupling: real({ default: 1, text: 'be finite' }),
+  field: real({ default: 0, text: 'be finite' }),
+  seed: SEED,
+} as const;
+
 /** Checks a configuration; every problem is an InputError that names the parameter. */
 export function validateIsingConfig(c: IsingConfig): Required<IsingConfig> {
   if (!ISING_ALGORITHMS.includes(c.algorithm)) throw new InputError(`unknown algorithm '${c.algorithm}'; use one of ${ISING_ALGORITHMS.join(', ')}`);
-  if (!Number.isInteger(c.size) || c.size <= 0) throw new InputError(`size must be a positive integer, got ${c.size}`);
-  if (c.algorithm === 'multispin' && c.size % 64 !== 0) {
-    throw new InputError(`size ${c.size}: the multispin layout packs L/2 sites of a row into 32-bit words with a stride, so L must be a multiple of 64`);
+  const { size, temperature, coupling, field, seed } = checkOptions(ISING_CONFIG, c, '');
+  if (c.algorithm === 'multispin' && size % 64 !== 0) {
+    throw new InputError(`size ${size}: the multispin layout packs L/2 sites of a row into 32-bit words with a stride, so L must be a multiple of 64`);
   }
-  if (c.size > MAX_ISING_SIZE) {
-    throw new InputError(`size ${c.size}: the measurement counts up to 2 L^2 anti-aligned bonds in a u32, so L must be at most ${MAX_ISING_SIZE}`);
+  if (size > MAX_ISING_SIZE) {
+    throw new InputError(`size ${size}: the measurement counts up to 2 L^2 anti-aligned bonds in a u32, so L must be at most ${MAX_ISING_SIZE}`);
   }
-  if (c.algorithm !== 'multispin' && (c.size < 2 || c.size % 2 !== 0)) {
-    throw new InputError(`size ${c.size}: checkerboard updates need an even size >= 2 (the periodic lattice must be bipartite)`);
+  if (c.algorithm !== 'multispin' && (size < 2 || size % 2 !== 0)) {
+    throw new InputError(`size ${size}: checkerboard updates need an even size >= 2 (the periodic lattice must be bipartite)`);
   }
-  if (!(Number.isFinite(c.temperature) && c.temperature > 0)) throw new InputError(`temperature must be a positive number, got ${c.temperature}`);
-  const coupling = c.coupling ?? 1;
-  const field = c.field ?? 0;
-  if (!Number.isFinite(coupling)) throw new InputError(`coupling must be finite, got ${coupling}`);
-  if (!Number.isFinite(field)) throw new InputError(`field must be finite, got ${field}`);
-  if (!Number.isInteger(c.seed) || c.seed < 0 || c.seed > 0xffffffff) throw new InputError(`seed must be an integer in [0, 2^32), got ${c.seed}`);
-  const cold = c.cold ?? c.temperature < ISING_TC * Math.abs(coupling);
-  return { ...c, coupling, field, cold };
+  const cold = c.cold ?? temperature < ISING_TC * Math.abs(coupling);
+  return { ...c, size, temperature, coupling, field, seed, cold };
 }
 
 /** The IsingParams uniform (shaders/ising_common.wgsl) as u32 words. */
@@ -155,11 +159,6 @@ function isingKernels(file: string, rule: FlipRule): IsingKernels {
   return { init: define('init', { WG: WORKGROUP }), sweep: [sweep(0), sweep(1)], measure: define('measure', { WG: WORKGROUP }) };
 }
 
-export interface IsingContext {
-  gpu: Gpu;
-  pool: BufferPool;
-  scheduler: Scheduler;
-}
 
 /**
  * A Markov chain of one lattice on the GPU.
@@ -174,7 +173,7 @@ export class IsingChain {
   private rule: FlipRule;
 
   private constructor(
-    private ctx: IsingContext,
+    private ctx: RunContext,
     readonly config: Required<IsingConfig>,
     private params: Tensor,
     readonly spins: Tensor,
@@ -186,7 +185,7 @@ export class IsingChain {
     return isingKernels(this.layout.file, this.rule);
   }
 
-  static async create(ctx: IsingContext, input: IsingConfig): Promise<IsingChain> {
+  static async create(ctx: RunContext, input: IsingConfig): Promise<IsingChain> {
     const config = validateIsingConfig(input);
     const layout = isingLayout(config.algorithm, config.size);
     const rule = flipRule(config.algorithm, config.temperature, config.coupling, config.field);

@@ -4,26 +4,7 @@
 // Adam or SGD over a ParamSet with the learning rate from a Schedule. The dataset stays on the GPU
 // (models/minibatch.ts): a training epoch is a permutation, then one graph (gather, forward, loss,
 // backward, update) repeated once per minibatch, and its only readback is the metrics tensor.
-import {
-  addDropout,
-  addDropoutBackward,
-  addOptimizerStep,
-  addSoftmaxCrossEntropy,
-  decodeSafetensors,
-  InputError,
-  KernelGraph,
-  optimizerState,
-  ParamSet,
-  type CheckpointExtra,
-  type OpContext,
-  type OptimizerOptions,
-  type ReduceTarget,
-  type RunContext,
-  type Safetensors,
-  type SafetensorsTensor,
-  type ScheduleSpec,
-  type Tensor,
-} from '../engine/index.js';
+import { addDropout, addDropoutBackward, addOptimizerStep, addSoftmaxCrossEntropy, decodeSafetensors, InputError, KernelGraph, optimizerState, ParamSet, type CheckpointExtra, type OpContext, type OptimizerOptions, type ReduceTarget, type RunContext, type Safetensors, type SafetensorsTensor, type ScheduleSpec, type Tensor } from '../engine/index.js';
 import { addDenseBackward, addDenseForward, DENSE_ACTIVATIONS, denseLayer, denseParams, type DenseActivation, type DenseLayer } from './dense.js';
 import { addBatchGather, type DeviceDataset } from './minibatch.js';
 import { checkModelTag, configFromMetadata, fileTensor, metadataList } from './model_file.js';
@@ -31,8 +12,6 @@ import { checkOptions, oneOf, real, type CheckedOptions } from './options.js';
 import { building, Owned, type Releasable } from './owned.js';
 import { checkRate, Trainer, TRAINING_RULES, type TrainedEpoch, type TrainingPlan } from './training.js';
 
-/** What context an MLP runs in (the engine's RunContext). */
-export type MlpContext = RunContext;
 
 export interface MlpConfig {
   /** Widths from the input to the classes, e.g. [784, 512, 512, 10]: a dense layer per neighbouring pair. */
@@ -360,14 +339,14 @@ export interface MlpEvaluation {
  */
 export class MlpEvaluator implements Releasable {
   private constructor(
-    private readonly ctx: MlpContext,
+    private readonly ctx: RunContext,
     private readonly owned: Owned,
     private readonly parts: ReadonlyArray<{ graph: KernelGraph; rows: number; batches: number }>,
     private readonly metrics: Tensor,
     readonly count: number,
   ) {}
 
-  static async create(ctx: MlpContext, mlp: Mlp, data: DeviceDataset, batch = 1000): Promise<MlpEvaluator> {
+  static async create(ctx: RunContext, mlp: Mlp, data: DeviceDataset, batch = 1000): Promise<MlpEvaluator> {
     if (data.width !== mlp.inputs) throw new InputError(`mlp evaluation: the data has ${data.width} values per example, the network ${mlp.inputs} inputs`);
     if (!(Number.isInteger(batch) && batch > 0)) throw new InputError(`mlp evaluation: batch must be a positive integer, got ${batch}`);
     const rows = Math.min(batch, data.count);

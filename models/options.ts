@@ -38,6 +38,8 @@ export type Rule = NumberRule | ChoiceRule | SwitchRule;
 
 interface Bounds {
   default?: number;
+  /** The requirement in messages when not the generic one ('be finite'). */
+  text?: string;
   min?: number;
   max?: number;
   minOpen?: boolean;
@@ -64,7 +66,7 @@ function requirement(integer: boolean, b: Bounds): string {
  *   real({ default: 0, min: 0, max: 1, maxOpen: true }) // momentum: 'must lie in [0, 1)'
  */
 export function real(b: Bounds = {}): NumberRule {
-  return { kind: 'number', integer: false, ...b, text: requirement(false, b) };
+  return { kind: 'number', integer: false, ...b, text: b.text ?? requirement(false, b) };
 }
 
 /**
@@ -76,7 +78,7 @@ export function real(b: Bounds = {}): NumberRule {
 export function whole(b: Bounds & { positive?: boolean } = {}): NumberRule {
   const { positive, ...bounds } = b;
   if (positive) return { kind: 'number', integer: true, ...bounds, min: 1, text: 'be a positive integer' };
-  return { kind: 'number', integer: true, ...bounds, text: requirement(true, bounds) };
+  return { kind: 'number', integer: true, ...bounds, text: bounds.text ?? requirement(true, bounds) };
 }
 
 /** A Philox seed: an integer in [0, 2^32). */

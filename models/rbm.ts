@@ -10,30 +10,10 @@
 // Philox Bernoulli draw in its epilogue; the CD statistics are two GEMMs into one gradient per
 // parameter. Training: models/rbm_trainer.ts; free energies and reconstructions: rbm_evaluate.ts;
 // the partition function (exact, AIS): rbm_partition.ts. Reference: harness/rbm/reference.ts.
-import {
-  addBinary,
-  addGemm,
-  addSample,
-  addUnary,
-  decodeSafetensors,
-  InputError,
-  KernelGraph,
-  ParamSet,
-  type CheckpointExtra,
-  type OpContext,
-  type Param,
-  type Safetensors,
-  type SafetensorsTensor,
-  type Scheduler,
-  type Tensor,
-} from '../engine/index.js';
+import { addBinary, addGemm, addSample, addUnary, decodeSafetensors, InputError, KernelGraph, ParamSet, type CheckpointExtra, type OpContext, type Param, type Safetensors, type SafetensorsTensor, type Tensor, type RunContext } from '../engine/index.js';
 import { building, type Releasable } from './owned.js';
 import { checkModelTag, fileTensor } from './model_file.js';
 
-/** What context an RBM's graphs run in: ops need the device and pool, running them the scheduler. */
-export interface RbmContext extends OpContext {
-  scheduler: Scheduler;
-}
 
 export const RBM_VISIBLE_TYPES = ['bernoulli', 'gaussian'] as const;
 export type RbmVisibleType = (typeof RBM_VISIBLE_TYPES)[number];
@@ -338,7 +318,7 @@ export function addRowSums(graph: KernelGraph, ctx: OpContext, o: { x: Tensor; r
  *
  *   const images = await sampleRbm(ctx, rbm, { count: 100, steps: 1000, seed: 1 });
  */
-export async function sampleRbm(ctx: RbmContext, rbm: Rbm, o: { count: number; steps: number; seed: number; onProgress?: (done: number, total: number) => void }): Promise<Float32Array> {
+export async function sampleRbm(ctx: RunContext, rbm: Rbm, o: { count: number; steps: number; seed: number; onProgress?: (done: number, total: number) => void }): Promise<Float32Array> {
   if (!(Number.isInteger(o.count) && o.count > 0)) throw new InputError(`rbm sample: count = ${o.count} must be a positive integer`);
   if (!(Number.isInteger(o.steps) && o.steps >= 0)) throw new InputError(`rbm sample: steps = ${o.steps} must be a non-negative integer`);
   return building(async (owned) => {

@@ -3,9 +3,9 @@
 // that is read once. The mean free energy of training and held-out data, side by side, is the
 // practical guide's overfitting monitor (their gap grows when the model overfits); with log Z it is
 // the average log-probability, -mean F - log Z.
-import { addBinary, addReduce, InputError, KernelGraph, type Tensor } from '../engine/index.js';
+import { addBinary, addReduce, InputError, KernelGraph, type Tensor, type RunContext } from '../engine/index.js';
 import { building, Owned, type Releasable } from './owned.js';
-import { RBM_CALLS, type Rbm, type RbmContext } from './rbm.js';
+import { RBM_CALLS, type Rbm } from './rbm.js';
 import type { RbmDataset } from './rbm_data.js';
 
 export interface RbmEvaluation {
@@ -27,14 +27,14 @@ const SLOTS = 2;
  */
 export class RbmEvaluator implements Releasable {
   private constructor(
-    private readonly ctx: RbmContext,
+    private readonly ctx: RunContext,
     private readonly owned: Owned,
     private readonly parts: ReadonlyArray<{ graph: KernelGraph; batches: number }>,
     private readonly metrics: Tensor,
     readonly count: number,
   ) {}
 
-  static async create(ctx: RbmContext, rbm: Rbm, data: RbmDataset, o: { batch?: number; seed?: number } = {}): Promise<RbmEvaluator> {
+  static async create(ctx: RunContext, rbm: Rbm, data: RbmDataset, o: { batch?: number; seed?: number } = {}): Promise<RbmEvaluator> {
     const batch = o.batch ?? 1000;
     const seed = o.seed ?? 0;
     if (data.width !== rbm.visible) throw new InputError(`rbm evaluation: the data has ${data.width} values per example, the model ${rbm.visible} visible units`);

@@ -15,18 +15,9 @@
 //   the mean of the weights computed stably, and the standard error of log Z by the delta method,
 //   std(w) / (sqrt(runs) mean(w)). The runs go in parallel, the betas in a table on the GPU
 //   (engine/ops/anneal.ts), the whole schedule in a few submits.
-import {
-  addAnnealedLogWeight,
-  addAnnealedSample,
-  addBinaryCodes,
-  addGemm,
-  addReduce,
-  addUnary,
-  InputError,
-  KernelGraph,
-} from '../engine/index.js';
+import { addAnnealedLogWeight, addAnnealedSample, addBinaryCodes, addGemm, addReduce, addUnary, InputError, KernelGraph, type RunContext } from '../engine/index.js';
 import { building } from './owned.js';
-import { addRowSums, type Rbm, type RbmContext } from './rbm.js';
+import { addRowSums, type Rbm } from './rbm.js';
 
 /** The most hidden units an exact sum runs over (2^24 states: minutes on a CPU adapter, a second on a GPU). */
 export const EXACT_MAX_HIDDEN = 24;
@@ -57,7 +48,7 @@ export function logMeanExp(xs: ArrayLike<number>): { value: number; stderr: numb
  *
  *   const logZ = await rbmExactLogZ(ctx, rbm);
  */
-export async function rbmExactLogZ(ctx: RbmContext, rbm: Rbm, o: { blockRows?: number } = {}): Promise<number> {
+export async function rbmExactLogZ(ctx: RunContext, rbm: Rbm, o: { blockRows?: number } = {}): Promise<number> {
   const { visible, hidden } = rbm;
   if (hidden > EXACT_MAX_HIDDEN) throw new InputError(`rbm exact log Z: ${hidden} hidden units are more than ${EXACT_MAX_HIDDEN} (2^${hidden} states); use AIS`);
   const states = 2 ** hidden;
@@ -187,7 +178,7 @@ function betaTable(betas: ArrayLike<number> | number | undefined): Float32Array 
  *   const base = aisBaseBiases(rbm.visibleType, pixelMeans(images, count, rbm.visible));
  *   const { logZ, logZStderr } = await rbmAis(ctx, rbm, { runs: 100, base, seed: 1 });
  */
-export async function rbmAis(ctx: RbmContext, rbm: Rbm, o: RbmAisOptions): Promise<RbmAisResult> {
+export async function rbmAis(ctx: RunContext, rbm: Rbm, o: RbmAisOptions): Promise<RbmAisResult> {
   const runs = o.runs ?? 100;
   if (!(Number.isInteger(runs) && runs >= 2)) throw new InputError(`rbm ais: runs = ${runs} must be an integer >= 2 (a standard error needs two)`);
   if (o.base.length !== rbm.visible) throw new InputError(`rbm ais: ${o.base.length} base biases for ${rbm.visible} visible units`);

@@ -10,23 +10,10 @@
 //      added to their gradient in the same pass), the learning rate from a Schedule.
 // Every draw is Philox keyed by (seed, iteration), so a run resumed from a checkpoint (parameters,
 // momentum, persistent chains, sparsity estimate, iteration) ends bit-identical to an uninterrupted one.
-import {
-  addBinary,
-  addGemm,
-  addOptimizerStep,
-  addReduce,
-  addUnary,
-  InputError,
-  KernelGraph,
-  optimizerState,
-  type ReduceTarget,
-  type Schedule,
-  type ScheduleSpec,
-  type Tensor,
-} from '../engine/index.js';
+import { addBinary, addGemm, addOptimizerStep, addReduce, addUnary, InputError, KernelGraph, optimizerState, type ReduceTarget, type Schedule, type ScheduleSpec, type Tensor, type RunContext } from '../engine/index.js';
 import { checkOptions, real, whole, type CheckedOptions } from './options.js';
 import { building, type Owned, type Releasable } from './owned.js';
-import { RBM_CALLS, RBM_PARAMS, type Rbm, type RbmChain, type RbmContext } from './rbm.js';
+import { RBM_CALLS, RBM_PARAMS, type Rbm, type RbmChain } from './rbm.js';
 import type { RbmDataset } from './rbm_data.js';
 import { checkRate, Trainer, TRAINING_RULES, type MetricSpecs, type TrainedEpoch, type TrainerParts, type TrainingPlan } from './training.js';
 
@@ -150,7 +137,7 @@ export class RbmTrainer extends Trainer<RbmMetrics, number> {
     super(parts);
   }
 
-  static async create(ctx: RbmContext, rbm: Rbm, data: RbmDataset, options: RbmTrainingOptions, resume: RbmTrainingState = {}): Promise<RbmTrainer> {
+  static async create(ctx: RunContext, rbm: Rbm, data: RbmDataset, options: RbmTrainingOptions, resume: RbmTrainingState = {}): Promise<RbmTrainer> {
     const o = validateRbmTraining(options);
     if (data.width !== rbm.visible) throw new InputError(`rbm training: the data has ${data.width} values per example, the model ${rbm.visible} visible units`);
     const needs = rbmOptimizerState(o);
@@ -207,7 +194,7 @@ function hiddenActivity(hidden: number, target: number, resumed?: Float32Array):
 }
 
 /** The persistent chains' first states: the checkpoint's, else one draw from p(v | h = 0) (the visible biases alone). */
-async function startChains(ctx: RbmContext, rbm: Rbm, chains: RbmChain, seed: number, resumed: Float32Array | undefined, owned: Owned): Promise<void> {
+async function startChains(ctx: RunContext, rbm: Rbm, chains: RbmChain, seed: number, resumed: Float32Array | undefined, owned: Owned): Promise<void> {
   if (resumed) {
     if (resumed.length !== chains.rows * rbm.visible) throw new InputError(`rbm training: the checkpoint holds ${resumed.length / rbm.visible} persistent chains, the run asks for ${chains.rows}`);
     await chains.v.write(resumed);
@@ -233,7 +220,7 @@ interface StepParts {
 }
 
 /** Adds one training step at a momentum value (its ops kept by `owned` until the trainer goes). */
-function addStep(graph: KernelGraph, ctx: RbmContext, rbm: Rbm, o: CheckedRbmTraining, p: StepParts, momentum: number, owned: Owned): Promise<void> {
+function addStep(graph: KernelGraph, ctx: RunContext, rbm: Rbm, o: CheckedRbmTraining, p: StepParts, momentum: number, owned: Owned): Promise<void> {
   const { batch, negative } = p;
   const rows = batch.rows;
   const draw = (call: number) => ({ seed: o.seed, step: 0, call });
@@ -262,7 +249,7 @@ function addStep(graph: KernelGraph, ctx: RbmContext, rbm: Rbm, o: CheckedRbmTra
  * Adds the sparsity penalty's gradient: q <- decay q + (1 - decay) mean(ph0); then with d = cost (q - p),
  * dc += d and dW += mean(v0)' d (a rank-one GEMM).
  */
-function addSparsity(graph: KernelGraph, ctx: RbmContext, rbm: Rbm, batch: RbmChain, q: Tensor, s: Required<RbmSparsity>): Promise<Releasable> {
+function addSparsity(graph: KernelGraph, ctx: RunContext, rbm: Rbm, batch: RbmChain, q: Tensor, s: Required<RbmSparsity>): Promise<Releasable> {
   return building(async (owned) => {
     const current = await owned.add(ctx.pool.tensor('rbm sparsity batch activity', 'f32', [rbm.hidden]));
     const vMean = await owned.add(ctx.pool.tensor('rbm sparsity visible mean', 'f32', [rbm.visible]));

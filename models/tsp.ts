@@ -10,20 +10,7 @@
 // Distances are scaled to a largest distance of 1, so one penalty suits every instance. Each restart's
 // tour is decoded from its final activities (decodeTour: always a permutation); a restart counts as
 // valid when its activities are a permutation matrix.
-import {
-  addBinary,
-  addGemm,
-  addGlauberSweep,
-  addPermutation,
-  addUnary,
-  InputError,
-  KernelGraph,
-  rngBits,
-  RNG_PURPOSES,
-  Schedule,
-  type OpContext,
-  type Scheduler,
-} from '../engine/index.js';
+import { addBinary, addGemm, addGlauberSweep, addPermutation, addUnary, InputError, KernelGraph, rngBits, RNG_PURPOSES, Schedule, type RunContext } from '../engine/index.js';
 import { Owned } from './owned.js';
 import { checkCities, distances, heldKarp, isPermutation, MAX_EXACT_CITIES, tourLength, type Cities } from './tsp_cities.js';
 import { decodeTour, isPermutationMatrix, tspNetwork } from './tsp_energy.js';
@@ -31,9 +18,6 @@ import { decodeTour, isPermutationMatrix, tspNetwork } from './tsp_energy.js';
 export const TSP_SOLVERS = ['hopfield-tank', 'annealing'] as const;
 export type TspSolver = (typeof TSP_SOLVERS)[number];
 
-export interface TspContext extends OpContext {
-  scheduler: Scheduler;
-}
 
 export interface TspOptions {
   /** Default 'annealing'. */
@@ -88,7 +72,7 @@ export function validateTspOptions(o: TspOptions): Required<TspOptions> {
  *
  *   const r = await solveTsp(ctx, randomCities(20, 7), { solver: 'annealing', restarts: 64 });
  */
-export async function solveTsp(ctx: TspContext, cities: Cities, options: TspOptions = {}): Promise<TspResult> {
+export async function solveTsp(ctx: RunContext, cities: Cities, options: TspOptions = {}): Promise<TspResult> {
   const o = validateTspOptions(options);
   const c = checkCities(cities);
   const n = c.x.length;
@@ -116,7 +100,7 @@ export async function solveTsp(ctx: TspContext, cities: Cities, options: TspOpti
 }
 
 /** The network's couplings and bias as tensors. */
-async function networkTensors(ctx: TspContext, owned: Owned, d: Float64Array, n: number, penalty: number, kind: 'continuous' | 'binary', label: string) {
+async function networkTensors(ctx: RunContext, owned: Owned, d: Float64Array, n: number, penalty: number, kind: 'continuous' | 'binary', label: string) {
   const net = tspNetwork(d, n, penalty, kind);
   const units = n * n;
   return {
@@ -130,7 +114,7 @@ function initialNoise(restarts: number, units: number, seed: number): Float32Arr
   return Float32Array.from({ length: restarts * units }, (_, e) => (rngBits(seed, RNG_PURPOSES.tspCities, 1 + Math.floor(e / units), e % units, 0)[0] >>> 8) / 2 ** 24 - 0.5);
 }
 
-async function hopfieldTank(ctx: TspContext, d: Float64Array, n: number, o: Required<TspOptions>): Promise<Float32Array> {
+async function hopfieldTank(ctx: RunContext, d: Float64Array, n: number, o: Required<TspOptions>): Promise<Float32Array> {
   const s = TSP_SETTINGS.hopfieldTank;
   const units = n * n;
   const owned = new Owned();
@@ -165,7 +149,7 @@ async function hopfieldTank(ctx: TspContext, d: Float64Array, n: number, o: Requ
   }
 }
 
-async function annealing(ctx: TspContext, d: Float64Array, n: number, o: Required<TspOptions>): Promise<Float32Array> {
+async function annealing(ctx: RunContext, d: Float64Array, n: number, o: Required<TspOptions>): Promise<Float32Array> {
   const s = TSP_SETTINGS.annealing;
   const units = n * n;
   const owned = new Owned();

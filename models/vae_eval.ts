@@ -6,20 +6,11 @@
 //                  log p(x) as K grows (K = 1 is the ELBO in expectation); K = 5,000 is streamed in
 //                  chunks of draws (addLogMeanExp keeps a running max and sum per example);
 //   VaeCodec       encode and decode fixed-size batches on the host's request (samples, pictures, demos).
-import {
-  addBinary,
-  addGather,
-  addLogMeanExp,
-  addReduce,
-  addUnary,
-  InputError,
-  KernelGraph,
-  type Tensor,
-} from '../engine/index.js';
+import { addBinary, addGather, addLogMeanExp, addReduce, addUnary, InputError, KernelGraph, type Tensor, type RunContext } from '../engine/index.js';
 import { addBatchGather, type DeviceDataset } from './minibatch.js';
 import { building, Owned, type Releasable } from './owned.js';
 import type { Vae, VaeBatch } from './vae.js';
-import type { VaeContext } from './vae_training.js';
+
 
 /** Philox calls of the evaluation draws: apart from training's (call 0) at the same steps. */
 const ELBO_CALL = 1;
@@ -58,14 +49,14 @@ function checkData(vae: Vae, data: DeviceDataset): void {
  */
 export class VaeEvaluator implements Releasable {
   private constructor(
-    private readonly ctx: VaeContext,
+    private readonly ctx: RunContext,
     private readonly owned: Owned,
     private readonly parts: ReadonlyArray<{ graph: KernelGraph; rows: number; batches: number }>,
     private readonly metrics: Tensor,
     readonly count: number,
   ) {}
 
-  static async create(ctx: VaeContext, vae: Vae, data: DeviceDataset, o: { seed: number; batch?: number }): Promise<VaeEvaluator> {
+  static async create(ctx: RunContext, vae: Vae, data: DeviceDataset, o: { seed: number; batch?: number }): Promise<VaeEvaluator> {
     checkData(vae, data);
     const plan = partsOf(data.count, o.batch ?? 500);
     return building(async (owned) => {
@@ -142,7 +133,7 @@ function drawsPerChunk(k: number, limit: number): number {
  */
 export class IwaeEvaluator implements Releasable {
   private constructor(
-    private readonly ctx: VaeContext,
+    private readonly ctx: RunContext,
     private readonly owned: Owned,
     private readonly parts: ReadonlyArray<{ encode: KernelGraph; chunk: KernelGraph; collect: KernelGraph; batches: number; firstBatch: number }>,
     private readonly totals: Tensor,
@@ -152,7 +143,7 @@ export class IwaeEvaluator implements Releasable {
     readonly chunks: number,
   ) {}
 
-  static async create(ctx: VaeContext, vae: Vae, data: DeviceDataset, o: IwaeOptions): Promise<IwaeEvaluator> {
+  static async create(ctx: RunContext, vae: Vae, data: DeviceDataset, o: IwaeOptions): Promise<IwaeEvaluator> {
     checkData(vae, data);
     if (vae.latent.kind !== 'gaussian') throw new InputError('iwae: the estimate is for gaussian latents (a categorical VAE reports its ELBO)');
     if (!(Number.isInteger(o.k) && o.k > 0)) throw new InputError(`iwae: k must be a positive integer, got ${o.k}`);
@@ -228,7 +219,7 @@ export class IwaeEvaluator implements Releasable {
  */
 export class VaeCodec implements Releasable {
   private constructor(
-    private readonly ctx: VaeContext,
+    private readonly ctx: RunContext,
     private readonly owned: Owned,
     private readonly b: VaeBatch,
     private readonly encoder: KernelGraph,
@@ -237,7 +228,7 @@ export class VaeCodec implements Releasable {
     readonly rows: number,
   ) {}
 
-  static async create(ctx: VaeContext, vae: Vae, rows: number): Promise<VaeCodec> {
+  static async create(ctx: RunContext, vae: Vae, rows: number): Promise<VaeCodec> {
     return building(async (owned) => {
       const b = await owned.add(vae.batch(ctx, rows));
       const encoder = new KernelGraph('vae.encode');

@@ -8,8 +8,6 @@ import { checkOptions, onOff, real, whole, type CheckedOptions } from './options
 import { checkRate, Trainer, TRAINING_RULES, type TrainedEpoch, type TrainingPlan } from './training.js';
 import type { Vae, VaeDraw } from './vae.js';
 
-/** What context a VAE trains in (the engine's RunContext). */
-export type VaeContext = RunContext;
 
 /** The training options' rules: kinds, ranges and defaults (the CLI's flags are made from them). */
 export const VAE_TRAINING = {
@@ -78,7 +76,7 @@ export type VaeEpoch = TrainedEpoch<typeof VAE_METRICS>;
  *   trainer.release();
  */
 export class VaeTrainer extends Trainer<typeof VAE_METRICS> {
-  static async create(ctx: VaeContext, vae: Vae, data: DeviceDataset, options: VaeTrainingOptions): Promise<VaeTrainer> {
+  static async create(ctx: RunContext, vae: Vae, data: DeviceDataset, options: VaeTrainingOptions): Promise<VaeTrainer> {
     const o = validateVaeTraining(options);
     if (data.width !== vae.config.inputs) throw new InputError(`vae training: the data has ${data.width} values per example, the model ${vae.config.inputs} inputs`);
     const categorical = vae.latent.kind === 'categorical';

@@ -2,7 +2,8 @@
 // the iteration index, against the float64 reference at iterations from 0 to 2^31 - 1.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { defineKernel, InputError, KernelGraph, Schedule, SCHEDULE_KINDS, type ScheduleSpec } from '../engine/index.js';
+import { defineKernel, InputError, KernelGraph, Schedule, type ScheduleSpec } from '../engine/index.js';
+import { SCHEDULE_KINDS } from '../engine/schedule.js';
 import { library } from '../engine/library.js';
 import { shaderText } from '../engine/shaders.js';
 import { scheduleReference } from '../harness/reference/schedule.js';

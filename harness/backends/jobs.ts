@@ -3,11 +3,14 @@
 // the same code and a Node-versus-browser comparison is one equality.
 import { Gpu, HarmoniumError, InputError, type AdapterPreference } from '../../engine/index.js';
 import type { JsonObject } from '../io/json.js';
-import { withJobContext, type Job, type JobOptions } from './context.js';
+import { defineJob, withJobContext, type Job, type JobOptions } from './context.js';
 import { FEATURES } from '../features.js';
 
-/** Every job by name: each feature registers its own (harness/features.ts). */
-const JOBS: Readonly<Record<string, Job>> = Object.assign({}, ...FEATURES.map((f) => f.jobs));
+/** The device a job would run on, as results name it (the study sizes itself by it). */
+const adapterJob = defineJob({}, async (ctx) => ({ adapter: { ...ctx.gpu.adapter } }));
+
+/** Every job by name: each feature registers its own (harness/features.ts), beside the adapter's. */
+const JOBS: Readonly<Record<string, Job>> = Object.assign({ adapter: adapterJob }, ...FEATURES.map((f) => f.jobs));
 
 export const jobNames = (): string[] => Object.keys(JOBS);
 

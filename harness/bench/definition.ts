@@ -1,6 +1,7 @@
 // What a benchmark is to the `bench` command: the job that measures (in Node or in a page), how its
 // result reads as a table, and the one JSON object `--json` prints. Each feature folder exports its own.
 import type { JsonObject } from '../io/json.js';
+import type { StudyScale } from '../report/section.js';
 
 export interface Benchmark {
   /** The job name (harness/backends/jobs.ts). */
@@ -12,6 +13,6 @@ export interface Benchmark {
   table(result: JsonObject, backend: string): string;
   /** The one JSON object printed last with --json. */
   summaryOf(result: JsonObject): JsonObject;
-  /** The job spec `harmonium study` runs for the report (smaller with --quick); absent: not in the report. */
-  study?(quick: boolean): JsonObject;
+  /** The job spec `harmonium study` runs for the report at its scale; absent: not in the report. */
+  study?(scale: StudyScale): JsonObject;
 }

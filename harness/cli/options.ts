@@ -17,6 +17,11 @@ interface FlagText {
   hidden?: boolean;
 }
 
+/** A required flag: the option has no default, and a run cannot do without it. */
+export function requiredFlag(rule: NumberRule, o: Omit<FlagText, 'default'>): Flag<number, true> {
+  return (rule.integer ? integer : number)({ help: withRange(rule, o.help), value: o.value, hidden: o.hidden, required: true });
+}
+
 /** The help text with the rule's range, unless it is only 'a positive integer'. */
 function withRange(rule: NumberRule, help: string): string {
   const range = rule.integer && rule.min === 1 && rule.max === undefined ? '' : rangeText(rule);

@@ -4,11 +4,12 @@
 // and watches the recall: one random block of 20 units per step, the state read back and drawn after
 // each, the overlaps and the energy computed on the host from the stored patterns.
 // Tests and the console can drive it through window.hopfieldDemo (HopfieldDemoHook below).
-import { BufferPool, Gpu, Scheduler } from '../../engine/index.js';
-import { HopfieldNetwork, type HopfieldContext, type RecallRun } from '../../models/hopfield.js';
+import type { RunContext } from '../../engine/index.js';
+import { HopfieldNetwork, type RecallRun } from '../../models/hopfield.js';
 import { CRITICAL_LOAD } from '../../models/hopfield_capacity.js';
 import { addNoise, letterPatterns, overlaps, randomPatterns } from '../../models/hopfield_patterns.js';
 import { imageGrid } from '../io/image_grid.js';
+import { openDemo, showFailure } from '../server/demo_page.js';
 import { paintGrey, recallGrid } from './recall_grid.js';
 
 const LETTER_SCALE = 4;
@@ -70,7 +71,7 @@ function bigLetters(): { names: string[]; patterns: Int8Array } {
 
 const letters = bigLetters();
 const state = {
-  ctx: null as HopfieldContext | null,
+  ctx: null as RunContext | null,
   net: null as HopfieldNetwork | null,
   /** The stored patterns: the letters first, then random ones. */
   stored: letters.patterns as Int8Array,
@@ -121,15 +122,6 @@ function showLoad(): void {
 const patternCount = (load: number) => Math.max(4, Math.round(load * UNITS));
 
 // ---------------------------------------------------------------- the network and the recall
-
-async function openContext(): Promise<HopfieldContext> {
-  if (!('gpu' in navigator) || !navigator.gpu) throw new Error('This browser does not expose WebGPU (navigator.gpu), or the page is not in a secure context: open it through `harmonium serve`.');
-  const gpu = await Gpu.open({ timestamps: false });
-  gpu.lost.catch((e: Error) => fail(e));
-  ui.out.adapter.textContent = gpu.adapter.description;
-  const pool = new BufferPool(gpu);
-  return { gpu, pool, scheduler: new Scheduler(gpu, pool) };
-}
 
 /** Stores the letters and P - 4 random patterns (fixed seed: the same set for the same load). */
 async function store(load: number): Promise<void> {
@@ -189,12 +181,7 @@ function queue<T>(work: () => Promise<T>): Promise<T> {
   return next;
 }
 
-function fail(e: unknown): void {
-  const error = e instanceof Error ? e : new Error(String(e));
-  console.error(error);
-  ui.notice.textContent = `${error.name}: ${error.message}`;
-  ui.notice.hidden = false;
-}
+const fail = (e: unknown): void => showFailure(ui.notice, e);
 
 // ---------------------------------------------------------------- drawing on the grid
 
@@ -254,7 +241,9 @@ async function main(): Promise<void> {
   wireGrid();
   showLoad();
   draw();
-  state.ctx = await openContext();
+  const { ctx, adapter } = await openDemo({ notice: ui.notice, page: 'hopfield.html', onFail: fail });
+  ui.out.adapter.textContent = adapter;
+  state.ctx = ctx;
   await store(Number(ui.load.value));
   readouts('0', 'the letter as stored: damage it, or draw');
 }

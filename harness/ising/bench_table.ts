@@ -43,5 +43,5 @@ export const isingBenchmark: Benchmark = {
   sizes: BENCH_ISING_JOB.sizes.default ?? [],
   table: isingBenchTable,
   summaryOf: (r) => r,
-  study: (quick) => ({ job: 'bench-ising', sizes: quick ? [64, 256] : [256, 1024], reps: 3, target_ms: quick ? 50 : 200, reference_size: quick ? 64 : 256 }),
+  study: (scale) => (scale === 'full' ? { job: 'bench-ising', sizes: [256, 1024], reps: 3, target_ms: 200, reference_size: 256 } : { job: 'bench-ising', sizes: [64, 256], reps: 3, target_ms: 50, reference_size: 64 }),
 };

@@ -3,22 +3,12 @@
 // sites. Settings come from the query string (lattice.ts parseSettings) and the controls; a new
 // temperature goes to the running chain (setTemperature), other changes restart it.
 // Tests drive the page through window.harmoniumDemo (DemoHook below).
+import type { RunContext } from '../../engine/index.js';
 import { yangMagnetization } from './onsager.js';
-import { NoAdapterError } from '../../engine/index.js';
-import { clearNotice, demoLoop, escapeHtml, noWebGpuMessage as webGpuHelp, openDemoContext, showNotice as showPageNotice } from '../server/demo_page.js';
-import { IsingChain, ISING_TC, type IsingContext } from '../../models/ising.js';
+import { clearNotice, demoLoop, escapeHtml, openDemo, showNotice as showPageNotice } from '../server/demo_page.js';
+import { IsingChain, ISING_TC } from '../../models/ising.js';
 import { ISING_ALGORITHMS, type IsingAlgorithm } from '../../models/ising_rule.js';
-import {
-  DEMO_SIZES,
-  SWEEPS_PER_FRAME,
-  T_MAX,
-  T_MIN,
-  latticeObservables,
-  paintSites,
-  parseSettings,
-  settingsQuery,
-  type DemoSettings,
-} from './lattice.js';
+import { DEMO_SIZES, SWEEPS_PER_FRAME, T_MAX, T_MIN, latticeObservables, paintSites, parseSettings, settingsQuery, type DemoSettings } from './lattice.js';
 
 export interface DemoState {
   settings: DemoSettings;
@@ -93,7 +83,7 @@ const parsed = parseSettings(location.search);
 let settings: DemoSettings = parsed.settings;
 
 const state = {
-  ctx: null as IsingContext | null,
+  ctx: null as RunContext | null,
   chain: null as IsingChain | null,
   adapter: '',
   running: true,
@@ -129,7 +119,6 @@ function snapshot(): DemoState {
 // ---------------------------------------------------------------- messages
 
 const showNotice = (kind: 'error' | 'warning', html: string) => showPageNotice(ui.notice, kind, html);
-const noWebGpuMessage = (detail: string) => webGpuHelp(detail, 'ising.html');
 
 // ---------------------------------------------------------------- drawing and readouts
 
@@ -170,13 +159,7 @@ function showTemperature(): void {
 
 // ---------------------------------------------------------------- the chain
 
-async function openContext(): Promise<IsingContext> {
-  const { ctx, adapter } = await openDemoContext((e) => demo.fail(e));
-  state.adapter = adapter;
-  return ctx;
-}
-
-async function restartChain(ctx: IsingContext): Promise<void> {
+async function restartChain(ctx: RunContext): Promise<void> {
   state.chain?.release();
   state.chain = null;
   state.sweeps = 0;
@@ -199,7 +182,7 @@ function sweepsThisFrame(): number {
 }
 
 /** One animation frame: apply pending changes, sweep, read the lattice back, draw, update readouts. */
-async function frame(ctx: IsingContext): Promise<void> {
+async function frame(ctx: RunContext): Promise<void> {
   if (state.pendingRestart) {
     state.pendingRestart = false;
     clearNotice(ui.notice);
@@ -333,9 +316,6 @@ function wireControls(): void {
   ui.pause.addEventListener('click', () => setRunning(!state.running));
 }
 
-function setControlsEnabled(enabled: boolean): void {
-  for (const el of [ui.temperature, ui.toTc, ui.algorithm, ui.size, ui.start, ui.seed, ui.spf, ui.reset, ui.pause]) el.disabled = !enabled;
-}
 
 // ---------------------------------------------------------------- start
 
@@ -343,19 +323,9 @@ async function main(): Promise<DemoState> {
   fillControls();
   showReadouts();
   if (parsed.warnings.length) showNotice('warning', parsed.warnings.map(escapeHtml).join('<br>'));
-  if (!window.isSecureContext || !('gpu' in navigator) || !navigator.gpu) {
-    setControlsEnabled(false);
-    showNotice('error', noWebGpuMessage(''));
-    throw new NoAdapterError(ui.notice.textContent ?? 'WebGPU unavailable');
-  }
-  let ctx: IsingContext;
-  try {
-    ctx = await openContext();
-  } catch (e) {
-    setControlsEnabled(false);
-    showNotice('error', e instanceof NoAdapterError ? noWebGpuMessage(e.message) : escapeHtml(String(e)));
-    throw e;
-  }
+  const controls = [ui.temperature, ui.toTc, ui.algorithm, ui.size, ui.start, ui.seed, ui.spf, ui.reset, ui.pause];
+  const { ctx, adapter } = await openDemo({ notice: ui.notice, page: 'ising.html', controls, onFail: (e) => demo.fail(e) });
+  state.adapter = adapter;
   wireControls();
   showReadouts();
   state.ctx = ctx;

@@ -1,13 +1,16 @@
-// The Ising run's parameters, declared once: the `ising` command parses them, the `ising` job reads
-// its spec with them (in Node or in a page), the study reuses them. Ranges a model needs (an even
-// side, a multiple of 64 for multispin, T > 0) are checked by models/ising.ts validateIsingConfig.
+// The Ising run's parameters: the `ising` command parses them, the `ising` job reads its spec with them
+// (in Node or in a page), the study reuses them. The model's kinds, ranges and defaults come from its
+// rules (models/ising.ts ISING_CONFIG); validateIsingConfig checks them and the lattice's own (an even
+// side, a multiple of 64 for multispin).
+import { ISING_CONFIG } from '../../models/ising.js';
 import { ISING_ALGORITHMS } from '../../models/ising_rule.js';
 import { seed } from '../cli/flags.js';
-import { boolean, choice, integer, number } from '../cli/schema.js';
+import { optionFlag, requiredFlag } from '../cli/options.js';
+import { boolean, choice, integer } from '../cli/schema.js';
 
 export const ISING_RUN_FLAGS = {
-  size: integer({ value: 'L', required: true, help: 'lattice side; even, and a multiple of 64 for multispin' }),
-  temperature: number({ value: 'T', required: true, help: 'in units of J/k_B, > 0' }),
+  size: requiredFlag(ISING_CONFIG.size, { value: 'L', help: 'lattice side; even, and a multiple of 64 for multispin' }),
+  temperature: requiredFlag(ISING_CONFIG.temperature, { value: 'T', help: 'in units of J/k_B' }),
   sweeps: integer({ min: 1, default: 10000, help: 'measured sweeps' }),
   'burn-in': integer({ value: 'B', min: 0, default: 1000, help: 'sweeps discarded first' }),
   seed,
@@ -16,8 +19,8 @@ export const ISING_RUN_FLAGS = {
     default: 'heatbath',
     help: '`heatbath` (checkerboard, s=+1 with probability 1/(1+exp(-2 beta Delta))), `metropolis` (checkerboard), `multispin` (32 spins per u32, bit-sliced Metropolis)',
   }),
-  coupling: number({ value: 'J', default: 1, help: 'nearest-neighbour coupling J (J < 0: antiferromagnet)' }),
-  field: number({ value: 'h', default: 0, help: 'external field h' }),
+  coupling: optionFlag(ISING_CONFIG.coupling, { value: 'J', help: 'nearest-neighbour coupling J (J < 0: antiferromagnet)' }),
+  field: optionFlag(ISING_CONFIG.field, { value: 'h', help: 'external field h' }),
   start: choice(['hot', 'cold'] as const, { defaultText: 'cold below Tc·|J|, hot above', help: '`cold` (all +1) or `hot` (random)' }),
 } as const;
 

@@ -3,13 +3,13 @@
 // and free-running fantasy particles redrawn as they change. The learning rate (a host schedule
 // rewritten between steps) and k (the trainer rebuilt around the same model and momentum) change
 // while it runs. Tests drive the page through window.harmoniumRbmDemo (RbmDemoHook below).
-import { KernelGraph, type Tensor } from '../../engine/index.js';
+import { KernelGraph, type Tensor, type RunContext } from '../../engine/index.js';
 import { Owned } from '../../models/owned.js';
-import { Rbm, RBM_CALLS, type RbmChain, type RbmContext } from '../../models/rbm.js';
+import { Rbm, RBM_CALLS, type RbmChain } from '../../models/rbm.js';
 import { RbmDataset } from '../../models/rbm_data.js';
 import { RbmTrainer, rbmOptimizerState, type RbmTrainingOptions } from '../../models/rbm_trainer.js';
 import { imageGrid } from '../io/image_grid.js';
-import { clearNotice, demoLoop, escapeHtml, noWebGpuMessage, openDemoContext, showNotice as showPageNotice } from '../server/demo_page.js';
+import { clearNotice, demoLoop, escapeHtml, openDemo, showNotice as showPageNotice } from '../server/demo_page.js';
 import { initialVisibleBiases, loadRbmData, type RbmData } from './data.js';
 import { parseRbmDemoSettings, rbmDemoQuery, RBM_DEMO_KS, RBM_DEMO_LR, type RbmDemoSettings } from './demo_settings.js';
 import { filterImages } from './images.js';
@@ -95,7 +95,7 @@ interface Session {
 }
 
 const state = {
-  ctx: null as RbmContext | null,
+  ctx: null as RunContext | null,
   data: null as RbmData | null,
   session: null as Session | null,
   adapter: '',
@@ -173,14 +173,8 @@ function showReadouts(): void {
 
 // ---------------------------------------------------------------- the model
 
-async function openContext(): Promise<RbmContext> {
-  const { ctx, adapter } = await openDemoContext((e) => demo.fail(e));
-  state.adapter = adapter;
-  return ctx;
-}
-
 /** A fresh model from the settings, its trainer, and the graphs of the pictures. */
-async function newSession(ctx: RbmContext, data: RbmData): Promise<Session> {
+async function newSession(ctx: RunContext, data: RbmData): Promise<Session> {
   const owned = new Owned();
   try {
     const o = trainingOptions(settings);
@@ -215,7 +209,7 @@ function releaseSession(): void {
 }
 
 /** A new k: a new trainer around the same model (its momentum buffers and step count carry on). */
-async function applyK(ctx: RbmContext, s: Session): Promise<void> {
+async function applyK(ctx: RunContext, s: Session): Promise<void> {
   const trainer = await RbmTrainer.create(ctx, s.rbm, s.data, trainingOptions(settings));
   s.trainer.release();
   s.trainer = trainer;
@@ -224,7 +218,7 @@ async function applyK(ctx: RbmContext, s: Session): Promise<void> {
 }
 
 /** Filters, reconstructions (with their error) and a few more fantasy steps, drawn. */
-async function drawPictures(ctx: RbmContext, s: Session): Promise<void> {
+async function drawPictures(ctx: RunContext, s: Session): Promise<void> {
   const weights = new Float32Array(await s.rbm.weights.value.read());
   const count = Math.min(FILTERS, settings.hidden);
   drawGrid(ui.filters, filterImages(weights, 784, settings.hidden, count), { count, columns: 10, side: 28, zoom: 2 });
@@ -244,7 +238,7 @@ async function drawPictures(ctx: RbmContext, s: Session): Promise<void> {
 }
 
 /** One animation frame: apply pending changes, train a few steps, redraw now and then. */
-async function frame(ctx: RbmContext): Promise<void> {
+async function frame(ctx: RunContext): Promise<void> {
   if (state.pendingModel) {
     state.pendingModel = false;
     clearNotice(ui.notice);
@@ -344,17 +338,12 @@ async function main(): Promise<RbmDemoState> {
   fillControls();
   showReadouts();
   if (parsed.warnings.length) showNotice('warning', parsed.warnings.map(escapeHtml).join('<br>'));
-  let ctx: RbmContext;
-  try {
-    ctx = await openContext();
-  } catch (e) {
-    const error = e instanceof Error ? e : new Error(String(e));
-    showNotice('error', noWebGpuMessage(error.message, 'rbm.html'));
-    for (const c of [ui.lr, ui.k, ui.reset, ui.pause]) c.disabled = true;
-    state.error = error.message;
-    throw error;
-  }
-  state.ctx = ctx;
+  const started = await openDemo({ notice: ui.notice, page: 'rbm.html', controls: [ui.lr, ui.k, ui.reset, ui.pause], onFail: (e) => demo.fail(e) }).catch((e: Error) => {
+    state.error = e.message;
+    throw e;
+  });
+  state.adapter = started.adapter;
+  state.ctx = started.ctx;
   wireControls();
   demo.start();
   await demo.ready;

@@ -9,7 +9,7 @@
 //   train_reconstruction_error F32 [steps]   per step, the batch's mean |v0 - E[v | h0]|^2
 //   test_reconstruction_error, train_free_energy, test_free_energy F64 [epochs]   after each epoch
 // and metadata model 'rbm', visible, hidden, the training settings, epochs (done), dataset.
-import { InputError, type SafetensorsTensor } from '../../engine/index.js';
+import { InputError, type SafetensorsTensor, type RunContext } from '../../engine/index.js';
 import { fileTensor } from '../../models/model_file.js';
 import { checkOption } from '../../models/options.js';
 import { readRbmConfig, Rbm, sampleRbm, validateRbmConfig, type RbmConfig } from '../../models/rbm.js';
@@ -17,7 +17,6 @@ import { RbmDataset } from '../../models/rbm_data.js';
 import { RbmEvaluator } from '../../models/rbm_evaluate.js';
 import { aisBaseBiases, rbmAis } from '../../models/rbm_partition.js';
 import { RbmTrainer, rbmOptimizerState, validateRbmTraining, type RbmEpoch, type RbmTrainingOptions } from '../../models/rbm_trainer.js';
-import type { RunContext } from '../../engine/index.js';
 import { toBase64 } from '../io/base64.js';
 import type { Json, JsonObject } from '../io/json.js';
 import type { History, TrainingFeature, TrainParams } from '../train/feature.js';

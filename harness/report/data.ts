@@ -19,6 +19,8 @@ export interface ReportData {
   date: string;
   backend: string;
   adapter: JsonObject;
+  /** The study's size (harness/report/section.ts STUDY_SCALES): quick, cpu (the CPU fallback's) or full. */
+  scale?: string;
   study: {
     algorithm: string;
     sweeps: number;

@@ -28,7 +28,7 @@ function render(data: ReportData): void {
   document.title = data.title;
   document.getElementById('title')!.textContent = data.title;
   const a = data.adapter as Record<string, string>;
-  document.getElementById('meta')!.textContent = `${data.date} · ${data.backend} backend · adapter: ${a.description} (${a.vendor}/${a.architecture})`;
+  document.getElementById('meta')!.textContent = `${data.date} · ${data.backend} backend · adapter: ${a.description} (${a.vendor}/${a.architecture})${data.scale ? ` · ${data.scale} scale${data.scale === 'cpu' ? ' (smaller models and shorter runs, for the CPU fallback)' : ''}` : ''}`;
   studySection(data.study);
   for (const [name, sectionData] of Object.entries(data.sections ?? {})) SECTION_DRAWERS[name]?.(sectionData);
   for (const [name, [title, draw]] of Object.entries(BENCH_SECTIONS)) {

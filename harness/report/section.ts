@@ -4,14 +4,22 @@
 // the features import this file, and no import goes round in a circle.
 import type { JsonObject } from '../io/json.js';
 
+/**
+ * How big a study is: quick (a smoke run, seconds), cpu (what the CPU fallback finishes in minutes:
+ * smaller models and shorter runs) or full (a GPU's sizes).
+ */
+export const STUDY_SCALES = ['quick', 'cpu', 'full'] as const;
+export type StudyScale = (typeof STUDY_SCALES)[number];
+
 export interface SectionContext {
   /** Runs a job spec on the study's backend and device. */
   run(spec: JsonObject): Promise<JsonObject>;
-  /** --quick: a smoke run, seconds not minutes. */
-  quick: boolean;
+  scale: StudyScale;
   seed: number;
   /** Logs one finished unit of work. */
   unit(line: string): void;
+  /** Names the work now running, for the log's heartbeat (harness/cli/progress.ts). */
+  phase(name: string): void;
 }
 
 export interface ReportSection {

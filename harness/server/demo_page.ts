@@ -1,7 +1,7 @@
 // What every demo page shares (harness/<feature>/demo.ts): the notice's HTML, the message that says
 // why WebGPU is missing and how to get it, a promise settled once (a page's `ready`), and the device
 // with its pool and scheduler. Browser-only.
-import { BufferPool, Gpu, InputError, Scheduler } from '../../engine/index.js';
+import { BufferPool, Gpu, InputError, NoAdapterError, Scheduler, type RunContext } from '../../engine/index.js';
 
 export const escapeHtml = (s: string): string => s.replace(/[&<>"]/g, (c) => `&${{ '&': 'amp', '<': 'lt', '>': 'gt', '"': 'quot' }[c]};`);
 
@@ -64,7 +64,7 @@ export function settleOnce(): { promise: Promise<void>; resolve(): void; reject(
  * The page's device, pool and scheduler; `onFail` hears uncaptured WebGPU errors and a lost device.
  * Returns the adapter as the page shows it.
  */
-export async function openDemoContext(onFail: (e: Error) => void): Promise<{ ctx: { gpu: Gpu; pool: BufferPool; scheduler: Scheduler }; adapter: string }> {
+async function openDemoContext(onFail: (e: Error) => void): Promise<{ ctx: RunContext; adapter: string }> {
   const gpu = await Gpu.open({ timestamps: false });
   gpu.device.addEventListener('uncapturederror', (e) => onFail(new Error(`WebGPU error: ${(e as GPUUncapturedErrorEvent).error.message}`)));
   gpu.lost.catch((e: Error) => onFail(e));
@@ -73,6 +73,36 @@ export async function openDemoContext(onFail: (e: Error) => void): Promise<{ ctx
   const adapter = a.description === `${a.vendor} ${a.architecture}` ? a.description : `${a.description} (${a.vendor}, ${a.architecture})`;
   const pool = new BufferPool(gpu);
   return { ctx: { gpu, pool, scheduler: new Scheduler(gpu, pool) }, adapter };
+}
+
+/** Control elements a demo disables when it cannot run. */
+type Control = HTMLInputElement | HTMLSelectElement | HTMLButtonElement;
+
+/**
+ * Every demo page's start: the page's device, pool and scheduler, with the adapter as the page shows
+ * it. When WebGPU is missing or fails, the notice says why and what to do, `controls` are disabled, and
+ * the error is thrown (the page's `ready` rejects with it). `onFail` hears later failures (an
+ * uncaptured WebGPU error, a lost device).
+ *
+ *   const { ctx, adapter } = await openDemo({ notice: ui.notice, page: 'rbm.html', controls: [ui.lr, ui.k], onFail: (e) => demo.fail(e) });
+ */
+export async function openDemo(o: { notice: HTMLElement; page: string; controls?: readonly Control[]; onFail: (e: Error) => void }): Promise<{ ctx: RunContext; adapter: string }> {
+  try {
+    if (!window.isSecureContext || !('gpu' in navigator) || !navigator.gpu) throw new NoAdapterError('WebGPU is unavailable in this page.');
+    return await openDemoContext(o.onFail);
+  } catch (e) {
+    const error = e instanceof Error ? e : new Error(String(e));
+    for (const control of o.controls ?? []) control.disabled = true;
+    showNotice(o.notice, 'error', error instanceof NoAdapterError ? noWebGpuMessage(error.message, o.page) : escapeHtml(error.message));
+    throw error;
+  }
+}
+
+/** A failure after the start, in the notice (logged too). */
+export function showFailure(notice: HTMLElement, e: unknown): void {
+  const error = e instanceof Error ? e : new Error(String(e));
+  console.error(error);
+  showNotice(notice, 'error', `<strong>${escapeHtml(error.name)}.</strong> ${escapeHtml(error.message)}`);
 }
 
 export interface DemoLoop {

@@ -4,11 +4,11 @@
 // FMA peak reached. Before timing, each is checked from the same initial weights and the same normal
 // draws: our first step's -ELBO against the float64 reference, tfjs's first -ELBO and its -ELBO after
 // one Adam step against ours.
-import { addOptimizerStep, addSample, HarmoniumError, InputError, KernelGraph } from '../../engine/index.js';
+import { addOptimizerStep, addSample, HarmoniumError, InputError, KernelGraph, type RunContext } from '../../engine/index.js';
 import { DeviceDataset } from '../../models/minibatch.js';
 import { Owned } from '../../models/owned.js';
 import { Vae, type VaeConfig } from '../../models/vae.js';
-import { VAE_OPTIMIZER_STATE, VAE_TRAINING, VaeTrainer, validateVaeTraining, type VaeContext, type VaeTrainingOptions } from '../../models/vae_training.js';
+import { VAE_OPTIMIZER_STATE, VAE_TRAINING, VaeTrainer, validateVaeTraining, type VaeTrainingOptions } from '../../models/vae_training.js';
 import { reps, sizes } from '../bench/flags.js';
 import { benchJob, type Workload } from '../bench/flow.js';
 import { validateClose } from '../bench/validate.js';
@@ -58,7 +58,7 @@ function expectClose(what: string, actual: number, expected: number, rtol: numbe
 const mean = (v: ArrayLike<number>) => Array.from(v).reduce((a, b) => a + b, 0) / v.length;
 
 /** Our model from seed 1 and its initial parameter values on the host (the peer starts from the same). */
-async function freshModel(ctx: VaeContext, config: VaeConfig): Promise<{ vae: Vae; values: Record<string, Float32Array> }> {
+async function freshModel(ctx: RunContext, config: VaeConfig): Promise<{ vae: Vae; values: Record<string, Float32Array> }> {
   const vae = await Vae.create(ctx, config, { seed: SEED, state: VAE_OPTIMIZER_STATE });
   const values: Record<string, Float32Array> = {};
   for (const p of vae.params.params) values[p.name] = new Float32Array(await p.value.read());
@@ -70,7 +70,7 @@ async function freshModel(ctx: VaeContext, config: VaeConfig): Promise<{ vae: Va
  * draw's own Philox stream at step 0): our -ELBO against the float64 reference, and (with the peer)
  * tfjs's -ELBO before and after the step against ours.
  */
-async function validate(ctx: VaeContext, config: VaeConfig, train: LabelledBytes, o: { batch: number; lr: number }, peer: TfjsPeer | null): Promise<JsonObject> {
+async function validate(ctx: RunContext, config: VaeConfig, train: LabelledBytes, o: { batch: number; lr: number }, peer: TfjsPeer | null): Promise<JsonObject> {
   const owned = new Owned();
   try {
     const { vae, values } = await freshModel(ctx, config);

@@ -3,11 +3,12 @@
 // the point a person drags (one decoder pass and one readback per frame, the latest point only).
 // A second button trains a categorical VAE (2 groups of 10, Gumbel-softmax) whose codes are picked by
 // buttons. Settings from the query string: ?epochs=N&train=N. Tests use window.harmoniumVaeDemo.
-import { BufferPool, Gpu, NoAdapterError, Scheduler } from '../../engine/index.js';
+import type { RunContext } from '../../engine/index.js';
 import { DeviceDataset } from '../../models/minibatch.js';
 import { Vae, type VaeLatent } from '../../models/vae.js';
 import { VaeCodec, VaeEvaluator } from '../../models/vae_eval.js';
-import { VAE_OPTIMIZER_STATE, VaeTrainer, type VaeContext } from '../../models/vae_training.js';
+import { VAE_OPTIMIZER_STATE, VaeTrainer } from '../../models/vae_training.js';
+import { openDemo, showFailure } from '../server/demo_page.js';
 import { loadVaeMnist, type VaeMnist } from './data.js';
 
 export interface VaeDemoState {
@@ -71,10 +72,7 @@ const TRAIN = positive('train', 8000);
 const state: VaeDemoState = { epoch: 0, epochs: EPOCHS, testElbo: NaN, z: [0, 0], inkSum: NaN, decodes: 0, categorical: false, adapter: '' };
 let points: { z: Float32Array; labels: Uint8Array } | null = null;
 
-function fail(e: unknown): void {
-  ui.notice.textContent = e instanceof NoAdapterError ? `This page needs WebGPU: ${e.message}. Open it through 'harmonium serve' in a browser with WebGPU.` : String(e);
-  ui.notice.hidden = false;
-}
+const fail = (e: unknown): void => showFailure(ui.notice, e);
 
 /** The plane: test digits' means as dots, the current point as a ring. */
 function drawPlane(): void {
@@ -143,18 +141,8 @@ class LatestDecoder {
   }
 }
 
-async function openContext(): Promise<VaeContext> {
-  if (!('gpu' in navigator) || !navigator.gpu) throw new NoAdapterError('navigator.gpu is missing (WebGPU needs a secure context and a browser that has it)');
-  const gpu = await Gpu.open({ timestamps: false });
-  gpu.lost.catch(fail);
-  state.adapter = gpu.adapter.description;
-  ui.adapter.textContent = state.adapter;
-  const pool = new BufferPool(gpu);
-  return { gpu, pool, scheduler: new Scheduler(gpu, pool) };
-}
-
 /** Encodes the first test digits and keeps their means for the scatter. */
-async function scatter(ctx: VaeContext, vae: Vae, data: VaeMnist): Promise<void> {
+async function scatter(ctx: RunContext, vae: Vae, data: VaeMnist): Promise<void> {
   const count = Math.min(SCATTER_DIGITS, data.test.count);
   const codec = await VaeCodec.create(ctx, vae, count);
   try {
@@ -166,7 +154,7 @@ async function scatter(ctx: VaeContext, vae: Vae, data: VaeMnist): Promise<void>
 }
 
 /** The categorical model: trained on demand, then its codes picked by buttons. */
-async function trainCategorical(ctx: VaeContext, train: DeviceDataset): Promise<void> {
+async function trainCategorical(ctx: RunContext, train: DeviceDataset): Promise<void> {
   ui.categorical.disabled = true;
   ui.categorical.textContent = 'Training…';
   const vae = await Vae.create(ctx, { inputs: 784, hidden: [256], latent: CATEGORICAL }, { seed: 2, state: VAE_OPTIMIZER_STATE });
@@ -207,7 +195,9 @@ async function trainCategorical(ctx: VaeContext, train: DeviceDataset): Promise<
 }
 
 async function main(): Promise<{ ready: Promise<VaeDemoState>; trained: Promise<VaeDemoState>; moveTo: VaeDemoHook['moveTo'] }> {
-  const ctx = await openContext();
+  const { ctx, adapter } = await openDemo({ notice: ui.notice, page: 'vae.html', onFail: fail });
+  state.adapter = adapter;
+  ui.adapter.textContent = adapter;
   const data = await loadVaeMnist('browser', { trainCount: TRAIN });
   const train = await DeviceDataset.upload(ctx, data.train, 'demo train');
   const test = await DeviceDataset.upload(ctx, data.testBinary, 'demo test');

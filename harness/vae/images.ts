@@ -2,10 +2,10 @@
 // test digits beside their reconstructions, the decoded latent plane of a 2-D gaussian latent (as
 // Kingma & Welling draw it: a grid of quantiles of N(0, 1) on each axis), and latent traversals (one
 // dimension swept from -3 to 3, the others at a test digit's encoding). Browser-safe.
-import { InputError } from '../../engine/index.js';
+import { InputError, type RunContext } from '../../engine/index.js';
 import type { Vae } from '../../models/vae.js';
 import { VaeCodec } from '../../models/vae_eval.js';
-import type { VaeContext } from '../../models/vae_training.js';
+
 import { gaussianReference, uniformReference } from '../reference/sample.js';
 import { imageGrid } from '../io/image_grid.js';
 import type { VaeImageKind } from './flags.js';
@@ -79,7 +79,7 @@ export interface VaeImages extends ReturnType<typeof imageGrid> {
  * One picture of `kind` (VAE_IMAGES_JOB): the decoded digits of the latents it asks for, tiled.
  * `digits` are the binarised test digits (rows x 784 in [0, 1]) that reconstruct and traverse encode.
  */
-export async function vaeImages(ctx: VaeContext, vae: Vae, kind: VaeImageKind, o: { count: number; steps: number; seed: number; digits: Float32Array }): Promise<VaeImages> {
+export async function vaeImages(ctx: RunContext, vae: Vae, kind: VaeImageKind, o: { count: number; steps: number; seed: number; digits: Float32Array }): Promise<VaeImages> {
   const width = vae.latentWidth;
   const pixels = vae.config.inputs;
   if (pixels !== SIDE * SIDE) throw new InputError(`vae images: the model has ${pixels} inputs; pictures are of 28 x 28 digits`);

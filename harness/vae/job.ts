@@ -1,12 +1,12 @@
 // The 'vae-train', 'vae-eval' and 'vae-images' jobs: a VAE trained (the training feature, train.ts), its
 // test ELBO and IWAE estimate of log p(x) in nats, and pictures of it; plain JSON in and out, the same
 // in Node and in a page.
-import { InputError } from '../../engine/index.js';
+import { InputError, type RunContext } from '../../engine/index.js';
 import { DeviceDataset, type LabelledBytes } from '../../models/minibatch.js';
 import { Owned } from '../../models/owned.js';
 import { formatLatent, Vae } from '../../models/vae.js';
 import { IwaeEvaluator, VaeEvaluator } from '../../models/vae_eval.js';
-import type { VaeContext } from '../../models/vae_training.js';
+
 import { defineJob, type JobContext } from '../backends/context.js';
 import type { Values } from '../cli/schema.js';
 import { loadData, type DataParams } from '../data/source.js';
@@ -23,7 +23,7 @@ export const runVaeTrain = (ctx: JobContext, p: TrainParams<typeof VAE_TRAIN_FLA
 
 /** A model from a job's base64 bytes, with the binarised test digits uploaded; released together. */
 async function withModel<T>(
-  ctx: VaeContext,
+  ctx: RunContext,
   model: string,
   data: DataParams,
   body: (vae: Vae, test: DeviceDataset, digits: LabelledBytes, metadata: Record<string, string>, owned: Owned) => Promise<T>,

@@ -1,13 +1,14 @@
 // The VAE family's section of `npm start` (harmonium study): a gaussian VAE's ELBO curves, its IWAE
 // estimate of log p(x), samples and reconstructions; a 2-D VAE's manifold; a beta-VAE's latent
 // traversals; the plain and the denoising autoencoder on masked test digits. Every job runs on the
-// study's backend; --quick trains tiny models for a few steps (a smoke run, not a result).
+// study's backend; the cpu scale trains smaller models for fewer epochs, quick tiny ones (a smoke run).
 import type { JsonObject } from '../io/json.js';
 import type { ReportSection, SectionContext } from '../report/section.js';
 
-/** Sizes of the two modes: the full one follows the issue's model (784-400-(20), K = 5000) at fewer epochs. */
+/** Sizes by scale: the full one follows the issue's model (784-400-(20), K = 5000) at fewer epochs. */
 const MODES = {
   full: { hidden: 400, latent: 20, epochs: 20, train: undefined, test: 500, k: 5000, iwaeCount: 200, beta: 4, betaLatent: 10, aeHidden: 256, steps: 20 },
+  cpu: { hidden: 200, latent: 20, epochs: 5, train: 2000, test: 500, k: 500, iwaeCount: 100, beta: 4, betaLatent: 10, aeHidden: 128, steps: 15 },
   quick: { hidden: 32, latent: 4, epochs: 2, train: 200, test: 50, k: 5, iwaeCount: 50, beta: 4, betaLatent: 4, aeHidden: 32, steps: 5 },
 } as const;
 
@@ -18,9 +19,10 @@ function trained(r: JsonObject): JsonObject {
 }
 
 async function collectVae(ctx: SectionContext): Promise<JsonObject> {
-  const m = ctx.quick ? MODES.quick : MODES.full;
+  const m = MODES[ctx.scale];
   const counts = { ...(m.train ? { train_count: m.train } : {}), test_count: m.test };
   const train = async (what: string, spec: JsonObject) => {
+    ctx.phase(`vae: ${what}`);
     const r = await ctx.run({ job: 'vae-train', hidden: [m.hidden], epochs: m.epochs, seed: ctx.seed, ...counts, ...spec, return_model: true });
     ctx.unit(`${what}: test ELBO ${(r.test_elbo as number).toFixed(2)} nats after ${m.epochs} epochs`);
     return r;
@@ -39,7 +41,8 @@ async function collectVae(ctx: SectionContext): Promise<JsonObject> {
     aes.push({ noise, hidden: m.aeHidden, history, test_squared_error, masked_squared_error, test_cross_entropy, masked_cross_entropy, images });
   }
   return {
-    quick: ctx.quick,
+    quick: ctx.scale === 'quick',
+    scale: ctx.scale,
     vae: trained(main),
     iwae: { elbo: iwae.elbo, iwae_log_px: iwae.iwae_log_px, k: iwae.k, test_count: iwae.test_count },
     plane: trained(plane),
