@@ -301,6 +301,7 @@ export class MlpTrainer extends Trainer<typeof MLP_METRICS> {
       examples: data.count,
       ...o,
       metrics: MLP_METRICS,
+      loss: ['losses'],
       async setup({ owned, order, metrics, schedule }) {
         const b = await owned.add(mlp.batch(ctx, o.batch, { training: true, dropout: o.dropout > 0 }));
         const lr = await schedule('lr', o.lr);

@@ -150,6 +150,7 @@ export class RbmTrainer extends Trainer<RbmMetrics, number> {
       examples: data.count,
       ...o,
       metrics: { reconstructionErrors: { per: 'step', divideBy: o.batch } },
+      loss: ['reconstructionErrors'],
       variant: (epoch) => (epoch < o.momentumEpochs ? o.momentum : o.finalMomentum),
       wholeEpochs: false,
       async setup({ owned, order, metrics, schedule, keep }) {

@@ -23,7 +23,7 @@ export interface ProgressReporter {
 /** The longest a log goes without a line while work runs. */
 export const LOG_EVERY_MS = 30_000;
 
-export function progressReporter(label: string, stream: NodeJS.WriteStream = process.stderr, o: { heartbeat?: boolean } = {}): ProgressReporter {
+export function progressReporter(label: string, stream: Pick<NodeJS.WriteStream, 'isTTY' | 'write'> = process.stderr, o: { heartbeat?: boolean; everyMs?: number } = {}): ProgressReporter {
   const tty = !!stream.isTTY;
   const start = Date.now();
   let bar = '';
@@ -43,7 +43,8 @@ export function progressReporter(label: string, stream: NodeJS.WriteStream = pro
     bar = `${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} ${seconds.toFixed(1)}s eta ${eta.toFixed(1)}s `;
     stream.write(`\r${bar}`);
   };
-  const heartbeat = !tty && o.heartbeat ? setInterval(() => Date.now() - lastLine >= LOG_EVERY_MS && line(`${current || 'working'}, ${elapsed()} in`), LOG_EVERY_MS / 3) : undefined;
+  const every = o.everyMs ?? LOG_EVERY_MS;
+  const heartbeat = !tty && o.heartbeat ? setInterval(() => Date.now() - lastLine >= every && line(`${current || 'working'}, ${elapsed()} in`), every / 3) : undefined;
   heartbeat?.unref();
   return {
     onProgress: tty ? draw : undefined,

@@ -32,6 +32,9 @@ export const DATA_FLAGS = {
 /** The flags of a command that only evaluates: the held-out examples (--data's test part, or --test). */
 export const EVAL_DATA_FLAGS = { data: DATA_FLAGS.data, test: DATA_FLAGS.test, 'data-bytes': DATA_FLAGS['data-bytes'], 'test-bytes': DATA_FLAGS['test-bytes'], 'test-count': DATA_FLAGS['test-count'] } as const;
 
+/** Whether a --data or --test value names a labels file (FILE,LABELS). */
+export const hasLabels = (value: string): boolean => value.includes(',');
+
 export type DataParams = Partial<Values<typeof DATA_FLAGS>> & Pick<Values<typeof DATA_FLAGS>, 'data'>;
 
 export interface DataSplit {

@@ -14,16 +14,16 @@ export function readExamples(flag: string, value: string): LabelledDataset {
   if (!examples || rest.length > 0 || labels === '') throw new InputError(`--${flag} ${value}: expected FILE or FILE,LABELS`);
   const images = readArrayFile(examples);
   const count = images.shape[0] ?? 0;
+  // Bytes as they are; other numbers are intensities in [0, 1], or 0..255 when any exceeds 1.
+  let largest = 0;
+  for (const x of images.data) largest = Math.max(largest, x);
   const labelArray = labels ? readArrayFile(labels) : { source: `${examples} (no labels: class 0)`, dtype: 'u8' as const, shape: [count], data: new Uint8Array(count) };
   try {
-    return datasetFromArrays(images, labelArray);
+    return datasetFromArrays(images, labelArray, { scale: images.dtype === 'u8' || largest > 1 ? 255 : 1 });
   } catch (e) {
     throw new InputError(`--${flag} ${value}: ${(e as Error).message}`);
   }
 }
-
-/** Whether a --data or --test value names a labels file. */
-export const hasLabels = (value: string): boolean => value.includes(',');
 
 type DataValues = Partial<Values<typeof DATA_FLAGS>>;
 

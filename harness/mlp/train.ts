@@ -11,7 +11,7 @@ import { InputError } from '../../engine/index.js';
 import { DeviceDataset, type LabelledBytes } from '../../models/minibatch.js';
 import { Mlp, MlpEvaluator, MlpTrainer, mlpOptimizerState, readMlpConfig, validateMlpConfig, validateMlpTraining, type MlpConfig, type MlpEpoch, type MlpTrainingOptions } from '../../models/mlp.js';
 import type { Json } from '../io/json.js';
-import { MNIST, type DataSplit } from '../data/source.js';
+import { hasLabels, MNIST, type DataSplit } from '../data/source.js';
 import type { LabelledDataset } from '../data/index.js';
 import type { TrainingFeature, TrainParams } from '../train/feature.js';
 import { MLP_TRAIN_FLAGS } from './flags.js';
@@ -52,7 +52,7 @@ test_error and test_loss (per epoch), and metadata model = "mlp", layers, activa
 momentum, batch, dropout, seed, train_count, test_count, epochs, dataset, harmonium.iteration (steps).`,
   flags: MLP_TRAIN_FLAGS,
   check(p) {
-    if (p.data !== MNIST && p['data-bytes'] === undefined && !p.data.includes(',')) throw new InputError(`--data ${p.data}: a classifier needs labels: FILE,LABELS`);
+    if (p.data !== MNIST && !hasLabels(p.data)) throw new InputError(`--data ${p.data}: a classifier needs labels: FILE,LABELS`);
     validateMlpConfig(mlpConfig(p));
     validateMlpTraining(mlpTraining(p));
   },
