@@ -160,9 +160,12 @@ rmSync(mnistBootstrap);
 // Pages: the chrome backend's runner and the demos, next to the bundles they import.
 mkdirSync('dist/demos', { recursive: true });
 copyFileSync('harness/backends/runner.html', 'dist/runner.html');
-copyFileSync('harness/server/demos.html', 'dist/demos/index.html');
+/** A page whose first line names its title gets the shared head (harness/server/head.html) in its place. */
+const HEAD = readFileSync('harness/server/head.html', 'utf8');
+const writePage = (from, to) => writeFileSync(to, readFileSync(from, 'utf8').replace(/^<!-- head: (.*?) \(.*?\) -->\n/, (_line, title) => HEAD.replace('{{title}}', title)));
+writePage('harness/server/demos.html', 'dist/demos/index.html');
 copyFileSync('node_modules/uplot/dist/uPlot.min.css', 'dist/report-page.css');
-for (const f of demoFeatures) copyFileSync(`harness/${f}/demo.html`, `dist/demos/${f}.html`);
+for (const f of demoFeatures) writePage(`harness/${f}/demo.html`, `dist/demos/${f}.html`);
 // Demos that train on MNIST fetch the cache next to their bundle (harmonium serve serves dist/demos only).
 mkdirSync('dist/demos/data', { recursive: true });
 for (const f of readdirSync('dist/data')) copyFileSync(`dist/data/${f}`, `dist/demos/data/${f}`);
