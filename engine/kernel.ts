@@ -3,7 +3,8 @@ import type { Binding } from './buffers.js';
 import { InputError, LimitError, ValidationError } from './errors.js';
 import { scoped } from './scopes.js';
 import { builtinReflection, hash, loadReflector, parseReflection } from './reflections.js';
-import { resolveIncludes, type BindingInfo, type KernelReflection, type ShaderLibrary } from './shaders.js';
+import { resolveIncludes, type BindingInfo, type KernelReflection, type ShaderLibrary, type StructLayout } from './shaders.js';
+import { structWords, type UniformFields } from './uniforms.js';
 
 /**
  * The binding the scheduler fills itself: `var<uniform> iteration: Iteration` holds the index of the
@@ -54,6 +55,11 @@ export class Kernel {
     for (const key of Object.keys(this.overrides)) {
       if (!known.has(key)) throw new InputError(`${spec.name}: '${key}' is not an override constant of ${spec.file}`);
     }
+    // The scheduler writes the repetition index at byte 0 of every iteration slot, for all kernels alike.
+    const iteration = this.reflection.bindings.find((b) => b.name === ITERATION_BINDING)?.struct;
+    if (iteration && !iteration.members.some((m) => m.name === 'index' && m.offset === 0 && m.type === 'u32' && m.length === undefined)) {
+      throw new ValidationError(spec.name, `uniform '${ITERATION_BINDING}' (struct ${iteration.name}) must hold the repetition index as 'index: u32' at byte 0, where the scheduler writes it`);
+    }
   }
 
   get name(): string {
@@ -78,6 +84,25 @@ export class Kernel {
     const value = this.overrides[name];
     if (value === undefined) throw new InputError(`${this.name}: override '${name}' was not set`);
     return value;
+  }
+
+  /**
+   * The words of the uniform struct this kernel binds as `binding`, every member from the field of
+   * its WGSL name (at its reflected offset, as its reflected type), for `pool.uniform`. A
+   * ValidationError names the kernel, the binding and the field that is missing, unknown or of the
+   * wrong kind (a u32 must be an integer in [0, 2^32)).
+   *
+   *   const params = await pool.uniform('fill params', kernel.uniformWords('params', { n, seed }));
+   */
+  uniformWords(binding: string, fields: UniformFields): Uint32Array {
+    return structWords(this.uniformStruct(binding), fields, { kernel: this.name, binding });
+  }
+
+  /** The layout of the uniform struct bound as `binding`; a ValidationError when this entry point binds no such struct. */
+  uniformStruct(binding: string): StructLayout {
+    const struct = this.reflection.bindings.find((b) => b.name === binding)?.struct;
+    if (!struct) throw new ValidationError(this.name, `'${binding}' is not a uniform struct that this entry point binds`);
+    return struct;
   }
 
   /** The pipeline and its layout on `gpu`, compiled on first use. */

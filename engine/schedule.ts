@@ -4,6 +4,8 @@
 import type { Tensor } from './buffers.js';
 import { InputError } from './errors.js';
 import type { OpContext } from './ops/common.js';
+import { builtinStruct } from './reflections.js';
+import { structWords } from './uniforms.js';
 
 /**
  * A scalar as a function of the iteration index t (0 at the first step):
@@ -54,7 +56,10 @@ function checkSchedule(where: string, spec: ScheduleSpec): void {
   }
 }
 
-/** The Schedule struct of shaders/schedule.wgsl (kind, n, a, b) for `spec`, as 4 words. */
+/**
+ * The Schedule struct of shaders/schedule.wgsl for `spec`, laid out by its build-time reflection: the
+ * one layout every built-in kernel that binds a Schedule shares (builtinStruct).
+ */
 export function scheduleWords(spec: ScheduleSpec, where = 'schedule'): Uint32Array {
   checkSchedule(where, spec);
   const [n, a, b] =
@@ -62,9 +67,7 @@ export function scheduleWords(spec: ScheduleSpec, where = 'schedule'): Uint32Arr
     : spec.kind === 'linear' || spec.kind === 'cosine' ? [spec.steps, spec.from, spec.to]
     : spec.kind === 'exponential' ? [0, spec.initial, spec.gamma]
     : [spec.every, spec.initial, spec.gamma];
-  const words = Uint32Array.of(SCHEDULE_KINDS[spec.kind], n, 0, 0);
-  new Float32Array(words.buffer).set([a, b], 2);
-  return words;
+  return structWords(builtinStruct('Schedule'), { kind: SCHEDULE_KINDS[spec.kind], n, a, b }, { kernel: where, binding: 'schedule' });
 }
 
 /**

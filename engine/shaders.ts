@@ -44,6 +44,35 @@ export interface BindingInfo {
   kind: BindingKind;
   /** The smallest buffer that can be bound: a struct's size, or one element of a runtime-sized array. */
   minBytes: number;
+  /** A uniform binding of struct type: its layout, by which the host writes it (Kernel.uniformWords). */
+  struct?: StructLayout;
+}
+
+/** The scalar types the host writes into uniform structs. */
+export type ScalarType = 'u32' | 'i32' | 'f32';
+
+/**
+ * One member of a uniform struct as WGSL lays it out. A scalar takes a number; a vector or an array
+ * of scalars or vec4s takes `length` numbers, `stride` bytes apart (both set, or neither).
+ */
+export interface StructMember {
+  name: string;
+  /** Bytes from the start of the struct. */
+  offset: number;
+  type: ScalarType;
+  length?: number;
+  stride?: number;
+}
+
+/** A uniform struct's layout, from reflection: the host writes its members by name, never by position. */
+export interface StructLayout {
+  /** The WGSL struct's name, for messages. */
+  name: string;
+  /** Bytes, padding included. */
+  size: number;
+  members: StructMember[];
+  /** Why the host cannot write this struct (a member of a type it does not write); absent when it can. */
+  unsupported?: string;
 }
 
 /** Plain data about one compute entry point, derived from its WGSL text alone. */
@@ -51,7 +80,7 @@ export interface KernelReflection {
   entry: string;
   /** The bindings this entry point uses: the ones its layout holds and the host must supply. */
   bindings: BindingInfo[];
-  /** Every binding the module declares (an entry point may leave some unused). */
+  /** Every binding the module declares: the ones in `bindings`, then those this entry point leaves unused. */
   declared: string[];
   overrides: string[];
 }

@@ -5,6 +5,7 @@
 import { InputError, KernelGraph, linearGrid, type Kernel, type Tensor, type RunStats, type RunContext } from '../engine/index.js';
 import { cachedKernel } from '../engine/kernel.js';
 import { library } from '../engine/library.js';
+import { sharedUniformWords } from '../engine/uniforms.js';
 import { flipRule, ISING_ALGORITHMS, type FlipRule, type IsingAlgorithm } from './ising_rule.js';
 import { checkOptions, real, SEED, whole } from './options.js';
 import { binnedMean, jackknife } from './stats.js';
@@ -63,17 +64,25 @@ export function validateIsingConfig(c: IsingConfig): Required<IsingConfig> {
   return { ...c, size, temperature, coupling, field, seed, cold };
 }
 
-/** The IsingParams uniform (shaders/ising_common.wgsl) as u32 words. */
-export function isingParamsWords(config: Required<IsingConfig>, rule: FlipRule, sampleBase: number): Uint32Array {
-  const words = new Uint32Array(44);
-  const layout = isingLayout(config.algorithm, config.size);
-  words.set([config.size, layout.rowUnits, config.seed, rule.always, rule.groups.length, sampleBase, config.cold ? 1 : 0, 0]);
-  words.set(rule.threshold, 8);
-  rule.groups.forEach((g, i) => {
-    words[20 + i] = g.threshold;
-    words[32 + i] = g.classes;
+/** Slots of each array of IsingParams (array<vec4u, 3>): the flip rule's classes and groups, zero-padded. */
+const PARAM_SLOTS = 12;
+
+const slots = (values: ArrayLike<number>): number[] => Array.from({ length: PARAM_SLOTS }, (_, i) => values[i] ?? 0);
+
+/** The IsingParams uniform (shaders/ising_common.wgsl) that every kernel of a chain binds as 'params'. */
+function isingParamsWords(kernels: IsingKernels, config: Required<IsingConfig>, rule: FlipRule, sampleBase: number): Uint32Array {
+  return sharedUniformWords([kernels.init, ...kernels.sweep, kernels.measure], 'params', {
+    size: config.size,
+    row_units: isingLayout(config.algorithm, config.size).rowUnits,
+    seed: config.seed,
+    always: rule.always,
+    group_count: rule.groups.length,
+    sample_base: sampleBase,
+    cold: config.cold ? 1 : 0,
+    thr: slots(rule.threshold),
+    group_thr: slots(rule.groups.map((g) => g.threshold)),
+    group_classes: slots(rule.groups.map((g) => g.classes)),
   });
-  return words;
 }
 
 /** Unpacks the multispin layout (shaders/ising_multispin.wgsl) into one 0/1 byte per site, row-major. */
@@ -189,7 +198,7 @@ export class IsingChain {
     const config = validateIsingConfig(input);
     const layout = isingLayout(config.algorithm, config.size);
     const rule = flipRule(config.algorithm, config.temperature, config.coupling, config.field);
-    const params = await ctx.pool.uniform('ising.params', isingParamsWords(config, rule, 0));
+    const params = await ctx.pool.uniform('ising.params', isingParamsWords(isingKernels(layout.file, rule), config, rule, 0));
     let spins: Tensor | null = null;
     try {
       spins = await ctx.pool.tensor('ising.spins', 'u32', [layout.words]);
@@ -247,7 +256,7 @@ export class IsingChain {
   async setTemperature(temperature: number): Promise<void> {
     this.config.temperature = validateIsingConfig({ ...this.config, temperature }).temperature;
     this.rule = flipRule(this.config.algorithm, temperature, this.config.coupling, this.config.field);
-    await this.params.write(isingParamsWords(this.config, this.rule, 0));
+    await this.params.write(isingParamsWords(this.kernels, this.config, this.rule, 0));
   }
 
   /** Runs `count` sweeps without measuring (burn-in, or a demo's animation). */
@@ -261,7 +270,7 @@ export class IsingChain {
   async measureSeries(count: number, onProgress?: (done: number, total: number) => void): Promise<{ series: Uint32Array; stats: RunStats }> {
     const series = await this.ctx.pool.tensor('ising.series', 'u32', [2 * count]);
     try {
-      await this.params.write(isingParamsWords(this.config, this.rule, this.iteration));
+      await this.params.write(isingParamsWords(this.kernels, this.config, this.rule, this.iteration));
       const stats = await this.ctx.scheduler.run(this.graph(series), { repeat: count, firstIteration: this.iteration, onProgress });
       this.sweepsDone += count;
       return { series: new Uint32Array(await series.read()), stats };

@@ -12,7 +12,7 @@ struct IsingParams {
   group_count: u32,  // multispin: classes grouped by equal threshold, excluding always/never classes
   sample_base: u32,  // iteration index of the first measured sweep (series slot 0)
   cold: u32,         // init: 1 = all spins +1, 0 = random
-  _pad: u32,
+  // thr starts at byte 32, a vec4u's 16-byte alignment; the host writes by this reflected layout.
   thr: array<vec4u, 3>,            // flip threshold of class c at thr[c / 4][c % 4]
   group_thr: array<vec4u, 3>,      // threshold of group g
   group_classes: array<vec4u, 3>,  // bit c set: class c belongs to group g

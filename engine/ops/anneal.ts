@@ -16,11 +16,12 @@ import {
   checkU32,
   checkWorkgroupSize,
   placeholder,
-  structWords,
+  streamFields,
   type OpContext,
   type OpDispatch,
 } from './common.js';
 import type { SampleStream } from './sample.js';
+import type { UniformFields } from '../uniforms.js';
 
 /** The tempered sampler's distributions (the DIST override of shaders/anneal.wgsl). */
 export const ANNEALED_DISTRIBUTIONS = { bernoulli: 0, gaussian: 1 } as const;
@@ -69,10 +70,9 @@ function checkTable(name: string, t: BetaTable): Tensor {
   return betas;
 }
 
-// AnnealParams (shaders/anneal.wgsl): rows, cols, seed, step, call, beta_index, beta_count.
-function annealWords(rows: number, cols: number, stream: Partial<SampleStream>, table: BetaTable, betas: Tensor): Uint32Array {
-  const count = betas.shape.reduce((a, b) => a * b, 1);
-  return structWords([rows, cols, stream.seed ?? 0, stream.step ?? 0, stream.call ?? 0, table.betaIndex, count]);
+/** The fields of AnnealParams (shaders/anneal.wgsl). */
+function annealFields(rows: number, cols: number, stream: Partial<SampleStream>, table: BetaTable, betas: Tensor): UniformFields {
+  return { rows, cols, ...streamFields(stream), beta_index: table.betaIndex, beta_count: betas.shape.reduce((a, b) => a * b, 1) };
 }
 
 /**
@@ -101,9 +101,9 @@ export async function addAnnealedSample(graph: KernelGraph, ctx: OpContext, o: A
   const kernel = cachedKernel(`${name}.${o.distribution}`, FILE, 'tempered_sample', { WG: wg, DIST: dist, BASE: +(base !== undefined) });
   const read = await placeholder(ctx.pool, 'read');
   const write = await placeholder(ctx.pool, 'write');
-  const words = annealWords(o.rows, o.cols, o, o, betas);
+  const fields = annealFields(o.rows, o.cols, o, o, betas);
   const workgroups = linearGrid(ctx.gpu, Math.ceil((o.rows * o.cols) / 4), kernel.override('WG'));
-  return addDispatch(graph, ctx, kernel, words, (params) => ({ params, betas, activations: x, base: base ?? read, linear: read, samples: output, log_weights: write }), workgroups);
+  return addDispatch(graph, ctx, kernel, fields, (params) => ({ params, betas, activations: x, base: base ?? read, linear: read, samples: output, log_weights: write }), workgroups);
 }
 
 /**
@@ -126,6 +126,6 @@ export async function addAnnealedLogWeight(graph: KernelGraph, ctx: OpContext, o
   const kernel = cachedKernel(name, FILE, 'log_weight', { WG: wg });
   const read = await placeholder(ctx.pool, 'read');
   const write = await placeholder(ctx.pool, 'write');
-  const words = annealWords(o.rows, o.cols, {}, o, betas);
-  return addDispatch(graph, ctx, kernel, words, (params) => ({ params, betas, activations: x, base: read, linear, samples: write, log_weights: logWeights }), linearGrid(ctx.gpu, o.rows, kernel.override('WG')));
+  const fields = annealFields(o.rows, o.cols, {}, o, betas);
+  return addDispatch(graph, ctx, kernel, fields, (params) => ({ params, betas, activations: x, base: read, linear, samples: write, log_weights: logWeights }), linearGrid(ctx.gpu, o.rows, kernel.override('WG')));
 }

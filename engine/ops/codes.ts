@@ -4,7 +4,7 @@
 import type { Tensor } from '../buffers.js';
 import { InputError } from '../errors.js';
 import { linearGrid, type KernelGraph } from '../graph.js';
-import { addDispatch, cachedKernel, checkDims, checkElements, checkU32, checkWorkgroupSize, structWords, type OpContext, type OpDispatch } from './common.js';
+import { addDispatch, cachedKernel, checkDims, checkElements, checkU32, checkWorkgroupSize, type OpContext, type OpDispatch } from './common.js';
 
 export interface BinaryCodesOptions {
   /** rows x bits f32: row r receives the bits of first + iteration * rows + r, least significant first. */
@@ -38,7 +38,5 @@ export async function addBinaryCodes(graph: KernelGraph, ctx: OpContext, o: Bina
   const output = checkElements(name, 'output', o.output, ['f32'], [o.rows, o.bits], 'rows x bits');
   const wg = checkWorkgroupSize(ctx, name, o.workgroupSize ?? DEFAULT_WG);
   const kernel = cachedKernel(name, 'codes.wgsl', 'main', { WG: wg });
-  // CodesParams: rows, bits, first.
-  const words = structWords([o.rows, o.bits, first]);
-  return addDispatch(graph, ctx, kernel, words, (params) => ({ params, output }), linearGrid(ctx.gpu, o.rows * o.bits, kernel.override('WG')));
+  return addDispatch(graph, ctx, kernel, { rows: o.rows, bits: o.bits, first }, (params) => ({ params, output }), linearGrid(ctx.gpu, o.rows * o.bits, kernel.override('WG')));
 }

@@ -8,6 +8,7 @@ import { InputError, LimitError } from '../errors.js';
 import { checkGrid, type KernelGraph } from '../graph.js';
 import { cachedKernel as cachedKernelOf, type Bindings, type Kernel } from '../kernel.js';
 import { library } from '../library.js';
+import type { UniformFields } from '../uniforms.js';
 
 /** The device and buffer pool an op allocates its parameters from. */
 export interface OpContext {
@@ -124,21 +125,22 @@ export function checkTensor(kernel: string, operand: string, tensor: Tensor | un
 const elementsOf = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
 
 /**
- * Adds one dispatch of `kernel` with a params uniform holding `words`, all or nothing: the grid and
- * the bindings are checked before the graph changes, and the params are freed on failure.
+ * Adds one dispatch of `kernel` with a params uniform holding `fields` (its `params` struct's members
+ * by name), all or nothing: the grid and the bindings are checked before the graph changes, and the
+ * params are freed on failure.
  *
- *   return addDispatch(graph, ctx, kernel, Uint32Array.of(n, seed), (params) => ({ params, out }), linearGrid(ctx.gpu, n, 64));
+ *   return addDispatch(graph, ctx, kernel, { n, seed }, (params) => ({ params, out }), linearGrid(ctx.gpu, n, 64));
  */
 export async function addDispatch(
   graph: KernelGraph,
   ctx: OpContext,
   kernel: Kernel,
-  words: Uint32Array,
+  fields: UniformFields,
   bindings: (params: Tensor) => Bindings,
   workgroups: [number, number],
 ): Promise<OpDispatch> {
   checkGrid(ctx.gpu, kernel.name, workgroups);
-  const params = await ctx.pool.uniform(`${kernel.name} params`, words);
+  const params = await ctx.pool.uniform(`${kernel.name} params`, kernel.uniformWords('params', fields));
   try {
     const bound = bindings(params);
     kernel.checkBindings(bound);
@@ -215,9 +217,9 @@ export function bindable(tensor: Tensor, offset: number, bytes: number): Binding
   return offset === 0 && tensor.byteLength <= tensor.pool.bindingLimit().bytes ? tensor : tensor.view(offset, bytes);
 }
 
-/** One block's dispatch: its params words, its grid and its bindings (given its params tensor). */
+/** One block's dispatch: its params struct's fields, its grid and its bindings (given its params tensor). */
 export interface BlockDispatch {
-  params: Uint32Array;
+  params: UniformFields;
   workgroups: [number, number];
   bindings(params: Tensor): Record<string, Binding>;
 }
@@ -233,7 +235,10 @@ export async function addRowBlocks(
   blocks: readonly RowBlock[],
   dispatch: (block: RowBlock) => BlockDispatch,
 ): Promise<SplitDispatch> {
-  const planned = blocks.map((block) => ({ block, ...dispatch(block) }));
+  const planned = blocks.map((block) => {
+    const d = dispatch(block);
+    return { block, ...d, params: kernel.uniformWords('params', d.params) };
+  });
   planned.forEach((p) => checkGrid(ctx.gpu, kernel.name, p.workgroups));
   const made: SplitDispatch['blocks'] = [];
   const release = () => made.forEach((b) => b.params.release());
@@ -347,22 +352,16 @@ export function checkElements(op: string, operand: string, tensor: Tensor | unde
   return checked;
 }
 
+/** The Philox words of a stream as the params structs name them (seed, step, call); absent ones are 0. */
+export function streamFields(stream: { seed?: number; step?: number; call?: number }): { seed: number; step: number; call: number } {
+  return { seed: stream.seed ?? 0, step: stream.step ?? 0, call: stream.call ?? 0 };
+}
+
 /** Throws an InputError unless `value` is a number, and a finite one unless `infinite` allows +-Inf. */
 export function checkNumber(op: string, name: string, value: number, infinite = false): void {
   if (typeof value !== 'number' || Number.isNaN(value) || (!infinite && !Number.isFinite(value))) {
     throw new InputError(`${op}: ${name} = ${String(value)} must be a ${infinite ? 'number (not NaN)' : 'finite number'}`);
   }
-}
-
-/** The words of a uniform struct from its fields in order: a number is a u32, `{ f32: x }` an f32. */
-export function structWords(fields: ReadonlyArray<number | { f32: number }>): Uint32Array {
-  const words = new Uint32Array(Math.max(4, Math.ceil(fields.length / 4) * 4));
-  const floats = new Float32Array(words.buffer);
-  fields.forEach((f, i) => {
-    if (typeof f === 'number') words[i] = f;
-    else floats[i] = f.f32;
-  });
-  return words;
 }
 
 /** What a multi-dispatch op put into the graph, in order; `release()` frees its params and scratch tensors when the graph is done with. */
@@ -408,7 +407,7 @@ export class DispatchBatch {
  * throws, what it allocated is released and the graph is unchanged.
  *
  *   return addDispatches(graph, ctx, async (batch) => {
- *     const params = await batch.uniform('sum params', structWords([n]));
+ *     const params = await batch.uniform('sum params', kernel.uniformWords('params', { n }));
  *     batch.dispatch(kernel, { params, x, out }, linearGrid(ctx.gpu, n, 256));
  *   });
  */

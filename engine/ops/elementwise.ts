@@ -13,7 +13,6 @@ import {
   checkShaped,
   matrixOf,
   placeholder,
-  structWords,
   type OpContext,
   type OpDispatches,
 } from './common.js';
@@ -128,8 +127,7 @@ async function addMap(graph: KernelGraph, ctx: OpContext, m: MapDispatch): Promi
   const n = m.out.shape.reduce((x, y) => x * y, 1);
   const s = m.scalars;
   return addDispatches(graph, ctx, async (batch) => {
-    // MapParams: n, cols, alpha, beta, lo, hi.
-    const params = await batch.uniform(`${kernel.name} params`, structWords([n, cols, { f32: s.alpha }, { f32: s.beta }, { f32: s.lo }, { f32: s.hi }]));
+    const params = await batch.uniform(`${kernel.name} params`, kernel.uniformWords('params', { n, cols, alpha: s.alpha, beta: s.beta, lo: s.lo, hi: s.hi }));
     const bindings: Record<string, Tensor> = { params, a: aInOut ? read : m.a, out: m.out };
     if (m.entry === 'map') bindings.b = m.b === undefined || bInOut ? read : m.b;
     if (m.derivative) bindings.derivative = m.derivative;

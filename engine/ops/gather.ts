@@ -95,10 +95,7 @@ export async function addGather(graph: KernelGraph, ctx: OpContext, o: GatherOpt
 
   const wg = checkWorkgroupSize(ctx, name, o.workgroupSize ?? DEFAULT_WG);
   const kernel = cachedKernel(name, 'gather.wgsl', 'main', { WG: wg, FORMAT: FORMATS[format].code, POISON: FORMATS[format].poison });
-  // GatherParams: values (256 f32), then rows, width, batch_size, first, batch, batches.
-  const words = new Uint32Array(256 + 8);
-  new Float32Array(words.buffer, 0, 256).set(values);
-  words.set([rows, width, batchSize, first, batch, batches], 256);
+  const fields = { values, rows, width, batch_size: batchSize, first, batch, batches };
   const workgroups = linearGrid(ctx.gpu, batchSize * width, kernel.override('WG'));
-  return addDispatch(graph, ctx, kernel, words, (params) => ({ params, source, indices, output }), workgroups);
+  return addDispatch(graph, ctx, kernel, fields, (params) => ({ params, source, indices, output }), workgroups);
 }

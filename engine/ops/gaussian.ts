@@ -17,22 +17,23 @@ import {
   checkShaped,
   matrixOf,
   placeholder,
-  structWords,
+  streamFields,
   type DispatchBatch,
   type OpContext,
   type OpDispatches,
 } from './common.js';
 import { addReducePasses, checkTarget, REDUCE_OPS, type CheckedTarget, type ReduceTarget } from './reduce.js';
 import { checkStream, type SampleStream } from './sample.js';
+import type { UniformFields } from '../uniforms.js';
 
 const FILE = 'gaussian.wgsl';
 const WG = 64;
 // Element numbers are u32 and the draws' Philox element e / 4 must not wrap.
 const MAX_ELEMENTS = 2 ** 31;
 
-/** The GaussianParams words: count, dims, samples, seed, step, call, grad_scale, log_var_value. */
-function gaussianWords(count: number, dims: number, samples: number, stream: Partial<SampleStream>, gradScale = 1, logVarValue = 0): Uint32Array {
-  return structWords([count, dims, samples, stream.seed ?? 0, stream.step ?? 0, stream.call ?? 0, { f32: gradScale }, { f32: logVarValue }]);
+/** The fields of GaussianParams (shaders/gaussian.wgsl). */
+function gaussianFields(count: number, dims: number, samples: number, stream: Partial<SampleStream>, gradScale = 1, logVarValue = 0): UniformFields {
+  return { count, dims, samples, ...streamFields(stream), grad_scale: gradScale, log_var_value: logVarValue };
 }
 
 function checkCount(name: string, count: number): number {
@@ -129,7 +130,7 @@ export async function addReparameterize(graph: KernelGraph, ctx: OpContext, o: R
   const unusedTerms = await placeholder(ctx.pool, 'write', 1);
   return addDispatches(graph, ctx, async (batch) => {
     const terms = logRatio ? await batch.scratch(`${name} terms`, 'f32', [draws, dims]) : unusedTerms;
-    const params = await batch.uniform(`${name} params`, gaussianWords(count, dims, samples, o));
+    const params = await batch.uniform(`${name} params`, kernel.uniformWords('params', gaussianFields(count, dims, samples, o)));
     batch.dispatch(kernel, { params, mean, log_var: logVar, z, terms }, linearGrid(ctx.gpu, Math.ceil(count / 4), kernel.override('WG')));
     if (logRatio) await addRowSums(batch, name, terms, draws, { losses: logRatio });
   });
@@ -173,7 +174,7 @@ export async function addReparameterizeBackward(graph: KernelGraph, ctx: OpConte
   checkDistinct(name, 'dLogVar', { logVar, dz, dMean, dLogVar });
   const kernel = cachedKernel(name, FILE, 'reparameterize_backward', { WG, ACCUMULATE: +!!o.accumulate });
   return addDispatches(graph, ctx, async (batch) => {
-    const params = await batch.uniform(`${name} params`, gaussianWords(rows * dims, dims, samples, o));
+    const params = await batch.uniform(`${name} params`, kernel.uniformWords('params', gaussianFields(rows * dims, dims, samples, o)));
     batch.dispatch(kernel, { params, log_var: logVar, values: dz, grad_mean: dMean, grad_log_var: dLogVar }, linearGrid(ctx.gpu, rows * dims, kernel.override('WG')));
   });
 }
@@ -218,7 +219,7 @@ export async function addGaussianKl(graph: KernelGraph, ctx: OpContext, o: Gauss
   const unused = await Promise.all([1, 2, 3].map((k) => placeholder(ctx.pool, 'write', k)));
   return addDispatches(graph, ctx, async (batch) => {
     const termsTensor = terms ? await batch.scratch(`${name} terms`, 'f32', [rows, dims]) : unused[0];
-    const params = await batch.uniform(`${name} params`, gaussianWords(count, dims, 1, {}, gradScale));
+    const params = await batch.uniform(`${name} params`, kernel.uniformWords('params', gaussianFields(count, dims, 1, {}, gradScale)));
     batch.dispatch(
       kernel,
       { params, mean, log_var: logVar, terms: termsTensor, grad_mean: grads?.[0] ?? unused[1], grad_log_var: grads?.[1] ?? unused[2] },
@@ -293,7 +294,7 @@ export async function addGaussianNll(graph: KernelGraph, ctx: OpContext, o: Gaus
   const unused = await Promise.all([1, 2, 3].map((k) => placeholder(ctx.pool, 'write', k)));
   return addDispatches(graph, ctx, async (batch) => {
     const termsTensor = terms ? await batch.scratch(`${name} terms`, 'f32', [rows, dims]) : unused[0];
-    const params = await batch.uniform(`${name} params`, gaussianWords(count, dims, 1, {}, gradScale, typeof o.logVar === 'number' ? o.logVar : 0));
+    const params = await batch.uniform(`${name} params`, kernel.uniformWords('params', gaussianFields(count, dims, 1, {}, gradScale, typeof o.logVar === 'number' ? o.logVar : 0)));
     batch.dispatch(
       kernel,
       { params, mean, log_var: logVar ?? read, values: x, terms: termsTensor, grad_mean: gradMean ?? unused[1], grad_log_var: gradLogVar ?? unused[2] },

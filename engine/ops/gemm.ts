@@ -16,6 +16,7 @@ import {
   placeholder,
   planRowBlocks,
   resolveConfig,
+  streamFields,
   tileWorkgroups,
   type OpContext,
   type PlannedOperand,
@@ -232,17 +233,13 @@ export async function addGemm(graph: KernelGraph, ctx: OpContext, o: GemmOptions
     // An operand's part in this block: its rows when it splits, else all of it.
     const part = (op: PlannedOperand & { tensor: Tensor | undefined }): Binding =>
       op.rowBytes === undefined ? bindable(op.tensor!, 0, op.bytes) : bindable(op.tensor!, block.row0 * op.rowBytes, block.rows * op.rowBytes);
-    // GemmParams (shaders/gemm_common.wgsl): m, n, k, alpha, beta, seed, step, call, first_element.
-    // m is this block's rows; first_element = row0 * N numbers the block's elements within the whole
-    // product, so that the Bernoulli draws do not depend on the split.
-    const words = new Uint32Array(9);
-    words.set([block.rows, n, k], 0);
-    new Float32Array(words.buffer).set([alpha, beta], 3);
-    words.set([bern?.seed ?? 0, bern?.step ?? 0, bern?.call ?? 0, bern ? block.row0 * n : 0], 5);
+    // GemmParams (shaders/gemm_common.wgsl): m is this block's rows; first_element = row0 * N numbers
+    // the block's elements within the whole product, so that the Bernoulli draws do not depend on the split.
+    const fields = { m: block.rows, n, k, alpha, beta, ...streamFields(bern ?? {}), first_element: bern ? block.row0 * n : 0 };
     const a = part(operands.a);
     const b = part(operands.b);
     return {
-      params: words,
+      params: fields,
       workgroups: variant.workgroups(ctx, kernel, { ...plan, m: block.rows }),
       bindings: (params) => {
         const bindings: Record<string, Binding> = { params, a, b, c: part(operands.c) };

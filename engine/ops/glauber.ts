@@ -19,11 +19,12 @@ import {
   checkU32,
   checkWorkgroupSize,
   placeholder,
-  structWords,
+  streamFields,
   type DispatchBatch,
   type OpContext,
   type OpDispatches,
 } from './common.js';
+import type { UniformFields } from '../uniforms.js';
 
 /** ±1 units ('spin') or 0/1 units ('binary'). */
 export type UnitKind = 'spin' | 'binary';
@@ -210,25 +211,22 @@ interface ParamsFields {
   energyScale?: number;
 }
 
-// GlauberParams (shaders/glauber.wgsl), field by field.
-function glauberParams(p: ParamsFields): Uint32Array {
-  const s = p.stream ?? { seed: 0, step: 0 };
-  return structWords([
-    p.chains,
-    p.units,
-    s.seed,
-    s.step,
-    s.call ?? 0,
-    p.orderLength ?? 0,
-    p.blocks ?? 1,
-    p.tableLength ?? 0,
-    p.tableOffset ?? 0,
-    p.slotOffset ?? 0,
-    p.slots ?? 0,
-    p.detect ?? 0,
-    { f32: p.gain ?? 0 },
-    { f32: p.energyScale ?? 1 },
-  ]);
+/** The fields of GlauberParams (shaders/glauber.wgsl); what an entry point does not read is 0 (blocks 1, energy_scale 1). */
+function glauberFields(p: ParamsFields): UniformFields {
+  return {
+    chains: p.chains,
+    units: p.units,
+    ...streamFields(p.stream ?? {}),
+    order_len: p.orderLength ?? 0,
+    blocks: p.blocks ?? 1,
+    table_len: p.tableLength ?? 0,
+    table_offset: p.tableOffset ?? 0,
+    slot_offset: p.slotOffset ?? 0,
+    slots: p.slots ?? 0,
+    detect: p.detect ?? 0,
+    gain: p.gain ?? 0,
+    energy_scale: p.energyScale ?? 1,
+  };
 }
 
 /** Bindings every entry may read; placeholders where the caller gave none. */
@@ -258,7 +256,7 @@ export async function addGlauberUpdate(graph: KernelGraph, ctx: OpContext, o: Gl
     const kernel = cachedKernel(`${name}.${c.kind}.${o.rule.kind}`, FILE, 'update', { WG: DEFAULT_WG, UNITS: UNIT_CODES[c.kind], RULE: rule.code });
     const params = await batch.uniform(
       `${name} params`,
-      glauberParams({ ...c, stream: o.stream, orderLength: o.orderLength, blocks, tableLength: rule.tableLength, tableOffset: rule.offset, gain: rule.gain, detect: o.previous ? DETECT_CODES.cycles : 0 }),
+      kernel.uniformWords('params', glauberFields({ ...c, stream: o.stream, orderLength: o.orderLength, blocks, tableLength: rule.tableLength, tableOffset: rule.offset, gain: rule.gain, detect: o.previous ? DETECT_CODES.cycles : 0 })),
     );
     const previous = o.previous ?? (await placeholder(ctx.pool, 'write', 1));
     const bindings = { ...(await commonBindings(batch, o)), params, temperature: rule.temperature, thresholds: rule.thresholds, order: o.order, previous, ...o.progress };
@@ -287,7 +285,10 @@ export async function addGlauberSweep(graph: KernelGraph, ctx: OpContext, o: Gla
   return addDispatches(graph, ctx, async (batch) => {
     const rule = await ruleParts(batch, name, o.rule);
     const kernel = cachedKernel(`${name}.${c.kind}.${o.rule.kind}`, FILE, 'sweep', { WG: wg, PER_LANE: SWEEP_PER_LANE, UNITS: UNIT_CODES[c.kind], RULE: rule.code });
-    const params = await batch.uniform(`${name} params`, glauberParams({ ...c, stream: o.stream, orderLength: o.orderLength, tableLength: rule.tableLength, tableOffset: rule.offset, gain: rule.gain }));
+    const params = await batch.uniform(
+      `${name} params`,
+      kernel.uniformWords('params', glauberFields({ ...c, stream: o.stream, orderLength: o.orderLength, tableLength: rule.tableLength, tableOffset: rule.offset, gain: rule.gain })),
+    );
     const bindings = { ...(await commonBindings(batch, o)), params, temperature: rule.temperature, thresholds: rule.thresholds, couplings: o.couplings, order: o.order, ...o.progress };
     batch.dispatch(kernel, bindings, linearGrid(ctx.gpu, c.chains * wg, wg));
   });
@@ -316,7 +317,7 @@ export async function addGlauberSummary(graph: KernelGraph, ctx: OpContext, o: G
     const kernel = cachedKernel(`${name}${o.bias ? '.bias' : ''}`, FILE, 'summary', { WG: DEFAULT_WG, HAS_BIAS: +!!o.bias });
     const params = await batch.uniform(
       `${name} params`,
-      glauberParams({ ...c, slots: o.slots, slotOffset: o.slotOffset ?? 0, detect: DETECT_CODES[detect], blocks: o.blocks ?? 1, energyScale: o.energyScale ?? 1 }),
+      kernel.uniformWords('params', glauberFields({ ...c, slots: o.slots, slotOffset: o.slotOffset ?? 0, detect: DETECT_CODES[detect], blocks: o.blocks ?? 1, energyScale: o.energyScale ?? 1 })),
     );
     const common = await commonBindings(batch, o);
     batch.dispatch(kernel, { ...common, bias: o.bias ?? common.bias, params, energies: o.energies, ...o.progress }, linearGrid(ctx.gpu, c.chains * DEFAULT_WG, DEFAULT_WG));

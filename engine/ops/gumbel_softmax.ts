@@ -7,10 +7,11 @@ import type { Tensor } from '../buffers.js';
 import { InputError, LimitError } from '../errors.js';
 import { linearGrid, type KernelGraph } from '../graph.js';
 import { Schedule, scheduleWords } from '../schedule.js';
-import { addDispatches, cachedKernel, checkDims, checkDistinct, checkElements, checkNumber, placeholder, structWords, type DispatchBatch, type OpContext, type OpDispatches } from './common.js';
+import { addDispatches, cachedKernel, checkDims, checkDistinct, checkElements, checkNumber, placeholder, streamFields, type DispatchBatch, type OpContext, type OpDispatches } from './common.js';
 import { addMeanLoss } from './gaussian.js';
 import { checkTarget, type ReduceTarget } from './reduce.js';
 import { checkStream, type SampleStream } from './sample.js';
+import type { UniformFields } from '../uniforms.js';
 
 const FILE = 'gumbel_softmax.wgsl';
 const WG = 64;
@@ -24,9 +25,9 @@ function checkRows(name: string, rows: number, classes: number): void {
   if (rows * classes >= 2 ** 31) throw new LimitError(`${name}: rows x classes = ${rows * classes}, over the limit of 2^31`);
 }
 
-/** The RowParams words: rows, classes, seed, step, call, grad_scale. */
-function rowWords(rows: number, classes: number, stream: Partial<SampleStream>, gradScale = 1): Uint32Array {
-  return structWords([rows, classes, stream.seed ?? 0, stream.step ?? 0, stream.call ?? 0, { f32: gradScale }]);
+/** The fields of RowParams (shaders/gumbel_softmax.wgsl). */
+function rowFields(rows: number, classes: number, stream: Partial<SampleStream>, gradScale = 1): UniformFields {
+  return { rows, classes, ...streamFields(stream), grad_scale: gradScale };
 }
 
 /** The temperature's uniform: the Schedule's own, or a constant one made for (and released with) the op. */
@@ -76,7 +77,7 @@ export async function addGumbelSoftmax(graph: KernelGraph, ctx: OpContext, o: Gu
   const [unusedHard, unusedLogProb] = await Promise.all([1, 2].map((k) => placeholder(ctx.pool, 'write', k)));
   return addDispatches(graph, ctx, async (batch) => {
     const temperature = await temperatureOf(batch, name, o.temperature);
-    const params = await batch.uniform(`${name} params`, rowWords(o.rows, o.classes, o));
+    const params = await batch.uniform(`${name} params`, kernel.uniformWords('params', rowFields(o.rows, o.classes, o)));
     batch.dispatch(kernel, { params, temperature, logits, y, hard: hard ?? unusedHard, log_prob: logProb ?? unusedLogProb }, linearGrid(ctx.gpu, o.rows, kernel.override('WG')));
   });
 }
@@ -117,7 +118,7 @@ export async function addGumbelSoftmaxBackward(graph: KernelGraph, ctx: OpContex
   const kernel = cachedKernel(name, FILE, 'backward', { WG, ACCUMULATE: +!!o.accumulate });
   return addDispatches(graph, ctx, async (batch) => {
     const temperature = await temperatureOf(batch, name, o.temperature);
-    const params = await batch.uniform(`${name} params`, rowWords(o.rows, o.classes, {}, gradScale));
+    const params = await batch.uniform(`${name} params`, kernel.uniformWords('params', rowFields(o.rows, o.classes, {}, gradScale)));
     batch.dispatch(kernel, { params, temperature, soft: y, upstream: dy, grad }, linearGrid(ctx.gpu, o.rows, kernel.override('WG')));
   });
 }
@@ -163,7 +164,7 @@ export async function addCategoricalKl(graph: KernelGraph, ctx: OpContext, o: Ca
   const [unusedGrad, unusedLosses] = await Promise.all([1, 2].map((k) => placeholder(ctx.pool, 'write', k)));
   return addDispatches(graph, ctx, async (batch) => {
     const losses = sums.losses ?? (wantLosses ? await batch.scratch(`${name} losses`, 'f32', [o.rows]) : unusedLosses);
-    const params = await batch.uniform(`${name} params`, rowWords(o.rows, o.classes, {}, gradScale));
+    const params = await batch.uniform(`${name} params`, kernel.uniformWords('params', rowFields(o.rows, o.classes, {}, gradScale)));
     batch.dispatch(kernel, { params, logits, grad: grad ?? unusedGrad, losses }, linearGrid(ctx.gpu, o.rows, kernel.override('WG')));
     await addMeanLoss(batch, name, losses, sums.meanLoss);
   });

@@ -5,7 +5,7 @@
 import type { Tensor } from '../buffers.js';
 import { InputError, LimitError } from '../errors.js';
 import { linearGrid, type KernelGraph } from '../graph.js';
-import { addDispatches, cachedKernel, checkDims, checkDistinct, checkElements, checkWorkgroupSize, placeholder, structWords, type OpContext, type OpDispatches } from './common.js';
+import { addDispatches, cachedKernel, checkDims, checkDistinct, checkElements, checkWorkgroupSize, placeholder, type OpContext, type OpDispatches } from './common.js';
 
 const DEFAULT_WG = 64;
 
@@ -55,7 +55,7 @@ export async function addLogMeanExp(graph: KernelGraph, ctx: OpContext, o: LogMe
   const kernel = cachedKernel(name, 'log_mean_exp.wgsl', 'main', { WG: wg, STATE: +!!state });
   const unusedState = await placeholder(ctx.pool, 'write', 1);
   return addDispatches(graph, ctx, async (batch) => {
-    const params = await batch.uniform(`${name} params`, structWords([o.rows, o.samples, chunks]));
+    const params = await batch.uniform(`${name} params`, kernel.uniformWords('params', { rows: o.rows, samples: o.samples, chunks }));
     batch.dispatch(kernel, { params, x, state: state ?? unusedState, out }, linearGrid(ctx.gpu, o.rows, 1));
   });
 }

@@ -15,7 +15,6 @@ import {
   checkShaped,
   matrixOf,
   placeholder,
-  structWords,
   type DispatchBatch,
   type OpContext,
   type OpDispatches,
@@ -71,8 +70,7 @@ export async function addSoftmax(graph: KernelGraph, ctx: OpContext, o: SoftmaxO
   const [unusedLosses, unusedErrors] = await Promise.all([1, 2].map((k) => placeholder(ctx.pool, 'write', k)));
   return addDispatches(graph, ctx, async (batch) => {
     const stats = await rowStatistics(batch, name, x);
-    // RowParams: rows, cols, grad_scale.
-    const params = await batch.uniform(`${name} params`, structWords([rows, cols, { f32: 1 }]));
+    const params = await batch.uniform(`${name} params`, kernel.uniformWords('params', { rows, cols, grad_scale: 1 }));
     // An input that is also the output is read through out (one buffer may not be bound read-only and writable at once).
     batch.dispatch(kernel, { params, x: inPlace ? read : x, stats, labels: read, out, losses: unusedLosses, errors: unusedErrors }, linearGrid(ctx.gpu, rows * cols, kernel.override('WG')));
   });
@@ -189,8 +187,7 @@ export async function addSoftmaxCrossEntropy(graph: KernelGraph, ctx: OpContext,
     const stats = await rowStatistics(batch, name, c.logits);
     const losses = c.losses ?? (await batch.scratch(`${name} losses`, 'f32', [c.rows]));
     const flags = await batch.scratch(`${name} error flags`, 'f32', [c.rows]);
-    // RowParams: rows, cols, grad_scale.
-    const params = await batch.uniform(`${name} params`, structWords([c.rows, cols, { f32: c.gradScale }]));
+    const params = await batch.uniform(`${name} params`, kernel.uniformWords('params', { rows: c.rows, cols, grad_scale: c.gradScale }));
     batch.dispatch(
       kernel,
       { params, x: c.logits, stats, labels, out: c.grad ?? unusedGrad, losses, errors: flags },

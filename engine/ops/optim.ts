@@ -8,6 +8,7 @@ import type { Kernel } from '../kernel.js';
 import { ParamSet } from '../params.js';
 import { Schedule } from '../schedule.js';
 import { cachedKernel, placeholder, type OpContext } from './common.js';
+import { sharedUniformWords } from '../uniforms.js';
 
 interface CommonOptions {
   /** The learning rate: a Schedule (evaluated at each step on the GPU), or a constant. */
@@ -174,12 +175,20 @@ export async function addOptimizerStep(graph: KernelGraph, ctx: OpContext, param
     const partials = clip ? keep(await ctx.pool.tensor(`${name} partial sums of squares`, 'f32', [partialCount])) : null;
     const clipStats = clip ? keep(await ctx.pool.tensor(`${name} clip stats`, 'f32', [4])) : null;
     const uniforms: Tensor[] = [];
+    // Each tensor's OptimParams (shaders/optim.wgsl) is bound by its update and, with clipping, by the sums of squares and the clip.
+    const readers: [Kernel, ...Kernel[]] = clip ? [update, sumSquares, clipScale] : [update];
     for (const [i, p] of params.params.entries()) {
-      // OptimParams (shaders/optim.wgsl): n, partial_base, partial_count, then f32 max_norm,
-      // momentum, weight_decay, beta1, beta2, eps.
-      const words = Uint32Array.of(p.size, partialBases[i], partialCount, 0, 0, 0, 0, 0, 0);
-      const weightDecay = decayed.includes(p.name) ? h.weightDecay : 0;
-      new Float32Array(words.buffer).set([h.clipNorm ?? 0, h.momentum, weightDecay, h.beta1, h.beta2, h.eps], 3);
+      const words = sharedUniformWords(readers, 'params', {
+        n: p.size,
+        partial_base: partialBases[i],
+        partial_count: partialCount,
+        max_norm: h.clipNorm ?? 0,
+        momentum: h.momentum,
+        weight_decay: decayed.includes(p.name) ? h.weightDecay : 0,
+        beta1: h.beta1,
+        beta2: h.beta2,
+        eps: h.eps,
+      });
       uniforms.push(keep(await ctx.pool.uniform(`${name} params '${p.name}'`, words)));
     }
     const nodes: Array<{ kernel: Kernel; bindings: Record<string, Tensor>; workgroups: [number, number] }> = [];

@@ -24,9 +24,7 @@ async function addPackKernel(
 ): Promise<OpDispatch> {
   checkDistinct(name, 'output', { input, output });
   const kernel = cachedKernel(name, 'pack_bits.wgsl', entry, { WG, ...overrides });
-  // PackParams: rows, cols, words.
-  const words = Uint32Array.of(rows, cols, packedWords(cols), 0);
-  return addDispatch(graph, ctx, kernel, words, (params) => ({ params, src: input, dst: output }), linearGrid(ctx.gpu, invocations, kernel.override('WG')));
+  return addDispatch(graph, ctx, kernel, { rows, cols, words: packedWords(cols) }, (params) => ({ params, src: input, dst: output }), linearGrid(ctx.gpu, invocations, kernel.override('WG')));
 }
 
 export interface PackOptions {

@@ -16,6 +16,7 @@ import { InputError, LimitError } from '../errors.js';
 import { checkGrid, linearGrid, type KernelGraph } from '../graph.js';
 import type { Kernel } from '../kernel.js';
 import { cachedKernel, checkDims, checkElements, checkU32, checkWorkgroupSize, type OpContext } from './common.js';
+import { sharedUniformWords } from '../uniforms.js';
 
 export interface PermutationOptions {
   /** n u32: receives the permutation of 0 .. n - 1. */
@@ -113,15 +114,19 @@ export async function addPermutation(graph: KernelGraph, ctx: OpContext, o: Perm
 
   // Every pass's PermuteParams in one uniform buffer, one aligned slot each, bound as views.
   const slot = ctx.gpu.limits.minUniformBufferOffsetAlignment;
+  const structBytes = local.uniformStruct('params').size;
   const words = new Uint32Array((passes.length * slot) / 4);
-  passes.forEach((p, i) => words.set([o.n, o.seed, o.epoch, o.epochLength ?? 1, p.k, p.j, p.kLast, p.flags], (i * slot) / 4));
+  passes.forEach((p, i) => {
+    const fields = { n: o.n, seed: o.seed, epoch: o.epoch, period: o.epochLength ?? 1, k: p.k, j: p.j, k_last: p.kLast, flags: p.flags };
+    words.set(sharedUniformWords([local, global], 'params', fields), (i * slot) / 4);
+  });
   const params = await ctx.pool.uniform(`${name} params`, words);
   let sortItems: Tensor | undefined;
   try {
     sortItems = await ctx.pool.tensor(`${name} items`, 'u32', [items * (ITEM_BYTES / 4)]);
     const nodes = passes.map((p, i) => {
       const kernel = p.local ? local : global;
-      const bindings = { params: params.view(i * slot, 32), items: sortItems!, permutation: output };
+      const bindings = { params: params.view(i * slot, structBytes), items: sortItems!, permutation: output };
       kernel.checkBindings(bindings);
       return { kernel, bindings, workgroups: grids[i] };
     });

@@ -16,7 +16,6 @@ import {
   formatShape,
   matrixOf,
   placeholder,
-  structWords,
   type DispatchBatch,
   type OpContext,
   type OpDispatches,
@@ -209,10 +208,20 @@ export async function addReducePasses(batch: DispatchBatch, r: ReduceRequest): P
       ACCUMULATE: +(last && !!target?.accumulate),
     });
     const segGroups = Math.ceil(p.segments / p.shape.wgS);
-    // ReduceParams: segments, length, seg_stride, elem_stride, chunks, seg_groups, count, base, every, grad_scale.
     const params = await batch.uniform(
       `${r.name} params (pass ${i + 1} of ${passes.length})`,
-      structWords([p.segments, p.length, p.segStride, p.elemStride, p.chunks, segGroups, segs.length, target?.series?.base ?? 0, target?.series?.every ?? 1, { f32: r.gradScale ?? 1 }]),
+      kernel.uniformWords('params', {
+        segments: p.segments,
+        length: p.length,
+        seg_stride: p.segStride,
+        elem_stride: p.elemStride,
+        chunks: p.chunks,
+        seg_groups: segGroups,
+        count: segs.length,
+        base: target?.series?.base ?? 0,
+        every: target?.series?.every ?? 1,
+        grad_scale: r.gradScale ?? 1,
+      }),
     );
     // One State (3 words) per partial.
     const next = last ? null : await batch.scratch(`${r.name} partials (pass ${i + 1})`, 'u32', [p.segments * p.chunks * 3]);

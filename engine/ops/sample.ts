@@ -13,9 +13,11 @@ import {
   checkU32,
   checkWorkgroupSize,
   placeholder,
+  streamFields,
   type OpContext,
   type OpDispatch,
 } from './common.js';
+import type { UniformFields } from '../uniforms.js';
 
 /** Where a sampler's random numbers come from: the Philox key and counter words. */
 export interface SampleStream {
@@ -69,12 +71,9 @@ interface SampleDispatch {
   stream: SampleStream;
 }
 
-// SampleParams (shaders/sample.wgsl): count, cols, seed, step, call, shift, scale, keep.
-function sampleParams(count: number, cols: number, stream: SampleStream, shift: number, scale: number, keep: number): Uint32Array {
-  const words = new Uint32Array(8);
-  words.set([count, cols, stream.seed, stream.step, stream.call ?? 0]);
-  new Float32Array(words.buffer).set([shift, scale, keep], 5);
-  return words;
+/** The fields of SampleParams (shaders/sample.wgsl). */
+function sampleFields(count: number, cols: number, stream: SampleStream, shift: number, scale: number, keep: number): UniformFields {
+  return { count, cols, ...streamFields(stream), shift, scale, keep };
 }
 
 /** Checks the Philox words of a stream (seed, step, call): each a u32. */
@@ -118,9 +117,9 @@ async function addSampleDispatch(graph: KernelGraph, ctx: OpContext, distributio
     SCALE_TENSOR: +(typeof scale !== 'number'),
   });
   const read = await placeholder(ctx.pool, 'read');
-  const words = sampleParams(count, 1, stream, typeof shift === 'number' ? shift : 0, typeof scale === 'number' ? scale : 0, d.keep ?? 0);
+  const fields = sampleFields(count, 1, stream, typeof shift === 'number' ? shift : 0, typeof scale === 'number' ? scale : 0, d.keep ?? 0);
   const workgroups = linearGrid(ctx.gpu, Math.ceil(count / 4), kernel.override('WG'));
-  return addDispatch(graph, ctx, kernel, words, (params) => ({
+  return addDispatch(graph, ctx, kernel, fields, (params) => ({
     params,
     input: input ?? read,
     shifts: typeof shift === 'number' ? read : shift,
@@ -261,6 +260,6 @@ export async function addCategorical(graph: KernelGraph, ctx: OpContext, o: Cate
   checkDistinct(name, 'output', { output, logits });
   const wg = checkWorkgroupSize(ctx, name, o.workgroupSize ?? DEFAULT_WG);
   const kernel = cachedKernel(name, FILE, 'categorical', { WG: wg });
-  const words = sampleParams(o.rows * o.classes, o.classes, o, 0, 0, 0);
-  return addDispatch(graph, ctx, kernel, words, (params) => ({ params, input: logits, classes: output }), linearGrid(ctx.gpu, o.rows, 1));
+  const fields = sampleFields(o.rows * o.classes, o.classes, o, 0, 0, 0);
+  return addDispatch(graph, ctx, kernel, fields, (params) => ({ params, input: logits, classes: output }), linearGrid(ctx.gpu, o.rows, 1));
 }

@@ -22,6 +22,7 @@ import {
 } from './common.js';
 import { packedWords, planeWords } from './pack.js';
 import { registerTunable, tunedConfig, type Tuner } from './tune.js';
+import type { UniformFields } from '../uniforms.js';
 
 /**
  * Register-tile configs of xnor_gemm.wgsl and xnor_u8.wgsl, the default first. On SwiftShader
@@ -35,12 +36,9 @@ export const XNOR_CONFIGS: readonly TileConfig[] = [
   { name: '4x4-wg16x16', tm: 4, tn: 4, wgX: 16, wgY: 16 },
 ];
 
-// XnorParams (xnor_gemm.wgsl): m, n, k, words, alpha.
-function xnorParams(m: number, n: number, k: number, alpha: number): Uint32Array {
-  const words = new Uint32Array(8);
-  words.set([m, n, k, packedWords(k)]);
-  new Float32Array(words.buffer).set([alpha], 4);
-  return words;
+/** The fields of XnorParams (xnor_gemm.wgsl, xnor_u8.wgsl). */
+function xnorFields(m: number, n: number, k: number, alpha: number): UniformFields {
+  return { m, n, k, words: packedWords(k), alpha };
 }
 
 export interface XnorGemmOptions {
@@ -98,7 +96,7 @@ export async function addXnorGemm(graph: KernelGraph, ctx: OpContext, o: XnorGem
   return addRowBlocks(graph, ctx, kernel, blocks, (block) => {
     const rowsA = bindable(o.a, block.row0 * a.rowBytes, block.rows * a.rowBytes);
     return {
-      params: xnorParams(block.rows, n, k, alpha),
+      params: xnorFields(block.rows, n, k, alpha),
       workgroups: tileWorkgroups(kernel, block.rows, n),
       bindings: (params) => ({
         params,
@@ -145,7 +143,7 @@ export async function addXnorU8Gemm(graph: KernelGraph, ctx: OpContext, o: XnorU
   const kernel = cachedKernel(name, 'xnor_u8.wgsl', 'main', { WG_X: config.wgX, WG_Y: config.wgY, TM: config.tm, TN: config.tn });
   const workgroups = tileWorkgroups(kernel, m, n);
   checkGrid(ctx.gpu, name, workgroups);
-  const params = await ctx.pool.uniform(`${name} params`, xnorParams(m, n, k, 1));
+  const params = await ctx.pool.uniform(`${name} params`, kernel.uniformWords('params', xnorFields(m, n, k, 1)));
   graph.add(kernel, { params, planes: o.x, w: o.w, c: o.c }, workgroups);
   return { kernel, params, workgroups, release: () => params.release() };
 }

@@ -5,7 +5,7 @@
 import type { Tensor } from '../buffers.js';
 import { InputError } from '../errors.js';
 import { linearGrid, type KernelGraph } from '../graph.js';
-import { addDispatch, cachedKernel, checkDims, checkOperand, checkDistinct, structWords, type OpContext, type OpDispatch, type OpDispatches } from './common.js';
+import { addDispatch, cachedKernel, checkDims, checkOperand, checkDistinct, type OpContext, type OpDispatch, type OpDispatches } from './common.js';
 import { packedWords } from './pack.js';
 import { addXnorGemm } from './xnor.js';
 import type { Tuner } from './tune.js';
@@ -69,8 +69,8 @@ export async function addEncodePlanes(graph: KernelGraph, ctx: OpContext, o: Enc
   checkOperand(ctx, name, 'output', o.output, ['bits', 'u32'], o.code.planes * o.rows * words * 4, `planes x rows x ceil(cols / 32) = ${o.code.planes} x ${o.rows} x ${words} words`);
   checkDistinct(name, 'output', { input: o.input, output: o.output });
   const kernel = cachedKernel(name, 'xnor_planes.wgsl', 'encode', { WG: 64 });
-  const words4 = structWords([o.rows, o.cols, words, o.code.planes, o.code.bits]);
-  return addDispatch(graph, ctx, kernel, words4, (params) => ({ params, src: o.input, dst: o.output }), linearGrid(ctx.gpu, o.rows * words, kernel.override('WG')));
+  const fields = { rows: o.rows, cols: o.cols, words, planes: o.code.planes, bits: o.code.bits };
+  return addDispatch(graph, ctx, kernel, fields, (params) => ({ params, src: o.input, dst: o.output }), linearGrid(ctx.gpu, o.rows * words, kernel.override('WG')));
 }
 
 export interface XnorPlanesGemmOptions {
@@ -107,8 +107,9 @@ export async function addXnorPlanesGemm(graph: KernelGraph, ctx: OpContext, o: X
   const product = await addXnorGemm(graph, ctx, { a: o.a, b: o.planes, c: o.products, m: o.m, n: rows, k: o.k, config: o.config });
   try {
     const kernel = cachedKernel('xnor_planes.combine', 'xnor_planes.wgsl', 'combine', { WG: 64 });
-    const words = structWords([o.m, o.n, 0, o.code.planes, o.code.bits]);
-    const combine = await addDispatch(graph, ctx, kernel, words, (params) => ({ params, src: o.products, dst: o.c }), linearGrid(ctx.gpu, o.m * o.n, kernel.override('WG')));
+    // PlanesParams' rows and cols are m and n here; combine reads no words.
+    const fields = { rows: o.m, cols: o.n, words: 0, planes: o.code.planes, bits: o.code.bits };
+    const combine = await addDispatch(graph, ctx, kernel, fields, (params) => ({ params, src: o.products, dst: o.c }), linearGrid(ctx.gpu, o.m * o.n, kernel.override('WG')));
     return {
       dispatches: [...product.blocks.map((b) => ({ kernel: product.kernel, workgroups: b.workgroups })), { kernel: combine.kernel, workgroups: combine.workgroups }],
       release() {

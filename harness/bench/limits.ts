@@ -4,6 +4,7 @@
 import { KernelGraph, linearGrid, HarmoniumError } from '../../engine/index.js';
 import { cachedKernel } from '../../engine/kernel.js';
 import { library } from '../../engine/library.js';
+import { sharedUniformWords } from '../../engine/uniforms.js';
 import type { JobContext } from '../backends/context.js';
 import { timeRuns } from './timing.js';
 import { popcount } from '../reference/xnor.js';
@@ -26,8 +27,8 @@ export async function measureLimits(ctx: JobContext, options: { copyBytes?: numb
   const count = bytes / 16;
   const invocations = options.invocations ?? 64 * 1024;
   const reps = options.reps ?? 5;
-  const params = await pool.uniform('limits.params', Uint32Array.of(count, 2, 0, 0));
-  const computeParams = await pool.uniform('limits.params2', Uint32Array.of(invocations, 2, 0, 0));
+  const params = await pool.uniform('limits.params', kernel('copy').uniformWords('params', { count, seed: 2 }));
+  const computeParams = await pool.uniform('limits.params2', sharedUniformWords([kernel('fma_chain'), kernel('popcount_chain')], 'params', { count: invocations, seed: 2 }));
   const input = new Uint32Array(count * 4);
   for (let i = 0; i < input.length; i++) input[i] = Math.imul(i, 2654435761) >>> 0;
   const src = await pool.tensor('limits.src', 'u32', [count * 4], { data: input });
