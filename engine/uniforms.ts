@@ -3,7 +3,6 @@
 // struct whose members are reordered, renamed, added or removed is either still written right or
 // refused with an error that names the field; it is never read at the wrong offset.
 import { ValidationError } from './errors.js';
-import type { Kernel } from './kernel.js';
 import type { ScalarType, StructLayout, StructMember } from './shaders.js';
 
 /** A uniform struct's values by member name: a number for a scalar member, `length` numbers for a vector or an array. */
@@ -67,11 +66,18 @@ export function structWords(layout: StructLayout, fields: UniformFields, site: S
 
 const sameLayout = (a: StructLayout, b: StructLayout): boolean => a.size === b.size && JSON.stringify(a.members) === JSON.stringify(b.members);
 
+/** What sharedUniformWords needs of a kernel (engine/kernel.ts Kernel; named here so that neither file imports the other both ways). */
+interface UniformWriter {
+  readonly name: string;
+  uniformStruct(binding: string): StructLayout;
+  uniformWords(binding: string, fields: UniformFields): Uint32Array;
+}
+
 /**
  * Kernel.uniformWords for one uniform buffer bound as `binding` by several kernels: written by the
  * first's layout, after a ValidationError unless every other kernel lays the struct out the same way.
  */
-export function sharedUniformWords(kernels: readonly [Kernel, ...Kernel[]], binding: string, fields: UniformFields): Uint32Array {
+export function sharedUniformWords(kernels: readonly [UniformWriter, ...UniformWriter[]], binding: string, fields: UniformFields): Uint32Array {
   const [first, ...others] = kernels;
   const layout = first.uniformStruct(binding);
   for (const k of others) {
