@@ -16,6 +16,7 @@ import { toBase64 } from '../io/base64.js';
 import { imageGrid } from '../io/image_grid.js';
 import type { Json, JsonObject } from '../io/json.js';
 import type { TrainingFeature, TrainParams } from '../train/feature.js';
+import { perEpoch, perStep } from '../train/history.js';
 import { vaeData, type VaeMnist } from '../vae/data.js';
 import { AE_TRAIN_FLAGS, EVAL_MASK } from './flags.js';
 
@@ -75,10 +76,7 @@ train_count, test_count, epochs, dataset, harmonium.iteration (steps).`,
   dataNote: ', intensities',
   prepare: async (_runtime, _p, split) => vaeData(split),
   create: (ctx, p, data) => Autoencoder.create(ctx, aeConfigOf(p, data.train.width), { seed: p.seed, state: VAE_OPTIMIZER_STATE }),
-  async restore(ctx, bytes, source) {
-    const { ae, tensors, metadata } = await Autoencoder.fromSafetensors(ctx, bytes, source);
-    return { model: ae, tensors, metadata };
-  },
+  restore: (ctx, bytes, source) => Autoencoder.fromSafetensors(ctx, bytes, source).then(({ ae, ...file }) => ({ model: ae, ...file })),
   settings: (p, split) => ({
     layers: JSON.stringify(aeConfigOf(p, split.train.rows * split.train.cols).layers),
     activation: p.activation,
@@ -93,15 +91,7 @@ train_count, test_count, epochs, dataset, harmonium.iteration (steps).`,
     train_count: String(split.train.count),
   }),
   modelSettings: (ae) => ({ layers: JSON.stringify(ae.config.layers), activation: ae.config.activation, tied: String(ae.config.tied) }),
-  batch: (p) => p.batch,
-  series: [
-    { name: 'train_loss', dtype: 'F32', per: 'step' },
-    { name: 'train_contractive', dtype: 'F32', per: 'step' },
-    { name: 'test_cross_entropy', dtype: 'F64', per: 'epoch' },
-    { name: 'test_squared_error', dtype: 'F64', per: 'epoch' },
-    { name: 'masked_cross_entropy', dtype: 'F64', per: 'epoch' },
-    { name: 'masked_squared_error', dtype: 'F64', per: 'epoch' },
-  ],
+  series: [...perStep('train_loss', 'train_contractive'), ...perEpoch('test_cross_entropy', 'test_squared_error', 'masked_cross_entropy', 'masked_squared_error')],
   async start(ctx, ae, p, data, owned) {
     if (ae.inputs !== data.train.width) throw new InputError(`the model has ${ae.inputs} inputs; the data has ${data.train.width} values per example`);
     const train = await owned.add(DeviceDataset.upload(ctx, data.train, 'train'));

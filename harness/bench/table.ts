@@ -29,3 +29,43 @@ export function formatNumber(x: number): string {
   const a = Math.abs(x);
   return a >= 100 ? x.toFixed(1) : a >= 1 ? x.toFixed(3) : x.toPrecision(3);
 }
+
+/** A benchmark result's parts as its table reads them (BenchRun.result's shape). */
+export interface BenchParts {
+  rows: JsonObject[];
+  limits: Record<string, number>;
+  adapter: Record<string, string>;
+  params: Record<string, number>;
+  tfjs: JsonObject;
+}
+
+export const benchParts = (result: JsonObject): BenchParts => ({
+  rows: result.rows as JsonObject[],
+  limits: result.limits as Record<string, number>,
+  adapter: result.adapter as Record<string, string>,
+  params: result.params as Record<string, number>,
+  tfjs: (result.tfjs ?? {}) as JsonObject,
+});
+
+/**
+ * The table of a training-epoch benchmark against tfjs (bench mlp, bench vae): a row per
+ * implementation and network, then what ran and how FLOPs count in the header lines.
+ */
+export function epochBenchTable(name: string, result: JsonObject, backend: string, o: { network(layers: number[]): string; header(params: Record<string, number>, limits: Record<string, number>): string[] }): string {
+  const { rows, limits, adapter, params, tfjs } = benchParts(result);
+  const table = formatTable(
+    ['impl', 'network', 'examples/epoch', 'median ms', 'examples/s', 'FLOP/example', 'GFLOP/s', 'of FMA peak', 'harmonium/tfjs'],
+    rows.map((r) => [
+      r.impl as string,
+      o.network(r.layers as number[]),
+      r.examples_per_epoch as number,
+      r.median_ms as number,
+      r.examples_per_s as number,
+      exponentCell(r.flops_per_example as number),
+      r.gflops as number,
+      percentCell(r.fraction_of_fma_peak as number),
+      ratioCell(r.ours_over_tfjs),
+    ]),
+  );
+  return [benchTitle(name, adapter, backend), ...o.header(params, limits), tfjsLine(tfjs), table].join('\n');
+}

@@ -5,7 +5,7 @@ import type { Benchmark } from '../bench/definition.js';
 import type { JsonObject } from '../io/json.js';
 import { BENCH_GEMM_JOB } from './bench.js';
 import { HEADLINE_MODE, modeLabel, type BenchMode } from './modes.js';
-import { benchTitle, formatTable } from '../bench/table.js';
+import { benchParts, benchTitle, formatTable } from '../bench/table.js';
 
 const num = (x: unknown): number | null => (typeof x === 'number' && Number.isFinite(x) ? x : null);
 const exp = (x: number) => x.toExponential(3).replace('e+', 'e');
@@ -15,10 +15,7 @@ const ratio = (a: number | null, b: number | null) => (a !== null && b !== null 
 const SUMMARY_SHAPE = '1024x1024x1024';
 
 export function gemmBenchTable(result: JsonObject, backend: string): string {
-  const rows = result.rows as JsonObject[];
-  const limits = result.limits as Record<string, number>;
-  const adapter = result.adapter as Record<string, string>;
-  const tfjs = result.tfjs as JsonObject;
+  const { rows, limits, adapter, tfjs } = benchParts(result);
   const table = formatTable(
     ['kernel', 'variant/config', 'mode', 'shape MxNxK', 'op', 'ops = 2MNK', 'N', 'median ms/rep', 'ms/product', 'rate G/s', 'unit', 'of peak', 'ratio', 'check'],
     rows.map((r) => {

@@ -1,14 +1,12 @@
 // The bench-hopfield result as a table (one row per path and size, the arithmetic in the header)
 // and as the one object of `bench hopfield --json` (the first size's numbers).
 import type { Benchmark } from '../bench/definition.js';
-import { benchTitle, formatTable } from '../bench/table.js';
+import { benchParts, benchTitle, formatTable } from '../bench/table.js';
 import type { JsonObject } from '../io/json.js';
 import { BENCH_HOPFIELD_JOB } from './bench.js';
 
 export function hopfieldBenchTable(result: JsonObject, backend: string): string {
-  const rows = result.rows as JsonObject[];
-  const adapter = result.adapter as Record<string, string>;
-  const params = result.params as Record<string, number>;
+  const { rows, adapter, params } = benchParts(result);
   const table = formatTable(
     ['path', 'N', 'patterns', 'probes', 'steps/rep', 'median ms', 'unit updates/s', 'xnor/f32'],
     rows.map((r) => [

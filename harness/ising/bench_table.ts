@@ -2,13 +2,11 @@
 import type { JsonObject } from '../io/json.js';
 import type { Benchmark } from '../bench/definition.js';
 import { BENCH_ISING_JOB } from './bench.js';
-import { benchTitle, formatTable } from '../bench/table.js';
+import { benchParts, benchTitle, formatTable } from '../bench/table.js';
 
 /** The bench-ising result as a table: one row per algorithm and size, the arithmetic in the header. */
 export function isingBenchTable(result: JsonObject, backend: string): string {
-  const rows = result.rows as JsonObject[];
-  const limits = result.limits as Record<string, number>;
-  const adapter = result.adapter as Record<string, string>;
+  const { rows, limits, adapter } = benchParts(result);
   const table = formatTable(
     ['algorithm', 'L', 'sweeps/rep', 'median ms', 'flips/ns', 'TS ref flips/ns', 'x TS ref', 'B/flip', 'of copy BW'],
     rows.map((r) => [

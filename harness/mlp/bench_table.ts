@@ -1,38 +1,19 @@
 // The bench-mlp result as a table (one row per implementation and network, the arithmetic in the
 // header) and as the one object of `bench mlp --json` (the first size's numbers).
 import type { Benchmark } from '../bench/definition.js';
-import { benchTitle, exponentCell, formatTable, percentCell, ratioCell, tfjsLine } from '../bench/table.js';
+import { epochBenchTable } from '../bench/table.js';
 import type { JsonObject } from '../io/json.js';
 import { BENCH_MLP_JOB } from './bench.js';
 
 export function mlpBenchTable(result: JsonObject, backend: string): string {
-  const rows = result.rows as JsonObject[];
-  const limits = result.limits as Record<string, number>;
-  const adapter = result.adapter as Record<string, string>;
-  const params = result.params as Record<string, number>;
-  const tfjs = result.tfjs as JsonObject;
-  const table = formatTable(
-    ['impl', 'network', 'examples/epoch', 'median ms', 'examples/s', 'FLOP/example', 'GFLOP/s', 'of FMA peak', 'harmonium/tfjs'],
-    rows.map((r) => [
-      r.impl as string,
-      (r.layers as number[]).join('-'),
-      r.examples_per_epoch as number,
-      r.median_ms as number,
-      r.examples_per_s as number,
-      exponentCell(r.flops_per_example as number),
-      r.gflops as number,
-      percentCell(r.fraction_of_fma_peak as number),
-      ratioCell(r.ours_over_tfjs),
-    ]),
-  );
-  return [
-    benchTitle('mlp', adapter, backend),
-    `one training epoch: relu, Adam lr ${params.lr}, batch ${params.batch}, ${params.train_count} MNIST digits; f32 FMA peak measured in this run ${limits.fma_gflops.toFixed(2)} GFLOP/s`,
-    'FLOP/example = 2 x (forward + weight-gradient products of every layer + input-gradient products of all but the first); GFLOP/s = FLOP/example x examples/s',
-    'harmonium: permutation, gathers, forward, loss, backward and Adam on the GPU, one readback per epoch; tfjs: tf.gather of each batch, optimizer.minimize, the losses read once per epoch',
-    tfjsLine(tfjs),
-    table,
-  ].join('\n');
+  return epochBenchTable('mlp', result, backend, {
+    network: (layers) => layers.join('-'),
+    header: (params, limits) => [
+      `one training epoch: relu, Adam lr ${params.lr}, batch ${params.batch}, ${params.train_count} MNIST digits; f32 FMA peak measured in this run ${limits.fma_gflops.toFixed(2)} GFLOP/s`,
+      'FLOP/example = 2 x (forward + weight-gradient products of every layer + input-gradient products of all but the first); GFLOP/s = FLOP/example x examples/s',
+      'harmonium: permutation, gathers, forward, loss, backward and Adam on the GPU, one readback per epoch; tfjs: tf.gather of each batch, optimizer.minimize, the losses read once per epoch',
+    ],
+  });
 }
 
 /** The first network's numbers (the default: 784-512-512-10). */

@@ -14,6 +14,7 @@ import type { Json } from '../io/json.js';
 import { hasLabels, MNIST, type DataSplit } from '../data/source.js';
 import type { LabelledDataset } from '../data/index.js';
 import type { TrainingFeature, TrainParams } from '../train/feature.js';
+import { perEpoch, perStep } from '../train/history.js';
 import { MLP_TRAIN_FLAGS } from './flags.js';
 
 type Params = TrainParams<typeof MLP_TRAIN_FLAGS>;
@@ -59,10 +60,7 @@ momentum, batch, dropout, seed, train_count, test_count, epochs, dataset, harmon
   readConfig: readMlpConfig,
   prepare: async (_runtime, _p, split) => split,
   create: (ctx, p, split) => Mlp.create(ctx, mlpConfig(p, split), { seed: p.seed, state: mlpOptimizerState(mlpTraining(p)) }),
-  async restore(ctx, bytes, source) {
-    const { mlp, tensors, metadata } = await Mlp.fromSafetensors(ctx, bytes, source);
-    return { model: mlp, tensors, metadata };
-  },
+  restore: (ctx, bytes, source) => Mlp.fromSafetensors(ctx, bytes, source).then(({ mlp, ...file }) => ({ model: mlp, ...file })),
   settings: (p, split) => ({
     hidden: p.hidden.join(','),
     activation: p.activation,
@@ -75,13 +73,7 @@ momentum, batch, dropout, seed, train_count, test_count, epochs, dataset, harmon
     train_count: String(split.train.count),
   }),
   modelSettings: (mlp) => ({ hidden: mlp.config.layers.slice(1, -1).join(','), activation: mlp.config.activation }),
-  batch: (p) => p.batch,
-  series: [
-    { name: 'train_loss', dtype: 'F32', per: 'step' },
-    { name: 'train_errors', dtype: 'U32', per: 'epoch' },
-    { name: 'test_error', dtype: 'F64', per: 'epoch' },
-    { name: 'test_loss', dtype: 'F64', per: 'epoch' },
-  ],
+  series: [...perStep('train_loss'), { name: 'train_errors', dtype: 'U32', per: 'epoch' }, ...perEpoch('test_error', 'test_loss')],
   async start(ctx, mlp, p, split, owned) {
     if (mlp.inputs !== split.train.rows * split.train.cols) throw new InputError(`the model has ${mlp.inputs} inputs; the data has ${split.train.rows * split.train.cols} values per example`);
     const train = await owned.add(DeviceDataset.upload(ctx, bytesOf(split.train), 'train'));

@@ -1,16 +1,12 @@
 // The bench-rbm result as a table (one row per implementation and task, the arithmetic in the
 // header) and as the one object of `bench rbm --json` (the first size's numbers).
 import type { Benchmark } from '../bench/definition.js';
-import { benchTitle, exponentCell, formatTable, percentCell, ratioCell, tfjsLine } from '../bench/table.js';
+import { benchParts, benchTitle, exponentCell, formatTable, percentCell, ratioCell, tfjsLine } from '../bench/table.js';
 import type { JsonObject } from '../io/json.js';
 import { BENCH_RBM_JOB } from './bench.js';
 
 export function rbmBenchTable(result: JsonObject, backend: string): string {
-  const rows = result.rows as JsonObject[];
-  const limits = result.limits as Record<string, number>;
-  const adapter = result.adapter as Record<string, string>;
-  const params = result.params as Record<string, number>;
-  const tfjs = result.tfjs as JsonObject;
+  const { rows, limits, adapter, params, tfjs } = benchParts(result);
   const table = formatTable(
     ['impl', 'task', 'model', 'units', 'median ms', 'per s', 'FLOP/unit', 'GFLOP/s', 'of FMA peak', 'harmonium/tfjs'],
     rows.map((r) => [

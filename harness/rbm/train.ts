@@ -20,6 +20,7 @@ import { RbmTrainer, rbmOptimizerState, validateRbmTraining, type RbmEpoch, type
 import { toBase64 } from '../io/base64.js';
 import type { Json, JsonObject } from '../io/json.js';
 import type { History, TrainingFeature, TrainParams } from '../train/feature.js';
+import { perEpoch, perStep } from '../train/history.js';
 import { initialVisibleBiases, rbmData, type RbmData } from './data.js';
 import { LR_DECAY, RBM_TRAIN_FLAGS } from './flags.js';
 import { filterImages, greyBytes, visibleImages } from './images.js';
@@ -100,10 +101,7 @@ test_reconstruction_error, train_free_energy and test_free_energy (per epoch), a
   prepare: async (_runtime, p, split) => rbmData(split, { visible: p.visible, binarize: p.binarize }),
   create: (ctx, p, data) =>
     Rbm.create(ctx, rbmConfig(p, data.train.width), { seed: p.seed, state: rbmOptimizerState(rbmTraining(p)), visibleBias: initialVisibleBiases(p.visible, data.means) }),
-  async restore(ctx, bytes, source) {
-    const { rbm, tensors, metadata } = await Rbm.fromSafetensors(ctx, bytes, source);
-    return { model: rbm, tensors, metadata };
-  },
+  restore: (ctx, bytes, source) => Rbm.fromSafetensors(ctx, bytes, source).then(({ rbm, ...file }) => ({ model: rbm, ...file })),
   settings: (p, split) => ({
     visible: p.visible,
     hidden: String(p.hidden),
@@ -125,13 +123,7 @@ test_reconstruction_error, train_free_energy and test_free_energy (per epoch), a
   }),
   flagNames: { k: 'cd' },
   modelSettings: (rbm) => ({ visible: rbm.visibleType }),
-  batch: (p) => p.batch,
-  series: [
-    { name: 'train_reconstruction_error', dtype: 'F32', per: 'step' },
-    { name: 'test_reconstruction_error', dtype: 'F64', per: 'epoch' },
-    { name: 'train_free_energy', dtype: 'F64', per: 'epoch' },
-    { name: 'test_free_energy', dtype: 'F64', per: 'epoch' },
-  ],
+  series: [...perStep('train_reconstruction_error'), ...perEpoch('test_reconstruction_error', 'train_free_energy', 'test_free_energy')],
   async start(ctx, rbm, p, data, owned, resumed) {
     if (rbm.visible !== data.train.width) throw new InputError(`the model has ${rbm.visible} visible units; the data has ${data.train.width} values per example`);
     const s = data.standardization;

@@ -53,7 +53,7 @@ export interface TrainingSession<E extends TrainedEpochInfo> {
 }
 
 /** The values of a training job: the model's flags, the data's, and the flow's own (resume, return). */
-export type TrainParams<S extends Schema> = Values<S> & Values<typeof DATA_FLAGS> & Values<typeof TRAIN_JOB_FLAGS> & { epochs: number };
+export type TrainParams<S extends Schema> = Values<S> & Values<typeof DATA_FLAGS> & Values<typeof TRAIN_JOB_FLAGS> & { epochs: number; batch: number };
 
 /** An epoch's account, as every trainer gives it. */
 export interface TrainedEpochInfo {
@@ -89,8 +89,6 @@ export interface TrainingFeature<S extends Schema, M extends TrainableModel, E e
   settings(p: TrainParams<S>, split: DataSplit): Record<string, string>;
   /** Said after the data's description in model files' metadata 'dataset' ('; intensities'). */
   dataNote?: string;
-  /** Examples per step (the run's --batch): a checkpoint's steps must make whole epochs of them. */
-  batch(p: TrainParams<S>): number;
   /** Metadata keys named otherwise than their flags ({ k: 'cd' }). */
   flagNames?: Readonly<Record<string, string>>;
   /** Settings as a restored model says them (its widths), compared like the rest; not written again. */

@@ -5,6 +5,10 @@ import { InputError, type SafetensorsTensor } from '../../engine/index.js';
 import { fileTensor } from '../../models/model_file.js';
 import type { History, Series } from './feature.js';
 
+/** Series of a value per step (F32, as the GPU wrote them) or per epoch (F64, the host's evaluations). */
+export const perStep = (...names: string[]): Series[] => names.map((name) => ({ name, dtype: 'F32', per: 'step' }));
+export const perEpoch = (...names: string[]): Series[] => names.map((name) => ({ name, dtype: 'F64', per: 'epoch' }));
+
 export const emptyHistory = (series: readonly Series[]): History => Object.fromEntries(series.map((s) => [s.name, []]));
 
 const ARRAYS = { F32: Float32Array, F64: Float64Array, U32: Uint32Array } as const;

@@ -15,6 +15,7 @@ import { VaeEvaluator } from '../../models/vae_eval.js';
 import { VAE_OPTIMIZER_STATE, VAE_TRAINING, VaeTrainer, validateVaeTraining, type VaeEpoch, type VaeTrainingOptions } from '../../models/vae_training.js';
 import type { Json } from '../io/json.js';
 import type { TrainingFeature, TrainParams } from '../train/feature.js';
+import { perEpoch, perStep } from '../train/history.js';
 import { VAE_DATA_NOTE, vaeData, type VaeMnist } from './data.js';
 import { VAE_TRAIN_FLAGS } from './flags.js';
 
@@ -76,10 +77,7 @@ tau_min, tau_steps, straight_through, train_count, test_count, epochs, dataset, 
   dataNote: VAE_DATA_NOTE,
   prepare: async (_runtime, _p, split) => vaeData(split),
   create: (ctx, p, data) => Vae.create(ctx, vaeConfigOf(p, data.train.width), { seed: p.seed, state: VAE_OPTIMIZER_STATE }),
-  async restore(ctx, bytes, source) {
-    const { vae, tensors, metadata } = await Vae.fromSafetensors(ctx, bytes, source);
-    return { model: vae, tensors, metadata };
-  },
+  restore: (ctx, bytes, source) => Vae.fromSafetensors(ctx, bytes, source).then(({ vae, ...file }) => ({ model: vae, ...file })),
   settings: (p, split) => ({
     hidden: JSON.stringify(p.hidden),
     latent: formatLatent(latentOf(p)),
@@ -95,14 +93,7 @@ tau_min, tau_steps, straight_through, train_count, test_count, epochs, dataset, 
     train_count: String(split.train.count),
   }),
   modelSettings: (vae) => ({ hidden: JSON.stringify(vae.config.hidden), latent: formatLatent(vae.latent), activation: vae.config.activation }),
-  batch: (p) => p.batch,
-  series: [
-    { name: 'train_reconstruction', dtype: 'F32', per: 'step' },
-    { name: 'train_kl', dtype: 'F32', per: 'step' },
-    { name: 'test_elbo', dtype: 'F64', per: 'epoch' },
-    { name: 'test_reconstruction', dtype: 'F64', per: 'epoch' },
-    { name: 'test_kl', dtype: 'F64', per: 'epoch' },
-  ],
+  series: [...perStep('train_reconstruction', 'train_kl'), ...perEpoch('test_elbo', 'test_reconstruction', 'test_kl')],
   async start(ctx, vae, p, data, owned) {
     if (vae.config.inputs !== data.train.width) throw new InputError(`the model has ${vae.config.inputs} inputs; the data has ${data.train.width} values per example`);
     const train = await owned.add(DeviceDataset.upload(ctx, data.train, 'train'));
