@@ -6,20 +6,7 @@
 import type { Tensor } from '../buffers.js';
 import { InputError } from '../errors.js';
 import { linearGrid, type KernelGraph } from '../graph.js';
-import {
-  addDispatch,
-  cachedKernel,
-  checkDims,
-  checkDistinct,
-  checkElements,
-  checkShaped,
-  checkU32,
-  checkWorkgroupSize,
-  placeholder,
-  streamFields,
-  type OpContext,
-  type OpDispatch,
-} from './common.js';
+import { addDispatch, cachedKernel, checkDims, checkDistinct, checkElements, checkShaped, checkU32, checkWorkgroupSize, placeholder, streamFields, type OpContext, type OpDispatch } from './common.js';
 import type { SampleStream } from './sample.js';
 import type { UniformFields } from '../uniforms.js';
 

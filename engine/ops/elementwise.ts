@@ -4,18 +4,7 @@
 import type { Tensor } from '../buffers.js';
 import { InputError } from '../errors.js';
 import { linearGrid, type KernelGraph } from '../graph.js';
-import {
-  addDispatches,
-  cachedKernel,
-  checkDistinct,
-  checkNumber,
-  checkShape,
-  checkShaped,
-  matrixOf,
-  placeholder,
-  type OpContext,
-  type OpDispatches,
-} from './common.js';
+import { addDispatches, cachedKernel, checkDistinct, checkNumber, checkShape, checkShaped, matrixOf, placeholder, type OpContext, type OpDispatches } from './common.js';
 
 export type UnaryOp =
   | 'copy'

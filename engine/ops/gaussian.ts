@@ -6,22 +6,7 @@
 import type { Tensor } from '../buffers.js';
 import { InputError, LimitError } from '../errors.js';
 import { linearGrid, type KernelGraph } from '../graph.js';
-import {
-  addDispatches,
-  cachedKernel,
-  checkDims,
-  checkDistinct,
-  checkElements,
-  checkNumber,
-  checkShape,
-  checkShaped,
-  matrixOf,
-  placeholder,
-  streamFields,
-  type DispatchBatch,
-  type OpContext,
-  type OpDispatches,
-} from './common.js';
+import { addDispatches, cachedKernel, checkDims, checkDistinct, checkElements, checkNumber, checkShape, checkShaped, matrixOf, placeholder, streamFields, type DispatchBatch, type OpContext, type OpDispatches } from './common.js';
 import { addReducePasses, checkTarget, REDUCE_OPS, type CheckedTarget, type ReduceTarget } from './reduce.js';
 import { checkStream, type SampleStream } from './sample.js';
 import type { UniformFields } from '../uniforms.js';

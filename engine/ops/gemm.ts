@@ -4,25 +4,7 @@ import type { Binding, Tensor } from '../buffers.js';
 import { InputError, LimitError } from '../errors.js';
 import { linearGrid, type KernelGraph } from '../graph.js';
 import type { Kernel } from '../kernel.js';
-import {
-  addRowBlocks,
-  bindable,
-  cachedKernel,
-  checkDims,
-  checkDistinct,
-  checkLayout,
-  checkTensor,
-  checkU32,
-  placeholder,
-  planRowBlocks,
-  resolveConfig,
-  streamFields,
-  tileWorkgroups,
-  type OpContext,
-  type PlannedOperand,
-  type SplitDispatch,
-  type TileConfig,
-} from './common.js';
+import { addRowBlocks, bindable, cachedKernel, checkDims, checkDistinct, checkLayout, checkTensor, checkU32, placeholder, planRowBlocks, resolveConfig, streamFields, tileWorkgroups, type OpContext, type PlannedOperand, type SplitDispatch, type TileConfig } from './common.js';
 import { registerTunable, tunedConfig, type Tuner, type TuneShape } from './tune.js';
 
 export type Activation = 'identity' | 'sigmoid' | 'tanh' | 'relu' | 'hardtanh';

@@ -9,21 +9,7 @@ import { InputError, LimitError } from '../errors.js';
 import { linearGrid, type KernelGraph } from '../graph.js';
 import { scheduleWords, type Schedule } from '../schedule.js';
 import type { Bindings } from '../kernel.js';
-import {
-  addDispatches,
-  cachedKernel,
-  checkDims,
-  checkElements,
-  checkNumber,
-  checkShaped,
-  checkU32,
-  checkWorkgroupSize,
-  placeholder,
-  streamFields,
-  type DispatchBatch,
-  type OpContext,
-  type OpDispatches,
-} from './common.js';
+import { addDispatches, cachedKernel, checkDims, checkElements, checkNumber, checkShaped, checkU32, checkWorkgroupSize, placeholder, streamFields, type DispatchBatch, type OpContext, type OpDispatches } from './common.js';
 import type { UniformFields } from '../uniforms.js';
 
 /** ±1 units ('spin') or 0/1 units ('binary'). */

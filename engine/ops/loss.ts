@@ -6,19 +6,7 @@
 import type { Tensor } from '../buffers.js';
 import { InputError } from '../errors.js';
 import { linearGrid, type KernelGraph } from '../graph.js';
-import {
-  addDispatches,
-  cachedKernel,
-  checkDistinct,
-  checkNumber,
-  checkShape,
-  checkShaped,
-  matrixOf,
-  placeholder,
-  type DispatchBatch,
-  type OpContext,
-  type OpDispatches,
-} from './common.js';
+import { addDispatches, cachedKernel, checkDistinct, checkNumber, checkShape, checkShaped, matrixOf, placeholder, type DispatchBatch, type OpContext, type OpDispatches } from './common.js';
 import { addReducePasses, checkTarget, REDUCE_OPS, type CheckedTarget, type ReduceTarget } from './reduce.js';
 
 /** The MODE override of shaders/softmax.wgsl. */

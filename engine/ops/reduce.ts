@@ -6,20 +6,7 @@
 import type { Tensor } from '../buffers.js';
 import { InputError } from '../errors.js';
 import { linearGrid, type KernelGraph } from '../graph.js';
-import {
-  addDispatches,
-  cachedKernel,
-  checkDistinct,
-  checkShape,
-  checkShaped,
-  checkU32,
-  formatShape,
-  matrixOf,
-  placeholder,
-  type DispatchBatch,
-  type OpContext,
-  type OpDispatches,
-} from './common.js';
+import { addDispatches, cachedKernel, checkDistinct, checkShape, checkShaped, checkU32, formatShape, matrixOf, placeholder, type DispatchBatch, type OpContext, type OpDispatches } from './common.js';
 
 export type ReduceOp = 'sum' | 'mean' | 'max' | 'sumsq' | 'logsumexp';
 

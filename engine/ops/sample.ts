@@ -4,19 +4,7 @@
 import type { Tensor } from '../buffers.js';
 import { InputError, LimitError } from '../errors.js';
 import { linearGrid, type KernelGraph } from '../graph.js';
-import {
-  addDispatch,
-  cachedKernel,
-  checkDims,
-  checkDistinct,
-  checkElements,
-  checkU32,
-  checkWorkgroupSize,
-  placeholder,
-  streamFields,
-  type OpContext,
-  type OpDispatch,
-} from './common.js';
+import { addDispatch, cachedKernel, checkDims, checkDistinct, checkElements, checkU32, checkWorkgroupSize, placeholder, streamFields, type OpContext, type OpDispatch } from './common.js';
 import type { UniformFields } from '../uniforms.js';
 
 /** Where a sampler's random numbers come from: the Philox key and counter words. */

@@ -3,23 +3,7 @@
 import { InputError } from '../errors.js';
 import { checkGrid, type KernelGraph } from '../graph.js';
 import type { Tensor } from '../buffers.js';
-import {
-  addRowBlocks,
-  bindable,
-  cachedKernel,
-  checkDims,
-  checkDistinct,
-  checkOperand,
-  checkTensor,
-  placeholder,
-  planRowBlocks,
-  resolveConfig,
-  tileWorkgroups,
-  type OpContext,
-  type OpDispatch,
-  type SplitDispatch,
-  type TileConfig,
-} from './common.js';
+import { addRowBlocks, bindable, cachedKernel, checkDims, checkDistinct, checkOperand, checkTensor, placeholder, planRowBlocks, resolveConfig, tileWorkgroups, type OpContext, type OpDispatch, type SplitDispatch, type TileConfig } from './common.js';
 import { packedWords, planeWords } from './pack.js';
 import { registerTunable, tunedConfig, type Tuner } from './tune.js';
 import type { UniformFields } from '../uniforms.js';
