@@ -87,10 +87,12 @@ export {
   addSoftmax,
   addSigmoidCrossEntropy,
   addSoftmaxCrossEntropy,
+  addSquareHinge,
   type SoftmaxOptions,
   type CrossEntropyOutputs,
   type SigmoidCrossEntropyOptions,
   type SoftmaxCrossEntropyOptions,
+  type SquareHingeOptions,
 } from './ops/loss.js';
 export { addBinaryCodes, type BinaryCodesOptions } from './ops/codes.js';
 export {
@@ -121,3 +123,5 @@ export {
   type CategoricalKlOptions,
 } from './ops/gumbel_softmax.js';
 export { addLogMeanExp, type LogMeanExpOptions } from './ops/log_mean_exp.js';
+export { addThreshold, type ThresholdOptions } from './ops/threshold.js';
+export { addBatchNorm, addBatchNormBackward, type BatchNormOptions, type BatchNormBackwardOptions, type BatchNormState } from './ops/batch_norm.js';

@@ -61,7 +61,7 @@ export interface BatchGather {
   data: DeviceDataset;
   /** u32 row numbers: an epoch's permutation (addPermutation) or data.inOrder. */
   indices: Tensor;
-  /** batchSize x width f32: the images, b / 255. */
+  /** batchSize x width f32: the images, b / 255 (or byteValues[b]). */
   x: Tensor;
   /** batchSize u32. */
   labels: Tensor;
@@ -70,7 +70,12 @@ export interface BatchGather {
   first?: number;
   /** Batches before the batch index wraps (default: the full batches of indices from first). */
   batches?: number;
+  /** What each byte value reads as (256 numbers; default b / 255). */
+  byteValues?: ArrayLike<number>;
 }
+
+/** Bytes as the integers they are (byteValues of addBatchGather): BinaryNet's inputs 0..255. */
+export const BYTE_INTEGERS: Float32Array = Float32Array.from({ length: 256 }, (_, b) => b);
 
 /**
  * Adds the gathers of one minibatch per graph repetition: at iteration t, batch (t mod batches)
@@ -83,7 +88,7 @@ export function addBatchGather(graph: KernelGraph, ctx: OpContext, o: BatchGathe
   const { data, indices, batchSize, first, batches } = o;
   const rows = { rows: data.count, indices, batchSize, first, batches };
   return building(async (owned) => {
-    await owned.add(addGather(graph, ctx, { ...rows, source: data.images, format: 'u8', width: data.width, output: o.x }));
+    await owned.add(addGather(graph, ctx, { ...rows, source: data.images, format: 'u8', width: data.width, output: o.x, byteValues: o.byteValues }));
     await owned.add(addGather(graph, ctx, { ...rows, source: data.labels, format: 'u32', width: 1, output: o.labels }));
     return owned;
   });

@@ -50,7 +50,7 @@ fn load_b(i: u32) -> f32 {
 }
 
 // Unary codes: 0 copy, 1 neg, 2 abs, 3 sign, 4 exp, 5 log, 6 sigmoid, 7 softplus, 8 tanh, 9 relu,
-// 10 hardtanh, 11 scale, 12 affine, 13 clamp, 14 square.
+// 10 hardtanh, 11 scale, 12 affine, 13 clamp, 14 square, 15 binarize.
 fn unary(x: f32) -> f32 {
   switch OP {
     case 1u: { return -x; }
@@ -67,6 +67,7 @@ fn unary(x: f32) -> f32 {
     case 12u: { return params.alpha * x + params.beta; }
     case 13u: { return clamp_nan(x, params.lo, params.hi); }
     case 14u: { return x * x; }
+    case 15u: { return select(-1.0, 1.0, x >= 0.0); }
     default: { return x; }
   }
 }
@@ -88,6 +89,7 @@ fn unary_derivative(v: f32) -> f32 {
     case 11u, 12u: { return params.alpha; }
     case 13u: { return select(0.0, 1.0, v >= params.lo && v <= params.hi); }
     case 14u: { return 2.0 * v; }
+    case 15u: { return 0.0; }
     default: { return 1.0; }
   }
 }

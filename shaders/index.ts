@@ -3,6 +3,9 @@
 // downloads the kernels it compiles and no others. The engine adds the files it generates and serves the
 // whole as its shader library (engine/library.ts).
 export const shaderFiles: Readonly<Record<string, () => Promise<string>>> = {
+  'batch_norm.wgsl': () => import('./batch_norm.wgsl').then((m) => m.default),
+  'hinge.wgsl': () => import('./hinge.wgsl').then((m) => m.default),
+  'threshold.wgsl': () => import('./threshold.wgsl').then((m) => m.default),
   'rng.wgsl': () => import('./rng.wgsl').then((m) => m.default),
   'rng_fill.wgsl': () => import('./rng_fill.wgsl').then((m) => m.default),
   'grid.wgsl': () => import('./grid.wgsl').then((m) => m.default),

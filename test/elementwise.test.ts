@@ -36,6 +36,7 @@ const UNARY_TOLERANCE: Record<UnaryOp, { atol: number; rtol: number }> = {
   neg: exact,
   abs: exact,
   sign: exact,
+  binarize: exact,
   relu: exact,
   hardtanh: exact,
   clamp: exact,

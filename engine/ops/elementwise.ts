@@ -21,7 +21,8 @@ export type UnaryOp =
   | 'scale'
   | 'affine'
   | 'clamp'
-  | 'square';
+  | 'square'
+  | 'binarize';
 
 /** The scalar options of the unary ops: out = alpha x (scale), alpha x + beta (affine), x limited to [lo, hi] (clamp). */
 export type UnaryParam = 'alpha' | 'beta' | 'lo' | 'hi';
@@ -53,6 +54,9 @@ export const UNARY_OPS: Readonly<Record<UnaryOp, UnaryOpInfo>> = {
   affine: { code: 12, derivativeFrom: 'none', params: ['alpha', 'beta'] },
   clamp: { code: 13, derivativeFrom: 'x', params: ['lo', 'hi'] },
   square: { code: 14, derivativeFrom: 'x', params: [] },
+  // +1 where x >= 0 (-0 too), else -1 (NaN too), as addPackBits reads a sign; its derivative is 0 (the
+  // straight-through estimator of BinaryNet is hardtanh's backward pass).
+  binarize: { code: 15, derivativeFrom: 'none', params: [] },
 };
 
 export type BinaryOp = 'add' | 'sub' | 'mul' | 'div' | 'max' | 'min' | 'axpy';

@@ -185,3 +185,40 @@ export async function addSoftmaxCrossEntropy(graph: KernelGraph, ctx: OpContext,
     await addMetric(batch, name, 'sum', flags, errors);
   });
 }
+
+export interface SquareHingeOptions extends CrossEntropyOutputs {
+  /** f32 rows x cols: the scores y. */
+  logits: Tensor;
+  /** u32 [rows] or [rows, 1]: each row's class. */
+  labels: Tensor;
+  /** The number of rows whose argmax (the first largest score, or the first NaN) is not the label: an f32 or u32 target. */
+  errors?: ReduceTarget;
+}
+
+/**
+ * Adds the multi-class square hinge loss (an L2-SVM's), per row (1 / cols) sum_k max(0, 1 - t_k y_k)^2
+ * with t_k = +1 for the label's class and -1 for the others, its gradient times gradScale, and the
+ * classifier's error count (shaders/hinge.wgsl).
+ *
+ *   await addSquareHinge(graph, ctx, { logits: scores, labels, grad: dScores, gradScale: 1 / rows, meanLoss, errors });
+ */
+export async function addSquareHinge(graph: KernelGraph, ctx: OpContext, o: SquareHingeOptions): Promise<OpDispatches> {
+  const name = 'square_hinge';
+  const c = checkOutputs(ctx, name, o.logits, o);
+  const { cols } = matrixOf(c.logits.shape);
+  const labels = checkShaped(name, 'labels', o.labels, ['u32']);
+  checkShape(name, { logits: c.logits, labels }, 'labels', [[c.rows], [c.rows, 1]]);
+  const errors = o.errors === undefined ? undefined : checkTarget(ctx, name, 'errors.out', o.errors, { logits: c.logits }, scalarShapes, true);
+  if (!c.losses && !c.grad && !c.meanLoss && !errors) throw new InputError(`${name}: nothing to compute: give losses, grad, meanLoss or errors`);
+  checkDistinctOutputs(name, { logits: c.logits, labels }, { ...c, errors });
+  const kernel = cachedKernel(name, 'hinge.wgsl', 'main', { WG: 64, GRAD: +!!c.grad });
+  const unusedGrad = await placeholder(ctx.pool, 'write');
+  return addDispatches(graph, ctx, async (batch) => {
+    const losses = c.losses ?? (await batch.scratch(`${name} losses`, 'f32', [c.rows]));
+    const flags = await batch.scratch(`${name} error flags`, 'f32', [c.rows]);
+    const params = await batch.uniform(`${name} params`, kernel.uniformWords('params', { rows: c.rows, cols, grad_scale: c.gradScale }));
+    batch.dispatch(kernel, { params, y: c.logits, labels, grad: c.grad ?? unusedGrad, losses, errors: flags }, linearGrid(ctx.gpu, c.rows, kernel.override('WG')));
+    await addMetric(batch, name, 'mean', losses, c.meanLoss);
+    await addMetric(batch, name, 'sum', flags, errors);
+  });
+}

@@ -56,6 +56,9 @@ export function unaryScalar(op: UnaryOp, x: number, p: UnaryScalars = {}): numbe
       return x < p.lo! ? p.lo! : x > p.hi! ? p.hi! : x;
     case 'square':
       return x * x;
+    case 'binarize':
+      // NaN >= 0 is false: -1, as the sign bit packing reads it.
+      return x >= 0 ? 1 : -1;
   }
 }
 
@@ -94,6 +97,8 @@ export function unaryDerivativeScalar(op: UnaryOp, v: number, p: UnaryScalars = 
       return v >= p.lo! && v <= p.hi! ? 1 : 0;
     case 'square':
       return 2 * v;
+    case 'binarize':
+      return 0;
   }
 }
 

@@ -121,3 +121,24 @@ export function categoricalCrossEntropyReference(
   }
   return { losses, grad, errors };
 }
+
+/**
+ * The multi-class square hinge loss per row, (1 / cols) sum_k max(0, 1 - t_k y_k)^2 with t_k = +1 for
+ * the label's class and -1 for the others, its gradient times gradScale, and each row's error flag.
+ */
+export function squareHingeReference(y: ArrayLike<number>, labels: ArrayLike<number>, rows: number, cols: number, gradScale = 1): { losses: Float64Array; grad: Float64Array; errors: Float64Array } {
+  const losses = new Float64Array(rows);
+  const grad = new Float64Array(rows * cols);
+  const errors = new Float64Array(rows);
+  for (let r = 0; r < rows; r++) {
+    const row = Array.from({ length: cols }, (_, k) => y[r * cols + k]);
+    for (let k = 0; k < cols; k++) {
+      const t = k === labels[r] ? 1 : -1;
+      const margin = Math.max(0, 1 - t * row[k]);
+      losses[r] += (margin * margin) / cols;
+      grad[r * cols + k] = ((-2 * t * margin) / cols) * gradScale;
+    }
+    errors[r] = argmax(row) === labels[r] ? 0 : 1;
+  }
+  return { losses, grad, errors };
+}
