@@ -1,6 +1,7 @@
 // The labelled image dataset every loader produces (MNIST, an IDX pair, .npy or CSV files), the
 // pairing of an image array with a label array, and the per-class train/test split. Browser-safe.
 import { InputError } from '../../engine/errors.js';
+import type { LabelledBytes } from '../../models/minibatch.js';
 import { countOf, shapeText, type NumericArray } from './arrays.js';
 
 /**
@@ -18,6 +19,15 @@ export interface LabelledDataset {
   rows: number;
   cols: number;
 }
+
+/** A dataset's examples as the device dataset takes them: bytes (f32 intensities in [0, 1] rounded to v * 255). */
+export function labelledBytes(d: LabelledDataset): LabelledBytes {
+  const images = d.images instanceof Uint8Array ? d.images : Uint8Array.from(d.images, (x) => Math.round(255 * x));
+  return { images, labels: d.labels, count: d.count, width: d.rows * d.cols };
+}
+
+/** The classes of a dataset: one more than its largest label. */
+export const classCount = (d: LabelledDataset): number => d.labels.reduce((a, b) => Math.max(a, b), 0) + 1;
 
 export interface PairOptions {
   /** Image values are divided by this and must then lie in [0, 1]. Default 255 for u8 images (kept as u8), else 1. */

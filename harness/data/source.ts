@@ -6,7 +6,7 @@
 import { InputError } from '../../engine/errors.js';
 import { integer, text, type Values } from '../cli/schema.js';
 import { fromBase64 } from '../io/base64.js';
-import { splitPerClass, sliceDataset, type LabelledDataset } from './dataset.js';
+import { labelledBytes, splitPerClass, sliceDataset, type LabelledDataset } from './dataset.js';
 import { encodeMnistCache, parseMnistCache } from './mnist.js';
 import { loadMnistSplit } from './mnist_split.js';
 
@@ -49,8 +49,7 @@ export const MNIST_NOTE = 'mnist-10k split per class 0.8 (harness/data splitPerC
 
 /** The examples of a dataset as the job spec carries them (u8 images, the MNIST cache's format). */
 export function encodeDataset(d: LabelledDataset): Uint8Array {
-  const images = d.images instanceof Uint8Array ? d.images : Uint8Array.from(d.images, (x) => Math.round(255 * x));
-  return encodeMnistCache({ ...d, images });
+  return encodeMnistCache({ ...d, images: labelledBytes(d).images });
 }
 
 function decodeDataset(base64: string | undefined, flag: string, name: string | undefined): LabelledDataset {

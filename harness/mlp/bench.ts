@@ -5,7 +5,7 @@
 // first step's loss and the loss after that step against ours, from the same initial weights.
 import { HarmoniumError, InputError } from '../../engine/index.js';
 import { DeviceDataset } from '../../models/minibatch.js';
-import { bytesOf } from './train.js';
+import { labelledBytes } from '../data/dataset.js';
 import { Mlp, MLP_TRAINING, MlpEvaluator, validateMlpTraining, MlpTrainer, mlpOptimizerState, type MlpTrainingOptions } from '../../models/mlp.js';
 import { Owned } from '../../models/owned.js';
 import type { JobContext } from '../backends/context.js';
@@ -70,7 +70,7 @@ async function validate(ctx: JobContext, layers: number[], train: LabelledDatase
   try {
     const { mlp, weights, biases } = await freshModel(ctx, layers);
     await owned.add(mlp);
-    const data = await owned.add(DeviceDataset.upload(ctx, bytesOf(first), 'bench mlp check'));
+    const data = await owned.add(DeviceDataset.upload(ctx, labelledBytes(first), 'bench mlp check'));
     const trainer = await owned.add(MlpTrainer.create(ctx, mlp, data, { ...o, epochs: 1 }));
     const ours = (await trainer.trainEpoch()).losses[0];
     const oursAfter = (await (await owned.add(MlpEvaluator.create(ctx, mlp, data))).evaluate()).loss;
@@ -116,7 +116,7 @@ export const benchMlpJob = benchJob('mlp', BENCH_MLP_JOB, async (ctx, p, bench) 
     try {
       const { mlp, weights, biases } = await freshModel(ctx, layers);
       await owned.add(mlp);
-      const data = await owned.add(DeviceDataset.upload(ctx, bytesOf(train), 'bench mlp train'));
+      const data = await owned.add(DeviceDataset.upload(ctx, labelledBytes(train), 'bench mlp train'));
       const trainer = await owned.add(MlpTrainer.create(ctx, mlp, data, options));
       // One epoch, timed on the host to its metrics readback (as tfjs's is to its losses' readback).
       const ours = await bench.time('harmonium', w, () => trainer.trainEpoch(), { validate: ensureValid });

@@ -12,7 +12,8 @@ import type { JsonObject } from '../io/json.js';
 import type { TrainParams } from '../train/feature.js';
 import { runTraining, trainJob, type TrainHooks } from '../train/job.js';
 import { MLP_EVAL_JOB, type MLP_TRAIN_FLAGS } from './flags.js';
-import { bytesOf, MLP_FEATURE } from './train.js';
+import { labelledBytes } from '../data/dataset.js';
+import { MLP_FEATURE } from './train.js';
 
 export const runMlpTrain = (ctx: JobContext, p: TrainParams<typeof MLP_TRAIN_FLAGS>, hooks?: TrainHooks): Promise<JsonObject> => runTraining(MLP_FEATURE, ctx, p, hooks);
 
@@ -26,7 +27,7 @@ export async function runMlpEval(ctx: JobContext, p: MlpEvalParams): Promise<Jso
   try {
     const inputs = test.rows * test.cols;
     if (mlp.inputs !== inputs) throw new InputError(`the model has ${mlp.inputs} inputs; the data has ${inputs} values per example`);
-    const data = await owned.add(DeviceDataset.upload(ctx, bytesOf(test), 'test'));
+    const data = await owned.add(DeviceDataset.upload(ctx, labelledBytes(test), 'test'));
     const e = await (await owned.add(MlpEvaluator.create(ctx, mlp, data))).evaluate();
     return {
       test_error: e.error,

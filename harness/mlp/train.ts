@@ -8,26 +8,20 @@
 // and metadata model 'mlp', layers, activation, optimizer, lr, momentum, batch, dropout, seed,
 // train_count, test_count, epochs (done), dataset, harmonium.iteration (steps).
 import { InputError } from '../../engine/index.js';
-import { DeviceDataset, type LabelledBytes } from '../../models/minibatch.js';
+import { DeviceDataset } from '../../models/minibatch.js';
 import { Mlp, MlpEvaluator, MlpTrainer, mlpOptimizerState, readMlpConfig, validateMlpConfig, validateMlpTraining, type MlpConfig, type MlpEpoch, type MlpTrainingOptions } from '../../models/mlp.js';
 import type { Json } from '../io/json.js';
 import { hasLabels, MNIST, type DataSplit } from '../data/source.js';
-import type { LabelledDataset } from '../data/index.js';
+import { classCount, labelledBytes } from '../data/dataset.js';
 import type { TrainingFeature, TrainParams } from '../train/feature.js';
 import { perEpoch, perStep } from '../train/history.js';
 import { MLP_TRAIN_FLAGS } from './flags.js';
 
 type Params = TrainParams<typeof MLP_TRAIN_FLAGS>;
 
-/** A dataset's examples as the device dataset takes them. */
-export const bytesOf = (d: LabelledDataset): LabelledBytes => ({ images: d.images as Uint8Array, labels: d.labels, count: d.count, width: d.rows * d.cols });
-
-/** The classes of a dataset: one more than its largest label. */
-const classesOf = (d: LabelledDataset) => d.labels.reduce((a, b) => Math.max(a, b), 0) + 1;
-
 /** The network of a run: the data's inputs (MNIST's 784 before any is read), the hidden widths, its classes (10). */
 export function mlpConfig(p: Pick<Params, 'hidden' | 'activation'>, split?: DataSplit): MlpConfig {
-  const [inputs, classes] = split ? [split.train.rows * split.train.cols, classesOf(split.train)] : [784, 10];
+  const [inputs, classes] = split ? [split.train.rows * split.train.cols, classCount(split.train)] : [784, 10];
   return { layers: [inputs, ...p.hidden, classes], activation: p.activation };
 }
 
@@ -76,8 +70,8 @@ momentum, batch, dropout, seed, train_count, test_count, epochs, dataset, harmon
   series: [...perStep('train_loss'), { name: 'train_errors', dtype: 'U32', per: 'epoch' }, ...perEpoch('test_error', 'test_loss')],
   async start(ctx, mlp, p, split, owned) {
     if (mlp.inputs !== split.train.rows * split.train.cols) throw new InputError(`the model has ${mlp.inputs} inputs; the data has ${split.train.rows * split.train.cols} values per example`);
-    const train = await owned.add(DeviceDataset.upload(ctx, bytesOf(split.train), 'train'));
-    const test = await owned.add(DeviceDataset.upload(ctx, bytesOf(split.test), 'test'));
+    const train = await owned.add(DeviceDataset.upload(ctx, labelledBytes(split.train), 'train'));
+    const test = await owned.add(DeviceDataset.upload(ctx, labelledBytes(split.test), 'test'));
     const trainer = await owned.add(MlpTrainer.create(ctx, mlp, train, mlpTraining(p)));
     const evaluator = await owned.add(MlpEvaluator.create(ctx, mlp, test));
     return {

@@ -3,6 +3,7 @@
 // binarised afresh at every step on the GPU (dynamic binarisation), and is evaluated on test digits
 // binarised once by a fixed Philox stream, so that every run and every model sees the same binary
 // test digits and its log-likelihoods (nats) are comparable. The autoencoders use intensities.
+import { labelledBytes } from '../data/dataset.js';
 import { toF32, type LabelledDataset } from '../data/index.js';
 import type { LabelledBytes } from '../../models/minibatch.js';
 import { loadMnistSplit } from '../data/mnist_split.js';
@@ -25,9 +26,6 @@ export interface VaeMnist {
   cols: number;
 }
 
-/** A dataset's bytes as the device dataset takes them. */
-export const bytesOf = (d: LabelledDataset): LabelledBytes => ({ images: d.images as Uint8Array, labels: d.labels, count: d.count, width: d.rows * d.cols });
-
 /**
  * A split as the VAE sees it: intensities, and the test examples binarised once.
  *
@@ -35,8 +33,8 @@ export const bytesOf = (d: LabelledDataset): LabelledBytes => ({ images: d.image
  */
 export function vaeData(split: { train: LabelledDataset; test: LabelledDataset }): VaeMnist {
   const binary = toF32(split.test, { seed: TEST_BINARIZATION_SEED });
-  const testBinary = { ...bytesOf(split.test), images: Uint8Array.from(binary, (v) => 255 * v) };
-  return { train: bytesOf(split.train), test: bytesOf(split.test), testBinary, rows: split.train.rows, cols: split.train.cols };
+  const testBinary = { ...labelledBytes(split.test), images: Uint8Array.from(binary, (v) => 255 * v) };
+  return { train: labelledBytes(split.train), test: labelledBytes(split.test), testBinary, rows: split.train.rows, cols: split.train.cols };
 }
 
 /**
