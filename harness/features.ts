@@ -5,6 +5,7 @@ import type { Feature } from './feature.js';
 import { isingFeature } from './ising/feature.js';
 import { gemmFeature } from './gemm/feature.js';
 import { mlpFeature } from './mlp/feature.js';
+import { binaryNetFeature } from './binarynet/feature.js';
 import { hopfieldFeature } from './hopfield/feature.js';
 import { tspFeature } from './tsp/feature.js';
 import { boltzmannFeature } from './boltzmann/feature.js';
@@ -12,4 +13,4 @@ import { rbmFeature } from './rbm/feature.js';
 import { aeFeature } from './ae/feature.js';
 import { vaeFeature } from './vae/feature.js';
 
-export const FEATURES: readonly Feature[] = [isingFeature, gemmFeature, mlpFeature, hopfieldFeature, tspFeature, boltzmannFeature, rbmFeature, aeFeature, vaeFeature];
+export const FEATURES: readonly Feature[] = [isingFeature, gemmFeature, mlpFeature, binaryNetFeature, hopfieldFeature, tspFeature, boltzmannFeature, rbmFeature, aeFeature, vaeFeature];

@@ -2,6 +2,7 @@
 // harmonium/ising, harmonium/mlp, ...), all of them here for `import { ... } from 'harmonium'`.
 export * from './entries/ising.js';
 export * from './entries/mlp.js';
+export * from './entries/binarynet.js';
 export * from './entries/hopfield.js';
 export * from './entries/boltzmann.js';
 export * from './entries/rbm.js';

@@ -17,6 +17,7 @@ struct OptimParams {
   beta1: f32,
   beta2: f32,
   eps: f32,
+  lr_scale: f32,       // this tensor's multiple of the learning rate
 }
 
 struct Iteration { index: u32 }
@@ -115,7 +116,7 @@ fn clip_scale(@builtin(local_invocation_index) local: u32) {
 @compute @workgroup_size(WG)
 fn sgd(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
   let first = linear_index(gid, groups, WG) * SPAN;
-  let rate = schedule_at(lr, iteration.index);
+  let rate = schedule_at(lr, iteration.index) * params.lr_scale;
   for (var i = first; i < min(first + SPAN, params.n); i++) {
     let p = value[i];
     // g + wd p, then (with momentum) the velocity buf = mu buf + (g + wd p), as torch.optim.SGD.
@@ -135,7 +136,7 @@ fn adam(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) grou
   let t = iteration.index + 1u;
   let c1 = one_minus_powi(params.beta1, t);
   let c2 = one_minus_powi(params.beta2, t);
-  let rate = schedule_at(lr, iteration.index);
+  let rate = schedule_at(lr, iteration.index) * params.lr_scale;
   for (var i = first; i < min(first + SPAN, params.n); i++) {
     let p = value[i];
     var g = clipped_grad(i);

@@ -56,7 +56,8 @@ interface Case {
 /** The reference's view of `o`: sgd's absent momentum and decay are 0; Adam's hyperparameters must be given. */
 function referenceOf(o: OptimizerOptions): OptimizerReference {
   const decayed = o.weightDecayParams && SPECS.map((s) => o.weightDecayParams!.includes(s.name));
-  const common = { kind: o.kind, weightDecay: o.weightDecay ?? 0, clipNorm: o.clipNorm, momentum: 0, beta1: 0, beta2: 0, eps: 0, decoupledWeightDecay: false, decayed };
+  const lrScale = o.lrScale && SPECS.map((s) => o.lrScale![s.name] ?? 1);
+  const common = { kind: o.kind, weightDecay: o.weightDecay ?? 0, clipNorm: o.clipNorm, momentum: 0, beta1: 0, beta2: 0, eps: 0, decoupledWeightDecay: false, decayed, lrScale };
   if (o.kind === 'sgd') return { ...common, momentum: o.momentum ?? 0 };
   if (o.beta1 === undefined || o.beta2 === undefined || o.eps === undefined) throw new Error('test cases give every Adam hyperparameter');
   return { ...common, beta1: o.beta1, beta2: o.beta2, eps: o.eps, decoupledWeightDecay: !!o.decoupledWeightDecay };
@@ -150,6 +151,16 @@ optimizers("adam: the first steps one by one (where bias correction matters), L2
     }),
   ));
 
+optimizers("adam with per-tensor learning-rate scales (W x 57, c x 0.5, b as the rate), BinaryNet's Glorot scale", () =>
+  withGpu((ctx) =>
+    train(ctx, {
+      options: { kind: 'adam', lr: 0, beta1: 0.9, beta2: 0.999, eps: 1e-8, lrScale: { W: 57.1, c: 0.5 } },
+      lr: { kind: 'exponential', initial: 0.003, gamma: 0.9 },
+      amplitude: 0.25,
+      runs: [1, 3],
+    }),
+  ));
+
 optimizers('adamw: decoupled weight decay, cosine learning rate, clipping active, small gradients', () =>
   withGpu((ctx) =>
     train(ctx, {
@@ -185,6 +196,8 @@ optimizers('errors: missing state, bad hyperparameters, a released set; nothing 
     await expectError(() => addOptimizerStep(graph, ctx, params, { kind: 'sgd', lr: 1, clipNorm: 0 }), InputError, 'clipNorm = 0');
     await expectError(() => addOptimizerStep(graph, ctx, params, { kind: 'sgd', lr: 1, weightDecay: -0.1 }), InputError, 'weightDecay = -0.1');
     await expectError(() => addOptimizerStep(graph, ctx, params, { kind: 'sgd', lr: 1, weightDecay: 0.1, weightDecayParams: ['nope'] }), InputError, 'weightDecayParams names [nope], not parameters of the set');
+    await expectError(() => addOptimizerStep(graph, ctx, params, { kind: 'sgd', lr: 1, lrScale: { nope: 2 } }), InputError, "lrScale names 'nope', not a parameter of the set");
+    await expectError(() => addOptimizerStep(graph, ctx, params, { kind: 'sgd', lr: 1, lrScale: { b: -1 } }), InputError, "lrScale of 'b' = -1 must be a finite number >= 0");
     await expectError(() => addOptimizerStep(graph, ctx, params, { kind: 'rmsprop', lr: 1 } as unknown as OptimizerOptions), InputError, '"rmsprop"');
     assert.is(graph.nodes.length, 0);
     params.release();

@@ -19,6 +19,8 @@ interface CommonOptions {
   weightDecayParams?: readonly string[];
   /** Clip by global norm: every gradient of the set is scaled by min(1, clipNorm / ||all gradients||). */
   clipNorm?: number;
+  /** A parameter's own multiple of the learning rate, by name (default 1): BinaryNet's per-layer Glorot scale of its weights. */
+  lrScale?: Readonly<Record<string, number>>;
 }
 
 /** torch.optim.SGD: buf = momentum * buf + (g + wd p); p -= lr * buf (without momentum: p -= lr (g + wd p)). */
@@ -142,6 +144,12 @@ export async function addOptimizerStep(graph: KernelGraph, ctx: OpContext, param
   const unknown = decayed.filter((n) => !params.params.some((p) => p.name === n));
   if (unknown.length) throw new InputError(`${name}: weightDecayParams names [${unknown.join(', ')}], not parameters of the set [${params.params.map((p) => p.name).join(', ')}]`);
 
+  const lrScale = o.lrScale ?? {};
+  for (const [n, v] of Object.entries(lrScale)) {
+    if (!params.params.some((p) => p.name === n)) throw new InputError(`${name}: lrScale names '${n}', not a parameter of the set [${params.params.map((p) => p.name).join(', ')}]`);
+    if (!(typeof v === 'number' && Number.isFinite(v) && v >= 0)) throw new InputError(`${name}: lrScale of '${n}' = ${String(v)} must be a finite number >= 0`);
+  }
+
   const clip = h.clipNorm !== undefined;
   const update = cachedKernel(name, 'optim.wgsl', kind, {
     WG,
@@ -188,6 +196,7 @@ export async function addOptimizerStep(graph: KernelGraph, ctx: OpContext, param
         beta1: h.beta1,
         beta2: h.beta2,
         eps: h.eps,
+        lr_scale: lrScale[p.name] ?? 1,
       });
       uniforms.push(keep(await ctx.pool.uniform(`${name} params '${p.name}'`, words)));
     }

@@ -14,6 +14,8 @@ export interface OptimizerReference {
   clipNorm?: number;
   /** Per tensor, whether weight decay applies to it (default every tensor). */
   decayed?: readonly boolean[];
+  /** Per tensor, its multiple of the learning rate (default 1). */
+  lrScale?: readonly number[];
 }
 
 /** Parameter values and optimiser state by slot ('momentum', 'm', 'v'), one array per tensor. */
@@ -55,6 +57,8 @@ export function optimizerStepReference(s: TrainingState, grads: readonly ArrayLi
   s.values.forEach((p, k) => {
     const g = grads[k];
     const wd = o.decayed && !o.decayed[k] ? 0 : decay;
+    // The rate as the kernel computes it: the schedule's value times the tensor's scale, in f32.
+    const rate = o.lrScale ? f32(lr * f32(o.lrScale[k])) : lr;
     for (let i = 0; i < p.length; i++) {
       // The clipped gradient.
       let gi = g[i] * scale;
@@ -66,7 +70,7 @@ export function optimizerStepReference(s: TrainingState, grads: readonly ArrayLi
           buf[i] = mu * buf[i] + gi;
           gi = buf[i];
         }
-        p[i] -= lr * gi;
+        p[i] -= rate * gi;
       } else {
         // L2 weight decay joins the gradient unless it is decoupled (AdamW).
         if (!o.decoupledWeightDecay) gi += wd * p[i];
@@ -77,8 +81,8 @@ export function optimizerStepReference(s: TrainingState, grads: readonly ArrayLi
         v[i] = b2 * v[i] + (1 - b2) * gi * gi;
         // The bias-corrected step, then decoupled decay on the old value.
         const old = p[i];
-        p[i] = old - (lr * (m[i] / c1)) / (Math.sqrt(v[i] / c2) + eps);
-        if (o.decoupledWeightDecay) p[i] -= lr * wd * old;
+        p[i] = old - (rate * (m[i] / c1)) / (Math.sqrt(v[i] / c2) + eps);
+        if (o.decoupledWeightDecay) p[i] -= rate * wd * old;
       }
     }
   });

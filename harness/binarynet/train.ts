@@ -1,0 +1,153 @@
+// `binarynet train`: a BinaryNet (or BinaryConnect) classifier trained on --data (MNIST's split by
+// default) by the paper's recipe and evaluated on the held-out examples after every epoch. The
+// training feature's adapter (harness/train). The model file holds, beside the parameters
+// (layer{i}.weight [inputs, outputs] W_r, .gamma, .beta [outputs]), the running statistics
+// (.running_mean, .running_var) and Adam's state:
+//   packed.layer{i}.bits U32 [outputs, ceil(inputs / 32)]   Sign(W_r) packed, what inference reads
+//   packed.layer{i}.threshold, .direction F32 [outputs]     hidden units' folded batch norm + Sign
+//   train_loss F32 [steps], train_errors U32 [epochs], test_error, test_loss F64 [epochs]
+// and metadata model 'binarynet', layers, binary_activations, eps, shift, and the run's settings.
+import { InputError } from '../../engine/index.js';
+import { BinaryNet } from '../../models/binarynet.js';
+import { foldBinaryNet, hostLayers, packedTensors } from '../../models/binarynet_inference.js';
+import { BINARYNET_OPTIMIZER_STATE, BinaryNetEvaluator, BinaryNetTrainer, validateBinaryNetTraining, type BinaryNetEpoch, type BinaryNetTrainingOptions } from '../../models/binarynet_training.js';
+import { readBinaryNetConfig, validateBinaryNetConfig, type BinaryNetConfig } from '../../models/binarynet.js';
+import { DeviceDataset } from '../../models/minibatch.js';
+import { hasLabels, MNIST, type DataSplit } from '../data/source.js';
+import type { Json } from '../io/json.js';
+import { classCount, labelledBytes } from '../data/dataset.js';
+import type { TrainingFeature, TrainParams } from '../train/feature.js';
+import { perEpoch, perStep } from '../train/history.js';
+import { BINARYNET_TRAIN_FLAGS } from './flags.js';
+
+type Params = TrainParams<typeof BINARYNET_TRAIN_FLAGS>;
+
+/** The network of a run: the data's inputs (MNIST's 784 before any is read), the hidden widths, its classes (10). */
+export function binaryNetConfig(p: Pick<Params, 'hidden' | 'binary-activations' | 'shift' | 'eps'>, split?: DataSplit): BinaryNetConfig {
+  const [inputs, classes] = split ? [split.train.rows * split.train.cols, classCount(split.train)] : [784, 10];
+  return { layers: [inputs, ...p.hidden, classes], binaryActivations: p['binary-activations'] === 'on', shift: p.shift, eps: p.eps };
+}
+
+/** The training options of a run. */
+export function binaryNetTraining(p: Params): BinaryNetTrainingOptions {
+  return {
+    epochs: p.epochs,
+    batch: p.batch,
+    seed: p.seed,
+    lr: p.lr,
+    lrEnd: p['lr-end'],
+    inputDropout: p['input-dropout'],
+    hiddenDropout: p['hidden-dropout'],
+    binarization: p.binarize,
+    loss: p.loss,
+  };
+}
+
+const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
+const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
+
+export const BINARYNET_FEATURE: TrainingFeature<typeof BINARYNET_TRAIN_FLAGS, BinaryNet, BinaryNetEpoch, DataSplit> = {
+  name: 'binarynet',
+  summary: 'train a BinaryNet classifier (+-1 weights and activations; MNIST by default, or your data) on the GPU',
+  details: `Logs one line per epoch (train loss, test error, test loss) on stderr. The inputs are the examples'
+bytes 0..255; every layer is a +-1 product and batch normalisation, hidden units Sign (or ReLU with
+--binary-activations off). With --json the object holds layers, binary_activations, binarize, loss, lr,
+lr_end, batch, input_dropout, hidden_dropout, shift, seed, epochs, train_count, test_count,
+steps_per_epoch, test_error, test_loss, history (per epoch: train_loss, train_error, test_error,
+test_loss), train_loss (per step), examples_per_s, wall_ms, adapter, backend. A --data file needs its
+labels (FILE,LABELS).
+The model file holds layer{i}.weight [inputs, outputs] (the real weights W_r; Sign(W_r) is used),
+.gamma, .beta, .running_mean, .running_var [outputs] (F32), Adam's state, and for BinaryNet the packed
+network that \`binarynet eval\` checks: packed.layer{i}.bits U32 [outputs, ceil(inputs / 32)] (bit k of
+a unit's row: W_r[k] >= 0) and the hidden units' integer thresholds packed.layer{i}.threshold and
+.direction (+1: on when the sum >= threshold; -1: when <=; layer 0's sums are of the planes 2b + 1);
+then train_loss (per step), train_errors, test_error and test_loss (per epoch), and metadata model =
+"binarynet", layers, binary_activations, eps, shift, binarize, loss, lr, lr_end, batch, input_dropout,
+hidden_dropout, seed, train_count, test_count, epochs, dataset, harmonium.iteration (steps).`,
+  flags: BINARYNET_TRAIN_FLAGS,
+  check(p) {
+    if (p.data !== MNIST && !hasLabels(p.data)) throw new InputError(`--data ${p.data}: a classifier needs labels: FILE,LABELS`);
+    validateBinaryNetConfig(binaryNetConfig(p));
+    validateBinaryNetTraining(binaryNetTraining(p));
+  },
+  readConfig: readBinaryNetConfig,
+  prepare: async (_runtime, _p, split) => split,
+  create: (ctx, p, split) => BinaryNet.create(ctx, binaryNetConfig(p, split), { seed: p.seed, state: BINARYNET_OPTIMIZER_STATE }),
+  restore: (ctx, bytes, source) => BinaryNet.fromSafetensors(ctx, bytes, source).then(({ net, ...file }) => ({ model: net, ...file })),
+  settings: (p, split) => ({
+    hidden: p.hidden.join(','),
+    binary_activations: p['binary-activations'],
+    shift: String(p.shift),
+    eps: String(p.eps),
+    binarize: p.binarize,
+    loss: p.loss,
+    lr: String(p.lr),
+    lr_end: String(p['lr-end']),
+    batch: String(p.batch),
+    input_dropout: String(p['input-dropout']),
+    hidden_dropout: String(p['hidden-dropout']),
+    seed: String(p.seed),
+    train_count: String(split.train.count),
+    // The learning rate decays over the planned steps: a run resumes only toward the same --epochs.
+    planned_epochs: String(p.epochs),
+  }),
+  flagNames: { planned_epochs: 'epochs' },
+  modelSettings: (net) => ({
+    hidden: net.config.layers.slice(1, -1).join(','),
+    binary_activations: net.config.binaryActivations ? 'on' : 'off',
+    shift: String(net.config.shift),
+    eps: String(net.config.eps),
+  }),
+  series: [...perStep('train_loss'), { name: 'train_errors', dtype: 'U32', per: 'epoch' }, ...perEpoch('test_error', 'test_loss')],
+  async start(ctx, net, p, split, owned) {
+    if (net.inputs !== split.train.rows * split.train.cols) throw new InputError(`the model has ${net.inputs} inputs; the data has ${split.train.rows * split.train.cols} values per example`);
+    const train = await owned.add(DeviceDataset.upload(ctx, labelledBytes(split.train), 'train'));
+    const test = await owned.add(DeviceDataset.upload(ctx, labelledBytes(split.test), 'test'));
+    const trainer = await owned.add(BinaryNetTrainer.create(ctx, net, train, binaryNetTraining(p)));
+    const evaluator = await owned.add(BinaryNetEvaluator.create(ctx, net, test, { loss: p.loss }));
+    return {
+      trainer,
+      async record(epoch) {
+        const e = await evaluator.evaluate();
+        const line = `epoch ${epoch.epoch + 1}/${p.epochs}: train loss ${mean([...epoch.losses]).toFixed(4)}, test error ${pct(e.error)}, test loss ${e.loss.toFixed(4)}`;
+        return { values: { train_loss: epoch.losses, train_errors: epoch.errors, test_error: e.error, test_loss: e.loss }, line: () => line };
+      },
+      // What inference reads, folded from the trained values (BinaryConnect's real activations do not fold).
+      state: async () => (net.config.binaryActivations ? packedTensors(foldBinaryNet(await hostLayers(net), net.config)) : {}),
+    };
+  },
+  result(net, h, p, steps) {
+    const last = h.test_error.length - 1;
+    return {
+      model: 'binarynet',
+      layers: net.config.layers as number[],
+      binary_activations: net.config.binaryActivations,
+      binarize: p.binarize,
+      loss: p.loss,
+      lr: p.lr,
+      lr_end: p['lr-end'],
+      batch: p.batch,
+      input_dropout: p['input-dropout'],
+      hidden_dropout: p['hidden-dropout'],
+      shift: net.config.shift,
+      seed: p.seed,
+      test_error: h.test_error[last],
+      test_loss: h.test_loss[last],
+      history: h.test_error.map((testError, e): Json => ({
+        epoch: e + 1,
+        train_loss: mean(h.train_loss.slice(e * steps, (e + 1) * steps)),
+        train_error: h.train_errors[e] / (steps * p.batch),
+        test_error: testError,
+        test_loss: h.test_loss[e],
+      })),
+      train_loss: h.train_loss,
+    };
+  },
+  report: (r) => ({
+    title: `${r.binary_activations ? 'BinaryNet' : 'BinaryConnect'} ${(r.layers as number[]).join('-')}, ${r.binarize} weights, ${r.loss} loss, Adam lr ${r.lr} to ${r.lr_end}, batch ${r.batch}, seed ${r.seed}: ${r.epochs} epochs on ${r.train_count} examples`,
+    lines: [
+      ['test error', `${(100 * (r.test_error as number)).toFixed(2)}% of ${r.test_count} examples`],
+      ['test loss', (r.test_loss as number).toFixed(4)],
+    ],
+  }),
+};
