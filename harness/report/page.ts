@@ -8,6 +8,7 @@ import { hopfieldSection } from '../hopfield/report.js';
 import { tspSection } from '../tsp/report.js';
 import { rbmSection } from '../rbm/report.js';
 import { vaeSection } from '../vae/report.js';
+import { binaryNetSection } from '../binarynet/report.js';
 
 declare global {
   interface Window {
@@ -22,7 +23,7 @@ const BENCH_SECTIONS: Readonly<Record<string, [string, (result: JsonObject, titl
 };
 
 /** Each feature section's drawer (harness/report/sections.ts), by section name. */
-const SECTION_DRAWERS: Readonly<Record<string, (data: JsonObject) => void>> = { hopfield: hopfieldSection, tsp: tspSection, rbm: rbmSection, vae: vaeSection };
+const SECTION_DRAWERS: Readonly<Record<string, (data: JsonObject) => void>> = { binarynet: binaryNetSection, hopfield: hopfieldSection, tsp: tspSection, rbm: rbmSection, vae: vaeSection };
 
 function render(data: ReportData): void {
   document.title = data.title;
