@@ -15,7 +15,7 @@ export type { AdapterPreference } from './adapter.js';
 export type { OpContext, OpDispatch, OpDispatches, SplitDispatch, TileConfig } from './ops/common.js';
 export { addGemm, type Activation, type GemmBernoulli, type GemmOptions } from './ops/gemm.js';
 export { addXnorGemm, addXnorU8Gemm, type XnorGemmOptions, type XnorU8Options } from './ops/xnor.js';
-export { addPackBits, addUnpackBits, addPackBitPlanes, packedWords, type PackOptions, type UnpackOptions, type PackPlanesOptions } from './ops/pack.js';
+export { addPackBits, addUnpackBits, addPackBitPlanes, packedWords, planeWords, type PackOptions, type UnpackOptions, type PackPlanesOptions } from './ops/pack.js';
 export { addEncodePlanes, addXnorPlanesGemm, planeCode, type PlaneCode, type EncodePlanesOptions, type XnorPlanesGemmOptions } from './ops/xnor_planes.js';
 export {
   addGlauberUpdate,

@@ -3,23 +3,23 @@
 //   float:  the examples' bytes in f32 times the +-1 weights by f32 GEMMs (exact: every partial sum is
 //           an integer below 2^24), each hidden unit +1 where its threshold holds;
 //   packed: activations and weights 32 per u32, the XNOR-popcount GEMM (K - 2 popcount(a xor w)); the
-//           first layer's bytes b as bit planes of 2b + 1 (one XNOR product per plane), whose sums are
-//           2 s + sum(w), so its thresholds are 2 t + sum(w).
+//           first layer's bytes as their 8 bit planes against the packed weights (xnor_u8: the sum of
+//           2^b (popcount(P_b & W) - popcount(P_b & ~W)) over the planes b), the same integer sums.
 // Batch normalisation and Sign fold into one threshold per hidden unit (foldBinaryNet, float64 on the
 // host): y = c (s - m) + beta >= 0 with c = gamma / sqrt(v + eps) holds for integer s exactly when
 // s >= ceil(m - beta / c) (c > 0), s <= floor(m - beta / c) (c < 0), or always/never (c = 0). The last
 // layer's integer sums go through its batch norm (one f32 kernel for both paths) to the scores.
 import {
   addBatchNorm,
-  addEncodePlanes,
   addGemm,
+  addPackBitPlanes,
   addThreshold,
   addXnorGemm,
-  addXnorPlanesGemm,
+  addXnorU8Gemm,
   InputError,
   KernelGraph,
   packedWords,
-  planeCode,
+  planeWords,
   type BatchNormState,
   type RunContext,
   type SafetensorsTensor,
@@ -54,8 +54,6 @@ export interface FoldedLayer {
   /** Hidden layers: per unit, the threshold of its integer sum and its direction (+1: s >= t, -1: s <= t). */
   thresholds: Float32Array;
   directions: Float32Array;
-  /** The first layer's thresholds for the plane sums 2 s + sum(w) of the packed path. */
-  planeThresholds: Float32Array;
 }
 
 /** A network folded for inference: its layers and the last layer's batch norm. */
@@ -87,27 +85,23 @@ export function foldBinaryNet(layers: readonly HostLayer[], config: CheckedBinar
     const words = packedWords(l.inputs);
     const binary = new Float32Array(l.inputs * l.outputs);
     const bits = new Uint32Array(l.outputs * words);
-    const sums = new Float64Array(l.outputs);
     for (let k = 0; k < l.inputs; k++) {
       for (let u = 0; u < l.outputs; u++) {
         const plus = l.weight[k * l.outputs + u] >= 0;
         binary[k * l.outputs + u] = plus ? 1 : -1;
-        sums[u] += plus ? 1 : -1;
         if (plus) bits[u * words + (k >> 5)] |= 1 << (k & 31);
       }
     }
     const thresholds = new Float32Array(l.outputs);
     const directions = new Float32Array(l.outputs);
-    const planeThresholds = new Float32Array(l.outputs);
     if (index < layers.length - 1) {
       for (let u = 0; u < l.outputs; u++) {
         const t = unitThreshold(l.gamma[u], l.beta[u], l.runningMean[u], l.runningVar[u], config);
         thresholds[u] = t.threshold;
         directions[u] = t.direction;
-        planeThresholds[u] = 2 * t.threshold + sums[u];
       }
     }
-    return { inputs: l.inputs, outputs: l.outputs, binary, bits, thresholds, directions, planeThresholds };
+    return { inputs: l.inputs, outputs: l.outputs, binary, bits, thresholds, directions };
   });
   return { config, layers: folded, last: layers[layers.length - 1] };
 }
@@ -139,7 +133,7 @@ export function packedTensors(folded: FoldedNetwork): Record<string, Safetensors
     const name = `packed.${binaryLayerName(i)}`;
     tensors[`${name}.bits`] = { dtype: 'U32', shape: [l.outputs, packedWords(l.inputs)], data: l.bits };
     if (i === folded.layers.length - 1) continue;
-    tensors[`${name}.threshold`] = { dtype: 'F32', shape: [l.outputs], data: i === 0 ? l.planeThresholds : l.thresholds };
+    tensors[`${name}.threshold`] = { dtype: 'F32', shape: [l.outputs], data: l.thresholds };
     tensors[`${name}.direction`] = { dtype: 'F32', shape: [l.outputs], data: l.directions };
   }
   return tensors;
@@ -147,10 +141,6 @@ export function packedTensors(folded: FoldedNetwork): Record<string, Safetensors
 
 export const INFERENCE_PATHS = ['float', 'packed'] as const;
 export type InferencePath = (typeof INFERENCE_PATHS)[number];
-
-/** The code of the first layer's inputs, 2b + 1 for bytes b: odd integers up to 511. */
-const INPUT_CODE = planeCode(511, 'odd');
-const ODD_BYTES = Float32Array.from({ length: 256 }, (_, b) => 2 * b + 1);
 
 /** A part of the examples run by one graph: `batches` batches of `rows` from example `first`. */
 interface InferencePart {
@@ -210,7 +200,7 @@ export class BinaryNetInference implements Releasable {
       for (const [i, l] of layers.entries()) {
         shared.weights.push(packed ? await tensor(`${i} bits`, 'u32', [l.outputs, packedWords(l.inputs)], l.bits) : await tensor(`${i} weights`, 'f32', [l.inputs, l.outputs], l.binary));
         if (i === layers.length - 1) break;
-        shared.thresholds.push(await tensor(`${i} thresholds`, 'f32', [l.outputs], packed && i === 0 ? l.planeThresholds : l.thresholds));
+        shared.thresholds.push(await tensor(`${i} thresholds`, 'f32', [l.outputs], l.thresholds));
         shared.directions.push(await tensor(`${i} directions`, 'f32', [l.outputs], l.directions));
       }
       const parts: InferencePart[] = [];
@@ -261,32 +251,42 @@ export class BinaryNetInference implements Releasable {
 
 type MakeTensor = (label: string, dtype: 'f32' | 'u32' | 'i32', shape: number[]) => Promise<Tensor>;
 
-/** One part's graph: gather its batch (bytes as integers or as 2b + 1), the layers' sums and thresholds, the last batch norm. */
+/**
+ * One part's graph: gather its batch (bytes as f32 integers, or as bytes for their bit planes), the
+ * layers' sums and thresholds, the last batch norm.
+ */
 async function addInferencePart(ctx: RunContext, owned: Owned, net: FoldedNetwork, data: DeviceDataset, shared: SharedTensors, path: InferencePath, part: { rows: number; batches: number; first: number }, tensor: MakeTensor): Promise<InferencePart> {
   const { rows, batches, first } = part;
   const packed = path === 'packed';
+  const width = data.width;
   const graph = new KernelGraph(`binarynet.${path}${first ? ' rest' : ''}`);
-  const x = await tensor('x', 'f32', [rows, data.width]);
-  const byteValues = packed ? ODD_BYTES : BYTE_INTEGERS;
-  await owned.add(addGather(graph, ctx, { source: data.images, format: 'u8', rows: data.count, width: data.width, indices: data.inOrder, output: x, batchSize: rows, first, batches, byteValues }));
-  let input: Tensor = x;
-  let sums: Tensor = x;
+  const batch = { source: data.images, rows: data.count, width, indices: data.inOrder, batchSize: rows, first, batches };
+  let input: Tensor;
+  if (packed) {
+    input = await tensor('x bytes', 'u32', [Math.ceil((rows * width) / 4)]);
+    await owned.add(addGather(graph, ctx, { ...batch, format: 'bytes', output: input }));
+  } else {
+    input = await tensor('x', 'f32', [rows, width]);
+    await owned.add(addGather(graph, ctx, { ...batch, format: 'u8', output: input, byteValues: BYTE_INTEGERS }));
+  }
+  let sums = input;
   for (const [i, l] of net.layers.entries()) {
-    sums = await tensor(`${i} sums`, 'f32', i === 0 && packed ? [l.outputs, rows] : [rows, l.outputs]);
     const w = shared.weights[i];
     if (!packed) {
+      sums = await tensor(`${i} sums`, 'f32', [rows, l.outputs]);
       await owned.add(addGemm(graph, ctx, { a: input, b: w, c: sums, m: rows, n: l.outputs, k: l.inputs }));
     } else if (i === 0) {
-      const planes = await tensor('input planes', 'u32', [INPUT_CODE.planes * rows, packedWords(l.inputs)]);
-      const products = await tensor('plane products', 'i32', [l.outputs, INPUT_CODE.planes * rows]);
-      await owned.add(addEncodePlanes(graph, ctx, { input: x, output: planes, rows, cols: l.inputs, code: INPUT_CODE }));
-      await owned.add(addXnorPlanesGemm(graph, ctx, { a: w, planes, code: INPUT_CODE, products, c: sums, m: l.outputs, n: rows, k: l.inputs }));
+      const planes = await tensor('x planes', 'u32', [planeWords(rows, l.inputs)]);
+      sums = await tensor(`${i} sums`, 'i32', [rows, l.outputs]);
+      await owned.add(addPackBitPlanes(graph, ctx, { input, output: planes, rows, cols: l.inputs }));
+      await owned.add(addXnorU8Gemm(graph, ctx, { x: planes, w, c: sums, m: rows, n: l.outputs, k: l.inputs }));
     } else {
+      sums = await tensor(`${i} sums`, 'f32', [rows, l.outputs]);
       await owned.add(addXnorGemm(graph, ctx, { a: input, b: w, c: sums, m: rows, n: l.outputs, k: l.inputs }));
     }
     if (i === net.layers.length - 1) break;
     const next = await tensor(`${i} activations`, packed ? 'u32' : 'f32', packed ? [rows, packedWords(l.outputs)] : [rows, l.outputs]);
-    await owned.add(addThreshold(graph, ctx, { sums, rows, cols: l.outputs, transposed: packed && i === 0, thresholds: shared.thresholds[i], directions: shared.directions[i], output: next }));
+    await owned.add(addThreshold(graph, ctx, { sums, rows, cols: l.outputs, thresholds: shared.thresholds[i], directions: shared.directions[i], output: next }));
     input = next;
   }
   const scores = await tensor('scores', 'f32', [rows, net.last.outputs]);

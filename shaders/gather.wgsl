@@ -7,8 +7,10 @@
 // stream (byte e = row * width + c sits in word e / 4 at bits 8 (e % 4) .. + 7, a Uint8Array
 // uploaded as is, so rows need not start on a word); output is f32 values[byte] (values: 256 f32
 // from the host, by default byte / 255 correctly rounded).
-// A row index >= rows fills its output row with POISON (a NaN for f32 output, 0xFFFFFFFF for u32), so
-// that a bad index shows instead of passing for data.
+// FORMAT 2 (packed bytes): the source as in FORMAT 1; the output holds the batch's bytes the same way,
+// batch_size x width bytes 4 per u32 word as one stream (for pack_planes: BinaryNet's first layer).
+// A row index >= rows fills its output row with POISON (a NaN for f32 output, 0xFFFFFFFF for u32,
+// 0xFF bytes), so that a bad index shows instead of passing for data.
 #include "grid.wgsl"
 
 struct GatherParams {
@@ -33,22 +35,53 @@ struct Iteration {
 
 const FORMAT_WORDS: u32 = 0u;
 const FORMAT_BYTES: u32 = 1u;
+const FORMAT_PACKED_BYTES: u32 = 2u;
 
 override WG: u32 = 64;
 override FORMAT: u32 = FORMAT_WORDS;
 override POISON: u32 = 0x7FC00000u;
+
+// The source row of output row r at this iteration.
+fn source_row(r: u32) -> u32 {
+  let b = (params.batch + iteration.index) % params.batches;
+  return indices[params.first + b * params.batch_size + r];
+}
+
+// FORMAT 2: one invocation writes output word e, bytes 4e .. 4e + 3 of the batch's stream.
+// The host dispatches linearGrid(ceil(batch_size * width / 4), WG) workgroups.
+fn gather_packed_bytes(e: u32) {
+  let width = params.width;
+  let count = params.batch_size * width;
+  if (4u * e >= count) { return; }
+  var word = 0u;
+  for (var t = 0u; t < 4u; t++) {
+    let k = 4u * e + t;
+    if (k >= count) { break; }
+    let row = source_row(k / width);
+    var byte = POISON & 0xFFu;
+    if (row < params.rows) {
+      let at = row * width + k % width;
+      byte = (source[at / 4u] >> ((at % 4u) * 8u)) & 0xFFu;
+    }
+    word |= byte << (8u * t);
+  }
+  output[e] = word;
+}
 
 // One invocation writes output element e = r * width + c (its linear index).
 // The host dispatches linearGrid(batch_size * width, WG) workgroups.
 @compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
   let e = linear_index(gid, groups, WG);
+  if (FORMAT == FORMAT_PACKED_BYTES) {
+    gather_packed_bytes(e);
+    return;
+  }
   let width = params.width;
   if (e >= params.batch_size * width) { return; }
   let r = e / width;
   let c = e % width;
-  let b = (params.batch + iteration.index) % params.batches;
-  let row = indices[params.first + b * params.batch_size + r];
+  let row = source_row(r);
   if (row >= params.rows) {
     output[e] = POISON;
     return;

@@ -1,9 +1,8 @@
 // A binary layer's activation from its sums, a per-column threshold (batch normalisation and sign
 // folded into one comparison, BinaryNet's inference): out = +1 where dir >= 0 and s >= t or dir < 0
-// and s <= t, else -1. The sums come row by row (rows x cols) or, with TRANSPOSED, column by column
-// (cols x rows, as a product with the weights on the left gives them). PACKED writes 32 columns per
-// u32 word (column c at bit c % 32, +1 as 1; padding bits 0), else f32 +-1. Integer sums held in f32
-// compare exactly, so two paths that compute the same sums make the same decisions.
+// and s <= t, else -1, for rows x cols sums held as f32 or (INT_SUMS) as i32. PACKED writes 32
+// columns per u32 word (column c at bit c % 32, +1 as 1; padding bits 0), else f32 +-1. Integer sums
+// below 2^24 are exact in f32 either way, so two paths that compute the same sums make the same decisions.
 // Reference: harness/reference/threshold.ts.
 #include "grid.wgsl"
 
@@ -14,7 +13,8 @@ struct ThresholdParams {
 }
 
 @group(0) @binding(0) var<uniform> params: ThresholdParams;
-@group(0) @binding(1) var<storage, read> sums: array<f32>;
+// f32 or i32 bits.
+@group(0) @binding(1) var<storage, read> sums: array<u32>;
 @group(0) @binding(2) var<storage, read> thresholds: array<f32>;
 @group(0) @binding(3) var<storage, read> directions: array<f32>;
 // PACKED: rows x words u32; else rows x cols f32 +-1.
@@ -23,11 +23,11 @@ struct ThresholdParams {
 
 override WG: u32 = 64;
 override PACKED: bool = true;
-override TRANSPOSED: bool = false;
+override INT_SUMS: bool = false;
 
 fn fires(r: u32, c: u32) -> bool {
-  var s: f32;
-  if (TRANSPOSED) { s = sums[c * params.rows + r]; } else { s = sums[r * params.cols + c]; }
+  let word = sums[r * params.cols + c];
+  let s = select(bitcast<f32>(word), f32(bitcast<i32>(word)), INT_SUMS);
   let t = thresholds[c];
   return select(s <= t, s >= t, directions[c] >= 0.0);
 }

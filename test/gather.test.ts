@@ -11,7 +11,7 @@ import { randomWords } from './random.js';
 
 /** A source of rows x width values as the kernel reads it: words (f32 bits or u32), or bytes packed 4 per word. */
 function sourceData(format: GatherFormat, rows: number, width: number, seed: number): { host: Uint32Array | Uint8Array; words: Uint32Array } {
-  if (format !== 'u8') {
+  if (format !== 'u8' && format !== 'bytes') {
     // f32 rows: any bit pattern but NaN, so that bits survive; NaN payloads are covered by u32 (the same copy).
     const words = randomWords(rows * width, seed).map((w) => (format === 'f32' && (w & 0x7f800000) === 0x7f800000 ? w & 0xbfffffff : w));
     return { host: words, words };
@@ -33,9 +33,10 @@ async function runGather(ctx: GpuContext, c: Case, source: Uint32Array, options:
     made.push(t);
     return t;
   };
-  const src = c.format === 'u8' ? await make('pixels', 'u32', [source.length], source) : await make('source', c.format, [c.rows, c.width], source);
+  const bytes = c.format === 'u8' || c.format === 'bytes';
+  const src = bytes ? await make('pixels', 'u32', [source.length], source) : await make('source', c.format as 'f32' | 'u32', [c.rows, c.width], source);
   const indices = await make('indices', 'u32', [c.indices.length], c.indices);
-  const output = await make('batch', c.format === 'u32' ? 'u32' : 'f32', [c.batchSize, c.width]);
+  const output = c.format === 'bytes' ? await make('batch bytes', 'u32', [Math.ceil((c.batchSize * c.width) / 4)]) : await make('batch', c.format === 'u32' ? 'u32' : 'f32', [c.batchSize, c.width]);
   const graph = new KernelGraph('gather test');
   const { indices: _, ...rest } = c;
   const op = await addGather(graph, ctx, { ...rest, source: src, indices, output });
@@ -70,10 +71,10 @@ reference.run();
 
 const gpu = suite('gather (GPU)');
 
-gpu('bit-exact against the reference: f32, u32 and u8 sources, awkward widths and batch sizes, wrap-around, two workgroup sizes', () =>
+gpu('bit-exact against the reference: f32, u32, u8 and packed-byte gathers, awkward widths and batch sizes, wrap-around, two workgroup sizes', () =>
   withGpu(async (ctx) => {
     const rows = 37;
-    for (const format of ['f32', 'u32', 'u8'] as const) {
+    for (const format of ['f32', 'u32', 'u8', 'bytes'] as const) {
       for (const [width, batchSize] of [[1, 7], [3, 5], [5, 33], [783, 2], [784, 3]]) {
         const { host, words } = sourceData(format, rows, width, width * 7 + batchSize);
         // An index list of 40 draws from the rows (repeats allowed), starting at entry 2.
@@ -107,9 +108,12 @@ gpu('the last partial batch is dropped: 100 indices in batches of 32 make 3 batc
     assert.equal(got, new Uint32Array(want.buffer));
   }));
 
-gpu('out-of-range row numbers poison their rows (NaN for f32 output, 0xFFFFFFFF for u32); custom byte values', () =>
+gpu('out-of-range row numbers poison their rows (NaN for f32 output, 0xFFFFFFFF for u32, 0xFF bytes); custom byte values', () =>
   withGpu(async (ctx) => {
     const indices = Uint32Array.of(0, 5, 1, 0xffffffff);
+    const bytes = await runGather(ctx, { format: 'bytes', rows: 2, width: 6, batchSize: 4, indices }, sourceData('bytes', 2, 6, 9).words);
+    assert.equal(bytes, gatherReference(sourceData('bytes', 2, 6, 9).host, indices, { format: 'bytes', rows: 2, width: 6, batchSize: 4 }));
+    assert.ok([...new Uint8Array(bytes.buffer).subarray(6, 12), ...new Uint8Array(bytes.buffer).subarray(18)].every((b) => b === 0xff), 'bytes');
     for (const format of ['f32', 'u32', 'u8'] as const) {
       const { host, words } = sourceData(format, 2, 6, 9);
       const c: Case = { format, rows: 2, width: 6, batchSize: 4, indices };

@@ -1,5 +1,5 @@
-// Thresholds of integer sums (engine/ops/threshold.ts): f32 +-1 and packed bits, rows or columns
-// first, bit-exact against the reference, ties and infinite thresholds included (GPU).
+// Thresholds of integer sums (engine/ops/threshold.ts): f32 or i32 sums into f32 +-1 or packed bits,
+// bit-exact against the reference, ties and infinite thresholds included (GPU).
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { addThreshold, InputError, KernelGraph } from '../engine/index.js';
@@ -14,21 +14,21 @@ const COLS = 37;
 const sums = Float32Array.from({ length: ROWS * COLS }, (_, i) => ((i * 7919) % 41) - 20);
 const thresholds = Float32Array.from({ length: COLS }, (_, c) => (c === 3 ? Infinity : c === 4 ? -Infinity : ((c * 13) % 21) - 10));
 const directions = Float32Array.from({ length: COLS }, (_, c) => (c % 3 === 0 ? -1 : 1));
-const transpose = (v: Float32Array) => Float32Array.from({ length: ROWS * COLS }, (_, i) => v[(i % ROWS) * COLS + Math.floor(i / ROWS)]);
 
 const gpu = suite('threshold kernel (GPU)');
 
-for (const transposed of [false, true]) {
-  gpu(`+-1 values and packed bits equal the reference bit for bit${transposed ? ' (sums column by column)' : ''}`, () =>
+for (const dtype of ['f32', 'i32'] as const) {
+  gpu(`+-1 values and packed bits equal the reference bit for bit (${dtype} sums)`, () =>
     withGpu(async (ctx) => {
       const got = await runAndRead(ctx, async (graph, made) => {
-        const s = await made.tensor('sums', transposed ? [COLS, ROWS] : [ROWS, COLS], transposed ? transpose(sums) : sums);
+        const words = dtype === 'f32' ? new Uint32Array(sums.buffer) : new Uint32Array(Int32Array.from(sums).buffer);
+        const s = await made.tensor('sums', [ROWS, COLS], words, dtype);
         const t = await made.tensor('t', [COLS], thresholds);
         const d = await made.tensor('d', [COLS], directions);
         const values = await made.tensor('values', [ROWS, COLS]);
         const bits = await made.tensor('bits', [ROWS, Math.ceil(COLS / 32)], undefined, 'u32');
-        await made.op(addThreshold(graph, ctx, { sums: s, rows: ROWS, cols: COLS, transposed, thresholds: t, directions: d, output: values }));
-        await made.op(addThreshold(graph, ctx, { sums: s, rows: ROWS, cols: COLS, transposed, thresholds: t, directions: d, output: bits }));
+        await made.op(addThreshold(graph, ctx, { sums: s, rows: ROWS, cols: COLS, thresholds: t, directions: d, output: values }));
+        await made.op(addThreshold(graph, ctx, { sums: s, rows: ROWS, cols: COLS, thresholds: t, directions: d, output: bits }));
         return { values, bits };
       });
       const want = thresholdReference(sums, ROWS, COLS, thresholds, directions);

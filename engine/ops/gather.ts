@@ -6,8 +6,11 @@ import { InputError } from '../errors.js';
 import { linearGrid, type KernelGraph } from '../graph.js';
 import { addDispatch, cachedKernel, checkDims, checkDistinct, checkElements, checkWorkgroupSize, type OpContext, type OpDispatch } from './common.js';
 
-/** How the source stores a row: f32 or u32 words (copied as bits), or u8 bytes packed 4 per u32 word. */
-export type GatherFormat = 'f32' | 'u32' | 'u8';
+/**
+ * How the source stores a row and the output takes it: f32 or u32 words (copied as bits), u8 bytes
+ * packed 4 per u32 word into f32 values, or 'bytes': u8 bytes into bytes (packed the same way).
+ */
+export type GatherFormat = 'f32' | 'u32' | 'u8' | 'bytes';
 
 export interface GatherOptions {
   /**
@@ -21,7 +24,7 @@ export interface GatherOptions {
   width: number;
   /** u32 row numbers, e.g. addPermutation's output; a row number >= rows gives a poisoned output row. */
   indices: Tensor;
-  /** batchSize x width: f32 for f32 and u8 sources, u32 for u32 ones. */
+  /** batchSize x width: f32 for f32 and u8 sources, u32 for u32 ones; 'bytes': u32 of ceil(batchSize x width / 4) words. */
   output: Tensor;
   batchSize: number;
   /** The entry of indices that batch 0 starts at (default 0). */
@@ -43,6 +46,7 @@ const FORMATS: Readonly<Record<GatherFormat, { code: number; poison: number }>> 
   f32: { code: 0, poison: 0x7fc00000 },
   u32: { code: 0, poison: 0xffffffff },
   u8: { code: 1, poison: 0x7fc00000 },
+  bytes: { code: 2, poison: 0xff },
 };
 
 /** The f32 value of each byte by default: byte / 255 rounded once (f32(b) * f32(1 / 255) would miss 126 of them). */
@@ -67,13 +71,16 @@ export async function addGather(graph: KernelGraph, ctx: OpContext, o: GatherOpt
   const name = 'gather';
   checkDims(name, { rows: o.rows, width: o.width, batchSize: o.batchSize });
   const format = o.format ?? (o.source?.dtype as GatherFormat);
-  if (!(format in FORMATS)) throw new InputError(`${name}: format must be f32, u32 or u8, not '${String(format)}'`);
+  if (!Object.hasOwn(FORMATS, format)) throw new InputError(`${name}: format must be f32, u32, u8 or bytes, not '${String(format)}'`);
   const { rows, width, batchSize } = o;
-  const source =
-    format === 'u8'
-      ? checkElements(name, 'source', o.source, ['u32'], [Math.ceil((rows * width) / 4)], `rows x width = ${rows} x ${width} bytes, 4 per u32 word`)
-      : checkElements(name, 'source', o.source, [format], [rows, width], 'rows x width');
-  const output = checkElements(name, 'output', o.output, [format === 'u32' ? 'u32' : 'f32'], [batchSize, width], 'batchSize x width');
+  const bytes = format === 'u8' || format === 'bytes';
+  const source = bytes
+    ? checkElements(name, 'source', o.source, ['u32'], [Math.ceil((rows * width) / 4)], `rows x width = ${rows} x ${width} bytes, 4 per u32 word`)
+    : checkElements(name, 'source', o.source, [format], [rows, width], 'rows x width');
+  const output =
+    format === 'bytes'
+      ? checkElements(name, 'output', o.output, ['u32'], [Math.ceil((batchSize * width) / 4)], `batchSize x width = ${batchSize} x ${width} bytes, 4 per u32 word`)
+      : checkElements(name, 'output', o.output, [format === 'u32' ? 'u32' : 'f32'], [batchSize, width], 'batchSize x width');
   const indices = checkElements(name, 'indices', o.indices, ['u32'], o.indices?.shape ?? []);
   checkDistinct(name, 'output', { output, source, indices });
 
@@ -96,6 +103,6 @@ export async function addGather(graph: KernelGraph, ctx: OpContext, o: GatherOpt
   const wg = checkWorkgroupSize(ctx, name, o.workgroupSize ?? DEFAULT_WG);
   const kernel = cachedKernel(name, 'gather.wgsl', 'main', { WG: wg, FORMAT: FORMATS[format].code, POISON: FORMATS[format].poison });
   const fields = { values, rows, width, batch_size: batchSize, first, batch, batches };
-  const workgroups = linearGrid(ctx.gpu, batchSize * width, kernel.override('WG'));
+  const workgroups = linearGrid(ctx.gpu, format === 'bytes' ? Math.ceil((batchSize * width) / 4) : batchSize * width, kernel.override('WG'));
   return addDispatch(graph, ctx, kernel, fields, (params) => ({ params, source, indices, output }), workgroups);
 }

@@ -10,12 +10,10 @@ import { packedWords } from './pack.js';
 const WG = 64;
 
 export interface ThresholdOptions {
-  /** f32 sums: rows x cols, or cols x rows with `transposed`. */
+  /** rows x cols sums, f32 or i32 (integers below 2^24 in magnitude compare exactly). */
   sums: Tensor;
   rows: number;
   cols: number;
-  /** The sums come column by column (cols x rows). */
-  transposed?: boolean;
   /** f32 [cols]: t per column (+-Infinity for a constant activation). */
   thresholds: Tensor;
   /** f32 [cols]: >= 0 for +1 where s >= t, < 0 for +1 where s <= t. */
@@ -33,8 +31,7 @@ export interface ThresholdOptions {
 export async function addThreshold(graph: KernelGraph, ctx: OpContext, o: ThresholdOptions): Promise<OpDispatch> {
   const name = 'threshold';
   checkDims(name, { rows: o.rows, cols: o.cols });
-  const shape = o.transposed ? [o.cols, o.rows] : [o.rows, o.cols];
-  const sums = checkElements(name, 'sums', o.sums, ['f32'], shape, o.transposed ? 'cols x rows' : 'rows x cols');
+  const sums = checkElements(name, 'sums', o.sums, ['f32', 'i32'], [o.rows, o.cols], 'rows x cols');
   const thresholds = checkElements(name, 'thresholds', o.thresholds, ['f32'], [o.cols], 'cols');
   const directions = checkElements(name, 'directions', o.directions, ['f32'], [o.cols], 'cols');
   const packed = o.output?.dtype === 'u32' || o.output?.dtype === 'bits';
@@ -44,7 +41,7 @@ export async function addThreshold(graph: KernelGraph, ctx: OpContext, o: Thresh
     : checkElements(name, 'output', o.output, ['f32'], [o.rows, o.cols], 'rows x cols');
   checkDistinct(name, 'output', { sums, thresholds, directions, output });
   if (o.rows * Math.max(o.cols, words) >= 2 ** 31) throw new InputError(`${name}: rows x cols = ${o.rows * o.cols} is over 2^31`);
-  const kernel = cachedKernel(name, 'threshold.wgsl', 'main', { WG, PACKED: +packed, TRANSPOSED: +!!o.transposed });
+  const kernel = cachedKernel(name, 'threshold.wgsl', 'main', { WG, PACKED: +packed, INT_SUMS: +(sums.dtype === 'i32') });
   const unused = await placeholder(ctx.pool, 'write');
   const fields = { rows: o.rows, cols: o.cols, words };
   const grid = linearGrid(ctx.gpu, packed ? o.rows * words : o.rows * o.cols, WG);

@@ -26,7 +26,7 @@ export function binaryNetBenchTable(result: JsonObject, backend: string): string
   return [
     benchTitle('binarynet', adapter, backend),
     `inference of a folded BinaryNet (random values) over ${params.examples} MNIST digits in batches of ${params.rows}, the last batch's scores read back; measured in this run: f32 FMA peak ${limits.fma_gflops.toFixed(2)} GFLOP/s, xor+popcount ${limits.popcount_gops.toFixed(2)} Gop/s (32 connections each)`,
-    'ops/image = 2 x the multiply-adds of the products; packed: XNOR-popcount on bits (the bytes as 9 bit planes); float: the same +-1 network by f32 GEMMs; tfjs: tf.matMul, tf.greaterEqual, tf.where, batch norm',
+    'ops/image = 2 x the multiply-adds of the products; packed: XNOR-popcount on bits (the bytes by their 8 bit planes); float: the same +-1 network by f32 GEMMs; tfjs: tf.matMul, tf.greaterEqual, tf.where, batch norm',
     `both harmonium paths give bit-identical scores (checked before timing); training: one epoch (batch ${params.train_batch}) of BinaryNet (the paper's recipe) and of the float MLP of the same widths (relu, Adam), ops/image counted as for bench mlp`,
     tfjsLine(tfjs),
     table,

@@ -60,8 +60,8 @@ The model file holds layer{i}.weight [inputs, outputs] (the real weights W_r; Si
 .gamma, .beta, .running_mean, .running_var [outputs] (F32), Adam's state, and for BinaryNet the packed
 network that \`binarynet eval\` checks: packed.layer{i}.bits U32 [outputs, ceil(inputs / 32)] (bit k of
 a unit's row: W_r[k] >= 0) and the hidden units' integer thresholds packed.layer{i}.threshold and
-.direction (+1: on when the sum >= threshold; -1: when <=; layer 0's sums are of the planes 2b + 1);
-then train_loss (per step), train_errors, test_error and test_loss (per epoch), and metadata model =
+.direction (+1: on when the integer sum >= threshold; -1: when <=); then train_loss (per step),
+train_errors, test_error and test_loss (per epoch), and metadata model =
 "binarynet", layers, binary_activations, eps, shift, binarize, loss, lr, lr_end, batch, input_dropout,
 hidden_dropout, seed, train_count, test_count, epochs, dataset, harmonium.iteration (steps).`,
   flags: BINARYNET_TRAIN_FLAGS,

@@ -16,7 +16,7 @@ export interface GatherReference {
 
 /**
  * The output words of the gather at graph iteration `iteration`. `source` holds words (f32 bits or
- * u32) for formats f32 and u32, or the rows x width bytes for u8.
+ * u32) for formats f32 and u32, or the rows x width bytes for u8 and bytes.
  */
 export function gatherReference(source: Uint32Array | Uint8Array, indices: ArrayLike<number>, o: GatherReference, iteration = 0): Uint32Array {
   const { rows, width, batchSize } = o;
@@ -24,7 +24,7 @@ export function gatherReference(source: Uint32Array | Uint8Array, indices: Array
   const batches = o.batches ?? Math.floor((indices.length - first) / batchSize);
   const values = new Float32Array(o.byteValues ?? UNIT_BYTE_VALUES);
   const valueBits = new Uint32Array(values.buffer);
-  const poison = o.format === 'u32' ? 0xffffffff : 0x7fc00000;
+  const poison = o.format === 'u32' ? 0xffffffff : o.format === 'bytes' ? 0xff : 0x7fc00000;
   const out = new Uint32Array(batchSize * width);
   // 1. The batch of this iteration, wrapping around after `batches`.
   const b = ((o.batch ?? 0) + iteration) % batches;
@@ -36,6 +36,12 @@ export function gatherReference(source: Uint32Array | Uint8Array, indices: Array
       // 3. Copy the word, or map the byte through the value table.
       else out[r * width + c] = o.format === 'u8' ? valueBits[source[row * width + c]] : source[row * width + c];
     }
+  }
+  // 4. Format bytes: the bytes packed 4 per word, one stream over the batch.
+  if (o.format === 'bytes') {
+    const packed = new Uint8Array(4 * Math.ceil(out.length / 4));
+    packed.set(out);
+    return new Uint32Array(packed.buffer);
   }
   return out;
 }
