@@ -28,7 +28,7 @@ import {
 import { addGather } from '../engine/ops/gather.js';
 import { binaryLayerName, type BinaryNet, type CheckedBinaryNetConfig } from './binarynet.js';
 import { fileTensor } from './model_file.js';
-import { BYTE_INTEGERS, type DeviceDataset } from './minibatch.js';
+import { batchParts, BYTE_INTEGERS, type BatchPart, type DeviceDataset } from './minibatch.js';
 import { building, type Owned, type Releasable } from './owned.js';
 
 /** A layer's trained values on the host. */
@@ -142,14 +142,10 @@ export function packedTensors(folded: FoldedNetwork): Record<string, Safetensors
 export const INFERENCE_PATHS = ['float', 'packed'] as const;
 export type InferencePath = (typeof INFERENCE_PATHS)[number];
 
-/** A part of the examples run by one graph: `batches` batches of `rows` from example `first`. */
-interface InferencePart {
+/** A part of the examples run by one graph, and its last batch's scores (rows x classes). */
+interface InferencePart extends BatchPart {
   graph: KernelGraph;
-  /** rows x classes: the part's last batch's scores. */
   scores: Tensor;
-  rows: number;
-  batches: number;
-  first: number;
 }
 
 /** The device tensors both paths' graphs share: per layer the weights and thresholds, and the last layer's batch norm. */
@@ -181,9 +177,7 @@ export class BinaryNetInference implements Releasable {
     const layers = net.layers;
     if (data.width !== layers[0].inputs) throw new InputError(`binarynet inference: the data has ${data.width} values per example, the network ${layers[0].inputs} inputs`);
     if (layers.length < 2) throw new InputError('binarynet inference: the network needs a hidden layer (a single layer has no binary activations to pack)');
-    const rows = Math.min(o.rows, data.count);
-    const full = Math.floor(data.count / rows);
-    const plan = [{ rows, batches: full, first: 0 }, ...(data.count > full * rows ? [{ rows: data.count - full * rows, batches: 1, first: full * rows }] : [])];
+    const plan = batchParts(data.count, o.rows, 'binarynet inference');
     const packed = o.path === 'packed';
     return building(async (owned) => {
       const tensor = (label: string, dtype: 'f32' | 'u32' | 'i32', shape: number[], values?: ArrayBufferView) => owned.add(ctx.pool.tensor(`binarynet ${o.path} ${label}`, dtype, shape, values ? { data: values } : {}));
@@ -255,7 +249,7 @@ type MakeTensor = (label: string, dtype: 'f32' | 'u32' | 'i32', shape: number[])
  * One part's graph: gather its batch (bytes as f32 integers, or as bytes for their bit planes), the
  * layers' sums and thresholds, the last batch norm.
  */
-async function addInferencePart(ctx: RunContext, owned: Owned, net: FoldedNetwork, data: DeviceDataset, shared: SharedTensors, path: InferencePath, part: { rows: number; batches: number; first: number }, tensor: MakeTensor): Promise<InferencePart> {
+async function addInferencePart(ctx: RunContext, owned: Owned, net: FoldedNetwork, data: DeviceDataset, shared: SharedTensors, path: InferencePath, part: BatchPart, tensor: MakeTensor): Promise<InferencePart> {
   const { rows, batches, first } = part;
   const packed = path === 'packed';
   const width = data.width;

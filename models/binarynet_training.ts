@@ -7,7 +7,7 @@
 // the inference-mode forward pass (running statistics) over every example, its loss and error rate.
 import { addOptimizerStep, addSoftmaxCrossEntropy, addSquareHinge, InputError, KernelGraph, optimizerState, type ReduceTarget, type RunContext, type Tensor } from '../engine/index.js';
 import { BINARIZATIONS, type BinaryDropout, type BinaryNet, type BinaryNetBatch } from './binarynet.js';
-import { addBatchGather, BYTE_INTEGERS, type DeviceDataset } from './minibatch.js';
+import { addBatchGather, batchParts, BYTE_INTEGERS, type DeviceDataset } from './minibatch.js';
 import { checkOptions, oneOf, real, whole, type CheckedOptions } from './options.js';
 import { building, type Owned, type Releasable } from './owned.js';
 import { Trainer, TRAINING_RULES, type TrainedEpoch, type TrainingPlan } from './training.js';
@@ -127,10 +127,7 @@ export class BinaryNetEvaluator implements Releasable {
 
   static async create(ctx: RunContext, net: BinaryNet, data: DeviceDataset, o: { loss?: BinaryNetLoss; batch?: number } = {}): Promise<BinaryNetEvaluator> {
     if (data.width !== net.inputs) throw new InputError(`binarynet evaluation: the data has ${data.width} values per example, the network ${net.inputs} inputs`);
-    const rows = Math.min(o.batch ?? 500, data.count);
-    const full = Math.floor(data.count / rows);
-    const rest = data.count - full * rows;
-    const plan = [{ rows, batches: full, first: 0 }, ...(rest > 0 ? [{ rows: rest, batches: 1, first: full * rows }] : [])];
+    const plan = batchParts(data.count, o.batch ?? 500, 'binarynet evaluation');
     return building(async (owned) => {
       // Per part: [the sum over its batches of the mean loss, its error count].
       const metrics = await owned.add(ctx.pool.tensor('binarynet eval metrics', 'f32', [2 * plan.length]));

@@ -93,3 +93,24 @@ export function addBatchGather(graph: KernelGraph, ctx: OpContext, o: BatchGathe
     return owned;
   });
 }
+
+/** A part of an in-order pass over a dataset: `batches` batches of `rows` examples from example `first`. */
+export interface BatchPart {
+  rows: number;
+  batches: number;
+  first: number;
+}
+
+/**
+ * The batches of an in-order pass over `count` examples (an evaluation's): full batches of `batch`
+ * rows in one part, the rest in a second. `what` names the caller in the error for a bad batch.
+ *
+ *   batchParts(2000, 300, 'mlp evaluation');   // [{ rows: 300, batches: 6, first: 0 }, { rows: 200, batches: 1, first: 1800 }]
+ */
+export function batchParts(count: number, batch: number, what: string): BatchPart[] {
+  if (!(Number.isInteger(batch) && batch > 0)) throw new InputError(`${what}: batch must be a positive integer, got ${batch}`);
+  const rows = Math.min(batch, count);
+  const full = Math.floor(count / rows);
+  const rest = count - full * rows;
+  return [{ rows, batches: full, first: 0 }, ...(rest > 0 ? [{ rows: rest, batches: 1, first: full * rows }] : [])];
+}

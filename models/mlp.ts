@@ -6,7 +6,7 @@
 // backward, update) repeated once per minibatch, and its only readback is the metrics tensor.
 import { addDropout, addDropoutBackward, addOptimizerStep, addSoftmaxCrossEntropy, decodeSafetensors, InputError, KernelGraph, optimizerState, ParamSet, type CheckpointExtra, type OpContext, type OptimizerOptions, type ReduceTarget, type RunContext, type Safetensors, type SafetensorsTensor, type ScheduleSpec, type Tensor } from '../engine/index.js';
 import { addDenseBackward, addDenseForward, DENSE_ACTIVATIONS, denseLayer, denseParams, type DenseActivation, type DenseLayer } from './dense.js';
-import { addBatchGather, type DeviceDataset } from './minibatch.js';
+import { addBatchGather, batchParts, type DeviceDataset } from './minibatch.js';
 import { checkModelTag, configFromMetadata, fileTensor, metadataList } from './model_file.js';
 import { checkOptions, oneOf, real, type CheckedOptions } from './options.js';
 import { building, Owned, type Releasable } from './owned.js';
@@ -349,10 +349,7 @@ export class MlpEvaluator implements Releasable {
 
   static async create(ctx: RunContext, mlp: Mlp, data: DeviceDataset, batch = 1000): Promise<MlpEvaluator> {
     if (data.width !== mlp.inputs) throw new InputError(`mlp evaluation: the data has ${data.width} values per example, the network ${mlp.inputs} inputs`);
-    if (!(Number.isInteger(batch) && batch > 0)) throw new InputError(`mlp evaluation: batch must be a positive integer, got ${batch}`);
-    const rows = Math.min(batch, data.count);
-    const full = Math.floor(data.count / rows);
-    const rest = data.count - full * rows;
+    const plan = batchParts(data.count, batch, 'mlp evaluation');
     return building(async (owned) => {
       // Per part: [sum over its batches of the mean loss, its error count].
       const metrics = await owned.add(ctx.pool.tensor('mlp eval metrics', 'f32', [4]));
@@ -365,8 +362,8 @@ export class MlpEvaluator implements Releasable {
         await owned.add(addSoftmaxCrossEntropy(graph, ctx, { logits: b.outputs[b.outputs.length - 1], labels: b.labels, meanLoss: series(2 * index), errors: series(2 * index + 1) }));
         return { graph, rows: size, batches };
       };
-      const parts = [await part(0, rows, full, 0)];
-      if (rest > 0) parts.push(await part(1, rest, 1, full * rows));
+      const parts = [];
+      for (const [index, p] of plan.entries()) parts.push(await part(index, p.rows, p.batches, p.first));
       return new MlpEvaluator(ctx, owned, parts, metrics, data.count);
     });
   }

@@ -6,6 +6,7 @@
 import { addBinary, addReduce, InputError, KernelGraph, type Tensor, type RunContext } from '../engine/index.js';
 import { building, Owned, type Releasable } from './owned.js';
 import { RBM_CALLS, type Rbm } from './rbm.js';
+import { batchParts } from './minibatch.js';
 import type { RbmDataset } from './rbm_data.js';
 
 export interface RbmEvaluation {
@@ -38,10 +39,7 @@ export class RbmEvaluator implements Releasable {
     const batch = o.batch ?? 1000;
     const seed = o.seed ?? 0;
     if (data.width !== rbm.visible) throw new InputError(`rbm evaluation: the data has ${data.width} values per example, the model ${rbm.visible} visible units`);
-    if (!(Number.isInteger(batch) && batch > 0)) throw new InputError(`rbm evaluation: batch must be a positive integer, got ${batch}`);
-    const rows = Math.min(batch, data.count);
-    const full = Math.floor(data.count / rows);
-    const rest = data.count - full * rows;
+    const plan = batchParts(data.count, batch, 'rbm evaluation');
     return building(async (owned) => {
       const metrics = await owned.add(ctx.pool.tensor('rbm eval metrics', 'f32', [2 * SLOTS]));
       const part = async (index: number, size: number, batches: number, first: number) => {
@@ -58,8 +56,8 @@ export class RbmEvaluator implements Releasable {
         await owned.add(addReduce(graph, ctx, { op: 'sumsq', per: 'all', x: chain.pv, ...slot(1) }));
         return { graph, batches };
       };
-      const parts = [await part(0, rows, full, 0)];
-      if (rest > 0) parts.push(await part(1, rest, 1, full * rows));
+      const parts = [];
+      for (const [index, p] of plan.entries()) parts.push(await part(index, p.rows, p.batches, p.first));
       return new RbmEvaluator(ctx, owned, parts, metrics, data.count);
     });
   }

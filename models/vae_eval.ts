@@ -7,7 +7,7 @@
 //                  chunks of draws (addLogMeanExp keeps a running max and sum per example);
 //   VaeCodec       encode and decode fixed-size batches on the host's request (samples, pictures, demos).
 import { addBinary, addGather, addLogMeanExp, addReduce, addUnary, InputError, KernelGraph, type Tensor, type RunContext } from '../engine/index.js';
-import { addBatchGather, type DeviceDataset } from './minibatch.js';
+import { addBatchGather, batchParts, type DeviceDataset } from './minibatch.js';
 import { building, Owned, type Releasable } from './owned.js';
 import type { Vae, VaeBatch } from './vae.js';
 
@@ -25,15 +25,6 @@ export interface VaeEvaluation {
   /** Mean KL(q(z | x) || p(z)). */
   kl: number;
   count: number;
-}
-
-/** The batches of an in-order pass: `batch` rows each, then one part of the rest. */
-function partsOf(count: number, batch: number): Array<{ rows: number; batches: number; first: number }> {
-  if (!(Number.isInteger(batch) && batch > 0)) throw new InputError(`vae evaluation: batch must be a positive integer, got ${batch}`);
-  const rows = Math.min(batch, count);
-  const full = Math.floor(count / rows);
-  const rest = count - full * rows;
-  return [{ rows, batches: full, first: 0 }, ...(rest > 0 ? [{ rows: rest, batches: 1, first: full * rows }] : [])];
 }
 
 function checkData(vae: Vae, data: DeviceDataset): void {
@@ -58,7 +49,7 @@ export class VaeEvaluator implements Releasable {
 
   static async create(ctx: RunContext, vae: Vae, data: DeviceDataset, o: { seed: number; batch?: number }): Promise<VaeEvaluator> {
     checkData(vae, data);
-    const plan = partsOf(data.count, o.batch ?? 500);
+    const plan = batchParts(data.count, o.batch ?? 500, 'vae evaluation');
     return building(async (owned) => {
       // Per part: [sum over its batches of the mean reconstruction term, of the mean KL].
       const metrics = await owned.add(ctx.pool.tensor('vae eval metrics', 'f32', [2 * plan.length]));
@@ -151,7 +142,7 @@ export class IwaeEvaluator implements Releasable {
     if (!(Number.isInteger(maxRows) && maxRows > 0)) throw new InputError(`iwae: maxRows must be a positive integer, got ${maxRows}`);
     const samples = drawsPerChunk(o.k, maxRows);
     const chunks = o.k / samples;
-    const plan = partsOf(data.count, Math.max(1, Math.floor(maxRows / samples)));
+    const plan = batchParts(data.count, Math.max(1, Math.floor(maxRows / samples)), 'iwae');
     const totalBatches = plan.reduce((n, p) => n + p.batches, 0);
     return building(async (owned) => {
       const totals = await owned.add(ctx.pool.tensor('iwae totals', 'f32', [totalBatches]));

@@ -4,7 +4,7 @@
 // shift-based form (GPU).
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { addBatchNorm, addBatchNormBackward, InputError, KernelGraph } from '../engine/index.js';
+import { addBatchNorm, addBatchNormBackward, InputError, KernelGraph, type BatchNormState } from '../engine/index.js';
 import { ap2, batchNormBackwardReference, batchNormInferReference, batchNormTrainReference } from '../harness/reference/batch_norm.js';
 import { expectError } from './expect.js';
 import { withGpu } from './gpu.js';
@@ -38,6 +38,18 @@ reference('the backward pass is the gradient of sum(dy * y) by central differenc
 
 const gpu = suite('batch norm kernels (GPU)');
 
+/** The batch norm's state on the device: the test's gamma, beta and running averages, empty batch statistics. */
+async function stateTensors(made: Made): Promise<BatchNormState> {
+  return {
+    gamma: await made.tensor('gamma', [COLS], gamma),
+    beta: await made.tensor('beta', [COLS], beta),
+    runningMean: await made.tensor('rm', [COLS], running.mean),
+    runningVar: await made.tensor('rv', [COLS], running.var),
+    batchMean: await made.tensor('bm', [COLS]),
+    batchInvstd: await made.tensor('bi', [COLS]),
+  };
+}
+
 // f32 sums of 7 rows and a square root: a few ulp of the largest term.
 const TOL = { atol: 1e-5, rtol: 1e-5 };
 
@@ -45,14 +57,7 @@ for (const shift of [false, true]) {
   gpu(`training pass: y, the batch statistics and the running averages${shift ? ' (shift-based)' : ''}`, () =>
     withGpu(async (ctx) => {
       const got = await runAndRead(ctx, async (graph, made) => {
-        const s = {
-          gamma: await made.tensor('gamma', [COLS], gamma),
-          beta: await made.tensor('beta', [COLS], beta),
-          runningMean: await made.tensor('rm', [COLS], running.mean),
-          runningVar: await made.tensor('rv', [COLS], running.var),
-          batchMean: await made.tensor('bm', [COLS]),
-          batchInvstd: await made.tensor('bi', [COLS]),
-        };
+        const s = await stateTensors(made);
         const y = await made.tensor('y', [ROWS, COLS]);
         await made.op(addBatchNorm(graph, ctx, { x: await made.tensor('x', [ROWS, COLS], x), y, rows: ROWS, cols: COLS, state: s, mode: 'train', eps: EPS, momentum: 0.25, shift }));
         return { y, mean: s.batchMean, invstd: s.batchInvstd, rm: s.runningMean, rv: s.runningVar };
@@ -69,14 +74,7 @@ for (const shift of [false, true]) {
     withGpu(async (ctx) => {
       const dyValues = randomF32(ROWS * COLS, 17);
       const got = await runAndRead(ctx, async (graph, made) => {
-        const s = {
-          gamma: await made.tensor('gamma', [COLS], gamma),
-          beta: await made.tensor('beta', [COLS], beta),
-          runningMean: await made.tensor('rm', [COLS], running.mean),
-          runningVar: await made.tensor('rv', [COLS], running.var),
-          batchMean: await made.tensor('bm', [COLS]),
-          batchInvstd: await made.tensor('bi', [COLS]),
-        };
+        const s = await stateTensors(made);
         const xt = await made.tensor('x', [ROWS, COLS], x);
         const inferred = await made.tensor('inferred', [ROWS, COLS]);
         await made.op(addBatchNorm(graph, ctx, { x: xt, y: inferred, rows: ROWS, cols: COLS, state: s, mode: 'infer', eps: EPS, shift }));

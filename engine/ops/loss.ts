@@ -143,6 +143,18 @@ export async function addSigmoidCrossEntropy(graph: KernelGraph, ctx: OpContext,
   });
 }
 
+/** A classifier's loss options checked (softmax cross-entropy, square hinge): scores, labels [rows], the outputs. */
+function checkClassifierLoss(ctx: OpContext, name: string, o: CrossEntropyOutputs & { logits: Tensor; labels: Tensor; errors?: ReduceTarget }) {
+  const c = checkOutputs(ctx, name, o.logits, o);
+  const { cols } = matrixOf(c.logits.shape);
+  const labels = checkShaped(name, 'labels', o.labels, ['u32']);
+  checkShape(name, { logits: c.logits, labels }, 'labels', [[c.rows], [c.rows, 1]]);
+  const errors = o.errors === undefined ? undefined : checkTarget(ctx, name, 'errors.out', o.errors, { logits: c.logits }, scalarShapes, true);
+  if (!c.losses && !c.grad && !c.meanLoss && !errors) throw new InputError(`${name}: nothing to compute: give losses, grad, meanLoss or errors`);
+  checkDistinctOutputs(name, { logits: c.logits, labels }, { ...c, errors });
+  return { c, cols, labels, errors };
+}
+
 export interface SoftmaxCrossEntropyOptions extends CrossEntropyOutputs {
   /** f32 rows x cols: z, with class probabilities softmax(z) per row. */
   logits: Tensor;
@@ -162,13 +174,7 @@ export interface SoftmaxCrossEntropyOptions extends CrossEntropyOutputs {
  */
 export async function addSoftmaxCrossEntropy(graph: KernelGraph, ctx: OpContext, o: SoftmaxCrossEntropyOptions): Promise<OpDispatches> {
   const name = 'softmax_cross_entropy';
-  const c = checkOutputs(ctx, name, o.logits, o);
-  const { cols } = matrixOf(c.logits.shape);
-  const labels = checkShaped(name, 'labels', o.labels, ['u32']);
-  checkShape(name, { logits: c.logits, labels }, 'labels', [[c.rows], [c.rows, 1]]);
-  const errors = o.errors === undefined ? undefined : checkTarget(ctx, name, 'errors.out', o.errors, { logits: c.logits }, scalarShapes, true);
-  if (!c.losses && !c.grad && !c.meanLoss && !errors) throw new InputError(`${name}: nothing to compute: give losses, grad, meanLoss or errors`);
-  checkDistinctOutputs(name, { logits: c.logits, labels }, { ...c, errors });
+  const { c, cols, labels, errors } = checkClassifierLoss(ctx, name, o);
   const kernel = cachedKernel(name, 'softmax.wgsl', 'main', { WG, MODE: ROW_MODE.crossEntropy, GRAD: +!!c.grad });
   const unusedGrad = await placeholder(ctx.pool, 'write');
   return addDispatches(graph, ctx, async (batch) => {
@@ -204,13 +210,7 @@ export interface SquareHingeOptions extends CrossEntropyOutputs {
  */
 export async function addSquareHinge(graph: KernelGraph, ctx: OpContext, o: SquareHingeOptions): Promise<OpDispatches> {
   const name = 'square_hinge';
-  const c = checkOutputs(ctx, name, o.logits, o);
-  const { cols } = matrixOf(c.logits.shape);
-  const labels = checkShaped(name, 'labels', o.labels, ['u32']);
-  checkShape(name, { logits: c.logits, labels }, 'labels', [[c.rows], [c.rows, 1]]);
-  const errors = o.errors === undefined ? undefined : checkTarget(ctx, name, 'errors.out', o.errors, { logits: c.logits }, scalarShapes, true);
-  if (!c.losses && !c.grad && !c.meanLoss && !errors) throw new InputError(`${name}: nothing to compute: give losses, grad, meanLoss or errors`);
-  checkDistinctOutputs(name, { logits: c.logits, labels }, { ...c, errors });
+  const { c, cols, labels, errors } = checkClassifierLoss(ctx, name, o);
   const kernel = cachedKernel(name, 'hinge.wgsl', 'main', { WG: 64, GRAD: +!!c.grad });
   const unusedGrad = await placeholder(ctx.pool, 'write');
   return addDispatches(graph, ctx, async (batch) => {

@@ -6,6 +6,7 @@
 //   test_cross_entropy, test_squared_error, masked_cross_entropy, masked_squared_error F64 [epochs]
 // and metadata model 'autoencoder', layers, activation, tied, noise, noise_level, contractive, lr,
 // batch, seed, eval_mask, train_count, test_count, epochs, dataset.
+import { checkModelWidth } from '../data/dataset.js';
 import { InputError } from '../../engine/index.js';
 import { Autoencoder, readAutoencoderConfig, validateAutoencoderConfig, type AutoencoderConfig, type AutoencoderNoise } from '../../models/autoencoder.js';
 import { AutoencoderEvaluator, AutoencoderTrainer, validateAutoencoderTraining, type AutoencoderEpoch, type AutoencoderTrainingOptions } from '../../models/autoencoder_training.js';
@@ -93,7 +94,7 @@ train_count, test_count, epochs, dataset, harmonium.iteration (steps).`,
   modelSettings: (ae) => ({ layers: JSON.stringify(ae.config.layers), activation: ae.config.activation, tied: String(ae.config.tied) }),
   series: [...perStep('train_loss', 'train_contractive'), ...perEpoch('test_cross_entropy', 'test_squared_error', 'masked_cross_entropy', 'masked_squared_error')],
   async start(ctx, ae, p, data, owned) {
-    if (ae.inputs !== data.train.width) throw new InputError(`the model has ${ae.inputs} inputs; the data has ${data.train.width} values per example`);
+    checkModelWidth(ae.inputs, data.train.width);
     const train = await owned.add(DeviceDataset.upload(ctx, data.train, 'train'));
     const trainer = await owned.add(AutoencoderTrainer.create(ctx, ae, train, aeTrainingOf(p)));
     const test = await owned.add(DeviceDataset.upload(ctx, data.test, 'test'));

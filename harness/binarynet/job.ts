@@ -11,7 +11,7 @@ import { DeviceDataset } from '../../models/minibatch.js';
 import { Owned } from '../../models/owned.js';
 import { defineJob, type JobContext } from '../backends/context.js';
 import type { Values } from '../cli/schema.js';
-import { labelledBytes } from '../data/dataset.js';
+import { checkModelWidth, labelledBytes } from '../data/dataset.js';
 import { loadData } from '../data/source.js';
 import { fromBase64 } from '../io/base64.js';
 import type { JsonObject } from '../io/json.js';
@@ -58,7 +58,7 @@ export async function runBinaryNetEval(ctx: JobContext, p: BinaryNetEvalParams):
   try {
     const { net, metadata } = await BinaryNet.fromSafetensors(ctx, bytes, 'the model');
     await owned.add(net);
-    if (net.inputs !== test.rows * test.cols) throw new InputError(`the model has ${net.inputs} inputs; the data has ${test.rows * test.cols} values per example`);
+    checkModelWidth(net.inputs, test.rows * test.cols);
     const data = await owned.add(DeviceDataset.upload(ctx, labelledBytes(test), 'test'));
     const loss = lossOf(metadata);
     const e = await (await owned.add(BinaryNetEvaluator.create(ctx, net, data, { loss }))).evaluate();

@@ -7,17 +7,15 @@
 //   packed.layer{i}.threshold, .direction F32 [outputs]     hidden units' folded batch norm + Sign
 //   train_loss F32 [steps], train_errors U32 [epochs], test_error, test_loss F64 [epochs]
 // and metadata model 'binarynet', layers, binary_activations, eps, shift, and the run's settings.
-import { InputError } from '../../engine/index.js';
 import { BinaryNet } from '../../models/binarynet.js';
 import { foldBinaryNet, hostLayers, packedTensors } from '../../models/binarynet_inference.js';
 import { BINARYNET_OPTIMIZER_STATE, BinaryNetEvaluator, BinaryNetTrainer, validateBinaryNetTraining, type BinaryNetEpoch, type BinaryNetTrainingOptions } from '../../models/binarynet_training.js';
 import { readBinaryNetConfig, validateBinaryNetConfig, type BinaryNetConfig } from '../../models/binarynet.js';
 import { DeviceDataset } from '../../models/minibatch.js';
-import { hasLabels, MNIST, type DataSplit } from '../data/source.js';
-import type { Json } from '../io/json.js';
-import { classCount, labelledBytes } from '../data/dataset.js';
+import type { DataSplit } from '../data/source.js';
+import { checkModelWidth, classCount, labelledBytes } from '../data/dataset.js';
 import type { TrainingFeature, TrainParams } from '../train/feature.js';
-import { perEpoch, perStep } from '../train/history.js';
+import { checkLabelledData, CLASSIFIER_SERIES, classifierRecord, classifierReportLines, classifierResult } from '../train/classifier.js';
 import { BINARYNET_TRAIN_FLAGS } from './flags.js';
 
 type Params = TrainParams<typeof BINARYNET_TRAIN_FLAGS>;
@@ -43,8 +41,6 @@ export function binaryNetTraining(p: Params): BinaryNetTrainingOptions {
   };
 }
 
-const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
-const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
 
 export const BINARYNET_FEATURE: TrainingFeature<typeof BINARYNET_TRAIN_FLAGS, BinaryNet, BinaryNetEpoch, DataSplit> = {
   name: 'binarynet',
@@ -66,7 +62,7 @@ train_errors, test_error and test_loss (per epoch), and metadata model =
 hidden_dropout, seed, train_count, test_count, epochs, dataset, harmonium.iteration (steps).`,
   flags: BINARYNET_TRAIN_FLAGS,
   check(p) {
-    if (p.data !== MNIST && !hasLabels(p.data)) throw new InputError(`--data ${p.data}: a classifier needs labels: FILE,LABELS`);
+    checkLabelledData(p.data);
     validateBinaryNetConfig(binaryNetConfig(p));
     validateBinaryNetTraining(binaryNetTraining(p));
   },
@@ -98,26 +94,21 @@ hidden_dropout, seed, train_count, test_count, epochs, dataset, harmonium.iterat
     shift: String(net.config.shift),
     eps: String(net.config.eps),
   }),
-  series: [...perStep('train_loss'), { name: 'train_errors', dtype: 'U32', per: 'epoch' }, ...perEpoch('test_error', 'test_loss')],
+  series: CLASSIFIER_SERIES,
   async start(ctx, net, p, split, owned) {
-    if (net.inputs !== split.train.rows * split.train.cols) throw new InputError(`the model has ${net.inputs} inputs; the data has ${split.train.rows * split.train.cols} values per example`);
+    checkModelWidth(net.inputs, split.train.rows * split.train.cols);
     const train = await owned.add(DeviceDataset.upload(ctx, labelledBytes(split.train), 'train'));
     const test = await owned.add(DeviceDataset.upload(ctx, labelledBytes(split.test), 'test'));
     const trainer = await owned.add(BinaryNetTrainer.create(ctx, net, train, binaryNetTraining(p)));
     const evaluator = await owned.add(BinaryNetEvaluator.create(ctx, net, test, { loss: p.loss }));
     return {
       trainer,
-      async record(epoch) {
-        const e = await evaluator.evaluate();
-        const line = `epoch ${epoch.epoch + 1}/${p.epochs}: train loss ${mean([...epoch.losses]).toFixed(4)}, test error ${pct(e.error)}, test loss ${e.loss.toFixed(4)}`;
-        return { values: { train_loss: epoch.losses, train_errors: epoch.errors, test_error: e.error, test_loss: e.loss }, line: () => line };
-      },
+      record: async (epoch) => classifierRecord(epoch, await evaluator.evaluate(), p.epochs),
       // What inference reads, folded from the trained values (BinaryConnect's real activations do not fold).
       state: async () => (net.config.binaryActivations ? packedTensors(foldBinaryNet(await hostLayers(net), net.config)) : {}),
     };
   },
   result(net, h, p, steps) {
-    const last = h.test_error.length - 1;
     return {
       model: 'binarynet',
       layers: net.config.layers as number[],
@@ -131,23 +122,11 @@ hidden_dropout, seed, train_count, test_count, epochs, dataset, harmonium.iterat
       hidden_dropout: p['hidden-dropout'],
       shift: net.config.shift,
       seed: p.seed,
-      test_error: h.test_error[last],
-      test_loss: h.test_loss[last],
-      history: h.test_error.map((testError, e): Json => ({
-        epoch: e + 1,
-        train_loss: mean(h.train_loss.slice(e * steps, (e + 1) * steps)),
-        train_error: h.train_errors[e] / (steps * p.batch),
-        test_error: testError,
-        test_loss: h.test_loss[e],
-      })),
-      train_loss: h.train_loss,
+      ...classifierResult(h, steps, p.batch),
     };
   },
   report: (r) => ({
     title: `${r.binary_activations ? 'BinaryNet' : 'BinaryConnect'} ${(r.layers as number[]).join('-')}, ${r.binarize} weights, ${r.loss} loss, Adam lr ${r.lr} to ${r.lr_end}, batch ${r.batch}, seed ${r.seed}: ${r.epochs} epochs on ${r.train_count} examples`,
-    lines: [
-      ['test error', `${(100 * (r.test_error as number)).toFixed(2)}% of ${r.test_count} examples`],
-      ['test loss', (r.test_loss as number).toFixed(4)],
-    ],
+    lines: classifierReportLines(r),
   }),
 };

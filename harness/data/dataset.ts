@@ -26,6 +26,11 @@ export function labelledBytes(d: LabelledDataset): LabelledBytes {
   return { images, labels: d.labels, count: d.count, width: d.rows * d.cols };
 }
 
+/** A model file's width against the data's: an InputError naming both when they differ ('inputs', or an RBM's 'visible units'). */
+export function checkModelWidth(model: number, data: number, what = 'inputs'): void {
+  if (model !== data) throw new InputError(`the model has ${model} ${what}; the data has ${data} values per example`);
+}
+
 /** The classes of a dataset: one more than its largest label. */
 export const classCount = (d: LabelledDataset): number => d.labels.reduce((a, b) => Math.max(a, b), 0) + 1;
 

@@ -1,6 +1,5 @@
 // The 'mlp-train' and 'mlp-eval' jobs: an MLP classifier trained (the training feature, train.ts) and
 // evaluated on the held-out examples on the GPU, plain JSON in and out, the same in Node and in a page.
-import { InputError } from '../../engine/index.js';
 import { DeviceDataset } from '../../models/minibatch.js';
 import { Owned } from '../../models/owned.js';
 import { Mlp, MlpEvaluator } from '../../models/mlp.js';
@@ -12,7 +11,7 @@ import type { JsonObject } from '../io/json.js';
 import type { TrainParams } from '../train/feature.js';
 import { runTraining, trainJob, type TrainHooks } from '../train/job.js';
 import { MLP_EVAL_JOB, type MLP_TRAIN_FLAGS } from './flags.js';
-import { labelledBytes } from '../data/dataset.js';
+import { checkModelWidth, labelledBytes } from '../data/dataset.js';
 import { MLP_FEATURE } from './train.js';
 
 export const runMlpTrain = (ctx: JobContext, p: TrainParams<typeof MLP_TRAIN_FLAGS>, hooks?: TrainHooks): Promise<JsonObject> => runTraining(MLP_FEATURE, ctx, p, hooks);
@@ -26,7 +25,7 @@ export async function runMlpEval(ctx: JobContext, p: MlpEvalParams): Promise<Jso
   await owned.add(mlp);
   try {
     const inputs = test.rows * test.cols;
-    if (mlp.inputs !== inputs) throw new InputError(`the model has ${mlp.inputs} inputs; the data has ${inputs} values per example`);
+    checkModelWidth(mlp.inputs, inputs);
     const data = await owned.add(DeviceDataset.upload(ctx, labelledBytes(test), 'test'));
     const e = await (await owned.add(MlpEvaluator.create(ctx, mlp, data))).evaluate();
     return {

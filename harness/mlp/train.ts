@@ -7,14 +7,12 @@
 //   test_error, test_loss F64 [epochs]   after each epoch
 // and metadata model 'mlp', layers, activation, optimizer, lr, momentum, batch, dropout, seed,
 // train_count, test_count, epochs (done), dataset, harmonium.iteration (steps).
-import { InputError } from '../../engine/index.js';
 import { DeviceDataset } from '../../models/minibatch.js';
 import { Mlp, MlpEvaluator, MlpTrainer, mlpOptimizerState, readMlpConfig, validateMlpConfig, validateMlpTraining, type MlpConfig, type MlpEpoch, type MlpTrainingOptions } from '../../models/mlp.js';
-import type { Json } from '../io/json.js';
-import { hasLabels, MNIST, type DataSplit } from '../data/source.js';
-import { classCount, labelledBytes } from '../data/dataset.js';
+import type { DataSplit } from '../data/source.js';
+import { checkModelWidth, classCount, labelledBytes } from '../data/dataset.js';
 import type { TrainingFeature, TrainParams } from '../train/feature.js';
-import { perEpoch, perStep } from '../train/history.js';
+import { checkLabelledData, CLASSIFIER_SERIES, classifierRecord, classifierReportLines, classifierResult } from '../train/classifier.js';
 import { MLP_TRAIN_FLAGS } from './flags.js';
 
 type Params = TrainParams<typeof MLP_TRAIN_FLAGS>;
@@ -30,8 +28,6 @@ export function mlpTraining(p: Params): MlpTrainingOptions {
   return { optimizer: p.optimizer, lr: p.lr, momentum: p.momentum, batch: p.batch, seed: p.seed, dropout: p.dropout, epochs: p.epochs };
 }
 
-const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
-const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
 
 export const MLP_FEATURE: TrainingFeature<typeof MLP_TRAIN_FLAGS, Mlp, MlpEpoch, DataSplit> = {
   name: 'mlp',
@@ -47,7 +43,7 @@ test_error and test_loss (per epoch), and metadata model = "mlp", layers, activa
 momentum, batch, dropout, seed, train_count, test_count, epochs, dataset, harmonium.iteration (steps).`,
   flags: MLP_TRAIN_FLAGS,
   check(p) {
-    if (p.data !== MNIST && !hasLabels(p.data)) throw new InputError(`--data ${p.data}: a classifier needs labels: FILE,LABELS`);
+    checkLabelledData(p.data);
     validateMlpConfig(mlpConfig(p));
     validateMlpTraining(mlpTraining(p));
   },
@@ -67,24 +63,19 @@ momentum, batch, dropout, seed, train_count, test_count, epochs, dataset, harmon
     train_count: String(split.train.count),
   }),
   modelSettings: (mlp) => ({ hidden: mlp.config.layers.slice(1, -1).join(','), activation: mlp.config.activation }),
-  series: [...perStep('train_loss'), { name: 'train_errors', dtype: 'U32', per: 'epoch' }, ...perEpoch('test_error', 'test_loss')],
+  series: CLASSIFIER_SERIES,
   async start(ctx, mlp, p, split, owned) {
-    if (mlp.inputs !== split.train.rows * split.train.cols) throw new InputError(`the model has ${mlp.inputs} inputs; the data has ${split.train.rows * split.train.cols} values per example`);
+    checkModelWidth(mlp.inputs, split.train.rows * split.train.cols);
     const train = await owned.add(DeviceDataset.upload(ctx, labelledBytes(split.train), 'train'));
     const test = await owned.add(DeviceDataset.upload(ctx, labelledBytes(split.test), 'test'));
     const trainer = await owned.add(MlpTrainer.create(ctx, mlp, train, mlpTraining(p)));
     const evaluator = await owned.add(MlpEvaluator.create(ctx, mlp, test));
     return {
       trainer,
-      async record(epoch) {
-        const e = await evaluator.evaluate();
-        const line = `epoch ${epoch.epoch + 1}/${p.epochs}: train loss ${mean([...epoch.losses]).toFixed(4)}, test error ${pct(e.error)}, test loss ${e.loss.toFixed(4)}`;
-        return { values: { train_loss: epoch.losses, train_errors: epoch.errors, test_error: e.error, test_loss: e.loss }, line: () => line };
-      },
+      record: async (epoch) => classifierRecord(epoch, await evaluator.evaluate(), p.epochs),
     };
   },
   result(mlp, h, p, steps) {
-    const last = h.test_error.length - 1;
     return {
       model: 'mlp',
       layers: mlp.config.layers as number[],
@@ -95,23 +86,11 @@ momentum, batch, dropout, seed, train_count, test_count, epochs, dataset, harmon
       batch: p.batch,
       dropout: p.dropout,
       seed: p.seed,
-      test_error: h.test_error[last],
-      test_loss: h.test_loss[last],
-      history: h.test_error.map((testError, e): Json => ({
-        epoch: e + 1,
-        train_loss: mean(h.train_loss.slice(e * steps, (e + 1) * steps)),
-        train_error: h.train_errors[e] / (steps * p.batch),
-        test_error: testError,
-        test_loss: h.test_loss[e],
-      })),
-      train_loss: h.train_loss,
+      ...classifierResult(h, steps, p.batch),
     };
   },
   report: (r) => ({
     title: `MLP ${(r.layers as number[]).join('-')} ${r.activation}, ${r.optimizer} lr ${r.lr}, batch ${r.batch}, dropout ${r.dropout}, seed ${r.seed}: ${r.epochs} epochs on ${r.train_count} examples`,
-    lines: [
-      ['test error', `${(100 * (r.test_error as number)).toFixed(2)}% of ${r.test_count} examples`],
-      ['test loss', (r.test_loss as number).toFixed(4)],
-    ],
+    lines: classifierReportLines(r),
   }),
 };

@@ -1,5 +1,6 @@
 // The 'rbm-train', 'rbm-eval' and 'rbm-sample' jobs: an RBM trained (the training feature, train.ts),
 // evaluated in nats and sampled on the GPU, plain JSON in and out, the same in Node and in a page.
+import { checkModelWidth } from '../data/dataset.js';
 import { InputError } from '../../engine/index.js';
 import { Rbm, sampleRbm } from '../../models/rbm.js';
 import { RbmDataset } from '../../models/rbm_data.js';
@@ -39,7 +40,7 @@ export async function runRbmEval(ctx: JobContext, p: RbmEvalParams): Promise<Jso
     if (p.exact && rbm.hidden > 24) throw new InputError(`--exact sums over 2^hidden states: at most 24 hidden units, the model has ${rbm.hidden} (use AIS)`);
     const standardization = rbm.visibleType === 'gaussian' ? fileStandardization('the model', tensors, rbm.visible) : undefined;
     const data = rbmData(await loadData(ctx.gpu.adapter.runtime, p), { visible: rbm.visibleType, binarize: binarizeOf(metadata), standardization });
-    if (data.train.width !== rbm.visible) throw new InputError(`the model has ${rbm.visible} visible units; the data has ${data.train.width} values per example`);
+    checkModelWidth(rbm.visible, data.train.width, 'visible units');
     const test = await owned.add(RbmDataset.upload(ctx, data.test, 'test', standardization));
     const train = await owned.add(RbmDataset.upload(ctx, data.train, 'train', standardization));
     const onTest = await (await owned.add(RbmEvaluator.create(ctx, rbm, test, { seed: p.seed }))).evaluate();

@@ -9,7 +9,8 @@
 //   train_reconstruction_error F32 [steps]   per step, the batch's mean |v0 - E[v | h0]|^2
 //   test_reconstruction_error, train_free_energy, test_free_energy F64 [epochs]   after each epoch
 // and metadata model 'rbm', visible, hidden, the training settings, epochs (done), dataset.
-import { InputError, type SafetensorsTensor, type RunContext } from '../../engine/index.js';
+import { checkModelWidth } from '../data/dataset.js';
+import type { SafetensorsTensor, RunContext } from '../../engine/index.js';
 import { fileTensor } from '../../models/model_file.js';
 import { checkOption } from '../../models/options.js';
 import { readRbmConfig, Rbm, sampleRbm, validateRbmConfig, type RbmConfig } from '../../models/rbm.js';
@@ -125,7 +126,7 @@ test_reconstruction_error, train_free_energy and test_free_energy (per epoch), a
   modelSettings: (rbm) => ({ visible: rbm.visibleType }),
   series: [...perStep('train_reconstruction_error'), ...perEpoch('test_reconstruction_error', 'train_free_energy', 'test_free_energy')],
   async start(ctx, rbm, p, data, owned, resumed) {
-    if (rbm.visible !== data.train.width) throw new InputError(`the model has ${rbm.visible} visible units; the data has ${data.train.width} values per example`);
+    checkModelWidth(rbm.visible, data.train.width, 'visible units');
     const s = data.standardization;
     const train = await owned.add(RbmDataset.upload(ctx, data.train, 'train', s));
     const test = await owned.add(RbmDataset.upload(ctx, data.test, 'test', s));

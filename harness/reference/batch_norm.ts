@@ -5,6 +5,16 @@
 /** The nearest power of two to |v| with v's sign (0 stays 0). */
 export const ap2 = (v: number): number => (v === 0 ? 0 : Math.sign(v) * 2 ** Math.round(Math.log2(Math.abs(v))));
 
+/** Column j's two-pass statistics: the mean, the sum of squared deviations, the biased variance. */
+function columnStats(x: ArrayLike<number>, rows: number, cols: number, j: number): { mu: number; squares: number; variance: number } {
+  let sum = 0;
+  for (let r = 0; r < rows; r++) sum += x[r * cols + j];
+  const mu = sum / rows;
+  let squares = 0;
+  for (let r = 0; r < rows; r++) squares += (x[r * cols + j] - mu) ** 2;
+  return { mu, squares, variance: squares / rows };
+}
+
 export interface BatchNormReferenceState {
   gamma: ArrayLike<number>;
   beta: ArrayLike<number>;
@@ -28,12 +38,7 @@ export function batchNormTrainReference(x: ArrayLike<number>, rows: number, cols
   const runningMean = Float64Array.from(s.runningMean);
   const runningVar = Float64Array.from(s.runningVar);
   for (let j = 0; j < cols; j++) {
-    let sum = 0;
-    for (let r = 0; r < rows; r++) sum += x[r * cols + j];
-    const mu = sum / rows;
-    let squares = 0;
-    for (let r = 0; r < rows; r++) squares += (x[r * cols + j] - mu) ** 2;
-    const variance = squares / rows;
+    const { mu, squares, variance } = columnStats(x, rows, cols, j);
     mean[j] = mu;
     invstd[j] = 1 / Math.sqrt(variance + o.eps);
     const scale = o.shift ? ap2(invstd[j]) : invstd[j];
@@ -72,12 +77,8 @@ export function batchNormBackwardReference(
   const dGamma = new Float64Array(cols);
   const dBeta = new Float64Array(cols);
   for (let j = 0; j < cols; j++) {
-    let sum = 0;
-    for (let r = 0; r < rows; r++) sum += x[r * cols + j];
-    const mu = sum / rows;
-    let squares = 0;
-    for (let r = 0; r < rows; r++) squares += (x[r * cols + j] - mu) ** 2;
-    const invstd = 1 / Math.sqrt(squares / rows + o.eps);
+    const { mu, variance } = columnStats(x, rows, cols, j);
+    const invstd = 1 / Math.sqrt(variance + o.eps);
     const scale = o.shift ? ap2(invstd) : invstd;
     const g = o.shift ? ap2(gamma[j]) : gamma[j];
     const xhat = (r: number) => (x[r * cols + j] - mu) * scale;

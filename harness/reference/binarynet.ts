@@ -1,20 +1,13 @@
 // BinaryNet in float64 (models/binarynet.ts, models/binarynet_inference.ts): a training step's
 // forward and backward pass with the straight-through estimators, and inference by the integer sums
 // of the folded network, as plain loops.
+import type { HostLayer } from '../../models/binarynet_inference.js';
 import { batchNormBackwardReference, batchNormInferReference, batchNormTrainReference } from './batch_norm.js';
 import { gemmReference } from './gemm.js';
 import { squareHingeReference } from './reduce.js';
 
-/** A layer's values: W_r (inputs x outputs), batch norm's gamma, beta and running statistics. */
-export interface BinaryLayerReference {
-  inputs: number;
-  outputs: number;
-  weight: ArrayLike<number>;
-  gamma: ArrayLike<number>;
-  beta: ArrayLike<number>;
-  runningMean: ArrayLike<number>;
-  runningVar: ArrayLike<number>;
-}
+/** A layer's values: W_r (inputs x outputs), batch norm's gamma, beta and running statistics (the model's own type). */
+export type BinaryLayerReference = HostLayer;
 
 export interface BinaryNetReferenceOptions {
   eps: number;

@@ -1,7 +1,8 @@
 // The 'vae-train', 'vae-eval' and 'vae-images' jobs: a VAE trained (the training feature, train.ts), its
 // test ELBO and IWAE estimate of log p(x) in nats, and pictures of it; plain JSON in and out, the same
 // in Node and in a page.
-import { InputError, type RunContext } from '../../engine/index.js';
+import { checkModelWidth } from '../data/dataset.js';
+import type { RunContext } from '../../engine/index.js';
 import { DeviceDataset, type LabelledBytes } from '../../models/minibatch.js';
 import { Owned } from '../../models/owned.js';
 import { formatLatent, Vae } from '../../models/vae.js';
@@ -33,7 +34,7 @@ async function withModel<T>(
   await owned.add(vae);
   try {
     const { testBinary } = vaeData(await loadData(ctx.gpu.adapter.runtime, data));
-    if (vae.config.inputs !== testBinary.width) throw new InputError(`the model has ${vae.config.inputs} inputs; the data has ${testBinary.width} values per example`);
+    checkModelWidth(vae.config.inputs, testBinary.width);
     const test = await owned.add(DeviceDataset.upload(ctx, testBinary, 'mnist test (binarised)'));
     return await body(vae, test, testBinary, metadata, owned);
   } finally {

@@ -7,6 +7,7 @@
 //   test_elbo, test_reconstruction, test_kl F64 [epochs]   after each epoch, on the binarised test digits
 // and metadata model 'vae', inputs, hidden, latent ('20' or '30x10'), activation, beta, lr, batch,
 // seed, tau, tau_min, tau_steps, straight_through, train_count, test_count, epochs (done), dataset.
+import { checkModelWidth } from '../data/dataset.js';
 import { InputError } from '../../engine/index.js';
 import { checkOption } from '../../models/options.js';
 import { DeviceDataset } from '../../models/minibatch.js';
@@ -95,7 +96,7 @@ tau_min, tau_steps, straight_through, train_count, test_count, epochs, dataset, 
   modelSettings: (vae) => ({ hidden: JSON.stringify(vae.config.hidden), latent: formatLatent(vae.latent), activation: vae.config.activation }),
   series: [...perStep('train_reconstruction', 'train_kl'), ...perEpoch('test_elbo', 'test_reconstruction', 'test_kl')],
   async start(ctx, vae, p, data, owned) {
-    if (vae.config.inputs !== data.train.width) throw new InputError(`the model has ${vae.config.inputs} inputs; the data has ${data.train.width} values per example`);
+    checkModelWidth(vae.config.inputs, data.train.width);
     const train = await owned.add(DeviceDataset.upload(ctx, data.train, 'train'));
     const test = await owned.add(DeviceDataset.upload(ctx, data.testBinary, 'test (binarised)'));
     const trainer = await owned.add(VaeTrainer.create(ctx, vae, train, vaeTrainingOf(p)));
