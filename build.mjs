@@ -90,7 +90,7 @@ const demoFeatures = readdirSync('harness', { withFileTypes: true })
 // The library's subpaths (package.json exports): harmonium/engine and one per model family, as entries of
 // the same build, so that they share chunks (one copy of each class) with each other and with harmonium.js.
 const modelFamilies = readdirSync('models/entries').filter((f) => f.endsWith('.ts')).map((f) => f.slice(0, -3));
-const libraryEntries = { harmonium: 'index.ts', 'lib/engine': 'engine/index.ts', ...Object.fromEntries(modelFamilies.map((f) => [`lib/${f}`, `models/entries/${f}.ts`])) };
+const libraryEntries = { harmonium: 'index.ts', 'lib/engine': 'engine/index.ts', 'lib/ops': 'engine/ops/index.ts', ...Object.fromEntries(modelFamilies.map((f) => [`lib/${f}`, `models/entries/${f}.ts`])) };
 const [library] = await Promise.all([
   // The library: one minified ESM file for pages and Node ('webgpu' and node: are imported only in Node),
   // each WGSL file and the WGSL parser split off as chunks loaded on demand (shaders/index.ts, defineKernel).

@@ -3,4 +3,5 @@
 // or `import { ... } from './harmonium.js'` in a page. The CLI, jobs, benchmarks and references are the
 // harness's and are not part of it.
 export * from './engine/index.js';
+export * from './engine/ops/index.js';
 export * from './models/index.js';

@@ -10,26 +10,8 @@
 //   tied         the decoder's weights are the encoder's, transposed: that weight's gradient is the
 //                sum of its two uses.
 // Dense layers are models/dense.ts; a tied decoder layer is one GEMM with B transposed.
-import {
-  addBinary,
-  addGemm,
-  addReduce,
-  addSample,
-  addSigmoidCrossEntropy,
-  addUnary,
-  addUnaryBackward,
-  decodeSafetensors,
-  InputError,
-  ParamSet,
-  type CheckpointExtra,
-  type KernelGraph,
-  type OpContext,
-  type Param,
-  type ReduceTarget,
-  type Safetensors,
-  type SafetensorsTensor,
-  type Tensor,
-} from '../engine/index.js';
+import { decodeSafetensors, InputError, ParamSet, type CheckpointExtra, type KernelGraph, type OpContext, type Param, type Safetensors, type SafetensorsTensor, type Tensor } from '../engine/index.js';
+import { addBinary, addGemm, addReduce, addSample, addSigmoidCrossEntropy, addUnary, addUnaryBackward, type ReduceTarget } from '../engine/ops/index.js';
 import { addDenseBackward, addDenseForward, DENSE_ACTIVATIONS, denseLayer, denseParams, type DenseActivation, type DenseLayer } from './dense.js';
 import { building, type Releasable } from './owned.js';
 import { checkModelTag, configFromMetadata, fileTensor, metadataList } from './model_file.js';

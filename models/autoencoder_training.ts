@@ -2,7 +2,8 @@
 // training core's (models/training.ts) with one step: gather, corruption, forward, loss, backward, Adam.
 // Evaluation: every example in order, optionally corrupted by a fixed stream, the mean cross-entropy
 // and the mean squared error per example of the reconstruction against the clean input.
-import { addBinary, addOptimizerStep, addReduce, addSigmoidCrossEntropy, addUnary, InputError, KernelGraph, type RunContext, type Tensor } from '../engine/index.js';
+import { InputError, KernelGraph, type RunContext, type Tensor } from '../engine/index.js';
+import { addBinary, addOptimizerStep, addReduce, addSigmoidCrossEntropy, addUnary } from '../engine/ops/index.js';
 import { validateNoise, type Autoencoder, type AutoencoderBatch, type AutoencoderNoise } from './autoencoder.js';
 import { addBatchGather, type DeviceDataset } from './minibatch.js';
 import { checkOptions, real, type CheckedOptions } from './options.js';

@@ -6,27 +6,8 @@
 // The gradient passes through Sign by the straight-through estimator g_r = g_q 1_{|r| <= 1} (hardtanh's
 // backward pass) and through the binarised weights to W_r unchanged. Inputs are the examples' bytes
 // 0..255, so that the first layer's sums are integers too (models/binarynet_inference.ts).
-import {
-  addBatchNorm,
-  addBatchNormBackward,
-  addDropout,
-  addDropoutBackward,
-  addGemm,
-  addSample,
-  addUnary,
-  addUnaryBackward,
-  decodeSafetensors,
-  InputError,
-  ParamSet,
-  type BatchNormState,
-  type CheckpointExtra,
-  type KernelGraph,
-  type OpContext,
-  type Param,
-  type Safetensors,
-  type SafetensorsTensor,
-  type Tensor,
-} from '../engine/index.js';
+import { decodeSafetensors, InputError, ParamSet, type CheckpointExtra, type KernelGraph, type OpContext, type Param, type Safetensors, type SafetensorsTensor, type Tensor } from '../engine/index.js';
+import { addBatchNorm, addBatchNormBackward, addDropout, addDropoutBackward, addGemm, addSample, addUnary, addUnaryBackward, optimizerState, type BatchNormState } from '../engine/ops/index.js';
 import { checkModelTag, configFromMetadata, fileTensor, metadataList } from './model_file.js';
 import { checkOptions, onOff, real } from './options.js';
 import { building, type Owned, type Releasable } from './owned.js';
@@ -145,13 +126,16 @@ export interface BinaryNetBatch extends Releasable {
   activationGrads: Tensor[];
 }
 
+/** Adam's state slots: BinaryNetTrainer's optimiser, so BinaryNet.create's default `state`. */
+const ADAM_STATE = optimizerState({ kind: 'adam', lr: 0 });
+
 /** Philox calls of the dropout masks: the inputs', then one per hidden layer. */
 const DROPOUT_CALL = { input: 0, hidden: (i: number) => 1 + i } as const;
 
 /**
  * A BinaryNet's parameters, batch-norm statistics and layers.
  *
- *   const net = await BinaryNet.create(ctx, { layers: [784, 512, 512, 10] }, { seed: 1, state: ['m', 'v'] });
+ *   const net = await BinaryNet.create(ctx, { layers: [784, 512, 512, 10] }, { seed: 1 });
  *   const bytes = await net.toSafetensors();   // the harness writes the file
  *   net.release();
  */
@@ -186,7 +170,10 @@ export class BinaryNet implements Releasable {
     });
   }
 
-  /** The paper's weights: uniform in [-1, 1] (H = 1) from `seed`; gamma 1, beta 0; running mean 0 and variance 1. */
+  /**
+   * The paper's weights: uniform in [-1, 1] (H = 1) from `seed`; gamma 1, beta 0; running mean 0 and
+   * variance 1; with Adam's state slots (BinaryNetTrainer's optimiser) unless `state` names others.
+   */
   static async create(ctx: OpContext, config: BinaryNetConfig, o: { seed: number; state?: readonly string[] }): Promise<BinaryNet> {
     const c = validateBinaryNetConfig(config);
     const specs = c.layers.slice(1).flatMap((outputs, i) => {
@@ -197,7 +184,7 @@ export class BinaryNet implements Releasable {
         { name: `${name}.beta`, shape: [outputs] },
       ];
     });
-    const params = await ParamSet.create(ctx, { seed: o.seed, params: specs, state: o.state });
+    const params = await ParamSet.create(ctx, { seed: o.seed, params: specs, state: o.state ?? ADAM_STATE });
     return BinaryNet.over(ctx, params, c).catch((e: unknown) => {
       params.release();
       throw e;

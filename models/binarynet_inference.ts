@@ -9,22 +9,9 @@
 // host): y = c (s - m) + beta >= 0 with c = gamma / sqrt(v + eps) holds for integer s exactly when
 // s >= ceil(m - beta / c) (c > 0), s <= floor(m - beta / c) (c < 0), or always/never (c = 0). The last
 // layer's integer sums go through its batch norm (one f32 kernel for both paths) to the scores.
-import {
-  addBatchNorm,
-  addGemm,
-  addPackBitPlanes,
-  addThreshold,
-  addXnorGemm,
-  addXnorU8Gemm,
-  InputError,
-  KernelGraph,
-  packedWords,
-  planeWords,
-  type BatchNormState,
-  type RunContext,
-  type SafetensorsTensor,
-  type Tensor,
-} from '../engine/index.js';
+import { InputError, KernelGraph, type RunContext, type SafetensorsTensor, type Tensor } from '../engine/index.js';
+import { addBatchNorm, addGemm, addPackBitPlanes, addThreshold, addXnorGemm, addXnorU8Gemm, packedWords, type BatchNormState } from '../engine/ops/index.js';
+import { planeWords } from '../engine/ops/pack.js';
 import { addGather } from '../engine/ops/gather.js';
 import { binaryLayerName, type BinaryNet, type CheckedBinaryNetConfig } from './binarynet.js';
 import { fileTensor } from './model_file.js';

@@ -5,11 +5,13 @@
 // BinaryNet.lrScales) with a learning rate decaying exponentially from `lr` to `lrEnd` over the
 // planned steps, then W_r clipped to [-1, 1]. Evaluation:
 // the inference-mode forward pass (running statistics) over every example, its loss and error rate.
-import { addOptimizerStep, addSoftmaxCrossEntropy, addSquareHinge, InputError, KernelGraph, optimizerState, type ReduceTarget, type RunContext, type Tensor } from '../engine/index.js';
+import { InputError, KernelGraph, type RunContext } from '../engine/index.js';
+import { addOptimizerStep, addSoftmaxCrossEntropy, addSquareHinge, type ReduceTarget } from '../engine/ops/index.js';
 import { BINARIZATIONS, type BinaryDropout, type BinaryNet, type BinaryNetBatch } from './binarynet.js';
-import { addBatchGather, batchParts, BYTE_INTEGERS, type DeviceDataset } from './minibatch.js';
+import { EvaluationPass } from './evaluation_pass.js';
+import { addBatchGather, BYTE_INTEGERS, type DeviceDataset } from './minibatch.js';
 import { checkOptions, oneOf, real, whole, type CheckedOptions } from './options.js';
-import { building, type Owned, type Releasable } from './owned.js';
+import type { Releasable } from './owned.js';
 import { Trainer, TRAINING_RULES, type TrainedEpoch, type TrainingPlan } from './training.js';
 
 export const BINARYNET_LOSSES = ['hinge', 'softmax'] as const;
@@ -41,9 +43,6 @@ export function validateBinaryNetTraining(o: BinaryNetTrainingOptions): CheckedB
   return checkOptions(BINARYNET_TRAINING, o, 'binarynet training: ', LABELS);
 }
 
-/** Adam's state slots (BinaryNet.create's `state`). */
-export const BINARYNET_OPTIMIZER_STATE: readonly string[] = optimizerState({ kind: 'adam', lr: 0 });
-
 const BINARYNET_METRICS = {
   /** The mean loss of each step's batch. */
   losses: { per: 'step' },
@@ -63,7 +62,7 @@ function addLoss(graph: KernelGraph, ctx: RunContext, b: BinaryNetBatch, loss: B
 /**
  * Trains a BinaryNet on a DeviceDataset of bytes, an epoch per call.
  *
- *   const net = await BinaryNet.create(ctx, { layers: [784, 512, 10] }, { seed: 1, state: BINARYNET_OPTIMIZER_STATE });
+ *   const net = await BinaryNet.create(ctx, { layers: [784, 512, 10] }, { seed: 1 });
  *   const trainer = await BinaryNetTrainer.create(ctx, net, train, { epochs: 10, batch: 100, seed: 1 });
  *   while (trainer.epoch < 10) console.log((await trainer.trainEpoch()).losses);
  */
@@ -110,52 +109,41 @@ export interface BinaryNetEvaluation {
 
 /**
  * Evaluates a BinaryNet in inference mode (deterministic +-1 weights, the running statistics) on every
- * example of a DeviceDataset of bytes, in order: batches of `batch` rows in one graph, the rest in a
- * second, one readback.
+ * example of a DeviceDataset of bytes, in order (an EvaluationPass: batches of `batch` rows, the mean
+ * losses and error counts read once).
  *
  *   const evaluator = await BinaryNetEvaluator.create(ctx, net, test, { loss: 'hinge' });
  *   const { error } = await evaluator.evaluate();
  */
 export class BinaryNetEvaluator implements Releasable {
   private constructor(
-    private readonly ctx: RunContext,
-    private readonly owned: Owned,
-    private readonly parts: ReadonlyArray<{ graph: KernelGraph; rows: number; batches: number }>,
-    private readonly metrics: Tensor,
+    private readonly pass: EvaluationPass,
     readonly count: number,
   ) {}
 
   static async create(ctx: RunContext, net: BinaryNet, data: DeviceDataset, o: { loss?: BinaryNetLoss; batch?: number } = {}): Promise<BinaryNetEvaluator> {
     if (data.width !== net.inputs) throw new InputError(`binarynet evaluation: the data has ${data.width} values per example, the network ${net.inputs} inputs`);
-    const plan = batchParts(data.count, o.batch ?? 500, 'binarynet evaluation');
-    return building(async (owned) => {
-      // Per part: [the sum over its batches of the mean loss, its error count].
-      const metrics = await owned.add(ctx.pool.tensor('binarynet eval metrics', 'f32', [2 * plan.length]));
-      const parts = [];
-      for (const [index, p] of plan.entries()) {
-        const graph = new KernelGraph(`binarynet.eval ${index}`);
+    const pass = await EvaluationPass.create(ctx, data.count, {
+      name: 'binarynet evaluation',
+      batch: o.batch ?? 500,
+      metrics: ['mean', 'sum'],
+      part: async (graph, p, slot, owned) => {
         const b = await owned.add(net.batch(ctx, p.rows, { training: false }));
         await owned.add(net.addBinarize(graph, ctx));
         await owned.add(addBatchGather(graph, ctx, { data, indices: data.inOrder, x: b.x, labels: b.labels, batchSize: p.rows, first: p.first, batches: p.batches, byteValues: BYTE_INTEGERS }));
         await owned.add(net.addForward(graph, ctx, b, { training: false }));
-        const slot = (base: number) => ({ out: metrics, series: { base, every: p.batches }, accumulate: true });
-        await owned.add(addLoss(graph, ctx, b, o.loss ?? 'hinge', { grad: false, meanLoss: slot(2 * index), errors: slot(2 * index + 1) }));
-        parts.push({ graph, rows: p.rows, batches: p.batches });
-      }
-      return new BinaryNetEvaluator(ctx, owned, parts, metrics, data.count);
+        await owned.add(addLoss(graph, ctx, b, o.loss ?? 'hinge', { grad: false, meanLoss: slot(0), errors: slot(1) }));
+      },
     });
+    return new BinaryNetEvaluator(pass, data.count);
   }
 
   async evaluate(): Promise<BinaryNetEvaluation> {
-    await this.metrics.write(new Float32Array(2 * this.parts.length));
-    for (const p of this.parts) await this.ctx.scheduler.run(p.graph, { repeat: p.batches });
-    const m = new Float32Array(await this.metrics.read());
-    const loss = this.parts.reduce((s, p, i) => s + m[2 * i] * p.rows, 0) / this.count;
-    const errors = this.parts.reduce((s, _p, i) => s + m[2 * i + 1], 0);
-    return { error: errors / this.count, loss, count: this.count, errors };
+    const [lossSum, errors] = await this.pass.run();
+    return { error: errors / this.count, loss: lossSum / this.count, count: this.count, errors };
   }
 
   release(): void {
-    this.owned.release();
+    this.pass.release();
   }
 }

@@ -15,7 +15,8 @@
 // others (engine/ops/glauber.ts addGlauberSweep, exact sequential Gibbs; it keeps the fields current
 // and examines many units per round in parallel, so a sweep costs about a barrier per flip). Without
 // lateral couplings (an RBM) the layers would be the two colours.
-import { addBinary, addGemm, addGlauberSweep, addOptimizerStep, addReduce, InputError, KernelGraph, optimizerState, ParamSet, rngBits, RNG_PURPOSES, Schedule, type GlauberRule, type Tensor, type UnitKind, type RunContext } from '../engine/index.js';
+import { InputError, KernelGraph, ParamSet, rngBits, RNG_PURPOSES, Schedule, type Tensor, type RunContext } from '../engine/index.js';
+import { addBinary, addGemm, addGlauberSweep, addOptimizerStep, addReduce, optimizerState, type GlauberRule, type UnitKind } from '../engine/ops/index.js';
 import { building, Owned, type Releasable } from './owned.js';
 
 

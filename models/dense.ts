@@ -6,18 +6,8 @@
 //   db = column sums of dz     addReduce
 //   dx = dz W^T                a GEMM with B transposed (skipped for the first layer)
 // VAEs and BinaryNet build on these; models/mlp.ts stacks them into a classifier.
-import {
-  addGemm,
-  addReduce,
-  addUnaryBackward,
-  InputError,
-  type KernelGraph,
-  type OpContext,
-  type Param,
-  type ParamSet,
-  type ParamSpec,
-  type Tensor,
-} from '../engine/index.js';
+import { InputError, type KernelGraph, type OpContext, type Param, type ParamSet, type ParamSpec, type Tensor } from '../engine/index.js';
+import { addGemm, addReduce, addUnaryBackward } from '../engine/ops/index.js';
 import { building, type Releasable } from './owned.js';
 
 /** The activations a dense layer fuses into its GEMM and can take the backward pass of. */

@@ -14,7 +14,8 @@
 // sign rule) or T > 0 (Glauber: x_i = +1 with probability 1 / (1 + exp(-2 a_i / T))). The energy
 // E = -1/2 x'Wx of every probe is recorded after every step, and a probe stops at a fixed point or
 // (synchronous) a 2-cycle, which is reported.
-import { addEncodePlanes, addGemm, addGlauberSummary, addGlauberSweep, addGlauberUpdate, addPackBits, addPermutation, addXnorPlanesGemm, addBinary, addReduce, glauberThresholds, InputError, KernelGraph, planeCode, Schedule, type GlauberRule, type PlaneCode, type Tensor, type RunContext } from '../engine/index.js';
+import { InputError, KernelGraph, Schedule, type Tensor, type RunContext } from '../engine/index.js';
+import { addEncodePlanes, addGemm, addGlauberSummary, addGlauberSweep, addGlauberUpdate, addPackBits, addPermutation, addXnorPlanesGemm, addBinary, addReduce, glauberThresholds, planeCode, type GlauberRule, type PlaneCode } from '../engine/ops/index.js';
 import { GLAUBER_STATUS } from '../engine/ops/glauber.js';
 import { checkPatterns } from './hopfield_patterns.js';
 import { building, Owned, type Releasable } from './owned.js';

@@ -2,7 +2,8 @@
 // word (a quarter of f32's memory), labels as u32, and per graph repetition one gather of a batch of
 // rows by an index list (an epoch's Philox permutation, or the rows in order). Nothing comes back to
 // the host between batches.
-import { addGather, InputError, type KernelGraph, type OpContext, type Tensor } from '../engine/index.js';
+import { InputError, type KernelGraph, type OpContext, type Tensor } from '../engine/index.js';
+import { addGather } from '../engine/ops/index.js';
 import { building, Owned, type Releasable } from './owned.js';
 
 /** Images of `width` bytes (intensity b / 255) with one class label each, on the host. */

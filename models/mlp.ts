@@ -4,12 +4,14 @@
 // Adam or SGD over a ParamSet with the learning rate from a Schedule. The dataset stays on the GPU
 // (models/minibatch.ts): a training epoch is a permutation, then one graph (gather, forward, loss,
 // backward, update) repeated once per minibatch, and its only readback is the metrics tensor.
-import { addDropout, addDropoutBackward, addOptimizerStep, addSoftmaxCrossEntropy, decodeSafetensors, InputError, KernelGraph, optimizerState, ParamSet, type CheckpointExtra, type OpContext, type OptimizerOptions, type ReduceTarget, type RunContext, type Safetensors, type SafetensorsTensor, type ScheduleSpec, type Tensor } from '../engine/index.js';
+import { decodeSafetensors, InputError, KernelGraph, ParamSet, type CheckpointExtra, type OpContext, type RunContext, type Safetensors, type SafetensorsTensor, type ScheduleSpec, type Tensor } from '../engine/index.js';
+import { addDropout, addDropoutBackward, addOptimizerStep, addSoftmaxCrossEntropy, optimizerState, type OptimizerOptions, type ReduceTarget } from '../engine/ops/index.js';
 import { addDenseBackward, addDenseForward, DENSE_ACTIVATIONS, denseLayer, denseParams, type DenseActivation, type DenseLayer } from './dense.js';
-import { addBatchGather, batchParts, type DeviceDataset } from './minibatch.js';
+import { EvaluationPass } from './evaluation_pass.js';
+import { addBatchGather, type DeviceDataset } from './minibatch.js';
 import { checkModelTag, configFromMetadata, fileTensor, metadataList } from './model_file.js';
 import { checkOptions, oneOf, real, type CheckedOptions } from './options.js';
-import { building, Owned, type Releasable } from './owned.js';
+import { building, type Releasable } from './owned.js';
 import { checkRate, Trainer, TRAINING_RULES, type TrainedEpoch, type TrainingPlan } from './training.js';
 
 
@@ -331,54 +333,40 @@ export interface MlpEvaluation {
 }
 
 /**
- * Evaluates an Mlp on every example of a DeviceDataset, in order, on the GPU: batches of `batch`
- * rows in one graph, the rest in a second, the mean losses and error counts accumulated into one
- * metrics tensor that is read once.
+ * Evaluates an Mlp on every example of a DeviceDataset, in order, on the GPU (an EvaluationPass:
+ * batches of `batch` rows, the mean losses and error counts read once).
  *
  *   const evaluator = await MlpEvaluator.create(ctx, mlp, test);
  *   const { error, loss } = await evaluator.evaluate();
  */
 export class MlpEvaluator implements Releasable {
   private constructor(
-    private readonly ctx: RunContext,
-    private readonly owned: Owned,
-    private readonly parts: ReadonlyArray<{ graph: KernelGraph; rows: number; batches: number }>,
-    private readonly metrics: Tensor,
+    private readonly pass: EvaluationPass,
     readonly count: number,
   ) {}
 
   static async create(ctx: RunContext, mlp: Mlp, data: DeviceDataset, batch = 1000): Promise<MlpEvaluator> {
     if (data.width !== mlp.inputs) throw new InputError(`mlp evaluation: the data has ${data.width} values per example, the network ${mlp.inputs} inputs`);
-    const plan = batchParts(data.count, batch, 'mlp evaluation');
-    return building(async (owned) => {
-      // Per part: [sum over its batches of the mean loss, its error count].
-      const metrics = await owned.add(ctx.pool.tensor('mlp eval metrics', 'f32', [4]));
-      const part = async (index: number, size: number, batches: number, first: number) => {
-        const graph = new KernelGraph(`mlp.eval ${index}`);
-        const b = await owned.add(mlp.batch(ctx, size, { training: false, dropout: false }));
-        await owned.add(addBatchGather(graph, ctx, { data, indices: data.inOrder, x: b.x, labels: b.labels, batchSize: size, first, batches }));
+    const pass = await EvaluationPass.create(ctx, data.count, {
+      name: 'mlp evaluation',
+      batch,
+      metrics: ['mean', 'sum'],
+      part: async (graph, p, slot, owned) => {
+        const b = await owned.add(mlp.batch(ctx, p.rows, { training: false, dropout: false }));
+        await owned.add(addBatchGather(graph, ctx, { data, indices: data.inOrder, x: b.x, labels: b.labels, batchSize: p.rows, first: p.first, batches: p.batches }));
         await owned.add(mlp.addForward(graph, ctx, b));
-        const series = (base: number) => ({ out: metrics, series: { base, every: batches }, accumulate: true });
-        await owned.add(addSoftmaxCrossEntropy(graph, ctx, { logits: b.outputs[b.outputs.length - 1], labels: b.labels, meanLoss: series(2 * index), errors: series(2 * index + 1) }));
-        return { graph, rows: size, batches };
-      };
-      const parts = [];
-      for (const [index, p] of plan.entries()) parts.push(await part(index, p.rows, p.batches, p.first));
-      return new MlpEvaluator(ctx, owned, parts, metrics, data.count);
+        await owned.add(addSoftmaxCrossEntropy(graph, ctx, { logits: b.outputs[b.outputs.length - 1], labels: b.labels, meanLoss: slot(0), errors: slot(1) }));
+      },
     });
+    return new MlpEvaluator(pass, data.count);
   }
 
   async evaluate(): Promise<MlpEvaluation> {
-    await this.metrics.write(new Float32Array(4));
-    for (const p of this.parts) await this.ctx.scheduler.run(p.graph, { repeat: p.batches });
-    const m = new Float32Array(await this.metrics.read());
-    // A part's mean losses, summed over its batches, times its rows: the sum of its examples' losses.
-    const lossSum = this.parts.reduce((sum, p, i) => sum + m[2 * i] * p.rows, 0);
-    const errors = this.parts.reduce((sum, _p, i) => sum + m[2 * i + 1], 0);
+    const [lossSum, errors] = await this.pass.run();
     return { error: errors / this.count, loss: lossSum / this.count, count: this.count, errors };
   }
 
   release(): void {
-    this.owned.release();
+    this.pass.release();
   }
 }

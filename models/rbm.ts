@@ -10,7 +10,8 @@
 // Philox Bernoulli draw in its epilogue; the CD statistics are two GEMMs into one gradient per
 // parameter. Training: models/rbm_trainer.ts; free energies and reconstructions: rbm_evaluate.ts;
 // the partition function (exact, AIS): rbm_partition.ts. Reference: harness/rbm/reference.ts.
-import { addBinary, addGemm, addSample, addUnary, decodeSafetensors, InputError, KernelGraph, ParamSet, type CheckpointExtra, type OpContext, type Param, type Safetensors, type SafetensorsTensor, type Tensor, type RunContext } from '../engine/index.js';
+import { decodeSafetensors, InputError, KernelGraph, ParamSet, type CheckpointExtra, type OpContext, type Param, type Safetensors, type SafetensorsTensor, type Tensor, type RunContext } from '../engine/index.js';
+import { addBinary, addGemm, addSample, addUnary } from '../engine/ops/index.js';
 import { building, type Releasable } from './owned.js';
 import { checkModelTag, fileTensor } from './model_file.js';
 

@@ -1,7 +1,8 @@
 // An RBM's training or test data on the GPU: images as bytes (a DeviceDataset, intensity b / 255) and,
 // for Gaussian visible units, the per-pixel standardisation (x - mean) / std applied to each gathered
 // batch. A batch is gathered by an index list, one per graph repetition, with no host round trip.
-import { addBinary, addGather, InputError, type KernelGraph, type OpContext, type Tensor } from '../engine/index.js';
+import { InputError, type KernelGraph, type OpContext, type Tensor } from '../engine/index.js';
+import { addBinary, addGather } from '../engine/ops/index.js';
 import { DeviceDataset } from './minibatch.js';
 import { building, Owned, type Releasable } from './owned.js';
 

@@ -15,7 +15,8 @@
 //   the mean of the weights computed stably, and the standard error of log Z by the delta method,
 //   std(w) / (sqrt(runs) mean(w)). The runs go in parallel, the betas in a table on the GPU
 //   (engine/ops/anneal.ts), the whole schedule in a few submits.
-import { addAnnealedLogWeight, addAnnealedSample, addBinaryCodes, addGemm, addReduce, addUnary, InputError, KernelGraph, type RunContext } from '../engine/index.js';
+import { InputError, KernelGraph, type RunContext } from '../engine/index.js';
+import { addAnnealedLogWeight, addAnnealedSample, addBinaryCodes, addGemm, addReduce, addUnary } from '../engine/ops/index.js';
 import { building } from './owned.js';
 import { addRowSums, type Rbm } from './rbm.js';
 

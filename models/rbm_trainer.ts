@@ -10,7 +10,8 @@
 //      added to their gradient in the same pass), the learning rate from a Schedule.
 // Every draw is Philox keyed by (seed, iteration), so a run resumed from a checkpoint (parameters,
 // momentum, persistent chains, sparsity estimate, iteration) ends bit-identical to an uninterrupted one.
-import { addBinary, addGemm, addOptimizerStep, addReduce, addUnary, InputError, KernelGraph, optimizerState, type ReduceTarget, type Schedule, type ScheduleSpec, type Tensor, type RunContext } from '../engine/index.js';
+import { InputError, KernelGraph, type Schedule, type ScheduleSpec, type Tensor, type RunContext } from '../engine/index.js';
+import { addBinary, addGemm, addOptimizerStep, addReduce, addUnary, optimizerState, type ReduceTarget } from '../engine/ops/index.js';
 import { checkOptions, real, whole, type CheckedOptions } from './options.js';
 import { building, type Owned, type Releasable } from './owned.js';
 import { RBM_CALLS, RBM_PARAMS, type Rbm, type RbmChain } from './rbm.js';

@@ -6,19 +6,8 @@
 // metrics tensor. Around that: schedules made once and shared by the step graphs, one step graph per
 // value of a per-epoch switch (the RBM's momentum), a snapshot of the state at each epoch's start that
 // a loss gone NaN rolls back to, named state tensors a checkpoint carries (PCD's chains), progress.
-import {
-  addPermutation,
-  addUnary,
-  HarmoniumError,
-  InputError,
-  KernelGraph,
-  Schedule,
-  type ParamSet,
-  type ReduceTarget,
-  type RunContext,
-  type ScheduleSpec,
-  type Tensor,
-} from '../engine/index.js';
+import { HarmoniumError, InputError, KernelGraph, Schedule, type ParamSet, type RunContext, type ScheduleSpec, type Tensor } from '../engine/index.js';
+import { addPermutation, addUnary, type ReduceTarget } from '../engine/ops/index.js';
 import { checkOption, SEED, whole, type NumberRule } from './options.js';
 import { building, Owned, type Releasable } from './owned.js';
 

@@ -10,7 +10,8 @@
 // Distances are scaled to a largest distance of 1, so one penalty suits every instance. Each restart's
 // tour is decoded from its final activities (decodeTour: always a permutation); a restart counts as
 // valid when its activities are a permutation matrix.
-import { addBinary, addGemm, addGlauberSweep, addPermutation, addUnary, InputError, KernelGraph, rngBits, RNG_PURPOSES, Schedule, type RunContext } from '../engine/index.js';
+import { InputError, KernelGraph, rngBits, RNG_PURPOSES, Schedule, type RunContext } from '../engine/index.js';
+import { addBinary, addGemm, addGlauberSweep, addPermutation, addUnary } from '../engine/ops/index.js';
 import { Owned } from './owned.js';
 import { checkCities, distances, heldKarp, isPermutation, MAX_EXACT_CITIES, tourLength, type Cities } from './tsp_cities.js';
 import { decodeTour, isPermutationMatrix, tspNetwork } from './tsp_energy.js';

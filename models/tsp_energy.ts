@@ -8,7 +8,7 @@
 //   J[(x,i),(y,j)] = -2P [x = y] - 2P [i = j] - d_xy [j = i +- 1],   b = 4P,
 // J's diagonal -4P the self-interaction of continuous units. For 0/1 units V^2 = V folds it into the
 // bias: zero diagonal, b = 2P.
-import type { UnitKind } from '../engine/index.js';
+import type { UnitKind } from '../engine/ops/index.js';
 
 export interface TspNetwork {
   cities: number;

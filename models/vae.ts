@@ -9,28 +9,8 @@
 //                 the uniform prior in closed form (addCategoricalKl).
 // Dense layers are models/dense.ts (one GEMM each, bias and activation fused). This file holds the
 // model, its batch tensors and one step's graph; vae_training.ts trains it, vae_eval.ts evaluates it.
-import {
-  addBinary,
-  addCategoricalKl,
-  addGaussianKl,
-  addGumbelSoftmax,
-  addGumbelSoftmaxBackward,
-  addReduce,
-  addReparameterize,
-  addReparameterizeBackward,
-  addSigmoidCrossEntropy,
-  decodeSafetensors,
-  InputError,
-  ParamSet,
-  type CheckpointExtra,
-  type KernelGraph,
-  type OpContext,
-  type ReduceTarget,
-  type Safetensors,
-  type SafetensorsTensor,
-  type Temperature,
-  type Tensor,
-} from '../engine/index.js';
+import { decodeSafetensors, InputError, ParamSet, type CheckpointExtra, type KernelGraph, type OpContext, type Safetensors, type SafetensorsTensor, type Tensor } from '../engine/index.js';
+import { addBinary, addCategoricalKl, addGaussianKl, addGumbelSoftmax, addGumbelSoftmaxBackward, addReduce, addReparameterize, addReparameterizeBackward, addSigmoidCrossEntropy, type ReduceTarget, type Temperature } from '../engine/ops/index.js';
 import { addDenseBackward, addDenseForward, DENSE_ACTIVATIONS, denseLayer, denseParams, type DenseActivation, type DenseLayer } from './dense.js';
 import { building, type Releasable } from './owned.js';
 import { checkModelTag, configFromMetadata, fileTensor, metadataList } from './model_file.js';

@@ -6,7 +6,9 @@
 //                  log p(x) as K grows (K = 1 is the ELBO in expectation); K = 5,000 is streamed in
 //                  chunks of draws (addLogMeanExp keeps a running max and sum per example);
 //   VaeCodec       encode and decode fixed-size batches on the host's request (samples, pictures, demos).
-import { addBinary, addGather, addLogMeanExp, addReduce, addUnary, InputError, KernelGraph, type Tensor, type RunContext } from '../engine/index.js';
+import { InputError, KernelGraph, type Tensor, type RunContext } from '../engine/index.js';
+import { addBinary, addGather, addLogMeanExp, addReduce, addUnary } from '../engine/ops/index.js';
+import { EvaluationPass } from './evaluation_pass.js';
 import { addBatchGather, batchParts, type DeviceDataset } from './minibatch.js';
 import { building, Owned, type Releasable } from './owned.js';
 import type { Vae, VaeBatch } from './vae.js';
@@ -40,49 +42,40 @@ function checkData(vae: Vae, data: DeviceDataset): void {
  */
 export class VaeEvaluator implements Releasable {
   private constructor(
-    private readonly ctx: RunContext,
-    private readonly owned: Owned,
-    private readonly parts: ReadonlyArray<{ graph: KernelGraph; rows: number; batches: number }>,
-    private readonly metrics: Tensor,
+    private readonly pass: EvaluationPass,
     readonly count: number,
   ) {}
 
   static async create(ctx: RunContext, vae: Vae, data: DeviceDataset, o: { seed: number; batch?: number }): Promise<VaeEvaluator> {
     checkData(vae, data);
-    const plan = batchParts(data.count, o.batch ?? 500, 'vae evaluation');
-    return building(async (owned) => {
-      // Per part: [sum over its batches of the mean reconstruction term, of the mean KL].
-      const metrics = await owned.add(ctx.pool.tensor('vae eval metrics', 'f32', [2 * plan.length]));
-      const labels = await owned.add(ctx.pool.tensor('vae eval labels (unused)', 'u32', [plan[0].rows]));
-      const parts = [];
-      for (const [index, p] of plan.entries()) {
-        const graph = new KernelGraph(`vae.eval ${index}`);
+    // The gather's labels, unused, shared by the parts: the first part's batch is the largest.
+    let labels: Tensor | undefined;
+    const pass = await EvaluationPass.create(ctx, data.count, {
+      name: 'vae evaluation',
+      batch: o.batch ?? 500,
+      metrics: ['mean', 'mean'],
+      part: async (graph, p, slot, owned) => {
+        labels ??= await owned.add(ctx.pool.tensor('vae eval labels (unused)', 'u32', [p.rows]));
         const b = await owned.add(vae.batch(ctx, p.rows, { hard: vae.latent.kind === 'categorical' }));
         await owned.add(addBatchGather(graph, ctx, { data, indices: data.inOrder, x: b.x, labels, batchSize: p.rows, first: p.first, batches: p.batches }));
         await owned.add(vae.addEncoder(graph, ctx, b));
         await owned.add(vae.addDraw(graph, ctx, b, { seed: o.seed, call: ELBO_CALL, hard: true }));
         await owned.add(vae.addDecoder(graph, ctx, b));
-        const slot = (base: number) => ({ out: metrics, series: { base, every: p.batches }, accumulate: true });
-        await owned.add(vae.addLosses(graph, ctx, b, { metrics: { reconstruction: slot(2 * index), kl: slot(2 * index + 1) } }));
-        parts.push({ graph, rows: p.rows, batches: p.batches });
-      }
-      return new VaeEvaluator(ctx, owned, parts, metrics, data.count);
+        await owned.add(vae.addLosses(graph, ctx, b, { metrics: { reconstruction: slot(0), kl: slot(1) } }));
+      },
     });
+    return new VaeEvaluator(pass, data.count);
   }
 
   async evaluate(): Promise<VaeEvaluation> {
-    await this.metrics.write(new Float32Array(2 * this.parts.length));
-    for (const p of this.parts) await this.ctx.scheduler.run(p.graph, { repeat: p.batches });
-    const m = new Float32Array(await this.metrics.read());
-    // A part's batch means summed over its batches, times its rows: the sum over its examples.
-    const total = (term: number) => this.parts.reduce((sum, p, i) => sum + m[2 * i + term] * p.rows, 0) / this.count;
-    const reconstruction = total(0);
-    const kl = total(1);
+    const [reconstructionSum, klSum] = await this.pass.run();
+    const reconstruction = reconstructionSum / this.count;
+    const kl = klSum / this.count;
     return { elbo: -reconstruction - kl, reconstruction, kl, count: this.count };
   }
 
   release(): void {
-    this.owned.release();
+    this.pass.release();
   }
 }
 

@@ -2,7 +2,8 @@
 // is gather, dynamic binarisation, encoder, draw, decoder, -ELBO, backward, Adam; the batches, the
 // binarisation, the draws, the temperature schedule and Adam's bias correction all follow the step, so
 // a checkpoint resumes bit for bit; the metrics are each step's mean reconstruction term and KL.
-import { addOptimizerStep, addSample, InputError, optimizerState, type RunContext, type ScheduleSpec } from '../engine/index.js';
+import { InputError, type RunContext, type ScheduleSpec } from '../engine/index.js';
+import { addOptimizerStep, addSample, optimizerState } from '../engine/ops/index.js';
 import { addBatchGather, type DeviceDataset } from './minibatch.js';
 import { checkOptions, onOff, real, whole, type CheckedOptions } from './options.js';
 import { checkRate, Trainer, TRAINING_RULES, type TrainedEpoch, type TrainingPlan } from './training.js';

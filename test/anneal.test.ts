@@ -2,7 +2,8 @@
 // words and the log-weight increments between inverse temperatures, against the float64 reference.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { addAnnealedLogWeight, addAnnealedSample, InputError, KernelGraph } from '../engine/index.js';
+import { InputError, KernelGraph } from '../engine/index.js';
+import { addAnnealedLogWeight, addAnnealedSample } from '../engine/ops/index.js';
 import { annealedLogWeightReference, annealedSampleReference } from '../harness/reference/anneal.js';
 import { elementWord, sigmoid } from '../harness/reference/sample.js';
 import { expectError } from './expect.js';

@@ -4,17 +4,22 @@
 // holds the report checked in; test/api.test.ts fails when the built one differs, so that a change to
 // the surface is a visible diff (`npm run api` writes it anew).
 import { createRequire } from 'node:module';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 // typescript is loaded at run time, not bundled into the test.
 const ts = createRequire(import.meta.url)('typescript') as typeof import('typescript');
 
-/** The package's entry points: the subpath and its declarations under dist/types. */
-export const ENTRIES: ReadonlyArray<[string, string]> = [
-  ['harmonium', 'index.d.ts'],
-  ['harmonium/engine', 'engine/index.d.ts'],
-  ...['ising', 'mlp', 'rbm', 'vae', 'hopfield', 'boltzmann'].map((f): [string, string] => [`harmonium/${f}`, `models/entries/${f}.d.ts`]),
-];
+/** The package's entry points in `typesDir`: the subpath and its declarations there (one per model family, as the build makes them). */
+function entries(typesDir: string): Array<[string, string]> {
+  const families = readdirSync(join(typesDir, 'models', 'entries')).filter((f) => f.endsWith('.d.ts')).map((f) => f.slice(0, -'.d.ts'.length));
+  return [
+    ['harmonium', 'index.d.ts'],
+    ['harmonium/engine', 'engine/index.d.ts'],
+    ['harmonium/ops', 'engine/ops/index.d.ts'],
+    ...families.sort().map((f): [string, string] => [`harmonium/${f}`, `models/entries/${f}.d.ts`]),
+  ];
+}
 
 /** A declaration's text without its comments, one line, blanks folded. */
 function declarationText(node: import('typescript').Node, source: import('typescript').SourceFile): string {
@@ -27,11 +32,12 @@ function declarationText(node: import('typescript').Node, source: import('typesc
  * kind and declaration, the subpaths' with their names.
  */
 export function apiReport(typesDir: string): string {
-  const files = ENTRIES.map(([, file]) => join(typesDir, file));
+  const subpaths = entries(typesDir);
+  const files = subpaths.map(([, file]) => join(typesDir, file));
   const program = ts.createProgram(files, { noEmit: true, skipLibCheck: true, types: [] });
   const checker = program.getTypeChecker();
   const lines = ['# The public surface of harmonium', '', 'Made from the built declarations by test/api_report.ts; `npm run api` writes it anew. A change here is a change to what users import.', ''];
-  for (const [entry, file] of ENTRIES) {
+  for (const [entry, file] of subpaths) {
     const source = program.getSourceFile(join(typesDir, file));
     const module = source && checker.getSymbolAtLocation(source);
     if (!source || !module) throw new Error(`api report: no declarations at ${file} (run node build.mjs)`);

@@ -4,7 +4,8 @@
 // shift-based form (GPU).
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { addBatchNorm, addBatchNormBackward, InputError, KernelGraph, type BatchNormState } from '../engine/index.js';
+import { InputError, KernelGraph } from '../engine/index.js';
+import { addBatchNorm, addBatchNormBackward, type BatchNormState } from '../engine/ops/index.js';
 import { ap2, batchNormBackwardReference, batchNormInferReference, batchNormTrainReference } from '../harness/reference/batch_norm.js';
 import { expectError } from './expect.js';
 import { withGpu } from './gpu.js';

@@ -5,7 +5,8 @@
 // and against the definition.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { addSquareHinge, KernelGraph } from '../engine/index.js';
+import { KernelGraph } from '../engine/index.js';
+import { addSquareHinge } from '../engine/ops/index.js';
 import { BinaryNet, validateBinaryNetConfig, type BinaryNetConfig } from '../models/binarynet.js';
 import { BinaryNetInference, foldBinaryNet, unitThreshold, type HostLayer } from '../models/binarynet_inference.js';
 import { DeviceDataset } from '../models/minibatch.js';

@@ -2,7 +2,8 @@
 // reference bit for bit.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { addBinaryCodes, InputError, KernelGraph } from '../engine/index.js';
+import { InputError, KernelGraph } from '../engine/index.js';
+import { addBinaryCodes } from '../engine/ops/index.js';
 import { binaryCodesReference } from '../harness/reference/codes.js';
 import { expectError } from './expect.js';
 import { readF32, withGpu } from './gpu.js';

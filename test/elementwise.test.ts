@@ -1,6 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { KernelGraph, InputError, addUnary, addUnaryBackward, addBinary, type Tensor, type UnaryOp, type BinaryOp, type Broadcast } from '../engine/index.js';
+import { KernelGraph, InputError, type Tensor } from '../engine/index.js';
+import { addUnary, addUnaryBackward, addBinary, type UnaryOp, type BinaryOp, type Broadcast } from '../engine/ops/index.js';
 import { UNARY_OPS, BINARY_OPS } from '../engine/ops/elementwise.js';
 import { binaryReference, unaryDerivativeScalar, unaryReference, unaryScalar, type UnaryScalars } from '../harness/reference/elementwise.js';
 import { expectError } from './expect.js';

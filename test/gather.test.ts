@@ -1,6 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { KernelGraph, InputError, addGather, addPermutation, type GatherFormat, type GatherOptions, type Tensor } from '../engine/index.js';
+import { KernelGraph, InputError, type Tensor } from '../engine/index.js';
+import { addGather, addPermutation, type GatherFormat, type GatherOptions } from '../engine/ops/index.js';
 import { UNIT_BYTE_VALUES } from '../engine/ops/gather.js';
 import { gatherReference } from '../harness/reference/gather.js';
 import { permutationReference } from '../harness/reference/permute.js';

@@ -4,7 +4,8 @@
 // analytic value within a statistical bound; argument errors.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { addGaussianKl, addGaussianNll, addReparameterize, addReparameterizeBackward, addSample, InputError, KernelGraph, type Tensor } from '../engine/index.js';
+import { InputError, KernelGraph, type Tensor } from '../engine/index.js';
+import { addGaussianKl, addGaussianNll, addReparameterize, addReparameterizeBackward, addSample } from '../engine/ops/index.js';
 import { gaussianKlReference, gaussianNllReference, reparameterizeReference } from '../harness/reference/gaussian.js';
 import { gaussianReference } from '../harness/reference/sample.js';
 import { expectError } from './expect.js';

@@ -3,18 +3,8 @@
 // Boltzmann distribution (chi-square). The XNOR bit planes have their own file (xnor_planes.test.ts).
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import {
-  addGemm,
-  KernelGraph,
-  addGlauberSummary,
-  addGlauberSweep,
-  addGlauberUpdate,
-  glauberThresholds,
-  InputError,
-  Schedule,
-  type GlauberRule,
-  type Tensor,
-} from '../engine/index.js';
+import { KernelGraph, InputError, Schedule, type Tensor } from '../engine/index.js';
+import { addGemm, addGlauberSummary, addGlauberSweep, addGlauberUpdate, glauberThresholds, type GlauberRule } from '../engine/ops/index.js';
 import { glauberEnergies, glauberFields, glauberSweep, glauberUpdate, type ChainsReference, type RuleReference } from '../harness/reference/glauber.js';
 import { expectError } from './expect.js';
 import { withGpu } from './gpu.js';

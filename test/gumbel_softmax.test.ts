@@ -4,7 +4,8 @@
 // the draws' frequencies against the softmax probabilities (chi-square) as tau becomes small.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { addCategorical, addCategoricalKl, addGumbelSoftmax, addGumbelSoftmaxBackward, addSample, InputError, KernelGraph, Schedule, type ScheduleSpec } from '../engine/index.js';
+import { InputError, KernelGraph, Schedule, type ScheduleSpec } from '../engine/index.js';
+import { addCategorical, addCategoricalKl, addGumbelSoftmax, addGumbelSoftmaxBackward, addSample } from '../engine/ops/index.js';
 import { categoricalKlReference, gumbelSoftmaxReference } from '../harness/reference/gumbel_softmax.js';
 import { gumbelReference } from '../harness/reference/sample.js';
 import { scheduleReference } from '../harness/reference/schedule.js';

@@ -3,7 +3,7 @@
 // count against the reference, NaN kept (GPU).
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { addSquareHinge } from '../engine/index.js';
+import { addSquareHinge } from '../engine/ops/index.js';
 import { squareHingeReference } from '../harness/reference/reduce.js';
 import { withGpu } from './gpu.js';
 import { centralDifferences, check, f32, runAndRead } from './ops_util.js';

@@ -3,7 +3,8 @@
 // over all of them (and restarting at the next multiple of the chunk count), workgroup sizes, errors.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { addGather, addLogMeanExp, InputError, KernelGraph } from '../engine/index.js';
+import { InputError, KernelGraph } from '../engine/index.js';
+import { addGather, addLogMeanExp } from '../engine/ops/index.js';
 import { logMeanExpReference } from '../harness/reference/log_mean_exp.js';
 import { expectError } from './expect.js';
 import { withGpu } from './gpu.js';

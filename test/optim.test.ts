@@ -1,6 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { addOptimizerStep, InputError, KernelGraph, optimizerState, ParamSet, Schedule, type OptimizerOptions, type ParamSpec, type ScheduleSpec } from '../engine/index.js';
+import { InputError, KernelGraph, ParamSet, Schedule, type ParamSpec, type ScheduleSpec } from '../engine/index.js';
+import { addOptimizerStep, optimizerState, type OptimizerOptions } from '../engine/ops/index.js';
 import { initialValues } from '../engine/params.js';
 import { scheduleReference } from '../harness/reference/schedule.js';
 import { clipReference, optimizerStepReference, type OptimizerReference, type TrainingState } from '../harness/reference/optim.js';

@@ -1,6 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { addOptimizerStep, decodeSafetensors, encodeSafetensors, InputError, KernelGraph, normal2, optimizerState, ParamSet, rngBits, RNG_PURPOSES, Schedule, uniform24, type OptimizerOptions, type ParamSpec } from '../engine/index.js';
+import { decodeSafetensors, encodeSafetensors, InputError, KernelGraph, normal2, ParamSet, rngBits, RNG_PURPOSES, Schedule, uniform24, type ParamSpec } from '../engine/index.js';
+import { addOptimizerStep, optimizerState, type OptimizerOptions } from '../engine/ops/index.js';
 import { initialValues, paramStreamStep } from '../engine/params.js';
 import { expectError } from './expect.js';
 import { addGradFill } from './grad_fill.js';

@@ -1,6 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { KernelGraph, InputError, LimitError, addPermutation, defineKernel, rngBits, type Tensor } from '../engine/index.js';
+import { KernelGraph, InputError, LimitError, defineKernel, rngBits, type Tensor } from '../engine/index.js';
+import { addPermutation } from '../engine/ops/index.js';
 import { bitonicPasses } from '../engine/ops/permute.js';
 import { RNG_PURPOSES } from '../engine/rng_purposes.js';
 import { library } from '../engine/library.js';

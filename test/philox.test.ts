@@ -6,7 +6,7 @@ import { defineKernel, KernelGraph, linearGrid } from '../engine/index.js';
 import { library } from '../engine/library.js';
 import { shaderText } from '../engine/shaders.js';
 import { RNG_PURPOSES, purposeConstantName } from '../engine/rng_purposes.js';
-import { withGpu, readU32, readF32 } from './gpu.js';
+import { withGpu, readU32 } from './gpu.js';
 
 const hex = (words: readonly string[]) => words.map((w) => parseInt(w, 16) >>> 0);
 

@@ -1,17 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import {
-  KernelGraph,
-  InputError,
-  addReduce,
-  addSoftmax,
-  addSigmoidCrossEntropy,
-  addSoftmaxCrossEntropy,
-  addUnary,
-  type ReduceOp,
-  type ReducePer,
-  type Tensor,
-} from '../engine/index.js';
+import { KernelGraph, InputError, type Tensor } from '../engine/index.js';
+import { addReduce, addSoftmax, addSigmoidCrossEntropy, addSoftmaxCrossEntropy, addUnary, type ReduceOp, type ReducePer } from '../engine/ops/index.js';
 import { planPasses, segmentsOf } from '../engine/ops/reduce.js';
 import {
   argmax,

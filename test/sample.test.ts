@@ -1,6 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { KernelGraph, InputError, LimitError, addSample, addCategorical, addDropout, addDropoutBackward, bernoulli24, rngBits, uniform24, type Tensor, type SampleOptions } from '../engine/index.js';
+import { KernelGraph, InputError, LimitError, bernoulli24, rngBits, uniform24, type Tensor } from '../engine/index.js';
+import { addSample, addCategorical, addDropout, addDropoutBackward, type SampleOptions } from '../engine/ops/index.js';
 import { addGemm } from '../engine/ops/gemm.js';
 import { RNG_PURPOSES } from '../engine/rng_purposes.js';
 import {

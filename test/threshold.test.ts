@@ -2,7 +2,8 @@
 // bit-exact against the reference, ties and infinite thresholds included (GPU).
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { addThreshold, InputError, KernelGraph } from '../engine/index.js';
+import { InputError, KernelGraph } from '../engine/index.js';
+import { addThreshold } from '../engine/ops/index.js';
 import { packSignsReference, thresholdReference } from '../harness/reference/threshold.js';
 import { expectError } from './expect.js';
 import { withGpu } from './gpu.js';

@@ -2,7 +2,7 @@
 // matrices coded as planes of +-1 bits and back, and products through the planes, exact.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { addEncodePlanes, addPackBits, addXnorPlanesGemm, planeCode } from '../engine/index.js';
+import { addEncodePlanes, addPackBits, addXnorPlanesGemm, planeCode } from '../engine/ops/index.js';
 import { decodePlanes, encodePlanes, integerProduct } from '../harness/reference/xnor_planes.js';
 import { withGpu } from './gpu.js';
 import { keep, runAndRead } from './ops_util.js';

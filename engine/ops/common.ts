@@ -122,8 +122,6 @@ export function checkTensor(kernel: string, operand: string, tensor: Tensor | un
   return tensor;
 }
 
-const elementsOf = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
-
 /**
  * Adds one dispatch of `kernel` with a params uniform holding `fields` (its `params` struct's members
  * by name), all or nothing: the grid and the bindings are checked before the graph changes, and the

@@ -9,7 +9,7 @@
 import { HarmoniumError, InputError } from '../../engine/index.js';
 import { BinaryNetInference, foldBinaryNet, INFERENCE_PATHS, type FoldedNetwork, type InferencePath } from '../../models/binarynet_inference.js';
 import { BinaryNet, validateBinaryNetConfig } from '../../models/binarynet.js';
-import { BINARYNET_OPTIMIZER_STATE, BinaryNetTrainer } from '../../models/binarynet_training.js';
+import { BinaryNetTrainer } from '../../models/binarynet_training.js';
 import { Mlp, MlpTrainer, mlpOptimizerState } from '../../models/mlp.js';
 import { DeviceDataset, type LabelledBytes } from '../../models/minibatch.js';
 import { Owned } from '../../models/owned.js';
@@ -133,7 +133,7 @@ async function timeTraining(ctx: JobContext, bench: BenchRun, widths: number[], 
   const steps = Math.floor(train.count / TRAIN_BATCH);
   const w = (model: string): Workload => ({ label: `${model} training epoch ${widths.join('-')}`, fields: { layers: widths, path: `${model} train`, rows: TRAIN_BATCH, examples: steps * TRAIN_BATCH }, units: steps * TRAIN_BATCH, flopsPerUnit: mlpFlopsPerExample(widths), unit: 'images', keys: { rate: 'images_per_s', flops: 'ops_per_image' } });
   const epochs = 1 + bench.reps;
-  const net = await owned.add(BinaryNet.create(ctx, { layers: widths }, { seed: SEED, state: BINARYNET_OPTIMIZER_STATE }));
+  const net = await owned.add(BinaryNet.create(ctx, { layers: widths }, { seed: SEED }));
   const binaryTrainer = await owned.add(BinaryNetTrainer.create(ctx, net, data, { epochs, batch: TRAIN_BATCH, seed: SEED }));
   await bench.time('harmonium', w('binarynet'), () => binaryTrainer.trainEpoch());
   const mlp = await owned.add(Mlp.create(ctx, { layers: widths, activation: 'relu' }, { seed: SEED, state: mlpOptimizerState({ optimizer: 'adam' }) }));

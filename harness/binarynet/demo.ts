@@ -6,7 +6,7 @@
 import type { RunContext } from '../../engine/index.js';
 import { BinaryNet } from '../../models/binarynet.js';
 import { BinaryNetInference, foldBinaryNet, hostLayers, INFERENCE_PATHS, type InferencePath } from '../../models/binarynet_inference.js';
-import { BINARYNET_OPTIMIZER_STATE, BinaryNetEvaluator, BinaryNetTrainer } from '../../models/binarynet_training.js';
+import { BinaryNetEvaluator, BinaryNetTrainer } from '../../models/binarynet_training.js';
 import { DeviceDataset } from '../../models/minibatch.js';
 import { labelledBytes } from '../data/dataset.js';
 import { loadMnistSplit } from '../data/mnist_split.js';
@@ -175,7 +175,7 @@ async function main(): Promise<{ classify: Classifier['classify']; testDigit: Bi
   const split = await loadMnistSplit('browser', { trainCount: TRAIN });
   const train = await DeviceDataset.upload(ctx, labelledBytes(split.train), 'demo train');
   const test = await DeviceDataset.upload(ctx, labelledBytes(split.test), 'demo test');
-  const net = await BinaryNet.create(ctx, { layers: [SIDE * SIDE, HIDDEN, HIDDEN, 10] }, { seed: 1, state: BINARYNET_OPTIMIZER_STATE });
+  const net = await BinaryNet.create(ctx, { layers: [SIDE * SIDE, HIDDEN, HIDDEN, 10] }, { seed: 1 });
   // A short run: the decay ends at 1e-4 of the start, not the paper's 1e-4 over 1,000 epochs.
   const trainer = await BinaryNetTrainer.create(ctx, net, train, { epochs: EPOCHS, batch: 100, seed: 1, lrEnd: 3e-4 });
   const evaluator = await BinaryNetEvaluator.create(ctx, net, test);

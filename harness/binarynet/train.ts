@@ -9,7 +9,7 @@
 // and metadata model 'binarynet', layers, binary_activations, eps, shift, and the run's settings.
 import { BinaryNet } from '../../models/binarynet.js';
 import { foldBinaryNet, hostLayers, packedTensors } from '../../models/binarynet_inference.js';
-import { BINARYNET_OPTIMIZER_STATE, BinaryNetEvaluator, BinaryNetTrainer, validateBinaryNetTraining, type BinaryNetEpoch, type BinaryNetTrainingOptions } from '../../models/binarynet_training.js';
+import { BinaryNetEvaluator, BinaryNetTrainer, validateBinaryNetTraining, type BinaryNetEpoch, type BinaryNetTrainingOptions } from '../../models/binarynet_training.js';
 import { readBinaryNetConfig, validateBinaryNetConfig, type BinaryNetConfig } from '../../models/binarynet.js';
 import { DeviceDataset } from '../../models/minibatch.js';
 import type { DataSplit } from '../data/source.js';
@@ -68,7 +68,7 @@ hidden_dropout, seed, train_count, test_count, epochs, dataset, harmonium.iterat
   },
   readConfig: readBinaryNetConfig,
   prepare: async (_runtime, _p, split) => split,
-  create: (ctx, p, split) => BinaryNet.create(ctx, binaryNetConfig(p, split), { seed: p.seed, state: BINARYNET_OPTIMIZER_STATE }),
+  create: (ctx, p, split) => BinaryNet.create(ctx, binaryNetConfig(p, split), { seed: p.seed }),
   restore: (ctx, bytes, source) => BinaryNet.fromSafetensors(ctx, bytes, source).then(({ net, ...file }) => ({ model: net, ...file })),
   settings: (p, split) => ({
     hidden: p.hidden.join(','),

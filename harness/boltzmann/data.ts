@@ -1,7 +1,7 @@
 // The training data of `boltzmann train`: bars and stripes, or rows from a file, as the unit kind's values.
 import { InputError } from '../../engine/errors.js';
 import { unitValues } from '../../models/boltzmann.js';
-import type { UnitKind } from '../../engine/index.js';
+import type { UnitKind } from '../../engine/ops/index.js';
 
 /** The 14 distinct bars-and-stripes patterns of a side x side grid (every row equal, or every column), 0/1. */
 export function barsAndStripes(side = 3): number[][] {

@@ -2,7 +2,7 @@
 // pairing of an image array with a label array, and the per-class train/test split. Browser-safe.
 import { InputError } from '../../engine/errors.js';
 import type { LabelledBytes } from '../../models/minibatch.js';
-import { countOf, shapeText, type NumericArray } from './arrays.js';
+import { shapeText, type NumericArray } from './arrays.js';
 
 /**
  * `count` images of `rows` x `cols` with one class label each.

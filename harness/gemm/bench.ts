@@ -13,7 +13,7 @@ import type { TfjsPeer } from './tfjs_peer.js';
 import type { JobContext } from '../backends/context.js';
 import type { Json, JsonObject } from '../io/json.js';
 import { measureLimits } from '../bench/limits.js';
-import { checkAgainst, checkF32Gemm, checkXnor, philoxSignWords, philoxUniform, type CheckKind, type GemmShape } from './check.js';
+import { checkAgainst, checkF32Gemm, checkXnor, philoxSignWords, philoxUniform, type GemmShape } from './check.js';
 import { BENCH_MODES, HEADLINE_MODE, modeLabel, type BenchMode } from './modes.js';
 import { batchOfOne, MAX_BATCH, timeOurModes, timeProducts, type Budget, type Measured, type Modes } from './timed_modes.js';
 import { defineJob } from '../backends/context.js';

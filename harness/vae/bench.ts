@@ -4,7 +4,8 @@
 // FMA peak reached. Before timing, each is checked from the same initial weights and the same normal
 // draws: our first step's -ELBO against the float64 reference, tfjs's first -ELBO and its -ELBO after
 // one Adam step against ours.
-import { addOptimizerStep, addSample, HarmoniumError, InputError, KernelGraph, type RunContext } from '../../engine/index.js';
+import { HarmoniumError, InputError, KernelGraph, type RunContext } from '../../engine/index.js';
+import { addOptimizerStep, addSample } from '../../engine/ops/index.js';
 import { DeviceDataset } from '../../models/minibatch.js';
 import { Owned } from '../../models/owned.js';
 import { Vae, type VaeConfig } from '../../models/vae.js';
