@@ -28,6 +28,8 @@ export const RNG_PURPOSES = {
   hopfieldPatterns: 13,
   tspCities: 14,
   boltzmannInit: 15,
+  // The seed of each layer of a deep belief net, drawn on the host from the run's (models/dbn.ts).
+  dbnLayer: 16,
 } as const;
 
 export type RngPurpose = keyof typeof RNG_PURPOSES;

@@ -12,7 +12,7 @@
 // the partition function (exact, AIS): rbm_partition.ts. Reference: harness/rbm/reference.ts.
 import { decodeSafetensors, InputError, KernelGraph, ParamSet, type CheckpointExtra, type OpContext, type Param, type Safetensors, type SafetensorsTensor, type Tensor, type RunContext } from '../engine/index.js';
 import { addBinary, addGemm, addSample, addUnary } from '../engine/ops/index.js';
-import { building, type Releasable } from './owned.js';
+import { building, Owned, type Releasable } from './owned.js';
 import { checkModelTag, fileTensor } from './model_file.js';
 
 
@@ -312,28 +312,48 @@ export function addRowSums(graph: KernelGraph, ctx: OpContext, o: { x: Tensor; r
   });
 }
 
+/** What a run of Gibbs chains takes: how many, how long, the seed, and who hears the repetitions. */
+export interface GibbsRun {
+  count: number;
+  steps: number;
+  seed: number;
+  onProgress?: (done: number, total: number) => void;
+}
+
 /**
- * Draws `count` fantasy particles: chains started from p(v | h = 0) (the visible biases alone), run
- * `steps` Gibbs steps in one submit, returned as the means E[v | h] of their last step (count x
- * visible; the images a sample is shown as). `onProgress` hears the repetitions.
+ * Runs `count` chains started from p(v | h = 0) (the visible biases alone) for `steps` Gibbs steps in
+ * one submit; the chains (their last states v, h and means pv, ph) are `owned`'s. `what` names the
+ * caller in the errors.
+ *
+ *   const chain = await runGibbsChains(ctx, rbm, { count: 100, steps: 1000, seed: 1 }, owned, 'rbm sample');
+ */
+export async function runGibbsChains(ctx: RunContext, rbm: Rbm, o: GibbsRun, owned: Owned, what: string): Promise<RbmChain> {
+  if (!(Number.isInteger(o.count) && o.count > 0)) throw new InputError(`${what}: count = ${o.count} must be a positive integer`);
+  if (!(Number.isInteger(o.steps) && o.steps >= 0)) throw new InputError(`${what}: steps = ${o.steps} must be a non-negative integer`);
+  const chain = await owned.add(rbm.chain(ctx, o.count, what));
+  const start = new KernelGraph(`${what} start`);
+  await owned.add(rbm.addVisible(start, ctx, { h: chain.h, pv: chain.pv, v: chain.v, rows: o.count, draw: { seed: o.seed, step: 0, call: RBM_CALLS.chainInit } }));
+  await ctx.scheduler.run(start);
+  if (o.steps > 0) {
+    const step = new KernelGraph(`${what} gibbs`);
+    await owned.add(rbm.addGibbs(step, ctx, chain, { steps: 1, first: 1, seed: o.seed, step: 0 }));
+    await ctx.scheduler.run(step, { repeat: o.steps, onProgress: o.onProgress });
+  }
+  return chain;
+}
+
+/**
+ * Draws `count` fantasy particles: runGibbsChains, returned as the means E[v | h] of their last step
+ * (count x visible; the images a sample is shown as).
  *
  *   const images = await sampleRbm(ctx, rbm, { count: 100, steps: 1000, seed: 1 });
  */
-export async function sampleRbm(ctx: RunContext, rbm: Rbm, o: { count: number; steps: number; seed: number; onProgress?: (done: number, total: number) => void }): Promise<Float32Array> {
-  if (!(Number.isInteger(o.count) && o.count > 0)) throw new InputError(`rbm sample: count = ${o.count} must be a positive integer`);
-  if (!(Number.isInteger(o.steps) && o.steps >= 0)) throw new InputError(`rbm sample: steps = ${o.steps} must be a non-negative integer`);
-  return building(async (owned) => {
-    const chain = await owned.add(rbm.chain(ctx, o.count, 'rbm sample'));
-    const start = new KernelGraph('rbm.sample.start');
-    await owned.add(rbm.addVisible(start, ctx, { h: chain.h, pv: chain.pv, v: chain.v, rows: o.count, draw: { seed: o.seed, step: 0, call: RBM_CALLS.chainInit } }));
-    await ctx.scheduler.run(start);
-    if (o.steps > 0) {
-      const step = new KernelGraph('rbm.sample.gibbs');
-      await owned.add(rbm.addGibbs(step, ctx, chain, { steps: 1, first: 1, seed: o.seed, step: 0 }));
-      await ctx.scheduler.run(step, { repeat: o.steps, onProgress: o.onProgress });
-    }
-    const means = new Float32Array(await chain.pv.read());
+export async function sampleRbm(ctx: RunContext, rbm: Rbm, o: GibbsRun): Promise<Float32Array> {
+  const owned = new Owned();
+  try {
+    const chain = await runGibbsChains(ctx, rbm, o, owned, 'rbm sample');
+    return new Float32Array(await chain.pv.read());
+  } finally {
     owned.release();
-    return means;
-  });
+  }
 }

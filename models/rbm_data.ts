@@ -43,15 +43,23 @@ export function pixelMeans(images: Uint8Array, count: number, width: number): Fl
 }
 
 /**
- * Images on the GPU with their optional standardisation.
+ * An RBM's data on the GPU: images as bytes (intensity b / 255) with their optional standardisation,
+ * or f32 features (a deep belief net's layer above the first: the hidden units of the layer below).
  *
  *   const train = await RbmDataset.upload(ctx, { images, count: 8000, width: 784 }, 'mnist train');
+ *   const above = await RbmDataset.features(ctx, hiddenProbabilities, 'layer 2 train');
  *   await train.addBatch(graph, ctx, { indices: order, x: batch, batchSize: 100 });
  */
 export class RbmDataset implements Releasable {
   private constructor(
     private readonly owned: Owned,
-    readonly data: DeviceDataset,
+    /** Bytes packed 4 per u32 word ('u8'), or f32 [count, width]. */
+    private readonly source: Tensor,
+    private readonly format: 'u8' | 'f32',
+    readonly count: number,
+    readonly width: number,
+    /** 0 .. count - 1 (u32): the index list of a pass in order. */
+    readonly inOrder: Tensor,
     /** [width] mean and 1 / std, when standardised. */
     private readonly shift: Tensor | null,
     private readonly scale: Tensor | null,
@@ -66,21 +74,19 @@ export class RbmDataset implements Releasable {
       const vector = (label: string, values: ArrayLike<number>) => owned.add(ctx.pool.tensor(`${name} ${label}`, 'f32', [d.width], { data: Float32Array.from(values) }));
       const shift = standardization ? await vector('pixel mean', standardization.mean) : null;
       const scale = standardization ? await vector('pixel 1 / std', Array.from(standardization.std, (s) => 1 / s)) : null;
-      return new RbmDataset(owned, data, shift, scale);
+      return new RbmDataset(owned, data.images, 'u8', d.count, d.width, data.inOrder, shift, scale);
     });
   }
 
-  get count(): number {
-    return this.data.count;
-  }
-
-  get width(): number {
-    return this.data.width;
-  }
-
-  /** 0 .. count - 1 (u32): the index list of a pass in order. */
-  get inOrder(): Tensor {
-    return this.data.inOrder;
+  /** A set of f32 rows already on the GPU (`x`: [count, width]), which the set owns from now on: released with it. */
+  static async features(ctx: OpContext, x: Tensor, name = 'rbm features'): Promise<RbmDataset> {
+    const [count, width] = x.shape;
+    if (x.dtype !== 'f32' || x.shape.length !== 2) throw new InputError(`${name}: features must be f32 [count, width], got ${x.dtype} [${x.shape.join(', ')}]`);
+    return building(async (owned) => {
+      await owned.add(x);
+      const inOrder = await owned.add(ctx.pool.tensor(`${name} rows in order`, 'u32', [count], { data: Uint32Array.from({ length: count }, (_, i) => i) }));
+      return new RbmDataset(owned, x, 'f32', count, width, inOrder, null, null);
+    });
   }
 
   /**
@@ -89,7 +95,7 @@ export class RbmDataset implements Releasable {
    */
   addBatch(graph: KernelGraph, ctx: OpContext, o: { indices: Tensor; x: Tensor; batchSize: number; first?: number; batches?: number }): Promise<Releasable> {
     return building(async (owned) => {
-      await owned.add(addGather(graph, ctx, { source: this.data.images, format: 'u8', rows: this.count, width: this.width, indices: o.indices, output: o.x, batchSize: o.batchSize, first: o.first, batches: o.batches }));
+      await owned.add(addGather(graph, ctx, { source: this.source, format: this.format, rows: this.count, width: this.width, indices: o.indices, output: o.x, batchSize: o.batchSize, first: o.first, batches: o.batches }));
       if (this.shift && this.scale) {
         await owned.add(addBinary(graph, ctx, { op: 'sub', a: o.x, b: this.shift, out: o.x }));
         await owned.add(addBinary(graph, ctx, { op: 'mul', a: o.x, b: this.scale, out: o.x }));

@@ -1,0 +1,385 @@
+// A deep belief net (Hinton, Osindero & Teh 2006): a stack of RBMs, the hidden layer of each the
+// visible layer of the next. The top two layers form an undirected RBM; the layers below are directed,
+// p(h_(i-1) | h_i) = sigmoid(b_i + W_i h_i), with the lower RBMs' weights and visible biases.
+// - Greedy training (DbnTrainer): the first RBM on the data, then each RBM on the hidden units of the
+//   one below driven by the data (their probabilities, or one Bernoulli draw of them: `input`), by
+//   CD-k or PCD-k with the RBM's options (models/rbm_trainer.ts); each layer's draws are keyed by its
+//   own seed (dbnLayerSeed), so a stack equals RBMs trained by hand on the layers below, bit for bit.
+// - Generation (sampleDbn): Gibbs chains in the top RBM, then one down pass.
+// - The variational lower bound on log p(v) of a two-layer net (Salakhutdinov & Murray 2008, eq. 9):
+//     log p(v) >= E_q[log p(v | h) - F_2(h)] + H(q) - log Z_2,   q(h | v) = sigmoid(c_1 + v W_1)
+//   (F_2 the top RBM's free energy of its visible units h, Z_2 its partition function by AIS or
+//   exactly), the expectation over draws of h ~ q and the entropy exact (dbnLowerBound).
+// - Fine-tuning (unrollDbn): the stack as a sigmoid MLP with a softmax layer on top, trained by backprop.
+// Reference: harness/dbn/reference.ts.
+import { InputError, KernelGraph, RNG_PURPOSES, rngBits, type OpContext, type RunContext, type Tensor } from '../engine/index.js';
+import { addBinary, addGemm, addReduce, addSample, addUnary } from '../engine/ops/index.js';
+import { EvaluationPass } from './evaluation_pass.js';
+import { Mlp, mlpLayerName } from './mlp.js';
+import { checkOptions, oneOf, type CheckedOptions } from './options.js';
+import { Owned, type Releasable } from './owned.js';
+import { addRowSums, Rbm, runGibbsChains, type GibbsRun } from './rbm.js';
+import { RbmDataset } from './rbm_data.js';
+import { RbmTrainer, validateRbmTraining, type RbmTrainingOptions, type RbmTrainingState } from './rbm_trainer.js';
+
+export interface DbnConfig {
+  /** The visible units, then each hidden layer's: [784, 500, 500, 2000]. */
+  layers: readonly number[];
+}
+
+/** What each RBM above the first trains on: the hidden probabilities of the layer below, or one draw of them. */
+export const DBN_INPUTS = ['probabilities', 'samples'] as const;
+export type DbnInput = (typeof DBN_INPUTS)[number];
+
+/**
+ * Philox call words of the net's own draws (apart from its RBMs' training calls, which are small):
+ * the up pass's draw of layer i's hidden units (with layer i's seed, step 0), and the down pass's
+ * draw of the units below layer i in generation.
+ */
+export const DBN_CALLS = { up: 0xfffffffe, down: (layer: number): number => 0xfffffff0 - layer } as const;
+
+/**
+ * Checks a configuration: at least two layers (one RBM), each a positive count.
+ *
+ *   validateDbnConfig({ layers: [784, 500, 500] });
+ */
+export function validateDbnConfig(c: DbnConfig): { layers: number[] } {
+  const layers = c.layers;
+  if (!Array.isArray(layers) || layers.length < 2) throw new InputError(`dbn: layers must list the visible units and at least one hidden layer, got ${JSON.stringify(layers)}`);
+  layers.forEach((n, i) => {
+    if (!(Number.isInteger(n) && n > 0)) throw new InputError(`dbn: layers[${i}] = ${String(n)} must be a positive integer (units)`);
+  });
+  return { layers: [...layers] };
+}
+
+/** The seed of layer `layer`'s RBM (its initial weights and every draw of its training), from the net's seed. */
+export function dbnLayerSeed(seed: number, layer: number): number {
+  return rngBits(seed, RNG_PURPOSES.dbnLayer, 0, layer, 0)[0];
+}
+
+/**
+ * A stack of RBMs (Bernoulli units throughout).
+ *
+ *   const dbn = await Dbn.create(ctx, { layers: [784, 500, 500] }, { seed: 1, state: ['momentum'] });
+ *   dbn.release();
+ */
+export class Dbn implements Releasable {
+  private constructor(
+    readonly layers: readonly number[],
+    readonly rbms: readonly Rbm[],
+  ) {}
+
+  /**
+   * Each RBM from its layer's seed (dbnLayerSeed): weights N(0, 0.01^2), zero biases, or the first
+   * RBM's visible biases given (the data's log-odds); `state` lists the optimiser's slots.
+   */
+  static async create(ctx: OpContext, config: DbnConfig, o: { seed: number; state?: readonly string[]; visibleBias?: ArrayLike<number> }): Promise<Dbn> {
+    const { layers } = validateDbnConfig(config);
+    const owned = new Owned();
+    try {
+      const rbms: Rbm[] = [];
+      for (let i = 0; i + 1 < layers.length; i++) {
+        rbms.push(await owned.add(Rbm.create(ctx, { visible: layers[i], hidden: layers[i + 1] }, { seed: dbnLayerSeed(o.seed, i), state: o.state, visibleBias: i === 0 ? o.visibleBias : undefined })));
+      }
+      return new Dbn(layers, rbms);
+    } catch (e) {
+      owned.release();
+      throw e;
+    }
+  }
+
+  /** A net of RBMs made elsewhere (restored from files, or trained by hand), which it owns from now on. */
+  static fromRbms(rbms: readonly Rbm[]): Dbn {
+    if (rbms.length === 0) throw new InputError('dbn: no RBMs');
+    rbms.forEach((rbm, i) => {
+      if (rbm.visibleType !== 'bernoulli') throw new InputError(`dbn: RBM ${i} has ${rbm.visibleType} visible units; a DBN's are Bernoulli`);
+      if (i > 0 && rbm.visible !== rbms[i - 1].hidden) throw new InputError(`dbn: RBM ${i} has ${rbm.visible} visible units, the one below ${rbms[i - 1].hidden} hidden units`);
+    });
+    return new Dbn([rbms[0].visible, ...rbms.map((r) => r.hidden)], rbms);
+  }
+
+  /** The top RBM: the undirected pair of layers. */
+  get top(): Rbm {
+    return this.rbms[this.rbms.length - 1];
+  }
+
+  /**
+   * The hidden units of RBM `layer` for every example of `data` (its input: the data, or the layer
+   * below's output), in order, as the next RBM's data: their probabilities, or with `input` 'samples'
+   * one Bernoulli draw of them (the layer's seed, step 0, call DBN_CALLS.up). One GEMM over all rows.
+   *
+   *   const above = await dbn.propagate(ctx, train, { layer: 0, input: 'probabilities', seed: 1 });
+   */
+  async propagate(ctx: RunContext, data: RbmDataset, o: { layer: number; input: DbnInput; seed: number }): Promise<RbmDataset> {
+    const rbm = this.rbms[o.layer];
+    if (!rbm) throw new InputError(`dbn: no layer ${o.layer} (it has ${this.rbms.length} RBMs)`);
+    if (data.width !== rbm.visible) throw new InputError(`dbn: layer ${o.layer} takes ${rbm.visible} values per example, the data has ${data.width}`);
+    const rows = data.count;
+    const owned = new Owned();
+    // The kept output goes to the new set (which releases it); the rest is scratch.
+    const kept = await ctx.pool.tensor(`dbn layer ${o.layer + 1} ${o.input}`, 'f32', [rows, rbm.hidden]);
+    let handedOver = false;
+    try {
+      const graph = new KernelGraph(`dbn up pass ${o.layer}`);
+      const x = await owned.add(ctx.pool.tensor(`dbn layer ${o.layer} input`, 'f32', [rows, rbm.visible]));
+      const samples = o.input === 'samples';
+      const ph = samples ? await owned.add(ctx.pool.tensor(`dbn layer ${o.layer + 1} probabilities`, 'f32', [rows, rbm.hidden])) : kept;
+      await owned.add(data.addBatch(graph, ctx, { indices: data.inOrder, x, batchSize: rows }));
+      const draw = samples ? { seed: dbnLayerSeed(o.seed, o.layer), step: 0, call: DBN_CALLS.up } : undefined;
+      await owned.add(rbm.addHidden(graph, ctx, { v: x, ph, h: samples ? kept : undefined, rows, draw }));
+      await ctx.scheduler.run(graph);
+      handedOver = true;
+      return await RbmDataset.features(ctx, kept, `dbn layer ${o.layer + 1} data`);
+    } finally {
+      if (!handedOver) kept.release();
+      owned.release();
+    }
+  }
+
+  release(): void {
+    for (const rbm of [...this.rbms].reverse()) rbm.release();
+  }
+}
+
+/** Greedy training's options: every RBM's (epochs are per layer), and what the RBMs above the first train on. */
+export interface DbnTrainingOptions extends RbmTrainingOptions {
+  /** Default 'probabilities'. */
+  input?: DbnInput;
+}
+
+export type CheckedDbnTraining = ReturnType<typeof validateRbmTraining> & CheckedOptions<typeof DBN_TRAINING>;
+
+const DBN_TRAINING = { input: oneOf(DBN_INPUTS, { default: 'probabilities' }) } as const;
+
+/**
+ * Checks greedy training's options (the RBM's, and `input`); every problem is an InputError naming the option.
+ *
+ *   validateDbnTraining({ k: 1, lr: 0.05, batch: 100, seed: 1, epochs: 10, input: 'samples' });
+ */
+export function validateDbnTraining(o: DbnTrainingOptions): CheckedDbnTraining {
+  const { input, ...rbm } = o;
+  return { ...validateRbmTraining(rbm), ...checkOptions(DBN_TRAINING, { input }, 'dbn training: ') };
+}
+
+/** One epoch of one layer: the RBM's metrics, which layer, and its epoch there (`epoch` counts over the whole stack). */
+export interface DbnEpoch {
+  /** Per step: the batch's mean squared reconstruction error of the layer's input. */
+  reconstructionErrors: Float32Array;
+  epoch: number;
+  layer: number;
+  layerEpoch: number;
+  examples: number;
+  wallMs: number;
+}
+
+/**
+ * Trains a Dbn greedily: `epochs` epochs of each RBM in turn, bottom up, each on the layer below's
+ * output for the data (Dbn.propagate). Its epochs count over the stack (layers x epochs in all); a
+ * net restored mid-stack goes on from the first RBM whose iteration is short of its epochs, with
+ * that layer's trainer state (PCD's chains) from `resume`.
+ *
+ *   const trainer = await DbnTrainer.create(ctx, dbn, train, { k: 1, lr: 0.05, batch: 100, seed: 1, epochs: 10 });
+ *   while (trainer.layer < dbn.rbms.length) await trainer.trainEpoch();
+ *   trainer.release();
+ */
+export class DbnTrainer implements Releasable {
+  private constructor(
+    private readonly ctx: RunContext,
+    private readonly dbn: Dbn,
+    private readonly data: RbmDataset,
+    readonly options: CheckedDbnTraining,
+    readonly batchesPerEpoch: number,
+    private current: { layer: number; input: RbmDataset; trainer: RbmTrainer | null },
+  ) {}
+
+  static async create(ctx: RunContext, dbn: Dbn, data: RbmDataset, options: DbnTrainingOptions, resume: RbmTrainingState = {}): Promise<DbnTrainer> {
+    const o = validateDbnTraining(options);
+    if (data.width !== dbn.layers[0]) throw new InputError(`dbn training: the data has ${data.width} values per example, the net ${dbn.layers[0]} visible units`);
+    const steps = Math.floor(data.count / o.batch);
+    if (steps === 0) throw new InputError(`dbn training: batch ${o.batch} is more than the ${data.count} examples`);
+    const short = dbn.rbms.findIndex((rbm) => rbm.params.iteration < o.epochs * steps);
+    const layer = short < 0 ? dbn.rbms.length : short;
+    const self = new DbnTrainer(ctx, dbn, data, o, steps, { layer: 0, input: data, trainer: null });
+    try {
+      while (self.current.layer < layer) await self.climb();
+      await self.startLayer(resume);
+      return self;
+    } catch (e) {
+      self.release();
+      throw e;
+    }
+  }
+
+  /** The RBM being trained (the number of RBMs once all are done). */
+  get layer(): number {
+    return this.current.layer;
+  }
+
+  /** Epochs done over the whole stack: every layer below's, and this layer's so far. */
+  get epoch(): number {
+    return this.current.layer * this.options.epochs + (this.current.trainer?.epoch ?? 0);
+  }
+
+  /** Epochs in all: layers x epochs. */
+  get epochs(): number {
+    return this.dbn.rbms.length * this.options.epochs;
+  }
+
+  /** Trains one epoch of the current layer; after a layer's last, the next layer's data and trainer are made. */
+  async trainEpoch(onProgress?: (done: number, total: number) => void): Promise<DbnEpoch> {
+    const { trainer, layer } = this.current;
+    if (!trainer) throw new InputError(`dbn training: every layer has trained its ${this.options.epochs} epochs`);
+    const trained = await trainer.trainEpoch(onProgress);
+    const result: DbnEpoch = { reconstructionErrors: trained.reconstructionErrors, epoch: layer * this.options.epochs + trained.epoch, layer, layerEpoch: trained.epoch, examples: trained.examples, wallMs: trained.wallMs };
+    if (trainer.epoch >= this.options.epochs) {
+      trainer.release();
+      this.current.trainer = null;
+      await this.climb();
+      await this.startLayer({});
+    }
+    return result;
+  }
+
+  /** The current layer's trainer state (PCD's chains, the sparsity estimate): what a checkpoint holds beside the parameters. */
+  async state(): Promise<RbmTrainingState> {
+    return (await this.current.trainer?.state()) ?? {};
+  }
+
+  /** Moves the input one layer up (the current layer's output for the data). */
+  private async climb(): Promise<void> {
+    const { layer, input } = this.current;
+    const next = await this.dbn.propagate(this.ctx, input, { layer, input: this.options.input, seed: this.options.seed });
+    if (input !== this.data) input.release();
+    this.current = { layer: layer + 1, input: next, trainer: null };
+  }
+
+  private async startLayer(resume: RbmTrainingState): Promise<void> {
+    const { layer, input } = this.current;
+    if (layer >= this.dbn.rbms.length) return;
+    const { input: _input, sparsity, ...rbmOptions } = this.options;
+    const options = { ...rbmOptions, sparsity: sparsity ?? undefined, seed: dbnLayerSeed(this.options.seed, layer) };
+    this.current.trainer = await RbmTrainer.create(this.ctx, this.dbn.rbms[layer], input, options, resume);
+  }
+
+  release(): void {
+    this.current.trainer?.release();
+    if (this.current.input !== this.data) this.current.input.release();
+  }
+}
+
+/**
+ * Generates `count` examples: Gibbs chains in the top RBM (runGibbsChains: `steps` steps from its
+ * visible biases), then one down pass from the top RBM's visible states, each layer below drawn from
+ * p(h_(i-1) | h_i) (the seed, step 0, call DBN_CALLS.down(i)) but the last, whose means
+ * sigmoid(b_1 + W_1 h_1) come back (count x visible: the images a sample is shown as).
+ *
+ *   const images = await sampleDbn(ctx, dbn, { count: 100, steps: 1000, seed: 1 });
+ */
+export async function sampleDbn(ctx: RunContext, dbn: Dbn, o: GibbsRun): Promise<Float32Array> {
+  const owned = new Owned();
+  try {
+    const chain = await runGibbsChains(ctx, dbn.top, o, owned, 'dbn sample');
+    const graph = new KernelGraph('dbn down pass');
+    let above: Tensor = chain.v;
+    let means: Tensor = chain.pv;
+    for (let i = dbn.rbms.length - 2; i >= 0; i--) {
+      const rbm = dbn.rbms[i];
+      means = await owned.add(ctx.pool.tensor(`dbn sample layer ${i} means`, 'f32', [o.count, rbm.visible]));
+      const states = i > 0 ? await owned.add(ctx.pool.tensor(`dbn sample layer ${i} states`, 'f32', [o.count, rbm.visible])) : undefined;
+      await owned.add(rbm.addVisible(graph, ctx, { h: above, pv: means, v: states, rows: o.count, draw: states && { seed: o.seed, step: 0, call: DBN_CALLS.down(i) } }));
+      above = states ?? means;
+    }
+    if (dbn.rbms.length > 1) await ctx.scheduler.run(graph);
+    return new Float32Array(await means.read());
+  } finally {
+    owned.release();
+  }
+}
+
+/** A two-layer net's variational lower bound on the data's log-likelihood. */
+export interface DbnBound {
+  /** Mean over the examples of E_q[log p(v | h) - F_2(h)] + H(q) - log Z_2 (nats). */
+  logPLowerBound: number;
+  /** The mean of the same without log Z_2: the bound for another estimate of log Z_2 is this minus it. */
+  unnormalized: number;
+  count: number;
+  samples: number;
+}
+
+/**
+ * The variational lower bound on log p(v) of a two-layer DBN (see the top of this file) over every
+ * example of `data`, given the top RBM's log Z (rbmAis, or rbmExactLogZ for a small one): per
+ * example the entropy of q(h | v) exactly (sum_j softplus(x_j) - q_j x_j with x = c_1 + v W_1) and
+ * the expectation over `samples` draws h ~ q (the seed; step: the batch's index; call: the draw's).
+ *
+ *   const { logPLowerBound } = await dbnLowerBound(ctx, dbn, test, { logZ: ais.logZ, samples: 10, seed: 1 });
+ */
+export async function dbnLowerBound(ctx: RunContext, dbn: Dbn, data: RbmDataset, o: { logZ: number; samples: number; seed: number; batch?: number }): Promise<DbnBound> {
+  if (dbn.rbms.length !== 2) throw new InputError(`dbn lower bound: the bound is for a two-layer net (two RBMs), this one has ${dbn.rbms.length}`);
+  if (!(Number.isInteger(o.samples) && o.samples > 0)) throw new InputError(`dbn lower bound: samples = ${o.samples} must be a positive integer`);
+  if (!Number.isFinite(o.logZ)) throw new InputError(`dbn lower bound: log Z = ${o.logZ} must be finite`);
+  const [bottom, top] = dbn.rbms;
+  if (data.width !== bottom.visible) throw new InputError(`dbn lower bound: the data has ${data.width} values per example, the net ${bottom.visible} visible units`);
+  const batch = o.batch ?? 500;
+  const firstRows = Math.min(batch, data.count);
+  const pass = await EvaluationPass.create(ctx, data.count, {
+    name: 'dbn lower bound',
+    batch,
+    metrics: ['sum'],
+    part: async (graph, p, slot, owned) => {
+      const { rows } = p;
+      const f32 = (label: string, cols: number) => owned.add(ctx.pool.tensor(`dbn bound ${label}`, 'f32', cols === 1 ? [rows] : [rows, cols]));
+      const [v, x, q, scratch] = [await f32('v', bottom.visible), await f32('x', bottom.hidden), await f32('q', bottom.hidden), await f32('scratch', bottom.hidden)];
+      const [h, a, terms, perRow, energies] = [await f32('h', bottom.hidden), await f32('a', bottom.visible), await f32('terms', bottom.visible), await f32('per example', 1), await f32('free energies', 1)];
+      await owned.add(data.addBatch(graph, ctx, { indices: data.inOrder, x: v, batchSize: rows, first: p.first, batches: p.batches }));
+      // H(q) = sum_j softplus(x_j) - q_j x_j, into perRow.
+      await owned.add(addGemm(graph, ctx, { a: v, b: bottom.weights.value, c: x, m: rows, n: bottom.hidden, k: bottom.visible, bias: bottom.hiddenBias.value }));
+      await owned.add(addUnary(graph, ctx, { op: 'sigmoid', x, out: q }));
+      await owned.add(addUnary(graph, ctx, { op: 'softplus', x, out: scratch }));
+      await owned.add(addBinary(graph, ctx, { op: 'mul', a: q, b: x, out: x }));
+      await owned.add(addBinary(graph, ctx, { op: 'sub', a: scratch, b: x, out: scratch }));
+      await owned.add(addRowSums(graph, ctx, { x: scratch, rows, cols: bottom.hidden, out: perRow, alpha: 1, beta: 0 }));
+      // The draws: each adds (log p(v | h) - F_2(h)) / samples, log p(v | h) = sum_i v_i a_i - softplus(a_i), a = b_1 + W_1 h.
+      const step = p.first / firstRows;
+      for (let s = 0; s < o.samples; s++) {
+        await owned.add(addSample(graph, ctx, { distribution: 'bernoulli', probabilities: q, output: h, seed: o.seed, step, call: s }));
+        await owned.add(addGemm(graph, ctx, { a: h, b: bottom.weights.value, c: a, m: rows, n: bottom.visible, k: bottom.hidden, transB: true, bias: bottom.visibleBias.value }));
+        await owned.add(addUnary(graph, ctx, { op: 'softplus', x: a, out: terms }));
+        await owned.add(addBinary(graph, ctx, { op: 'mul', a: v, b: a, out: a }));
+        await owned.add(addBinary(graph, ctx, { op: 'sub', a, b: terms, out: terms }));
+        await owned.add(addRowSums(graph, ctx, { x: terms, rows, cols: bottom.visible, out: perRow, alpha: 1 / o.samples, beta: 1 }));
+        await owned.add(top.addFreeEnergy(graph, ctx, { v: h, rows, out: energies }));
+        await owned.add(addBinary(graph, ctx, { op: 'axpy', a: energies, b: perRow, out: perRow, alpha: -1 / o.samples }));
+      }
+      await owned.add(addReduce(graph, ctx, { op: 'sum', per: 'all', x: perRow, ...slot(0) }));
+    },
+  });
+  try {
+    const [sum] = await pass.run();
+    const unnormalized = sum / data.count;
+    return { logPLowerBound: unnormalized - o.logZ, unnormalized, count: data.count, samples: o.samples };
+  } finally {
+    pass.release();
+  }
+}
+
+/**
+ * The stack unrolled for discriminative fine-tuning (Hinton & Salakhutdinov 2006): an Mlp of sigmoid
+ * layers with the RBMs' weights and hidden biases, and a softmax layer of `classes` outputs on top
+ * (Glorot-uniform from `seed`). Its hidden activations are the up pass's probabilities.
+ *
+ *   const mlp = await unrollDbn(ctx, dbn, { classes: 10, seed: 1, state: mlpOptimizerState({ optimizer: 'adam' }) });
+ */
+export async function unrollDbn(ctx: OpContext, dbn: Dbn, o: { classes: number; seed: number; state?: readonly string[] }): Promise<Mlp> {
+  const mlp = await Mlp.create(ctx, { layers: [...dbn.layers, o.classes], activation: 'sigmoid' }, { seed: o.seed, state: o.state });
+  try {
+    for (const [i, rbm] of dbn.rbms.entries()) {
+      await mlp.params.get(`${mlpLayerName(i)}.weight`).value.write(new Float32Array(await rbm.weights.value.read()));
+      await mlp.params.get(`${mlpLayerName(i)}.bias`).value.write(new Float32Array(await rbm.hiddenBias.value.read()));
+    }
+    return mlp;
+  } catch (e) {
+    mlp.release();
+    throw e;
+  }
+}
