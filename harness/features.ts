@@ -10,7 +10,8 @@ import { hopfieldFeature } from './hopfield/feature.js';
 import { tspFeature } from './tsp/feature.js';
 import { boltzmannFeature } from './boltzmann/feature.js';
 import { rbmFeature } from './rbm/feature.js';
+import { dbnFeature } from './dbn/feature.js';
 import { aeFeature } from './ae/feature.js';
 import { vaeFeature } from './vae/feature.js';
 
-export const FEATURES: readonly Feature[] = [isingFeature, gemmFeature, mlpFeature, binaryNetFeature, hopfieldFeature, tspFeature, boltzmannFeature, rbmFeature, aeFeature, vaeFeature];
+export const FEATURES: readonly Feature[] = [isingFeature, gemmFeature, mlpFeature, binaryNetFeature, hopfieldFeature, tspFeature, boltzmannFeature, rbmFeature, dbnFeature, aeFeature, vaeFeature];

@@ -12,13 +12,14 @@
 //   exactly), the expectation over draws of h ~ q and the entropy exact (dbnLowerBound).
 // - Fine-tuning (unrollDbn): the stack as a sigmoid MLP with a softmax layer on top, trained by backprop.
 // Reference: harness/dbn/reference.ts.
-import { InputError, KernelGraph, RNG_PURPOSES, rngBits, type OpContext, type RunContext, type Tensor } from '../engine/index.js';
+import { decodeSafetensors, encodeSafetensors, InputError, KernelGraph, RNG_PURPOSES, rngBits, type CheckpointExtra, type OpContext, type RunContext, type Safetensors, type SafetensorsTensor, type Tensor } from '../engine/index.js';
 import { addBinary, addGemm, addReduce, addSample, addUnary } from '../engine/ops/index.js';
 import { EvaluationPass } from './evaluation_pass.js';
 import { Mlp, mlpLayerName } from './mlp.js';
+import { checkModelTag, configFromMetadata, metadataList } from './model_file.js';
 import { checkOptions, oneOf, type CheckedOptions } from './options.js';
 import { Owned, type Releasable } from './owned.js';
-import { addRowSums, Rbm, runGibbsChains, type GibbsRun } from './rbm.js';
+import { addRowSums, Rbm, readRbmConfig, runGibbsChains, type GibbsRun } from './rbm.js';
 import { RbmDataset } from './rbm_data.js';
 import { RbmTrainer, validateRbmTraining, type RbmTrainingOptions, type RbmTrainingState } from './rbm_trainer.js';
 
@@ -55,6 +56,38 @@ export function validateDbnConfig(c: DbnConfig): { layers: number[] } {
 /** The seed of layer `layer`'s RBM (its initial weights and every draw of its training), from the net's seed. */
 export function dbnLayerSeed(seed: number, layer: number): number {
   return rngBits(seed, RNG_PURPOSES.dbnLayer, 0, layer, 0)[0];
+}
+
+/** metadata 'model' of a DBN file. */
+export const DBN_MODEL = 'dbn';
+
+/** The prefix of RBM `layer`'s tensors and metadata in a DBN file: each RBM's own file under it. */
+export const dbnRbmPrefix = (layer: number): string => `rbm${layer}.`;
+
+/** The tensors and metadata under `prefix`, without it: one RBM's file inside the net's. */
+function underPrefix(file: Safetensors, prefix: string): Safetensors {
+  const strip = <T>(record: Record<string, T>) => Object.fromEntries(Object.entries(record).filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v]));
+  return { tensors: strip(file.tensors), metadata: strip(file.metadata) };
+}
+
+/**
+ * Reads and checks what makes a safetensors file a DBN (no GPU): metadata model = 'dbn' and layers,
+ * and under rbm0., rbm1., ... each RBM's own file (readRbmConfig: Bernoulli units, its tensors) with
+ * the widths the layers say. Errors are InputErrors that start with `source`.
+ *
+ *   const { layers } = readDbnConfig(decodeSafetensors(bytes, 'd.safetensors'), 'd.safetensors');
+ */
+export function readDbnConfig(file: Safetensors, source: string): { layers: number[] } {
+  checkModelTag(file, source, DBN_MODEL, 'a deep belief net');
+  const config = configFromMetadata(source, () => validateDbnConfig({ layers: metadataList(file.metadata, 'layers') as number[] }));
+  config.layers.slice(1).forEach((hidden, i) => {
+    const where = `${source} (${dbnRbmPrefix(i)}*)`;
+    const rbm = readRbmConfig(underPrefix(file, dbnRbmPrefix(i)), where);
+    if (rbm.visibleType !== 'bernoulli' || rbm.visible !== config.layers[i] || rbm.hidden !== hidden) {
+      throw new InputError(`${where}: a ${rbm.visibleType} RBM of ${rbm.visible} x ${rbm.hidden} units, but metadata layers ${config.layers.join(',')} need a bernoulli one of ${config.layers[i]} x ${hidden}`);
+    }
+  });
+  return config;
 }
 
 /**
@@ -96,6 +129,46 @@ export class Dbn implements Releasable {
       if (i > 0 && rbm.visible !== rbms[i - 1].hidden) throw new InputError(`dbn: RBM ${i} has ${rbm.visible} visible units, the one below ${rbms[i - 1].hidden} hidden units`);
     });
     return new Dbn([rbms[0].visible, ...rbms.map((r) => r.hidden)], rbms);
+  }
+
+  /**
+   * A net from the bytes of toSafetensors: checked first (readDbnConfig), then each RBM restored bit
+   * for bit (parameters, optimiser state, iteration), with the file's other tensors and metadata.
+   */
+  static async fromSafetensors(ctx: OpContext, bytes: Uint8Array, source = 'model'): Promise<{ dbn: Dbn; tensors: Record<string, SafetensorsTensor>; metadata: Record<string, string> }> {
+    const file = decodeSafetensors(bytes, source);
+    const { layers } = readDbnConfig(file, source);
+    const owned = new Owned();
+    try {
+      const rbms: Rbm[] = [];
+      for (let i = 0; i + 1 < layers.length; i++) {
+        const own = underPrefix(file, dbnRbmPrefix(i));
+        rbms.push((await owned.add(Rbm.fromSafetensors(ctx, encodeSafetensors(own.tensors, own.metadata), `${source} (${dbnRbmPrefix(i)}*)`).then((r) => r.rbm))));
+      }
+      const isOwn = (key: string) => layers.slice(1).some((_, i) => key.startsWith(dbnRbmPrefix(i)));
+      const rest = <T>(record: Record<string, T>) => Object.fromEntries(Object.entries(record).filter(([k]) => !isOwn(k)));
+      return { dbn: Dbn.fromRbms(rbms), tensors: rest(file.tensors), metadata: rest(file.metadata) };
+    } catch (e) {
+      owned.release();
+      throw e;
+    }
+  }
+
+  /** The net as safetensors bytes: each RBM's file under its prefix (rbm0., ...), metadata model and layers, and `extra`'s tensors and metadata. */
+  async toSafetensors(extra: CheckpointExtra = {}): Promise<Uint8Array> {
+    const tensors: Record<string, SafetensorsTensor> = { ...extra.tensors };
+    const metadata: Record<string, string> = { ...extra.metadata, model: DBN_MODEL, layers: JSON.stringify(this.layers) };
+    for (const [i, rbm] of this.rbms.entries()) {
+      const own = decodeSafetensors(await rbm.toSafetensors(), `rbm ${i}`);
+      for (const [k, t] of Object.entries(own.tensors)) tensors[dbnRbmPrefix(i) + k] = t;
+      for (const [k, v] of Object.entries(own.metadata)) metadata[dbnRbmPrefix(i) + k] = v;
+    }
+    return encodeSafetensors(tensors, metadata);
+  }
+
+  /** The steps trained over the stack (every RBM's iterations): what the training flow counts (harness/train). */
+  get params(): { readonly iteration: number } {
+    return { iteration: this.rbms.reduce((sum, rbm) => sum + rbm.params.iteration, 0) };
   }
 
   /** The top RBM: the undirected pair of layers. */

@@ -1,8 +1,8 @@
 // An RBM's training or test data on the GPU: images as bytes (a DeviceDataset, intensity b / 255) and,
 // for Gaussian visible units, the per-pixel standardisation (x - mean) / std applied to each gathered
 // batch. A batch is gathered by an index list, one per graph repetition, with no host round trip.
-import { InputError, type KernelGraph, type OpContext, type Tensor } from '../engine/index.js';
-import { addBinary, addGather } from '../engine/ops/index.js';
+import { InputError, KernelGraph, type OpContext, type RunContext, type Tensor } from '../engine/index.js';
+import { addBinary, addGather, addReduce } from '../engine/ops/index.js';
 import { DeviceDataset } from './minibatch.js';
 import { building, Owned, type Releasable } from './owned.js';
 
@@ -102,6 +102,22 @@ export class RbmDataset implements Releasable {
       }
       return owned;
     });
+  }
+
+  /** Each column's mean over the rows, as a batch holds them (standardised, if the set is): e.g. AIS's base rates. */
+  async columnMeans(ctx: RunContext): Promise<Float64Array> {
+    const owned = new Owned();
+    try {
+      const graph = new KernelGraph('rbm data column means');
+      const x = await owned.add(ctx.pool.tensor('rbm data rows', 'f32', [this.count, this.width]));
+      const means = await owned.add(ctx.pool.tensor('rbm data column means', 'f32', [this.width]));
+      await owned.add(this.addBatch(graph, ctx, { indices: this.inOrder, x, batchSize: this.count }));
+      await owned.add(addReduce(graph, ctx, { op: 'mean', per: 'column', x, out: means }));
+      await ctx.scheduler.run(graph);
+      return Float64Array.from(new Float32Array(await means.read()));
+    } finally {
+      owned.release();
+    }
   }
 
   release(): void {

@@ -72,7 +72,7 @@ async function runEval(values: Values<typeof EVAL_FLAGS>): Promise<void> {
 }
 
 /** Writes images (count x rows x cols intensities) as one PNG grid, each pixel `scale` x `scale`. */
-function writeGrid(path: string, images: ArrayLike<number>, count: number, visible: number, scale: number): void {
+export function writeGrid(path: string, images: ArrayLike<number>, count: number, visible: number, scale: number): void {
   const side = squareSide(visible);
   const grid = side ? imageGrid(images, { count, height: side, width: side }) : imageGrid(images, { count, height: 1, width: visible, columns: 1 });
   writeGreyPng(path, grid.pixels, grid.width, grid.height, scale);

@@ -20,9 +20,9 @@ export interface Series {
 /** Each series' values so far, by name. */
 export type History = Record<string, number[]>;
 
-/** What the flow needs of a model: its parameters (the iteration), its file, its release. */
+/** What the flow needs of a model: its steps trained (a ParamSet's iteration), its file, its release. */
 export interface TrainableModel extends Releasable {
-  readonly params: ParamSet;
+  readonly params: Pick<ParamSet, 'iteration'>;
   toSafetensors(extra: { tensors?: Record<string, SafetensorsTensor>; metadata?: Record<string, string> }): Promise<Uint8Array>;
 }
 
@@ -44,6 +44,8 @@ export interface Restored<M> {
 /** A run's training in progress: the trainer, and what it records after each epoch. */
 export interface TrainingSession<E extends TrainedEpochInfo> {
   trainer: EpochTrainer<E>;
+  /** The epochs the run trains in all, when they are not --epochs (a deep belief net's: layers x --epochs). */
+  epochs?: number;
   /** After an epoch: the values it adds to each series (by series name), and the line the log shows. */
   record(epoch: E, history: History): Promise<{ values: Record<string, ArrayLike<number> | number>; line?: (history: History) => string }>;
   /** Tensors the model file holds beside the parameters and the history (a trainer's state). */

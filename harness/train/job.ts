@@ -68,7 +68,7 @@ export async function runTraining<S extends Schema, M extends TrainableModel, E 
       const metadata = { ...settings, test_count: String(split.test.count), epochs: String(Math.round(session.trainer.epoch)), dataset: `${split.note}${feature.dataNote ?? ''}` };
       return model.toSafetensors({ tensors: { ...historyTensors(feature.series, history), ...(await session.state?.()) }, metadata });
     };
-    const { wallMs, examples } = await trainEpochs(ctx, session.trainer, p.epochs, async (epoch) => {
+    const { wallMs, examples } = await trainEpochs(ctx, session.trainer, session.epochs ?? p.epochs, async (epoch) => {
       const { values, line } = await session.record(epoch, history);
       history = appendEpoch(history, values);
       if (line) ctx.onUnit?.(line(history));
@@ -86,7 +86,7 @@ export async function runTraining<S extends Schema, M extends TrainableModel, E 
       adapter: { ...ctx.gpu.adapter },
       ...(await session.finish?.()),
     };
-    if (p['return-model']) result.model_base64 = toBase64(await file());
+    if (p['return-model']) result.model_base64 = toBase64(await file(), 'the model file');
     return result;
   } finally {
     owned.release();
