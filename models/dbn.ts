@@ -15,9 +15,10 @@
 import { decodeSafetensors, encodeSafetensors, InputError, KernelGraph, RNG_PURPOSES, rngBits, type CheckpointExtra, type OpContext, type RunContext, type Safetensors, type SafetensorsTensor, type Tensor } from '../engine/index.js';
 import { addBinary, addGemm, addReduce, addSample, addUnary } from '../engine/ops/index.js';
 import { EvaluationPass } from './evaluation_pass.js';
-import { Mlp, mlpLayerName } from './mlp.js';
+import { Mlp, mlpLayerName, MlpTrainer, mlpOptimizerState, readMlpConfig, type MlpEpoch } from './mlp.js';
+import type { DeviceDataset } from './minibatch.js';
 import { checkModelTag, configFromMetadata, metadataList } from './model_file.js';
-import { checkOptions, oneOf, type CheckedOptions } from './options.js';
+import { checkOptions, oneOf, real, whole, type CheckedOptions } from './options.js';
 import { Owned, type Releasable } from './owned.js';
 import { addRowSums, Rbm, readRbmConfig, runGibbsChains, type GibbsRun } from './rbm.js';
 import { RbmDataset } from './rbm_data.js';
@@ -61,6 +62,9 @@ export function dbnLayerSeed(seed: number, layer: number): number {
 /** metadata 'model' of a DBN file. */
 export const DBN_MODEL = 'dbn';
 
+/** The prefix of the fine-tuned classifier's file (an MLP's) inside a DBN file. */
+export const DBN_CLASSIFIER_PREFIX = 'classifier.';
+
 /** The prefix of RBM `layer`'s tensors and metadata in a DBN file: each RBM's own file under it. */
 export const dbnRbmPrefix = (layer: number): string => `rbm${layer}.`;
 
@@ -87,6 +91,13 @@ export function readDbnConfig(file: Safetensors, source: string): { layers: numb
       throw new InputError(`${where}: a ${rbm.visibleType} RBM of ${rbm.visible} x ${rbm.hidden} units, but metadata layers ${config.layers.join(',')} need a bernoulli one of ${config.layers[i]} x ${hidden}`);
     }
   });
+  const classifier = underPrefix(file, DBN_CLASSIFIER_PREFIX);
+  if (Object.keys(classifier.tensors).length > 0) {
+    const where = `${source} (${DBN_CLASSIFIER_PREFIX}*)`;
+    const mlp = readMlpConfig(classifier, where);
+    const unrolled = mlp.layers.length === config.layers.length + 1 && config.layers.every((n, i) => mlp.layers[i] === n) && mlp.activation === 'sigmoid';
+    if (!unrolled) throw new InputError(`${where}: an MLP ${mlp.layers.join('-')} (${mlp.activation}) is not the net ${config.layers.join('-')} unrolled (sigmoid layers and a softmax layer on top)`);
+  }
   return config;
 }
 
@@ -97,6 +108,9 @@ export function readDbnConfig(file: Safetensors, source: string): { layers: numb
  *   dbn.release();
  */
 export class Dbn implements Releasable {
+  /** The stack unrolled and fine-tuned as a classifier (unrollDbn), once a DbnTrainer's fine-tuning has begun; null before. */
+  classifier: Mlp | null = null;
+
   private constructor(
     readonly layers: readonly number[],
     readonly rbms: readonly Rbm[],
@@ -145,9 +159,15 @@ export class Dbn implements Releasable {
         const own = underPrefix(file, dbnRbmPrefix(i));
         rbms.push((await owned.add(Rbm.fromSafetensors(ctx, encodeSafetensors(own.tensors, own.metadata), `${source} (${dbnRbmPrefix(i)}*)`).then((r) => r.rbm))));
       }
-      const isOwn = (key: string) => layers.slice(1).some((_, i) => key.startsWith(dbnRbmPrefix(i)));
+      const dbn = Dbn.fromRbms(rbms);
+      const classifier = underPrefix(file, DBN_CLASSIFIER_PREFIX);
+      if (Object.keys(classifier.tensors).length > 0) {
+        const { mlp } = await Mlp.fromSafetensors(ctx, encodeSafetensors(classifier.tensors, classifier.metadata), `${source} (${DBN_CLASSIFIER_PREFIX}*)`);
+        dbn.classifier = mlp;
+      }
+      const isOwn = (key: string) => key.startsWith(DBN_CLASSIFIER_PREFIX) || layers.slice(1).some((_, i) => key.startsWith(dbnRbmPrefix(i)));
       const rest = <T>(record: Record<string, T>) => Object.fromEntries(Object.entries(record).filter(([k]) => !isOwn(k)));
-      return { dbn: Dbn.fromRbms(rbms), tensors: rest(file.tensors), metadata: rest(file.metadata) };
+      return { dbn, tensors: rest(file.tensors), metadata: rest(file.metadata) };
     } catch (e) {
       owned.release();
       throw e;
@@ -158,17 +178,19 @@ export class Dbn implements Releasable {
   async toSafetensors(extra: CheckpointExtra = {}): Promise<Uint8Array> {
     const tensors: Record<string, SafetensorsTensor> = { ...extra.tensors };
     const metadata: Record<string, string> = { ...extra.metadata, model: DBN_MODEL, layers: JSON.stringify(this.layers) };
-    for (const [i, rbm] of this.rbms.entries()) {
-      const own = decodeSafetensors(await rbm.toSafetensors(), `rbm ${i}`);
-      for (const [k, t] of Object.entries(own.tensors)) tensors[dbnRbmPrefix(i) + k] = t;
-      for (const [k, v] of Object.entries(own.metadata)) metadata[dbnRbmPrefix(i) + k] = v;
+    const parts: Array<[string, Promise<Uint8Array>]> = this.rbms.map((rbm, i) => [dbnRbmPrefix(i), rbm.toSafetensors()]);
+    if (this.classifier) parts.push([DBN_CLASSIFIER_PREFIX, this.classifier.toSafetensors()]);
+    for (const [prefix, bytes] of parts) {
+      const own = decodeSafetensors(await bytes, prefix);
+      for (const [k, t] of Object.entries(own.tensors)) tensors[prefix + k] = t;
+      for (const [k, v] of Object.entries(own.metadata)) metadata[prefix + k] = v;
     }
     return encodeSafetensors(tensors, metadata);
   }
 
-  /** The steps trained over the stack (every RBM's iterations): what the training flow counts (harness/train). */
+  /** The steps trained over the stack (every RBM's iterations, then the fine-tuning's): what the training flow counts (harness/train). */
   get params(): { readonly iteration: number } {
-    return { iteration: this.rbms.reduce((sum, rbm) => sum + rbm.params.iteration, 0) };
+    return { iteration: this.rbms.reduce((sum, rbm) => sum + rbm.params.iteration, this.classifier?.params.iteration ?? 0) };
   }
 
   /** The top RBM: the undirected pair of layers. */
@@ -210,49 +232,78 @@ export class Dbn implements Releasable {
   }
 
   release(): void {
+    this.classifier?.release();
     for (const rbm of [...this.rbms].reverse()) rbm.release();
   }
 }
 
-/** Greedy training's options: every RBM's (epochs are per layer), and what the RBMs above the first train on. */
+/** Greedy training's options: every RBM's (epochs are per layer), what the RBMs above the first train on, and the fine-tuning after them. */
 export interface DbnTrainingOptions extends RbmTrainingOptions {
   /** Default 'probabilities'. */
   input?: DbnInput;
+  /** Epochs of discriminative fine-tuning after the greedy layers (the stack unrolled into a classifier, Adam on the cross-entropy); default 0: none. */
+  fineTuneEpochs?: number;
+  /** Adam's learning rate while fine-tuning (default 0.001). */
+  fineTuneLr?: number;
 }
+
+/** The net's own training options' rules (the CLI's flags are made from them). */
+export const DBN_TRAINING = {
+  input: oneOf(DBN_INPUTS, { default: 'probabilities' }),
+  fineTuneEpochs: whole({ min: 0, default: 0 }),
+  fineTuneLr: real({ min: 0, minOpen: true, default: 0.001 }),
+} as const;
 
 export type CheckedDbnTraining = ReturnType<typeof validateRbmTraining> & CheckedOptions<typeof DBN_TRAINING>;
 
-const DBN_TRAINING = { input: oneOf(DBN_INPUTS, { default: 'probabilities' }) } as const;
+const LABELS = { fineTuneEpochs: 'fine-tune epochs', fineTuneLr: 'fine-tune lr' } as const;
 
 /**
- * Checks greedy training's options (the RBM's, and `input`); every problem is an InputError naming the option.
+ * Checks training options (the RBM's, then the net's own); every problem is an InputError naming the option.
  *
- *   validateDbnTraining({ k: 1, lr: 0.05, batch: 100, seed: 1, epochs: 10, input: 'samples' });
+ *   validateDbnTraining({ k: 1, lr: 0.05, batch: 100, seed: 1, epochs: 10, input: 'samples', fineTuneEpochs: 5 });
  */
 export function validateDbnTraining(o: DbnTrainingOptions): CheckedDbnTraining {
-  const { input, ...rbm } = o;
-  return { ...validateRbmTraining(rbm), ...checkOptions(DBN_TRAINING, { input }, 'dbn training: ') };
+  const { input, fineTuneEpochs, fineTuneLr, ...rbm } = o;
+  return { ...validateRbmTraining(rbm), ...checkOptions(DBN_TRAINING, { input, fineTuneEpochs, fineTuneLr }, 'dbn training: ', LABELS) };
 }
 
-/** One epoch of one layer: the RBM's metrics, which layer, and its epoch there (`epoch` counts over the whole stack). */
+/**
+ * One epoch of one stage: an RBM's (its per-step reconstruction errors) or the fine-tuning's (its
+ * per-step cross-entropies and the examples it got wrong); `epoch` counts over the whole run.
+ */
 export interface DbnEpoch {
-  /** Per step: the batch's mean squared reconstruction error of the layer's input. */
-  reconstructionErrors: Float32Array;
+  stage: 'greedy' | 'fine-tune';
+  /** Per step: the batch's mean squared reconstruction error of the layer's input, or the classifier's mean cross-entropy. */
+  losses: Float32Array;
+  /** Fine-tuning: training examples classified wrongly while trained on; null for an RBM's epoch. */
+  errors: number | null;
   epoch: number;
+  /** The RBM trained (the number of RBMs while fine-tuning). */
   layer: number;
+  /** The epoch within its stage (its layer, or the fine-tuning). */
   layerEpoch: number;
   examples: number;
   wallMs: number;
 }
 
+interface Stage {
+  layer: number;
+  /** The current RBM's input (the data, or the layer below's output). */
+  input: RbmDataset;
+  trainer: RbmTrainer | null;
+  fine: MlpTrainer | null;
+}
+
 /**
- * Trains a Dbn greedily: `epochs` epochs of each RBM in turn, bottom up, each on the layer below's
- * output for the data (Dbn.propagate). Its epochs count over the stack (layers x epochs in all); a
- * net restored mid-stack goes on from the first RBM whose iteration is short of its epochs, with
- * that layer's trainer state (PCD's chains) from `resume`.
+ * Trains a Dbn: `epochs` epochs of each RBM in turn, bottom up, each on the layer below's output for
+ * the data (Dbn.propagate), then `fineTuneEpochs` epochs of the stack unrolled into a classifier
+ * (unrollDbn, Adam) on `labelled` (the same examples with their labels). Its epochs count over the
+ * run (layers x epochs + fineTuneEpochs); a net restored mid-run goes on from the first stage short
+ * of its epochs, with that RBM's trainer state (PCD's chains) from `resume`.
  *
  *   const trainer = await DbnTrainer.create(ctx, dbn, train, { k: 1, lr: 0.05, batch: 100, seed: 1, epochs: 10 });
- *   while (trainer.layer < dbn.rbms.length) await trainer.trainEpoch();
+ *   while (trainer.epoch < trainer.epochs) await trainer.trainEpoch();
  *   trainer.release();
  */
 export class DbnTrainer implements Releasable {
@@ -260,22 +311,30 @@ export class DbnTrainer implements Releasable {
     private readonly ctx: RunContext,
     private readonly dbn: Dbn,
     private readonly data: RbmDataset,
+    private readonly labelled: { data: DeviceDataset; classes: number } | null,
     readonly options: CheckedDbnTraining,
     readonly batchesPerEpoch: number,
-    private current: { layer: number; input: RbmDataset; trainer: RbmTrainer | null },
+    private current: Stage,
   ) {}
 
-  static async create(ctx: RunContext, dbn: Dbn, data: RbmDataset, options: DbnTrainingOptions, resume: RbmTrainingState = {}): Promise<DbnTrainer> {
+  static async create(ctx: RunContext, dbn: Dbn, data: RbmDataset, options: DbnTrainingOptions, resume: RbmTrainingState = {}, labelled?: { data: DeviceDataset; classes: number }): Promise<DbnTrainer> {
     const o = validateDbnTraining(options);
     if (data.width !== dbn.layers[0]) throw new InputError(`dbn training: the data has ${data.width} values per example, the net ${dbn.layers[0]} visible units`);
+    if (o.fineTuneEpochs > 0 && !(labelled && labelled.data.count === data.count && labelled.data.width === data.width)) {
+      throw new InputError('dbn training: fine-tuning needs the same examples with their labels (a DeviceDataset and the class count)');
+    }
     const steps = Math.floor(data.count / o.batch);
     if (steps === 0) throw new InputError(`dbn training: batch ${o.batch} is more than the ${data.count} examples`);
     const short = dbn.rbms.findIndex((rbm) => rbm.params.iteration < o.epochs * steps);
     const layer = short < 0 ? dbn.rbms.length : short;
-    const self = new DbnTrainer(ctx, dbn, data, o, steps, { layer: 0, input: data, trainer: null });
+    const self = new DbnTrainer(ctx, dbn, data, labelled ?? null, o, steps, { layer: 0, input: data, trainer: null, fine: null });
     try {
-      while (self.current.layer < layer) await self.climb();
-      await self.startLayer(resume);
+      if (layer < dbn.rbms.length) {
+        while (self.current.layer < layer) await self.climb();
+        await self.startLayer(resume);
+      } else {
+        await self.startFineTuning();
+      }
       return self;
     } catch (e) {
       self.release();
@@ -283,37 +342,49 @@ export class DbnTrainer implements Releasable {
     }
   }
 
-  /** The RBM being trained (the number of RBMs once all are done). */
+  /** The RBM being trained (the number of RBMs while fine-tuning or when done). */
   get layer(): number {
-    return this.current.layer;
+    return this.current.trainer ? this.current.layer : this.dbn.rbms.length;
   }
 
-  /** Epochs done over the whole stack: every layer below's, and this layer's so far. */
+  /** Epochs done over the whole run: every layer below's, this layer's so far, the fine-tuning's. */
   get epoch(): number {
-    return this.current.layer * this.options.epochs + (this.current.trainer?.epoch ?? 0);
+    const { trainer, fine, layer } = this.current;
+    const greedy = this.dbn.rbms.length * this.options.epochs;
+    if (trainer) return layer * this.options.epochs + trainer.epoch;
+    return greedy + (fine?.epoch ?? (this.dbn.classifier ? this.options.fineTuneEpochs : 0));
   }
 
-  /** Epochs in all: layers x epochs. */
+  /** Epochs in all: layers x epochs, then the fine-tuning's. */
   get epochs(): number {
-    return this.dbn.rbms.length * this.options.epochs;
+    return this.dbn.rbms.length * this.options.epochs + this.options.fineTuneEpochs;
   }
 
-  /** Trains one epoch of the current layer; after a layer's last, the next layer's data and trainer are made. */
+  /** Trains one epoch of the current stage; after a stage's last, the next one's data and trainer are made. */
   async trainEpoch(onProgress?: (done: number, total: number) => void): Promise<DbnEpoch> {
-    const { trainer, layer } = this.current;
-    if (!trainer) throw new InputError(`dbn training: every layer has trained its ${this.options.epochs} epochs`);
-    const trained = await trainer.trainEpoch(onProgress);
-    const result: DbnEpoch = { reconstructionErrors: trained.reconstructionErrors, epoch: layer * this.options.epochs + trained.epoch, layer, layerEpoch: trained.epoch, examples: trained.examples, wallMs: trained.wallMs };
-    if (trainer.epoch >= this.options.epochs) {
-      trainer.release();
-      this.current.trainer = null;
-      await this.climb();
-      await this.startLayer({});
+    const { trainer, fine, layer } = this.current;
+    const stageEpochs = this.dbn.rbms.length * this.options.epochs;
+    if (trainer) {
+      const trained = await trainer.trainEpoch(onProgress);
+      const result: DbnEpoch = { stage: 'greedy', losses: trained.reconstructionErrors, errors: null, epoch: layer * this.options.epochs + trained.epoch, layer, layerEpoch: trained.epoch, examples: trained.examples, wallMs: trained.wallMs };
+      if (trainer.epoch >= this.options.epochs) {
+        trainer.release();
+        this.current.trainer = null;
+        if (layer + 1 < this.dbn.rbms.length) {
+          await this.climb();
+          await this.startLayer({});
+        } else {
+          await this.startFineTuning();
+        }
+      }
+      return result;
     }
-    return result;
+    if (!fine) throw new InputError(`dbn training: every stage has trained its epochs (${this.epochs} in all)`);
+    const trained: MlpEpoch = await fine.trainEpoch(onProgress);
+    return { stage: 'fine-tune', losses: trained.losses, errors: trained.errors, epoch: stageEpochs + trained.epoch, layer: this.dbn.rbms.length, layerEpoch: trained.epoch, examples: trained.examples, wallMs: trained.wallMs };
   }
 
-  /** The current layer's trainer state (PCD's chains, the sparsity estimate): what a checkpoint holds beside the parameters. */
+  /** The current RBM's trainer state (PCD's chains, the sparsity estimate): what a checkpoint holds beside the parameters. */
   async state(): Promise<RbmTrainingState> {
     return (await this.current.trainer?.state()) ?? {};
   }
@@ -323,19 +394,29 @@ export class DbnTrainer implements Releasable {
     const { layer, input } = this.current;
     const next = await this.dbn.propagate(this.ctx, input, { layer, input: this.options.input, seed: this.options.seed });
     if (input !== this.data) input.release();
-    this.current = { layer: layer + 1, input: next, trainer: null };
+    this.current = { layer: layer + 1, input: next, trainer: null, fine: null };
   }
 
   private async startLayer(resume: RbmTrainingState): Promise<void> {
     const { layer, input } = this.current;
-    if (layer >= this.dbn.rbms.length) return;
-    const { input: _input, sparsity, ...rbmOptions } = this.options;
+    const { input: _input, fineTuneEpochs: _epochs, fineTuneLr: _lr, sparsity, ...rbmOptions } = this.options;
     const options = { ...rbmOptions, sparsity: sparsity ?? undefined, seed: dbnLayerSeed(this.options.seed, layer) };
     this.current.trainer = await RbmTrainer.create(this.ctx, this.dbn.rbms[layer], input, options, resume);
   }
 
+  /** The fine-tuning: the classifier unrolled once (its top layer from the seed after the RBMs'), then Adam on the labelled data. */
+  private async startFineTuning(): Promise<void> {
+    const o = this.options;
+    if (o.fineTuneEpochs === 0 || !this.labelled) return;
+    const seed = dbnLayerSeed(o.seed, this.dbn.rbms.length);
+    const training = { optimizer: 'adam' as const, lr: o.fineTuneLr, batch: o.batch, seed, epochs: o.fineTuneEpochs };
+    this.dbn.classifier ??= await unrollDbn(this.ctx, this.dbn, { classes: this.labelled.classes, seed, state: mlpOptimizerState(training) });
+    this.current.fine = await MlpTrainer.create(this.ctx, this.dbn.classifier, this.labelled.data, training);
+  }
+
   release(): void {
     this.current.trainer?.release();
+    this.current.fine?.release();
     if (this.current.input !== this.data) this.current.input.release();
   }
 }

@@ -149,7 +149,7 @@ gpu('a stack resumed mid-way (PCD chains of the layer in training restored) ends
       } finally {
         done.release();
       }
-    }, InputError, 'every layer has trained');
+    }, InputError, 'every stage has trained its epochs');
     straight.release();
     restored.release();
     data.release();

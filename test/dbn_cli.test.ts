@@ -62,27 +62,39 @@ const trainSpec = (spec: JsonObject) => readSpec(DBN_TRAIN_JOB, { job: 'dbn-trai
 // Small runs: 600 training digits in batches of 100 (6 steps an epoch), 200 test digits; two RBMs of 2 epochs each.
 const small = { hidden: [12, 8], batch: 100, train_count: 600, test_count: 200, seed: 7, lr: 0.05, epochs: 2 };
 
-const resumeCases: Array<[string, JsonObject]> = [
-  ['CD-1, momentum 0.5 then 0.9, draws as the second layer\'s data', { momentum_epochs: 1, input: 'samples' }],
-  ['PCD-2 with 10 chains', { pcd: true, chains: 10, cd: 2 }],
+const resumeCases: Array<[string, JsonObject, number[]]> = [
+  ['CD-1, momentum 0.5 then 0.9, draws as the second layer\'s data, 2 epochs of fine-tuning', { momentum_epochs: 1, input: 'samples', fine_tune_epochs: 2, fine_tune_lr: 0.01 }, [1, 4]],
+  ['PCD-2 with 10 chains', { pcd: true, chains: 10, cd: 2 }, [2]],
 ];
-for (const [what, settings] of resumeCases) {
-  training(`resume is bit-identical (${what}): from mid-stack and from a layer's end, the files equal the straight run's`, async () => {
+for (const [what, settings, froms] of resumeCases) {
+  training(`resume is bit-identical (${what}): from mid-stack and from a stage's end, the files equal the straight run's`, async () => {
     const gpu = await openTestGpu();
     const spec = trainSpec({ ...small, ...settings });
     const saves: Uint8Array[] = [];
     const straight = await withJobContext((ctx) => runDbnTrain(ctx, spec, { save: (b) => void saves.push(b) }), { gpu });
-    assert.is(saves.length, 4, 'two layers x two epochs');
-    for (const from of [1, 2]) {
+    const fineTune = (settings.fine_tune_epochs as number | undefined) ?? 0;
+    const total = 4 + fineTune;
+    assert.is(saves.length, total, 'two layers x two epochs, then the fine-tuning');
+    for (const from of froms) {
       const resumed: Uint8Array[] = [];
       const again = await withJobContext((ctx) => runDbnTrain(ctx, spec, { resume: { bytes: saves[from], source: 'checkpoint' }, save: (b) => void resumed.push(b) }), { gpu });
-      assert.is(resumed.length, 3 - from);
-      assert.ok(Buffer.from(resumed[resumed.length - 1]).equals(Buffer.from(saves[3])), `resumed after stack epoch ${from + 1}: the file equals the straight run's, byte for byte`);
-      for (const key of ['train_reconstruction_error', 'history', 'reconstruction_error']) assert.equal(again[key], straight[key], key);
+      assert.is(resumed.length, total - 1 - from);
+      assert.ok(Buffer.from(resumed[resumed.length - 1]).equals(Buffer.from(saves[total - 1])), `resumed after epoch ${from + 1}: the file equals the straight run's, byte for byte`);
+      for (const key of ['train_loss', 'history', 'reconstruction_error', 'test_error']) assert.equal(again[key], straight[key], key);
     }
-    const file = decodeSafetensors(saves[3], 'file');
-    for (const [key, value] of Object.entries({ model: 'dbn', layers: '[784,12,8]', epochs: '4', 'rbm0.harmonium.iteration': '12', 'rbm1.harmonium.iteration': '12' })) assert.is(file.metadata[key], value, key);
-    assert.is((straight.history as unknown[]).length, 4);
+    const file = decodeSafetensors(saves[total - 1], 'file');
+    const expected = { model: 'dbn', layers: '[784,12,8]', epochs: String(total), 'rbm0.harmonium.iteration': '12', 'rbm1.harmonium.iteration': '12', ...(fineTune ? { 'classifier.model': 'mlp', 'classifier.harmonium.iteration': '12' } : {}) };
+    for (const [key, value] of Object.entries(expected)) assert.is(file.metadata[key], value, key);
+    assert.is((straight.history as unknown[]).length, total);
+    if (fineTune) {
+      const history = straight.history as JsonObject[];
+      assert.equal(history.map((h) => h.stage), ['greedy', 'greedy', 'greedy', 'greedy', 'fine-tune', 'fine-tune']);
+      // The classifier learns: its cross-entropy falls from the first epoch of fine-tuning to the second, and its test error is recorded.
+      assert.ok((history[5].train_loss as number) < (history[4].train_loss as number), `cross-entropy ${history[4].train_loss} -> ${history[5].train_loss}`);
+      assert.ok(Number.isFinite(straight.test_error) && history[3].test_error === null && history[5].test_error === straight.test_error);
+    } else {
+      assert.is(straight.test_error, null);
+    }
   });
 }
 
@@ -96,6 +108,7 @@ training('resuming with other settings (--epochs among them) is refused naming t
     [{ hidden: [12, 9] }, 'made with --hidden 12,8; this run has --hidden 12,9'],
     [{ input: 'samples' }, 'made with --input probabilities; this run has --input samples'],
     [{ cd: 2 }, 'made with --cd 1; this run has --cd 2'],
+    [{ fine_tune_epochs: 1 }, 'made with --fine-tune-epochs 0; this run has --fine-tune-epochs 1'],
   ];
   for (const [change, message] of cases) {
     await expectError(() => withJobContext((ctx) => runDbnTrain(ctx, trainSpec({ ...small, ...change }), { resume }), { gpu }), InputError, message);
@@ -105,7 +118,7 @@ training('resuming with other settings (--epochs among them) is refused naming t
   const e = await withJobContext((ctx) => runDbnEval(ctx, evalSpec), { gpu });
   for (const key of ['log_p_lower_bound', 'log_p_lower_bound_stderr', 'top_log_z', 'rbm_log_p', 'rbm_log_p_stderr', 'rbm_log_z']) assert.ok(Number.isFinite(e[key]), `${key} = ${e[key]}`);
   assert.ok((e.rbm_log_p as number) < 0 && (e.log_p_lower_bound as number) < 0, 'log-probabilities of binary digits are negative');
-  assert.equal([e.test_count, e.steps, e.samples], [200, 24, 2]);
+  assert.equal([e.test_count, e.steps, e.samples, e.test_error], [200, 24, 2, null]);
   const s = await withJobContext((ctx) => runDbnSample(ctx, readSpec(DBN_SAMPLE_JOB, { job: 'dbn-sample', model, count: 3, steps: 5 }, 'dbn-sample')), { gpu });
   assert.is(Buffer.from(s.images_base64 as string, 'base64').length, 3 * 784);
 });

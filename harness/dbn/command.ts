@@ -34,14 +34,15 @@ const EVAL_FLAGS = {
 
 export const dbnEvalCommand = defineCommand({
   name: 'dbn eval',
-  summary: "a deep belief net in nats: its first RBM's test log-likelihood and, for two layers, the net's variational lower bound",
+  summary: "a deep belief net's test error (fine-tuned) and, in nats, its first RBM's test log-likelihood and a two-layer net's lower bound",
   flags: EVAL_FLAGS,
   details: `The first RBM's test log-likelihood is -F(v) - log Z_1; a two-layer net's lower bound on log p(v)
 (Salakhutdinov & Murray 2008) is E_q[log p(v | h) - F_2(h)] + H(q) - log Z_2 per test digit, with q(h | v)
 the first RBM's posterior, the expectation over --samples draws, the entropy exact. Each log Z comes from
 AIS (--ais-runs runs from a base-rate model of the units' means over the training digits, --ais-betas
 transitions) or with --exact from a sum over hidden states. The digits are binarised as the net was
-trained. With --json one object: log_p_lower_bound, log_p_lower_bound_stderr (log Z_2's), top_log_z,
+trained; a fine-tuned net's classifier gives test_error. With --json one object: test_error, test_errors
+(null before fine-tuning), log_p_lower_bound, log_p_lower_bound_stderr (log Z_2's), top_log_z,
 samples (null unless two layers), rbm_log_p, rbm_log_p_stderr, rbm_log_z, exact, ais_runs, layers,
 test_count, train_count, epochs, steps, adapter, backend.`,
   run: runEval,
@@ -61,7 +62,8 @@ async function runEval(values: Values<typeof EVAL_FLAGS>): Promise<void> {
   }
   const r = result as Record<string, number>;
   const pm = (stderr: number) => (result.exact ? '' : ` +- ${stderr.toFixed(2)}`);
-  const lines = [`first RBM alone     ${r.rbm_log_p.toFixed(2)}${pm(r.rbm_log_p_stderr)} nats per test digit (${r.test_count} digits)`];
+  const lines = result.test_error === null ? [] : [`test error          ${(100 * r.test_error).toFixed(2)}% (${r.test_errors} of ${r.test_count} digits, the fine-tuned classifier)`];
+  lines.push(`first RBM alone     ${r.rbm_log_p.toFixed(2)}${pm(r.rbm_log_p_stderr)} nats per test digit (${r.test_count} digits)`);
   if (result.log_p_lower_bound !== null) lines.push(`two-layer DBN bound ${r.log_p_lower_bound.toFixed(2)}${pm(r.log_p_lower_bound_stderr)} nats per test digit (${r.samples} draws of h each)`);
   process.stdout.write(`${lines.join('\n')}\n`);
 }

@@ -2,7 +2,7 @@
 // them (in Node or in a page), and a model file records them. Every RBM of the stack trains with the
 // RBM's flags (harness/rbm/flags.ts: kinds, ranges, Hinton's defaults); the net adds its widths, the
 // epochs of each layer, and what the layers above the first train on.
-import { DBN_INPUTS } from '../../models/dbn.js';
+import { DBN_INPUTS, DBN_TRAINING } from '../../models/dbn.js';
 import { RBM_TRAINING } from '../../models/rbm_trainer.js';
 import { seed } from '../cli/flags.js';
 import { optionFlag } from '../cli/options.js';
@@ -16,6 +16,8 @@ export const DBN_TRAIN_FLAGS = {
   hidden: integers({ value: 'W,W,...', min: 1, default: [500, 500], help: 'hidden layer widths, bottom first: one RBM each (the visible units come from the data)' }),
   epochs: optionFlag(RBM_TRAINING.epochs, { help: 'epochs of each RBM (the run trains layers x epochs in all); a resume must keep it', parseBounds: true }),
   input: choice(DBN_INPUTS, { default: 'probabilities', help: "what each RBM above the first trains on: the hidden probabilities of the layer below, or one Philox draw of them" }),
+  'fine-tune-epochs': optionFlag(DBN_TRAINING.fineTuneEpochs, { help: 'epochs of discriminative fine-tuning after the layers: the stack unrolled into a sigmoid MLP with a softmax layer on top, Adam on the cross-entropy (needs labels)' }),
+  'fine-tune-lr': optionFlag(DBN_TRAINING.fineTuneLr, { help: "Adam's learning rate while fine-tuning" }),
   ...pick(RBM_TRAIN_FLAGS, ['batch', 'lr', 'momentum', 'final-momentum', 'momentum-epochs', 'weight-decay', 'cd', 'pcd', 'chains', 'binarize']),
   seed,
 } as const;

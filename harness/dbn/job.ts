@@ -16,10 +16,9 @@ import { fromBase64, toBase64 } from '../io/base64.js';
 import type { JsonObject } from '../io/json.js';
 import type { TrainParams } from '../train/feature.js';
 import { runTraining, trainJob, type TrainHooks } from '../train/job.js';
-import { rbmData } from '../rbm/data.js';
 import { greyBytes } from '../rbm/images.js';
 import { DBN_EVAL_JOB, DBN_SAMPLE_JOB, type DBN_TRAIN_FLAGS } from './flags.js';
-import { DBN_FEATURE } from './train.js';
+import { classifierEvaluator, DBN_FEATURE, dbnData } from './train.js';
 
 export const runDbnTrain = (ctx: JobContext, p: TrainParams<typeof DBN_TRAIN_FLAGS>, hooks?: TrainHooks): Promise<JsonObject> => runTraining(DBN_FEATURE, ctx, p, hooks);
 
@@ -35,9 +34,10 @@ async function logZOf(ctx: JobContext, rbm: Rbm, p: DbnEvalParams, means: ArrayL
 }
 
 /**
- * The first RBM's own test log-likelihood (-F(v) - log Z_1), and for a two-layer net the variational
- * lower bound on log p(v) of the test digits (dbnLowerBound with log Z_2; its standard error is log
- * Z_2's), so that one sees whether the second layer helped. The digits are binarised as the net was trained.
+ * The fine-tuned classifier's test error (null before fine-tuning), the first RBM's own test
+ * log-likelihood (-F(v) - log Z_1), and for a two-layer net the variational lower bound on log p(v)
+ * of the test digits (dbnLowerBound with log Z_2; its standard error is log Z_2's), so that one sees
+ * whether the second layer helped. The digits are binarised as the net was trained.
  */
 export async function runDbnEval(ctx: JobContext, p: DbnEvalParams): Promise<JsonObject> {
   const { dbn, metadata } = await Dbn.fromSafetensors(ctx, fromBase64(p.model), 'the model');
@@ -46,7 +46,7 @@ export async function runDbnEval(ctx: JobContext, p: DbnEvalParams): Promise<Jso
   try {
     const [bottom] = dbn.rbms;
     if (p.exact && dbn.rbms.some((rbm) => rbm.hidden > EXACT_MAX_HIDDEN)) throw new InputError(`--exact sums over 2^hidden states: at most ${EXACT_MAX_HIDDEN} hidden units per RBM, the net has ${dbn.layers.slice(1).join(', ')} (leave --exact out for AIS)`);
-    const data = rbmData(await loadData(ctx.gpu.adapter.runtime, p), { visible: 'bernoulli', binarize: metadata.binarize === 'threshold' ? 'threshold' : 'sample' });
+    const data = dbnData(await loadData(ctx.gpu.adapter.runtime, p), metadata.binarize === 'threshold' ? 'threshold' : 'sample');
     checkModelWidth(bottom.visible, data.train.width, 'visible units');
     const test = await owned.add(RbmDataset.upload(ctx, data.test, 'test'));
     const first = await logZOf(ctx, bottom, p, data.means);
@@ -59,7 +59,10 @@ export async function runDbnEval(ctx: JobContext, p: DbnEvalParams): Promise<Jso
       const b = await dbnLowerBound(ctx, dbn, test, { logZ: top.logZ, samples: p.samples, seed: p.seed });
       bound = { log_p_lower_bound: b.logPLowerBound, log_p_lower_bound_stderr: top.logZStderr, top_log_z: top.logZ, samples: p.samples };
     }
+    const classifier = dbn.classifier ? await (await classifierEvaluator(ctx, dbn, data, owned)).evaluate() : null;
     return {
+      test_error: classifier?.error ?? null,
+      test_errors: classifier?.errors ?? null,
       ...bound,
       rbm_log_p: -onTest.meanFreeEnergy - first.logZ,
       rbm_log_p_stderr: first.logZStderr,

@@ -1,19 +1,26 @@
 // `dbn train`: a deep belief net trained greedily on --data (MNIST's split by default, binarised as the
-// RBM sees it): --epochs epochs of each RBM in turn, bottom up, each with the RBM's options. The
-// training feature's adapter (harness/train): its epochs count over the stack (layers x --epochs). The
-// model file holds each RBM's file under rbm0., rbm1., ... (weights, biases, momentum, iteration), and
-//   chains F32 [chains, units]              PCD: the persistent chains of the layer in training
-//   train_reconstruction_error F32 [steps]  per step, the batch's mean |v0 - E[v | h0]|^2 of its layer's input
-// with metadata model 'dbn', layers, the training settings, epochs (done, over the stack).
+// RBM sees it): --epochs epochs of each RBM in turn, bottom up, each with the RBM's options, then
+// --fine-tune-epochs of the stack unrolled into a classifier. The training feature's adapter
+// (harness/train): its epochs count over the run (layers x --epochs + --fine-tune-epochs). The model
+// file holds each RBM's file under rbm0., rbm1., ... (weights, biases, momentum, iteration), the
+// classifier's (an MLP's) under classifier. once fine-tuning has begun, and
+//   chains F32 [chains, units]   PCD: the persistent chains of the layer in training
+//   train_loss F32 [steps]       per step: an RBM's batch mean |v0 - E[v | h0]|^2, or the classifier's cross-entropy
+//   test_error F64 [epochs]      the classifier's test error after each fine-tuning epoch (NaN before)
+// with metadata model 'dbn', layers, the training settings, epochs (done, over the run).
 import { Dbn, DbnTrainer, readDbnConfig, validateDbnConfig, validateDbnTraining, type DbnConfig, type DbnEpoch, type DbnTrainingOptions } from '../../models/dbn.js';
+import { DeviceDataset } from '../../models/minibatch.js';
+import { MlpEvaluator } from '../../models/mlp.js';
 import { fileTensor } from '../../models/model_file.js';
 import { RbmDataset } from '../../models/rbm_data.js';
 import { rbmOptimizerState } from '../../models/rbm_trainer.js';
-import type { SafetensorsTensor } from '../../engine/index.js';
-import { checkModelWidth } from '../data/dataset.js';
+import type { RunContext, SafetensorsTensor } from '../../engine/index.js';
+import type { Owned } from '../../models/owned.js';
+import { checkModelWidth, classCount } from '../data/dataset.js';
+import type { DataSplit } from '../data/source.js';
 import type { Json } from '../io/json.js';
 import type { TrainingFeature, TrainParams } from '../train/feature.js';
-import { perStep } from '../train/history.js';
+import { perEpoch, perStep } from '../train/history.js';
 import { initialVisibleBiases, rbmData, type RbmData } from '../rbm/data.js';
 import { DBN_TRAIN_FLAGS } from './flags.js';
 
@@ -38,38 +45,63 @@ export function dbnTraining(p: Params): DbnTrainingOptions {
     seed: p.seed,
     epochs: p.epochs,
     input: p.input,
+    fineTuneEpochs: p['fine-tune-epochs'],
+    fineTuneLr: p['fine-tune-lr'],
   };
+}
+
+/** The digits as the RBMs see them (binarised), with their labels and class count for the fine-tuning. */
+export interface DbnData extends RbmData {
+  labels: { train: Uint8Array; test: Uint8Array };
+  classes: number;
+}
+
+/** The binarised split with its labels. */
+export function dbnData(split: DataSplit, binarize: Params['binarize']): DbnData {
+  const data = rbmData(split, { visible: 'bernoulli', binarize });
+  return { ...data, labels: { train: split.train.labels.subarray(0, data.train.count), test: split.test.labels.subarray(0, data.test.count) }, classes: classCount(split.train) };
+}
+
+/** An evaluator of the net's classifier on the test digits (binarised, labelled), made once the classifier exists. */
+export async function classifierEvaluator(ctx: RunContext, dbn: Dbn, data: DbnData, owned: Owned): Promise<MlpEvaluator> {
+  const test = await owned.add(DeviceDataset.upload(ctx, { images: data.test.images, labels: data.labels.test, count: data.test.count, width: data.test.width }, 'test'));
+  return owned.add(MlpEvaluator.create(ctx, dbn.classifier!, test));
 }
 
 const mean = (v: ArrayLike<number>) => Array.from(v).reduce((a, b) => a + b, 0) / v.length;
 
-export const DBN_FEATURE: TrainingFeature<typeof DBN_TRAIN_FLAGS, Dbn, DbnEpoch, RbmData> = {
+export const DBN_FEATURE: TrainingFeature<typeof DBN_TRAIN_FLAGS, Dbn, DbnEpoch, DbnData> = {
   name: 'dbn',
-  summary: 'train a deep belief net (on MNIST by default) greedily, one RBM after another, on the GPU',
+  summary: 'train a deep belief net (on MNIST by default) greedily, one RBM after another, then fine-tune it as a classifier, on the GPU',
   details: `Trains --epochs epochs of each RBM, bottom up: the first on the binarised digits, each above on the
-hidden units of the one below for every training example (--input: their probabilities, or one draw).
-Logs one line per epoch on stderr: the layer and its training reconstruction error. The run's epochs
-count over the stack (layers x --epochs), and a resume must keep --epochs. With --json the object holds
-layers, input, k, pcd, chains, lr, batch, seed, epochs (per layer), train_count, test_count,
-steps_per_epoch, reconstruction_error (per layer, its last epoch's), history (per epoch: layer,
-train_reconstruction_error), train_reconstruction_error (per step), examples_per_s, wall_ms, adapter,
-backend. The model file (safetensors) holds each RBM's file under rbm0., rbm1., ... (weights
-[visible, hidden], visible_bias, hidden_bias, momentum/<name>, its metadata and harmonium.iteration),
-chains [chains, units] (PCD, the layer in training), train_reconstruction_error (per step), and
-metadata model = "dbn", layers, the training settings, epochs (done, over the stack).`,
+hidden units of the one below for every training example (--input: their probabilities, or one draw);
+then --fine-tune-epochs epochs of the stack unrolled into a classifier (sigmoid layers with the RBMs'
+weights, a softmax layer on top; Adam, batch --batch). Logs one line per epoch on stderr: the stage
+and its training loss (and the test error while fine-tuning). The run's epochs count over the stages
+(layers x --epochs + --fine-tune-epochs), and a resume must keep both. With --json the object holds
+layers, input, k, pcd, chains, lr, batch, seed, epochs (per layer), fine_tune_epochs, train_count,
+test_count, steps_per_epoch, reconstruction_error (per layer, its last epoch's), test_error (the
+classifier's, null without fine-tuning), history (per epoch: stage, layer, train_loss, test_error),
+train_loss (per step), examples_per_s, wall_ms, adapter, backend. The model file (safetensors) holds
+each RBM's file under rbm0., rbm1., ... (weights [visible, hidden], visible_bias, hidden_bias,
+momentum/<name>, its metadata and harmonium.iteration), the classifier's under classifier. (an MLP's
+file), chains [chains, units] (PCD, the layer in training), train_loss (per step), test_error (per
+epoch), and metadata model = "dbn", layers, the training settings, epochs (done, over the run).`,
   flags: DBN_TRAIN_FLAGS,
   check(p) {
     validateDbnConfig(dbnConfig(p));
     validateDbnTraining(dbnTraining(p));
   },
   readConfig: readDbnConfig,
-  prepare: async (_runtime, p, split) => rbmData(split, { visible: 'bernoulli', binarize: p.binarize }),
+  prepare: async (_runtime, p, split) => dbnData(split, p.binarize),
   create: (ctx, p, data) => Dbn.create(ctx, dbnConfig(p, data.train.width), { seed: p.seed, state: rbmOptimizerState(dbnTraining(p)), visibleBias: initialVisibleBiases('bernoulli', data.means) }),
   restore: (ctx, bytes, source) => Dbn.fromSafetensors(ctx, bytes, source).then(({ dbn, ...file }) => ({ model: dbn, ...file })),
   settings: (p, split) => ({
     hidden: p.hidden.join(','),
     epochs_per_layer: String(p.epochs),
     input: p.input,
+    fine_tune_epochs: String(p['fine-tune-epochs']),
+    fine_tune_lr: String(p['fine-tune-lr']),
     k: String(p.cd),
     pcd: String(p.pcd),
     chains: p.pcd ? String(p.chains) : 'none',
@@ -84,18 +116,27 @@ metadata model = "dbn", layers, the training settings, epochs (done, over the st
     train_count: String(split.train.count),
   }),
   flagNames: { k: 'cd', epochs_per_layer: 'epochs' },
-  series: perStep('train_reconstruction_error'),
+  series: [...perStep('train_loss'), ...perEpoch('test_error')],
   async start(ctx, dbn, p, data, owned, resumed) {
     checkModelWidth(dbn.layers[0], data.train.width, 'visible units');
     const train = await owned.add(RbmDataset.upload(ctx, data.train, 'train'));
+    const labelled = p['fine-tune-epochs'] > 0 ? { data: await owned.add(DeviceDataset.upload(ctx, { images: data.train.images, labels: data.labels.train, count: data.train.count, width: data.train.width }, 'train')), classes: data.classes } : undefined;
     const chains = resumed && p.pcd ? (fileTensor(resumed.tensors, 'the resumed model', 'chains', 'F32', [p.chains, 'units']).data as Float32Array) : undefined;
-    const trainer = await owned.add(DbnTrainer.create(ctx, dbn, train, dbnTraining(p), { chains }));
+    const trainer = await owned.add(DbnTrainer.create(ctx, dbn, train, dbnTraining(p), { chains }, labelled));
+    let evaluator: MlpEvaluator | null = null;
     return {
       trainer,
       epochs: trainer.epochs,
       async record(epoch) {
-        const line = `epoch ${epoch.epoch + 1}/${trainer.epochs} (layer ${epoch.layer + 1} of ${dbn.rbms.length}, its epoch ${epoch.layerEpoch + 1}/${p.epochs}): reconstruction error ${mean(epoch.reconstructionErrors).toFixed(4)}`;
-        return { values: { train_reconstruction_error: epoch.reconstructionErrors }, line: () => line };
+        const stage = epoch.stage === 'greedy' ? `layer ${epoch.layer + 1} of ${dbn.rbms.length}, its epoch ${epoch.layerEpoch + 1}/${p.epochs}` : `fine-tuning, its epoch ${epoch.layerEpoch + 1}/${p['fine-tune-epochs']}`;
+        let testError = NaN;
+        if (epoch.stage === 'fine-tune') {
+          evaluator ??= await classifierEvaluator(ctx, dbn, data, owned);
+          testError = (await evaluator.evaluate()).error;
+        }
+        const loss = `${epoch.stage === 'greedy' ? 'reconstruction error' : 'cross-entropy'} ${mean(epoch.losses).toFixed(4)}`;
+        const line = `epoch ${epoch.epoch + 1}/${trainer.epochs} (${stage}): ${loss}${Number.isNaN(testError) ? '' : `, test error ${(100 * testError).toFixed(2)}%`}`;
+        return { values: { train_loss: epoch.losses, test_error: testError }, line: () => line };
       },
       async state() {
         const kept = await trainer.state();
@@ -106,19 +147,44 @@ metadata model = "dbn", layers, the training settings, epochs (done, over the st
     };
   },
   result(dbn, h, p, steps) {
-    const errors = h.train_reconstruction_error;
-    const epochs = Math.floor(errors.length / steps);
-    const history = Array.from({ length: epochs }, (_, e): Json => ({ epoch: e + 1, layer: Math.floor(e / p.epochs) + 1, train_reconstruction_error: mean(errors.slice(e * steps, (e + 1) * steps)) }));
+    const losses = h.train_loss;
+    const epochs = Math.floor(losses.length / steps);
+    const greedy = dbn.rbms.length * p.epochs;
+    const finite = (x: number) => (Number.isFinite(x) ? x : null);
+    const history = Array.from({ length: epochs }, (_, e): Json => ({
+      epoch: e + 1,
+      stage: e < greedy ? 'greedy' : 'fine-tune',
+      layer: e < greedy ? Math.floor(e / p.epochs) + 1 : null,
+      train_loss: mean(losses.slice(e * steps, (e + 1) * steps)),
+      test_error: finite(h.test_error[e]),
+    }));
     // Each layer's last epoch trained.
     const byLayer = dbn.rbms.map((_, layer) => {
       const last = Math.min(epochs, (layer + 1) * p.epochs) - 1;
-      return last >= layer * p.epochs ? mean(errors.slice(last * steps, (last + 1) * steps)) : null;
+      return last >= layer * p.epochs ? mean(losses.slice(last * steps, (last + 1) * steps)) : null;
     });
-    return { model: 'dbn', layers: [...dbn.layers], input: p.input, k: p.cd, pcd: p.pcd, chains: p.pcd ? p.chains : null, lr: p.lr, batch: p.batch, seed: p.seed, reconstruction_error: byLayer, history, train_reconstruction_error: errors };
+    return {
+      model: 'dbn',
+      layers: [...dbn.layers],
+      input: p.input,
+      k: p.cd,
+      pcd: p.pcd,
+      chains: p.pcd ? p.chains : null,
+      lr: p.lr,
+      batch: p.batch,
+      seed: p.seed,
+      fine_tune_epochs: p['fine-tune-epochs'],
+      reconstruction_error: byLayer,
+      test_error: epochs > greedy ? finite(h.test_error[epochs - 1]) : null,
+      history,
+      train_loss: losses,
+    };
   },
   report: (r) => ({
-    title: `DBN ${(r.layers as number[]).join('-')}, ${r.pcd ? `PCD-${r.k} (${r.chains} chains)` : `CD-${r.k}`} on the layer below's ${r.input}, lr ${r.lr}, batch ${r.batch}, seed ${r.seed}: ${r.epochs} epochs per layer on ${r.train_count} examples`,
-    lines: (r.reconstruction_error as Array<number | null>).map((e, i): [string, string] => [`layer ${i + 1} reconstruction error`, e === null ? 'not trained yet' : `${e.toFixed(4)} per training example (its last epoch)`]),
+    title: `DBN ${(r.layers as number[]).join('-')}, ${r.pcd ? `PCD-${r.k} (${r.chains} chains)` : `CD-${r.k}`} on the layer below's ${r.input}, lr ${r.lr}, batch ${r.batch}, seed ${r.seed}: ${r.epochs} epochs per layer${r.fine_tune_epochs ? `, ${r.fine_tune_epochs} of fine-tuning` : ''} on ${r.train_count} examples`,
+    lines: [
+      ...(r.reconstruction_error as Array<number | null>).map((e, i): [string, string] => [`layer ${i + 1} reconstruction error`, e === null ? 'not trained yet' : `${e.toFixed(4)} per training example (its last epoch)`]),
+      ...(r.test_error === null ? [] : [['test error (fine-tuned)', `${(100 * (r.test_error as number)).toFixed(2)}%`] as [string, string]]),
+    ],
   }),
 };
-
