@@ -3,7 +3,7 @@
 // other settings refused, bad flags (exit 2), and dbn train's file read by the eval and sample jobs.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { decodeSafetensors, encodeSafetensors, HarmoniumError, InputError, LimitError, type SafetensorsTensor } from '../engine/index.js';
+import { decodeSafetensors, encodeSafetensors, InputError, LimitError, type SafetensorsTensor } from '../engine/index.js';
 import { readDbnConfig } from '../models/dbn.js';
 import { withJobContext } from '../harness/backends/context.js';
 import { readSpec } from '../harness/cli/schema.js';
@@ -12,7 +12,7 @@ import type { JsonObject } from '../harness/io/json.js';
 import { dbnEvalCommand, dbnSampleCommand, dbnTrainCommand } from '../harness/dbn/command.js';
 import { DBN_EVAL_JOB, DBN_SAMPLE_JOB, DBN_TRAIN_JOB } from '../harness/dbn/flags.js';
 import { runDbnEval, runDbnSample, runDbnTrain } from '../harness/dbn/job.js';
-import { expectError } from './expect.js';
+import { expectError, expectRefused } from './expect.js';
 import { openTestGpu } from './gpu.js';
 
 type Tensors = Record<string, SafetensorsTensor>;
@@ -127,20 +127,7 @@ training.run();
 // ---------------------------------------------------------------------------------------------
 const cli = suite('dbn CLI');
 
-/** The command's own check, in this process: a HarmoniumError with exit code 2 whose message matches. */
-async function refused(args: string[], message: RegExp): Promise<void> {
-  const [verb, ...rest] = args;
-  const command = { train: dbnTrainCommand, eval: dbnEvalCommand, sample: dbnSampleCommand }[verb]!;
-  try {
-    await command.main(rest);
-  } catch (e) {
-    assert.instance(e, HarmoniumError, String(e));
-    assert.is((e as HarmoniumError).exitCode, 2, `${args.join(' ')}: ${(e as Error).message}`);
-    assert.match((e as Error).message, message);
-    return;
-  }
-  assert.unreachable(`dbn ${args.join(' ')} ran`);
-}
+const refused = (args: string[], message: RegExp) => expectRefused({ train: dbnTrainCommand, eval: dbnEvalCommand, sample: dbnSampleCommand }, args, message);
 
 cli('bad flags and model files: exit 2 and a message naming the problem, before any device is opened', async () => {
   const { mkdtempSync, writeFileSync } = await import('node:fs');

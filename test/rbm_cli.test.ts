@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
-import { decodeSafetensors, encodeSafetensors, HarmoniumError, InputError, type SafetensorsTensor } from '../engine/index.js';
+import { decodeSafetensors, encodeSafetensors, InputError, type SafetensorsTensor } from '../engine/index.js';
 import { readRbmConfig } from '../models/rbm.js';
 import { withJobContext } from '../harness/backends/context.js';
 import { runJob } from '../harness/backends/jobs.js';
@@ -22,7 +22,7 @@ import { rbmBenchTable } from '../harness/rbm/bench_table.js';
 import { rbmEvalCommand, rbmFiltersCommand, rbmSampleCommand, rbmTrainCommand } from '../harness/rbm/command.js';
 import { filterImages } from '../harness/rbm/images.js';
 import { runRbmTrain } from '../harness/rbm/job.js';
-import { expectError } from './expect.js';
+import { expectError, expectRefused } from './expect.js';
 import { openTestGpu, withGpu } from './gpu.js';
 import { check } from './ops_util.js';
 
@@ -132,20 +132,7 @@ const run = (args: string[]) => {
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 };
 
-/** The command's own check, in this process: a HarmoniumError with exit code 2 whose message matches. */
-async function refused(args: string[], message: RegExp): Promise<void> {
-  const [verb, ...rest] = args;
-  const command = { train: rbmTrainCommand, eval: rbmEvalCommand, sample: rbmSampleCommand, filters: rbmFiltersCommand }[verb]!;
-  try {
-    await command.main(rest);
-  } catch (e) {
-    assert.instance(e, HarmoniumError, String(e));
-    assert.is((e as HarmoniumError).exitCode, 2, `${args.join(' ')}: ${(e as Error).message}`);
-    assert.match((e as Error).message, message);
-    return;
-  }
-  assert.unreachable(`rbm ${args.join(' ')} ran`);
-}
+const refused = (args: string[], message: RegExp) => expectRefused({ train: rbmTrainCommand, eval: rbmEvalCommand, sample: rbmSampleCommand, filters: rbmFiltersCommand }, args, message);
 
 cli('bad flags: exit 2 and a message naming the flag, before any device is opened', async () => {
   const cases: Array<[string[], RegExp]> = [

@@ -78,17 +78,39 @@ export function writeGrid(path: string, images: ArrayLike<number>, count: number
   writeGreyPng(path, grid.pixels, grid.width, grid.height, scale);
 }
 
-const SAMPLE_FLAGS = {
-  model: text({ required: true, help: 'the model file (safetensors) written by rbm train' }),
-  count: RBM_SAMPLE_JOB.count,
-  steps: RBM_SAMPLE_JOB.steps,
-  png: text({ required: true, help: 'the grid of samples (PNG)' }),
-  scale: integer({ min: 1, max: 16, default: 2, help: 'pixels per image pixel in the PNG' }),
-  seed,
-  backend,
-  adapter,
-  json,
-} as const;
+/** A sample command's flags: the model file (`writtenBy`'s), the chains and steps, the PNG grid. */
+export const sampleFlags = (writtenBy: string) =>
+  ({
+    model: text({ required: true, help: `the model file (safetensors) written by ${writtenBy}` }),
+    count: RBM_SAMPLE_JOB.count,
+    steps: RBM_SAMPLE_JOB.steps,
+    png: text({ required: true, help: 'the grid of samples (PNG)' }),
+    scale: integer({ min: 1, max: 16, default: 2, help: 'pixels per image pixel in the PNG' }),
+    seed,
+    backend,
+    adapter,
+    json,
+  }) as const;
+
+export type SampleValues = Values<ReturnType<typeof sampleFlags>>;
+
+/**
+ * A sample command's run: the `job` (RBM_SAMPLE_JOB's spec) on the model file's bytes, its images
+ * (`visible` pixels each) written as the PNG grid, and a summary printed (`line` without --json).
+ */
+export async function runSampleCommand(name: string, job: string, values: SampleValues, model: { bytes: Uint8Array; visible: number }, line: string): Promise<void> {
+  checkWritable('--png', values.png);
+  const spec = toSpec(job, RBM_SAMPLE_JOB, { model: toBase64(model.bytes), count: values.count, steps: values.steps, seed: values.seed });
+  const progress = progressReporter(name);
+  const result = await runOn(values.backend, spec, { adapter: values.adapter, onProgress: progress.onProgress, onUnit: progress.unit });
+  progress.done();
+  const images = Float32Array.from(fromBase64(result.images_base64 as string), (b) => b / 255);
+  writeGrid(values.png, images, values.count, model.visible, values.scale);
+  const summary = { count: values.count, steps: values.steps, png: values.png, adapter: result.adapter, backend: values.backend };
+  process.stdout.write(values.json ? `${JSON.stringify(summary)}\n` : `${line}\n`);
+}
+
+const SAMPLE_FLAGS = sampleFlags('rbm train');
 
 export const rbmSampleCommand = defineCommand({
   name: 'rbm sample',
@@ -96,21 +118,11 @@ export const rbmSampleCommand = defineCommand({
   flags: SAMPLE_FLAGS,
   details: `Each chain starts from p(v | h = 0) and runs --steps Gibbs steps; the grid shows E[v | h] of its last
 step (Gaussian units mapped back to pixel intensities). With --json one object: count, steps, png, adapter, backend.`,
-  run: runSample,
+  run: async (values) => {
+    const { bytes, config } = readModelFile('--model', values.model, readRbmConfig);
+    await runSampleCommand('rbm sample', 'rbm-sample', values, { bytes, visible: config.visible }, `${values.count} samples after ${values.steps} Gibbs steps: ${values.png}`);
+  },
 });
-
-async function runSample(values: Values<typeof SAMPLE_FLAGS>): Promise<void> {
-  const { bytes, config } = readModelFile('--model', values.model, readRbmConfig);
-  checkWritable('--png', values.png);
-  const spec = toSpec('rbm-sample', RBM_SAMPLE_JOB, { model: toBase64(bytes), count: values.count, steps: values.steps, seed: values.seed });
-  const progress = progressReporter('rbm sample');
-  const result = await runOn(values.backend, spec, { adapter: values.adapter, onProgress: progress.onProgress, onUnit: progress.unit });
-  progress.done();
-  const images = Float32Array.from(fromBase64(result.images_base64 as string), (b) => b / 255);
-  writeGrid(values.png, images, values.count, config.visible, values.scale);
-  const summary = { count: values.count, steps: values.steps, png: values.png, adapter: result.adapter, backend: values.backend };
-  process.stdout.write(values.json ? `${JSON.stringify(summary)}\n` : `${values.count} samples after ${values.steps} Gibbs steps: ${values.png}\n`);
-}
 
 const FILTERS_FLAGS = {
   model: text({ required: true, help: 'the model file (safetensors) written by rbm train' }),
