@@ -30,6 +30,8 @@ export const RNG_PURPOSES = {
   boltzmannInit: 15,
   // The seed of each layer of a deep belief net, drawn on the host from the run's (models/dbn.ts).
   dbnLayer: 16,
+  // The start of PCA's subspace iteration, drawn on the host (models/pca.ts).
+  pcaStart: 17,
 } as const;
 
 export type RngPurpose = keyof typeof RNG_PURPOSES;

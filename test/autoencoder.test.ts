@@ -148,6 +148,13 @@ mnist('resume is bit-identical: 2 epochs straight = 1 epoch, then resumed to 2 (
   assert.is(resumed.model_base64, straight.model_base64, 'the resumed run wrote other bytes');
   assert.equal(resumed.history, straight.history);
   await expectError(() => runJob({ ...spec, epochs: 2, noise_level: 0.4, resume_model: first.model_base64 }, { gpu }), InputError, 'was made with --noise-level 0.3; this run has --noise-level 0.4');
+  // ae eval: the model's test error and PCA's with as many components as its code (16), fitted to the training digits.
+  const e = await runJob({ job: 'ae-eval', model: straight.model_base64, train_count: 200, test_count: 50 }, { gpu });
+  assert.equal([e.pca_components, e.test_count, e.train_count, e.steps], [16, 50, 200, 8]);
+  assert.is(e.test_squared_error, straight.test_squared_error, "the test error is the training run's last evaluation");
+  // PCA with 16 components of 200 digits keeps most of their variance: far below the error of the mean digit (about 50 per digit).
+  assert.ok((e.pca_squared_error as number) > 5 && (e.pca_squared_error as number) < 40, `PCA-16 error ${e.pca_squared_error}`);
+  await expectError(() => runJob({ job: 'ae-eval', model: first.model_base64, data: 'mnist', train_count: 200, test_count: 50, seed: -1 }, { gpu }), InputError, 'seed');
 });
 
 /** The job's picture: `count` digits per row; rows clean, masked (each lit pixel kept or zeroed, about `rate` zeroed), reconstructed. */

@@ -6,7 +6,8 @@ import { DENSE_ACTIVATIONS } from '../../models/dense.js';
 import { real } from '../../models/options.js';
 import { seed } from '../cli/flags.js';
 import { optionFlag } from '../cli/options.js';
-import { boolean, choice, integer, integers, number } from '../cli/schema.js';
+import { boolean, choice, integer, integers, number, text } from '../cli/schema.js';
+import { DATA_FLAGS } from '../data/source.js';
 import { trainJobSchema } from '../train/job.js';
 
 /** The fraction of the test digits' pixels masked in the second evaluation. */
@@ -31,3 +32,10 @@ export const AE_TRAIN_FLAGS = {
 } as const;
 
 export const AE_TRAIN_JOB = trainJobSchema({ flags: AE_TRAIN_FLAGS });
+
+/** The 'ae-eval' job's spec: the model (base64 safetensors), the data, the seed of PCA's start. */
+export const AE_EVAL_JOB = {
+  model: text({ hidden: true, required: true, help: 'the model file as base64 safetensors' }),
+  ...DATA_FLAGS,
+  seed,
+} as const;

@@ -1,12 +1,61 @@
-// The 'ae-train' job: an autoencoder trained and evaluated by the training feature (train.ts), plain
-// JSON in and out in Node or a page.
-import type { JobContext } from '../backends/context.js';
+// The 'ae-train' and 'ae-eval' jobs: an autoencoder trained and evaluated by the training feature
+// (train.ts), and evaluated against PCA with as many components as its code has units; plain JSON in
+// and out in Node or a page.
+import { Autoencoder } from '../../models/autoencoder.js';
+import { AutoencoderEvaluator } from '../../models/autoencoder_training.js';
+import { DeviceDataset } from '../../models/minibatch.js';
+import { Owned } from '../../models/owned.js';
+import { fitPca, pcaSquaredError } from '../../models/pca.js';
+import { defineJob, type JobContext } from '../backends/context.js';
+import type { Values } from '../cli/schema.js';
+import { checkModelWidth, labelledBytes } from '../data/dataset.js';
+import { loadData } from '../data/source.js';
+import { fromBase64 } from '../io/base64.js';
 import type { JsonObject } from '../io/json.js';
 import type { TrainParams } from '../train/feature.js';
 import { runTraining, trainJob, type TrainHooks } from '../train/job.js';
-import type { AE_TRAIN_FLAGS } from './flags.js';
+import { AE_EVAL_JOB, type AE_TRAIN_FLAGS } from './flags.js';
 import { AE_FEATURE } from './train.js';
 
 export const runAeTrain = (ctx: JobContext, p: TrainParams<typeof AE_TRAIN_FLAGS>, hooks?: TrainHooks): Promise<JsonObject> => runTraining(AE_FEATURE, ctx, p, hooks);
 
 export const aeTrainJob = trainJob(AE_FEATURE);
+
+export type AeEvalParams = Values<typeof AE_EVAL_JOB>;
+
+/**
+ * The test digits' squared reconstruction error per digit (summed over pixels of intensities in
+ * [0, 1]) of the autoencoder and of PCA with as many components as the code has units, fitted to the
+ * training digits (Hinton & Salakhutdinov 2006's baseline).
+ */
+export async function runAeEval(ctx: JobContext, p: AeEvalParams): Promise<JsonObject> {
+  const split = await loadData(ctx.gpu.adapter.runtime, p);
+  const { ae, metadata } = await Autoencoder.fromSafetensors(ctx, fromBase64(p.model), 'the model');
+  const owned = new Owned();
+  await owned.add(ae);
+  try {
+    const [train, test] = [labelledBytes(split.train), labelledBytes(split.test)];
+    checkModelWidth(ae.inputs, test.width);
+    const testSet = await owned.add(DeviceDataset.upload(ctx, test, 'test'));
+    const e = await (await owned.add(AutoencoderEvaluator.create(ctx, ae, testSet))).evaluate();
+    const code = ae.config.layers[ae.config.layers.length - 1];
+    const pca = await fitPca(ctx, await owned.add(DeviceDataset.upload(ctx, train, 'train')), code, { seed: p.seed });
+    // The test digits as the GPU sees them: bytes / 255 in f32.
+    const pcaError = pcaSquaredError(pca, Float32Array.from(test.images, (b) => b / 255), test.count);
+    return {
+      test_squared_error: e.squaredError,
+      pca_squared_error: pcaError,
+      pca_components: code,
+      layers: [...ae.config.layers],
+      test_count: test.count,
+      train_count: train.count,
+      epochs: metadata.epochs === undefined ? null : Number(metadata.epochs),
+      steps: ae.params.iteration,
+      adapter: { ...ctx.gpu.adapter },
+    };
+  } finally {
+    owned.release();
+  }
+}
+
+export const aeEvalJob = defineJob(AE_EVAL_JOB, runAeEval);
