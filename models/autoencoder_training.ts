@@ -2,12 +2,13 @@
 // training core's (models/training.ts) with one step: gather, corruption, forward, loss, backward, Adam.
 // Evaluation: every example in order, optionally corrupted by a fixed stream, the mean cross-entropy
 // and the mean squared error per example of the reconstruction against the clean input.
-import { InputError, KernelGraph, type RunContext, type Tensor } from '../engine/index.js';
+import { InputError, type RunContext, type Tensor } from '../engine/index.js';
 import { addBinary, addOptimizerStep, addReduce, addSigmoidCrossEntropy, addUnary } from '../engine/ops/index.js';
 import { validateNoise, type Autoencoder, type AutoencoderBatch, type AutoencoderNoise } from './autoencoder.js';
+import { EvaluationPass } from './evaluation_pass.js';
 import { addBatchGather, type DeviceDataset } from './minibatch.js';
 import { checkOptions, real, type CheckedOptions } from './options.js';
-import { building, Owned, type Releasable } from './owned.js';
+import type { Releasable } from './owned.js';
 import { Trainer, TRAINING_RULES, type TrainedEpoch, type TrainingPlan } from './training.js';
 
 
@@ -103,10 +104,7 @@ export interface AutoencoderEvaluation {
  */
 export class AutoencoderEvaluator implements Releasable {
   private constructor(
-    private readonly ctx: RunContext,
-    private readonly owned: Owned,
-    private readonly parts: ReadonlyArray<{ graph: KernelGraph; rows: number; batches: number }>,
-    private readonly metrics: Tensor,
+    private readonly pass: EvaluationPass,
     /** The first part's batch: what examples() reads after one run of its first batch. */
     private readonly first: AutoencoderBatch,
     readonly count: number,
@@ -115,43 +113,35 @@ export class AutoencoderEvaluator implements Releasable {
   static async create(ctx: RunContext, ae: Autoencoder, data: DeviceDataset, o: { noise?: AutoencoderNoise; seed?: number; batch?: number } = {}): Promise<AutoencoderEvaluator> {
     if (data.width !== ae.inputs) throw new InputError(`autoencoder evaluation: the data has ${data.width} values per example, the model ${ae.inputs} inputs`);
     const noise = validateNoise(o.noise ?? { kind: 'none' });
-    const size = Math.min(o.batch ?? 500, data.count);
-    const full = Math.floor(data.count / size);
-    const rest = data.count - full * size;
-    const plan = [{ rows: size, batches: full, first: 0 }, ...(rest > 0 ? [{ rows: rest, batches: 1, first: full * size }] : [])];
-    return building(async (owned) => {
-      // Per part: [sum over its batches of the mean cross-entropy, sum over its examples of the squared error].
-      const metrics = await owned.add(ctx.pool.tensor('autoencoder eval metrics', 'f32', [2 * plan.length]));
-      const labels = await owned.add(ctx.pool.tensor('autoencoder eval labels (unused)', 'u32', [size]));
-      const parts = [];
-      const batches: AutoencoderBatch[] = [];
-      for (const [index, p] of plan.entries()) {
-        const graph = new KernelGraph(`autoencoder.eval ${index}`);
+    // The gather's labels, unused, shared by the parts (the first part's batch is the largest); the first batch, kept for examples().
+    let labels: Tensor | undefined;
+    let first: AutoencoderBatch | undefined;
+    const pass = await EvaluationPass.create(ctx, data.count, {
+      name: 'autoencoder evaluation',
+      batch: o.batch ?? 500,
+      // The mean cross-entropy, the squared error summed over the examples.
+      metrics: ['mean', 'sum'],
+      part: async (graph, p, slot, owned) => {
+        labels ??= await owned.add(ctx.pool.tensor('autoencoder eval labels (unused)', 'u32', [p.rows]));
         const b = await owned.add(ae.batch(ctx, p.rows, { noise }));
-        batches.push(b);
+        first ??= b;
         const probabilities = await owned.add(ctx.pool.tensor('autoencoder eval probabilities', 'f32', [p.rows, ae.inputs]));
         await owned.add(addBatchGather(graph, ctx, { data, indices: data.inOrder, x: b.x, labels, batchSize: p.rows, first: p.first, batches: p.batches }));
         await owned.add(ae.addCorruption(graph, ctx, b, noise, { seed: o.seed ?? 0, call: 1 }));
         await owned.add(ae.addForward(graph, ctx, b));
         const logits = b.decoded[b.decoded.length - 1];
-        const slot = (base: number) => ({ out: metrics, series: { base, every: p.batches }, accumulate: true });
         await owned.add(addUnary(graph, ctx, { op: 'sigmoid', x: logits, out: probabilities }));
         await owned.add(addBinary(graph, ctx, { op: 'sub', a: probabilities, b: b.x, out: probabilities }));
-        await owned.add(addReduce(graph, ctx, { op: 'sumsq', per: 'all', x: probabilities, ...slot(2 * index + 1) }));
-        await owned.add(addSigmoidCrossEntropy(graph, ctx, { logits, targets: b.x, losses: b.losses, meanLoss: slot(2 * index) }));
-        parts.push({ graph, rows: p.rows, batches: p.batches });
-      }
-      return new AutoencoderEvaluator(ctx, owned, parts, metrics, batches[0], data.count);
+        await owned.add(addReduce(graph, ctx, { op: 'sumsq', per: 'all', x: probabilities, ...slot(1) }));
+        await owned.add(addSigmoidCrossEntropy(graph, ctx, { logits, targets: b.x, losses: b.losses, meanLoss: slot(0) }));
+      },
     });
+    return new AutoencoderEvaluator(pass, first!, data.count);
   }
 
   async evaluate(): Promise<AutoencoderEvaluation> {
-    await this.metrics.write(new Float32Array(2 * this.parts.length));
-    for (const p of this.parts) await this.ctx.scheduler.run(p.graph, { repeat: p.batches });
-    const m = new Float32Array(await this.metrics.read());
-    const crossEntropy = this.parts.reduce((s, p, i) => s + m[2 * i] * p.rows, 0) / this.count;
-    const squaredError = this.parts.reduce((s, _p, i) => s + m[2 * i + 1], 0) / this.count;
-    return { crossEntropy, squaredError, count: this.count };
+    const [crossEntropySum, squaredErrorSum] = await this.pass.run();
+    return { crossEntropy: crossEntropySum / this.count, squaredError: squaredErrorSum / this.count, count: this.count };
   }
 
   /**
@@ -165,7 +155,7 @@ export class AutoencoderEvaluator implements Releasable {
       throw new InputError(`autoencoder examples: count must be an integer in [1, ${this.first.rows}], got ${count}`);
     }
     // The first batch again, with the same gather and noise stream as evaluate()'s first batch.
-    await this.ctx.scheduler.run(this.parts[0].graph, { repeat: 1 });
+    await this.pass.runFirstBatch();
     const b = this.first;
     const width = b.x.shape[1];
     const read = async (t: Tensor) => new Float32Array(await t.read()).slice(0, count * width);
@@ -174,6 +164,6 @@ export class AutoencoderEvaluator implements Releasable {
   }
 
   release(): void {
-    this.owned.release();
+    this.pass.release();
   }
 }

@@ -62,6 +62,11 @@ export class EvaluationPass implements Releasable {
     return this.kinds.map((kind, k) => this.parts.reduce((sum, p, i) => sum + m[slots * i + k] * (kind === 'mean' ? p.rows : 1), 0));
   }
 
+  /** Runs the first part's graph once: its first batch, for a caller that reads what the batch's tensors then hold. */
+  async runFirstBatch(): Promise<void> {
+    await this.ctx.scheduler.run(this.parts[0].graph, { repeat: 1 });
+  }
+
   release(): void {
     this.owned.release();
   }
