@@ -2,10 +2,9 @@
 // trained by persistent contrastive learning on the GPU; its exact log-likelihood when small.
 import type { Command } from '../cli/command.js';
 import { encodeSafetensors } from '../../engine/safetensors.js';
-import { runOn } from '../backends/index.js';
 import { defineCommand } from '../cli/command.js';
+import { runWithProgress } from '../cli/run.js';
 import { adapter, backend, json } from '../cli/flags.js';
-import { progressReporter } from '../cli/progress.js';
 import { text, toSpec, type Values } from '../cli/schema.js';
 import { checkWritable, writeFileAtomic } from '../io/files.js';
 import type { JsonObject } from '../io/json.js';
@@ -37,10 +36,7 @@ async function runTrain(values: Values<typeof TRAIN_FLAGS>): Promise<void> {
   if (values.out) checkWritable('--out', values.out);
   const file = values.data === 'bars' ? undefined : readPatternsFile(values.data, '--data');
   const spec = toSpec('boltzmann-train', BOLTZMANN_TRAIN_JOB, { ...values, values: file?.values, visible: file ? file.width * file.height : undefined });
-  const progress = progressReporter('boltzmann train');
-  const result = await runOn(values.backend, spec, { adapter: values.adapter, onProgress: progress.onProgress, onUnit: progress.unit });
-  progress.done();
-  result.backend = values.backend;
+  const result = await runWithProgress('boltzmann train', spec, values);
   if (values.out) writeFileAtomic(values.out, modelFile(result));
   for (const key of ['W', 'U', 'V', 'b', 'c', 'couplings', 'bias']) delete result[key];
   if (values.json) return void process.stdout.write(`${JSON.stringify(result)}\n`);

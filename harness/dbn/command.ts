@@ -5,10 +5,9 @@ import type { Command } from '../cli/command.js';
 import { InputError } from '../../engine/index.js';
 import { readDbnConfig } from '../../models/dbn.js';
 import { EXACT_MAX_HIDDEN } from '../../models/rbm_partition.js';
-import { runOn } from '../backends/index.js';
 import { defineCommand } from '../cli/command.js';
+import { runWithProgress } from '../cli/run.js';
 import { adapter, backend, json, seed } from '../cli/flags.js';
-import { progressReporter } from '../cli/progress.js';
 import { pick, text, toSpec, type Values } from '../cli/schema.js';
 import { DATA_FLAGS } from '../data/source.js';
 import { readDataFlags } from '../data/source_node.js';
@@ -51,10 +50,7 @@ async function runEval(values: Values<typeof EVAL_FLAGS>): Promise<void> {
   const { bytes, config } = readModelFile('--model', values.model, readDbnConfig);
   if (values.exact && config.layers.slice(1).some((n) => n > EXACT_MAX_HIDDEN)) throw new InputError(`--exact sums over 2^hidden states: at most ${EXACT_MAX_HIDDEN} hidden units per RBM, the net has ${config.layers.slice(1).join(', ')} (leave --exact out for AIS)`);
   const spec = toSpec('dbn-eval', DBN_EVAL_JOB, { ...values, ...readDataFlags(values), model: toBase64(bytes) });
-  const progress = progressReporter('dbn eval');
-  const result = await runOn(values.backend, spec, { adapter: values.adapter, onProgress: progress.onProgress, onUnit: progress.unit });
-  progress.done();
-  result.backend = values.backend;
+  const result = await runWithProgress('dbn eval', spec, values);
   if (values.json) {
     process.stdout.write(`${JSON.stringify(result)}\n`);
     return;

@@ -1,10 +1,10 @@
 // harmonium hopfield capacity / hopfield recall: the capacity curve of the Hebbian network, and the
 // recall of stored patterns (the seeds' 5x5 letters, or a file) from noisy probes, step by step.
 import type { Command } from '../cli/command.js';
-import { runOn } from '../backends/index.js';
 import { defineCommand } from '../cli/command.js';
+import { runWithProgress } from '../cli/run.js';
+import { runOn } from '../backends/index.js';
 import { adapter, backend, json } from '../cli/flags.js';
-import { progressReporter } from '../cli/progress.js';
 import { text, toSpec, type Values } from '../cli/schema.js';
 import { checkWritable } from '../io/files.js';
 import { writeGreyPng } from '../io/png.js';
@@ -37,10 +37,7 @@ mean_overlap, stable_fraction, converged_fraction, mean_steps}], wall_ms, adapte
 async function runCapacity(values: Values<typeof CAPACITY_FLAGS>): Promise<void> {
   parseLoads(values.load, '--load');
   if (values.png) checkWritable('--png', values.png);
-  const progress = progressReporter('hopfield capacity');
-  const result = await runOn(values.backend, toSpec('hopfield-capacity', HOPFIELD_CAPACITY_JOB, values), { adapter: values.adapter, onProgress: progress.onProgress, onUnit: progress.unit });
-  progress.done();
-  result.backend = values.backend;
+  const result = await runWithProgress('hopfield capacity', toSpec('hopfield-capacity', HOPFIELD_CAPACITY_JOB, values), values);
   const points = result.points as Array<Record<string, number>>;
   if (values.png) writeCapacityPng(values.png, points);
   if (values.json) return void process.stdout.write(`${JSON.stringify(result)}\n`);

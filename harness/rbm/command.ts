@@ -4,10 +4,9 @@
 import type { Command } from '../cli/command.js';
 import { InputError } from '../../engine/index.js';
 import { readRbmConfig } from '../../models/rbm.js';
-import { runOn } from '../backends/index.js';
 import { defineCommand } from '../cli/command.js';
+import { runWithProgress } from '../cli/run.js';
 import { adapter, backend, json, seed } from '../cli/flags.js';
-import { progressReporter } from '../cli/progress.js';
 import { integer, pick, text, toSpec, type Values } from '../cli/schema.js';
 import { DATA_FLAGS } from '../data/source.js';
 import { readDataFlags } from '../data/source_node.js';
@@ -50,10 +49,7 @@ async function runEval(values: Values<typeof EVAL_FLAGS>): Promise<void> {
   const { bytes, config } = readModelFile('--model', values.model, readRbmConfig);
   if (values.exact && config.hidden > 24) throw new InputError(`--exact sums over 2^hidden states: at most 24 hidden units, the model has ${config.hidden} (leave --exact out for AIS)`);
   const spec = toSpec('rbm-eval', RBM_EVAL_JOB, { ...values, ...readDataFlags(values), model: toBase64(bytes) });
-  const progress = progressReporter('rbm eval');
-  const result = await runOn(values.backend, spec, { adapter: values.adapter, onProgress: progress.onProgress, onUnit: progress.unit });
-  progress.done();
-  result.backend = values.backend;
+  const result = await runWithProgress('rbm eval', spec, values);
   if (values.json) {
     process.stdout.write(`${JSON.stringify(result)}\n`);
     return;
@@ -101,12 +97,10 @@ export type SampleValues = Values<ReturnType<typeof sampleFlags>>;
 export async function runSampleCommand(name: string, job: string, values: SampleValues, model: { bytes: Uint8Array; visible: number }, line: string): Promise<void> {
   checkWritable('--png', values.png);
   const spec = toSpec(job, RBM_SAMPLE_JOB, { model: toBase64(model.bytes), count: values.count, steps: values.steps, seed: values.seed });
-  const progress = progressReporter(name);
-  const result = await runOn(values.backend, spec, { adapter: values.adapter, onProgress: progress.onProgress, onUnit: progress.unit });
-  progress.done();
+  const result = await runWithProgress(name, spec, values);
   const images = Float32Array.from(fromBase64(result.images_base64 as string), (b) => b / 255);
   writeGrid(values.png, images, values.count, model.visible, values.scale);
-  const summary = { count: values.count, steps: values.steps, png: values.png, adapter: result.adapter, backend: values.backend };
+  const summary = { count: values.count, steps: values.steps, png: values.png, adapter: result.adapter, backend: result.backend };
   process.stdout.write(values.json ? `${JSON.stringify(summary)}\n` : `${line}\n`);
 }
 

@@ -3,10 +3,10 @@
 // (safetensors, train.ts) on disk, its pictures as PNG grids.
 import type { Command } from '../cli/command.js';
 import { readVaeConfig } from '../../models/vae.js';
-import { runOn } from '../backends/index.js';
 import { defineCommand } from '../cli/command.js';
+import { runWithProgress } from '../cli/run.js';
+import { runOn } from '../backends/index.js';
 import { adapter, backend, json, seed } from '../cli/flags.js';
-import { progressReporter } from '../cli/progress.js';
 import { integer, pick, text, toSpec, type Values } from '../cli/schema.js';
 import { DATA_FLAGS } from '../data/source.js';
 import { readDataFlags } from '../data/source_node.js';
@@ -39,10 +39,7 @@ latent, hidden, epochs, steps, wall_ms, adapter, backend.`,
 async function runEval(values: Values<typeof EVAL_FLAGS>): Promise<void> {
   const { bytes } = readModelFile('--model', values.model, readVaeConfig);
   const spec = toSpec('vae-eval', VAE_EVAL_JOB, { ...values, ...readDataFlags(values), model: toBase64(bytes) });
-  const progress = progressReporter('vae eval');
-  const result = await runOn(values.backend, spec, { adapter: values.adapter, onProgress: progress.onProgress });
-  progress.done();
-  result.backend = values.backend;
+  const result = await runWithProgress('vae eval', spec, values);
   if (values.json) {
     process.stdout.write(`${JSON.stringify(result)}\n`);
     return;
