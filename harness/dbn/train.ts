@@ -121,7 +121,10 @@ epoch), and metadata model = "dbn", layers, the training settings, epochs (done,
     checkModelWidth(dbn.layers[0], data.train.width, 'visible units');
     const train = await owned.add(RbmDataset.upload(ctx, data.train, 'train'));
     const labelled = p['fine-tune-epochs'] > 0 ? { data: await owned.add(DeviceDataset.upload(ctx, { images: data.train.images, labels: data.labels.train, count: data.train.count, width: data.train.width }, 'train')), classes: data.classes } : undefined;
-    const chains = resumed && p.pcd ? (fileTensor(resumed.tensors, 'the resumed model', 'chains', 'F32', [p.chains, 'units']).data as Float32Array) : undefined;
+    // PCD's chains belong to the RBM in training: a checkpoint taken while fine-tuning has none.
+    const steps = Math.floor(data.train.count / p.batch);
+    const greedyLeft = dbn.rbms.some((rbm) => rbm.params.iteration < p.epochs * steps);
+    const chains = resumed && p.pcd && greedyLeft ? (fileTensor(resumed.tensors, 'the resumed model', 'chains', 'F32', [p.chains, 'units']).data as Float32Array) : undefined;
     const trainer = await owned.add(DbnTrainer.create(ctx, dbn, train, dbnTraining(p), { chains }, labelled));
     let evaluator: MlpEvaluator | null = null;
     return {
