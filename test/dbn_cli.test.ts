@@ -4,10 +4,11 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { decodeSafetensors, encodeSafetensors, InputError, LimitError, type SafetensorsTensor } from '../engine/index.js';
-import { readDbnConfig } from '../models/dbn.js';
+import { Dbn, readDbnConfig } from '../models/dbn.js';
 import { withJobContext } from '../harness/backends/context.js';
 import { readSpec } from '../harness/cli/schema.js';
 import { MAX_BASE64_BYTES, toBase64 } from '../harness/io/base64.js';
+import { withoutOptimizerState } from '../harness/io/model_file.js';
 import type { JsonObject } from '../harness/io/json.js';
 import { dbnEvalCommand, dbnSampleCommand, dbnTrainCommand } from '../harness/dbn/command.js';
 import { DBN_EVAL_JOB, DBN_SAMPLE_JOB, DBN_TRAIN_JOB } from '../harness/dbn/flags.js';
@@ -113,7 +114,21 @@ training('resuming with other settings (--epochs among them) is refused naming t
   for (const [change, message] of cases) {
     await expectError(() => withJobContext((ctx) => runDbnTrain(ctx, trainSpec({ ...small, ...change }), { resume }), { gpu }), InputError, message);
   }
-  const model = toBase64(saved[3]);
+  // What eval commands send: the file without the optimiser's state (the RBMs' momentum), restoring to the same values and steps.
+  const full = decodeSafetensors(saved[3], 'full');
+  const lean = withoutOptimizerState(full);
+  assert.ok(Object.keys(full.tensors).some((k) => k.includes('momentum/')) && !Object.keys(lean.tensors).some((k) => k.includes('momentum/')));
+  assert.equal([lean.metadata['rbm0.harmonium.state'], lean.metadata['rbm1.harmonium.state']], ['[]', '[]']);
+  await withJobContext(async (ctx) => {
+    const a = (await Dbn.fromSafetensors(ctx, saved[3])).dbn;
+    const b = (await Dbn.fromSafetensors(ctx, encodeSafetensors(lean.tensors, lean.metadata))).dbn;
+    assert.is(b.params.iteration, a.params.iteration);
+    assert.equal(new Uint32Array(await b.rbms[1].weights.value.read()), new Uint32Array(await a.rbms[1].weights.value.read()));
+    a.release();
+    b.release();
+    return {};
+  }, { gpu });
+  const model = toBase64(encodeSafetensors(lean.tensors, lean.metadata));
   const evalSpec = readSpec(DBN_EVAL_JOB, { job: 'dbn-eval', model, train_count: 600, test_count: 200, ais_runs: 10, ais_betas: 200, samples: 2 }, 'dbn-eval');
   const e = await withJobContext((ctx) => runDbnEval(ctx, evalSpec), { gpu });
   for (const key of ['log_p_lower_bound', 'log_p_lower_bound_stderr', 'top_log_z', 'rbm_log_p', 'rbm_log_p_stderr', 'rbm_log_z']) assert.ok(Number.isFinite(e[key]), `${key} = ${e[key]}`);

@@ -38,7 +38,7 @@ pca_components, layers, test_count, train_count, epochs, steps, adapter, backend
 });
 
 async function runEval(values: Values<typeof EVAL_FLAGS>): Promise<void> {
-  const { bytes } = readModelFile('--model', values.model, readAutoencoderConfig);
+  const { bytes } = readModelFile('--model', values.model, readAutoencoderConfig, { evaluation: true });
   const spec = toSpec('ae-eval', AE_EVAL_JOB, { ...values, ...readDataFlags(values), model: toBase64(bytes) });
   const result = await runOn(values.backend, spec, { adapter: values.adapter });
   result.backend = values.backend;

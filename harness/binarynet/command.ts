@@ -42,7 +42,7 @@ binary_activations, loss, epochs, steps, adapter, backend.`,
 });
 
 async function runEval(values: Values<typeof EVAL_FLAGS>): Promise<void> {
-  const { bytes } = readModelFile('--model', values.model, readBinaryNetConfig);
+  const { bytes } = readModelFile('--model', values.model, readBinaryNetConfig, { evaluation: true });
   const spec = toSpec('binarynet-eval', BINARYNET_EVAL_JOB, { ...values, ...readDataFlags(values), model: toBase64(bytes) });
   const result = await runOn(values.backend, spec, { adapter: values.adapter });
   result.backend = values.backend;

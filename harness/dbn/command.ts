@@ -47,7 +47,7 @@ test_count, train_count, epochs, steps, adapter, backend.`,
 });
 
 async function runEval(values: Values<typeof EVAL_FLAGS>): Promise<void> {
-  const { bytes, config } = readModelFile('--model', values.model, readDbnConfig);
+  const { bytes, config } = readModelFile('--model', values.model, readDbnConfig, { evaluation: true });
   if (values.exact && config.layers.slice(1).some((n) => n > EXACT_MAX_HIDDEN)) throw new InputError(`--exact sums over 2^hidden states: at most ${EXACT_MAX_HIDDEN} hidden units per RBM, the net has ${config.layers.slice(1).join(', ')} (leave --exact out for AIS)`);
   const spec = toSpec('dbn-eval', DBN_EVAL_JOB, { ...values, ...readDataFlags(values), model: toBase64(bytes) });
   const result = await runWithProgress('dbn eval', spec, values);
@@ -71,7 +71,7 @@ export const dbnSampleCommand = defineCommand({
 are drawn from p(h_(i-1) | h_i) down to the visible units, whose probabilities the grid shows. With --json
 one object: count, steps, png, adapter, backend.`,
   run: async (values) => {
-    const { bytes, config } = readModelFile('--model', values.model, readDbnConfig);
+    const { bytes, config } = readModelFile('--model', values.model, readDbnConfig, { evaluation: true });
     await runSampleCommand('dbn sample', 'dbn-sample', values, { bytes, visible: config.layers[0] }, `${values.count} samples after ${values.steps} Gibbs steps at the top: ${values.png}`);
   },
 });

@@ -19,5 +19,10 @@ export function toBase64(bytes: Uint8Array, what = 'the data'): string {
 }
 
 export function fromBase64(text: string): Uint8Array {
-  return Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
+  const binary = atob(text);
+  // A plain loop: Uint8Array.from(string) would first make an array of one-character strings, which
+  // runs out of heap on a model file of a few hundred MB.
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
 }

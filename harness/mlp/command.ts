@@ -33,7 +33,7 @@ export const mlpEvalCommand = defineCommand({
 });
 
 async function runEval(values: Values<typeof EVAL_FLAGS>): Promise<void> {
-  const { bytes } = readModelFile('--model', values.model, readMlpConfig);
+  const { bytes } = readModelFile('--model', values.model, readMlpConfig, { evaluation: true });
   const spec = toSpec('mlp-eval', MLP_EVAL_JOB, { ...values, ...readDataFlags(values), model: toBase64(bytes) });
   const result = await runOn(values.backend, spec, { adapter: values.adapter });
   result.backend = values.backend;

@@ -46,7 +46,7 @@ train_free_energy, ais_runs, ais_steps, visible, hidden, test_count, train_count
 });
 
 async function runEval(values: Values<typeof EVAL_FLAGS>): Promise<void> {
-  const { bytes, config } = readModelFile('--model', values.model, readRbmConfig);
+  const { bytes, config } = readModelFile('--model', values.model, readRbmConfig, { evaluation: true });
   if (values.exact && config.hidden > 24) throw new InputError(`--exact sums over 2^hidden states: at most 24 hidden units, the model has ${config.hidden} (leave --exact out for AIS)`);
   const spec = toSpec('rbm-eval', RBM_EVAL_JOB, { ...values, ...readDataFlags(values), model: toBase64(bytes) });
   const result = await runWithProgress('rbm eval', spec, values);
@@ -113,7 +113,7 @@ export const rbmSampleCommand = defineCommand({
   details: `Each chain starts from p(v | h = 0) and runs --steps Gibbs steps; the grid shows E[v | h] of its last
 step (Gaussian units mapped back to pixel intensities). With --json one object: count, steps, png, adapter, backend.`,
   run: async (values) => {
-    const { bytes, config } = readModelFile('--model', values.model, readRbmConfig);
+    const { bytes, config } = readModelFile('--model', values.model, readRbmConfig, { evaluation: true });
     await runSampleCommand('rbm sample', 'rbm-sample', values, { bytes, visible: config.visible }, `${values.count} samples after ${values.steps} Gibbs steps: ${values.png}`);
   },
 });

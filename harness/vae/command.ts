@@ -37,7 +37,7 @@ latent, hidden, epochs, steps, wall_ms, adapter, backend.`,
 });
 
 async function runEval(values: Values<typeof EVAL_FLAGS>): Promise<void> {
-  const { bytes } = readModelFile('--model', values.model, readVaeConfig);
+  const { bytes } = readModelFile('--model', values.model, readVaeConfig, { evaluation: true });
   const spec = toSpec('vae-eval', VAE_EVAL_JOB, { ...values, ...readDataFlags(values), model: toBase64(bytes) });
   const result = await runWithProgress('vae eval', spec, values);
   if (values.json) {
@@ -68,7 +68,7 @@ function imageCommand(kind: VaeImageKind, summary: string, details: string, extr
     flags,
     details,
     async run(values: Values<typeof flags>) {
-      const { bytes } = readModelFile('--model', values.model, readVaeConfig);
+      const { bytes } = readModelFile('--model', values.model, readVaeConfig, { evaluation: true });
       checkWritable('--png', values.png);
       const spec = toSpec('vae-images', VAE_IMAGES_JOB, { ...values, ...readDataFlags(values), model: toBase64(bytes), kind });
       const result = await runOn(values.backend, spec, { adapter: values.adapter });
