@@ -3,14 +3,11 @@
 // disk; its test reconstruction error against PCA's with as many components as its code.
 import type { Command } from '../cli/command.js';
 import { readAutoencoderConfig } from '../../models/autoencoder.js';
-import { runOn } from '../backends/index.js';
 import { defineCommand } from '../cli/command.js';
+import { runEvalCommand } from '../cli/run.js';
 import { adapter, backend, json, seed } from '../cli/flags.js';
-import { pick, text, toSpec, type Values } from '../cli/schema.js';
+import { pick, text, type Values } from '../cli/schema.js';
 import { DATA_FLAGS } from '../data/source.js';
-import { readDataFlags } from '../data/source_node.js';
-import { toBase64 } from '../io/base64.js';
-import { readModelFile } from '../io/model_file.js';
 import { trainCommand } from '../train/command.js';
 import { AE_EVAL_JOB } from './flags.js';
 import { AE_FEATURE } from './train.js';
@@ -38,16 +35,9 @@ pca_components, layers, test_count, train_count, epochs, steps, adapter, backend
 });
 
 async function runEval(values: Values<typeof EVAL_FLAGS>): Promise<void> {
-  const { bytes } = readModelFile('--model', values.model, readAutoencoderConfig, { evaluation: true });
-  const spec = toSpec('ae-eval', AE_EVAL_JOB, { ...values, ...readDataFlags(values), model: toBase64(bytes) });
-  const result = await runOn(values.backend, spec, { adapter: values.adapter });
-  result.backend = values.backend;
-  if (values.json) {
-    process.stdout.write(`${JSON.stringify(result)}\n`);
-    return;
-  }
-  const r = result as Record<string, number>;
-  process.stdout.write(`test squared error ${r.test_squared_error.toFixed(3)} per digit; PCA with ${r.pca_components} components ${r.pca_squared_error.toFixed(3)} (${r.test_count} test digits)\n`);
+  await runEvalCommand('ae eval', 'ae-eval', AE_EVAL_JOB, values, readAutoencoderConfig, {
+    text: (r) => `test squared error ${(r.test_squared_error as number).toFixed(3)} per digit; PCA with ${r.pca_components} components ${(r.pca_squared_error as number).toFixed(3)} (${r.test_count} test digits)`,
+  });
 }
 
 /** The feature's commands, in the order --help lists them (harness/cli/commands.ts). */

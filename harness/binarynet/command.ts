@@ -3,14 +3,11 @@
 // (safetensors, train.ts) on disk.
 import type { Command } from '../cli/command.js';
 import { readBinaryNetConfig } from '../../models/binarynet.js';
-import { runOn } from '../backends/index.js';
 import { defineCommand } from '../cli/command.js';
+import { runEvalCommand } from '../cli/run.js';
 import { adapter, backend, json } from '../cli/flags.js';
-import { pick, text, toSpec, type Values } from '../cli/schema.js';
+import { pick, text, type Values } from '../cli/schema.js';
 import { DATA_FLAGS } from '../data/source.js';
-import { readDataFlags } from '../data/source_node.js';
-import { toBase64 } from '../io/base64.js';
-import { readModelFile } from '../io/model_file.js';
 import { trainCommand } from '../train/command.js';
 import { BINARYNET_EVAL_JOB } from './flags.js';
 import { BINARYNET_FEATURE } from './train.js';
@@ -42,22 +39,18 @@ binary_activations, loss, epochs, steps, adapter, backend.`,
 });
 
 async function runEval(values: Values<typeof EVAL_FLAGS>): Promise<void> {
-  const { bytes } = readModelFile('--model', values.model, readBinaryNetConfig, { evaluation: true });
-  const spec = toSpec('binarynet-eval', BINARYNET_EVAL_JOB, { ...values, ...readDataFlags(values), model: toBase64(bytes) });
-  const result = await runOn(values.backend, spec, { adapter: values.adapter });
-  result.backend = values.backend;
-  if (values.json) {
-    process.stdout.write(`${JSON.stringify(result)}\n`);
-    return;
-  }
-  const r = result as Record<string, number | boolean | null>;
-  process.stdout.write(`test_error ${pct(r.test_error as number)}, test_loss ${(r.test_loss as number).toFixed(6)} (${r.test_errors} of ${r.test_count} wrong)\n`);
-  if (r.test_error_packed !== null) {
-    const same = r.scores_identical ? 'scores bit-identical' : r.agree ? 'predictions identical, scores DIFFER' : 'predictions DIFFER';
-    process.stdout.write(`folded: test_error_float ${pct(r.test_error_float as number)}, test_error_packed ${pct(r.test_error_packed as number)}, ${same} between the paths\n`);
-  }
+  const result = await runEvalCommand('binarynet eval', 'binarynet-eval', BINARYNET_EVAL_JOB, values, readBinaryNetConfig, {
+    text: (r) => {
+      const lines = [`test_error ${pct(r.test_error as number)}, test_loss ${(r.test_loss as number).toFixed(6)} (${r.test_errors} of ${r.test_count} wrong)`];
+      if (r.test_error_packed !== null) {
+        const same = r.scores_identical ? 'scores bit-identical' : r.agree ? 'predictions identical, scores DIFFER' : 'predictions DIFFER';
+        lines.push(`folded: test_error_float ${pct(r.test_error_float as number)}, test_error_packed ${pct(r.test_error_packed as number)}, ${same} between the paths`);
+      }
+      return lines.join('\n');
+    },
+  });
   // The two paths disagreeing is a bug, not a property of the model: the command says so by its status.
-  if (r.agree === false || r.scores_identical === false) process.exitCode = 1;
+  if (result.agree === false || result.scores_identical === false) process.exitCode = 1;
 }
 
 /** The feature's commands, in the order --help lists them (harness/cli/commands.ts). */

@@ -25,7 +25,7 @@ export function readExamples(flag: string, value: string): LabelledDataset {
   }
 }
 
-type DataValues = Partial<Values<typeof DATA_FLAGS>>;
+export type DataValues = Partial<Values<typeof DATA_FLAGS>>;
 
 /**
  * The spec's data fields from the command's flags: --data and --test as given, and the examples of

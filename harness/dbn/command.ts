@@ -6,12 +6,10 @@ import { InputError } from '../../engine/index.js';
 import { readDbnConfig } from '../../models/dbn.js';
 import { EXACT_MAX_HIDDEN } from '../../models/rbm_partition.js';
 import { defineCommand } from '../cli/command.js';
-import { runWithProgress } from '../cli/run.js';
+import { runEvalCommand } from '../cli/run.js';
 import { adapter, backend, json, seed } from '../cli/flags.js';
-import { pick, text, toSpec, type Values } from '../cli/schema.js';
+import { pick, text, type Values } from '../cli/schema.js';
 import { DATA_FLAGS } from '../data/source.js';
-import { readDataFlags } from '../data/source_node.js';
-import { toBase64 } from '../io/base64.js';
 import { readModelFile } from '../io/model_file.js';
 import { trainCommand } from '../train/command.js';
 import { runSampleCommand, sampleFlags } from '../rbm/command.js';
@@ -47,20 +45,19 @@ test_count, train_count, epochs, steps, adapter, backend.`,
 });
 
 async function runEval(values: Values<typeof EVAL_FLAGS>): Promise<void> {
-  const { bytes, config } = readModelFile('--model', values.model, readDbnConfig, { evaluation: true });
-  if (values.exact && config.layers.slice(1).some((n) => n > EXACT_MAX_HIDDEN)) throw new InputError(`--exact sums over 2^hidden states: at most ${EXACT_MAX_HIDDEN} hidden units per RBM, the net has ${config.layers.slice(1).join(', ')} (leave --exact out for AIS)`);
-  const spec = toSpec('dbn-eval', DBN_EVAL_JOB, { ...values, ...readDataFlags(values), model: toBase64(bytes) });
-  const result = await runWithProgress('dbn eval', spec, values);
-  if (values.json) {
-    process.stdout.write(`${JSON.stringify(result)}\n`);
-    return;
-  }
-  const r = result as Record<string, number>;
-  const pm = (stderr: number) => (result.exact ? '' : ` +- ${stderr.toFixed(2)}`);
-  const lines = result.test_error === null ? [] : [`test error          ${(100 * r.test_error).toFixed(2)}% (${r.test_errors} of ${r.test_count} digits, the fine-tuned classifier)`];
-  lines.push(`first RBM alone     ${r.rbm_log_p.toFixed(2)}${pm(r.rbm_log_p_stderr)} nats per test digit (${r.test_count} digits)`);
-  if (result.log_p_lower_bound !== null) lines.push(`two-layer DBN bound ${r.log_p_lower_bound.toFixed(2)}${pm(r.log_p_lower_bound_stderr)} nats per test digit (${r.samples} draws of h each)`);
-  process.stdout.write(`${lines.join('\n')}\n`);
+  await runEvalCommand('dbn eval', 'dbn-eval', DBN_EVAL_JOB, values, readDbnConfig, {
+    check: (config) => {
+      if (values.exact && config.layers.slice(1).some((n) => n > EXACT_MAX_HIDDEN)) throw new InputError(`--exact sums over 2^hidden states: at most ${EXACT_MAX_HIDDEN} hidden units per RBM, the net has ${config.layers.slice(1).join(', ')} (leave --exact out for AIS)`);
+    },
+    text: (result) => {
+      const r = result as Record<string, number>;
+      const pm = (stderr: number) => (result.exact ? '' : ` +- ${stderr.toFixed(2)}`);
+      const lines = result.test_error === null ? [] : [`test error          ${(100 * r.test_error).toFixed(2)}% (${r.test_errors} of ${r.test_count} digits, the fine-tuned classifier)`];
+      lines.push(`first RBM alone     ${r.rbm_log_p.toFixed(2)}${pm(r.rbm_log_p_stderr)} nats per test digit (${r.test_count} digits)`);
+      if (result.log_p_lower_bound !== null) lines.push(`two-layer DBN bound ${r.log_p_lower_bound.toFixed(2)}${pm(r.log_p_lower_bound_stderr)} nats per test digit (${r.samples} draws of h each)`);
+      return lines.join('\n');
+    },
+  });
 }
 
 export const dbnSampleCommand = defineCommand({

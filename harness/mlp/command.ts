@@ -2,14 +2,11 @@
 // evaluated on the GPU in Node or in headless Chrome, its model file (safetensors, train.ts) on disk.
 import type { Command } from '../cli/command.js';
 import { readMlpConfig } from '../../models/mlp.js';
-import { runOn } from '../backends/index.js';
 import { defineCommand } from '../cli/command.js';
+import { runEvalCommand } from '../cli/run.js';
 import { adapter, backend, json } from '../cli/flags.js';
-import { pick, text, toSpec, type Values } from '../cli/schema.js';
+import { pick, text, type Values } from '../cli/schema.js';
 import { DATA_FLAGS } from '../data/source.js';
-import { readDataFlags } from '../data/source_node.js';
-import { toBase64 } from '../io/base64.js';
-import { readModelFile } from '../io/model_file.js';
 import { trainCommand } from '../train/command.js';
 import { MLP_EVAL_JOB } from './flags.js';
 import { MLP_FEATURE } from './train.js';
@@ -33,16 +30,9 @@ export const mlpEvalCommand = defineCommand({
 });
 
 async function runEval(values: Values<typeof EVAL_FLAGS>): Promise<void> {
-  const { bytes } = readModelFile('--model', values.model, readMlpConfig, { evaluation: true });
-  const spec = toSpec('mlp-eval', MLP_EVAL_JOB, { ...values, ...readDataFlags(values), model: toBase64(bytes) });
-  const result = await runOn(values.backend, spec, { adapter: values.adapter });
-  result.backend = values.backend;
-  if (values.json) {
-    process.stdout.write(`${JSON.stringify(result)}\n`);
-    return;
-  }
-  const r = result as Record<string, number>;
-  process.stdout.write(`test_error ${r.test_error.toFixed(6)}, test_loss ${r.test_loss.toFixed(6)} (${r.test_errors} of ${r.test_count} test digits wrong)\n`);
+  await runEvalCommand('mlp eval', 'mlp-eval', MLP_EVAL_JOB, values, readMlpConfig, {
+    text: (r) => `test_error ${(r.test_error as number).toFixed(6)}, test_loss ${(r.test_loss as number).toFixed(6)} (${r.test_errors} of ${r.test_count} test digits wrong)`,
+  });
 }
 
 /** The feature's commands, in the order --help lists them (harness/cli/commands.ts). */

@@ -5,11 +5,10 @@ import type { Command } from '../cli/command.js';
 import { InputError } from '../../engine/index.js';
 import { readRbmConfig } from '../../models/rbm.js';
 import { defineCommand } from '../cli/command.js';
-import { runWithProgress } from '../cli/run.js';
+import { runEvalCommand, runWithProgress } from '../cli/run.js';
 import { adapter, backend, json, seed } from '../cli/flags.js';
 import { integer, pick, text, toSpec, type Values } from '../cli/schema.js';
 import { DATA_FLAGS } from '../data/source.js';
-import { readDataFlags } from '../data/source_node.js';
 import { fromBase64, toBase64 } from '../io/base64.js';
 import { checkWritable } from '../io/files.js';
 import { imageGrid } from '../io/image_grid.js';
@@ -46,25 +45,21 @@ train_free_energy, ais_runs, ais_steps, visible, hidden, test_count, train_count
 });
 
 async function runEval(values: Values<typeof EVAL_FLAGS>): Promise<void> {
-  const { bytes, config } = readModelFile('--model', values.model, readRbmConfig, { evaluation: true });
-  if (values.exact && config.hidden > 24) throw new InputError(`--exact sums over 2^hidden states: at most 24 hidden units, the model has ${config.hidden} (leave --exact out for AIS)`);
-  const spec = toSpec('rbm-eval', RBM_EVAL_JOB, { ...values, ...readDataFlags(values), model: toBase64(bytes) });
-  const result = await runWithProgress('rbm eval', spec, values);
-  if (values.json) {
-    process.stdout.write(`${JSON.stringify(result)}\n`);
-    return;
-  }
-  const r = result as Record<string, number>;
-  const how = result.exact ? 'exact' : `AIS, ${r.ais_runs} runs x ${r.ais_steps} transitions`;
-  process.stdout.write(
-    [
-      `log Z                 ${r.log_z.toFixed(4)}${result.exact ? '' : ` +- ${r.log_z_stderr.toFixed(4)}`} (${how})`,
-      `test log-probability  ${r.test_avg_log_prob.toFixed(4)} nats per digit (${r.test_count} digits)`,
-      `train log-probability ${r.train_avg_log_prob.toFixed(4)} nats per digit (${r.train_count} digits)`,
-      `reconstruction error  ${r.reconstruction_error.toFixed(4)} per test digit`,
-      '',
-    ].join('\n'),
-  );
+  await runEvalCommand('rbm eval', 'rbm-eval', RBM_EVAL_JOB, values, readRbmConfig, {
+    check: (config) => {
+      if (values.exact && config.hidden > 24) throw new InputError(`--exact sums over 2^hidden states: at most 24 hidden units, the model has ${config.hidden} (leave --exact out for AIS)`);
+    },
+    text: (result) => {
+      const r = result as Record<string, number>;
+      const how = result.exact ? 'exact' : `AIS, ${r.ais_runs} runs x ${r.ais_steps} transitions`;
+      return [
+        `log Z                 ${r.log_z.toFixed(4)}${result.exact ? '' : ` +- ${r.log_z_stderr.toFixed(4)}`} (${how})`,
+        `test log-probability  ${r.test_avg_log_prob.toFixed(4)} nats per digit (${r.test_count} digits)`,
+        `train log-probability ${r.train_avg_log_prob.toFixed(4)} nats per digit (${r.train_count} digits)`,
+        `reconstruction error  ${r.reconstruction_error.toFixed(4)} per test digit`,
+      ].join('\n');
+    },
+  });
 }
 
 /** Writes images (count x rows x cols intensities) as one PNG grid, each pixel `scale` x `scale`. */

@@ -4,7 +4,7 @@
 import type { Command } from '../cli/command.js';
 import { readVaeConfig } from '../../models/vae.js';
 import { defineCommand } from '../cli/command.js';
-import { runWithProgress } from '../cli/run.js';
+import { runEvalCommand } from '../cli/run.js';
 import { runOn } from '../backends/index.js';
 import { adapter, backend, json, seed } from '../cli/flags.js';
 import { integer, pick, text, toSpec, type Values } from '../cli/schema.js';
@@ -37,16 +37,9 @@ latent, hidden, epochs, steps, wall_ms, adapter, backend.`,
 });
 
 async function runEval(values: Values<typeof EVAL_FLAGS>): Promise<void> {
-  const { bytes } = readModelFile('--model', values.model, readVaeConfig, { evaluation: true });
-  const spec = toSpec('vae-eval', VAE_EVAL_JOB, { ...values, ...readDataFlags(values), model: toBase64(bytes) });
-  const result = await runWithProgress('vae eval', spec, values);
-  if (values.json) {
-    process.stdout.write(`${JSON.stringify(result)}\n`);
-    return;
-  }
-  const r = result as Record<string, number | null>;
-  const iwaeText = r.iwae_log_px === null ? 'n/a' : (r.iwae_log_px as number).toFixed(3);
-  process.stdout.write(`elbo ${(r.elbo as number).toFixed(3)}, iwae_log_px ${iwaeText}, k ${r.k} (nats per digit, ${r.test_count} test digits)\n`);
+  await runEvalCommand('vae eval', 'vae-eval', VAE_EVAL_JOB, values, readVaeConfig, {
+    text: (r) => `elbo ${(r.elbo as number).toFixed(3)}, iwae_log_px ${r.iwae_log_px === null ? 'n/a' : (r.iwae_log_px as number).toFixed(3)}, k ${r.k} (nats per digit, ${r.test_count} test digits)`,
+  });
 }
 
 /** A picture command: the model, the PNG, the job's own parameters, and how the picture is scaled up. */
