@@ -20,6 +20,7 @@ import type { TrainingFeature, TrainParams } from '../train/feature.js';
 import { perEpoch, perStep } from '../train/history.js';
 import { vaeData, type VaeMnist } from '../vae/data.js';
 import { AE_TRAIN_FLAGS, EVAL_MASK } from './flags.js';
+import { mean } from '../../models/stats.js';
 
 type Params = TrainParams<typeof AE_TRAIN_FLAGS>;
 
@@ -47,8 +48,6 @@ async function maskedPicture(masked: AutoencoderEvaluator, count: number, shape:
   const grid = imageGrid(rows, { count: 3 * count, height: shape.rows, width: shape.cols, columns: count });
   return { width: grid.width, height: grid.height, columns: count, pixels_base64: toBase64(grid.pixels) };
 }
-
-const mean = (v: ArrayLike<number>) => Array.from(v).reduce((a, b) => a + b, 0) / v.length;
 
 export const AE_FEATURE: TrainingFeature<typeof AE_TRAIN_FLAGS, Autoencoder, AutoencoderEpoch, VaeMnist> = {
   name: 'ae',

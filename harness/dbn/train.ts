@@ -23,6 +23,7 @@ import type { TrainingFeature, TrainParams } from '../train/feature.js';
 import { perEpoch, perStep } from '../train/history.js';
 import { initialVisibleBiases, rbmData, type RbmData } from '../rbm/data.js';
 import { DBN_TRAIN_FLAGS } from './flags.js';
+import { mean } from '../../models/stats.js';
 
 type Params = TrainParams<typeof DBN_TRAIN_FLAGS>;
 
@@ -67,8 +68,6 @@ export async function classifierEvaluator(ctx: RunContext, dbn: Dbn, data: DbnDa
   const test = await owned.add(DeviceDataset.upload(ctx, { images: data.test.images, labels: data.labels.test, count: data.test.count, width: data.test.width }, 'test'));
   return owned.add(MlpEvaluator.create(ctx, dbn.classifier!, test));
 }
-
-const mean = (v: ArrayLike<number>) => Array.from(v).reduce((a, b) => a + b, 0) / v.length;
 
 export const DBN_FEATURE: TrainingFeature<typeof DBN_TRAIN_FLAGS, Dbn, DbnEpoch, DbnData> = {
   name: 'dbn',

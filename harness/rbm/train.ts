@@ -25,6 +25,7 @@ import { perEpoch, perStep } from '../train/history.js';
 import { initialVisibleBiases, rbmData, type RbmData } from './data.js';
 import { LR_DECAY, RBM_TRAIN_FLAGS } from './flags.js';
 import { filterImages, greyBytes, visibleImages } from './images.js';
+import { mean } from '../../models/stats.js';
 
 type Params = TrainParams<typeof RBM_TRAIN_FLAGS>;
 
@@ -61,8 +62,6 @@ export function fileStandardization(source: string, tensors: Record<string, Safe
 }
 
 const f32 = (values: ArrayLike<number>, shape: number[]): SafetensorsTensor => ({ dtype: 'F32', shape, data: Float32Array.from(values) });
-const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
-
 /** Images for the report: the first 100 filters and 100 fantasy particles after `steps` Gibbs steps, as base64 grey bytes. */
 async function modelImages(ctx: RunContext, rbm: Rbm, data: RbmData, o: { seed: number; steps: number }): Promise<JsonObject> {
   const count = Math.min(100, rbm.hidden);

@@ -6,11 +6,11 @@ import { hasLabels, MNIST } from '../data/source.js';
 import type { Json, JsonObject } from '../io/json.js';
 import type { History, Series } from './feature.js';
 import { perEpoch, perStep } from './history.js';
+import { mean } from '../../models/stats.js';
 
 export const CLASSIFIER_SERIES: readonly Series[] = [...perStep('train_loss'), { name: 'train_errors', dtype: 'U32', per: 'epoch' }, ...perEpoch('test_error', 'test_loss')];
 
 const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
-const mean = (v: ArrayLike<number>) => Array.from(v).reduce((a, b) => a + b, 0) / v.length;
 
 /** An epoch's values for the series and its log line, from the trainer's metrics and the evaluation. */
 export function classifierRecord(epoch: { epoch: number; losses: ArrayLike<number>; errors: number }, test: { error: number; loss: number }, epochs: number) {

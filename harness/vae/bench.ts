@@ -22,6 +22,7 @@ import type { LabelledBytes } from '../../models/minibatch.js';
 import { loadVaeMnist } from './data.js';
 import { vaeLossReference } from './reference.js';
 import { tfjsVae } from './tfjs_vae.js';
+import { mean } from '../../models/stats.js';
 
 export const BENCH_VAE_JOB = {
   sizes: withDefault(sizes, [400]),
@@ -55,8 +56,6 @@ function expectClose(what: string, actual: number, expected: number, rtol: numbe
   const v = validateClose(`bench vae: ${what}`, [actual], [expected], { atol: 0, rtol });
   if (!v.ok) throw new HarmoniumError(`${v.message}; not timing it`);
 }
-
-const mean = (v: ArrayLike<number>) => Array.from(v).reduce((a, b) => a + b, 0) / v.length;
 
 /** Our model from seed 1 and its initial parameter values on the host (the peer starts from the same). */
 async function freshModel(ctx: RunContext, config: VaeConfig): Promise<{ vae: Vae; values: Record<string, Float32Array> }> {

@@ -19,6 +19,7 @@ import type { TrainingFeature, TrainParams } from '../train/feature.js';
 import { perEpoch, perStep } from '../train/history.js';
 import { VAE_DATA_NOTE, vaeData, type VaeMnist } from './data.js';
 import { VAE_TRAIN_FLAGS } from './flags.js';
+import { mean } from '../../models/stats.js';
 
 type Params = TrainParams<typeof VAE_TRAIN_FLAGS>;
 
@@ -47,8 +48,6 @@ export function vaeTrainingOf(p: Params): VaeTrainingOptions {
     straightThrough: p['straight-through'],
   };
 }
-
-const mean = (v: ArrayLike<number>) => Array.from(v).reduce((a, b) => a + b, 0) / v.length;
 
 export const VAE_FEATURE: TrainingFeature<typeof VAE_TRAIN_FLAGS, Vae, VaeEpoch, VaeMnist> = {
   name: 'vae',
