@@ -32,6 +32,8 @@ export const RNG_PURPOSES = {
   dbnLayer: 16,
   // The start of PCA's subspace iteration, drawn on the host (models/pca.ts).
   pcaStart: 17,
+  // The random hyperplanes of locality-sensitive hashing, drawn on the host (models/hashing.ts).
+  lshPlanes: 18,
 } as const;
 
 export type RngPurpose = keyof typeof RNG_PURPOSES;

@@ -9,6 +9,9 @@
 //                sum_j (h_j (1 - h_j))^2 sum_i W_ij^2, with its exact gradient (below);
 //   tied         the decoder's weights are the encoder's, transposed: that weight's gradient is the
 //                sum of its two uses.
+// The code layer may have its own activation: linear for the deep autoencoder (Hinton & Salakhutdinov
+// 2006), sigmoid with Gaussian noise added to its input while training for semantic hashing's binary
+// codes (the noise pushes the units to 0 or 1; Salakhutdinov & Hinton 2009).
 // Dense layers are models/dense.ts; a tied decoder layer is one GEMM with B transposed.
 import { decodeSafetensors, InputError, ParamSet, type CheckpointExtra, type KernelGraph, type OpContext, type Param, type Safetensors, type SafetensorsTensor, type Tensor } from '../engine/index.js';
 import { addBinary, addGemm, addReduce, addSample, addSigmoidCrossEntropy, addUnary, addUnaryBackward, type ReduceTarget } from '../engine/ops/index.js';
@@ -19,8 +22,10 @@ import { checkModelTag, configFromMetadata, fileTensor, metadataList } from './m
 export interface AutoencoderConfig {
   /** Widths from the input to the code, e.g. [784, 256]: an encoder layer per neighbouring pair, the decoder mirrors them. */
   layers: readonly number[];
-  /** Of every layer but the decoder's last (default sigmoid). */
+  /** Of every layer but the code and the decoder's last (default sigmoid). */
   activation?: DenseActivation;
+  /** Of the code layer, the encoder's last (default: activation). */
+  codeActivation?: DenseActivation;
   /** Decoder weights = the encoder's, transposed (default false). */
   tied?: boolean;
 }
@@ -44,8 +49,11 @@ export function validateAutoencoderConfig(c: AutoencoderConfig): Required<Autoen
     throw new InputError(`autoencoder: layers ${JSON.stringify(c.layers)} must be two or more positive integer widths (inputs, ..., code)`);
   }
   const activation = c.activation ?? 'sigmoid';
-  if (!DENSE_ACTIVATIONS.includes(activation)) throw new InputError(`autoencoder: activation '${String(activation)}' is not one of ${DENSE_ACTIVATIONS.join(', ')}`);
-  return { layers: [...c.layers], activation, tied: !!c.tied };
+  const codeActivation = c.codeActivation ?? activation;
+  for (const [label, value] of [['activation', activation], ['code activation', codeActivation]] as const) {
+    if (!DENSE_ACTIVATIONS.includes(value)) throw new InputError(`autoencoder: ${label} '${String(value)}' is not one of ${DENSE_ACTIVATIONS.join(', ')}`);
+  }
+  return { layers: [...c.layers], activation, codeActivation, tied: !!c.tied };
 }
 
 /** The parameters: [name, shape] per tensor, encoder first. */
@@ -59,7 +67,8 @@ function paramShapes(c: Required<AutoencoderConfig>): Array<[string, number, num
 
 /**
  * Reads and checks what makes a safetensors file an autoencoder (no GPU): metadata model =
- * 'autoencoder', layers (JSON widths), activation, tied ('true' or 'false'), and its F32 tensors.
+ * 'autoencoder', layers (JSON widths), activation, tied ('true' or 'false'), code_activation (only
+ * where it differs from activation: files from before it have none), and its F32 tensors.
  *
  *   const config = readAutoencoderConfig(decodeSafetensors(bytes, 'ae.safetensors'), 'ae.safetensors');
  */
@@ -69,7 +78,7 @@ export function readAutoencoderConfig(file: Safetensors, source: string): Requir
   const config = configFromMetadata(source, () => {
     const layers = metadataList(meta, 'layers') as number[];
     if (meta.tied !== 'true' && meta.tied !== 'false') throw new InputError(`metadata 'tied' = ${JSON.stringify(meta.tied ?? null)} is not 'true' or 'false'`);
-    return validateAutoencoderConfig({ layers, activation: meta.activation as DenseActivation, tied: meta.tied === 'true' });
+    return validateAutoencoderConfig({ layers, activation: meta.activation as DenseActivation, codeActivation: (meta.code_activation ?? meta.activation) as DenseActivation, tied: meta.tied === 'true' });
   });
   const hint = `metadata layers ${meta.layers}, tied ${meta.tied}`;
   for (const [name, inputs, outputs, weight] of paramShapes(config)) {
@@ -89,6 +98,15 @@ export interface DecoderLayer {
   bias: Param;
   transposed: boolean;
 }
+
+/** Noise on the code layer's input while training: its std and the run's seed. */
+export interface CodeNoise {
+  std: number;
+  seed: number;
+}
+
+/** The Philox call of the code noise (the training corruption's is 0, the evaluation's 1). */
+const CODE_NOISE_CALL = 2;
 
 /** Input corruption of a denoising autoencoder. */
 export type AutoencoderNoise = { kind: 'none' } | { kind: 'mask'; rate: number } | { kind: 'gaussian'; std: number };
@@ -123,6 +141,8 @@ export interface AutoencoderBatch extends Releasable {
   decoded: Tensor[];
   /** rows: the cross-entropy of each reconstruction. */
   losses: Tensor;
+  /** Code noise: rows x code, the code layer's input with the noise added (before its sigmoid). */
+  noisyCode: Tensor | null;
   grads: { encoded: Tensor[]; decoded: Tensor[]; tied: Tensor[] } | null;
   /** The contractive penalty's work tensors (training with lambda > 0). */
   contractive: ContractiveTensors | null;
@@ -162,8 +182,8 @@ export class Autoencoder implements Releasable {
   ) {}
 
   private static over(params: ParamSet, c: Required<AutoencoderConfig>): Autoencoder {
-    const encoder = c.layers.slice(1).map((_, i) => denseLayer(params, aeEncoderName(i), c.activation));
-    const n = encoder.length;
+    const n = c.layers.length - 1;
+    const encoder = c.layers.slice(1).map((_, i) => denseLayer(params, aeEncoderName(i), i === n - 1 ? c.codeActivation : c.activation));
     const decoder = encoder.map((_, i): DecoderLayer => {
       const mirror = encoder[n - 1 - i];
       const name = aeDecoderName(i);
@@ -195,8 +215,9 @@ export class Autoencoder implements Releasable {
   }
 
   toSafetensors(extra: CheckpointExtra = {}): Promise<Uint8Array> {
-    const { layers, activation, tied } = this.config;
-    return this.params.toSafetensors({ tensors: extra.tensors, metadata: { ...extra.metadata, model: AUTOENCODER_MODEL, layers: JSON.stringify(layers), activation, tied: String(tied) } });
+    const { layers, activation, codeActivation, tied } = this.config;
+    const code: Record<string, string> = codeActivation === activation ? {} : { code_activation: codeActivation };
+    return this.params.toSafetensors({ tensors: extra.tensors, metadata: { ...extra.metadata, model: AUTOENCODER_MODEL, layers: JSON.stringify(layers), activation, tied: String(tied), ...code } });
   }
 
   get inputs(): number {
@@ -205,15 +226,24 @@ export class Autoencoder implements Releasable {
 
   /** Whether the contractive penalty can be applied: one sigmoid encoder layer. */
   get contractible(): boolean {
-    return this.encoder.length === 1 && this.config.activation === 'sigmoid';
+    return this.encoder.length === 1 && this.encoder[0].activation === 'sigmoid';
   }
 
-  /** The tensors of a batch of `rows`: gradients when training, a mask for masking noise, the penalty's work tensors for a contractive one. */
-  batch(ctx: OpContext, rows: number, o: { training?: boolean; noise?: AutoencoderNoise; contractive?: boolean } = {}): Promise<AutoencoderBatch> {
+  /** The code layer's width. */
+  get code(): number {
+    return this.config.layers[this.config.layers.length - 1];
+  }
+
+  /**
+   * The tensors of a batch of `rows`: gradients when training, a mask for masking noise, the
+   * penalty's work tensors for a contractive one, the noisy code inputs for code noise.
+   */
+  batch(ctx: OpContext, rows: number, o: { training?: boolean; noise?: AutoencoderNoise; contractive?: boolean; codeNoise?: boolean } = {}): Promise<AutoencoderBatch> {
     const noise = validateNoise(o.noise ?? { kind: 'none' });
     if (o.contractive && !this.contractible) {
-      throw new InputError(`autoencoder: the contractive penalty needs one sigmoid encoder layer (layers [inputs, code], activation sigmoid); this one has layers ${JSON.stringify(this.config.layers)}, activation ${this.config.activation}`);
+      throw new InputError(`autoencoder: the contractive penalty needs one sigmoid encoder layer (layers [inputs, code], activation sigmoid); this one has layers ${JSON.stringify(this.config.layers)}, code activation ${this.config.codeActivation}`);
     }
+    if (o.codeNoise && this.config.codeActivation !== 'sigmoid') throw new InputError(`autoencoder: code noise is for a sigmoid code layer (binary codes); this one's is ${this.config.codeActivation}`);
     return building(async (owned) => {
       const f32 = (label: string, shape: number[], data?: Float32Array) => owned.add(ctx.pool.tensor(`autoencoder ${label}`, 'f32', shape, data ? { data } : {}));
       const each = (label: string, widths: number[]) => Promise.all(widths.map((w, i) => f32(`${label} ${i}`, [rows, w])));
@@ -221,7 +251,7 @@ export class Autoencoder implements Releasable {
       const decWidths = this.decoder.map((l) => l.outputs);
       const x = await f32('x', [rows, this.inputs]);
       const masked = noise.kind === 'mask';
-      const code = encWidths[encWidths.length - 1];
+      const code = this.code;
       return {
         rows,
         x,
@@ -231,6 +261,7 @@ export class Autoencoder implements Releasable {
         encoded: await each('encoded', encWidths),
         decoded: await each('decoded', decWidths),
         losses: await f32('losses', [rows]),
+        noisyCode: o.codeNoise ? await f32('noisy code input', [rows, code]) : null,
         grads: o.training
           ? { encoded: await each('encoded grad', encWidths), decoded: await each('decoded grad', decWidths), tied: this.config.tied ? await Promise.all(this.decoder.map((l) => f32(`${l.name} tied grad`, [l.outputs, l.inputs]))) : [] }
           : null,
@@ -264,10 +295,34 @@ export class Autoencoder implements Releasable {
     });
   }
 
-  /** Adds the forward pass of b.corrupted: the encoder to the code, the decoder to the logits. */
-  addForward(graph: KernelGraph, ctx: OpContext, b: AutoencoderBatch): Promise<Releasable> {
+  /**
+   * Adds the encoder's pass of b.corrupted to the code; with `codeNoise` (a batch made with
+   * codeNoise), N(0, std^2) is added to the code layer's input before its sigmoid (Philox step = the
+   * iteration, call CODE_NOISE_CALL). The backward pass needs only the code itself.
+   */
+  addEncode(graph: KernelGraph, ctx: OpContext, b: AutoencoderBatch, codeNoise?: CodeNoise): Promise<Releasable> {
     return building(async (owned) => {
-      for (const [i, layer] of this.encoder.entries()) await owned.add(addDenseForward(graph, ctx, layer, { x: i === 0 ? b.corrupted : b.encoded[i - 1], y: b.encoded[i], rows: b.rows }));
+      const last = this.encoder.length - 1;
+      for (const [i, layer] of this.encoder.entries()) {
+        const x = i === 0 ? b.corrupted : b.encoded[i - 1];
+        const noisy = i === last && codeNoise && codeNoise.std > 0;
+        if (!noisy) {
+          await owned.add(addDenseForward(graph, ctx, layer, { x, y: b.encoded[i], rows: b.rows }));
+          continue;
+        }
+        if (!b.noisyCode) throw new InputError('autoencoder: code noise needs a batch made with codeNoise: true');
+        await owned.add(addDenseForward(graph, ctx, { ...layer, activation: 'identity' }, { x, y: b.encoded[i], rows: b.rows }));
+        await owned.add(addSample(graph, ctx, { distribution: 'gaussian', mean: b.encoded[i], std: codeNoise.std, output: b.noisyCode, seed: codeNoise.seed, step: 0, call: CODE_NOISE_CALL }));
+        await owned.add(addUnary(graph, ctx, { op: 'sigmoid', x: b.noisyCode, out: b.encoded[i] }));
+      }
+      return owned;
+    });
+  }
+
+  /** Adds the forward pass of b.corrupted: the encoder to the code (addEncode), the decoder to the logits. */
+  addForward(graph: KernelGraph, ctx: OpContext, b: AutoencoderBatch, codeNoise?: CodeNoise): Promise<Releasable> {
+    return building(async (owned) => {
+      await owned.add(this.addEncode(graph, ctx, b, codeNoise));
       const code = b.encoded[b.encoded.length - 1];
       for (const [i, l] of this.decoder.entries()) {
         const x = i === 0 ? code : b.decoded[i - 1];
@@ -286,7 +341,7 @@ export class Autoencoder implements Releasable {
     graph: KernelGraph,
     ctx: OpContext,
     b: AutoencoderBatch,
-    o: { noise?: AutoencoderNoise; seed: number; contractive?: number; metrics?: AutoencoderMetrics },
+    o: { noise?: AutoencoderNoise; seed: number; contractive?: number; codeNoise?: number; metrics?: AutoencoderMetrics },
   ): Promise<Releasable> {
     const g = b.grads;
     if (!g) throw new InputError('autoencoder: the batch was made without training gradients');
@@ -295,7 +350,7 @@ export class Autoencoder implements Releasable {
     if (lambda > 0 && !b.contractive) throw new InputError('autoencoder: a contractive penalty needs a batch made with contractive: true');
     return building(async (owned) => {
       await owned.add(this.addCorruption(graph, ctx, b, o.noise ?? { kind: 'none' }, { seed: o.seed, call: 0 }));
-      await owned.add(this.addForward(graph, ctx, b));
+      await owned.add(this.addForward(graph, ctx, b, { std: o.codeNoise ?? 0, seed: o.seed }));
       const logits = b.decoded[b.decoded.length - 1];
       await owned.add(addSigmoidCrossEntropy(graph, ctx, { logits, targets: b.x, losses: b.losses, grad: g.decoded[g.decoded.length - 1], gradScale: 1 / b.rows, meanLoss: o.metrics?.loss }));
       // Decoder, last layer first; a tied layer's weight gradient waits in g.tied[i] until the encoder's is written.

@@ -2,13 +2,13 @@
 // training core's (models/training.ts) with one step: gather, corruption, forward, loss, backward, Adam.
 // Evaluation: every example in order, optionally corrupted by a fixed stream, the mean cross-entropy
 // and the mean squared error per example of the reconstruction against the clean input.
-import { InputError, type RunContext, type Tensor } from '../engine/index.js';
+import { InputError, KernelGraph, type RunContext, type Tensor } from '../engine/index.js';
 import { addBinary, addOptimizerStep, addReduce, addSigmoidCrossEntropy, addUnary } from '../engine/ops/index.js';
 import { validateNoise, type Autoencoder, type AutoencoderBatch, type AutoencoderNoise } from './autoencoder.js';
 import { EvaluationPass } from './evaluation_pass.js';
-import { addBatchGather, type DeviceDataset } from './minibatch.js';
+import { addBatchGather, batchParts, type DeviceDataset } from './minibatch.js';
 import { checkOptions, real, type CheckedOptions } from './options.js';
-import type { Releasable } from './owned.js';
+import { Owned, type Releasable } from './owned.js';
 import { Trainer, TRAINING_RULES, type TrainedEpoch, type TrainingPlan } from './training.js';
 
 
@@ -17,6 +17,7 @@ export const AUTOENCODER_TRAINING = {
   ...TRAINING_RULES,
   lr: real({ min: 0, minOpen: true, default: 1e-3 }),
   contractive: real({ min: 0, default: 0 }),
+  codeNoise: real({ min: 0, default: 0 }),
 } as const;
 
 export interface AutoencoderTrainingOptions {
@@ -29,6 +30,8 @@ export interface AutoencoderTrainingOptions {
   noise?: AutoencoderNoise;
   /** Weight lambda of the contractive penalty (default 0). */
   contractive?: number;
+  /** Std of the Gaussian noise added to a sigmoid code layer's input while training (default 0: none); semantic hashing's binary codes. */
+  codeNoise?: number;
 }
 
 export type CheckedAutoencoderTraining = CheckedOptions<typeof AUTOENCODER_TRAINING> & { noise: AutoencoderNoise };
@@ -39,7 +42,7 @@ export type CheckedAutoencoderTraining = CheckedOptions<typeof AUTOENCODER_TRAIN
  *   validateAutoencoderTraining({ lr: 1e-3, batch: 100, seed: 1, epochs: 10, noise: { kind: 'mask', rate: 0.5 } });
  */
 export function validateAutoencoderTraining(o: AutoencoderTrainingOptions): CheckedAutoencoderTraining {
-  const checked = checkOptions(AUTOENCODER_TRAINING, o, 'autoencoder training: ', { contractive: 'the contractive weight' });
+  const checked = checkOptions(AUTOENCODER_TRAINING, o, 'autoencoder training: ', { contractive: 'the contractive weight', codeNoise: 'the code noise' });
   return { ...checked, noise: validateNoise(o.noise ?? { kind: 'none' }) };
 }
 
@@ -73,11 +76,11 @@ export class AutoencoderTrainer extends Trainer<typeof AUTOENCODER_METRICS> {
       loss: ['losses'],
       async setup({ owned, order, metrics, schedule }) {
         const labels = await owned.add(ctx.pool.tensor('autoencoder labels (unused)', 'u32', [o.batch]));
-        const b = await owned.add(ae.batch(ctx, o.batch, { training: true, noise: o.noise, contractive: o.contractive > 0 }));
+        const b = await owned.add(ae.batch(ctx, o.batch, { training: true, noise: o.noise, contractive: o.contractive > 0, codeNoise: o.codeNoise > 0 }));
         const lr = await schedule('lr', o.lr);
         return async (graph) => {
           await owned.add(addBatchGather(graph, ctx, { data, indices: order, x: b.x, labels, batchSize: o.batch }));
-          await owned.add(ae.addGradients(graph, ctx, b, { noise: o.noise, seed: o.seed, contractive: o.contractive, metrics: { loss: metrics.losses, contractive: metrics.contractive } }));
+          await owned.add(ae.addGradients(graph, ctx, b, { noise: o.noise, seed: o.seed, contractive: o.contractive, codeNoise: o.codeNoise, metrics: { loss: metrics.losses, contractive: metrics.contractive } }));
           await owned.add(addOptimizerStep(graph, ctx, ae.params, { kind: 'adam', lr }));
         };
       },
@@ -165,5 +168,34 @@ export class AutoencoderEvaluator implements Releasable {
 
   release(): void {
     this.pass.release();
+  }
+}
+
+/**
+ * The code of every example of `data`, in order (count x code, row-major): the encoder's pass
+ * (no noise) in batches of `batch` rows, each read back once.
+ *
+ *   const codes = await encodeDataset(ctx, ae, test);   // 10000 x 30
+ */
+export async function encodeDataset(ctx: RunContext, ae: Autoencoder, data: DeviceDataset, o: { batch?: number } = {}): Promise<Float32Array> {
+  if (data.width !== ae.inputs) throw new InputError(`autoencoder codes: the data has ${data.width} values per example, the model ${ae.inputs} inputs`);
+  const out = new Float32Array(data.count * ae.code);
+  const owned = new Owned();
+  try {
+    for (const p of batchParts(data.count, o.batch ?? 1000, 'autoencoder codes')) {
+      const b = await owned.add(ae.batch(ctx, p.rows));
+      const labels = await owned.add(ctx.pool.tensor('autoencoder codes labels (unused)', 'u32', [p.rows]));
+      const graph = new KernelGraph('autoencoder codes');
+      await owned.add(addBatchGather(graph, ctx, { data, indices: data.inOrder, x: b.x, labels, batchSize: p.rows, first: p.first, batches: p.batches }));
+      await owned.add(ae.addEncode(graph, ctx, b));
+      const code = b.encoded[b.encoded.length - 1];
+      for (let batch = 0; batch < p.batches; batch++) {
+        await ctx.scheduler.run(graph, { firstIteration: batch });
+        out.set(new Float32Array(await code.read()), (p.first + batch * p.rows) * ae.code);
+      }
+    }
+    return out;
+  } finally {
+    owned.release();
   }
 }

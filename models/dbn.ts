@@ -18,9 +18,9 @@ import { EvaluationPass } from './evaluation_pass.js';
 import { Mlp, mlpLayerName, MlpTrainer, mlpOptimizerState, readMlpConfig, type MlpEpoch } from './mlp.js';
 import type { DeviceDataset } from './minibatch.js';
 import { checkModelTag, configFromMetadata, metadataList } from './model_file.js';
-import { checkOptions, oneOf, real, whole, type CheckedOptions } from './options.js';
+import { checkOption, checkOptions, oneOf, real, whole, type CheckedOptions } from './options.js';
 import { Owned, type Releasable } from './owned.js';
-import { addRowSums, Rbm, readRbmConfig, runGibbsChains, type GibbsRun } from './rbm.js';
+import { addRowSums, Rbm, readRbmConfig, runGibbsChains, type GibbsRun, type RbmVisibleType } from './rbm.js';
 import { RbmDataset } from './rbm_data.js';
 import { RbmTrainer, validateRbmTraining, type RbmTrainingOptions, type RbmTrainingState } from './rbm_trainer.js';
 
@@ -118,15 +118,17 @@ export class Dbn implements Releasable {
 
   /**
    * Each RBM from its layer's seed (dbnLayerSeed): weights N(0, 0.01^2), zero biases, or the first
-   * RBM's visible biases given (the data's log-odds); `state` lists the optimiser's slots.
+   * RBM's visible biases given (the data's log-odds); `state` lists the optimiser's slots; `topHidden`
+   * 'gaussian' makes the top RBM's hidden units linear (the deep autoencoder's code layer).
    */
-  static async create(ctx: OpContext, config: DbnConfig, o: { seed: number; state?: readonly string[]; visibleBias?: ArrayLike<number> }): Promise<Dbn> {
+  static async create(ctx: OpContext, config: DbnConfig, o: { seed: number; state?: readonly string[]; visibleBias?: ArrayLike<number>; topHidden?: RbmVisibleType }): Promise<Dbn> {
     const { layers } = validateDbnConfig(config);
     const owned = new Owned();
     try {
       const rbms: Rbm[] = [];
       for (let i = 0; i + 1 < layers.length; i++) {
-        rbms.push(await owned.add(Rbm.create(ctx, { visible: layers[i], hidden: layers[i + 1] }, { seed: dbnLayerSeed(o.seed, i), state: o.state, visibleBias: i === 0 ? o.visibleBias : undefined })));
+        const hiddenType = i + 2 === layers.length ? o.topHidden : undefined;
+        rbms.push(await owned.add(Rbm.create(ctx, { visible: layers[i], hidden: layers[i + 1], hiddenType }, { seed: dbnLayerSeed(o.seed, i), state: o.state, visibleBias: i === 0 ? o.visibleBias : undefined })));
       }
       return new Dbn(layers, rbms);
     } catch (e) {
@@ -140,6 +142,7 @@ export class Dbn implements Releasable {
     if (rbms.length === 0) throw new InputError('dbn: no RBMs');
     rbms.forEach((rbm, i) => {
       if (rbm.visibleType !== 'bernoulli') throw new InputError(`dbn: RBM ${i} has ${rbm.visibleType} visible units; a DBN's are Bernoulli`);
+      if (i + 1 < rbms.length && rbm.hiddenType !== 'bernoulli') throw new InputError(`dbn: RBM ${i} has ${rbm.hiddenType} hidden units; below the top they are the next RBM's Bernoulli visible units`);
       if (i > 0 && rbm.visible !== rbms[i - 1].hidden) throw new InputError(`dbn: RBM ${i} has ${rbm.visible} visible units, the one below ${rbms[i - 1].hidden} hidden units`);
     });
     return new Dbn([rbms[0].visible, ...rbms.map((r) => r.hidden)], rbms);
@@ -245,6 +248,8 @@ export interface DbnTrainingOptions extends RbmTrainingOptions {
   fineTuneEpochs?: number;
   /** Adam's learning rate while fine-tuning (default 0.001). */
   fineTuneLr?: number;
+  /** The top RBM's learning rate (default: lr); the deep autoencoder's linear code layer takes a smaller one. */
+  topLr?: number;
 }
 
 /** The net's own training options' rules (the CLI's flags are made from them). */
@@ -254,7 +259,10 @@ export const DBN_TRAINING = {
   fineTuneLr: real({ min: 0, minOpen: true, default: 0.001 }),
 } as const;
 
-export type CheckedDbnTraining = ReturnType<typeof validateRbmTraining> & CheckedOptions<typeof DBN_TRAINING>;
+/** The top RBM's own learning rate, when given. */
+const TOP_LR = real({ min: 0, minOpen: true });
+
+export type CheckedDbnTraining = ReturnType<typeof validateRbmTraining> & CheckedOptions<typeof DBN_TRAINING> & { topLr: number | null };
 
 const LABELS = { fineTuneEpochs: 'fine-tune epochs', fineTuneLr: 'fine-tune lr' } as const;
 
@@ -264,8 +272,10 @@ const LABELS = { fineTuneEpochs: 'fine-tune epochs', fineTuneLr: 'fine-tune lr' 
  *   validateDbnTraining({ k: 1, lr: 0.05, batch: 100, seed: 1, epochs: 10, input: 'samples', fineTuneEpochs: 5 });
  */
 export function validateDbnTraining(o: DbnTrainingOptions): CheckedDbnTraining {
-  const { input, fineTuneEpochs, fineTuneLr, ...rbm } = o;
-  return { ...validateRbmTraining(rbm), ...checkOptions(DBN_TRAINING, { input, fineTuneEpochs, fineTuneLr }, 'dbn training: ', LABELS) };
+  const { input, fineTuneEpochs, fineTuneLr, topLr, ...rbm } = o;
+  const where = 'dbn training: ';
+  const top = topLr === undefined ? null : checkOption(TOP_LR, topLr, 'top lr', where);
+  return { ...validateRbmTraining(rbm), ...checkOptions(DBN_TRAINING, { input, fineTuneEpochs, fineTuneLr }, where, LABELS), topLr: top };
 }
 
 /**
@@ -399,8 +409,9 @@ export class DbnTrainer implements Releasable {
 
   private async startLayer(resume: RbmTrainingState): Promise<void> {
     const { layer, input } = this.current;
-    const { input: _input, fineTuneEpochs: _epochs, fineTuneLr: _lr, sparsity, ...rbmOptions } = this.options;
-    const options = { ...rbmOptions, sparsity: sparsity ?? undefined, seed: dbnLayerSeed(this.options.seed, layer) };
+    const { input: _input, fineTuneEpochs: _epochs, fineTuneLr: _lr, topLr, sparsity, ...rbmOptions } = this.options;
+    const lr = layer + 1 === this.dbn.rbms.length ? (topLr ?? rbmOptions.lr) : rbmOptions.lr;
+    const options = { ...rbmOptions, lr, sparsity: sparsity ?? undefined, seed: dbnLayerSeed(this.options.seed, layer) };
     this.current.trainer = await RbmTrainer.create(this.ctx, this.dbn.rbms[layer], input, options, resume);
   }
 

@@ -6,7 +6,9 @@
 //   p(h_j = 1 | v) = sigmoid(c_j + (vW)_j)
 //   p(v_i = 1 | h) = sigmoid(b_i + (Wh)_i)          or  v_i | h ~ N(b_i + (Wh)_i, 1)
 // and the free energy F(v) = -log sum_h exp(-E(v, h)) = -b.v - sum_j softplus(c_j + (vW)_j) (Gaussian:
-// |v - b|^2 / 2 in place of -b.v). Each conditional is one GEMM with the bias, the sigmoid and the
+// |v - b|^2 / 2 in place of -b.v). Hidden units may instead be linear with unit Gaussian noise,
+//   E(v, h) = ... + |h - c|^2 / 2 - v'W h,   h_j | v ~ N(c_j + (vW)_j, 1),
+// the code layer of the deep autoencoder's pretraining (Hinton & Salakhutdinov 2006). Each conditional is one GEMM with the bias, the sigmoid and the
 // Philox Bernoulli draw in its epilogue; the CD statistics are two GEMMs into one gradient per
 // parameter. Training: models/rbm_trainer.ts; free energies and reconstructions: rbm_evaluate.ts;
 // the partition function (exact, AIS): rbm_partition.ts. Reference: harness/rbm/reference.ts.
@@ -26,6 +28,8 @@ export interface RbmConfig {
   hidden: number;
   /** Default 'bernoulli'. */
   visibleType?: RbmVisibleType;
+  /** Default 'bernoulli'; 'gaussian': linear units with unit-variance Gaussian noise. */
+  hiddenType?: RbmVisibleType;
 }
 
 /** metadata 'model' of an RBM file. */
@@ -54,14 +58,17 @@ export function validateRbmConfig(c: RbmConfig): Required<RbmConfig> {
   for (const key of ['visible', 'hidden'] as const) {
     if (!(Number.isInteger(c[key]) && c[key] > 0)) throw new InputError(`rbm: ${key} = ${String(c[key])} must be a positive integer (units)`);
   }
-  const visibleType = c.visibleType ?? 'bernoulli';
-  if (!RBM_VISIBLE_TYPES.includes(visibleType)) throw new InputError(`rbm: visible units '${String(visibleType)}' are not one of ${RBM_VISIBLE_TYPES.join(', ')}`);
-  return { visible: c.visible, hidden: c.hidden, visibleType };
+  const [visibleType, hiddenType] = (['visible', 'hidden'] as const).map((layer) => {
+    const type = c[`${layer}Type`] ?? 'bernoulli';
+    if (!RBM_VISIBLE_TYPES.includes(type)) throw new InputError(`rbm: ${layer} units '${String(type)}' are not one of ${RBM_VISIBLE_TYPES.join(', ')}`);
+    return type;
+  });
+  return { visible: c.visible, hidden: c.hidden, visibleType, hiddenType };
 }
 
 /**
  * Reads and checks what makes a safetensors file an RBM (no GPU): metadata model = 'rbm' and visible
- * = 'bernoulli' | 'gaussian', and F32 tensors weights [visible, hidden], visible_bias [visible],
+ * = 'bernoulli' | 'gaussian' (hidden, when present, the same), and F32 tensors weights [visible, hidden], visible_bias [visible],
  * hidden_bias [hidden]. Errors are InputErrors that start with `source` and name the key or tensor.
  *
  *   const config = readRbmConfig(decodeSafetensors(bytes, 'm.safetensors'), 'm.safetensors');
@@ -69,14 +76,16 @@ export function validateRbmConfig(c: RbmConfig): Required<RbmConfig> {
 export function readRbmConfig(file: Safetensors, source: string): Required<RbmConfig> {
   checkModelTag(file, source, RBM_MODEL, 'an RBM');
   const meta = file.metadata;
-  if (!RBM_VISIBLE_TYPES.includes(meta.visible as RbmVisibleType)) {
-    throw new InputError(`${source}: metadata 'visible' is ${JSON.stringify(meta.visible ?? null)}, expected one of ${RBM_VISIBLE_TYPES.join(', ')}`);
+  // 'hidden' is written only for Gaussian hidden units: files from before it have Bernoulli ones.
+  const hiddenType = meta.hidden ?? 'bernoulli';
+  for (const [key, type] of [['visible', meta.visible], ['hidden', hiddenType]] as const) {
+    if (!RBM_VISIBLE_TYPES.includes(type as RbmVisibleType)) throw new InputError(`${source}: metadata '${key}' is ${JSON.stringify(type ?? null)}, expected one of ${RBM_VISIBLE_TYPES.join(', ')}`);
   }
   const [visible, hidden] = fileTensor(file.tensors, source, RBM_PARAMS.weights, 'F32', ['visible', 'hidden']).shape;
   const hint = `weights are [${visible}, ${hidden}]`;
   fileTensor(file.tensors, source, RBM_PARAMS.visibleBias, 'F32', [visible], hint);
   fileTensor(file.tensors, source, RBM_PARAMS.hiddenBias, 'F32', [hidden], hint);
-  return validateRbmConfig({ visible, hidden, visibleType: meta.visible as RbmVisibleType });
+  return validateRbmConfig({ visible, hidden, visibleType: meta.visible as RbmVisibleType, hiddenType: hiddenType as RbmVisibleType });
 }
 
 /** Where a Gibbs step's draws come from: the Philox seed, the counter step at repetition 0 (the repetition adds to it). */
@@ -157,7 +166,8 @@ export class Rbm implements Releasable {
 
   /** The model as safetensors bytes: ParamSet.toSafetensors with metadata model and visible beside `extra`'s. */
   toSafetensors(extra: CheckpointExtra = {}): Promise<Uint8Array> {
-    return this.params.toSafetensors({ tensors: extra.tensors, metadata: { ...extra.metadata, model: RBM_MODEL, visible: this.config.visibleType } });
+    const hidden: Record<string, string> = this.hiddenType === 'gaussian' ? { hidden: this.hiddenType } : {};
+    return this.params.toSafetensors({ tensors: extra.tensors, metadata: { ...extra.metadata, model: RBM_MODEL, visible: this.config.visibleType, ...hidden } });
   }
 
   get visible(): number {
@@ -170,6 +180,10 @@ export class Rbm implements Releasable {
 
   get visibleType(): RbmVisibleType {
     return this.config.visibleType;
+  }
+
+  get hiddenType(): RbmVisibleType {
+    return this.config.hiddenType;
   }
 
   /** The tensors of `rows` chains (zeros: h = 0, so a first visible step draws from the biases alone). */
@@ -189,31 +203,39 @@ export class Rbm implements Releasable {
   }
 
   /**
-   * Adds ph = p(h = 1 | v) = sigmoid(v W + c), and with `draw` h ~ Bernoulli(ph): one GEMM, the bias,
-   * sigmoid and Philox draw (bernoulli purpose, counter (draw.step + repetition, element / 4, call))
-   * in its epilogue.
+   * Adds ph = E[h | v] (sigmoid(v W + c), or v W + c for Gaussian units), and with `draw` h ~ p(h | v)
+   * (Bernoulli in the GEMM's epilogue, on the bernoulli purpose with counter (draw.step + repetition,
+   * element / 4, call); or ph + N(0, 1) by addSample, on the gaussian purpose).
    *
    *   await rbm.addHidden(graph, ctx, { v: x, ph, h, rows: 100, draw: { seed: 1, step: 0, call: RBM_CALLS.data } });
    */
   addHidden(graph: KernelGraph, ctx: OpContext, o: { v: Tensor; ph: Tensor; h?: Tensor; rows: number; draw?: RbmStream & { call: number } }): Promise<Releasable> {
-    const bernoulli = o.draw && o.h ? { seed: o.draw.seed, step: o.draw.step, call: o.draw.call, samples: o.h } : undefined;
-    return addGemm(graph, ctx, { a: o.v, b: this.weights.value, c: o.ph, m: o.rows, n: this.hidden, k: this.visible, bias: this.hiddenBias.value, activation: 'sigmoid', bernoulli });
+    return this.addConditional(graph, ctx, this.hiddenType, { x: o.v, mean: o.ph, state: o.h, rows: o.rows, width: this.hidden, depth: this.visible, transB: false, bias: this.hiddenBias.value, draw: o.draw });
   }
 
   /**
    * Adds pv = E[v | h] (sigmoid(b + W h), or b + W h for Gaussian units), and with `draw` v ~ p(v | h)
-   * (Bernoulli in the GEMM's epilogue, or pv + N(0, 1) by addSample, on the gaussian purpose).
+   * as addHidden draws h.
    *
    *   await rbm.addVisible(graph, ctx, { h, pv, v, rows: 100, draw: { seed: 1, step: 0, call: RBM_CALLS.visible(1) } });
    */
   addVisible(graph: KernelGraph, ctx: OpContext, o: { h: Tensor; pv: Tensor; v?: Tensor; rows: number; draw?: RbmStream & { call: number } }): Promise<Releasable> {
-    const gaussian = this.visibleType === 'gaussian';
-    const bernoulli = !gaussian && o.draw && o.v ? { seed: o.draw.seed, step: o.draw.step, call: o.draw.call, samples: o.v } : undefined;
+    return this.addConditional(graph, ctx, this.visibleType, { x: o.h, mean: o.pv, state: o.v, rows: o.rows, width: this.visible, depth: this.hidden, transB: true, bias: this.visibleBias.value, draw: o.draw });
+  }
+
+  /** One layer given the other: the GEMM with the bias (and the sigmoid, and the Bernoulli draw, in its epilogue), or the linear mean and a Gaussian draw. */
+  private addConditional(
+    graph: KernelGraph,
+    ctx: OpContext,
+    type: RbmVisibleType,
+    o: { x: Tensor; mean: Tensor; state?: Tensor; rows: number; width: number; depth: number; transB: boolean; bias: Tensor; draw?: RbmStream & { call: number } },
+  ): Promise<Releasable> {
+    const gaussian = type === 'gaussian';
+    const draw = o.draw && o.state ? { seed: o.draw.seed, step: o.draw.step, call: o.draw.call } : undefined;
+    const bernoulli = !gaussian && draw ? { ...draw, samples: o.state! } : undefined;
     return building(async (owned) => {
-      await owned.add(
-        addGemm(graph, ctx, { a: o.h, b: this.weights.value, c: o.pv, m: o.rows, n: this.visible, k: this.hidden, transB: true, bias: this.visibleBias.value, activation: gaussian ? 'identity' : 'sigmoid', bernoulli }),
-      );
-      if (gaussian && o.draw && o.v) await owned.add(addSample(graph, ctx, { distribution: 'gaussian', mean: o.pv, std: 1, output: o.v, seed: o.draw.seed, step: o.draw.step, call: o.draw.call }));
+      await owned.add(addGemm(graph, ctx, { a: o.x, b: this.weights.value, c: o.mean, m: o.rows, n: o.width, k: o.depth, transB: o.transB, bias: o.bias, activation: gaussian ? 'identity' : 'sigmoid', bernoulli }));
+      if (gaussian && draw) await owned.add(addSample(graph, ctx, { distribution: 'gaussian', mean: o.mean, std: 1, output: o.state!, ...draw }));
       return owned;
     });
   }
@@ -274,6 +296,7 @@ export class Rbm implements Releasable {
    */
   addFreeEnergy(graph: KernelGraph, ctx: OpContext, o: { v: Tensor; rows: number; out: Tensor }): Promise<Releasable> {
     const { v, rows, out } = o;
+    if (this.hiddenType !== 'bernoulli') throw new InputError(`rbm free energy: implemented for Bernoulli hidden units; this RBM's are ${this.hiddenType}`);
     return building(async (owned) => {
       // 1. The visible units' own term, into out: -b.v, or |v - b|^2 / 2.
       if (this.visibleType === 'bernoulli') {

@@ -43,6 +43,11 @@ export function logMeanExp(xs: ArrayLike<number>): { value: number; stderr: numb
   return { value: max + Math.log(mean), stderr: Math.sqrt(variance / n) / mean };
 }
 
+/** Both estimates sum the hidden units out as Bernoulli ones: an InputError for others. */
+function bernoulliHidden(rbm: Rbm, what: string): void {
+  if (rbm.hiddenType !== 'bernoulli') throw new InputError(`${what}: implemented for Bernoulli hidden units; this RBM's are ${rbm.hiddenType}`);
+}
+
 /**
  * log Z summed over every hidden state on the GPU (at most EXACT_MAX_HIDDEN hidden units), in
  * blocks of `blockRows` states (default: as many as keep a block's visible inputs near 1 M numbers).
@@ -51,6 +56,7 @@ export function logMeanExp(xs: ArrayLike<number>): { value: number; stderr: numb
  */
 export async function rbmExactLogZ(ctx: RunContext, rbm: Rbm, o: { blockRows?: number } = {}): Promise<number> {
   const { visible, hidden } = rbm;
+  bernoulliHidden(rbm, 'rbm exact log Z');
   if (hidden > EXACT_MAX_HIDDEN) throw new InputError(`rbm exact log Z: ${hidden} hidden units are more than ${EXACT_MAX_HIDDEN} (2^${hidden} states); use AIS`);
   const states = 2 ** hidden;
   const fit = 2 ** Math.max(0, Math.floor(Math.log2(Math.max(1, 2 ** 20 / visible))));
@@ -181,6 +187,7 @@ function betaTable(betas: ArrayLike<number> | number | undefined): Float32Array 
  */
 export async function rbmAis(ctx: RunContext, rbm: Rbm, o: RbmAisOptions): Promise<RbmAisResult> {
   const runs = o.runs ?? 100;
+  bernoulliHidden(rbm, 'rbm ais');
   if (!(Number.isInteger(runs) && runs >= 2)) throw new InputError(`rbm ais: runs = ${runs} must be an integer >= 2 (a standard error needs two)`);
   if (o.base.length !== rbm.visible) throw new InputError(`rbm ais: ${o.base.length} base biases for ${rbm.visible} visible units`);
   const table = betaTable(o.betas);

@@ -19,7 +19,7 @@ const GRAD = { atol: 2e-5, rtol: 2e-4 };
 const reference = suite('autoencoder reference (no GPU)');
 
 reference('the contractive penalty is the squared Frobenius norm of the code Jacobian (central differences of the code)', () => {
-  const config: Required<AutoencoderConfig> = { layers: [5, 3], activation: 'sigmoid', tied: false };
+  const config: Required<AutoencoderConfig> = { layers: [5, 3], activation: 'sigmoid', codeActivation: 'sigmoid', tied: false };
   const values = { 'encoder0.weight': randomF32(15, 1), 'encoder0.bias': randomF32(3, 2), 'decoder0.weight': randomF32(15, 3), 'decoder0.bias': randomF32(5, 4) };
   const net = { config, values };
   const x = Float64Array.from(randomF32(10, 5), (u) => (u + 1) / 2);
@@ -40,14 +40,16 @@ reference.run();
 // ---------------------------------------------------------------------------------------------
 const grads = suite('autoencoder gradients against central differences of the float64 loss (GPU)');
 
-const CASES: Array<[string, AutoencoderConfig, AutoencoderNoise, number]> = [
-  ['7-4 sigmoid, untied, contractive 0.5', { layers: [7, 4] }, { kind: 'none' }, 0.5],
-  ['7-4 sigmoid, tied, contractive 0.5, masking noise 0.3', { layers: [7, 4], tied: true }, { kind: 'mask', rate: 0.3 }, 0.5],
-  ['7-5-3 relu, tied, Gaussian noise 0.2', { layers: [7, 5, 3], activation: 'relu', tied: true }, { kind: 'gaussian', std: 0.2 }, 0],
-  ['7-5-3 sigmoid, untied', { layers: [7, 5, 3] }, { kind: 'none' }, 0],
+const CASES: Array<[string, AutoencoderConfig, AutoencoderNoise, number, number]> = [
+  ['7-4 sigmoid, untied, contractive 0.5', { layers: [7, 4] }, { kind: 'none' }, 0.5, 0],
+  ['7-4 sigmoid, tied, contractive 0.5, masking noise 0.3', { layers: [7, 4], tied: true }, { kind: 'mask', rate: 0.3 }, 0.5, 0],
+  ['7-5-3 relu, tied, Gaussian noise 0.2', { layers: [7, 5, 3], activation: 'relu', tied: true }, { kind: 'gaussian', std: 0.2 }, 0, 0],
+  ['7-5-3 sigmoid, untied', { layers: [7, 5, 3] }, { kind: 'none' }, 0, 0],
+  ['7-5-3 sigmoid, linear code (the deep autoencoder)', { layers: [7, 5, 3], codeActivation: 'identity' }, { kind: 'none' }, 0, 0],
+  ['7-5-3 relu, sigmoid code with code noise 2 (binary codes)', { layers: [7, 5, 3], activation: 'relu', codeActivation: 'sigmoid' }, { kind: 'none' }, 0, 2],
 ];
 
-for (const [what, config, noise, lambda] of CASES) {
+for (const [what, config, noise, lambda, codeNoise] of CASES) {
   grads(`${what}: batch 3 at iteration 2, every parameter's gradient`, () =>
     withGpu(async (ctx) => {
       const rows = 3;
@@ -55,10 +57,10 @@ for (const [what, config, noise, lambda] of CASES) {
       try {
         for (const [i, p] of ae.params.params.entries()) if (p.name.endsWith('.bias')) await p.value.write(randomF32(p.size, 60 + i, 0.3));
         const x = Float32Array.from(randomF32(rows * ae.inputs, 61), (u) => (u + 1) / 2);
-        const b = await ae.batch(ctx, rows, { training: true, noise, contractive: lambda > 0 });
+        const b = await ae.batch(ctx, rows, { training: true, noise, contractive: lambda > 0, codeNoise: codeNoise > 0 });
         await b.x.write(x);
         const graph = new KernelGraph('autoencoder gradients test');
-        const op = await ae.addGradients(graph, ctx, b, { noise, seed: 9, contractive: lambda });
+        const op = await ae.addGradients(graph, ctx, b, { noise, seed: 9, contractive: lambda, codeNoise });
         await ctx.scheduler.run(graph, { firstIteration: 2 });
         op.release();
         // The corruption does not depend on the parameters: the GPU's corrupted input is the reference's.
@@ -69,12 +71,21 @@ for (const [what, config, noise, lambda] of CASES) {
           check('masked input', corrupted, x.map((v, i) => v * mask[i]), { atol: 0, rtol: 0 });
         }
         if (noise.kind === 'gaussian') assert.ok(corrupted.some((v, i) => Math.abs(v - x[i]) > 0.01), 'noise added');
-        b.release();
         const values: Record<string, Float32Array> = {};
         for (const p of ae.params.params) values[p.name] = await readF32(p.value);
         const net = { config: ae.config, values };
+        // The code noise does not depend on the parameters either: the GPU's noisy code input less the reference's clean one.
+        let noiseValues: Float64Array | undefined;
+        if (codeNoise > 0) {
+          const linear = { ...net, config: { ...net.config, codeActivation: 'identity' as const } };
+          const clean = encodeReference(linear, corrupted, rows).at(-1)!;
+          noiseValues = Float64Array.from(await readF32(b.noisyCode!), (z, e) => z - clean[e]);
+          const spread = Math.sqrt(noiseValues.reduce((s, v) => s + v * v, 0) / noiseValues.length);
+          assert.ok(spread > 0.5 && spread < 6, `code noise of std ${codeNoise}: root mean square ${spread}`);
+        }
+        b.release();
         for (const p of ae.params.params) {
-          const fd = centralDifferences((v) => autoencoderLossReference({ ...net, values: { ...values, [p.name]: v } }, x, corrupted, rows, lambda).loss, values[p.name]);
+          const fd = centralDifferences((v) => autoencoderLossReference({ ...net, values: { ...values, [p.name]: v } }, x, corrupted, rows, lambda, noiseValues).loss, values[p.name]);
           check(`${what}: ${p.name}`, await readF32(p.grad), fd, GRAD);
         }
       } finally {
@@ -103,7 +114,8 @@ files('readAutoencoderConfig reads tied and untied files and refuses another kin
     tensors: { 'encoder0.weight': f32([4, 2]), 'encoder0.bias': f32([2]), 'decoder0.bias': f32([4]), ...(tied ? {} : { 'decoder0.weight': f32([2, 4]) }) } as Record<string, ReturnType<typeof f32>>,
     metadata: { model: 'autoencoder', layers: '[4,2]', activation: 'sigmoid', tied: String(tied) } as Record<string, string>,
   });
-  assert.equal(readAutoencoderConfig(file(true), 'f'), { layers: [4, 2], activation: 'sigmoid', tied: true });
+  assert.equal(readAutoencoderConfig(file(true), 'f'), { layers: [4, 2], activation: 'sigmoid', codeActivation: 'sigmoid', tied: true });
+  assert.equal(readAutoencoderConfig({ ...file(true), metadata: { ...file(true).metadata, code_activation: 'identity' } }, 'f').codeActivation, 'identity');
   assert.equal(readAutoencoderConfig(file(false), 'f').tied, false);
   const untiedAsTied = file(true);
   untiedAsTied.metadata.tied = 'false';

@@ -3,6 +3,7 @@
 // penalty only on one sigmoid layer) are checked by models/autoencoder.ts and autoencoder_training.ts.
 import { AUTOENCODER_TRAINING } from '../../models/autoencoder_training.js';
 import { DENSE_ACTIVATIONS } from '../../models/dense.js';
+import { BINARY_CODE_NOISE, CODE_UNITS, PRETRAINING } from '../../models/deep_autoencoder.js';
 import { real } from '../../models/options.js';
 import { seed } from '../cli/flags.js';
 import { optionFlag } from '../cli/options.js';
@@ -15,6 +16,10 @@ export const EVAL_MASK = real({ min: 0, max: 1, maxOpen: true, default: 0.5 });
 
 export const NOISE_KINDS = ['none', 'mask', 'gaussian'] as const;
 
+/** How the weights start: Glorot-uniform, or a stack of RBMs trained greedily (models/deep_autoencoder.ts). */
+export const PRETRAIN_KINDS = ['none', 'rbm'] as const;
+
+
 /** What defines a training run: a checkpoint resumes only a run with the same values (epochs aside). */
 export const AE_TRAIN_FLAGS = {
   hidden: integers({ value: 'W,W,...', min: 1, default: [256], help: 'encoder widths, input side first, the last being the code (784 inputs); the decoder mirrors them' }),
@@ -23,6 +28,11 @@ export const AE_TRAIN_FLAGS = {
   noise: choice(NOISE_KINDS, { default: 'none', help: 'denoising: `mask` sets each input pixel to 0 with probability --noise-level, `gaussian` adds N(0, level^2) noise' }),
   'noise-level': number({ value: 'X', default: 0.5, help: 'the masking rate in [0, 1), or the noise std >= 0' }),
   contractive: optionFlag(AUTOENCODER_TRAINING.contractive, { value: 'L', help: 'weight of the contractive penalty ||dh/dx||_F^2 (one sigmoid encoder layer)' }),
+  code: choice(CODE_UNITS, { help: 'the code layer (the last of --hidden): `linear` units (the deep autoencoder), or `binary`: sigmoid units with --code-noise added to their input while training, thresholded at 0.5 for hashing (default: --activation like the others)' }),
+  'code-noise': optionFlag(AUTOENCODER_TRAINING.codeNoise, { default: BINARY_CODE_NOISE, value: 'S', help: 'with --code binary: the std of the Gaussian noise added before the code sigmoid while training' }),
+  pretrain: choice(PRETRAIN_KINDS, { default: 'none', help: '`rbm`: the encoder pretrained as a stack of RBMs (CD-1, momentum 0.5 then 0.9, weight decay 2e-4; a linear code\'s RBM with Gaussian hidden units at lr / 100), unrolled into encoder and mirrored decoder, then fine-tuned for --epochs (untied, --activation sigmoid)' }),
+  'pretrain-epochs': optionFlag(PRETRAINING.epochs, { help: 'with --pretrain rbm: epochs of each RBM' }),
+  'pretrain-lr': optionFlag(PRETRAINING.lr, { help: "with --pretrain rbm: the RBMs' learning rate" }),
   epochs: optionFlag(AUTOENCODER_TRAINING.epochs, { help: "epochs in all; with --resume the checkpoint's count toward them", parseBounds: true }),
   batch: optionFlag(AUTOENCODER_TRAINING.batch, { help: 'examples per step', parseBounds: true }),
   lr: optionFlag(AUTOENCODER_TRAINING.lr, { help: "Adam's learning rate" }),

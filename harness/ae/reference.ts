@@ -17,28 +17,45 @@ function transpose(m: ArrayLike<number>, rows: number, cols: number): Float64Arr
   return Float64Array.from({ length: rows * cols }, (_, i) => m[(i % rows) * cols + Math.floor(i / rows)]);
 }
 
-/** The code of an input: the encoder's layers in turn. */
-export function encodeReference(net: AutoencoderReferenceNet, input: ArrayLike<number>, rows: number): ArrayLike<number>[] {
-  const { layers, activation } = net.config;
+/**
+ * Each encoder layer's output for an input, the last being the code; `codeNoise` (rows x code) is
+ * added to the code layer's input before its activation, as training with code noise does.
+ */
+export function encodeReference(net: AutoencoderReferenceNet, input: ArrayLike<number>, rows: number, codeNoise?: ArrayLike<number>): ArrayLike<number>[] {
+  const { layers, activation, codeActivation } = net.config;
+  const n = layers.length - 1;
   const out: ArrayLike<number>[] = [];
   let h = input;
-  for (let i = 0; i + 1 < layers.length; i++) {
-    h = denseReference(h, net.values[`${aeEncoderName(i)}.weight`], net.values[`${aeEncoderName(i)}.bias`], { rows, inputs: layers[i], outputs: layers[i + 1] }, activation);
+  for (let i = 0; i < n; i++) {
+    const dims = { rows, inputs: layers[i], outputs: layers[i + 1] };
+    const [w, bias] = [net.values[`${aeEncoderName(i)}.weight`], net.values[`${aeEncoderName(i)}.bias`]];
+    const act = i === n - 1 ? codeActivation : activation;
+    if (i === n - 1 && codeNoise) {
+      const z = denseReference(h, w, bias, dims, 'identity');
+      h = denseReference(Float64Array.from(z, (v, e) => v + codeNoise[e]), identityOf(dims.outputs), new Float64Array(dims.outputs), { ...dims, inputs: dims.outputs }, act);
+    } else {
+      h = denseReference(h, w, bias, dims, act);
+    }
     out.push(h);
   }
   return out;
 }
 
+/** The n x n identity, row-major: a dense layer that only applies its activation. */
+function identityOf(n: number): Float64Array {
+  return Float64Array.from({ length: n * n }, (_, e) => (Math.floor(e / n) === e % n ? 1 : 0));
+}
+
 /**
- * The training loss of a batch: the encoder reads `corrupted` (the clean x without noise), the
- * cross-entropy compares the reconstruction's logits with x, plus lambda times the mean penalty
+ * The training loss of a batch: the encoder reads `corrupted` (the clean x without noise), with
+ * `codeNoise` added before the code's activation, the cross-entropy compares the reconstruction's logits with x, plus lambda times the mean penalty
  * sum_j (h_j (1 - h_j))^2 sum_i W_ij^2 of the code h = sigmoid(x~ W + b) when lambda > 0.
  */
-export function autoencoderLossReference(net: AutoencoderReferenceNet, x: ArrayLike<number>, corrupted: ArrayLike<number>, rows: number, lambda = 0): { loss: number; crossEntropy: number; penalty: number } {
+export function autoencoderLossReference(net: AutoencoderReferenceNet, x: ArrayLike<number>, corrupted: ArrayLike<number>, rows: number, lambda = 0, codeNoise?: ArrayLike<number>): { loss: number; crossEntropy: number; penalty: number } {
   const { layers, activation, tied } = net.config;
   const n = layers.length - 1;
   // 1. The encoder.
-  const code = encodeReference(net, corrupted, rows)[n - 1];
+  const code = encodeReference(net, corrupted, rows, codeNoise)[n - 1];
   // 2. The decoder: layer i maps layers[n - i] to layers[n - 1 - i], the last to logits.
   let d = code;
   for (let i = 0; i < n; i++) {

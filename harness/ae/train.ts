@@ -21,14 +21,21 @@ import { perEpoch, perStep } from '../train/history.js';
 import { vaeData, type VaeMnist } from '../vae/data.js';
 import { AE_TRAIN_FLAGS, EVAL_MASK } from './flags.js';
 import { mean } from '../../models/stats.js';
+import { PRETRAINING, pretrainAutoencoder } from '../../models/deep_autoencoder.js';
+import { RbmDataset } from '../../models/rbm_data.js';
+import { RBM_RECIPE } from '../../models/rbm_trainer.js';
+import type { JobContext } from '../backends/context.js';
 
 type Params = TrainParams<typeof AE_TRAIN_FLAGS>;
 
 /** The seed of the test digits' masking: the same masked digits for every run and model. */
 export const EVAL_MASK_SEED = 7;
 
-export function aeConfigOf(p: Pick<Params, 'hidden' | 'activation' | 'tied'>, inputs = 784): AutoencoderConfig {
-  return { layers: [inputs, ...p.hidden], activation: p.activation, tied: p.tied };
+/** The code layer's activation: --code's, or --activation's. */
+const CODE_ACTIVATIONS = { linear: 'identity', binary: 'sigmoid' } as const;
+
+export function aeConfigOf(p: Pick<Params, 'hidden' | 'activation' | 'tied' | 'code'>, inputs = 784): AutoencoderConfig {
+  return { layers: [inputs, ...p.hidden], activation: p.activation, codeActivation: p.code ? CODE_ACTIVATIONS[p.code] : p.activation, tied: p.tied };
 }
 
 function noiseOf(p: Pick<Params, 'noise' | 'noise-level'>): AutoencoderNoise {
@@ -37,7 +44,38 @@ function noiseOf(p: Pick<Params, 'noise' | 'noise-level'>): AutoencoderNoise {
 }
 
 export function aeTrainingOf(p: Params): AutoencoderTrainingOptions {
-  return { lr: p.lr, batch: p.batch, seed: p.seed, epochs: p.epochs, noise: noiseOf(p), contractive: p.contractive };
+  return { lr: p.lr, batch: p.batch, seed: p.seed, epochs: p.epochs, noise: noiseOf(p), contractive: p.contractive, codeNoise: p.code === 'binary' ? p['code-noise'] : 0 };
+}
+
+/**
+ * Pretrains `ae` as a stack of RBMs on the training digits (CD-1 with Hinton's recipe), logging each
+ * RBM's epochs; returns each RBM's mean seconds per epoch and last reconstruction error.
+ */
+async function pretrain(ctx: JobContext, ae: Autoencoder, p: Params, data: VaeMnist): Promise<Json[]> {
+  const rbmData = await RbmDataset.upload(ctx, data.train, 'pretraining data');
+  const stages: Array<{ layer: number; epochs: number; seconds: number; reconstruction_error: number }> = [];
+  try {
+    const layers = ae.config.layers;
+    await pretrainAutoencoder(ctx, ae, rbmData, {
+      ...RBM_RECIPE,
+      k: 1,
+      lr: p['pretrain-lr'],
+      batch: p.batch,
+      seed: p.seed,
+      epochs: p['pretrain-epochs'],
+      onProgress: ctx.onProgress,
+      onEpoch: (e) => {
+        const error = mean(e.losses);
+        if (e.layerEpoch === 0) stages.push({ layer: e.layer, epochs: 0, seconds: 0, reconstruction_error: error });
+        const stage = stages[stages.length - 1];
+        Object.assign(stage, { epochs: stage.epochs + 1, seconds: stage.seconds + e.wallMs / 1000, reconstruction_error: error });
+        ctx.onUnit?.(`pretraining RBM ${e.layer + 1}/${layers.length - 1} (${layers[e.layer]}-${layers[e.layer + 1]}) epoch ${e.layerEpoch + 1}/${p['pretrain-epochs']}: reconstruction error ${error.toFixed(2)}, ${(e.wallMs / 1000).toFixed(1)} s`);
+      },
+    });
+  } finally {
+    rbmData.release();
+  }
+  return stages.map((s) => ({ layer: s.layer, units: `${ae.config.layers[s.layer]}-${ae.config.layers[s.layer + 1]}`, seconds_per_epoch: s.seconds / s.epochs, reconstruction_error: s.reconstruction_error }));
 }
 
 /** Test examples in three rows: clean, masked (the encoder's input), and the reconstruction of the masked one. */
@@ -67,9 +105,14 @@ train_count, test_count, epochs, dataset, harmonium.iteration (steps).`,
   check(p) {
     const config = validateAutoencoderConfig(aeConfigOf(p));
     validateAutoencoderTraining(aeTrainingOf(p));
-    if (p.contractive > 0 && !(config.layers.length === 2 && config.activation === 'sigmoid')) {
-      throw new InputError(`--contractive needs one sigmoid encoder layer (--hidden W --activation sigmoid); this run has --hidden ${p.hidden.join(',')} --activation ${p.activation}`);
+    if (p.contractive > 0 && !(config.layers.length === 2 && config.codeActivation === 'sigmoid')) {
+      throw new InputError(`--contractive needs one sigmoid encoder layer (--hidden W --activation sigmoid); this run has --hidden ${p.hidden.join(',')} --activation ${p.activation}${p.code ? ` --code ${p.code}` : ''}`);
     }
+    if (p.pretrain === 'rbm' && (p.activation !== 'sigmoid' || p.tied || !['identity', 'sigmoid'].includes(config.codeActivation!))) {
+      throw new InputError(`--pretrain rbm unrolls a stack of RBMs: it needs --activation sigmoid, untied weights and a linear, binary or sigmoid code; this run has --activation ${p.activation}${p.tied ? ' --tied' : ''}${p.code ? ` --code ${p.code}` : ''}`);
+    }
+    checkOption(PRETRAINING.epochs, p['pretrain-epochs'], '--pretrain-epochs');
+    checkOption(PRETRAINING.lr, p['pretrain-lr'], '--pretrain-lr');
     checkOption(EVAL_MASK, p['eval-mask'], '--eval-mask');
   },
   readConfig: readAutoencoderConfig,
@@ -89,11 +132,17 @@ train_count, test_count, epochs, dataset, harmonium.iteration (steps).`,
     seed: String(p.seed),
     eval_mask: String(p['eval-mask']),
     train_count: String(split.train.count),
+    // Written only where they matter, so that files from before them resume as they were made.
+    ...(p.code ? { code: p.code } : {}),
+    ...(p.code === 'binary' ? { code_noise: String(p['code-noise']) } : {}),
+    ...(p.pretrain === 'rbm' ? { pretrain: p.pretrain, pretrain_epochs: String(p['pretrain-epochs']), pretrain_lr: String(p['pretrain-lr']) } : {}),
   }),
   modelSettings: (ae) => ({ layers: JSON.stringify(ae.config.layers), activation: ae.config.activation, tied: String(ae.config.tied) }),
   series: [...perStep('train_loss', 'train_contractive'), ...perEpoch('test_cross_entropy', 'test_squared_error', 'masked_cross_entropy', 'masked_squared_error')],
-  async start(ctx, ae, p, data, owned) {
+  async start(ctx, ae, p, data, owned, resumed) {
     checkModelWidth(ae.inputs, data.train.width);
+    // Pretraining happens once, before the first epoch: a checkpoint holds the fine-tuning's weights.
+    const pretraining = p.pretrain === 'rbm' && !resumed ? await pretrain(ctx, ae, p, data) : null;
     const train = await owned.add(DeviceDataset.upload(ctx, data.train, 'train'));
     const trainer = await owned.add(AutoencoderTrainer.create(ctx, ae, train, aeTrainingOf(p)));
     const test = await owned.add(DeviceDataset.upload(ctx, data.test, 'test'));
@@ -108,7 +157,10 @@ train_count, test_count, epochs, dataset, harmonium.iteration (steps).`,
         const values = { train_loss: epoch.losses, train_contractive: epoch.contractive, test_cross_entropy: c.crossEntropy, test_squared_error: c.squaredError, masked_cross_entropy: m.crossEntropy, masked_squared_error: m.squaredError };
         return { values, line: () => line };
       },
-      finish: async (): Promise<JsonObject> => (p['return-images'] > 0 ? { images: await maskedPicture(masked, Math.min(p['return-images'], data.test.count), data) } : {}),
+      finish: async (): Promise<JsonObject> => ({
+        ...(pretraining ? { pretraining } : {}),
+        ...(p['return-images'] > 0 ? { images: await maskedPicture(masked, Math.min(p['return-images'], data.test.count), data) } : {}),
+      }),
     };
   },
   result(ae, h, p, steps) {
@@ -118,7 +170,10 @@ train_count, test_count, epochs, dataset, harmonium.iteration (steps).`,
       model: 'autoencoder',
       layers: ae.config.layers as number[],
       activation: ae.config.activation,
+      code_activation: ae.config.codeActivation,
       tied: ae.config.tied,
+      pretrain: p.pretrain,
+      code_noise: p.code === 'binary' ? p['code-noise'] : 0,
       noise: p.noise,
       noise_level: p['noise-level'],
       contractive: p.contractive,

@@ -4,6 +4,7 @@
 // the model file after every epoch, atomic writes, the JSON result and the lines a log shows.
 import type { RunContext, Safetensors, SafetensorsTensor } from '../../engine/index.js';
 import type { Owned, Releasable } from '../../models/owned.js';
+import type { JobContext } from '../backends/context.js';
 import type { Schema, Values } from '../cli/schema.js';
 import type { DATA_FLAGS, DataSplit } from '../data/source.js';
 import type { JsonObject } from '../io/json.js';
@@ -97,7 +98,7 @@ export interface TrainingFeature<S extends Schema, M extends TrainableModel, E e
   modelSettings?(model: M): Record<string, string>;
   series: readonly Series[];
   /** The trainer and the evaluation of a run; `resumed` is the checkpoint's file, if any. */
-  start(ctx: RunContext, model: M, p: TrainParams<S>, data: D, owned: Owned, resumed: Restored<M> | undefined): Promise<TrainingSession<E>>;
+  start(ctx: JobContext, model: M, p: TrainParams<S>, data: D, owned: Owned, resumed: Restored<M> | undefined): Promise<TrainingSession<E>>;
   /** The model's own result fields: its configuration, the final metrics, the per-epoch history. */
   result(model: M, history: History, p: TrainParams<S>, stepsPerEpoch: number): JsonObject;
   /** What a person reads after training: a title line and labelled values (the flow adds the speed and the model file). */
