@@ -25,6 +25,9 @@ export interface BinaryCodes {
 /** Hamming balls with more addresses than this are refused: a lookup per address would be a scan in disguise. */
 export const MAX_BALL_ADDRESSES = 1_000_000;
 
+/** The most bits a HammingIndex's address has: one u32 word, a hash table's key. */
+export const MAX_HASH_BITS = 32;
+
 /** Query rows per block of hammingDistances by default: the block's distance matrix under 64 MiB. */
 const BLOCK_BYTES = 64 * 2 ** 20;
 
@@ -123,7 +126,7 @@ export class HammingIndex {
 
   constructor(database: BinaryCodes) {
     checkCodes(database, 'HammingIndex');
-    if (database.bits > 32) throw new InputError(`HammingIndex: bits = ${database.bits}; a code must fit one u32 address (bits <= 32)`);
+    if (database.bits > MAX_HASH_BITS) throw new InputError(`HammingIndex: bits = ${database.bits}; a code must fit one u32 address (bits <= ${MAX_HASH_BITS})`);
     this.bits = database.bits;
     this.count = database.count;
     const lists = new Map<number, number[]>();

@@ -157,6 +157,21 @@ export async function fitPca(ctx: RunContext, data: DeviceDataset, k: number, o:
   }
 }
 
+/** The projections (x - m) V' of `count` rows (row-major, width values each): count x k, float64. */
+export function pcaProject(pca: Pca, rows: ArrayLike<number>, count: number): Float64Array {
+  const { width: n, mean, components } = pca;
+  const k = components.length / n;
+  const out = new Float64Array(count * k);
+  for (let r = 0; r < count; r++) {
+    for (let i = 0; i < k; i++) {
+      let dot = 0;
+      for (let e = 0; e < n; e++) dot += components[i * n + e] * (rows[r * n + e] - mean[e]);
+      out[r * k + i] = dot;
+    }
+  }
+  return out;
+}
+
 /** The mean over `count` rows (row-major, width values each) of sum over the pixels of (x_hat - x)^2, x_hat = m + (x - m) V V'. */
 export function pcaSquaredError(pca: Pca, rows: ArrayLike<number>, count: number): number {
   const { width: n, mean, components } = pca;

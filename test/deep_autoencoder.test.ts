@@ -17,7 +17,10 @@ import { rbmAis } from '../models/rbm_partition.js';
 import { RbmTrainer, rbmOptimizerState, type RbmTrainingOptions } from '../models/rbm_trainer.js';
 import { VAE_OPTIMIZER_STATE } from '../models/vae_training.js';
 import { runJob } from '../harness/backends/jobs.js';
-import { aeTrainCommand } from '../harness/ae/command.js';
+import { aeEvalCommand, aeHashCommand, aeTrainCommand } from '../harness/ae/command.js';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expectError, expectRefused } from './expect.js';
 import { openTestGpu, readF32, withGpu, type GpuContext } from './gpu.js';
 import { randomF32, randomWords } from './random.js';
@@ -208,6 +211,37 @@ cli('pretrained then fine-tuned: the stages reported, resume bit-identical (pret
   const meta = decodeSafetensors(Buffer.from(straight.model_base64 as string, 'base64'), 'm').metadata;
   assert.equal([meta.pretrain, meta.pretrain_epochs, meta.code, meta.code_activation], ['rbm', '1', 'linear', 'identity']);
   await expectError(() => runJob({ ...SPEC, epochs: 2, pretrain_lr: 0.05, resume_model: first.model_base64 }, { gpu }), InputError, 'was made with --pretrain-lr 0.1; this run has --pretrain-lr 0.05');
+});
+
+cli('ae hash: Hamming-ball precision equals the ranking curve at each radius; mAP of the codes and both baselines; a 2-D code pictured', async () => {
+  const gpu = await openTestGpu();
+  const small = { train_count: 300, test_count: 60, batch: 50, seed: 3, return_model: true };
+  const binary = await runJob({ job: 'ae-train', ...small, hidden: [32, 8], code: 'binary', pretrain: 'rbm', pretrain_epochs: 1, epochs: 2 }, { gpu });
+  const hashed = await runJob({ job: 'ae-hash', model: binary.model_base64, train_count: 300, test_count: 60, radius: 3 }, { gpu });
+  assert.equal([hashed.bits, hashed.queries, hashed.database, hashed.threshold], [8, 60, 300, '0.5']);
+  const curve = (hashed.curves as Record<string, { precision: Array<number | null>; recall: number[]; map: number }>).autoencoder;
+  for (const r of ['0', '1', '2', '3']) {
+    assert.is((hashed.precision_at_radius as Record<string, number | null>)[r], curve.precision[Number(r)], `radius ${r}: the ball's precision is the ranking's`);
+    assert.is((hashed.recall_at_radius as Record<string, number>)[r], curve.recall[Number(r)]);
+  }
+  // Recall grows with the radius to 1 at radius = bits (every digit retrieved).
+  assert.ok(curve.recall.every((r, i) => i === 0 || r >= curve.recall[i - 1]) && curve.recall[8] === 1, `recall ${curve.recall}`);
+  for (const key of ['map', 'pca_map', 'lsh_map']) assert.ok((hashed[key] as number) > 0.1 && (hashed[key] as number) <= 1, `${key} ${hashed[key]}`);
+  assert.is(hashed.map, curve.map);
+
+  const dir = mkdtempSync(join(tmpdir(), 'harmonium-deep-ae-'));
+  const twoD = await runJob({ job: 'ae-train', ...small, hidden: [16, 2], code: 'linear', epochs: 1 }, { gpu });
+  const model = join(dir, 'two.safetensors');
+  writeFileSync(model, Buffer.from(twoD.model_base64 as string, 'base64'));
+  const png = join(dir, 'codes.png');
+  await aeEvalCommand.main(['--model', model, '--png', png]);
+  assert.equal([...readFileSync(png).subarray(1, 4)], [...Buffer.from('PNG')]);
+  await expectRefused({ hash: aeHashCommand }, ['hash', '--model', model, '--radius', '33'], /--radius/);
+  const wide = join(dir, 'wide.safetensors');
+  const thirtyThree = await runJob({ job: 'ae-train', ...small, train_count: 100, hidden: [33], epochs: 1 }, { gpu });
+  writeFileSync(wide, Buffer.from(thirtyThree.model_base64 as string, 'base64'));
+  await expectRefused({ hash: aeHashCommand }, ['hash', '--model', wide], /code has 33 units; an address has at most 32 bits/);
+  await expectRefused({ eval: aeEvalCommand }, ['eval', '--model', wide, '--png', png], /--png pictures a code of 2 units; .* code has 33/);
 });
 
 cli('bad pretraining flags exit 2 with a message naming them', async () => {

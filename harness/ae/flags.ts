@@ -4,6 +4,7 @@
 import { AUTOENCODER_TRAINING } from '../../models/autoencoder_training.js';
 import { DENSE_ACTIVATIONS } from '../../models/dense.js';
 import { BINARY_CODE_NOISE, CODE_UNITS, PRETRAINING } from '../../models/deep_autoencoder.js';
+import { MAX_HASH_BITS } from '../../models/hashing.js';
 import { real } from '../../models/options.js';
 import { seed } from '../cli/flags.js';
 import { optionFlag } from '../cli/options.js';
@@ -43,9 +44,18 @@ export const AE_TRAIN_FLAGS = {
 
 export const AE_TRAIN_JOB = trainJobSchema({ flags: AE_TRAIN_FLAGS });
 
-/** The 'ae-eval' job's spec: the model (base64 safetensors), the data, the seed of PCA's start. */
+/** The 'ae-eval' job's spec: the model (base64 safetensors), the data, the seed of PCA's start, whether to return 2-D codes. */
 export const AE_EVAL_JOB = {
   model: text({ hidden: true, required: true, help: 'the model file as base64 safetensors' }),
   ...DATA_FLAGS,
+  seed,
+  'return-codes': boolean({ hidden: true, help: "return a 2-unit code's test codes and PCA-2's, with the labels, for the picture" }),
+} as const;
+
+/** The 'ae-hash' job's spec: the model, the data, the radii of the Hamming balls, the seed of PCA's start and LSH's planes. */
+export const AE_HASH_JOB = {
+  model: text({ hidden: true, required: true, help: 'the model file as base64 safetensors' }),
+  ...DATA_FLAGS,
+  radius: integer({ min: 0, max: MAX_HASH_BITS, default: 2, help: "Hamming balls of every radius from 0 to R around each test digit's address" }),
   seed,
 } as const;

@@ -2,10 +2,11 @@
 // (train.ts), and evaluated against PCA with as many components as its code has units; plain JSON in
 // and out in Node or a page.
 import { Autoencoder } from '../../models/autoencoder.js';
-import { AutoencoderEvaluator } from '../../models/autoencoder_training.js';
+import { AutoencoderEvaluator, encodeDataset } from '../../models/autoencoder_training.js';
 import { DeviceDataset } from '../../models/minibatch.js';
 import { Owned } from '../../models/owned.js';
-import { fitPca, pcaSquaredError } from '../../models/pca.js';
+import { fitPca, pcaProject, pcaSquaredError, type Pca } from '../../models/pca.js';
+import { InputError } from '../../engine/index.js';
 import { defineJob, type JobContext } from '../backends/context.js';
 import type { Values } from '../cli/schema.js';
 import { checkModelWidth, labelledBytes } from '../data/dataset.js';
@@ -41,8 +42,11 @@ export async function runAeEval(ctx: JobContext, p: AeEvalParams): Promise<JsonO
     const code = ae.config.layers[ae.config.layers.length - 1];
     const pca = await fitPca(ctx, await owned.add(DeviceDataset.upload(ctx, train, 'train')), code, { seed: p.seed });
     // The test digits as the GPU sees them: bytes / 255 in f32.
-    const pcaError = pcaSquaredError(pca, Float32Array.from(test.images, (b) => b / 255), test.count);
+    const pixels = Float32Array.from(test.images, (b) => b / 255);
+    const pcaError = pcaSquaredError(pca, pixels, test.count);
+    const codes: JsonObject = p['return-codes'] ? { codes_2d: await codes2d(ctx, ae, testSet, pca, pixels, test.labels) } : {};
     return {
+      ...codes,
       test_squared_error: e.squaredError,
       pca_squared_error: pcaError,
       pca_components: code,
@@ -59,3 +63,9 @@ export async function runAeEval(ctx: JobContext, p: AeEvalParams): Promise<JsonO
 }
 
 export const aeEvalJob = defineJob(AE_EVAL_JOB, runAeEval);
+
+/** A 2-unit code's picture data: the test digits' codes, their projections on PCA's two components, their labels. */
+async function codes2d(ctx: JobContext, ae: Autoencoder, test: DeviceDataset, pca: Pca, pixels: Float32Array, labels: ArrayLike<number>): Promise<JsonObject> {
+  if (ae.code !== 2) throw new InputError(`ae eval: the picture of codes is for a code of 2 units; this model's has ${ae.code}`);
+  return { autoencoder: Array.from(await encodeDataset(ctx, ae, test)), pca: Array.from(pcaProject(pca, pixels, test.count)), labels: Array.from(labels, Number) };
+}

@@ -89,7 +89,34 @@ export interface PlotSeries {
  * A plot of series in a box with ticks and tick labels (no titles: say in the caption what the axes
  * are), `vertical` lines dashed at given x.
  */
-export function writePlot(path: string, series: readonly PlotSeries[], o: { xRange: [number, number]; yRange: [number, number]; ticks?: { x: number[]; y: number[] }; vertical?: number[]; width?: number; height?: number }): void {
+export function writePlot(path: string, series: readonly PlotSeries[], o: PlotOptions): void {
+  plotRaster(series, o).write(path);
+}
+
+export interface PlotOptions {
+  xRange: [number, number];
+  yRange: [number, number];
+  ticks?: { x: number[]; y: number[] };
+  vertical?: number[];
+  width?: number;
+  height?: number;
+  /** Dots' radius with `points` (default 3). */
+  dot?: number;
+}
+
+/** Rasters side by side, top-aligned, on white: a figure of panels. */
+export function sideBySide(panels: readonly Raster[]): Raster {
+  const out = new Raster(panels.reduce((w, r) => w + r.width, 0), Math.max(...panels.map((r) => r.height)));
+  let left = 0;
+  for (const r of panels) {
+    for (let y = 0; y < r.height; y++) out.data.set(r.data.subarray(4 * y * r.width, 4 * (y + 1) * r.width), 4 * (y * out.width + left));
+    left += r.width;
+  }
+  return out;
+}
+
+/** The plot of writePlot, as a raster. */
+export function plotRaster(series: readonly PlotSeries[], o: PlotOptions): Raster {
   const width = o.width ?? 640, height = o.height ?? 420;
   const left = 60, right = 20, top = 20, bottom = 40;
   const raster = new Raster(width, height);
@@ -112,7 +139,7 @@ export function writePlot(path: string, series: readonly PlotSeries[], o: { xRan
   for (const s of series) {
     const n = s.x.length;
     if (s.lines ?? true) for (let k = 0; k + 1 < n + (s.closed ? 1 : 0); k++) raster.line(px(s.x[k]), py(s.y[k]), px(s.x[(k + 1) % n]), py(s.y[(k + 1) % n]), s.colour, 2);
-    if (s.points) for (let k = 0; k < n; k++) raster.dot(px(s.x[k]), py(s.y[k]), 3, s.colour);
+    if (s.points) for (let k = 0; k < n; k++) raster.dot(px(s.x[k]), py(s.y[k]), o.dot ?? 3, s.colour);
   }
-  raster.write(path);
+  return raster;
 }
