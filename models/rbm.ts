@@ -32,6 +32,9 @@ export interface RbmConfig {
   hiddenType?: RbmVisibleType;
 }
 
+/** The metadata key of the hidden units' type (written only when not Bernoulli). */
+const RBM_HIDDEN_TYPE_KEY = 'hidden_type';
+
 /** metadata 'model' of an RBM file. */
 export const RBM_MODEL = 'rbm';
 
@@ -52,7 +55,7 @@ export const RBM_WEIGHT_STD = 0.01;
 /**
  * Checks a configuration; every problem is an InputError naming the parameter.
  *
- *   validateRbmConfig({ visible: 784, hidden: 500 });   // { visible: 784, hidden: 500, visibleType: 'bernoulli' }
+ *   validateRbmConfig({ visible: 784, hidden: 500 });   // { visible: 784, hidden: 500, visibleType: 'bernoulli', hiddenType: 'bernoulli' }
  */
 export function validateRbmConfig(c: RbmConfig): Required<RbmConfig> {
   for (const key of ['visible', 'hidden'] as const) {
@@ -76,9 +79,10 @@ export function validateRbmConfig(c: RbmConfig): Required<RbmConfig> {
 export function readRbmConfig(file: Safetensors, source: string): Required<RbmConfig> {
   checkModelTag(file, source, RBM_MODEL, 'an RBM');
   const meta = file.metadata;
-  // 'hidden' is written only for Gaussian hidden units: files from before it have Bernoulli ones.
-  const hiddenType = meta.hidden ?? 'bernoulli';
-  for (const [key, type] of [['visible', meta.visible], ['hidden', hiddenType]] as const) {
+  // RBM_HIDDEN_TYPE_KEY is written only for Gaussian hidden units: files from before it have Bernoulli
+  // ones. ('hidden' itself is taken: training checkpoints keep the --hidden width under it.)
+  const hiddenType = meta[RBM_HIDDEN_TYPE_KEY] ?? 'bernoulli';
+  for (const [key, type] of [['visible', meta.visible], [RBM_HIDDEN_TYPE_KEY, hiddenType]] as const) {
     if (!RBM_VISIBLE_TYPES.includes(type as RbmVisibleType)) throw new InputError(`${source}: metadata '${key}' is ${JSON.stringify(type ?? null)}, expected one of ${RBM_VISIBLE_TYPES.join(', ')}`);
   }
   const [visible, hidden] = fileTensor(file.tensors, source, RBM_PARAMS.weights, 'F32', ['visible', 'hidden']).shape;
@@ -166,7 +170,7 @@ export class Rbm implements Releasable {
 
   /** The model as safetensors bytes: ParamSet.toSafetensors with metadata model and visible beside `extra`'s. */
   toSafetensors(extra: CheckpointExtra = {}): Promise<Uint8Array> {
-    const hidden: Record<string, string> = this.hiddenType === 'gaussian' ? { hidden: this.hiddenType } : {};
+    const hidden: Record<string, string> = this.hiddenType === 'gaussian' ? { [RBM_HIDDEN_TYPE_KEY]: this.hiddenType } : {};
     return this.params.toSafetensors({ tensors: extra.tensors, metadata: { ...extra.metadata, model: RBM_MODEL, visible: this.config.visibleType, ...hidden } });
   }
 

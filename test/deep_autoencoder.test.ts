@@ -62,13 +62,15 @@ units('h | v ~ N(c + vW, 1): the draws less their means have mean 0 and variance
     }
     op.release();
     [x, ph, h].forEach((t) => t.release());
-    // The file says so (metadata hidden), and files without the key read as Bernoulli units.
+    // The file says so (metadata hidden_type), and files without the key read as Bernoulli units.
     const file = decodeSafetensors(await rbm.toSafetensors(), 'm');
-    assert.is(file.metadata.hidden, 'gaussian');
+    assert.is(file.metadata.hidden_type, 'gaussian');
     assert.is(readRbmConfig(file, 'm').hiddenType, 'gaussian');
-    const { hidden: _gone, ...older } = file.metadata;
+    const { hidden_type: _gone, ...older } = file.metadata;
     assert.is(readRbmConfig({ ...file, metadata: older }, 'm').hiddenType, 'bernoulli');
-    await expectError(() => readRbmConfig({ ...file, metadata: { ...file.metadata, hidden: 'linear' } }, 'm'), InputError, "metadata 'hidden' is \"linear\"");
+    await expectError(() => readRbmConfig({ ...file, metadata: { ...file.metadata, hidden_type: 'linear' } }, 'm'), InputError, "metadata 'hidden_type' is \"linear\"");
+    // Training checkpoints keep the --hidden width under metadata 'hidden': not read as a type.
+    assert.is(readRbmConfig({ ...file, metadata: { ...file.metadata, hidden: '12' } }, 'm').hiddenType, 'gaussian');
     // Free energies and partition functions sum Bernoulli hidden units out: refused by name, not wrong.
     await expectError(() => rbm.addFreeEnergy(new KernelGraph('f'), ctx, { v: x, rows, out: ph }), InputError, 'Bernoulli hidden units', 'gaussian');
     await expectError(() => rbmAis(ctx, rbm, { base: new Float64Array(visible), seed: 1 }), InputError, 'rbm ais', 'gaussian');

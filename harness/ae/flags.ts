@@ -29,7 +29,7 @@ export const AE_TRAIN_FLAGS = {
   noise: choice(NOISE_KINDS, { default: 'none', help: 'denoising: `mask` sets each input pixel to 0 with probability --noise-level, `gaussian` adds N(0, level^2) noise' }),
   'noise-level': number({ value: 'X', default: 0.5, help: 'the masking rate in [0, 1), or the noise std >= 0' }),
   contractive: optionFlag(AUTOENCODER_TRAINING.contractive, { value: 'L', help: 'weight of the contractive penalty ||dh/dx||_F^2 (one sigmoid encoder layer)' }),
-  code: choice(CODE_UNITS, { help: 'the code layer (the last of --hidden): `linear` units (the deep autoencoder), or `binary`: sigmoid units with --code-noise added to their input while training, thresholded at 0.5 for hashing (default: --activation like the others)' }),
+  code: choice(CODE_UNITS, { help: 'the code layer (the last of --hidden): `linear` units (the deep autoencoder), or `binary`: sigmoid units with --code-noise added to their input while training, thresholded at 0.5 for hashing (default: the same --activation as the other layers)' }),
   'code-noise': optionFlag(AUTOENCODER_TRAINING.codeNoise, { default: BINARY_CODE_NOISE, value: 'S', help: 'with --code binary: the std of the Gaussian noise added before the code sigmoid while training' }),
   pretrain: choice(PRETRAIN_KINDS, { default: 'none', help: '`rbm`: the encoder pretrained as a stack of RBMs (CD-1, momentum 0.5 then 0.9, weight decay 2e-4; a linear code\'s RBM with Gaussian hidden units at lr / 100), unrolled into encoder and mirrored decoder, then fine-tuned for --epochs (untied, --activation sigmoid)' }),
   'pretrain-epochs': optionFlag(PRETRAINING.epochs, { help: 'with --pretrain rbm: epochs of each RBM' }),
