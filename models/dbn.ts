@@ -5,6 +5,9 @@
 //   one below driven by the data (their probabilities, or one Bernoulli draw of them: `input`), by
 //   CD-k or PCD-k with the RBM's options (models/rbm_trainer.ts); each layer's draws are keyed by its
 //   own seed (dbnLayerSeed), so a stack equals RBMs trained by hand on the layers below, bit for bit.
+// - Label units (Hinton et al. 2006): the top RBM may join a softmax group of labels beside its visible
+//   units, trained on the examples' one-hot labels; generation may clamp them to a class, and
+//   classification picks the class whose labels give the lowest free energy (dbnClassify).
 // - Generation (sampleDbn): Gibbs chains in the top RBM, then one down pass.
 // - The variational lower bound on log p(v) of a two-layer net (Salakhutdinov & Murray 2008, eq. 9):
 //     log p(v) >= E_q[log p(v | h) - F_2(h)] + H(q) - log Z_2,   q(h | v) = sigmoid(c_1 + v W_1)
@@ -16,11 +19,11 @@ import { decodeSafetensors, encodeSafetensors, InputError, KernelGraph, RNG_PURP
 import { addBinary, addGemm, addReduce, addSample, addUnary } from '../engine/ops/index.js';
 import { EvaluationPass } from './evaluation_pass.js';
 import { Mlp, mlpLayerName, MlpTrainer, mlpOptimizerState, readMlpConfig, type MlpEpoch } from './mlp.js';
-import type { DeviceDataset } from './minibatch.js';
+import { batchParts, type DeviceDataset } from './minibatch.js';
 import { checkModelTag, configFromMetadata, metadataList } from './model_file.js';
 import { checkOption, checkOptions, oneOf, real, whole, type CheckedOptions } from './options.js';
 import { Owned, type Releasable } from './owned.js';
-import { addRowSums, Rbm, readRbmConfig, runGibbsChains, type GibbsRun, type RbmVisibleType } from './rbm.js';
+import { addRowSums, oneHotRows, Rbm, readRbmConfig, runGibbsChains, type GibbsRun, type RbmVisibleType } from './rbm.js';
 import { RbmDataset } from './rbm_data.js';
 import { RbmTrainer, validateRbmTraining, type RbmTrainingOptions, type RbmTrainingState } from './rbm_trainer.js';
 
@@ -81,12 +84,15 @@ function underPrefix(file: Safetensors, prefix: string): Safetensors {
  *
  *   const { layers } = readDbnConfig(decodeSafetensors(bytes, 'd.safetensors'), 'd.safetensors');
  */
-export function readDbnConfig(file: Safetensors, source: string): { layers: number[] } {
+export function readDbnConfig(file: Safetensors, source: string): { layers: number[]; labels: number } {
   checkModelTag(file, source, DBN_MODEL, 'a deep belief net');
   const config = configFromMetadata(source, () => validateDbnConfig({ layers: metadataList(file.metadata, 'layers') as number[] }));
+  let labels = 0;
   config.layers.slice(1).forEach((hidden, i) => {
     const where = `${source} (${dbnRbmPrefix(i)}*)`;
     const rbm = readRbmConfig(underPrefix(file, dbnRbmPrefix(i)), where);
+    if (i + 2 < config.layers.length && rbm.labels > 0) throw new InputError(`${where}: label units below the top RBM`);
+    labels = rbm.labels;
     if (rbm.visibleType !== 'bernoulli' || rbm.visible !== config.layers[i] || rbm.hidden !== hidden) {
       throw new InputError(`${where}: a ${rbm.visibleType} RBM of ${rbm.visible} x ${rbm.hidden} units, but metadata layers ${config.layers.join(',')} need a bernoulli one of ${config.layers[i]} x ${hidden}`);
     }
@@ -98,7 +104,7 @@ export function readDbnConfig(file: Safetensors, source: string): { layers: numb
     const unrolled = mlp.layers.length === config.layers.length + 1 && config.layers.every((n, i) => mlp.layers[i] === n) && mlp.activation === 'sigmoid';
     if (!unrolled) throw new InputError(`${where}: an MLP ${mlp.layers.join('-')} (${mlp.activation}) is not the net ${config.layers.join('-')} unrolled (sigmoid layers and a softmax layer on top)`);
   }
-  return config;
+  return { ...config, labels };
 }
 
 /**
@@ -119,16 +125,17 @@ export class Dbn implements Releasable {
   /**
    * Each RBM from its layer's seed (dbnLayerSeed): weights N(0, 0.01^2), zero biases, or the first
    * RBM's visible biases given (the data's log-odds); `state` lists the optimiser's slots; `topHidden`
-   * 'gaussian' makes the top RBM's hidden units linear (the deep autoencoder's code layer).
+   * 'gaussian' makes the top RBM's hidden units linear (the deep autoencoder's code layer); `labels`
+   * joins that many label units to the top RBM.
    */
-  static async create(ctx: OpContext, config: DbnConfig, o: { seed: number; state?: readonly string[]; visibleBias?: ArrayLike<number>; topHidden?: RbmVisibleType }): Promise<Dbn> {
+  static async create(ctx: OpContext, config: DbnConfig, o: { seed: number; state?: readonly string[]; visibleBias?: ArrayLike<number>; topHidden?: RbmVisibleType; labels?: number }): Promise<Dbn> {
     const { layers } = validateDbnConfig(config);
     const owned = new Owned();
     try {
       const rbms: Rbm[] = [];
       for (let i = 0; i + 1 < layers.length; i++) {
-        const hiddenType = i + 2 === layers.length ? o.topHidden : undefined;
-        rbms.push(await owned.add(Rbm.create(ctx, { visible: layers[i], hidden: layers[i + 1], hiddenType }, { seed: dbnLayerSeed(o.seed, i), state: o.state, visibleBias: i === 0 ? o.visibleBias : undefined })));
+        const top = i + 2 === layers.length;
+        rbms.push(await owned.add(Rbm.create(ctx, { visible: layers[i], hidden: layers[i + 1], hiddenType: top ? o.topHidden : undefined, labels: top ? o.labels : undefined }, { seed: dbnLayerSeed(o.seed, i), state: o.state, visibleBias: i === 0 ? o.visibleBias : undefined })));
       }
       return new Dbn(layers, rbms);
     } catch (e) {
@@ -143,6 +150,7 @@ export class Dbn implements Releasable {
     rbms.forEach((rbm, i) => {
       if (rbm.visibleType !== 'bernoulli') throw new InputError(`dbn: RBM ${i} has ${rbm.visibleType} visible units; a DBN's are Bernoulli`);
       if (i + 1 < rbms.length && rbm.hiddenType !== 'bernoulli') throw new InputError(`dbn: RBM ${i} has ${rbm.hiddenType} hidden units; below the top they are the next RBM's Bernoulli visible units`);
+      if (i + 1 < rbms.length && rbm.labels > 0) throw new InputError(`dbn: RBM ${i} has label units; only the top RBM may`);
       if (i > 0 && rbm.visible !== rbms[i - 1].hidden) throw new InputError(`dbn: RBM ${i} has ${rbm.visible} visible units, the one below ${rbms[i - 1].hidden} hidden units`);
     });
     return new Dbn([rbms[0].visible, ...rbms.map((r) => r.hidden)], rbms);
@@ -199,6 +207,11 @@ export class Dbn implements Releasable {
   /** The top RBM: the undirected pair of layers. */
   get top(): Rbm {
     return this.rbms[this.rbms.length - 1];
+  }
+
+  /** The top RBM's label units (0: none). */
+  get labels(): number {
+    return this.top.labels;
   }
 
   /**
@@ -297,10 +310,19 @@ export interface DbnEpoch {
   wallMs: number;
 }
 
+/** The training examples' labels: on the host for the top RBM's label units, on the GPU with the examples for fine-tuning. */
+export interface DbnLabelled {
+  data?: DeviceDataset;
+  labels: ArrayLike<number>;
+  classes: number;
+}
+
 interface Stage {
   layer: number;
   /** The current RBM's input (the data, or the layer below's output). */
   input: RbmDataset;
+  /** The top RBM's one-hot labels, while it trains with label units. */
+  oneHot?: RbmDataset;
   trainer: RbmTrainer | null;
   fine: MlpTrainer | null;
 }
@@ -321,17 +343,20 @@ export class DbnTrainer implements Releasable {
     private readonly ctx: RunContext,
     private readonly dbn: Dbn,
     private readonly data: RbmDataset,
-    private readonly labelled: { data: DeviceDataset; classes: number } | null,
+    private readonly labelled: DbnLabelled | null,
     readonly options: CheckedDbnTraining,
     readonly batchesPerEpoch: number,
     private current: Stage,
   ) {}
 
-  static async create(ctx: RunContext, dbn: Dbn, data: RbmDataset, options: DbnTrainingOptions, resume: RbmTrainingState = {}, labelled?: { data: DeviceDataset; classes: number }): Promise<DbnTrainer> {
+  static async create(ctx: RunContext, dbn: Dbn, data: RbmDataset, options: DbnTrainingOptions, resume: RbmTrainingState = {}, labelled?: DbnLabelled): Promise<DbnTrainer> {
     const o = validateDbnTraining(options);
     if (data.width !== dbn.layers[0]) throw new InputError(`dbn training: the data has ${data.width} values per example, the net ${dbn.layers[0]} visible units`);
-    if (o.fineTuneEpochs > 0 && !(labelled && labelled.data.count === data.count && labelled.data.width === data.width)) {
+    if (o.fineTuneEpochs > 0 && !(labelled?.data && labelled.data.count === data.count && labelled.data.width === data.width)) {
       throw new InputError('dbn training: fine-tuning needs the same examples with their labels (a DeviceDataset and the class count)');
+    }
+    if (dbn.labels > 0 && !(labelled && labelled.labels.length === data.count && labelled.classes === dbn.labels)) {
+      throw new InputError(`dbn training: the top RBM's ${dbn.labels} label units train on the examples' labels (${data.count} of ${dbn.labels} classes)`);
     }
     const steps = Math.floor(data.count / o.batch);
     if (steps === 0) throw new InputError(`dbn training: batch ${o.batch} is more than the ${data.count} examples`);
@@ -379,7 +404,8 @@ export class DbnTrainer implements Releasable {
       const result: DbnEpoch = { stage: 'greedy', losses: trained.reconstructionErrors, errors: null, epoch: layer * this.options.epochs + trained.epoch, layer, layerEpoch: trained.epoch, examples: trained.examples, wallMs: trained.wallMs };
       if (trainer.epoch >= this.options.epochs) {
         trainer.release();
-        this.current.trainer = null;
+        this.current.oneHot?.release();
+        this.current = { ...this.current, trainer: null, oneHot: undefined };
         if (layer + 1 < this.dbn.rbms.length) {
           await this.climb();
           await this.startLayer({});
@@ -412,13 +438,15 @@ export class DbnTrainer implements Releasable {
     const { input: _input, fineTuneEpochs: _epochs, fineTuneLr: _lr, topLr, sparsity, ...rbmOptions } = this.options;
     const lr = layer + 1 === this.dbn.rbms.length ? (topLr ?? rbmOptions.lr) : rbmOptions.lr;
     const options = { ...rbmOptions, lr, sparsity: sparsity ?? undefined, seed: dbnLayerSeed(this.options.seed, layer) };
-    this.current.trainer = await RbmTrainer.create(this.ctx, this.dbn.rbms[layer], input, options, resume);
+    const rbm = this.dbn.rbms[layer];
+    if (rbm.labels > 0 && this.labelled) this.current.oneHot = await oneHotLabels(this.ctx, this.labelled.labels, rbm.labels);
+    this.current.trainer = await RbmTrainer.create(this.ctx, rbm, input, options, resume, this.current.oneHot);
   }
 
   /** The fine-tuning: the classifier unrolled once (its top layer from the seed after the RBMs'), then Adam on the labelled data. */
   private async startFineTuning(): Promise<void> {
     const o = this.options;
-    if (o.fineTuneEpochs === 0 || !this.labelled) return;
+    if (o.fineTuneEpochs === 0 || !this.labelled?.data) return;
     const seed = dbnLayerSeed(o.seed, this.dbn.rbms.length);
     const training = { optimizer: 'adam' as const, lr: o.fineTuneLr, batch: o.batch, seed, epochs: o.fineTuneEpochs };
     this.dbn.classifier ??= await unrollDbn(this.ctx, this.dbn, { classes: this.labelled.classes, seed, state: mlpOptimizerState(training) });
@@ -427,9 +455,19 @@ export class DbnTrainer implements Releasable {
 
   release(): void {
     this.current.trainer?.release();
+    this.current.oneHot?.release();
     this.current.fine?.release();
     if (this.current.input !== this.data) this.current.input.release();
   }
+}
+
+/** `labels` (classes 0..classes - 1) as one-hot rows on the GPU: the top RBM's label data. */
+async function oneHotLabels(ctx: RunContext, labels: ArrayLike<number>, classes: number): Promise<RbmDataset> {
+  for (let i = 0; i < labels.length; i++) {
+    if (!(Number.isInteger(labels[i]) && labels[i] >= 0 && labels[i] < classes)) throw new InputError(`dbn: label ${i} is ${labels[i]}, not a class 0 to ${classes - 1}`);
+  }
+  const tensor = await ctx.pool.tensor('dbn one-hot labels', 'f32', [labels.length, classes], { data: oneHotRows(labels, classes) });
+  return RbmDataset.features(ctx, tensor, 'dbn labels');
 }
 
 /**
@@ -481,6 +519,7 @@ export interface DbnBound {
  */
 export async function dbnLowerBound(ctx: RunContext, dbn: Dbn, data: RbmDataset, o: { logZ: number; samples: number; seed: number; batch?: number }): Promise<DbnBound> {
   if (dbn.rbms.length !== 2) throw new InputError(`dbn lower bound: the bound is for a two-layer net (two RBMs), this one has ${dbn.rbms.length}`);
+  if (dbn.labels > 0) throw new InputError('dbn lower bound: the bound is for a net without label units (its top RBM models the images alone)');
   if (!(Number.isInteger(o.samples) && o.samples > 0)) throw new InputError(`dbn lower bound: samples = ${o.samples} must be a positive integer`);
   if (!Number.isFinite(o.logZ)) throw new InputError(`dbn lower bound: log Z = ${o.logZ} must be finite`);
   const [bottom, top] = dbn.rbms;
@@ -546,5 +585,54 @@ export async function unrollDbn(ctx: OpContext, dbn: Dbn, o: { classes: number; 
   } catch (e) {
     mlp.release();
     throw e;
+  }
+}
+
+/**
+ * Generative classification by a net whose top RBM has label units (Hinton et al. 2006): every
+ * example of `data` goes up to the top RBM's visible units (probabilities), and its class is the k
+ * whose one-hot labels give the lowest free energy F(h, e_k) of the top RBM (ties: the lowest k).
+ * Returns each example's class, in order.
+ *
+ *   const classes = await dbnClassify(ctx, dbn, test);
+ */
+export async function dbnClassify(ctx: RunContext, dbn: Dbn, data: RbmDataset, o: { batch?: number } = {}): Promise<Uint32Array> {
+  const { top, labels } = dbn;
+  if (labels === 0) throw new InputError('dbn classify: the top RBM has no label units');
+  if (data.width !== dbn.layers[0]) throw new InputError(`dbn classify: the data has ${data.width} values per example, the net ${dbn.layers[0]} visible units`);
+  const owned = new Owned();
+  let input = data;
+  try {
+    for (let layer = 0; layer + 1 < dbn.rbms.length; layer++) {
+      const next = await dbn.propagate(ctx, input, { layer, input: 'probabilities', seed: 0 });
+      if (input !== data) input.release();
+      input = next;
+    }
+    const classes = new Uint32Array(data.count);
+    for (const p of batchParts(data.count, o.batch ?? 500, 'dbn classify')) {
+      const graph = new KernelGraph('dbn classify');
+      const v = await owned.add(ctx.pool.tensor('dbn classify v', 'f32', [p.rows, top.visible]));
+      await owned.add(input.addBatch(graph, ctx, { indices: input.inOrder, x: v, batchSize: p.rows, first: p.first, batches: p.batches }));
+      const energies = [];
+      for (let k = 0; k < labels; k++) {
+        const y = await owned.add(ctx.pool.tensor(`dbn classify labels ${k}`, 'f32', [p.rows, labels], { data: oneHotRows(new Uint32Array(p.rows).fill(k), labels) }));
+        const out = await owned.add(ctx.pool.tensor(`dbn classify free energies ${k}`, 'f32', [p.rows]));
+        await owned.add(top.addFreeEnergy(graph, ctx, { v, y, rows: p.rows, out }));
+        energies.push(out);
+      }
+      for (let batch = 0; batch < p.batches; batch++) {
+        await ctx.scheduler.run(graph, { firstIteration: batch });
+        const f = await Promise.all(energies.map(async (t) => new Float32Array(await t.read())));
+        for (let r = 0; r < p.rows; r++) {
+          let best = 0;
+          for (let k = 1; k < labels; k++) if (f[k][r] < f[best][r]) best = k;
+          classes[p.first + batch * p.rows + r] = best;
+        }
+      }
+    }
+    return classes;
+  } finally {
+    if (input !== data) input.release();
+    owned.release();
   }
 }

@@ -8,12 +8,15 @@
 // and the free energy F(v) = -log sum_h exp(-E(v, h)) = -b.v - sum_j softplus(c_j + (vW)_j) (Gaussian:
 // |v - b|^2 / 2 in place of -b.v). Hidden units may instead be linear with unit Gaussian noise,
 //   E(v, h) = ... + |h - c|^2 / 2 - v'W h,   h_j | v ~ N(c_j + (vW)_j, 1),
-// the code layer of the deep autoencoder's pretraining (Hinton & Salakhutdinov 2006). Each conditional is one GEMM with the bias, the sigmoid and the
-// Philox Bernoulli draw in its epilogue; the CD statistics are two GEMMs into one gradient per
-// parameter. Training: models/rbm_trainer.ts; free energies and reconstructions: rbm_evaluate.ts;
+// the code layer of the deep autoencoder's pretraining (Hinton & Salakhutdinov 2006). The top RBM of
+// a deep belief net may also join a softmax group of label units y (one-hot; Hinton, Osindero & Teh
+// 2006): E(v, y, h) = ... - d.y - y'U h, p(y = e_k | h) = softmax(d + U h)_k, and the hidden units
+// then see c + vW + yU. Each conditional is one GEMM with the bias, the sigmoid and the Philox
+// Bernoulli draw in its epilogue (two with label units); the CD statistics are two GEMMs into one
+// gradient per parameter. Training: models/rbm_trainer.ts; free energies and reconstructions: rbm_evaluate.ts;
 // the partition function (exact, AIS): rbm_partition.ts. Reference: harness/rbm/reference.ts.
 import { decodeSafetensors, InputError, KernelGraph, ParamSet, type CheckpointExtra, type OpContext, type Param, type Safetensors, type SafetensorsTensor, type Tensor, type RunContext } from '../engine/index.js';
-import { addBinary, addGemm, addSample, addUnary } from '../engine/ops/index.js';
+import { addBinary, addGemm, addGumbelSoftmax, addSample, addSoftmax, addUnary } from '../engine/ops/index.js';
 import { building, Owned, type Releasable } from './owned.js';
 import { checkModelTag, fileTensor } from './model_file.js';
 
@@ -30,6 +33,8 @@ export interface RbmConfig {
   visibleType?: RbmVisibleType;
   /** Default 'bernoulli'; 'gaussian': linear units with unit-variance Gaussian noise. */
   hiddenType?: RbmVisibleType;
+  /** Label units in one softmax group beside the visible units (default 0: none). */
+  labels?: number;
 }
 
 /** The metadata key of the hidden units' type (written only when not Bernoulli). */
@@ -39,7 +44,7 @@ const RBM_HIDDEN_TYPE_KEY = 'hidden_type';
 export const RBM_MODEL = 'rbm';
 
 /** The parameters' names in a ParamSet and a model file: weights [visible, hidden], visible_bias [visible], hidden_bias [hidden]. */
-export const RBM_PARAMS = { weights: 'weights', visibleBias: 'visible_bias', hiddenBias: 'hidden_bias' } as const;
+export const RBM_PARAMS = { weights: 'weights', visibleBias: 'visible_bias', hiddenBias: 'hidden_bias', labelWeights: 'label_weights', labelBias: 'label_bias' } as const;
 
 /**
  * The Philox call word of each draw of a training step (the counter's step is the iteration): the
@@ -66,7 +71,9 @@ export function validateRbmConfig(c: RbmConfig): Required<RbmConfig> {
     if (!RBM_VISIBLE_TYPES.includes(type)) throw new InputError(`rbm: ${layer} units '${String(type)}' are not one of ${RBM_VISIBLE_TYPES.join(', ')}`);
     return type;
   });
-  return { visible: c.visible, hidden: c.hidden, visibleType, hiddenType };
+  const labels = c.labels ?? 0;
+  if (!(Number.isInteger(labels) && labels >= 0 && labels !== 1)) throw new InputError(`rbm: labels = ${String(c.labels)} must be 0 (none) or an integer >= 2 (a softmax group)`);
+  return { visible: c.visible, hidden: c.hidden, visibleType, hiddenType, labels };
 }
 
 /**
@@ -89,7 +96,27 @@ export function readRbmConfig(file: Safetensors, source: string): Required<RbmCo
   const hint = `weights are [${visible}, ${hidden}]`;
   fileTensor(file.tensors, source, RBM_PARAMS.visibleBias, 'F32', [visible], hint);
   fileTensor(file.tensors, source, RBM_PARAMS.hiddenBias, 'F32', [hidden], hint);
-  return validateRbmConfig({ visible, hidden, visibleType: meta.visible as RbmVisibleType, hiddenType: hiddenType as RbmVisibleType });
+  // Label units: label_weights [labels, hidden] and label_bias [labels], or neither.
+  let labels = 0;
+  if (RBM_PARAMS.labelWeights in file.tensors || RBM_PARAMS.labelBias in file.tensors) {
+    labels = fileTensor(file.tensors, source, RBM_PARAMS.labelWeights, 'F32', ['labels', hidden], hint).shape[0];
+    fileTensor(file.tensors, source, RBM_PARAMS.labelBias, 'F32', [labels], `${hint}, label_weights [${labels}, ${hidden}]`);
+  }
+  return validateRbmConfig({ labels, visible, hidden, visibleType: meta.visible as RbmVisibleType, hiddenType: hiddenType as RbmVisibleType });
+}
+
+/** `labels` (each a class 0..classes - 1, not checked here) as one-hot rows, labels.length x classes. */
+export function oneHotRows(labels: ArrayLike<number>, classes: number): Float32Array {
+  const rows = new Float32Array(labels.length * classes);
+  for (let r = 0; r < labels.length; r++) rows[r * classes + labels[r]] = 1;
+  return rows;
+}
+
+/** A chain's label units: one-hot states y, probabilities py (rows x labels), and the Gumbel draw's soft sample (scratch). */
+export interface RbmLabelStates {
+  y: Tensor;
+  py: Tensor;
+  scratch: Tensor;
 }
 
 /** Where a Gibbs step's draws come from: the Philox seed, the counter step at repetition 0 (the repetition adds to it). */
@@ -108,6 +135,8 @@ export interface RbmChain extends Releasable {
   pv: Tensor;
   h: Tensor;
   ph: Tensor;
+  /** With label units: rows x labels one-hot states y, their probabilities py, and a draw's scratch; null without. */
+  labels: RbmLabelStates | null;
   /** rows f32 of ones: sums over the rows as a GEMM (the bias statistics). */
   ones: Tensor;
 }
@@ -123,6 +152,9 @@ export class Rbm implements Releasable {
   readonly weights: Param;
   readonly visibleBias: Param;
   readonly hiddenBias: Param;
+  /** Label units' weights U [labels, hidden] and biases d [labels]; null without label units. */
+  readonly labelWeights: Param | null;
+  readonly labelBias: Param | null;
 
   private constructor(
     readonly config: Required<RbmConfig>,
@@ -131,6 +163,8 @@ export class Rbm implements Releasable {
     this.weights = params.get(RBM_PARAMS.weights);
     this.visibleBias = params.get(RBM_PARAMS.visibleBias);
     this.hiddenBias = params.get(RBM_PARAMS.hiddenBias);
+    this.labelWeights = config.labels > 0 ? params.get(RBM_PARAMS.labelWeights) : null;
+    this.labelBias = config.labels > 0 ? params.get(RBM_PARAMS.labelBias) : null;
   }
 
   /**
@@ -149,6 +183,12 @@ export class Rbm implements Releasable {
         { name: RBM_PARAMS.weights, shape: [c.visible, c.hidden], init: { kind: 'normal', std } },
         { name: RBM_PARAMS.visibleBias, shape: [c.visible], init: { kind: 'zeros' } },
         { name: RBM_PARAMS.hiddenBias, shape: [c.hidden], init: { kind: 'zeros' } },
+        ...(c.labels > 0
+          ? [
+              { name: RBM_PARAMS.labelWeights, shape: [c.labels, c.hidden], init: { kind: 'normal' as const, std } },
+              { name: RBM_PARAMS.labelBias, shape: [c.labels], init: { kind: 'zeros' as const } },
+            ]
+          : []),
       ],
       state: o.state,
     });
@@ -190,6 +230,11 @@ export class Rbm implements Releasable {
     return this.config.hiddenType;
   }
 
+  /** Label units (0: none). */
+  get labels(): number {
+    return this.config.labels;
+  }
+
   /** The tensors of `rows` chains (zeros: h = 0, so a first visible step draws from the biases alone). */
   chain(ctx: OpContext, rows: number, label: string): Promise<RbmChain> {
     return building(async (owned) => {
@@ -200,6 +245,7 @@ export class Rbm implements Releasable {
         pv: await f32('pv', this.visible),
         h: await f32('h', this.hidden),
         ph: await f32('ph', this.hidden),
+        labels: this.labels > 0 ? { y: await f32('y', this.labels), py: await f32('py', this.labels), scratch: await f32('y draw', this.labels) } : null,
         ones: await owned.add(ctx.pool.tensor(`${label} ones`, 'f32', [rows], { data: new Float32Array(rows).fill(1) })),
         release: () => owned.release(),
       };
@@ -213,8 +259,18 @@ export class Rbm implements Releasable {
    *
    *   await rbm.addHidden(graph, ctx, { v: x, ph, h, rows: 100, draw: { seed: 1, step: 0, call: RBM_CALLS.data } });
    */
-  addHidden(graph: KernelGraph, ctx: OpContext, o: { v: Tensor; ph: Tensor; h?: Tensor; rows: number; draw?: RbmStream & { call: number } }): Promise<Releasable> {
-    return this.addConditional(graph, ctx, this.hiddenType, { x: o.v, mean: o.ph, state: o.h, rows: o.rows, width: this.hidden, depth: this.visible, transB: false, bias: this.hiddenBias.value, draw: o.draw });
+  addHidden(graph: KernelGraph, ctx: OpContext, o: { v: Tensor; y?: Tensor; ph: Tensor; h?: Tensor; rows: number; draw?: RbmStream & { call: number } }): Promise<Releasable> {
+    const hidden = { mean: o.ph, state: o.h, rows: o.rows, width: this.hidden, transB: false, bias: this.hiddenBias.value, draw: o.draw };
+    if (!this.labelWeights) return this.addConditional(graph, ctx, this.hiddenType, { ...hidden, x: o.v, weights: this.weights.value, depth: this.visible });
+    const y = o.y;
+    if (!y) throw new InputError(`rbm: the hidden units of an RBM with ${this.labels} label units need the labels' states y`);
+    const labelWeights = this.labelWeights.value;
+    return building(async (owned) => {
+      // vW first, then c + yU added in the second GEMM, the activation and draw in its epilogue.
+      await owned.add(addGemm(graph, ctx, { a: o.v, b: this.weights.value, c: o.ph, m: o.rows, n: this.hidden, k: this.visible }));
+      await owned.add(this.addConditional(graph, ctx, this.hiddenType, { ...hidden, x: y, weights: labelWeights, depth: this.labels, beta: 1 }));
+      return owned;
+    });
   }
 
   /**
@@ -223,8 +279,19 @@ export class Rbm implements Releasable {
    *
    *   await rbm.addVisible(graph, ctx, { h, pv, v, rows: 100, draw: { seed: 1, step: 0, call: RBM_CALLS.visible(1) } });
    */
-  addVisible(graph: KernelGraph, ctx: OpContext, o: { h: Tensor; pv: Tensor; v?: Tensor; rows: number; draw?: RbmStream & { call: number } }): Promise<Releasable> {
-    return this.addConditional(graph, ctx, this.visibleType, { x: o.h, mean: o.pv, state: o.v, rows: o.rows, width: this.visible, depth: this.hidden, transB: true, bias: this.visibleBias.value, draw: o.draw });
+  addVisible(graph: KernelGraph, ctx: OpContext, o: { h: Tensor; pv: Tensor; v?: Tensor; rows: number; draw?: RbmStream & { call: number }; labels?: RbmLabelStates; clampLabels?: boolean }): Promise<Releasable> {
+    const visible = this.addConditional(graph, ctx, this.visibleType, { x: o.h, weights: this.weights.value, mean: o.pv, state: o.v, rows: o.rows, width: this.visible, depth: this.hidden, transB: true, bias: this.visibleBias.value, draw: o.draw });
+    if (!this.labelWeights || o.clampLabels) return visible;
+    const [labels, labelWeights, labelBias] = [o.labels, this.labelWeights.value, this.labelBias!.value];
+    if (!labels) throw new InputError(`rbm: the visible step of an RBM with ${this.labels} label units needs the labels' tensors (a chain's labels)`);
+    return building(async (owned) => {
+      await owned.add(visible);
+      // py = softmax(d + hU'); with a draw, y = the one-hot of a Gumbel-max draw from it (gumbel purpose, the draw's counter).
+      await owned.add(addGemm(graph, ctx, { a: o.h, b: labelWeights, c: labels.py, m: o.rows, n: this.labels, k: this.hidden, transB: true, bias: labelBias }));
+      if (o.draw) await owned.add(addGumbelSoftmax(graph, ctx, { logits: labels.py, rows: o.rows, classes: this.labels, temperature: 1, y: labels.scratch, hard: labels.y, ...o.draw }));
+      await owned.add(addSoftmax(graph, ctx, { x: labels.py, out: labels.py }));
+      return owned;
+    });
   }
 
   /** One layer given the other: the GEMM with the bias (and the sigmoid, and the Bernoulli draw, in its epilogue), or the linear mean and a Gaussian draw. */
@@ -232,13 +299,13 @@ export class Rbm implements Releasable {
     graph: KernelGraph,
     ctx: OpContext,
     type: RbmVisibleType,
-    o: { x: Tensor; mean: Tensor; state?: Tensor; rows: number; width: number; depth: number; transB: boolean; bias: Tensor; draw?: RbmStream & { call: number } },
+    o: { x: Tensor; weights: Tensor; mean: Tensor; state?: Tensor; rows: number; width: number; depth: number; transB: boolean; bias: Tensor; beta?: number; draw?: RbmStream & { call: number } },
   ): Promise<Releasable> {
     const gaussian = type === 'gaussian';
     const draw = o.draw && o.state ? { seed: o.draw.seed, step: o.draw.step, call: o.draw.call } : undefined;
     const bernoulli = !gaussian && draw ? { ...draw, samples: o.state! } : undefined;
     return building(async (owned) => {
-      await owned.add(addGemm(graph, ctx, { a: o.x, b: this.weights.value, c: o.mean, m: o.rows, n: o.width, k: o.depth, transB: o.transB, bias: o.bias, activation: gaussian ? 'identity' : 'sigmoid', bernoulli }));
+      await owned.add(addGemm(graph, ctx, { a: o.x, b: o.weights, c: o.mean, m: o.rows, n: o.width, k: o.depth, transB: o.transB, beta: o.beta, bias: o.bias, activation: gaussian ? 'identity' : 'sigmoid', bernoulli }));
       if (gaussian && draw) await owned.add(addSample(graph, ctx, { distribution: 'gaussian', mean: o.mean, std: 1, output: o.state!, ...draw }));
       return owned;
     });
@@ -251,14 +318,15 @@ export class Rbm implements Releasable {
    *
    *   await rbm.addGibbs(graph, ctx, chains, { steps: 1, first: 1, seed: 1, step: 0, finish: true });   // PCD-1
    */
-  addGibbs(graph: KernelGraph, ctx: OpContext, chain: RbmChain, o: RbmStream & { steps: number; first: number; finish?: boolean }): Promise<Releasable> {
+  addGibbs(graph: KernelGraph, ctx: OpContext, chain: RbmChain, o: RbmStream & { steps: number; first: number; finish?: boolean; clampLabels?: boolean }): Promise<Releasable> {
     return building(async (owned) => {
       const draw = (call: number) => ({ seed: o.seed, step: o.step, call });
+      const [labels, y] = [chain.labels ?? undefined, chain.labels?.y];
       for (let i = o.first; i < o.first + o.steps; i++) {
-        await owned.add(this.addHidden(graph, ctx, { v: chain.v, ph: chain.ph, h: chain.h, rows: chain.rows, draw: draw(RBM_CALLS.hidden(i)) }));
-        await owned.add(this.addVisible(graph, ctx, { h: chain.h, pv: chain.pv, v: chain.v, rows: chain.rows, draw: draw(RBM_CALLS.visible(i)) }));
+        await owned.add(this.addHidden(graph, ctx, { v: chain.v, y, ph: chain.ph, h: chain.h, rows: chain.rows, draw: draw(RBM_CALLS.hidden(i)) }));
+        await owned.add(this.addVisible(graph, ctx, { h: chain.h, pv: chain.pv, v: chain.v, labels, clampLabels: o.clampLabels, rows: chain.rows, draw: draw(RBM_CALLS.visible(i)) }));
       }
-      if (o.finish) await owned.add(this.addHidden(graph, ctx, { v: chain.v, ph: chain.ph, rows: chain.rows }));
+      if (o.finish) await owned.add(this.addHidden(graph, ctx, { v: chain.v, y, ph: chain.ph, rows: chain.rows }));
       return owned;
     });
   }
@@ -268,7 +336,8 @@ export class Rbm implements Releasable {
    * negative log-likelihood's estimated gradient <.>_model - <.>_data,
    *   dW = model.v' model.ph / model.rows - data.v' data.ph / data.rows
    *   db = sum of model.v / model.rows - sum of data.v / data.rows     (1' v as a GEMM with a ones row)
-   *   dc = the same of the ph.
+   *   dc = the same of the ph;
+   * with label units, dU and dd the same of the label states y as dW and db of v.
    *
    *   await rbm.addStatistics(graph, ctx, { data: batch, model: negative });
    */
@@ -285,6 +354,14 @@ export class Rbm implements Releasable {
       await twoProducts(this.weights.grad, this.visible, this.hidden, (c) => ({ a: c.v, b: c.ph, transA: true }));
       await twoProducts(this.visibleBias.grad, 1, this.visible, (c) => ({ a: c.ones, b: c.v, transA: false }));
       await twoProducts(this.hiddenBias.grad, 1, this.hidden, (c) => ({ a: c.ones, b: c.ph, transA: false }));
+      if (this.labelWeights && this.labelBias) {
+        const y = (c: RbmChain) => {
+          if (!c.labels) throw new InputError(`rbm: the statistics of an RBM with ${this.labels} label units need both chains' labels`);
+          return c.labels.y;
+        };
+        await twoProducts(this.labelWeights.grad, this.labels, this.hidden, (c) => ({ a: y(c), b: c.ph, transA: true }));
+        await twoProducts(this.labelBias.grad, 1, this.labels, (c) => ({ a: c.ones, b: y(c), transA: false }));
+      }
       return owned;
     });
   }
@@ -293,14 +370,15 @@ export class Rbm implements Releasable {
    * Adds the free energy of each of `rows` visible vectors into `out` (rows f32):
    *   F(v) = -b.v - sum_j softplus(c_j + (vW)_j)          Bernoulli
    *   F(v) = |v - b|^2 / 2 - sum_j softplus(c_j + (vW)_j)  Gaussian
-   * Sums over units are GEMMs with a ones vector (no per-row reduction). Its scratch tensors are
+   * and with label units F(v, y): -d.y more, and yU added to c + vW. Sums over units are GEMMs with a ones vector (no per-row reduction). Its scratch tensors are
    * released with the result.
    *
    *   await rbm.addFreeEnergy(graph, ctx, { v: x, rows: 1000, out: energies });
    */
-  addFreeEnergy(graph: KernelGraph, ctx: OpContext, o: { v: Tensor; rows: number; out: Tensor }): Promise<Releasable> {
-    const { v, rows, out } = o;
+  addFreeEnergy(graph: KernelGraph, ctx: OpContext, o: { v: Tensor; y?: Tensor; rows: number; out: Tensor }): Promise<Releasable> {
+    const { v, y, rows, out } = o;
     if (this.hiddenType !== 'bernoulli') throw new InputError(`rbm free energy: implemented for Bernoulli hidden units; this RBM's are ${this.hiddenType}`);
+    if (this.labels > 0 && !y) throw new InputError(`rbm free energy: an RBM with ${this.labels} label units needs the labels' states y`);
     return building(async (owned) => {
       // 1. The visible units' own term, into out: -b.v, or |v - b|^2 / 2.
       if (this.visibleType === 'bernoulli') {
@@ -314,6 +392,10 @@ export class Rbm implements Releasable {
       // 2. Minus sum_j softplus(c + vW), from a rows x hidden scratch.
       const x = await owned.add(ctx.pool.tensor('rbm free energy c + vW', 'f32', [rows, this.hidden]));
       await owned.add(addGemm(graph, ctx, { a: v, b: this.weights.value, c: x, m: rows, n: this.hidden, k: this.visible, bias: this.hiddenBias.value }));
+      if (y && this.labelWeights && this.labelBias) {
+        await owned.add(addGemm(graph, ctx, { a: y, b: this.labelWeights.value, c: x, m: rows, n: this.hidden, k: this.labels, beta: 1 }));
+        await owned.add(addGemm(graph, ctx, { a: y, b: this.labelBias.value, c: out, m: rows, n: 1, k: this.labels, alpha: -1, beta: 1 }));
+      }
       await owned.add(addUnary(graph, ctx, { op: 'softplus', x, out: x }));
       await owned.add(addRowSums(graph, ctx, { x, rows, cols: this.hidden, out, alpha: -1, beta: 1 }));
       return owned;
@@ -344,26 +426,34 @@ export interface GibbsRun {
   count: number;
   steps: number;
   seed: number;
+  /** With label units: the class every chain's labels are clamped to (default: drawn with the rest). */
+  label?: number;
   onProgress?: (done: number, total: number) => void;
 }
 
 /**
  * Runs `count` chains started from p(v | h = 0) (the visible biases alone) for `steps` Gibbs steps in
  * one submit; the chains (their last states v, h and means pv, ph) are `owned`'s. `what` names the
- * caller in the errors.
+ * caller in the errors. With label units and `label`, every chain's labels stay that class's one-hot.
  *
  *   const chain = await runGibbsChains(ctx, rbm, { count: 100, steps: 1000, seed: 1 }, owned, 'rbm sample');
  */
 export async function runGibbsChains(ctx: RunContext, rbm: Rbm, o: GibbsRun, owned: Owned, what: string): Promise<RbmChain> {
   if (!(Number.isInteger(o.count) && o.count > 0)) throw new InputError(`${what}: count = ${o.count} must be a positive integer`);
   if (!(Number.isInteger(o.steps) && o.steps >= 0)) throw new InputError(`${what}: steps = ${o.steps} must be a non-negative integer`);
+  const clamped = o.label !== undefined;
+  if (clamped && !(rbm.labels > 0 && Number.isInteger(o.label) && o.label! >= 0 && o.label! < rbm.labels)) {
+    throw new InputError(`${what}: label = ${o.label} must be a class of the RBM's label units, 0 to ${rbm.labels - 1}${rbm.labels === 0 ? ' (it has none)' : ''}`);
+  }
   const chain = await owned.add(rbm.chain(ctx, o.count, what));
+  const labels = chain.labels ?? undefined;
   const start = new KernelGraph(`${what} start`);
-  await owned.add(rbm.addVisible(start, ctx, { h: chain.h, pv: chain.pv, v: chain.v, rows: o.count, draw: { seed: o.seed, step: 0, call: RBM_CALLS.chainInit } }));
+  await owned.add(rbm.addVisible(start, ctx, { h: chain.h, pv: chain.pv, v: chain.v, labels, clampLabels: clamped, rows: o.count, draw: { seed: o.seed, step: 0, call: RBM_CALLS.chainInit } }));
   await ctx.scheduler.run(start);
+  if (clamped && labels) await labels.y.write(oneHotRows(new Uint32Array(o.count).fill(o.label!), rbm.labels));
   if (o.steps > 0) {
     const step = new KernelGraph(`${what} gibbs`);
-    await owned.add(rbm.addGibbs(step, ctx, chain, { steps: 1, first: 1, seed: o.seed, step: 0 }));
+    await owned.add(rbm.addGibbs(step, ctx, chain, { steps: 1, first: 1, seed: o.seed, step: 0, clampLabels: clamped }));
     await ctx.scheduler.run(step, { repeat: o.steps, onProgress: o.onProgress });
   }
   return chain;

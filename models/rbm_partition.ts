@@ -43,9 +43,10 @@ export function logMeanExp(xs: ArrayLike<number>): { value: number; stderr: numb
   return { value: max + Math.log(mean), stderr: Math.sqrt(variance / n) / mean };
 }
 
-/** Both estimates sum the hidden units out as Bernoulli ones: an InputError for others. */
+/** Both estimates sum the hidden units out as Bernoulli ones, with no label units: an InputError for others. */
 function bernoulliHidden(rbm: Rbm, what: string): void {
   if (rbm.hiddenType !== 'bernoulli') throw new InputError(`${what}: implemented for Bernoulli hidden units; this RBM's are ${rbm.hiddenType}`);
+  if (rbm.labels > 0) throw new InputError(`${what}: implemented for RBMs without label units; this one has ${rbm.labels}`);
 }
 
 /**

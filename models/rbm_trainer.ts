@@ -110,6 +110,8 @@ export interface RbmTrainingState {
   chains?: Float32Array;
   /** With a sparsity target: hidden, the running estimate of each unit's mean activity. */
   hiddenActivity?: Float32Array;
+  /** PCD with label units: chains x labels, the persistent chains' one-hot label states. */
+  chainLabels?: Float32Array;
 }
 
 interface RbmMetrics extends MetricSpecs {
@@ -138,9 +140,13 @@ export class RbmTrainer extends Trainer<RbmMetrics, number> {
     super(parts);
   }
 
-  static async create(ctx: RunContext, rbm: Rbm, data: RbmDataset, options: RbmTrainingOptions, resume: RbmTrainingState = {}): Promise<RbmTrainer> {
+  /** `labels`: with label units, the examples' one-hot labels (count x labels, in the data's order). */
+  static async create(ctx: RunContext, rbm: Rbm, data: RbmDataset, options: RbmTrainingOptions, resume: RbmTrainingState = {}, labels?: RbmDataset): Promise<RbmTrainer> {
     const o = validateRbmTraining(options);
     if (data.width !== rbm.visible) throw new InputError(`rbm training: the data has ${data.width} values per example, the model ${rbm.visible} visible units`);
+    if (rbm.labels > 0 && !(labels && labels.width === rbm.labels && labels.count === data.count)) {
+      throw new InputError(`rbm training: an RBM with ${rbm.labels} label units trains on the examples' one-hot labels (${data.count} x ${rbm.labels}), ${labels ? `not ${labels.count} x ${labels.width}` : 'none given'}`);
+    }
     const needs = rbmOptimizerState(o);
     const missing = needs.filter((slot) => !rbm.params.state.includes(slot));
     if (missing.length) throw new InputError(`rbm training: momentum needs the optimiser state [${needs.join(', ')}]; create the model with state: rbmOptimizerState(options)`);
@@ -159,12 +165,13 @@ export class RbmTrainer extends Trainer<RbmMetrics, number> {
         const negative = o.chains > 0 ? null : await owned.add(rbm.chain(ctx, o.batch, 'rbm negative chain'));
         chains = o.chains > 0 ? await owned.add(rbm.chain(ctx, o.chains, 'rbm persistent chains')) : null;
         if (chains) {
-          await startChains(ctx, rbm, chains, o.seed, resume.chains, owned);
+          await startChains(ctx, rbm, chains, o.seed, resume, owned);
           keep('chains', chains.v);
+          if (chains.labels) keep('chainLabels', chains.labels.y);
         }
         const activity = o.sparsity ? await owned.add(ctx.pool.tensor('rbm hidden activity', 'f32', [rbm.hidden], { data: hiddenActivity(rbm.hidden, o.sparsity.target, resume.hiddenActivity) })) : null;
         if (activity) keep('hiddenActivity', activity);
-        const parts: StepParts = { data, order, batch, negative: (negative ?? chains)!, persistent: chains !== null, activity, reconstruction: metrics.reconstructionErrors, lr: await schedule('lr', o.lr) };
+        const parts: StepParts = { data, labels: labels ?? null, order, batch, negative: (negative ?? chains)!, persistent: chains !== null, activity, reconstruction: metrics.reconstructionErrors, lr: await schedule('lr', o.lr) };
         return (graph, momentum) => addStep(graph, ctx, rbm, o, parts, momentum, owned);
       },
     };
@@ -195,21 +202,27 @@ function hiddenActivity(hidden: number, target: number, resumed?: Float32Array):
   return resumed;
 }
 
-/** The persistent chains' first states: the checkpoint's, else one draw from p(v | h = 0) (the visible biases alone). */
-async function startChains(ctx: RunContext, rbm: Rbm, chains: RbmChain, seed: number, resumed: Float32Array | undefined, owned: Owned): Promise<void> {
-  if (resumed) {
-    if (resumed.length !== chains.rows * rbm.visible) throw new InputError(`rbm training: the checkpoint holds ${resumed.length / rbm.visible} persistent chains, the run asks for ${chains.rows}`);
-    await chains.v.write(resumed);
+/** The persistent chains' first states: the checkpoint's, else one draw from p(v, y | h = 0) (the biases alone). */
+async function startChains(ctx: RunContext, rbm: Rbm, chains: RbmChain, seed: number, resume: RbmTrainingState, owned: Owned): Promise<void> {
+  if (resume.chains) {
+    if (resume.chains.length !== chains.rows * rbm.visible) throw new InputError(`rbm training: the checkpoint holds ${resume.chains.length / rbm.visible} persistent chains, the run asks for ${chains.rows}`);
+    await chains.v.write(resume.chains);
+    if (chains.labels) {
+      if (resume.chainLabels?.length !== chains.rows * rbm.labels) throw new InputError(`rbm training: the checkpoint's chains need their label states (${chains.rows} x ${rbm.labels})`);
+      await chains.labels.y.write(resume.chainLabels);
+    }
     return;
   }
   const start = new KernelGraph('rbm.chains.start');
-  const op = await owned.add(rbm.addVisible(start, ctx, { h: chains.h, pv: chains.pv, v: chains.v, rows: chains.rows, draw: { seed, step: 0, call: RBM_CALLS.chainInit } }));
+  const op = await owned.add(rbm.addVisible(start, ctx, { h: chains.h, pv: chains.pv, v: chains.v, labels: chains.labels ?? undefined, rows: chains.rows, draw: { seed, step: 0, call: RBM_CALLS.chainInit } }));
   await ctx.scheduler.run(start);
   op.release();
 }
 
 interface StepParts {
   data: RbmDataset;
+  /** With label units: the one-hot labels, gathered with the data. */
+  labels: RbmDataset | null;
   order: Tensor;
   batch: RbmChain;
   /** CD's chain from the data, or PCD's persistent chains. */
@@ -229,10 +242,12 @@ function addStep(graph: KernelGraph, ctx: RunContext, rbm: Rbm, o: CheckedRbmTra
   return (async () => {
     // 1. The batch, p(h | v0) and h0.
     await owned.add(p.data.addBatch(graph, ctx, { indices: p.order, x: batch.v, batchSize: rows }));
-    await owned.add(rbm.addHidden(graph, ctx, { v: batch.v, ph: batch.ph, h: batch.h, rows, draw: draw(RBM_CALLS.data) }));
-    // 2. The reconstruction E[v | h0]: CD's first visible draw comes with it; PCD computes it for the monitor only.
+    if (p.labels && batch.labels) await owned.add(p.labels.addBatch(graph, ctx, { indices: p.order, x: batch.labels.y, batchSize: rows }));
+    await owned.add(rbm.addHidden(graph, ctx, { v: batch.v, y: batch.labels?.y, ph: batch.ph, h: batch.h, rows, draw: draw(RBM_CALLS.data) }));
+    // 2. The reconstruction E[v | h0]: CD's first visible draw comes with it (and the labels'); PCD computes it for the monitor only.
     const recon = p.persistent ? batch.pv : negative.pv;
-    await owned.add(rbm.addVisible(graph, ctx, { h: batch.h, pv: recon, v: p.persistent ? undefined : negative.v, rows, draw: p.persistent ? undefined : draw(RBM_CALLS.visible(1)) }));
+    const labels = (p.persistent ? batch.labels : negative.labels) ?? undefined;
+    await owned.add(rbm.addVisible(graph, ctx, { h: batch.h, pv: recon, v: p.persistent ? undefined : negative.v, labels, rows, draw: p.persistent ? undefined : draw(RBM_CALLS.visible(1)) }));
     await owned.add(addBinary(graph, ctx, { op: 'sub', a: batch.v, b: recon, out: recon }));
     await owned.add(addReduce(graph, ctx, { op: 'sumsq', per: 'all', x: recon, ...p.reconstruction }));
     // 3. The rest of the negative chain, then p(h | vk).

@@ -32,7 +32,7 @@ function modelFile(): { tensors: Tensors; metadata: Record<string, string> } {
 }
 
 files('readDbnConfig reads a net and refuses another kind, bad layers, a missing or mis-shaped RBM tensor, Gaussian units', async () => {
-  assert.equal(readDbnConfig(modelFile(), 'f'), { layers: [6, 4, 3] });
+  assert.equal(readDbnConfig(modelFile(), 'f'), { layers: [6, 4, 3], labels: 0 });
   const cases: Array<[(f: ReturnType<typeof modelFile>) => void, string]> = [
     [(f) => (f.metadata.model = 'rbm'), `f: not a deep belief net model: metadata 'model' is "rbm", expected 'dbn'`],
     [(f) => (f.metadata.layers = '[6]'), 'at least one hidden layer'],
@@ -66,6 +66,7 @@ const small = { hidden: [12, 8], batch: 100, train_count: 600, test_count: 200, 
 const resumeCases: Array<[string, JsonObject, number[]]> = [
   ['CD-1, momentum 0.5 then 0.9, draws as the second layer\'s data, 2 epochs of fine-tuning', { momentum_epochs: 1, input: 'samples', fine_tune_epochs: 2, fine_tune_lr: 0.01 }, [1, 4]],
   ['PCD-2 with 10 chains, 1 epoch of fine-tuning', { pcd: true, chains: 10, cd: 2, fine_tune_epochs: 1 }, [2, 3]],
+  ['PCD-1 with 10 chains, label units at the top', { pcd: true, chains: 10, labels: true }, [2]],
 ];
 for (const [what, settings, froms] of resumeCases) {
   training(`resume is bit-identical (${what}): from mid-stack and from a stage's end, the files equal the straight run's`, async () => {
@@ -81,7 +82,16 @@ for (const [what, settings, froms] of resumeCases) {
       const again = await withJobContext((ctx) => runDbnTrain(ctx, spec, { resume: { bytes: saves[from], source: 'checkpoint' }, save: (b) => void resumed.push(b) }), { gpu });
       assert.is(resumed.length, total - 1 - from);
       assert.ok(Buffer.from(resumed[resumed.length - 1]).equals(Buffer.from(saves[total - 1])), `resumed after epoch ${from + 1}: the file equals the straight run's, byte for byte`);
-      for (const key of ['train_loss', 'history', 'reconstruction_error', 'test_error']) assert.equal(again[key], straight[key], key);
+      for (const key of ['train_loss', 'history', 'reconstruction_error', 'test_error', 'generative_test_error']) assert.equal(again[key], straight[key], key);
+    }
+    const generative = (straight.history as JsonObject[]).map((h) => h.generative_test_error);
+    if (settings.labels) {
+      // The label units classify the 200 test digits after each of the top RBM's epochs (12 steps learn little: rbm_labels.test.ts checks them).
+      assert.is(straight.labels, 10);
+      assert.ok(generative[0] === null && generative[1] === null && generative[3] === straight.generative_test_error, `per epoch ${generative}`);
+      assert.ok(generative.slice(2).every((e) => Math.abs((e as number) * 200 - Math.round((e as number) * 200)) < 1e-9), `errors in 200ths: ${generative}`);
+    } else {
+      assert.equal([straight.labels, straight.generative_test_error], [0, null]);
     }
     const file = decodeSafetensors(saves[total - 1], 'file');
     const expected = { model: 'dbn', layers: '[784,12,8]', epochs: String(total), 'rbm0.harmonium.iteration': '12', 'rbm1.harmonium.iteration': '12', ...(fineTune ? { 'classifier.model': 'mlp', 'classifier.harmonium.iteration': String(6 * fineTune) } : {}) };
@@ -110,6 +120,7 @@ training('resuming with other settings (--epochs among them) is refused naming t
     [{ input: 'samples' }, 'made with --input probabilities; this run has --input samples'],
     [{ cd: 2 }, 'made with --cd 1; this run has --cd 2'],
     [{ fine_tune_epochs: 1 }, 'made with --fine-tune-epochs 0; this run has --fine-tune-epochs 1'],
+    [{ labels: true }, 'made with --labels (none); this run has --labels true'],
   ];
   for (const [change, message] of cases) {
     await expectError(() => withJobContext((ctx) => runDbnTrain(ctx, trainSpec({ ...small, ...change }), { resume }), { gpu }), InputError, message);
@@ -136,6 +147,26 @@ training('resuming with other settings (--epochs among them) is refused naming t
   assert.equal([e.test_count, e.steps, e.samples, e.test_error], [200, 24, 2, null]);
   const s = await withJobContext((ctx) => runDbnSample(ctx, readSpec(DBN_SAMPLE_JOB, { job: 'dbn-sample', model, count: 3, steps: 5 }, 'dbn-sample')), { gpu });
   assert.is(Buffer.from(s.images_base64 as string, 'base64').length, 3 * 784);
+  await expectError(() => withJobContext((ctx) => runDbnSample(ctx, readSpec(DBN_SAMPLE_JOB, { job: 'dbn-sample', model, count: 3, steps: 5, label: 1 }, 'dbn-sample')), { gpu }), InputError, "it has none");
+});
+
+training('label units: a checkpoint resumes only with --labels; eval gives the training run\'s generative test error and no bound; sample clamps a class', async () => {
+  const gpu = await openTestGpu();
+  const saved: Uint8Array[] = [];
+  const run = await withJobContext((ctx) => runDbnTrain(ctx, trainSpec({ ...small, labels: true }), { save: (b) => void saved.push(b) }), { gpu });
+  await expectError(() => withJobContext((ctx) => runDbnTrain(ctx, trainSpec(small), { resume: { bytes: saved[2], source: 'm' } }), { gpu }), InputError, 'resume with --labels');
+  const file = decodeSafetensors(saved[2], 'mid');
+  assert.equal(file.tensors.chain_labels, undefined, 'CD has no persistent chains');
+  assert.equal(file.tensors['rbm1.label_weights'].shape, [10, 8]);
+  const lean = withoutOptimizerState(decodeSafetensors(saved[3], 'f'));
+  const model = toBase64(encodeSafetensors(lean.tensors, lean.metadata));
+  const e = await withJobContext((ctx) => runDbnEval(ctx, readSpec(DBN_EVAL_JOB, { job: 'dbn-eval', model, train_count: 600, test_count: 200, ais_runs: 10, ais_betas: 200 }, 'dbn-eval')), { gpu });
+  assert.is(e.generative_test_error, run.generative_test_error);
+  assert.is(e.generative_test_errors, Math.round((run.generative_test_error as number) * 200));
+  assert.equal([e.labels, e.log_p_lower_bound, e.test_error], [10, null, null]);
+  assert.ok(Number.isFinite(e.rbm_log_p), 'the first RBM has no label units: its own log-likelihood stands');
+  const s = await withJobContext((ctx) => runDbnSample(ctx, readSpec(DBN_SAMPLE_JOB, { job: 'dbn-sample', model, count: 2, steps: 3, label: 7 }, 'dbn-sample')), { gpu });
+  assert.equal([s.label, Buffer.from(s.images_base64 as string, 'base64').length], [7, 2 * 784]);
 });
 training.run();
 
@@ -165,5 +196,7 @@ cli('bad flags and model files: exit 2 and a message naming the problem, before 
   await refused(['eval', '--model', big, '--exact'], /--exact sums over 2\^hidden states: at most 24 hidden units per RBM, the net has 4, 30/);
   await refused(['sample', '--model', big], /--png/);
   await refused(['sample', '--model', rbmFile, '--png', join(dir, 's.png')], /not a deep belief net/);
+  await refused(['sample', '--model', big, '--png', join(dir, 's.png'), '--label', '1'], /--label 1: the net has no label units/);
+  await refused(['sample', '--model', big, '--png', join(dir, 's.png'), '--label', '-1'], /--label/);
 });
 cli.run();

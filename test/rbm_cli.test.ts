@@ -40,7 +40,7 @@ function modelFile(): { tensors: Tensors; metadata: Record<string, string> } {
 }
 
 files('readRbmConfig reads an RBM and refuses another kind, a wrong dtype or shape, a missing tensor, bad metadata', async () => {
-  assert.equal(readRbmConfig(modelFile(), 'f'), { visible: 6, hidden: 4, visibleType: 'bernoulli', hiddenType: 'bernoulli' });
+  assert.equal(readRbmConfig(modelFile(), 'f'), { visible: 6, hidden: 4, visibleType: 'bernoulli', hiddenType: 'bernoulli', labels: 0 });
   const cases: Array<[(f: ReturnType<typeof modelFile>) => void, string]> = [
     [(f) => delete f.metadata.model, "f: not an RBM model: metadata 'model' is null, expected 'rbm'"],
     [(f) => (f.metadata.model = 'mlp'), `metadata 'model' is "mlp"`],

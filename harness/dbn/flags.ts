@@ -16,6 +16,7 @@ export const DBN_TRAIN_FLAGS = {
   hidden: integers({ value: 'W,W,...', min: 1, default: [500, 500], help: 'hidden layer widths, bottom first: one RBM each (the visible units come from the data)' }),
   epochs: optionFlag(RBM_TRAINING.epochs, { help: 'epochs of each RBM (the run trains layers x epochs in all); a resume must keep it', parseBounds: true }),
   input: choice(DBN_INPUTS, { default: 'probabilities', help: "what each RBM above the first trains on: the hidden probabilities of the layer below, or one Philox draw of them" }),
+  labels: boolean({ help: "join a softmax group of label units, one per class, to the top RBM (Hinton et al. 2006): it trains on the digits' labels with the rest, classifies by free energy (generative_test_error) and lets dbn sample --label clamp a class" }),
   'fine-tune-epochs': optionFlag(DBN_TRAINING.fineTuneEpochs, { help: 'epochs of discriminative fine-tuning after the layers: the stack unrolled into a sigmoid MLP with a softmax layer on top, Adam on the cross-entropy (needs labels)' }),
   'fine-tune-lr': optionFlag(DBN_TRAINING.fineTuneLr, { help: "Adam's learning rate while fine-tuning" }),
   ...pick(RBM_TRAIN_FLAGS, ['batch', 'lr', 'momentum', 'final-momentum', 'momentum-epochs', 'weight-decay', 'cd', 'pcd', 'chains', 'binarize']),
@@ -35,5 +36,8 @@ export const DBN_EVAL_JOB = {
   seed,
 } as const;
 
-/** The 'dbn-sample' job's spec: the RBM's (count, steps, seed). */
-export const DBN_SAMPLE_JOB = RBM_SAMPLE_JOB;
+/** The 'dbn-sample' job's spec: the RBM's (count, steps, seed) and the class to clamp the label units to. */
+export const DBN_SAMPLE_JOB = {
+  ...RBM_SAMPLE_JOB,
+  label: integer({ min: 0, help: "with label units (dbn train --labels): every chain's labels clamped to this class (default: drawn with the rest)" }),
+} as const;

@@ -12,6 +12,7 @@ import { DATA_FLAGS } from '../data/source.js';
 import { fromBase64, toBase64 } from '../io/base64.js';
 import { checkWritable } from '../io/files.js';
 import { imageGrid } from '../io/image_grid.js';
+import type { JsonObject } from '../io/json.js';
 import { readModelFile } from '../io/model_file.js';
 import { writeGreyPng } from '../io/png.js';
 import { trainCommand } from '../train/command.js';
@@ -86,16 +87,17 @@ export const sampleFlags = (writtenBy: string) =>
 export type SampleValues = Values<ReturnType<typeof sampleFlags>>;
 
 /**
- * A sample command's run: the `job` (RBM_SAMPLE_JOB's spec) on the model file's bytes, its images
- * (`visible` pixels each) written as the PNG grid, and a summary printed (`line` without --json).
+ * A sample command's run: the `job` (RBM_SAMPLE_JOB's spec, and `extra`'s fields in the spec and the
+ * summary) on the model file's bytes, its images (`visible` pixels each) written as the PNG grid, and
+ * a summary printed (`line` without --json).
  */
-export async function runSampleCommand(name: string, job: string, values: SampleValues, model: { bytes: Uint8Array; visible: number }, line: string): Promise<void> {
+export async function runSampleCommand(name: string, job: string, values: SampleValues, model: { bytes: Uint8Array; visible: number }, line: string, extra: JsonObject = {}): Promise<void> {
   checkWritable('--png', values.png);
-  const spec = toSpec(job, RBM_SAMPLE_JOB, { model: toBase64(model.bytes), count: values.count, steps: values.steps, seed: values.seed });
+  const spec = { ...toSpec(job, RBM_SAMPLE_JOB, { model: toBase64(model.bytes), count: values.count, steps: values.steps, seed: values.seed }), ...extra };
   const result = await runWithProgress(name, spec, values);
   const images = Float32Array.from(fromBase64(result.images_base64 as string), (b) => b / 255);
   writeGrid(values.png, images, values.count, model.visible, values.scale);
-  const summary = { count: values.count, steps: values.steps, png: values.png, adapter: result.adapter, backend: result.backend };
+  const summary = { count: values.count, steps: values.steps, ...extra, png: values.png, adapter: result.adapter, backend: result.backend };
   process.stdout.write(values.json ? `${JSON.stringify(summary)}\n` : `${line}\n`);
 }
 

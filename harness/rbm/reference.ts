@@ -2,12 +2,15 @@
 // partition functions and gradients by enumeration, the expected CD-k gradient (the k-step chain's
 // transition matrix over the visible states), and one CD-k or PCD-k step with the GPU's own Philox
 // draws. The annealing kernels' reference, for AIS, is harness/reference/anneal.ts.
+// Label units (models/rbm.ts, a DBN's top RBM) are the last `labels` visible units of the reference,
+// with one-hot states: the energy, free energy and statistics are then the joint (v, y) ones.
 // Conventions as in models/rbm.ts: W is visible x hidden, row-major;
 //   Bernoulli visible:  E(v, h) = -b.v - c.h - v'W h
 //   Gaussian visible:   E(v, h) = |v - b|^2 / 2 - c.h - v'W h   (unit variance)
 // Gradients are those of the negative log-likelihood (what the optimiser descends): model minus data.
 import { sigmoid, softplus } from '../reference/elementwise.js';
 import { logSumExp } from '../reference/reduce.js';
+import { gumbelSoftmaxReference } from '../reference/gumbel_softmax.js';
 import { bernoulliReference, gaussianReference, type StreamReference } from '../reference/sample.js';
 
 export type RbmVisibleReference = 'bernoulli' | 'gaussian';
@@ -22,6 +25,8 @@ export interface RbmReference {
   b: ArrayLike<number>;
   /** hidden. */
   c: ArrayLike<number>;
+  /** The last `labels` of the visible units are a softmax group of label units (default 0: none). */
+  labels?: number;
 }
 
 /** Parameters' gradients, shaped as the model's. */
@@ -223,19 +228,59 @@ function hiddenProbabilities(m: RbmReference, v: ArrayLike<number>, rows: number
   return out;
 }
 
-/** rows x hidden to rows x visible: sigmoid(b + Wh) (Bernoulli) or b + Wh (Gaussian) per row. */
-function visibleMeans(m: RbmReference, h: ArrayLike<number>, rows: number): Float64Array {
+/**
+ * rows x hidden to rows x visible: sigmoid(b + Wh) (Bernoulli) or b + Wh (Gaussian) per row; label
+ * units' inputs d + U h (their softmax is the means', the inputs the Gumbel draw's logits).
+ */
+function visibleInputs(m: RbmReference, h: ArrayLike<number>, rows: number): Float64Array {
+  const out = new Float64Array(rows * m.visible);
+  for (let r = 0; r < rows; r++) out.set(visibleInput(m, Array.prototype.slice.call(h, r * m.hidden, (r + 1) * m.hidden)), r * m.visible);
+  return out;
+}
+
+/** Splits rows x visible into the image units' rows x (visible - labels) and the label units' rows x labels. */
+function splitLabels(m: RbmReference, x: ArrayLike<number>, rows: number): { units: Float64Array; labels: Float64Array } {
+  const k = m.labels ?? 0;
+  const width = m.visible - k;
+  const units = new Float64Array(rows * width);
+  const labels = new Float64Array(rows * k);
+  for (let r = 0; r < rows; r++) {
+    for (let i = 0; i < width; i++) units[r * width + i] = x[r * m.visible + i];
+    for (let i = 0; i < k; i++) labels[r * k + i] = x[r * m.visible + width + i];
+  }
+  return { units, labels };
+}
+
+/** The inverse of splitLabels. */
+function joinLabels(m: RbmReference, units: ArrayLike<number>, labels: ArrayLike<number>, rows: number): Float64Array {
+  const k = m.labels ?? 0;
+  const width = m.visible - k;
   const out = new Float64Array(rows * m.visible);
   for (let r = 0; r < rows; r++) {
-    const y = visibleInput(m, Array.prototype.slice.call(h, r * m.hidden, (r + 1) * m.hidden));
-    out.set(m.type === 'bernoulli' ? y.map(sigmoid) : y, r * m.visible);
+    for (let i = 0; i < width; i++) out[r * m.visible + i] = units[r * width + i];
+    for (let i = 0; i < k; i++) out[r * m.visible + width + i] = labels[r * k + i];
   }
   return out;
 }
 
-/** A visible draw given its means, as the GPU makes it (Bernoulli on the GEMM epilogue's word; Gaussian on addSample's). */
-function visibleDraw(m: RbmReference, means: Float64Array, stream: StreamReference): Float64Array {
-  return m.type === 'bernoulli' ? bernoulliReference(means, stream) : gaussianReference(means.length, means, 1, stream);
+/** The image units' means from their inputs: sigmoid (Bernoulli) or the inputs themselves (Gaussian). */
+const unitMeans = (m: RbmReference, x: Float64Array): Float64Array => (m.type === 'bernoulli' ? x.map(sigmoid) : x);
+
+/** The image units' means given h, rows x (visible - labels). */
+function visibleMeans(m: RbmReference, h: ArrayLike<number>, rows: number): Float64Array {
+  return unitMeans(m, splitLabels(m, visibleInputs(m, h, rows), rows).units);
+}
+
+/**
+ * A visible draw given h, as the GPU makes it (Bernoulli on the GEMM epilogue's word; Gaussian on
+ * addSample's; label units the one-hot of a Gumbel-max draw from their inputs, on the same stream).
+ */
+function visibleDraw(m: RbmReference, h: ArrayLike<number>, rows: number, stream: StreamReference): Float64Array {
+  const { units, labels } = splitLabels(m, visibleInputs(m, h, rows), rows);
+  const means = unitMeans(m, units);
+  const v = m.type === 'bernoulli' ? bernoulliReference(means, stream) : gaussianReference(means.length, means, 1, stream);
+  const k = m.labels ?? 0;
+  return joinLabels(m, v, k ? gumbelSoftmaxReference(labels, rows, k, 1, stream).hard : [], rows);
 }
 
 export interface CdStepReference {
@@ -249,7 +294,7 @@ export interface CdStepReference {
 }
 
 /**
- * One CD-k step (`persistent` absent) or PCD-k step on a batch v0 (rows x visible), with the Philox
+ * One CD-k step (`persistent` absent) or PCD-k step on a batch v0 (rows x visible, label units last), with the Philox
  * draws of the GPU at (seed, step) under callsReference: the gradient of the negative
  * log-likelihood estimate (negative minus positive statistics; the positive ones with p(h | v0),
  * the negative ones with the chain's last visible state and p(h | v_k)) before weight decay.
@@ -271,17 +316,18 @@ export function cdStepReference(
   // 1. Positive phase: p(h | v0) and a hidden draw.
   const ph0 = hiddenProbabilities(m, v0, rows);
   const h0 = bernoulliReference(ph0, stream(callsReference.data));
-  // 2. The reconstruction monitor: the means of v given h0.
+  // 2. The reconstruction monitor: the image units' means given h0.
   const recon = visibleMeans(m, h0, rows);
+  const images = splitLabels(m, v0, rows).units;
   let reconstructionError = 0;
-  for (let e = 0; e < recon.length; e++) reconstructionError += (v0[e] - recon[e]) ** 2;
+  for (let e = 0; e < recon.length; e++) reconstructionError += (images[e] - recon[e]) ** 2;
   reconstructionError /= rows;
   // 3. The negative chain: from the data (CD, whose first step reuses h0) or from the persistent chains.
   const chainRows = o.persistent ? o.persistent.rows : rows;
   let v: Float64Array = Float64Array.from(o.persistent ? o.persistent.chains : v0);
   for (let i = 1; i <= o.k; i++) {
     const h = i === 1 && !o.persistent ? h0 : bernoulliReference(hiddenProbabilities(m, v, chainRows), stream(callsReference.hidden(i)));
-    v = visibleDraw(m, visibleMeans(m, h, chainRows), stream(callsReference.visible(i)));
+    v = visibleDraw(m, h, chainRows, stream(callsReference.visible(i)));
   }
   const phk = hiddenProbabilities(m, v, chainRows);
   // 4. Statistics: negative (chain) minus positive (data), each a mean over its rows.
@@ -298,6 +344,7 @@ export function cdStepReference(
   const activity = Float64Array.from(s.activity, (q, j) => s.decay * q + (1 - s.decay) * positive.c[j]);
   const d = activity.map((q) => s.cost * (q - s.target));
   d.forEach((dj, j) => (gradient.c[j] += dj));
-  for (let i = 0; i < m.visible; i++) for (let j = 0; j < m.hidden; j++) gradient.w[i * m.hidden + j] += positive.b[i] * d[j];
+  // The label units' weights take no share (the GPU's product is over the image units).
+  for (let i = 0; i < m.visible - (m.labels ?? 0); i++) for (let j = 0; j < m.hidden; j++) gradient.w[i * m.hidden + j] += positive.b[i] * d[j];
   return { gradient, reconstructionError, chains: v, activity };
 }
