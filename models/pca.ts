@@ -172,6 +172,22 @@ export function pcaProject(pca: Pca, rows: ArrayLike<number>, count: number): Fl
   return out;
 }
 
+/** The reconstructions x_hat = m + (x - m) V V' of `count` rows: count x width, float64. */
+export function pcaReconstruct(pca: Pca, rows: ArrayLike<number>, count: number): Float64Array {
+  const { width: n, mean, components } = pca;
+  const k = components.length / n;
+  const projections = pcaProject(pca, rows, count);
+  const out = new Float64Array(count * n);
+  for (let r = 0; r < count; r++) {
+    for (let e = 0; e < n; e++) {
+      let x = mean[e];
+      for (let i = 0; i < k; i++) x += projections[r * k + i] * components[i * n + e];
+      out[r * n + e] = x;
+    }
+  }
+  return out;
+}
+
 /** The mean over `count` rows (row-major, width values each) of sum over the pixels of (x_hat - x)^2, x_hat = m + (x - m) V V'. */
 export function pcaSquaredError(pca: Pca, rows: ArrayLike<number>, count: number): number {
   const { width: n, mean, components } = pca;

@@ -6,7 +6,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { InputError } from '../engine/index.js';
 import { DeviceDataset } from '../models/minibatch.js';
-import { fitPca, leadingEigen, pcaSquaredError, symmetricEigen } from '../models/pca.js';
+import { fitPca, leadingEigen, pcaReconstruct, pcaSquaredError, symmetricEigen } from '../models/pca.js';
 import { expectError } from './expect.js';
 import { withGpu } from './gpu.js';
 import { randomF32, randomWords } from './random.js';
@@ -89,6 +89,10 @@ gpu('fitPca: the covariance against float64, its components against the full eig
     const rest = exact.values.slice(k).reduce((a, b) => a + b, 0);
     const error = pcaSquaredError(pca, x, count);
     assert.ok(Math.abs(error - rest) < 1e-4 * exact.values.reduce((a, b) => a + b, 0), `error ${error} vs the other eigenvalues' sum ${rest}`);
+    // The reconstructions m + (x - m) V V' give the same error pixel by pixel.
+    const xHat = pcaReconstruct(pca, x, count);
+    const direct = xHat.reduce((t, v, e) => t + (v - x[e]) ** 2, 0) / count;
+    assert.ok(Math.abs(direct - error) < 1e-9 * (1 + error), `reconstructions' error ${direct} vs ${error}`);
     await expectError(() => fitPca(ctx, data, 0), InputError, 'components = 0');
     data.release();
   }),

@@ -20,6 +20,12 @@ report('study --quick writes report.html, report.json and study.json', () => {
   assert.is(data.study.points.length, 6, 'two sizes x three temperatures');
   assert.ok(data.benchmarks['bench-ising'], 'Ising benchmark measured in the same run');
   for (const p of data.study.points) assert.ok(p.energy_per_site < 0 && p.energy_err > 0, JSON.stringify(p));
+  // The deep models' section: a DBN's samples of each class (10 rows), reconstructions beside PCA's (3 rows), 2-D codes of the 50 test digits, hashing curves.
+  const deep = data.sections.deep;
+  assert.is(deep.dbn.samples.height, 10 * 29 + 1, 'ten rows of samples');
+  assert.is(deep.autoencoders.pretrained.images.height, 3 * 29 + 1, 'digits, the autoencoder\'s and PCA\'s reconstructions');
+  assert.equal([deep.codes_2d.labels.length, deep.codes_2d.autoencoder.length], [50, 100]);
+  assert.ok(['autoencoder', 'pca', 'lsh'].every((m) => deep.hashing.curves[m].precision.length > 0), 'three hashing curves');
 });
 
 report('every chart in the report rendered, without console errors', async () => {

@@ -11,6 +11,7 @@ import { pick, text, type Values } from '../cli/schema.js';
 import { DATA_FLAGS } from '../data/source.js';
 import { trainCommand } from '../train/command.js';
 import { AE_EVAL_JOB, AE_HASH_JOB } from './flags.js';
+import { rasterPng } from '../io/png.js';
 import { codesPicture, precisionRecallPicture } from './pictures.js';
 import { checkWritable, writeFileAtomic } from '../io/files.js';
 import type { JsonObject } from '../io/json.js';
@@ -52,7 +53,7 @@ async function runEval(values: Values<typeof EVAL_FLAGS>): Promise<void> {
     },
     text: (r) => `test squared error ${(r.test_squared_error as number).toFixed(3)} per digit; PCA with ${r.pca_components} components ${(r.pca_squared_error as number).toFixed(3)} (${r.test_count} test digits)`,
   });
-  if (values.png) writeFileAtomic(values.png, codesPicture(result.codes_2d as JsonObject));
+  if (values.png) writeFileAtomic(values.png, rasterPng(codesPicture(result.codes_2d as JsonObject)));
 }
 
 const HASH_FLAGS = {
@@ -96,7 +97,7 @@ async function runHash(values: Values<typeof HASH_FLAGS>): Promise<void> {
       return `${r.bits}-bit codes of ${r.queries} test digits against ${r.database} training digits: precision within radius ${radii.join(', ')}; mean average precision ${(r.map as number).toFixed(3)} (PCA signs ${(r.pca_map as number).toFixed(3)}, LSH ${(r.lsh_map as number).toFixed(3)})`;
     },
   });
-  if (values.png) writeFileAtomic(values.png, precisionRecallPicture(result.curves as JsonObject));
+  if (values.png) writeFileAtomic(values.png, rasterPng(precisionRecallPicture(result.curves as JsonObject)));
 }
 
 /** The feature's commands, in the order --help lists them (harness/cli/commands.ts). */

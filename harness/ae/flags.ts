@@ -50,6 +50,7 @@ export const AE_EVAL_JOB = {
   ...DATA_FLAGS,
   seed,
   'return-codes': boolean({ hidden: true, help: "return a 2-unit code's test codes and PCA-2's, with the labels, for the picture" }),
+  'return-images': integer({ hidden: true, min: 0, max: 100, default: 0, help: "return a picture of this many test digits: the digits, the autoencoder's reconstructions and PCA's (as many components as the code has units)" }),
 } as const;
 
 /** The 'ae-hash' job's spec: the model, the data, the radii of the Hamming balls, the seed of PCA's start and LSH's planes. */

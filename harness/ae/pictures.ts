@@ -1,8 +1,24 @@
 // The autoencoder's PNG pictures: 2-D codes of the test digits coloured by class (the autoencoder's
 // beside PCA-2's, as in Hinton & Salakhutdinov 2006's figure), and semantic hashing's
 // precision-recall curves (the autoencoder's codes, PCA signs, LSH).
-import { plotRaster, sideBySide, type PlotSeries, type Rgb } from '../io/raster.js';
+import { toBase64 } from '../io/base64.js';
+import { imageGrid } from '../io/image_grid.js';
+import { plotRaster, sideBySide, type PlotSeries, type Raster, type Rgb } from '../io/raster.js';
 import type { JsonObject } from '../io/json.js';
+
+/**
+ * Rows of `count` digits each (values in [0, 1], clipped), one row per array (the test digits, then
+ * what a model makes of them), as a grey picture: width, height, columns, pixels_base64.
+ */
+export function digitRows(rows: ReadonlyArray<ArrayLike<number>>, count: number, shape: { rows: number; cols: number }): JsonObject {
+  const size = shape.rows * shape.cols;
+  const all = new Float32Array(rows.length * count * size);
+  rows.forEach((row, i) => {
+    for (let e = 0; e < count * size; e++) all[i * count * size + e] = Math.min(1, Math.max(0, row[e]));
+  });
+  const grid = imageGrid(all, { count: rows.length * count, height: shape.rows, width: shape.cols, columns: count });
+  return { width: grid.width, height: grid.height, columns: count, pixels_base64: toBase64(grid.pixels) };
+}
 
 /** One colour per class 0..9 (tableau-10), the legend a caption gives. */
 export const CLASS_COLOURS: readonly Rgb[] = [
@@ -35,19 +51,19 @@ function scatter(xy: readonly number[], labels: readonly number[]) {
 
 /**
  * The test digits' 2-D codes (ae eval's codes_2d: autoencoder, pca, labels) as two panels, the
- * autoencoder's on the left, coloured by class (CLASS_COLOURS), as PNG bytes.
+ * autoencoder's on the left, coloured by class (CLASS_COLOURS).
  */
-export function codesPicture(codes: JsonObject): Uint8Array {
+export function codesPicture(codes: JsonObject): Raster {
   const labels = codes.labels as number[];
-  return sideBySide([scatter(codes.autoencoder as number[], labels), scatter(codes.pca as number[], labels)]).toPng();
+  return sideBySide([scatter(codes.autoencoder as number[], labels), scatter(codes.pca as number[], labels)]);
 }
 
-/** ae hash's curves (precision against recall by Hamming radius) of the three methods (METHOD_COLOURS), as PNG bytes. */
-export function precisionRecallPicture(curves: JsonObject): Uint8Array {
+/** ae hash's curves (precision against recall by Hamming radius) of the three methods (METHOD_COLOURS). */
+export function precisionRecallPicture(curves: JsonObject): Raster {
   const series = (Object.keys(METHOD_COLOURS) as Array<keyof typeof METHOD_COLOURS>).map((method): PlotSeries => {
     const c = curves[method] as { precision: Array<number | null>; recall: Array<number | null> };
     const points = c.recall.flatMap((r, i) => (r === null || c.precision[i] === null ? [] : [[r, c.precision[i] as number]]));
     return { x: points.map((p) => p[0]), y: points.map((p) => p[1]), colour: METHOD_COLOURS[method], points: true };
   });
-  return plotRaster(series, { xRange: [0, 1], yRange: [0, 1], ticks: { x: ticks(0, 1, 6), y: ticks(0, 1, 6) } }).toPng();
+  return plotRaster(series, { xRange: [0, 1], yRange: [0, 1], ticks: { x: ticks(0, 1, 6), y: ticks(0, 1, 6) } });
 }

@@ -13,9 +13,8 @@ import { AutoencoderEvaluator, AutoencoderTrainer, validateAutoencoderTraining, 
 import { DeviceDataset } from '../../models/minibatch.js';
 import { checkOption } from '../../models/options.js';
 import { VAE_OPTIMIZER_STATE } from '../../models/vae_training.js';
-import { toBase64 } from '../io/base64.js';
-import { imageGrid } from '../io/image_grid.js';
 import type { Json, JsonObject } from '../io/json.js';
+import { digitRows } from './pictures.js';
 import type { TrainingFeature, TrainParams } from '../train/feature.js';
 import { perEpoch, perStep } from '../train/history.js';
 import { vaeData, type VaeMnist } from '../vae/data.js';
@@ -81,10 +80,7 @@ async function pretrain(ctx: JobContext, ae: Autoencoder, p: Params, data: VaeMn
 /** Test examples in three rows: clean, masked (the encoder's input), and the reconstruction of the masked one. */
 async function maskedPicture(masked: AutoencoderEvaluator, count: number, shape: { rows: number; cols: number }): Promise<JsonObject> {
   const { clean, corrupted, reconstructed } = await masked.examples(count);
-  const rows = new Float32Array(3 * clean.length);
-  [clean, corrupted, reconstructed].forEach((row, i) => rows.set(row, i * clean.length));
-  const grid = imageGrid(rows, { count: 3 * count, height: shape.rows, width: shape.cols, columns: count });
-  return { width: grid.width, height: grid.height, columns: count, pixels_base64: toBase64(grid.pixels) };
+  return digitRows([clean, corrupted, reconstructed], count, shape);
 }
 
 export const AE_FEATURE: TrainingFeature<typeof AE_TRAIN_FLAGS, Autoencoder, AutoencoderEpoch, VaeMnist> = {

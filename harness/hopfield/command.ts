@@ -8,7 +8,7 @@ import { adapter, backend, json } from '../cli/flags.js';
 import { text, toSpec, type Values } from '../cli/schema.js';
 import { checkWritable } from '../io/files.js';
 import { writeGreyPng } from '../io/png.js';
-import { writePlot } from '../io/raster.js';
+import { writePlot } from '../io/png.js';
 import type { JsonObject } from '../io/json.js';
 import { HOPFIELD_CAPACITY_JOB, HOPFIELD_RECALL_JOB, parseLoads } from './flags.js';
 import { readPatternsFile } from './patterns_file.js';

@@ -1,11 +1,10 @@
-// Colour PNG pictures: an RGB raster with lines, dots and a 3x5 digit font, and a minimal plot of lines
-// and points on it (a capacity curve, a tour) with tick marks. Grey image grids: harness/io/image_grid.ts.
-import { PNG } from 'pngjs';
-import { writeFileAtomic } from './files.js';
+// Colour pictures: an RGB raster with lines, dots and a 3x5 digit font, and a minimal plot of lines
+// and points on it (a capacity curve, a tour) with tick marks. Pure (no Node): the report page draws
+// rasters on a canvas, the CLI writes them as PNG (harness/io/png.ts). Grey image grids: image_grid.ts.
 
 export type Rgb = readonly [number, number, number];
 
-/** An RGB canvas in memory, written as PNG. */
+/** An RGB canvas in memory (RGBA bytes, as a canvas's ImageData holds them). */
 export class Raster {
   readonly data: Uint8Array;
 
@@ -46,16 +45,6 @@ export class Raster {
       glyph.forEach((row, r) => [...row].forEach((bit, col) => bit === '1' && this.rect(x + (4 * k + col) * scale, y + r * scale, scale, scale, c)));
     });
   }
-
-  toPng(): Uint8Array {
-    const png = new PNG({ width: this.width, height: this.height });
-    png.data.set(this.data);
-    return PNG.sync.write(png);
-  }
-
-  write(path: string): void {
-    writeFileAtomic(path, this.toPng());
-  }
 }
 
 const FONT: Readonly<Record<string, readonly string[]>> = {
@@ -83,14 +72,6 @@ export interface PlotSeries {
   /** Join the points with lines (default true); `closed` also joins the last to the first. */
   lines?: boolean;
   closed?: boolean;
-}
-
-/**
- * A plot of series in a box with ticks and tick labels (no titles: say in the caption what the axes
- * are), `vertical` lines dashed at given x.
- */
-export function writePlot(path: string, series: readonly PlotSeries[], o: PlotOptions): void {
-  plotRaster(series, o).write(path);
 }
 
 export interface PlotOptions {

@@ -2,6 +2,8 @@
 // data-rendered="true" once uPlot has drawn it, and body[data-charts] counts them, so a test can check
 // that all rendered. Each feature draws its own sections with these (harness/<feature>/report.ts).
 import uPlot from 'uplot';
+import type { JsonObject } from '../io/json.js';
+import type { Raster } from '../io/raster.js';
 
 const COLOURS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b', '#17becf'];
 let expected = 0;
@@ -66,6 +68,38 @@ export function chart(parent: HTMLElement, title: string, xLabel: string, yLabel
     },
   };
   new uPlot(options, [x, ...lines.map((l) => l.values)] as uPlot.AlignedData, box);
+}
+
+/** A canvas of RGBA bytes shown `scale` times its size, pixels kept sharp. */
+function pixelCanvas(width: number, height: number, rgba: Uint8Array | Uint8ClampedArray, scale: number): HTMLCanvasElement {
+  const canvas = el('canvas', { width: String(width), height: String(height), style: `width: ${scale * width}px; image-rendering: pixelated; border: 1px solid #ccc` });
+  const ctx = canvas.getContext('2d')!;
+  const img = ctx.createImageData(width, height);
+  img.data.set(rgba);
+  ctx.putImageData(img, 0, 0);
+  return canvas;
+}
+
+/** A grey picture (pixels_base64, width, height: a vae-images job's, digitRows') as a canvas. */
+function greyCanvas(image: JsonObject, scale: number): HTMLCanvasElement {
+  const bytes = Uint8Array.from(atob(image.pixels_base64 as string), (c) => c.charCodeAt(0));
+  const rgba = new Uint8Array(4 * bytes.length);
+  bytes.forEach((v, i) => rgba.set([v, v, v, 255], 4 * i));
+  return pixelCanvas(image.width as number, image.height as number, rgba, scale);
+}
+
+/** A grey picture with its caption. */
+export function figure(parent: HTMLElement, image: JsonObject, caption: string, scale = 2): void {
+  const fig = el('figure');
+  fig.append(greyCanvas(image, scale), el('figcaption', {}, caption));
+  parent.append(fig);
+}
+
+/** A colour raster (harness/io/raster.ts: a plot, a scatter of codes) with its caption. */
+export function rasterFigure(parent: HTMLElement, raster: Raster, caption: string): void {
+  const fig = el('figure');
+  fig.append(pixelCanvas(raster.width, raster.height, raster.data, 1), el('figcaption', {}, caption));
+  parent.append(fig);
 }
 
 export function table(parent: HTMLElement, headers: string[], rows: (string | number)[][]): void {

@@ -9,6 +9,7 @@ import { tspSection } from '../tsp/report.js';
 import { rbmSection } from '../rbm/report.js';
 import { vaeSection } from '../vae/report.js';
 import { binaryNetSection } from '../binarynet/report.js';
+import { deepSection } from '../dbn/report.js';
 
 declare global {
   interface Window {
@@ -23,7 +24,7 @@ const BENCH_SECTIONS: Readonly<Record<string, [string, (result: JsonObject, titl
 };
 
 /** Each feature section's drawer (harness/report/sections.ts), by section name. */
-const SECTION_DRAWERS: Readonly<Record<string, (data: JsonObject) => void>> = { binarynet: binaryNetSection, hopfield: hopfieldSection, tsp: tspSection, rbm: rbmSection, vae: vaeSection };
+const SECTION_DRAWERS: Readonly<Record<string, (data: JsonObject) => void>> = { binarynet: binaryNetSection, deep: deepSection, hopfield: hopfieldSection, tsp: tspSection, rbm: rbmSection, vae: vaeSection };
 
 function render(data: ReportData): void {
   document.title = data.title;

@@ -8,7 +8,7 @@ import { defineCommand } from '../cli/command.js';
 import { adapter, backend, json } from '../cli/flags.js';
 import { text, toSpec, type Values } from '../cli/schema.js';
 import { checkWritable } from '../io/files.js';
-import { writePlot } from '../io/raster.js';
+import { writePlot } from '../io/png.js';
 import type { JsonObject } from '../io/json.js';
 import { TSP_JOB } from './flags.js';
 

@@ -2,25 +2,7 @@
 // the IWAE estimate, samples, reconstructions, the 2-D manifold, beta-VAE traversals, and the plain
 // and denoising autoencoders on masked test digits.
 import type { JsonObject } from '../io/json.js';
-import { chart, el, section, table } from '../report/charts.js';
-
-/** A grey picture (vae-images job: pixels_base64, width, height) as a canvas shown at `scale`. */
-function greyCanvas(image: JsonObject, scale: number): HTMLCanvasElement {
-  const [width, height] = [image.width as number, image.height as number];
-  const canvas = el('canvas', { width: String(width), height: String(height), style: `width: ${scale * width}px; image-rendering: pixelated; border: 1px solid #ccc` });
-  const ctx = canvas.getContext('2d')!;
-  const img = ctx.createImageData(width, height);
-  const bytes = Uint8Array.from(atob(image.pixels_base64 as string), (c) => c.charCodeAt(0));
-  bytes.forEach((v, i) => img.data.set([v, v, v, 255], 4 * i));
-  ctx.putImageData(img, 0, 0);
-  return canvas;
-}
-
-function figure(parent: HTMLElement, image: JsonObject, caption: string, scale = 2): void {
-  const fig = el('figure');
-  fig.append(greyCanvas(image, scale), el('figcaption', {}, caption));
-  parent.append(fig);
-}
+import { chart, el, figure, section, table } from '../report/charts.js';
 
 type History = Array<Record<string, number>>;
 
