@@ -34,6 +34,20 @@ export function rngBits(seed: number, purpose: number, step: number, element: nu
   return philox4x32([step, element, call, 0], [seed, purpose]);
 }
 
+/**
+ * A permutation of 0 .. n - 1 keyed by (seed, purpose, step): each index's 64-bit key is words x and y
+ * of counter (step, i, 0, 0), the indices in ascending order of (x, y, index). The GPU's epoch
+ * permutation (shaders/permute.wgsl, purpose `permutation`) sorts the same keys.
+ */
+export function philoxPermutation(n: number, seed: number, purpose: number, step: number): Uint32Array {
+  const keys = Array.from({ length: n }, (_, i) => {
+    const bits = rngBits(seed, purpose, step, i, 0);
+    return { hi: bits[0], lo: bits[1], index: i };
+  });
+  keys.sort((a, b) => a.hi - b.hi || a.lo - b.lo || a.index - b.index);
+  return Uint32Array.from(keys, (k) => k.index);
+}
+
 /** Uniform in [0, 1) from 24 bits, as rng_uniform. */
 export const uniform24 = (bits: number) => (bits >>> 8) / 16777216;
 

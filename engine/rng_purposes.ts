@@ -34,6 +34,8 @@ export const RNG_PURPOSES = {
   pcaStart: 17,
   // The random hyperplanes of locality-sensitive hashing, drawn on the host (models/hashing.ts).
   lshPlanes: 18,
+  // The random permutation of a receptive field over the lattice's sites, the locality's baseline (models/rg.ts).
+  rgShuffle: 19,
 } as const;
 
 export type RngPurpose = keyof typeof RNG_PURPOSES;

@@ -13,5 +13,6 @@ import { rbmFeature } from './rbm/feature.js';
 import { dbnFeature } from './dbn/feature.js';
 import { aeFeature } from './ae/feature.js';
 import { vaeFeature } from './vae/feature.js';
+import { rgFeature } from './rg/feature.js';
 
-export const FEATURES: readonly Feature[] = [isingFeature, gemmFeature, mlpFeature, binaryNetFeature, hopfieldFeature, tspFeature, boltzmannFeature, rbmFeature, dbnFeature, aeFeature, vaeFeature];
+export const FEATURES: readonly Feature[] = [isingFeature, gemmFeature, mlpFeature, binaryNetFeature, hopfieldFeature, tspFeature, boltzmannFeature, rbmFeature, dbnFeature, rgFeature, aeFeature, vaeFeature];

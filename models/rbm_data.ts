@@ -104,6 +104,20 @@ export class RbmDataset implements Releasable {
     });
   }
 
+  /** Every row as a batch holds it (standardised, if the set is): count x width f32. */
+  async readRows(ctx: RunContext): Promise<Float32Array> {
+    const owned = new Owned();
+    try {
+      const graph = new KernelGraph('rbm data rows');
+      const x = await owned.add(ctx.pool.tensor('rbm data rows', 'f32', [this.count, this.width]));
+      await owned.add(this.addBatch(graph, ctx, { indices: this.inOrder, x, batchSize: this.count }));
+      await ctx.scheduler.run(graph);
+      return new Float32Array(await x.read());
+    } finally {
+      owned.release();
+    }
+  }
+
   /** Each column's mean over the rows, as a batch holds them (standardised, if the set is): e.g. AIS's base rates. */
   async columnMeans(ctx: RunContext): Promise<Float64Array> {
     const owned = new Owned();

@@ -6,6 +6,14 @@ export const mean = (xs: ArrayLike<number>): number => {
   return s / xs.length;
 };
 
+/** The mean of independent samples and its standard error (the sample standard deviation over sqrt n; NaN for one sample). */
+export function meanWithError(xs: ArrayLike<number>): { value: number; stderr: number } {
+  const m = mean(xs);
+  let squares = 0;
+  for (let i = 0; i < xs.length; i++) squares += (xs[i] - m) ** 2;
+  return { value: m, stderr: xs.length > 1 ? Math.sqrt(squares / (xs.length - 1) / xs.length) : NaN };
+}
+
 /** The smallest number of blocks a binning level may have and still count. */
 const MIN_BLOCKS = 32;
 

@@ -167,7 +167,7 @@ label units), train_loss (per step), test_error and generative_test_error (per e
         }
         const loss = `${epoch.stage === 'greedy' ? 'reconstruction error' : 'cross-entropy'} ${mean(epoch.losses).toFixed(4)}`;
         const percent = (name: string, e: number) => (Number.isNaN(e) ? '' : `, ${name} ${(100 * e).toFixed(2)}%`);
-        const line = `epoch ${epoch.epoch + 1}/${trainer.epochs} (${stage}): ${loss}${percent('test error', testError)}${percent('generative test error', generativeError)}`;
+        const line = `epoch ${epoch.epoch + 1}/${trainer.epochs} (${stage}): ${loss}${percent('test error', testError)}${percent('generative test error', generativeError)}, ${(epoch.wallMs / 1000).toFixed(1)} s`;
         return { values: { train_loss: epoch.losses, test_error: testError, generative_test_error: generativeError }, line: () => line };
       },
       async state() {

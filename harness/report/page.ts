@@ -10,6 +10,7 @@ import { rbmSection } from '../rbm/report.js';
 import { vaeSection } from '../vae/report.js';
 import { binaryNetSection } from '../binarynet/report.js';
 import { deepSection } from '../dbn/report.js';
+import { rgSection } from '../rg/report.js';
 
 declare global {
   interface Window {
@@ -24,7 +25,7 @@ const BENCH_SECTIONS: Readonly<Record<string, [string, (result: JsonObject, titl
 };
 
 /** Each feature section's drawer (harness/report/sections.ts), by section name. */
-const SECTION_DRAWERS: Readonly<Record<string, (data: JsonObject) => void>> = { binarynet: binaryNetSection, deep: deepSection, hopfield: hopfieldSection, tsp: tspSection, rbm: rbmSection, vae: vaeSection };
+const SECTION_DRAWERS: Readonly<Record<string, (data: JsonObject) => void>> = { binarynet: binaryNetSection, deep: deepSection, rg: rgSection, hopfield: hopfieldSection, tsp: tspSection, rbm: rbmSection, vae: vaeSection };
 
 function render(data: ReportData): void {
   document.title = data.title;
