@@ -280,12 +280,12 @@ export class Rbm implements Releasable {
    *   await rbm.addVisible(graph, ctx, { h, pv, v, rows: 100, draw: { seed: 1, step: 0, call: RBM_CALLS.visible(1) } });
    */
   addVisible(graph: KernelGraph, ctx: OpContext, o: { h: Tensor; pv: Tensor; v?: Tensor; rows: number; draw?: RbmStream & { call: number }; labels?: RbmLabelStates; clampLabels?: boolean }): Promise<Releasable> {
-    const visible = this.addConditional(graph, ctx, this.visibleType, { x: o.h, weights: this.weights.value, mean: o.pv, state: o.v, rows: o.rows, width: this.visible, depth: this.hidden, transB: true, bias: this.visibleBias.value, draw: o.draw });
-    if (!this.labelWeights || o.clampLabels) return visible;
+    const units = () => this.addConditional(graph, ctx, this.visibleType, { x: o.h, weights: this.weights.value, mean: o.pv, state: o.v, rows: o.rows, width: this.visible, depth: this.hidden, transB: true, bias: this.visibleBias.value, draw: o.draw });
+    if (!this.labelWeights || o.clampLabels) return units();
     const [labels, labelWeights, labelBias] = [o.labels, this.labelWeights.value, this.labelBias!.value];
     if (!labels) throw new InputError(`rbm: the visible step of an RBM with ${this.labels} label units needs the labels' tensors (a chain's labels)`);
     return building(async (owned) => {
-      await owned.add(visible);
+      await owned.add(units());
       // py = softmax(d + hU'); with a draw, y = the one-hot of a Gumbel-max draw from it (gumbel purpose, the draw's counter).
       await owned.add(addGemm(graph, ctx, { a: o.h, b: labelWeights, c: labels.py, m: o.rows, n: this.labels, k: this.hidden, transB: true, bias: labelBias }));
       if (o.draw) await owned.add(addGumbelSoftmax(graph, ctx, { logits: labels.py, rows: o.rows, classes: this.labels, temperature: 1, y: labels.scratch, hard: labels.y, ...o.draw }));

@@ -247,7 +247,8 @@ function addStep(graph: KernelGraph, ctx: RunContext, rbm: Rbm, o: CheckedRbmTra
     // 2. The reconstruction E[v | h0]: CD's first visible draw comes with it (and the labels'); PCD computes it for the monitor only.
     const recon = p.persistent ? batch.pv : negative.pv;
     const labels = (p.persistent ? batch.labels : negative.labels) ?? undefined;
-    await owned.add(rbm.addVisible(graph, ctx, { h: batch.h, pv: recon, v: p.persistent ? undefined : negative.v, labels, rows, draw: p.persistent ? undefined : draw(RBM_CALLS.visible(1)) }));
+    // PCD's monitor needs no labels: they stay as the data's (clamped).
+    await owned.add(rbm.addVisible(graph, ctx, { h: batch.h, pv: recon, v: p.persistent ? undefined : negative.v, labels, clampLabels: p.persistent, rows, draw: p.persistent ? undefined : draw(RBM_CALLS.visible(1)) }));
     await owned.add(addBinary(graph, ctx, { op: 'sub', a: batch.v, b: recon, out: recon }));
     await owned.add(addReduce(graph, ctx, { op: 'sumsq', per: 'all', x: recon, ...p.reconstruction }));
     // 3. The rest of the negative chain, then p(h | vk).
@@ -257,14 +258,15 @@ function addStep(graph: KernelGraph, ctx: RunContext, rbm: Rbm, o: CheckedRbmTra
     await owned.add(rbm.addStatistics(graph, ctx, { data: batch, model: negative }));
     // 5. The sparsity target.
     if (o.sparsity && p.activity) await owned.add(addSparsity(graph, ctx, rbm, batch, p.activity, o.sparsity));
-    // 6. The update, with weight decay on the weights (not the biases) in the same pass.
-    await owned.add(addOptimizerStep(graph, ctx, rbm.params, { kind: 'sgd', lr: p.lr, momentum, weightDecay: o.weightDecay, weightDecayParams: [RBM_PARAMS.weights] }));
+    // 6. The update, with weight decay on the weights (the label units' too; not the biases) in the same pass.
+    const decayed = rbm.labels > 0 ? [RBM_PARAMS.weights, RBM_PARAMS.labelWeights] : [RBM_PARAMS.weights];
+    await owned.add(addOptimizerStep(graph, ctx, rbm.params, { kind: 'sgd', lr: p.lr, momentum, weightDecay: o.weightDecay, weightDecayParams: decayed }));
   })();
 }
 
 /**
  * Adds the sparsity penalty's gradient: q <- decay q + (1 - decay) mean(ph0); then with d = cost (q - p),
- * dc += d and dW += mean(v0)' d (a rank-one GEMM).
+ * dc += d, dW += mean(v0)' d and, with label units, dU += mean(y0)' d (rank-one GEMMs).
  */
 function addSparsity(graph: KernelGraph, ctx: RunContext, rbm: Rbm, batch: RbmChain, q: Tensor, s: Required<RbmSparsity>): Promise<Releasable> {
   return building(async (owned) => {
@@ -278,6 +280,11 @@ function addSparsity(graph: KernelGraph, ctx: RunContext, rbm: Rbm, batch: RbmCh
     await owned.add(addBinary(graph, ctx, { op: 'add', a: rbm.hiddenBias.grad, b: current, out: rbm.hiddenBias.grad }));
     await owned.add(addReduce(graph, ctx, { op: 'mean', per: 'column', x: batch.v, out: vMean }));
     await owned.add(addGemm(graph, ctx, { a: vMean, b: current, c: rbm.weights.grad, m: rbm.visible, n: rbm.hidden, k: 1, beta: 1 }));
+    if (rbm.labelWeights && batch.labels) {
+      const yMean = await owned.add(ctx.pool.tensor('rbm sparsity label mean', 'f32', [rbm.labels]));
+      await owned.add(addReduce(graph, ctx, { op: 'mean', per: 'column', x: batch.labels.y, out: yMean }));
+      await owned.add(addGemm(graph, ctx, { a: yMean, b: current, c: rbm.labelWeights.grad, m: rbm.labels, n: rbm.hidden, k: 1, beta: 1 }));
+    }
     return owned;
   });
 }

@@ -92,9 +92,16 @@ export function fieldLocality(field: ArrayLike<number>, lattice: Lattice, r: num
   if (field.length !== width * height) throw new InputError(`rg: a field of ${field.length} values on a ${width} x ${height} lattice`);
   const w = Float64Array.from(field, (f) => f * f);
   const total = w.reduce((a, b) => a + b, 0);
-  if (!(total > 0)) return { centre: [0, 0], radius: 0, fraction: 1 };
-  const x = circularMean(width, (i) => Array.from({ length: height }, (_, y) => w[y * width + i]).reduce((a, b) => a + b, 0));
-  const y = height > 1 ? circularMean(height, (j) => w.subarray(j * width, (j + 1) * width).reduce((a, b) => a + b, 0)) : 0;
+  // A field of zeros has no weight to place: NaN (layerLocality leaves such units out).
+  if (!(total > 0)) return { centre: [NaN, NaN], radius: NaN, fraction: NaN };
+  // The weight's marginals along each axis, then each axis's circular mean.
+  const [columns, rows] = [new Float64Array(width), new Float64Array(height)];
+  w.forEach((v, s) => {
+    columns[s % width] += v;
+    rows[Math.floor(s / width)] += v;
+  });
+  const x = circularMean(width, (i) => columns[i]);
+  const y = height > 1 ? circularMean(height, (j) => rows[j]) : 0;
   let [inside, squared] = [0, 0];
   for (let s = 0; s < w.length; s++) {
     const d2 = wrap(s % width, x, width) ** 2 + (height > 1 ? wrap(Math.floor(s / width), y, height) ** 2 : 0);
@@ -114,18 +121,21 @@ export interface LayerLocality {
 
 /**
  * The locality of `units` fields (units x sites, row-major) for a disk of radius r, each field also
- * permuted over the sites (unit u by the Philox permutation of (seed, rgShuffle, u)).
+ * permuted over the sites (unit u by the Philox permutation of (seed, rgShuffle, u)); fields of zeros
+ * are left out of the means.
  */
 export function layerLocality(fields: ArrayLike<number>, units: number, lattice: Lattice, r: number, seed: number): LayerLocality {
   const sites = lattice.width * lattice.height;
   if (fields.length !== units * sites) throw new InputError(`rg: ${fields.length} field values are not ${units} units x ${sites} sites`);
-  let [locality, shuffled, radius, radiusShuffled] = [0, 0, 0, 0];
+  let [locality, shuffled, radius, radiusShuffled, counted] = [0, 0, 0, 0, 0];
   for (let u = 0; u < units; u++) {
     const field = Array.prototype.slice.call(fields, u * sites, (u + 1) * sites) as number[];
     const own = fieldLocality(field, lattice, r);
+    if (Number.isNaN(own.fraction)) continue;
+    counted++;
     const permutation = philoxPermutation(sites, seed, RNG_PURPOSES.rgShuffle, u);
     const other = fieldLocality(Array.from(permutation, (p) => field[p]), lattice, r);
     [locality, shuffled, radius, radiusShuffled] = [locality + own.fraction, shuffled + other.fraction, radius + own.radius, radiusShuffled + other.radius];
   }
-  return { locality: locality / units, locality_shuffled: shuffled / units, mean_radius: radius / units, mean_radius_shuffled: radiusShuffled / units };
+  return { locality: locality / counted, locality_shuffled: shuffled / counted, mean_radius: radius / counted, mean_radius_shuffled: radiusShuffled / counted };
 }

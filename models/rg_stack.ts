@@ -4,7 +4,7 @@
 // trained greedily on chain samples, each layer's hidden units put in the order of their fields' centres
 // on the ring, and the nearest-neighbour correlation of their states (as +-1) set beside the decimated
 // chain's tanh(J_n).
-import { KernelGraph, type RunContext, type Tensor } from '../engine/index.js';
+import { InputError, KernelGraph, type RunContext, type Tensor } from '../engine/index.js';
 import { addGemm } from '../engine/ops/index.js';
 import { Dbn, DbnTrainer, type DbnTrainingOptions } from './dbn.js';
 import { Owned } from './owned.js';
@@ -20,6 +20,7 @@ import { meanWithError } from './stats.js';
  *   const fields = await receptiveFields(ctx, dbn, 2);   // units of layer 2 x 1600 sites
  */
 export async function receptiveFields(ctx: RunContext, dbn: Dbn, layer: number): Promise<Float32Array> {
+  if (!(Number.isInteger(layer) && layer >= 1 && layer < dbn.layers.length)) throw new InputError(`rg: layer ${layer} is not a hidden layer of the stack (1 to ${dbn.layers.length - 1})`);
   const sites = dbn.layers[0];
   const owned = new Owned();
   try {
@@ -95,6 +96,7 @@ export async function learnedCorrelations(ctx: RunContext, states: ArrayLike<num
 /** The nearest-neighbour correlation of units (0/1 states, count x units) in the order of their fields' centres on a ring of `sites`. */
 export function neighbourCorrelation(hidden: ArrayLike<number>, count: number, fields: ArrayLike<number>, sites: number): Omit<LearnedLevel, 'level'> {
   const units = fields.length / sites;
+  if (!(Number.isInteger(units) && hidden.length === count * units)) throw new InputError(`rg: ${fields.length} field values over ${sites} sites and ${hidden.length} states of ${count} samples do not agree`);
   const info = Array.from({ length: units }, (_, u) => {
     const field = Array.prototype.slice.call(fields, u * sites, (u + 1) * sites) as number[];
     return { u, centre: fieldLocality(field, { width: sites, height: 1 }, 0).centre[0], sign: field.reduce((a, b) => a + b, 0) >= 0 ? 1 : -1 };

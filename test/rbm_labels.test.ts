@@ -98,17 +98,19 @@ gpu('free energy F(v, y) per example against float64 (9 examples, 6 units, 4 lab
   }),
 );
 
-for (const [what, settings] of [
+const labelCases: Array<[string, Pick<RbmTrainingOptions, 'k' | 'chains' | 'weightDecay' | 'sparsity'>]> = [
   ['CD-2', { k: 2 }],
   ['PCD-1 with 6 chains', { k: 1, chains: 6 }],
-] as const) {
+  ['CD-1, weight decay 0.01, sparsity target 0.1 (cost 0.5, decay 0.8)', { k: 1, weightDecay: 0.01, sparsity: { target: 0.1, cost: 0.5, decay: 0.8 } }],
+];
+for (const [what, settings] of labelCases) {
   gpu(`one ${what} step with 3 label units (8 examples, 5 units, 4 hidden): gradients, reconstruction error, chains as float64 with the GPU's draws`, () =>
     withGpu(async (ctx) => {
       const [rows, units, labels, hidden, seed] = [8, 5, 3, 4, 7];
       const m = labelledModel(units, labels, hidden, 21, 1.5);
       const v = randomBits(rows * units, 22);
       const classes = randomClasses(rows, labels, 23);
-      const options: RbmTrainingOptions = { lr: 1e-3, ...settings, batch: rows, epochs: 1, seed };
+      const options: RbmTrainingOptions = { lr: 1e-3, momentum: 0, ...settings, batch: rows, epochs: 1, seed };
       const rbm = await rbmWith(ctx, m, rbmOptimizerState(options));
       const owned = new Owned();
       try {
@@ -125,9 +127,15 @@ for (const [what, settings] of [
         const x = joint(v, oneHotRows(classes, labels), rows);
         const v0 = new Float64Array(rows * m.visible);
         order.forEach((row, i) => v0.set(x.subarray(row * m.visible, (row + 1) * m.visible), i * m.visible));
-        const want = cdStepReference(m, v0, rows, { k: settings.k, seed, step: 0, persistent: start ? { chains: start, rows: chains!.rows } : undefined });
+        const s = settings.sparsity;
+        const sparsity = s && { target: s.target, cost: s.cost, decay: s.decay!, activity: new Float64Array(hidden).fill(s.target) };
+        const want = cdStepReference(m, v0, rows, { k: settings.k!, seed, step: 0, persistent: start ? { chains: start, rows: chains!.rows } : undefined, sparsity });
         const tol = { atol: 1e-5, rtol: 1e-4 };
-        check('dW and dU', [...(await readF32(rbm.weights.grad)), ...(await readF32(rbm.labelWeights!.grad))], want.gradient.w, tol);
+        const grad = [...(await readF32(rbm.weights.grad)), ...(await readF32(rbm.labelWeights!.grad))];
+        check('dW and dU', grad, want.gradient.w, tol);
+        // SGD without momentum: weight decay joins both weight matrices' gradients, not the biases'.
+        const wd = settings.weightDecay ?? 0;
+        check('W and U after the step', [...(await readF32(rbm.weights.value)), ...(await readF32(rbm.labelWeights!.value))], Array.from(m.w, (w, i) => w - 1e-3 * (grad[i] + wd * w)), { atol: 1e-7, rtol: 1e-6 });
         check('db and dd', [...(await readF32(rbm.visibleBias.grad)), ...(await readF32(rbm.labelBias!.grad))], want.gradient.b, tol);
         check('dc', await readF32(rbm.hiddenBias.grad), want.gradient.c, tol);
         check('reconstruction error', [epoch.reconstructionErrors[0]], [want.reconstructionError], tol);

@@ -100,6 +100,9 @@ host('locality of hand-made fields: a single site, a uniform field, a 3 x 3 bloc
   close(layer.locality, 1, 1e-12, 'both fields within radius 1');
   assert.ok(layer.locality_shuffled < 0.7 && layer.mean_radius_shuffled > 2 * layer.mean_radius, JSON.stringify(layer));
   assert.equal(layerLocality([...site, ...block], 2, lattice, 1, 3), layer, 'the same seed, the same baseline');
+  // A field of zeros has no centre: left out of the layer's means.
+  assert.ok(Number.isNaN(fieldLocality(new Float64Array(100), lattice, 1).fraction));
+  assert.equal(layerLocality([...new Float64Array(100), ...site, ...block], 3, lattice, 1, 3).locality, 1);
 });
 
 host('learned block spins: units in the order of their fields\' centres, each signed by its field, neighbours periodic', () => {
@@ -152,6 +155,8 @@ gpu('receptive fields: W_1 ... W_l by GEMMs against the float64 product, as unit
         got.forEach((v, e) => close(v, product[(e % 12) * units + Math.floor(e / 12)], 1e-5, `layer ${level}, unit ${Math.floor(e / 12)}, site ${e % 12}`));
       }
       assert.equal(Array.from(await receptiveFields(ctx, dbn, 1)).slice(0, 2), [weights[0][0], weights[0][6]], 'layer 1: the weights, transposed');
+      await expectError(() => receptiveFields(ctx, dbn, 0), InputError, 'layer 0 is not a hidden layer');
+      await expectError(() => receptiveFields(ctx, dbn, 4), InputError, 'layer 4');
     } finally {
       dbn.release();
     }

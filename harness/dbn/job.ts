@@ -65,7 +65,7 @@ export async function runDbnEval(ctx: JobContext, p: DbnEvalParams): Promise<Jso
       bound = { log_p_lower_bound: b.logPLowerBound, log_p_lower_bound_stderr: top.logZStderr, top_log_z: top.logZ, samples: p.samples };
     }
     const classifier = dbn.classifier ? await (await classifierEvaluator(ctx, dbn, data, owned)).evaluate() : null;
-    const generative = dbn.labels > 0 ? await generativeTester(ctx, dbn, data, owned)() : null;
+    const generative = dbn.labels > 0 ? await generativeTester(ctx, dbn, data, owned, test)() : null;
     return {
       test_error: classifier?.error ?? null,
       test_errors: classifier?.errors ?? null,

@@ -66,9 +66,9 @@ export function dbnData(split: DataSplit, binarize: Params['binarize']): DbnData
   return { ...data, labels: { train: split.train.labels.subarray(0, data.train.count), test: split.test.labels.subarray(0, data.test.count) }, classes: classCount(split.train) };
 }
 
-/** The generative classifier's test error (the top RBM's label units, dbnClassify) on the test digits, uploaded once into `owned`. */
-export function generativeTester(ctx: RunContext, dbn: Dbn, data: DbnData, owned: Owned): () => Promise<{ error: number; errors: number }> {
-  let test: RbmDataset | null = null;
+/** The generative classifier's test error (the top RBM's label units, dbnClassify) on the test digits: `uploaded`, or uploaded once into `owned`. */
+export function generativeTester(ctx: RunContext, dbn: Dbn, data: DbnData, owned: Owned, uploaded?: RbmDataset): () => Promise<{ error: number; errors: number }> {
+  let test: RbmDataset | null = uploaded ?? null;
   return async () => {
     test ??= await owned.add(RbmDataset.upload(ctx, data.test, 'test'));
     const classes = await dbnClassify(ctx, dbn, test);

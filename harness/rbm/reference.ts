@@ -344,7 +344,6 @@ export function cdStepReference(
   const activity = Float64Array.from(s.activity, (q, j) => s.decay * q + (1 - s.decay) * positive.c[j]);
   const d = activity.map((q) => s.cost * (q - s.target));
   d.forEach((dj, j) => (gradient.c[j] += dj));
-  // The label units' weights take no share (the GPU's product is over the image units).
-  for (let i = 0; i < m.visible - (m.labels ?? 0); i++) for (let j = 0; j < m.hidden; j++) gradient.w[i * m.hidden + j] += positive.b[i] * d[j];
+  for (let i = 0; i < m.visible; i++) for (let j = 0; j < m.hidden; j++) gradient.w[i * m.hidden + j] += positive.b[i] * d[j];
   return { gradient, reconstructionError, chains: v, activity };
 }
