@@ -39,6 +39,7 @@ export const RBM_TRAINING = {
   finalMomentum: real({ min: 0, max: 1, maxOpen: true }),
   momentumEpochs: whole({ min: 0, default: 0 }),
   weightDecay: real({ min: 0, default: 0 }),
+  l1: real({ min: 0, default: 0 }),
 } as const;
 
 /** The sparsity target's rules. */
@@ -69,6 +70,8 @@ export interface RbmTrainingOptions {
   momentumEpochs?: number;
   /** L2 weight decay on the weights (not the biases): wd W is added to their gradient (default 0). */
   weightDecay?: number;
+  /** L1 penalty on the weights (not the biases): l1 sign(W) is added to their gradient (default 0; Mehta & Schwab's sparse, local fields). */
+  l1?: number;
   sparsity?: RbmSparsity;
   /** Examples per step; an epoch is floor(count / batch) steps. */
   batch: number;
@@ -80,7 +83,7 @@ export interface RbmTrainingOptions {
 
 export type CheckedRbmTraining = Omit<CheckedOptions<typeof RBM_TRAINING>, 'lr'> & { lr: number | ScheduleSpec; sparsity: Required<RbmSparsity> | null };
 
-const LABELS = { finalMomentum: 'final momentum', momentumEpochs: 'momentum epochs', weightDecay: 'weight decay' } as const;
+const LABELS = { finalMomentum: 'final momentum', momentumEpochs: 'momentum epochs', weightDecay: 'weight decay', l1: 'L1 penalty' } as const;
 
 /**
  * Checks training options (with defaults filled in); every problem is an InputError naming the option.
@@ -258,9 +261,9 @@ function addStep(graph: KernelGraph, ctx: RunContext, rbm: Rbm, o: CheckedRbmTra
     await owned.add(rbm.addStatistics(graph, ctx, { data: batch, model: negative }));
     // 5. The sparsity target.
     if (o.sparsity && p.activity) await owned.add(addSparsity(graph, ctx, rbm, batch, p.activity, o.sparsity));
-    // 6. The update, with weight decay on the weights (the label units' too; not the biases) in the same pass.
+    // 6. The update, with weight decay and the L1 penalty on the weights (the label units' too; not the biases) in the same pass.
     const decayed = rbm.labels > 0 ? [RBM_PARAMS.weights, RBM_PARAMS.labelWeights] : [RBM_PARAMS.weights];
-    await owned.add(addOptimizerStep(graph, ctx, rbm.params, { kind: 'sgd', lr: p.lr, momentum, weightDecay: o.weightDecay, weightDecayParams: decayed }));
+    await owned.add(addOptimizerStep(graph, ctx, rbm.params, { kind: 'sgd', lr: p.lr, momentum, weightDecay: o.weightDecay, l1: o.l1, weightDecayParams: decayed }));
   })();
 }
 

@@ -2,8 +2,9 @@
 // reference: harness/reference/optim.ts). Entry points:
 //   sum_squares  partial sums of grad^2 of one tensor, one per workgroup  (clipping only)
 //   clip_scale   the global norm over all partials and the clipping scale  (clipping only)
-//   sgd          SGD with momentum and L2 weight decay
-//   adam         Adam with bias correction (and L2 or decoupled weight decay)
+//   sgd          SGD with momentum, L2 weight decay and an L1 penalty
+//   adam         Adam with bias correction (and L2 or decoupled weight decay, and an L1 penalty)
+// The L1 penalty l1 |p| adds its subgradient l1 sign(p) (0 at p = 0) to the gradient.
 #include "grid.wgsl"
 #include "schedule.wgsl"
 
@@ -14,6 +15,7 @@ struct OptimParams {
   max_norm: f32,       // clipping threshold of the global gradient norm
   momentum: f32,
   weight_decay: f32,
+  l1: f32,
   beta1: f32,
   beta2: f32,
   eps: f32,
@@ -119,8 +121,8 @@ fn sgd(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) group
   let rate = schedule_at(lr, iteration.index) * params.lr_scale;
   for (var i = first; i < min(first + SPAN, params.n); i++) {
     let p = value[i];
-    // g + wd p, then (with momentum) the velocity buf = mu buf + (g + wd p), as torch.optim.SGD.
-    var step = clipped_grad(i) + params.weight_decay * p;
+    // g + wd p + l1 sign(p), then (with momentum) the velocity buf = mu buf + that, as torch.optim.SGD.
+    var step = clipped_grad(i) + params.weight_decay * p + params.l1 * sign(p);
     if (USE_MOMENTUM) {
       step = params.momentum * state0[i] + step;
       state0[i] = step;
@@ -139,7 +141,7 @@ fn adam(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) grou
   let rate = schedule_at(lr, iteration.index) * params.lr_scale;
   for (var i = first; i < min(first + SPAN, params.n); i++) {
     let p = value[i];
-    var g = clipped_grad(i);
+    var g = clipped_grad(i) + params.l1 * sign(p);
     if (!DECOUPLED) { g += params.weight_decay * p; }
     // Moment estimates, then their bias corrections.
     let m = params.beta1 * state0[i] + (1.0 - params.beta1) * g;

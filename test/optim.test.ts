@@ -58,7 +58,7 @@ interface Case {
 function referenceOf(o: OptimizerOptions): OptimizerReference {
   const decayed = o.weightDecayParams && SPECS.map((s) => o.weightDecayParams!.includes(s.name));
   const lrScale = o.lrScale && SPECS.map((s) => o.lrScale![s.name] ?? 1);
-  const common = { kind: o.kind, weightDecay: o.weightDecay ?? 0, clipNorm: o.clipNorm, momentum: 0, beta1: 0, beta2: 0, eps: 0, decoupledWeightDecay: false, decayed, lrScale };
+  const common = { kind: o.kind, weightDecay: o.weightDecay ?? 0, l1: o.l1 ?? 0, clipNorm: o.clipNorm, momentum: 0, beta1: 0, beta2: 0, eps: 0, decoupledWeightDecay: false, decayed, lrScale };
   if (o.kind === 'sgd') return { ...common, momentum: o.momentum ?? 0 };
   if (o.beta1 === undefined || o.beta2 === undefined || o.eps === undefined) throw new Error('test cases give every Adam hyperparameter');
   return { ...common, beta1: o.beta1, beta2: o.beta2, eps: o.eps, decoupledWeightDecay: !!o.decoupledWeightDecay };
@@ -119,6 +119,16 @@ optimizers('sgd: momentum 0.9, weight decay 0.01, step-decay learning rate, no c
       lr: { kind: 'step', initial: 0.05, gamma: 0.5, every: 3 },
       amplitude: 0.5,
       runs: [1, 2, 5],
+    }),
+  ));
+
+optimizers('sgd: momentum 0.5 with an L1 penalty 0.05 and weight decay 0.01 on W and b only', () =>
+  withGpu((ctx) =>
+    train(ctx, {
+      options: { kind: 'sgd', lr: 0, momentum: 0.5, weightDecay: 0.01, l1: 0.05, weightDecayParams: ['W', 'b'] },
+      lr: { kind: 'constant', value: 0.1 },
+      amplitude: 0.5,
+      runs: [1, 3],
     }),
   ));
 
@@ -196,6 +206,7 @@ optimizers('errors: missing state, bad hyperparameters, a released set; nothing 
     await expectError(() => addOptimizerStep(graph, ctx, params, { kind: 'sgd', lr: -1 }), InputError, 'lr = -1');
     await expectError(() => addOptimizerStep(graph, ctx, params, { kind: 'sgd', lr: 1, clipNorm: 0 }), InputError, 'clipNorm = 0');
     await expectError(() => addOptimizerStep(graph, ctx, params, { kind: 'sgd', lr: 1, weightDecay: -0.1 }), InputError, 'weightDecay = -0.1');
+    await expectError(() => addOptimizerStep(graph, ctx, params, { kind: 'sgd', lr: 1, l1: -1 }), InputError, 'l1 = -1');
     await expectError(() => addOptimizerStep(graph, ctx, params, { kind: 'sgd', lr: 1, weightDecay: 0.1, weightDecayParams: ['nope'] }), InputError, 'weightDecayParams names [nope], not parameters of the set');
     await expectError(() => addOptimizerStep(graph, ctx, params, { kind: 'sgd', lr: 1, lrScale: { nope: 2 } }), InputError, "lrScale names 'nope', not a parameter of the set");
     await expectError(() => addOptimizerStep(graph, ctx, params, { kind: 'sgd', lr: 1, lrScale: { b: -1 } }), InputError, "lrScale of 'b' = -1 must be a finite number >= 0");

@@ -142,10 +142,10 @@ async function oneStep(ctx: GpuContext, m: RbmReference, data: Float32Array, row
   }
 }
 
-const cases: Array<[string, Pick<RbmTrainingOptions, 'k' | 'chains' | 'weightDecay' | 'sparsity'>, RbmReference['type']]> = [
+const cases: Array<[string, Pick<RbmTrainingOptions, 'k' | 'chains' | 'weightDecay' | 'l1' | 'sparsity'>, RbmReference['type']]> = [
   ['CD-1', { k: 1 }, 'bernoulli'],
   ['CD-1 with a sparsity target 0.1 (cost 0.5, decay 0.8)', { k: 1, sparsity: { target: 0.1, cost: 0.5, decay: 0.8 } }, 'bernoulli'],
-  ['CD-3, weight decay 0.01', { k: 3, weightDecay: 0.01 }, 'bernoulli'],
+  ['CD-3, weight decay 0.01, L1 penalty 0.02', { k: 3, weightDecay: 0.01, l1: 0.02 }, 'bernoulli'],
   ['PCD-2 with 6 chains', { k: 2, chains: 6 }, 'bernoulli'],
   ['CD-2, Gaussian visible units', { k: 2 }, 'gaussian'],
 ];
@@ -170,10 +170,10 @@ for (const [what, settings, type] of cases) {
       const tol = type === 'bernoulli' ? { atol: 1e-5, rtol: 1e-4 } : { atol: 3e-3, rtol: 1e-3 };
       check('rbm dW', r.grad.w, want.gradient.w, tol);
       check('rbm db', r.grad.b, want.gradient.b, tol);
-      // The update (SGD without momentum): weight decay joins the weights' gradient, not the biases'.
-      const wd = settings.weightDecay ?? 0;
+      // The update (SGD without momentum): weight decay and the L1 penalty join the weights' gradient, not the biases'.
+      const [wd, l1] = [settings.weightDecay ?? 0, settings.l1 ?? 0];
       const step = { atol: 1e-7, rtol: 1e-6 };
-      check('rbm weights after the step', r.after.w, Array.from(m.w, (w, i) => w - r.after.lr * (r.grad.w[i] + wd * w)), step);
+      check('rbm weights after the step', r.after.w, Array.from(m.w, (w, i) => w - r.after.lr * (r.grad.w[i] + wd * w + l1 * Math.sign(w))), step);
       check('rbm visible biases after the step', r.after.b, Array.from(m.b, (b, i) => b - r.after.lr * r.grad.b[i]), step);
       check('rbm dc', r.grad.c, want.gradient.c, tol);
       check('rbm reconstruction error', [r.epoch.reconstructionErrors[0]], [want.reconstructionError], tol);

@@ -15,7 +15,9 @@ interface CommonOptions {
   lr: Schedule | number;
   /** L2 weight decay: wd * p is added to the gradient (default 0). */
   weightDecay?: number;
-  /** The parameters weight decay applies to, by name (default every one; an RBM's weights and not its biases, say). */
+  /** L1 penalty l1 |p|: its subgradient l1 sign(p) (0 at p = 0) is added to the gradient (default 0). */
+  l1?: number;
+  /** The parameters weight decay and the L1 penalty apply to, by name (default every one; an RBM's weights and not its biases, say). */
   weightDecayParams?: readonly string[];
   /** Clip by global norm: every gradient of the set is scaled by min(1, clipNorm / ||all gradients||). */
   clipNorm?: number;
@@ -80,6 +82,7 @@ const SPAN = 4;
 interface Hyper {
   momentum: number;
   weightDecay: number;
+  l1: number;
   beta1: number;
   beta2: number;
   eps: number;
@@ -91,6 +94,7 @@ function hyperparameters(name: string, o: OptimizerOptions): Hyper {
   const h: Hyper = {
     momentum: o.kind === 'sgd' ? o.momentum ?? 0 : 0,
     weightDecay: o.weightDecay ?? 0,
+    l1: o.l1 ?? 0,
     beta1: o.kind === 'adam' ? o.beta1 ?? 0.9 : 0,
     beta2: o.kind === 'adam' ? o.beta2 ?? 0.999 : 0,
     eps: o.kind === 'adam' ? o.eps ?? 1e-8 : 0,
@@ -100,6 +104,7 @@ function hyperparameters(name: string, o: OptimizerOptions): Hyper {
     if (typeof v !== 'number' || !Number.isFinite(v) || !ok(v)) throw new InputError(`${name}: ${option} = ${String(v)} must be ${range}`);
   };
   check('weightDecay', h.weightDecay, (x) => x >= 0, 'a finite number >= 0');
+  check('l1', h.l1, (x) => x >= 0, 'a finite number >= 0');
   if (o.kind === 'sgd') check('momentum', h.momentum, (x) => x >= 0 && x < 1, 'in [0, 1)');
   if (o.kind === 'adam') {
     check('beta1', h.beta1, (x) => x >= 0 && x < 1, 'in [0, 1)');
@@ -193,6 +198,7 @@ export async function addOptimizerStep(graph: KernelGraph, ctx: OpContext, param
         max_norm: h.clipNorm ?? 0,
         momentum: h.momentum,
         weight_decay: decayed.includes(p.name) ? h.weightDecay : 0,
+        l1: decayed.includes(p.name) ? h.l1 : 0,
         beta1: h.beta1,
         beta2: h.beta2,
         eps: h.eps,

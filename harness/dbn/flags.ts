@@ -19,7 +19,7 @@ export const DBN_TRAIN_FLAGS = {
   labels: boolean({ help: "join a softmax group of label units, one per class, to the top RBM (Hinton et al. 2006): it trains on the digits' labels with the rest, classifies by free energy (generative_test_error) and lets dbn sample --label clamp a class" }),
   'fine-tune-epochs': optionFlag(DBN_TRAINING.fineTuneEpochs, { help: 'epochs of discriminative fine-tuning after the layers: the stack unrolled into a sigmoid MLP with a softmax layer on top, Adam on the cross-entropy (needs labels)' }),
   'fine-tune-lr': optionFlag(DBN_TRAINING.fineTuneLr, { help: "Adam's learning rate while fine-tuning" }),
-  ...pick(RBM_TRAIN_FLAGS, ['batch', 'lr', 'momentum', 'final-momentum', 'momentum-epochs', 'weight-decay', 'cd', 'pcd', 'chains', 'binarize']),
+  ...pick(RBM_TRAIN_FLAGS, ['batch', 'lr', 'momentum', 'final-momentum', 'momentum-epochs', 'weight-decay', 'l1', 'cd', 'pcd', 'chains', 'binarize']),
   seed,
 } as const;
 

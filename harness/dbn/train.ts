@@ -45,6 +45,7 @@ export function dbnTraining(p: Params): DbnTrainingOptions {
     finalMomentum: p['final-momentum'],
     momentumEpochs: p['momentum-epochs'],
     weightDecay: p['weight-decay'],
+    l1: p.l1,
     batch: p.batch,
     seed: p.seed,
     epochs: p.epochs,
@@ -129,6 +130,8 @@ label units), train_loss (per step), test_error and generative_test_error (per e
     final_momentum: String(p['final-momentum']),
     momentum_epochs: String(p['momentum-epochs']),
     weight_decay: String(p['weight-decay']),
+    // Written only when used, so that files from before the flag resume as they were.
+    ...(p.l1 > 0 ? { l1: String(p.l1) } : {}),
     batch: String(p.batch),
     binarize: p.binarize,
     seed: String(p.seed),

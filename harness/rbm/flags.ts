@@ -28,6 +28,7 @@ export const RBM_TRAIN_FLAGS = {
   'final-momentum': optionFlag(RBM_TRAINING.finalMomentum, { value: 'M', default: RBM_RECIPE.finalMomentum, help: 'momentum after them' }),
   'momentum-epochs': optionFlag(RBM_TRAINING.momentumEpochs, { default: RBM_RECIPE.momentumEpochs, help: 'epochs at --momentum before --final-momentum', parseBounds: true }),
   'weight-decay': optionFlag(RBM_TRAINING.weightDecay, { value: 'X', default: RBM_RECIPE.weightDecay, help: 'L2 weight decay on the weights (not the biases)' }),
+  l1: optionFlag(RBM_TRAINING.l1, { value: 'X', help: 'L1 penalty on the weights (not the biases): X sign(W) joins their gradient, for sparse, local filters' }),
   cd: optionFlag(RBM_TRAINING.k, { value: 'K', help: 'Gibbs steps per update: CD-K, or PCD-K with --pcd', parseBounds: true }),
   pcd: boolean({ help: 'persistent contrastive divergence (Tieleman 2008): --chains chains kept on the GPU across updates' }),
   chains: integer({ min: 1, default: 100, help: 'persistent chains with --pcd' }),

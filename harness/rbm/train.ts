@@ -49,6 +49,7 @@ export function rbmTraining(p: Params, stepsPerEpoch = 1): RbmTrainingOptions {
     finalMomentum: p['final-momentum'],
     momentumEpochs: p['momentum-epochs'],
     weightDecay: p['weight-decay'],
+    l1: p.l1,
     sparsity: target === undefined ? undefined : { target, cost: p['sparsity-cost'] },
     batch: p.batch,
     seed: p.seed,
@@ -114,6 +115,8 @@ test_reconstruction_error, train_free_energy and test_free_energy (per epoch), a
     final_momentum: String(p['final-momentum']),
     momentum_epochs: String(p['momentum-epochs']),
     weight_decay: String(p['weight-decay']),
+    // Written only when used, so that files from before the flag resume as they were.
+    ...(p.l1 > 0 ? { l1: String(p.l1) } : {}),
     batch: String(p.batch),
     sparsity_target: p['sparsity-target'] === undefined ? 'none' : String(p['sparsity-target']),
     sparsity_cost: p['sparsity-target'] === undefined ? 'none' : String(p['sparsity-cost']),

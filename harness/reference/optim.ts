@@ -6,6 +6,8 @@ export interface OptimizerReference {
   kind: 'sgd' | 'adam';
   momentum: number;
   weightDecay: number;
+  /** The L1 penalty's weight: l1 sign(p) joins the gradient (with weight decay's tensors). */
+  l1?: number;
   beta1: number;
   beta2: number;
   eps: number;
@@ -49,7 +51,7 @@ export function clipReference(grads: readonly ArrayLike<number>[], maxNorm: numb
 export function optimizerStepReference(s: TrainingState, grads: readonly ArrayLike<number>[], o: OptimizerReference, lr: number, iteration: number): ClipReference | null {
   const clip = o.clipNorm === undefined ? null : clipReference(grads, o.clipNorm);
   const scale = clip ? clip.scale : 1;
-  const [mu, decay, b1, b2, eps] = [o.momentum, o.weightDecay, o.beta1, o.beta2, o.eps].map(f32);
+  const [mu, decay, b1, b2, eps, l1] = [o.momentum, o.weightDecay, o.beta1, o.beta2, o.eps, o.l1 ?? 0].map(f32);
   // Adam's step count t starts at 1, and its bias corrections are 1 - beta^t.
   const t = iteration + 1;
   const c1 = 1 - b1 ** t;
@@ -57,11 +59,12 @@ export function optimizerStepReference(s: TrainingState, grads: readonly ArrayLi
   s.values.forEach((p, k) => {
     const g = grads[k];
     const wd = o.decayed && !o.decayed[k] ? 0 : decay;
+    const lasso = o.decayed && !o.decayed[k] ? 0 : l1;
     // The rate as the kernel computes it: the schedule's value times the tensor's scale, in f32.
     const rate = o.lrScale ? f32(lr * f32(o.lrScale[k])) : lr;
     for (let i = 0; i < p.length; i++) {
-      // The clipped gradient.
-      let gi = g[i] * scale;
+      // The clipped gradient, with the L1 penalty's subgradient.
+      let gi = g[i] * scale + lasso * Math.sign(p[i]);
       if (o.kind === 'sgd') {
         // L2 weight decay joins the gradient; momentum accumulates it into the velocity.
         gi += wd * p[i];
