@@ -7,6 +7,8 @@ import * as assert from 'uvu/assert';
 import { InputError } from '../engine/index.js';
 import { chainCorrelation, decimationFlow, fieldLocality, layerLocality, measuredCorrelation, ringCouplings } from '../models/rg.js';
 import { sampleRing } from '../models/rg_chain.js';
+import { isingObservables, isingSamples } from '../models/rg_ising.js';
+import { IsingChain } from '../models/ising.js';
 import { neighbourCorrelation, receptiveFields } from '../models/rg_stack.js';
 import { Dbn } from '../models/dbn.js';
 import { runRgChain } from '../harness/rg/job.js';
@@ -117,7 +119,40 @@ host('learned block spins: units in the order of their fields\' centres, each si
   assert.is(got.units, 3);
 });
 
+host('Ising observables of a configuration: all up, a checkerboard, one flipped spin', () => {
+  const size = 4;
+  const up = new Uint8Array(16).fill(1);
+  assert.equal(isingObservables(up, size, 0.5), { energyPerSite: -1, magnetizationAbs: 1 });
+  const board = Uint8Array.from({ length: 16 }, (_, s) => ((s % 4) + Math.floor(s / 4)) % 2);
+  assert.equal(isingObservables(board, size, 0.5), { energyPerSite: 1, magnetizationAbs: 0 });
+  // One spin down: its 4 bonds turn from +1 to -1.
+  up[5] = 0;
+  assert.equal(isingObservables(up, size, 1), { energyPerSite: -(32 - 8) / 16, magnetizationAbs: 14 / 16 });
+});
+
 const gpu = suite('rg chain sampler (GPU)');
+
+gpu("Ising training samples: spaced by the pilot's tau, their mean energy that of a long independent run within 5 standard errors, the same for the same seed", () =>
+  withGpu(async (ctx) => {
+    const [size, coupling, samples] = [8, 0.3, 300];
+    const got = await isingSamples(ctx, { size, coupling, samples, seed: 7, burnIn: 200, pilotSweeps: 1000 });
+    assert.is(got.sites.length, samples * size * size);
+    assert.ok(got.sites.every((b) => b === 0 || b === 1));
+    assert.ok(got.tau > 0 && got.spacing === Math.max(1, Math.ceil(2 * got.tau)), `tau ${got.tau}, spacing ${got.spacing}`);
+    const energies = Array.from({ length: samples }, (_, s) => isingObservables(got.sites, size, coupling, s * size * size).energyPerSite);
+    const m = energies.reduce((a, b) => a + b, 0) / samples;
+    const sd = Math.sqrt(energies.reduce((a, e) => a + (e - m) ** 2, 0) / (samples - 1));
+    close(got.energyPerSite, m, 1e-12, 'the reported mean');
+    const chain = await IsingChain.create(ctx, { size, temperature: 1, coupling, algorithm: 'heatbath', seed: 99 });
+    await chain.sweep(200);
+    const long = await chain.measure(20000);
+    chain.release();
+    const tolerance = 5 * Math.hypot(sd / Math.sqrt(samples), long.energy_err);
+    assert.ok(Math.abs(m - long.energy_per_site) < tolerance, `samples ${m} vs long run ${long.energy_per_site} (tolerance ${tolerance})`);
+    const again = await isingSamples(ctx, { size, coupling, samples: 5, seed: 7, burnIn: 200, pilotSweeps: 1000 });
+    assert.equal(Array.from(again.sites), Array.from(got.sites.subarray(0, 5 * size * size)), 'the same seed, the same samples');
+  }),
+);
 
 gpu("our Boltzmann sampler on a ring of 64 spins: <s_i s_(i+d)> within 4 standard errors of the exact value, d = 1, 2, 4, 8, 16", () =>
   withGpu(async (ctx) => {
