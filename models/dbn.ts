@@ -613,13 +613,14 @@ export async function dbnClassify(ctx: RunContext, dbn: Dbn, data: RbmDataset, o
       const graph = new KernelGraph('dbn classify');
       const v = await owned.add(ctx.pool.tensor('dbn classify v', 'f32', [p.rows, top.visible]));
       await owned.add(input.addBatch(graph, ctx, { indices: input.inOrder, x: v, batchSize: p.rows, first: p.first, batches: p.batches }));
-      const energies = [];
+      // F(h, e_k) of every class k: c + hW once, each class's labels added to it.
+      const terms = [];
       for (let k = 0; k < labels; k++) {
         const y = await owned.add(ctx.pool.tensor(`dbn classify labels ${k}`, 'f32', [p.rows, labels], { data: oneHotRows(new Uint32Array(p.rows).fill(k), labels) }));
-        const out = await owned.add(ctx.pool.tensor(`dbn classify free energies ${k}`, 'f32', [p.rows]));
-        await owned.add(top.addFreeEnergy(graph, ctx, { v, y, rows: p.rows, out }));
-        energies.push(out);
+        terms.push({ y, out: await owned.add(ctx.pool.tensor(`dbn classify free energies ${k}`, 'f32', [p.rows])) });
       }
+      await owned.add(top.addFreeEnergies(graph, ctx, { v, rows: p.rows, terms }));
+      const energies = terms.map((t) => t.out);
       for (let batch = 0; batch < p.batches; batch++) {
         await ctx.scheduler.run(graph, { firstIteration: batch });
         const f = await Promise.all(energies.map(async (t) => new Float32Array(await t.read())));

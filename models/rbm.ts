@@ -60,7 +60,7 @@ export const RBM_WEIGHT_STD = 0.01;
 /**
  * Checks a configuration; every problem is an InputError naming the parameter.
  *
- *   validateRbmConfig({ visible: 784, hidden: 500 });   // { visible: 784, hidden: 500, visibleType: 'bernoulli', hiddenType: 'bernoulli' }
+ *   validateRbmConfig({ visible: 784, hidden: 500 });   // { visible: 784, hidden: 500, visibleType: 'bernoulli', hiddenType: 'bernoulli', labels: 0 }
  */
 export function validateRbmConfig(c: RbmConfig): Required<RbmConfig> {
   for (const key of ['visible', 'hidden'] as const) {
@@ -370,34 +370,50 @@ export class Rbm implements Releasable {
    * Adds the free energy of each of `rows` visible vectors into `out` (rows f32):
    *   F(v) = -b.v - sum_j softplus(c_j + (vW)_j)          Bernoulli
    *   F(v) = |v - b|^2 / 2 - sum_j softplus(c_j + (vW)_j)  Gaussian
-   * and with label units F(v, y): -d.y more, and yU added to c + vW. Sums over units are GEMMs with a ones vector (no per-row reduction). Its scratch tensors are
-   * released with the result.
+   * and with label units F(v, y): -d.y more, and yU added to c + vW. Sums over units are GEMMs with a
+   * ones vector (no per-row reduction). Its scratch tensors are released with the result.
    *
    *   await rbm.addFreeEnergy(graph, ctx, { v: x, rows: 1000, out: energies });
    */
   addFreeEnergy(graph: KernelGraph, ctx: OpContext, o: { v: Tensor; y?: Tensor; rows: number; out: Tensor }): Promise<Releasable> {
-    const { v, y, rows, out } = o;
+    return this.addFreeEnergies(graph, ctx, { v: o.v, rows: o.rows, terms: [{ y: o.y, out: o.out }] });
+  }
+
+  /**
+   * addFreeEnergy for the same visible vectors with several label states: F(v, y_t) into each term's
+   * out. The visible term and c + vW are computed once and copied (exactly) to each term, so each
+   * term costs a GEMM of its labels, not of the visible units: a generative classifier's K classes.
+   */
+  addFreeEnergies(graph: KernelGraph, ctx: OpContext, o: { v: Tensor; rows: number; terms: ReadonlyArray<{ y?: Tensor; out: Tensor }> }): Promise<Releasable> {
+    const { v, rows, terms } = o;
     if (this.hiddenType !== 'bernoulli') throw new InputError(`rbm free energy: implemented for Bernoulli hidden units; this RBM's are ${this.hiddenType}`);
-    if (this.labels > 0 && !y) throw new InputError(`rbm free energy: an RBM with ${this.labels} label units needs the labels' states y`);
+    if (this.labels > 0 && terms.some((t) => !t.y)) throw new InputError(`rbm free energy: an RBM with ${this.labels} label units needs the labels' states y`);
+    const [first, ...others] = terms;
+    const copy = (x: Tensor, out: Tensor) => addUnary(graph, ctx, { op: 'scale', x, out, alpha: 1 });
     return building(async (owned) => {
-      // 1. The visible units' own term, into out: -b.v, or |v - b|^2 / 2.
+      // 1. The visible units' own term, into the first out (then copied to the others): -b.v, or |v - b|^2 / 2.
       if (this.visibleType === 'bernoulli') {
-        await owned.add(addGemm(graph, ctx, { a: v, b: this.visibleBias.value, c: out, m: rows, n: 1, k: this.visible, alpha: -1 }));
+        await owned.add(addGemm(graph, ctx, { a: v, b: this.visibleBias.value, c: first.out, m: rows, n: 1, k: this.visible, alpha: -1 }));
       } else {
         const diff = await owned.add(ctx.pool.tensor('rbm free energy (v - b)^2', 'f32', [rows, this.visible]));
         await owned.add(addBinary(graph, ctx, { op: 'sub', a: v, b: this.visibleBias.value, out: diff }));
         await owned.add(addUnary(graph, ctx, { op: 'square', x: diff, out: diff }));
-        await owned.add(addRowSums(graph, ctx, { x: diff, rows, cols: this.visible, out, alpha: 0.5, beta: 0 }));
+        await owned.add(addRowSums(graph, ctx, { x: diff, rows, cols: this.visible, out: first.out, alpha: 0.5, beta: 0 }));
       }
-      // 2. Minus sum_j softplus(c + vW), from a rows x hidden scratch.
-      const x = await owned.add(ctx.pool.tensor('rbm free energy c + vW', 'f32', [rows, this.hidden]));
-      await owned.add(addGemm(graph, ctx, { a: v, b: this.weights.value, c: x, m: rows, n: this.hidden, k: this.visible, bias: this.hiddenBias.value }));
-      if (y && this.labelWeights && this.labelBias) {
-        await owned.add(addGemm(graph, ctx, { a: y, b: this.labelWeights.value, c: x, m: rows, n: this.hidden, k: this.labels, beta: 1 }));
-        await owned.add(addGemm(graph, ctx, { a: y, b: this.labelBias.value, c: out, m: rows, n: 1, k: this.labels, alpha: -1, beta: 1 }));
+      for (const t of others) await owned.add(copy(first.out, t.out));
+      // 2. Minus sum_j softplus(c + vW [+ yU]), from a rows x hidden scratch (c + vW kept apart when several terms need it).
+      const base = await owned.add(ctx.pool.tensor('rbm free energy c + vW', 'f32', [rows, this.hidden]));
+      await owned.add(addGemm(graph, ctx, { a: v, b: this.weights.value, c: base, m: rows, n: this.hidden, k: this.visible, bias: this.hiddenBias.value }));
+      const x = others.length > 0 ? await owned.add(ctx.pool.tensor('rbm free energy c + vW + yU', 'f32', [rows, this.hidden])) : base;
+      for (const t of terms) {
+        if (x !== base) await owned.add(copy(base, x));
+        if (t.y && this.labelWeights && this.labelBias) {
+          await owned.add(addGemm(graph, ctx, { a: t.y, b: this.labelWeights.value, c: x, m: rows, n: this.hidden, k: this.labels, beta: 1 }));
+          await owned.add(addGemm(graph, ctx, { a: t.y, b: this.labelBias.value, c: t.out, m: rows, n: 1, k: this.labels, alpha: -1, beta: 1 }));
+        }
+        await owned.add(addUnary(graph, ctx, { op: 'softplus', x, out: x }));
+        await owned.add(addRowSums(graph, ctx, { x, rows, cols: this.hidden, out: t.out, alpha: -1, beta: 1 }));
       }
-      await owned.add(addUnary(graph, ctx, { op: 'softplus', x, out: x }));
-      await owned.add(addRowSums(graph, ctx, { x, rows, cols: this.hidden, out, alpha: -1, beta: 1 }));
       return owned;
     });
   }

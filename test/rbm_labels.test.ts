@@ -72,7 +72,7 @@ host('a label group is 0 or at least 2 units; one-hot rows', async () => {
 // ---------------------------------------------------------------------------------------------
 const gpu = suite('label units (GPU)');
 
-gpu('free energy F(v, y) per example against float64 (9 examples, 6 units, 4 labels, 5 hidden)', () =>
+gpu('free energy F(v, y) per example against float64, one label state or several at once (9 examples, 6 units, 4 labels, 5 hidden)', () =>
   withGpu(async (ctx) => {
     const [rows, units, labels] = [9, 6, 4];
     const m = labelledModel(units, labels, 5, 11, 1);
@@ -88,6 +88,15 @@ gpu('free energy F(v, y) per example against float64 (9 examples, 6 units, 4 lab
       const x = joint(v, y, rows);
       const want = Array.from({ length: rows }, (_, r) => freeEnergyReference(m, x.subarray(r * m.visible, (r + 1) * m.visible)));
       check('labelled free energy', await readF32(out), want, { atol: 1e-4, rtol: 1e-5 });
+      // Several label states at once (c + vW computed once): each term as if alone.
+      const y2 = oneHotRows(randomClasses(rows, labels, 14), labels);
+      const [y2t, out1, out2] = await Promise.all([ctx.pool.tensor('y2', 'f32', [rows, labels], { data: y2 }), ctx.pool.tensor('F1', 'f32', [rows]), ctx.pool.tensor('F2', 'f32', [rows])].map((t) => owned.add(t)));
+      const several = new KernelGraph('labelled free energies');
+      await owned.add(rbm.addFreeEnergies(several, ctx, { v: vt, rows, terms: [{ y: yt, out: out1 }, { y: y2t, out: out2 }] }));
+      await ctx.scheduler.run(several);
+      assert.equal(new Uint32Array((await readF32(out1)).buffer), new Uint32Array((await readF32(out)).buffer), 'the first term, bit for bit as alone');
+      const x2 = joint(v, y2, rows);
+      check('the second term', await readF32(out2), Array.from({ length: rows }, (_, r) => freeEnergyReference(m, x2.subarray(r * m.visible, (r + 1) * m.visible))), { atol: 1e-4, rtol: 1e-5 });
       // Without y, refused by name.
       await expectError(() => rbm.addFreeEnergy(new KernelGraph('no y'), ctx, { v: vt, rows, out }), InputError, 'label units needs');
       await expectError(() => rbmExactLogZ(ctx, rbm), InputError, 'without label units');
