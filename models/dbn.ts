@@ -356,7 +356,8 @@ export class DbnTrainer implements Releasable {
       throw new InputError('dbn training: fine-tuning needs the same examples with their labels (a DeviceDataset and the class count)');
     }
     if (dbn.labels > 0 && !(labelled && labelled.labels.length === data.count && labelled.classes === dbn.labels)) {
-      throw new InputError(`dbn training: the top RBM's ${dbn.labels} label units train on the examples' labels (${data.count} of ${dbn.labels} classes)`);
+      const given = labelled ? `, not ${labelled.labels.length} of ${labelled.classes} classes` : ', none given';
+      throw new InputError(`dbn training: the top RBM's ${dbn.labels} label units train on the examples' labels (${data.count} of ${dbn.labels} classes${given})`);
     }
     const steps = Math.floor(data.count / o.batch);
     if (steps === 0) throw new InputError(`dbn training: batch ${o.batch} is more than the ${data.count} examples`);

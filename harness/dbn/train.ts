@@ -142,7 +142,6 @@ label units), train_loss (per step), test_error and generative_test_error (per e
   async start(ctx, dbn, p, data, owned, resumed) {
     checkModelWidth(dbn.layers[0], data.train.width, 'visible units');
     if (dbn.labels > 0 && !p.labels) throw new InputError('the resumed model has label units: resume with --labels');
-    if (dbn.labels > 0 && dbn.labels !== data.classes) throw new InputError(`the resumed model has ${dbn.labels} label units, the data ${data.classes} classes`);
     const train = await owned.add(RbmDataset.upload(ctx, data.train, 'train'));
     const fineTuning = p['fine-tune-epochs'] > 0 ? await owned.add(DeviceDataset.upload(ctx, { images: data.train.images, labels: data.labels.train, count: data.train.count, width: data.train.width }, 'train')) : undefined;
     const labelled = fineTuning || p.labels ? { data: fineTuning, labels: data.labels.train, classes: data.classes } : undefined;
