@@ -475,26 +475,31 @@ async function oneHotLabels(ctx: RunContext, labels: ArrayLike<number>, classes:
  * Generates `count` examples: Gibbs chains in the top RBM (runGibbsChains: `steps` steps from its
  * visible biases), then one down pass from the top RBM's visible states, each layer below drawn from
  * p(h_(i-1) | h_i) (the seed, step 0, call DBN_CALLS.down(i)) but the last, whose means
- * sigmoid(b_1 + W_1 h_1) come back (count x visible: the images a sample is shown as).
+ * sigmoid(b_1 + W_1 h_1) come back (count x visible: the images a sample is shown as), or with
+ * `visible` 'states' one draw of them (call DBN_CALLS.down(0); a one-RBM net's chains' own states):
+ * configurations, as the RG experiment measures them.
  *
  *   const images = await sampleDbn(ctx, dbn, { count: 100, steps: 1000, seed: 1 });
  */
-export async function sampleDbn(ctx: RunContext, dbn: Dbn, o: GibbsRun): Promise<Float32Array> {
+export async function sampleDbn(ctx: RunContext, dbn: Dbn, o: GibbsRun & { visible?: 'means' | 'states' }): Promise<Float32Array> {
   const owned = new Owned();
+  const drawVisible = o.visible === 'states';
   try {
     const chain = await runGibbsChains(ctx, dbn.top, o, owned, 'dbn sample');
     const graph = new KernelGraph('dbn down pass');
-    let above: Tensor = chain.v;
-    let means: Tensor = chain.pv;
+    // h: the layer above's states; out: what comes back (the last layer's means or states).
+    let h: Tensor = chain.v;
+    let out: Tensor = drawVisible ? chain.v : chain.pv;
     for (let i = dbn.rbms.length - 2; i >= 0; i--) {
       const rbm = dbn.rbms[i];
-      means = await owned.add(ctx.pool.tensor(`dbn sample layer ${i} means`, 'f32', [o.count, rbm.visible]));
-      const states = i > 0 ? await owned.add(ctx.pool.tensor(`dbn sample layer ${i} states`, 'f32', [o.count, rbm.visible])) : undefined;
-      await owned.add(rbm.addVisible(graph, ctx, { h: above, pv: means, v: states, rows: o.count, draw: states && { seed: o.seed, step: 0, call: DBN_CALLS.down(i) } }));
-      above = states ?? means;
+      const means = await owned.add(ctx.pool.tensor(`dbn sample layer ${i} means`, 'f32', [o.count, rbm.visible]));
+      const states = i > 0 || drawVisible ? await owned.add(ctx.pool.tensor(`dbn sample layer ${i} states`, 'f32', [o.count, rbm.visible])) : undefined;
+      await owned.add(rbm.addVisible(graph, ctx, { h, pv: means, v: states, rows: o.count, draw: states && { seed: o.seed, step: 0, call: DBN_CALLS.down(i) } }));
+      out = states ?? means;
+      if (states) h = states;
     }
     if (dbn.rbms.length > 1) await ctx.scheduler.run(graph);
-    return new Float32Array(await means.read());
+    return new Float32Array(await out.read());
   } finally {
     owned.release();
   }

@@ -54,6 +54,12 @@ export function measuredCorrelation(states: ArrayLike<number>, chains: number, l
   return meanWithError(perChain);
 }
 
+/**
+ * The locality measure's default disk radius, in lattice spacings: between the 2 x 2 blocks a first
+ * layer of a quarter of the sites could learn and the 8 x 8 of a third (1600-400-100-25).
+ */
+export const RG_RADIUS = 3;
+
 /** A periodic lattice of width x height sites, row-major (a ring: height 1). */
 export interface Lattice {
   width: number;

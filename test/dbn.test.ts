@@ -214,6 +214,14 @@ gpu('generation: the mean of the down pass over many chains against the exact E[
       const tolerance = 5 * Math.sqrt(exact.variance[i] / count) + 0.005;
       assert.ok(Math.abs(m - exact.mean[i]) < tolerance, `unit ${i}: ${m} vs ${exact.mean[i]} (tolerance ${tolerance})`);
     }
+    // With visible 'states', the same chains and draws above, then one draw of each visible unit:
+    // 0/1, and their sum off the first call's means by less than 4 standard deviations of the Bernoulli draws.
+    const states = await sampleDbn(ctx, dbn, { count, steps: 60, seed: 4, visible: 'states' });
+    assert.ok(states.every((s) => s === 0 || s === 1), 'states are 0/1');
+    let [residual, variance] = [0, 0];
+    states.forEach((s, e) => ([residual, variance] = [residual + s - means[e], variance + means[e] * (1 - means[e])]));
+    assert.ok(Math.abs(residual) < 4 * Math.sqrt(variance), `sum of state - mean ${residual}, sd ${Math.sqrt(variance)}`);
+    assert.ok(states.some((s, e) => s !== Math.round(means[e])), 'draws, not a threshold of the means');
     dbn.release();
   }),
 );

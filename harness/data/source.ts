@@ -42,6 +42,8 @@ export interface DataSplit {
   test: LabelledDataset;
   /** How the split was made, for model files' metadata. */
   note: string;
+  /** What a generated set says of itself in model files' metadata (its statistics), beside the note. */
+  metadata?: Readonly<Record<string, string>>;
 }
 
 /** How our MNIST split is described in model files (they have said so since the first MLP). */

@@ -41,3 +41,16 @@ export function imageGrid(images: ArrayLike<number>, o: ImageGridOptions): { pix
   }
   return { pixels, width: gridWidth, height: gridHeight };
 }
+
+/** Grey pictures side by side, top-aligned, `gap` pixels of `background` between them (layers' grids in one PNG). */
+export function greySideBySide(pictures: ReadonlyArray<{ pixels: Uint8Array; width: number; height: number }>, gap = 4, background = 255): { pixels: Uint8Array; width: number; height: number } {
+  const width = pictures.reduce((w, p) => w + p.width, 0) + gap * Math.max(0, pictures.length - 1);
+  const height = Math.max(0, ...pictures.map((p) => p.height));
+  const pixels = new Uint8Array(width * height).fill(background);
+  let left = 0;
+  for (const p of pictures) {
+    for (let y = 0; y < p.height; y++) pixels.set(p.pixels.subarray(y * p.width, (y + 1) * p.width), y * width + left);
+    left += p.width + gap;
+  }
+  return { pixels, width, height };
+}

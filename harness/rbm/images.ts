@@ -3,18 +3,20 @@
 import type { Standardization } from '../../models/rbm_data.js';
 
 /**
- * The weights into hidden units 0 .. count - 1 (columns of W, visible x hidden), each as an image in
- * [0, 1] scaled by its own largest |w|: 0.5 is a zero weight, white positive, black negative.
+ * The weights into hidden units 0 .. count - 1 (columns of W, visible x hidden; or with `layout`
+ * 'unit-major' rows of hidden x visible, as receptive fields come), each as an image in [0, 1] scaled
+ * by its own largest |w|: 0.5 is a zero weight, white positive, black negative.
  *
  *   const filters = filterImages(weights, 784, 500, 100);
  */
-export function filterImages(weights: ArrayLike<number>, visible: number, hidden: number, count = hidden): Float32Array {
+export function filterImages(weights: ArrayLike<number>, visible: number, hidden: number, count = hidden, layout: 'visible-major' | 'unit-major' = 'visible-major'): Float32Array {
   const n = Math.min(count, hidden);
+  const at = layout === 'unit-major' ? (i: number, j: number) => weights[j * visible + i] : (i: number, j: number) => weights[i * hidden + j];
   const out = new Float32Array(n * visible);
   for (let j = 0; j < n; j++) {
     let scale = 0;
-    for (let i = 0; i < visible; i++) scale = Math.max(scale, Math.abs(weights[i * hidden + j]));
-    for (let i = 0; i < visible; i++) out[j * visible + i] = 0.5 + (scale > 0 ? weights[i * hidden + j] / (2 * scale) : 0);
+    for (let i = 0; i < visible; i++) scale = Math.max(scale, Math.abs(at(i, j)));
+    for (let i = 0; i < visible; i++) out[j * visible + i] = 0.5 + (scale > 0 ? at(i, j) / (2 * scale) : 0);
   }
   return out;
 }

@@ -1,13 +1,24 @@
-// The 'rg-chain' job: the 1-D Ising chain's decimation flow (exact), our sampler's correlations at the
-// decimated spacings against it, and an RBM stack's learned block spins, as plain JSON.
-import { InputError } from '../../engine/index.js';
+// The renormalisation group's jobs, plain JSON in and out, the same in Node and in a page: 'rg-chain'
+// (the 1-D Ising chain's decimation flow, exact, our sampler's correlations at the decimated spacings
+// and an RBM stack's learned block spins), 'rg-train' (the 2-D stack, train.ts), 'rg-fields' (a
+// trained stack's receptive fields: locality and pictures) and 'rg-sample' (configurations it
+// generates, their energy and |m| against the training samples').
+import { decodeSafetensors, InputError } from '../../engine/index.js';
+import { Dbn, sampleDbn } from '../../models/dbn.js';
 import { chainCorrelation, decimationFlow, measuredCorrelation } from '../../models/rg.js';
 import { sampleRing } from '../../models/rg_chain.js';
+import { isingObservables } from '../../models/rg_ising.js';
 import { learnedCorrelations } from '../../models/rg_stack.js';
+import { meanWithError } from '../../models/stats.js';
 import { defineJob, type JobContext } from '../backends/context.js';
 import type { Values } from '../cli/schema.js';
+import { fromBase64, toBase64 } from '../io/base64.js';
 import type { JsonObject } from '../io/json.js';
-import { RG_CHAIN_JOB } from './flags.js';
+import { RBM_SAMPLE_JOB } from '../rbm/flags.js';
+import { trainJob } from '../train/job.js';
+import { stackFields } from './fields.js';
+import { RG_CHAIN_JOB, RG_FIELDS_JOB } from './flags.js';
+import { readRgConfig, RG_FEATURE, RG_SAMPLE_STATS } from './train.js';
 
 export type RgChainParams = Values<typeof RG_CHAIN_JOB>;
 
@@ -49,3 +60,59 @@ export async function runRgChain(ctx: JobContext, p: RgChainParams): Promise<Jso
 }
 
 export const rgChainJob = defineJob(RG_CHAIN_JOB, runRgChain);
+
+/** A model of rg train from a job's base64: its lattice (readRgConfig), its metadata, and the net. */
+async function openRgModel(ctx: JobContext, base64: string): Promise<{ dbn: Dbn; size: number; coupling: number; metadata: Record<string, string> }> {
+  const bytes = fromBase64(base64);
+  const file = decodeSafetensors(bytes, 'the model');
+  const { size, coupling } = readRgConfig(file, 'the model');
+  const { dbn } = await Dbn.fromSafetensors(ctx, bytes, 'the model');
+  return { dbn, size, coupling, metadata: file.metadata };
+}
+
+export async function runRgFields(ctx: JobContext, p: Values<typeof RG_FIELDS_JOB>): Promise<JsonObject> {
+  const { dbn, size, coupling } = await openRgModel(ctx, p.model);
+  try {
+    return { size, coupling, widths: [...dbn.layers], radius: p.radius, layers: await stackFields(ctx, dbn, { size, radius: p.radius, seed: p.seed, images: p.count }), adapter: { ...ctx.gpu.adapter } };
+  } finally {
+    dbn.release();
+  }
+}
+
+/** Energy per site and |m| over configurations (count x size^2 values 0/1), with standard errors (each configuration one sample). */
+export function configurationStats(states: ArrayLike<number>, count: number, size: number, coupling: number): JsonObject {
+  const each = Array.from({ length: count }, (_, c) => isingObservables(states, size, coupling, c * size * size));
+  const energy = meanWithError(Float64Array.from(each, (o) => o.energyPerSite));
+  const magnetization = meanWithError(Float64Array.from(each, (o) => o.magnetizationAbs));
+  return { energy_per_site: energy.value, energy_per_site_stderr: energy.stderr, magnetization_abs: magnetization.value, magnetization_abs_stderr: magnetization.stderr };
+}
+
+/** The configurations' error bars need two of them. */
+export function checkRgSampleCount(count: number): void {
+  if (count < 2) throw new InputError(`--count ${count}: the configurations' error bars need at least 2`);
+}
+
+export async function runRgSample(ctx: JobContext, p: Values<typeof RBM_SAMPLE_JOB>): Promise<JsonObject> {
+  checkRgSampleCount(p.count);
+  const { dbn, size, coupling, metadata } = await openRgModel(ctx, p.model);
+  try {
+    const states = await sampleDbn(ctx, dbn, { count: p.count, steps: p.steps, seed: p.seed, onProgress: ctx.onProgress, visible: 'states' });
+    const samples = { energy_per_site: Number(metadata[RG_SAMPLE_STATS.energy]), magnetization_abs: Number(metadata[RG_SAMPLE_STATS.magnetization]) };
+    return {
+      size,
+      coupling,
+      count: p.count,
+      steps: p.steps,
+      generated: configurationStats(states, p.count, size, coupling),
+      samples,
+      images_base64: toBase64(Uint8Array.from(states, (s) => 255 * s)),
+      adapter: { ...ctx.gpu.adapter },
+    };
+  } finally {
+    dbn.release();
+  }
+}
+
+export const rgTrainJob = trainJob(RG_FEATURE);
+export const rgFieldsJob = defineJob(RG_FIELDS_JOB, runRgFields);
+export const rgSampleJob = defineJob(RBM_SAMPLE_JOB, runRgSample, (p) => checkRgSampleCount(p.count));

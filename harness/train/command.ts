@@ -17,7 +17,7 @@ import type { JsonObject } from '../io/json.js';
 import { readModelFile } from '../io/model_file.js';
 import type { TrainableModel, TrainedEpochInfo, TrainingFeature, TrainParams } from './feature.js';
 import { TRAIN_RUN_FLAGS } from './flags.js';
-import { runTraining, trainJobSchema } from './job.js';
+import { featureJobSchema, runTraining } from './job.js';
 
 /** The lines a person reads: the feature's, then the speed and where the model went. */
 function report(result: JsonObject, lines: { title: string; lines: Array<[string, string]> }, backend: string, out: string | undefined): string {
@@ -33,8 +33,9 @@ function report(result: JsonObject, lines: { title: string; lines: Array<[string
  *   export const mlpTrainCommand = trainCommand(MLP_TRAINING);
  */
 export function trainCommand<S extends Schema, M extends TrainableModel, E extends TrainedEpochInfo, D>(feature: TrainingFeature<S, M, E, D>): Command {
-  const flags = { ...feature.flags, ...pick(DATA_FLAGS, ['data', 'test']), ...TRAIN_RUN_FLAGS };
-  const schema = trainJobSchema(feature);
+  // A feature that makes its own examples (generate) has no --data or --test.
+  const flags = { ...feature.flags, ...(feature.generate ? {} : pick(DATA_FLAGS, ['data', 'test'])), ...TRAIN_RUN_FLAGS };
+  const schema = featureJobSchema(feature);
   const name = `${feature.name} train`;
   return defineCommand({
     name,
@@ -45,7 +46,7 @@ export function trainCommand<S extends Schema, M extends TrainableModel, E exten
       const v = values as Values<typeof TRAIN_RUN_FLAGS> & Values<typeof DATA_FLAGS>;
       const out = v.out;
       if (v.resume && !out) throw new InputError('--resume needs --out FILE (the model to continue)');
-      const params = { ...values, ...readDataFlags(v), 'resume-model': undefined, 'return-model': v.backend === 'chrome' && out !== undefined } as unknown as TrainParams<S>;
+      const params = { ...values, ...(feature.generate ? {} : readDataFlags(v)), 'resume-model': undefined, 'return-model': v.backend === 'chrome' && out !== undefined } as unknown as TrainParams<S>;
       feature.check(params);
       // Fail before training, not after it, when the model cannot be written or resumed.
       if (out) checkWritable('--out', out);

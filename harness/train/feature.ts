@@ -81,7 +81,13 @@ export interface TrainingFeature<S extends Schema, M extends TrainableModel, E e
   check(p: TrainParams<S>): void;
   /** Reads and checks a model file of this kind (no GPU): the tag, the configuration, the tensors. */
   readConfig(file: Safetensors, source: string): unknown;
-  /** The data of a run as the model sees it, from the examples of --data and --test. */
+  /**
+   * The examples of a run when the feature makes them on the device itself (the RG experiment's Ising
+   * samples) instead of reading --data: its command and job then take no data flags, and its model
+   * files' settings have no 'data'. They must be the same for the same flags, so that a resume sees them again.
+   */
+  generate?(ctx: JobContext, p: TrainParams<S>): Promise<DataSplit>;
+  /** The data of a run as the model sees it, from the examples of --data and --test (or generate's). */
   prepare(runtime: 'node' | 'browser', p: TrainParams<S>, split: DataSplit): Promise<D>;
   create(ctx: RunContext, p: TrainParams<S>, data: D): Promise<M>;
   restore(ctx: RunContext, bytes: Uint8Array, source: string): Promise<Restored<M>>;

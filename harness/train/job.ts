@@ -27,10 +27,15 @@ export function trainJobSchema<S extends Schema>(feature: { flags: S }): S & typ
   return { ...feature.flags, ...DATA_FLAGS, ...TRAIN_JOB_FLAGS };
 }
 
-type Settings = Pick<TrainingFeature<Schema, TrainableModel, TrainedEpochInfo, unknown>, 'settings' | 'modelSettings' | 'flagNames'>;
+/** The schema of a feature's training job as the flow reads specs with it: without the data's flags when the feature makes its own examples. */
+export function featureJobSchema(feature: { flags: Schema; generate?: unknown }): Schema {
+  return feature.generate ? { ...feature.flags, ...TRAIN_JOB_FLAGS } : trainJobSchema(feature);
+}
 
-/** The settings a checkpoint must share with the run: the data, then the feature's. */
-const runSettings = (feature: Settings, p: TrainParams<Schema>, split: DataSplit) => ({ data: p.data, ...feature.settings(p, split) });
+type Settings = Pick<TrainingFeature<Schema, TrainableModel, TrainedEpochInfo, unknown>, 'settings' | 'modelSettings' | 'flagNames' | 'generate'>;
+
+/** The settings a checkpoint must share with the run: the data (unless the feature makes its own), then the feature's. */
+const runSettings = (feature: Settings, p: TrainParams<Schema>, split: DataSplit) => ({ ...(feature.generate ? {} : { data: p.data }), ...feature.settings(p, split) });
 
 /** The settings saved in a model file: the run's, but those the model's own metadata records. */
 function savedSettings(feature: Settings, p: TrainParams<Schema>, split: DataSplit, model: TrainableModel): Record<string, string> {
@@ -45,7 +50,7 @@ function savedSettings(feature: Settings, p: TrainParams<Schema>, split: DataSpl
  */
 export async function runTraining<S extends Schema, M extends TrainableModel, E extends TrainedEpochInfo, D>(feature: TrainingFeature<S, M, E, D>, ctx: JobContext, p: TrainParams<S>, hooks: TrainHooks = {}): Promise<JsonObject> {
   feature.check(p);
-  const split = await loadData(ctx.gpu.adapter.runtime, p);
+  const split = feature.generate ? await feature.generate(ctx, p) : await loadData(ctx.gpu.adapter.runtime, p);
   const data = await feature.prepare(ctx.gpu.adapter.runtime, p, split);
   const resume = hooks.resume ?? (p['resume-model'] ? { bytes: fromBase64(p['resume-model']), source: 'the resumed model' } : undefined);
   const owned = new Owned();
@@ -56,7 +61,7 @@ export async function runTraining<S extends Schema, M extends TrainableModel, E 
     if (restored) {
       // The settings first: a run with another batch size must hear so, not that the steps make no whole epochs.
       // Files from before --data trained on MNIST.
-      const saved = { data: MNIST, ...restored.metadata, ...feature.modelSettings?.(model) };
+      const saved = { ...(feature.generate ? {} : { data: MNIST }), ...restored.metadata, ...feature.modelSettings?.(model) };
       checkRunSettings(resume!.source, saved, runSettings(feature as Settings, p, split), feature.flagNames);
       const stepsPerEpoch = Math.floor(split.train.count / p.batch);
       history = readHistory(resume!.source, restored.tensors, restored.metadata, feature.series, { steps: model.params.iteration, stepsPerEpoch });
@@ -65,7 +70,7 @@ export async function runTraining<S extends Schema, M extends TrainableModel, E 
     const steps = session.trainer.batchesPerEpoch;
     const settings = savedSettings(feature as Settings, p, split, model);
     const file = async () => {
-      const metadata = { ...settings, test_count: String(split.test.count), epochs: String(Math.round(session.trainer.epoch)), dataset: `${split.note}${feature.dataNote ?? ''}` };
+      const metadata = { ...split.metadata, ...settings, test_count: String(split.test.count), epochs: String(Math.round(session.trainer.epoch)), dataset: `${split.note}${feature.dataNote ?? ''}` };
       return model.toSafetensors({ tensors: { ...historyTensors(feature.series, history), ...(await session.state?.()) }, metadata });
     };
     const { wallMs, examples } = await trainEpochs(ctx, session.trainer, session.epochs ?? p.epochs, async (epoch) => {
@@ -95,5 +100,5 @@ export async function runTraining<S extends Schema, M extends TrainableModel, E 
 
 /** The feature's training job: its spec checked (and the model's rules applied) before a device opens. */
 export function trainJob<S extends Schema, M extends TrainableModel, E extends TrainedEpochInfo, D>(feature: TrainingFeature<S, M, E, D>): Job {
-  return defineJob(trainJobSchema(feature), (ctx, p) => runTraining(feature, ctx, p as TrainParams<S>), (p) => feature.check(p as TrainParams<S>));
+  return defineJob(featureJobSchema(feature), (ctx, p) => runTraining(feature, ctx, p as TrainParams<S>), (p) => feature.check(p as TrainParams<S>));
 }
