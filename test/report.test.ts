@@ -26,6 +26,9 @@ report('study --quick writes report.html, report.json and study.json', () => {
   assert.is(deep.autoencoders.pretrained.images.height, 3 * 29 + 1, 'digits, the autoencoder\'s and PCA\'s reconstructions');
   assert.equal([deep.codes_2d.labels.length, deep.codes_2d.autoencoder.length], [50, 100]);
   assert.ok(['autoencoder', 'pca', 'lsh'].every((m) => deep.hashing.curves[m].precision.length > 0), 'three hashing curves');
+  // The RG section's 2-D stacks: both couplings, each hidden layer's locality and fields, generated configurations (10 of 8 x 8, 8 to a row).
+  const lattices = data.sections.rg.lattices as Array<{ coupling: number; layers: unknown[]; fields: unknown[]; generated: { picture: { height: number } } }>;
+  assert.equal(lattices.map((l) => [l.coupling, l.layers.length, l.fields.length, l.generated.picture.height]), [[0.408, 2, 2, 19], [0.2, 2, 2, 19]]);
 });
 
 report('every chart in the report rendered, without console errors', async () => {

@@ -33,7 +33,7 @@ export const RG_TRAIN_FLAGS = {
   hidden: integers({ value: 'W,W,...', min: 1, default: [400, 100, 25], help: 'hidden layer widths, bottom first: one RBM each, trained on the layer below' }),
   epochs: optionFlag(RBM_TRAINING.epochs, { default: 20, help: 'epochs of each RBM (the run trains layers x epochs in all); a resume must keep it', parseBounds: true }),
   input: DBN_TRAIN_FLAGS.input,
-  l1: optionFlag(RBM_TRAINING.l1, { value: 'X', default: 1e-4, help: 'L1 penalty on the weights (Mehta & Schwab regularise so): X sign(W) joins their gradient, for sparse, local fields' }),
+  l1: optionFlag(RBM_TRAINING.l1, { value: 'X', default: 3e-3, help: 'L1 penalty on the weights (Mehta & Schwab regularise so): X sign(W) joins their gradient, for sparse, local fields' }),
   ...pick(RBM_TRAIN_FLAGS, ['batch', 'lr', 'momentum', 'final-momentum', 'momentum-epochs', 'weight-decay', 'cd', 'pcd', 'chains']),
   radius: number({ value: 'R', min: 0, default: RG_RADIUS, help: "the locality measure's disk, in lattice spacings: the share of each field's squared weight within R of its centre" }),
   seed,
