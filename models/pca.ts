@@ -1,11 +1,11 @@
 // Principal component analysis, the linear baseline of the deep autoencoder (Hinton & Salakhutdinov
-// 2006): the data's mean and covariance C = X'X / n - m m' (X'X one GEMM on the GPU over every example),
-// then in float64 on the host the leading eigenvectors of C by subspace iteration (a block power method
-// with Gram-Schmidt, k + 10 vectors) and a Rayleigh-Ritz step (the small projected matrix diagonalised
-// by Jacobi rotations). Components as scikit-learn's PCA (the covariance's leading eigenvectors; sign
+// 2006): the data's mean and covariance C = (X - m)'(X - m) / n (the rows centred, then one GEMM on the
+// GPU over every example), then in float64 on the host the leading eigenvectors of C by subspace
+// iteration (a block power method with Gram-Schmidt, k + 10 vectors) and a Rayleigh-Ritz step (the
+// small projected matrix diagonalised by Jacobi rotations). Components as scikit-learn's PCA (the covariance's leading eigenvectors; sign
 // fixed so that each one's largest |entry| is positive), the reconstruction of x is m + (x - m) V V'.
 import { InputError, KernelGraph, RNG_PURPOSES, rngBits, uniform24, type RunContext } from '../engine/index.js';
-import { addGemm, addReduce } from '../engine/ops/index.js';
+import { addBinary, addGemm, addReduce } from '../engine/ops/index.js';
 import type { DeviceDataset } from './minibatch.js';
 import { addBatchGather } from './minibatch.js';
 import { Owned } from './owned.js';
@@ -18,6 +18,10 @@ export interface Pca {
   components: Float64Array;
   /** k eigenvalues of the covariance (divided by n), the largest first. */
   variances: Float64Array;
+  /** The covariance's trace (divided by n): the sum of all its eigenvalues, for the variance the components leave. */
+  totalVariance: number;
+  /** The examples it was fitted to. */
+  count: number;
 }
 
 /**
@@ -142,16 +146,19 @@ export async function fitPca(ctx: RunContext, data: DeviceDataset, k: number, o:
     const x = await owned.add(ctx.pool.tensor('pca rows', 'f32', [data.count, n]));
     const labels = await owned.add(ctx.pool.tensor('pca labels (unused)', 'u32', [data.count]));
     const mean = await owned.add(ctx.pool.tensor('pca mean', 'f32', [n]));
-    const gram = await owned.add(ctx.pool.tensor('pca X\'X / n', 'f32', [n, n]));
+    const gram = await owned.add(ctx.pool.tensor('pca covariance', 'f32', [n, n]));
     await owned.add(addBatchGather(graph, ctx, { data, indices: data.inOrder, x, labels, batchSize: data.count }));
     await owned.add(addReduce(graph, ctx, { op: 'mean', per: 'column', x, out: mean }));
+    // Centred first, so that the covariance is not a difference of two large terms.
+    await owned.add(addBinary(graph, ctx, { op: 'sub', a: x, b: mean, out: x }));
     await owned.add(addGemm(graph, ctx, { a: x, b: x, c: gram, m: n, n, k: data.count, transA: true, alpha: 1 / data.count }));
     await ctx.scheduler.run(graph);
     const m = Float64Array.from(new Float32Array(await mean.read()));
-    const g = new Float32Array(await gram.read());
-    const covariance = Float64Array.from(g, (value, e) => value - m[Math.floor(e / n)] * m[e % n]);
+    const covariance = Float64Array.from(new Float32Array(await gram.read()));
     const { values, vectors } = leadingEigen(covariance, n, k, o);
-    return { width: n, mean: m, components: vectors, variances: values };
+    let totalVariance = 0;
+    for (let i = 0; i < n; i++) totalVariance += covariance[i * n + i];
+    return { width: n, mean: m, components: vectors, variances: values, totalVariance, count: data.count };
   } finally {
     owned.release();
   }
