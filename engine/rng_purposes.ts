@@ -36,6 +36,8 @@ export const RNG_PURPOSES = {
   lshPlanes: 18,
   // The random permutation of a receptive field over the lattice's sites, the locality's baseline (models/rg.ts).
   rgShuffle: 19,
+  // The start of probabilistic PCA's EM (W), drawn on the host (models/ppca_em.ts).
+  ppcaEmStart: 20,
 } as const;
 
 export type RngPurpose = keyof typeof RNG_PURPOSES;

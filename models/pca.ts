@@ -4,7 +4,7 @@
 // iteration (a block power method with Gram-Schmidt, k + 10 vectors) and a Rayleigh-Ritz step (the
 // small projected matrix diagonalised by Jacobi rotations). Components as scikit-learn's PCA (the covariance's leading eigenvectors; sign
 // fixed so that each one's largest |entry| is positive), the reconstruction of x is m + (x - m) V V'.
-import { InputError, KernelGraph, RNG_PURPOSES, rngBits, uniform24, type RunContext } from '../engine/index.js';
+import { InputError, KernelGraph, RNG_PURPOSES, rngBits, uniform24, type RunContext, type Tensor } from '../engine/index.js';
 import { addBinary, addGemm, addReduce } from '../engine/ops/index.js';
 import type { DeviceDataset } from './minibatch.js';
 import { addBatchGather } from './minibatch.js';
@@ -125,15 +125,41 @@ export function leadingEigen(c: Float64Array, n: number, k: number, o: { seed?: 
   for (let i = 0; i < k; i++) {
     const row = vectors.subarray(i * n, (i + 1) * n);
     for (let j = 0; j < p; j++) for (let e = 0; e < n; e++) row[e] += ritz.vectors[i * p + j] * v[j * n + e];
-    const largest = row.reduce((best, x) => (Math.abs(x) > Math.abs(best) ? x : best), 0);
-    if (largest < 0) for (let e = 0; e < n; e++) row[e] = -row[e];
+    fixSign(row);
   }
   return { values: ritz.values.slice(0, k), vectors };
 }
 
 /**
+ * The mean and covariance (X - m)'(X - m) / n of every example of `data` (as the models see it: bytes
+ * b / 255) on the GPU: one gather of all rows, a column mean, the rows centred, one GEMM. The tensors
+ * are `owned`'s.
+ */
+export async function dataCovariance(ctx: RunContext, data: DeviceDataset, owned: Owned): Promise<{ mean: Tensor; covariance: Tensor }> {
+  const n = data.width;
+  const graph = new KernelGraph('pca covariance');
+  const x = await owned.add(ctx.pool.tensor('pca rows', 'f32', [data.count, n]));
+  const labels = await owned.add(ctx.pool.tensor('pca labels (unused)', 'u32', [data.count]));
+  const mean = await owned.add(ctx.pool.tensor('pca mean', 'f32', [n]));
+  const covariance = await owned.add(ctx.pool.tensor('pca covariance', 'f32', [n, n]));
+  await owned.add(addBatchGather(graph, ctx, { data, indices: data.inOrder, x, labels, batchSize: data.count }));
+  await owned.add(addReduce(graph, ctx, { op: 'mean', per: 'column', x, out: mean }));
+  // Centred first, so that the covariance is not a difference of two large terms.
+  await owned.add(addBinary(graph, ctx, { op: 'sub', a: x, b: mean, out: x }));
+  await owned.add(addGemm(graph, ctx, { a: x, b: x, c: covariance, m: n, n, k: data.count, transA: true, alpha: 1 / data.count }));
+  await ctx.scheduler.run(graph);
+  return { mean, covariance };
+}
+
+/** Flips a vector's sign so that its largest |entry| is positive (the components' sign rule). */
+export function fixSign(row: Float64Array): void {
+  const largest = row.reduce((best, x) => (Math.abs(x) > Math.abs(best) ? x : best), 0);
+  if (largest < 0) for (let e = 0; e < row.length; e++) row[e] = -row[e];
+}
+
+/**
  * Fits PCA with `k` components to every example of `data` (as the models see it: bytes b / 255):
- * the mean and X'X on the GPU (one gather of all rows, a column mean and one GEMM), the rest in float64.
+ * the mean and covariance on the GPU (dataCovariance), the eigenvectors in float64.
  *
  *   const pca = await fitPca(ctx, train, 30);
  */
@@ -142,19 +168,9 @@ export async function fitPca(ctx: RunContext, data: DeviceDataset, k: number, o:
   if (!(Number.isInteger(k) && k > 0 && k <= n)) throw new InputError(`pca: components = ${k} must be an integer in [1, ${n}]`);
   const owned = new Owned();
   try {
-    const graph = new KernelGraph('pca covariance');
-    const x = await owned.add(ctx.pool.tensor('pca rows', 'f32', [data.count, n]));
-    const labels = await owned.add(ctx.pool.tensor('pca labels (unused)', 'u32', [data.count]));
-    const mean = await owned.add(ctx.pool.tensor('pca mean', 'f32', [n]));
-    const gram = await owned.add(ctx.pool.tensor('pca covariance', 'f32', [n, n]));
-    await owned.add(addBatchGather(graph, ctx, { data, indices: data.inOrder, x, labels, batchSize: data.count }));
-    await owned.add(addReduce(graph, ctx, { op: 'mean', per: 'column', x, out: mean }));
-    // Centred first, so that the covariance is not a difference of two large terms.
-    await owned.add(addBinary(graph, ctx, { op: 'sub', a: x, b: mean, out: x }));
-    await owned.add(addGemm(graph, ctx, { a: x, b: x, c: gram, m: n, n, k: data.count, transA: true, alpha: 1 / data.count }));
-    await ctx.scheduler.run(graph);
-    const m = Float64Array.from(new Float32Array(await mean.read()));
-    const covariance = Float64Array.from(new Float32Array(await gram.read()));
+    const gpu = await dataCovariance(ctx, data, owned);
+    const m = Float64Array.from(new Float32Array(await gpu.mean.read()));
+    const covariance = Float64Array.from(new Float32Array(await gpu.covariance.read()));
     const { values, vectors } = leadingEigen(covariance, n, k, o);
     let totalVariance = 0;
     for (let i = 0; i < n; i++) totalVariance += covariance[i * n + i];

@@ -28,13 +28,15 @@ export interface Ppca {
 }
 
 /**
- * The maximum-likelihood PPCA of a PCA fit (its k components, the covariance's trace and the row count):
- * the eigenvalues rescaled to n - 1, s2 the mean of the rest of the min(n, d) eigenvalues.
+ * The closed-form PPCA of a PCA fit (its k components, the covariance's trace and the row count): the
+ * eigenvalues rescaled to n - 1 in the denominator as scikit-learn's (or with `denominator` 'n' as they
+ * are: the exact maximum of the training rows' likelihood, where EM converges), s2 the mean of the rest
+ * of the min(n, d) eigenvalues.
  */
-export function ppcaFromPca(pca: Pca): Ppca {
+export function ppcaFromPca(pca: Pca, o: { denominator?: 'n' | 'n-1' } = {}): Ppca {
   const k = pca.components.length / pca.width;
   if (pca.count < 2) throw new InputError(`ppca: ${pca.count} example: the covariance needs at least 2`);
-  const scale = pca.count / (pca.count - 1);
+  const scale = o.denominator === 'n' ? 1 : pca.count / (pca.count - 1);
   const explainedVariance = Float64Array.from(pca.variances, (v) => v * scale);
   const rest = Math.min(pca.count, pca.width) - k;
   const discarded = pca.totalVariance * scale - explainedVariance.reduce((a, b) => a + b, 0);

@@ -31,6 +31,12 @@ gpu("pca on 600 digits: the training examples' log-likelihood without --test, ra
   assert.equal(Array.from(file.tensors.explained_variance.data), variance);
   assert.equal(Array.from(file.tensors.noise_variance.data), [r.noise_variance]);
   await expectError(() => withJobContext((ctx) => runPca(ctx, spec({ components: 785 })), { gpu }), InputError, 'components = 785 must be an integer in [1, 784]');
+  // EM: its account per step, the last its model's log-likelihood on the training digits.
+  const em = await withJobContext((ctx) => runPca(ctx, spec({ method: 'em', iterations: 5 })), { gpu });
+  const steps = em.em_log_likelihood as number[];
+  assert.is(steps.length, 6);
+  assert.ok(Math.abs(steps[5] - (em.train_log_likelihood as number)) < 1e-4 * Math.abs(steps[5]), `${steps[5]} vs ${em.train_log_likelihood}`);
+  assert.is(r.em_log_likelihood, null);
 });
 
 const cli = suite('pca CLI');

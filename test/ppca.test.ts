@@ -9,6 +9,7 @@ import { invertSymmetric } from '../models/linalg.js';
 import { DeviceDataset } from '../models/minibatch.js';
 import { fitPca, symmetricEigen, type Pca } from '../models/pca.js';
 import { ppcaFromPca, ppcaLogLikelihood, ppcaRowLogLikelihood, type Ppca } from '../models/ppca.js';
+import { fitPpcaEm } from '../models/ppca_em.js';
 import { expectError } from './expect.js';
 import { withGpu } from './gpu.js';
 import { randomF32, randomWords } from './random.js';
@@ -99,3 +100,35 @@ gpu("ppcaLogLikelihood: the mean over the rows against scikit-learn's PCA.score 
 
 host.run();
 gpu.run();
+
+const em = suite('ppca by EM on the GPU');
+
+em("fitPpcaEm: the log-likelihood never falls, and EM reaches the closed form's maximum (denominator n) and its parameters", () =>
+  withGpu(async (ctx) => {
+    const [count, width, k] = [400, 10, 2];
+    // Two strong directions and isotropic noise.
+    const w = randomWords(count * (width + 2), 21);
+    const images = Uint8Array.from({ length: count * width }, (_, e) => {
+      const [r, c] = [Math.floor(e / width), e % width];
+      const a = w[r * (width + 2)] % 120;
+      const b = w[r * (width + 2) + 1] % 80;
+      return (c < 4 ? a : c < 7 ? b : 40) + (w[r * (width + 2) + 2 + c] % 60);
+    });
+    const data = await DeviceDataset.upload(ctx, { images, labels: new Uint8Array(count), count, width });
+    try {
+      const { model, logLikelihoods } = await fitPpcaEm(ctx, data, k, { iterations: 300, seed: 5 });
+      logLikelihoods.forEach((ll, i) => i === 0 || assert.ok(ll >= logLikelihoods[i - 1] - 1e-6 * Math.abs(ll), `step ${i}: ${ll} after ${logLikelihoods[i - 1]}`));
+      const closed = ppcaFromPca(await fitPca(ctx, data, k), { denominator: 'n' });
+      const [emLl, closedLl] = [(await ppcaLogLikelihood(ctx, model, data)).mean, (await ppcaLogLikelihood(ctx, closed, data)).mean];
+      assert.ok(Math.abs(emLl - closedLl) < 1e-4 * Math.abs(closedLl), `EM ${emLl} vs closed form ${closedLl}`);
+      assert.ok(Math.abs(logLikelihoods[logLikelihoods.length - 1] - closedLl) < 1e-4 * Math.abs(closedLl), `EM's own account ${logLikelihoods[logLikelihoods.length - 1]} vs ${closedLl}`);
+      assert.ok(Math.abs(model.noiseVariance - closed.noiseVariance) < 1e-3 * closed.noiseVariance, `noise ${model.noiseVariance} vs ${closed.noiseVariance}`);
+      model.explainedVariance.forEach((v, i) => assert.ok(Math.abs(v - closed.explainedVariance[i]) < 1e-3 * v, `eigenvalue ${i}: ${v} vs ${closed.explainedVariance[i]}`));
+      await expectError(() => fitPpcaEm(ctx, data, width, { iterations: 1, seed: 1 }), InputError, `components = ${width} must be an integer in [1, ${width - 1}]`);
+    } finally {
+      data.release();
+    }
+  }),
+);
+
+em.run();

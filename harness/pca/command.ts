@@ -27,11 +27,14 @@ export const pcaCommand = defineCommand({
   details: `Fits --components principal components to the training examples (intensities in [0, 1]): the
 covariance by one GEMM on the GPU over the centred rows, its leading eigenvectors by subspace iteration
 in float64. Probabilistic PCA's maximum-likelihood model follows in closed form: p(x) = N(x | mean,
-W W' + s2 I) with s2 the mean of the discarded eigenvalues. As scikit-learn's PCA: explained_variance
+W W' + s2 I) with s2 the mean of the discarded eigenvalues; with --method em it comes instead from
+--iterations EM steps (Tipping & Bishop; one GEMM of the covariance per step), which reach the exact
+maximum likelihood of the training rows (n, not n - 1, in the covariance). As scikit-learn's PCA: explained_variance
 are the covariance's eigenvalues with n - 1 in the denominator, noise_variance their mean past k, and
 log_likelihood the mean log p(x) per example in nats (PCA.score): on the --test examples when given,
 else on the training examples. With --json one object: components, width, train_count, test_count,
-explained_variance, explained_variance_ratio, total_variance, noise_variance, log_likelihood,
+explained_variance, explained_variance_ratio, total_variance, noise_variance, method, em_log_likelihood
+(per EM step, the training rows', null without em), log_likelihood,
 train_log_likelihood, test_log_likelihood (the held-out part of the split, or --test), seed, wall_ms,
 adapter, backend.`,
   run: async (values) => {

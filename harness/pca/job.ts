@@ -7,6 +7,7 @@ import { DeviceDataset } from '../../models/minibatch.js';
 import { Owned } from '../../models/owned.js';
 import { fitPca } from '../../models/pca.js';
 import { ppcaFromPca, ppcaLogLikelihood, type Ppca } from '../../models/ppca.js';
+import { fitPpcaEm } from '../../models/ppca_em.js';
 import { defineJob, type JobContext } from '../backends/context.js';
 import type { Values } from '../cli/schema.js';
 import { labelledBytes } from '../data/dataset.js';
@@ -42,13 +43,15 @@ export async function runPca(ctx: JobContext, p: PcaParams): Promise<JsonObject>
     const trainSet = await owned.add(DeviceDataset.upload(ctx, train, 'train'));
     ctx.onProgress?.(0, 3);
     const pca = await fitPca(ctx, trainSet, p.components, { seed: p.seed });
-    const model = ppcaFromPca(pca);
+    const em = p.method === 'em' ? await fitPpcaEm(ctx, trainSet, p.components, { iterations: p.iterations, seed: p.seed, onIteration: (i) => ctx.onProgress?.(i / p.iterations, 3) }) : null;
+    const model = em ? em.model : ppcaFromPca(pca);
     ctx.onProgress?.(1, 3);
     const trainLl = (await ppcaLogLikelihood(ctx, model, trainSet)).mean;
     ctx.onProgress?.(2, 3);
     const testLl = (await ppcaLogLikelihood(ctx, model, await owned.add(DeviceDataset.upload(ctx, test, 'test')))).mean;
     ctx.onProgress?.(3, 3);
-    const total = (pca.totalVariance * pca.count) / (pca.count - 1);
+    // The total in the model's own convention: n - 1 in the closed form's denominator, n in EM's.
+    const total = em ? pca.totalVariance : (pca.totalVariance * pca.count) / (pca.count - 1);
     return {
       components: p.components,
       width: model.width,
@@ -58,6 +61,9 @@ export async function runPca(ctx: JobContext, p: PcaParams): Promise<JsonObject>
       explained_variance_ratio: Array.from(model.explainedVariance, (v) => v / total),
       total_variance: total,
       noise_variance: model.noiseVariance,
+      method: p.method,
+      // EM's mean log-likelihood of the training rows before its first step and after each.
+      em_log_likelihood: em ? em.logLikelihoods : null,
       // The held-out examples' when --test names them, else the training data's (as scikit-learn's score on what it is given).
       log_likelihood: p.test === undefined ? trainLl : testLl,
       train_log_likelihood: trainLl,
