@@ -38,6 +38,8 @@ export const RNG_PURPOSES = {
   rgShuffle: 19,
   // The start of probabilistic PCA's EM (W), drawn on the host (models/ppca_em.ts).
   ppcaEmStart: 20,
+  // The start of factor analysis's EM (W), drawn on the host (models/factor_analysis.ts).
+  faStart: 21,
 } as const;
 
 export type RngPurpose = keyof typeof RNG_PURPOSES;

@@ -1,5 +1,6 @@
 // Small dense linear algebra on the host, in float64: what a model needs once per run (the
-// projection rule's Gram inverse), never per step.
+// projection rule's Gram inverse) or per EM step on k x k and d x k matrices (PPCA, factor analysis),
+// never per example.
 
 /**
  * The inverse of a symmetric positive-definite n x n matrix (row-major) by Cholesky factorisation,
@@ -43,4 +44,21 @@ export function invertSymmetric(a: Float64Array, n: number): Float64Array | null
     }
   }
   return inv;
+}
+
+/** C = A B for a x b and b x c row-major float64 matrices. */
+export function times(a: ArrayLike<number>, b: ArrayLike<number>, rows: number, inner: number, cols: number): Float64Array {
+  const c = new Float64Array(rows * cols);
+  for (let i = 0; i < rows; i++) for (let t = 0; t < inner; t++) {
+    const x = a[i * inner + t];
+    if (x !== 0) for (let j = 0; j < cols; j++) c[i * cols + j] += x * b[t * cols + j];
+  }
+  return c;
+}
+
+/** A' B for d x k matrices: k x k. */
+export function crossProduct(a: ArrayLike<number>, b: ArrayLike<number>, d: number, k: number): Float64Array {
+  const c = new Float64Array(k * k);
+  for (let e = 0; e < d; e++) for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) c[i * k + j] += a[e * k + i] * b[e * k + j];
+  return c;
 }

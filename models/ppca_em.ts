@@ -10,7 +10,7 @@
 // from W'W = R' diag(l - s2) R, V = diag(l - s2)^-1/2 R W'.
 import { InputError, KernelGraph, RNG_PURPOSES, rngBits, uniform24, type RunContext } from '../engine/index.js';
 import { addGemm } from '../engine/ops/index.js';
-import { invertSymmetric } from './linalg.js';
+import { crossProduct, invertSymmetric, times } from './linalg.js';
 import type { DeviceDataset } from './minibatch.js';
 import { Owned } from './owned.js';
 import { dataCovariance, fixSign, symmetricEigen } from './pca.js';
@@ -24,23 +24,6 @@ export interface PpcaEmOptions {
   /** W's start: Philox (seed, ppcaEmStart). */
   seed: number;
   onIteration?: (iteration: number, logLikelihood: number) => void;
-}
-
-/** C = A B for a x b and b x c row-major float64 matrices. */
-function times(a: ArrayLike<number>, b: ArrayLike<number>, rows: number, inner: number, cols: number): Float64Array {
-  const c = new Float64Array(rows * cols);
-  for (let i = 0; i < rows; i++) for (let t = 0; t < inner; t++) {
-    const x = a[i * inner + t];
-    if (x !== 0) for (let j = 0; j < cols; j++) c[i * cols + j] += x * b[t * cols + j];
-  }
-  return c;
-}
-
-/** A' B for d x k matrices: k x k. */
-function crossProduct(a: ArrayLike<number>, b: ArrayLike<number>, d: number, k: number): Float64Array {
-  const c = new Float64Array(k * k);
-  for (let e = 0; e < d; e++) for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) c[i * k + j] += a[e * k + i] * b[e * k + j];
-  return c;
 }
 
 /** The inverse of a symmetric positive-definite k x k matrix, or an InputError naming it. */

@@ -5,23 +5,14 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { InputError } from '../engine/index.js';
-import { invertSymmetric } from '../models/linalg.js';
 import { DeviceDataset } from '../models/minibatch.js';
 import { fitPca, symmetricEigen, type Pca } from '../models/pca.js';
 import { ppcaFromPca, ppcaLogLikelihood, ppcaRowLogLikelihood, type Ppca } from '../models/ppca.js';
 import { fitPpcaEm } from '../models/ppca_em.js';
 import { expectError } from './expect.js';
+import { denseLogDensity } from './gaussian_ref.js';
 import { withGpu } from './gpu.js';
 import { randomF32, randomWords } from './random.js';
-
-/** log N(x | mean, cov) in float64 from the dense covariance: its inverse and its eigenvalues' logs. */
-function denseLogDensity(x: ArrayLike<number>, mean: ArrayLike<number>, cov: Float64Array, d: number): number {
-  const inverse = invertSymmetric(cov, d)!;
-  const logDet = symmetricEigen(cov, d).values.reduce((s, v) => s + Math.log(v), 0);
-  let quadratic = 0;
-  for (let a = 0; a < d; a++) for (let b = 0; b < d; b++) quadratic += (x[a] - mean[a]) * inverse[a * d + b] * (x[b] - mean[b]);
-  return -0.5 * (d * Math.log(2 * Math.PI) + logDet + quadratic);
-}
 
 /** W W' + s2 I of a model, dense: V' diag(l - s2) V + s2 I. */
 function denseCovariance(m: Ppca): Float64Array {

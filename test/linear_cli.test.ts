@@ -1,15 +1,15 @@
-// The pca feature's job and command (harness/pca): the JSON's numbers from the model (the training
-// examples' log-likelihood without --test, the ratios of the total variance), the model file's
-// tensors, and bad input (exit 2).
+// The linear feature's jobs and commands (harness/linear: pca, fa): the JSON's numbers from the model
+// (the training examples' log-likelihood without --test, the ratios of the total variance, EM's
+// account), the model files' tensors, and bad input (exit 2).
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { decodeSafetensors, InputError } from '../engine/index.js';
 import { withJobContext } from '../harness/backends/context.js';
 import { readSpec } from '../harness/cli/schema.js';
 import { fromBase64 } from '../harness/io/base64.js';
-import { pcaCommand } from '../harness/pca/command.js';
-import { PCA_JOB } from '../harness/pca/flags.js';
-import { runPca } from '../harness/pca/job.js';
+import { faCommand, pcaCommand } from '../harness/linear/command.js';
+import { FA_JOB, PCA_JOB } from '../harness/linear/flags.js';
+import { runFa, runPca } from '../harness/linear/job.js';
 import { expectError, expectRefused } from './expect.js';
 import { openTestGpu } from './gpu.js';
 
@@ -39,13 +39,33 @@ gpu("pca on 600 digits: the training examples' log-likelihood without --test, ra
   assert.is(r.em_log_likelihood, null);
 });
 
-const cli = suite('pca CLI');
+gpu("fa on 300 digits: EM's account climbs and ends at the training digits' log-likelihood, the model file's W' and noise", async () => {
+  const gpu = await openTestGpu();
+  const r = await withJobContext((ctx) => runFa(ctx, readSpec(FA_JOB, { job: 'fa', components: 3, iterations: 20, tolerance: 0, train_count: 300, test_count: 100, return_model: true }, 'fa')), { gpu });
+  const steps = r.em_log_likelihood as number[];
+  assert.is(steps.length, 21);
+  assert.is(r.iterations, 20);
+  assert.ok(steps[20] > steps[1], 'EM climbs');
+  assert.is(r.log_likelihood, r.train_log_likelihood);
+  assert.ok(Math.abs(steps[20] - (r.train_log_likelihood as number)) < 1e-4 * Math.abs(steps[20]), `${steps[20]} vs ${r.train_log_likelihood}`);
+  const file = decodeSafetensors(fromBase64(r.model_base64 as string), 'm');
+  assert.equal([file.metadata.model, file.tensors.components.shape, file.tensors.noise_variance.shape], ['fa', [3, 784], [784]]);
+  assert.equal(Array.from(file.tensors.noise_variance.data), r.noise_variance);
+  assert.ok((r.noise_variance as number[]).every((v) => v >= 1e-12), 'at least the floor');
+});
+
+const cli = suite('pca and fa CLI');
 
 cli('bad flags: exit 2 and a message naming the flag, before any device is opened', async () => {
   const refused = (args: string[], message: RegExp) => expectRefused({ pca: pcaCommand }, args, message);
   await refused(['pca', '--components', '0'], /--components/);
   await refused(['pca', '--data', '/nonexistent.npy'], /nonexistent.npy: cannot read/);
   await refused(['pca', '--out', '/tmp'], /--out \/tmp: is a directory/);
+  await refused(['pca', '--method', 'svd'], /--method/);
+  const fa = (args: string[], message: RegExp) => expectRefused({ fa: faCommand }, args, message);
+  await fa(['fa', '--components', '0'], /--components/);
+  await fa(['fa', '--tolerance', '-1'], /--tolerance/);
+  await fa(['fa', '--iterations', '0'], /--iterations/);
 });
 
 gpu.run();

@@ -1,0 +1,84 @@
+// harmonium pca / fa: the linear factor models of --data on the GPU in Node or in headless Chrome,
+// numbers as scikit-learn's PCA and FactorAnalysis give them, the model file (safetensors) on disk.
+import type { Command } from '../cli/command.js';
+import { defineCommand } from '../cli/command.js';
+import { adapter, backend, json } from '../cli/flags.js';
+import { runWithProgress } from '../cli/run.js';
+import { pick, text, toSpec, type Schema, type Values } from '../cli/schema.js';
+import { DATA_FLAGS } from '../data/source.js';
+import { readDataFlags, type DataValues } from '../data/source_node.js';
+import { fromBase64 } from '../io/base64.js';
+import { checkWritable, writeFileAtomic } from '../io/files.js';
+import type { JsonObject } from '../io/json.js';
+import { FA_FLAGS, FA_JOB, PCA_FLAGS, PCA_JOB } from './flags.js';
+
+/** A linear model's command flags: its own, the data's, the model file, where to run. */
+const commandFlags = <S extends Schema>(flags: S, out: string) => ({ ...flags, ...pick(DATA_FLAGS, ['data', 'test']), out: text({ help: `the model file (safetensors): ${out}` }), backend, adapter, json }) as const;
+
+type RunValues = DataValues & { out?: string; json: boolean; backend: Values<{ backend: typeof backend }>['backend']; adapter: Values<{ adapter: typeof adapter }>['adapter'] };
+
+/** The shared run: --out checked first, the job, the model file written, the result as JSON or as `lines`. */
+async function runLinear(name: string, schema: Schema, values: RunValues, lines: (r: JsonObject, on: string) => string[]): Promise<void> {
+  if (values.out) checkWritable('--out', values.out);
+  const spec = toSpec(name, schema, { ...values, ...readDataFlags(values), 'return-model': values.out !== undefined });
+  const { model_base64: model, ...result } = await runWithProgress(name, spec, values);
+  if (values.out) writeFileAtomic(values.out, fromBase64(model as string));
+  if (values.json) return void process.stdout.write(`${JSON.stringify(result)}\n`);
+  const on = values.test === undefined ? `the ${String(result.train_count)} training examples` : `the ${String(result.test_count)} --test examples`;
+  process.stdout.write([...lines(result, on), ...(values.out ? [`  model             ${values.out}`] : [])].join('\n') + '\n');
+}
+
+const PCA_COMMAND_FLAGS = commandFlags(PCA_FLAGS, 'mean, components, explained_variance, noise_variance');
+
+export const pcaCommand = defineCommand({
+  name: 'pca',
+  summary: "principal components and probabilistic PCA's log-likelihood (Tipping & Bishop), numbers as scikit-learn's PCA",
+  flags: PCA_COMMAND_FLAGS,
+  details: `Fits --components principal components to the training examples (intensities in [0, 1]): the
+covariance by one GEMM on the GPU over the centred rows, its leading eigenvectors by subspace iteration
+in float64. Probabilistic PCA's maximum-likelihood model follows in closed form: p(x) = N(x | mean,
+W W' + s2 I) with s2 the mean of the discarded eigenvalues; with --method em it comes instead from
+--iterations EM steps (Tipping & Bishop; one GEMM of the covariance per step), which reach the exact
+maximum likelihood of the training rows (n, not n - 1, in the covariance). As scikit-learn's PCA: explained_variance
+are the covariance's eigenvalues with n - 1 in the denominator, noise_variance their mean past k, and
+log_likelihood the mean log p(x) per example in nats (PCA.score): on the --test examples when given,
+else on the training examples. With --json one object: components, width, train_count, test_count,
+explained_variance, explained_variance_ratio, total_variance, noise_variance, method, em_log_likelihood
+(per EM step, the training rows', null without em), log_likelihood,
+train_log_likelihood, test_log_likelihood (the held-out part of the split, or --test), seed, wall_ms,
+adapter, backend.`,
+  run: (values) =>
+    runLinear('pca', PCA_JOB, values, (r, on) => {
+      const ratio = r.explained_variance_ratio as number[];
+      return [
+        `PCA of ${String(r.width)} values per example, ${String(r.components)} components: ${(100 * ratio.reduce((a, b) => a + b, 0)).toFixed(2)}% of the variance (the first ${(100 * ratio[0]).toFixed(2)}%)`,
+        `  noise variance    ${(r.noise_variance as number).toPrecision(6)} (the mean of the discarded eigenvalues)`,
+        `  log-likelihood    ${(r.log_likelihood as number).toFixed(4)} nats per example on ${on} (probabilistic PCA${r.method === 'em' ? ', by EM' : ''})`,
+      ];
+    }),
+});
+
+const FA_COMMAND_FLAGS = commandFlags(FA_FLAGS, 'mean, components (W\'), noise_variance');
+
+export const faCommand = defineCommand({
+  name: 'fa',
+  summary: "factor analysis by EM (a noise variance per value), its log-likelihood, numbers as scikit-learn's FactorAnalysis",
+  flags: FA_COMMAND_FLAGS,
+  details: `Fits p(x) = N(x | mean, W W' + Psi), Psi diagonal, with --components factors to the training
+examples (intensities in [0, 1]) by EM (Rubin & Thayer) from a random start: the covariance (n in the
+denominator, as scikit-learn's) and S B' each step by GEMM on the GPU, the rest k x k in float64; each
+noise variance at least 1e-12 (scikit-learn's floor: a value constant over the training rows would have
+none). It stops after --iterations steps or when a step gains less than --tolerance. log_likelihood is
+the mean log p(x) per example in nats (FactorAnalysis.score): on the --test examples when given, else on
+the training ones. With --json one object: components, width, train_count, test_count, noise_variance
+(per value), iterations (steps taken), em_log_likelihood (the training rows', per step), log_likelihood,
+train_log_likelihood, test_log_likelihood, seed, wall_ms, adapter, backend.`,
+  run: (values) =>
+    runLinear('fa', FA_JOB, values, (r, on) => [
+      `factor analysis of ${String(r.width)} values per example, ${String(r.components)} factors, ${String(r.iterations)} EM steps`,
+      `  log-likelihood    ${(r.log_likelihood as number).toFixed(4)} nats per example on ${on}`,
+    ]),
+});
+
+/** The feature's commands, in the order --help lists them (harness/cli/commands.ts). */
+export const commands: readonly Command[] = [pcaCommand, faCommand];

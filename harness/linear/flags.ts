@@ -1,0 +1,31 @@
+// The linear factor models' parameters, declared once: `harmonium pca` and `harmonium fa` parse them and
+// the 'pca' and 'fa' jobs read their specs with them (in Node or in a page).
+import { seed } from '../cli/flags.js';
+import { choice, integer, number, pick, type Schema } from '../cli/schema.js';
+import { DATA_FLAGS } from '../data/source.js';
+import { TRAIN_JOB_FLAGS } from '../train/flags.js';
+
+/** How probabilistic PCA is fitted. */
+export const PPCA_METHODS = ['closed-form', 'em'] as const;
+
+/** What defines a PCA fit. */
+export const PCA_FLAGS = {
+  components: integer({ min: 1, default: 50, help: 'principal components kept (k); the rest of the variance is probabilistic PCA\'s isotropic noise' }),
+  method: choice(PPCA_METHODS, { default: 'closed-form', help: "probabilistic PCA's fit: closed-form (from the eigenvectors, scikit-learn's numbers: n - 1 in the covariance) or em (Tipping & Bishop's EM from a random start: the training rows' exact maximum likelihood, n in the covariance)" }),
+  iterations: integer({ min: 1, default: 200, help: 'EM steps with --method em' }),
+  seed,
+} as const;
+
+/** What defines a factor analysis fit. */
+export const FA_FLAGS = {
+  components: integer({ min: 1, default: 10, help: 'factors (k): the loadings W are values x k' }),
+  iterations: integer({ min: 1, default: 200, help: 'EM steps at most' }),
+  tolerance: number({ value: 'X', min: 0, default: 1e-6, help: 'stop when a step raises the mean log-likelihood per example by less than X nats (float32 leaves about 1e-7 of it as noise)' }),
+  seed,
+} as const;
+
+/** A job's spec: a model's flags, the data, and whether to send the model file back. */
+const jobSpec = <S extends Schema>(flags: S) => ({ ...flags, ...DATA_FLAGS, ...pick(TRAIN_JOB_FLAGS, ['return-model']) }) as const;
+
+export const PCA_JOB = jobSpec(PCA_FLAGS);
+export const FA_JOB = jobSpec(FA_FLAGS);

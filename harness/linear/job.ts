@@ -1,0 +1,125 @@
+// The linear factor models' jobs: 'pca' (PCA and probabilistic PCA: the covariance by GEMM,
+// models/pca.ts; PPCA's closed form or EM, models/ppca.ts, ppca_em.ts) and 'fa' (factor analysis by EM,
+// models/factor_analysis.ts), fitted to --data's training examples on the GPU with numbers as
+// scikit-learn's PCA and FactorAnalysis give them, scored on both parts of the split, the model file
+// sent back on request. Plain JSON in and out, the same in Node and in a page.
+import { encodeSafetensors, type SafetensorsTensor } from '../../engine/index.js';
+import { faLogLikelihood, fitFactorAnalysis, type FactorAnalysis } from '../../models/factor_analysis.js';
+import { DeviceDataset } from '../../models/minibatch.js';
+import { Owned } from '../../models/owned.js';
+import { fitPca } from '../../models/pca.js';
+import { ppcaFromPca, ppcaLogLikelihood, type Ppca } from '../../models/ppca.js';
+import { fitPpcaEm } from '../../models/ppca_em.js';
+import { defineJob, type JobContext } from '../backends/context.js';
+import type { Values } from '../cli/schema.js';
+import { labelledBytes } from '../data/dataset.js';
+import { loadData } from '../data/source.js';
+import { toBase64 } from '../io/base64.js';
+import type { JsonObject } from '../io/json.js';
+import { FA_JOB, PCA_JOB } from './flags.js';
+
+/** What every linear model's job shares: the data, the seed, the model file on request. */
+type LinearParams = Values<typeof PCA_JOB> | Values<typeof FA_JOB>;
+
+/** A fitted model as the shared flow sees it: its result fields, its file's tensors, and its scorer. */
+interface Fitted {
+  fields: JsonObject;
+  tensors: Record<string, SafetensorsTensor>;
+  score(set: DeviceDataset): Promise<number>;
+}
+
+const f64 = (shape: number[], data: Float64Array): SafetensorsTensor => ({ dtype: 'F64', shape, data });
+
+/**
+ * The shared flow: --data's split uploaded, `fit` on the training part, both parts scored (mean
+ * log-likelihood per example), log_likelihood the --test examples' when given, else the training ones'
+ * (as scikit-learn's score on what it is given), and the model file (`tag`, float64 tensors) on request.
+ */
+async function fitAndScore(ctx: JobContext, p: LinearParams, tag: string, fit: (train: DeviceDataset) => Promise<Fitted>): Promise<JsonObject> {
+  const started = performance.now();
+  const split = await loadData(ctx.gpu.adapter.runtime, p);
+  const owned = new Owned();
+  try {
+    const [train, test] = [labelledBytes(split.train), labelledBytes(split.test)];
+    const trainSet = await owned.add(DeviceDataset.upload(ctx, train, 'train'));
+    ctx.onProgress?.(0, 3);
+    const fitted = await fit(trainSet);
+    ctx.onProgress?.(1, 3);
+    const trainLl = await fitted.score(trainSet);
+    ctx.onProgress?.(2, 3);
+    const testLl = await fitted.score(await owned.add(DeviceDataset.upload(ctx, test, 'test')));
+    ctx.onProgress?.(3, 3);
+    const file = () => encodeSafetensors(fitted.tensors, { model: tag, count: String(train.count), dataset: split.note });
+    return {
+      components: p.components,
+      width: train.width,
+      train_count: train.count,
+      test_count: test.count,
+      ...fitted.fields,
+      log_likelihood: p.test === undefined ? trainLl : testLl,
+      train_log_likelihood: trainLl,
+      test_log_likelihood: testLl,
+      seed: p.seed,
+      wall_ms: performance.now() - started,
+      adapter: { ...ctx.gpu.adapter },
+      ...(p['return-model'] ? { model_base64: toBase64(file(), 'the model file') } : {}),
+    };
+  } finally {
+    owned.release();
+  }
+}
+
+/** A PPCA model's file: mean [d], components [k, d], explained_variance [k], noise_variance [1] (scikit-learn's attributes by name). */
+function ppcaTensors(model: Ppca): Record<string, SafetensorsTensor> {
+  const k = model.explainedVariance.length;
+  return { mean: f64([model.width], model.mean), components: f64([k, model.width], model.components), explained_variance: f64([k], model.explainedVariance), noise_variance: f64([1], Float64Array.of(model.noiseVariance)) };
+}
+
+export function runPca(ctx: JobContext, p: Values<typeof PCA_JOB>): Promise<JsonObject> {
+  return fitAndScore(ctx, p, 'pca', async (train) => {
+    const pca = await fitPca(ctx, train, p.components, { seed: p.seed });
+    const em = p.method === 'em' ? await fitPpcaEm(ctx, train, p.components, { iterations: p.iterations, seed: p.seed }) : null;
+    const model = em ? em.model : ppcaFromPca(pca);
+    // The total in the model's own convention: n - 1 in the closed form's denominator, n in EM's.
+    const total = em ? pca.totalVariance : (pca.totalVariance * pca.count) / (pca.count - 1);
+    return {
+      fields: {
+        explained_variance: Array.from(model.explainedVariance),
+        explained_variance_ratio: Array.from(model.explainedVariance, (v) => v / total),
+        total_variance: total,
+        noise_variance: model.noiseVariance,
+        method: p.method,
+        // EM's mean log-likelihood of the training rows before its first step and after each.
+        em_log_likelihood: em ? em.logLikelihoods : null,
+      },
+      tensors: ppcaTensors(model),
+      score: async (set) => (await ppcaLogLikelihood(ctx, model, set)).mean,
+    };
+  });
+}
+
+/** A factor analysis's file: mean [d], components [k, d] (W', scikit-learn's components_), noise_variance [d]. */
+function faTensors(model: FactorAnalysis): Record<string, SafetensorsTensor> {
+  const [d, k] = [model.width, model.loadings.length / model.width];
+  const components = Float64Array.from({ length: k * d }, (_, e) => model.loadings[(e % d) * k + Math.floor(e / d)]);
+  return { mean: f64([d], model.mean), components: f64([k, d], components), noise_variance: f64([d], model.noiseVariance) };
+}
+
+export function runFa(ctx: JobContext, p: Values<typeof FA_JOB>): Promise<JsonObject> {
+  return fitAndScore(ctx, p, 'fa', async (train) => {
+    const { model, logLikelihoods } = await fitFactorAnalysis(ctx, train, p.components, { iterations: p.iterations, tolerance: p.tolerance, seed: p.seed });
+    return {
+      fields: {
+        noise_variance: Array.from(model.noiseVariance),
+        iterations: logLikelihoods.length - 1,
+        // The mean log-likelihood of the training rows before the first step and after each.
+        em_log_likelihood: logLikelihoods,
+      },
+      tensors: faTensors(model),
+      score: async (set) => (await faLogLikelihood(ctx, model, set)).mean,
+    };
+  });
+}
+
+export const pcaJob = defineJob(PCA_JOB, runPca);
+export const faJob = defineJob(FA_JOB, runFa);
