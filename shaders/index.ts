@@ -6,6 +6,7 @@ export const shaderFiles: Readonly<Record<string, () => Promise<string>>> = {
   'batch_norm.wgsl': () => import('./batch_norm.wgsl').then((m) => m.default),
   'hinge.wgsl': () => import('./hinge.wgsl').then((m) => m.default),
   'threshold.wgsl': () => import('./threshold.wgsl').then((m) => m.default),
+  'argmin.wgsl': () => import('./argmin.wgsl').then((m) => m.default),
   'rng.wgsl': () => import('./rng.wgsl').then((m) => m.default),
   'rng_fill.wgsl': () => import('./rng_fill.wgsl').then((m) => m.default),
   'grid.wgsl': () => import('./grid.wgsl').then((m) => m.default),

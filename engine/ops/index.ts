@@ -93,4 +93,5 @@ export {
 } from './gumbel_softmax.js';
 export { addLogMeanExp, type LogMeanExpOptions } from './log_mean_exp.js';
 export { addThreshold, type ThresholdOptions } from './threshold.js';
+export { addSegmentArgmin, type SegmentArgminOptions } from './argmin.js';
 export { addBatchNorm, addBatchNormBackward, type BatchNormOptions, type BatchNormBackwardOptions, type BatchNormState } from './batch_norm.js';
