@@ -40,6 +40,8 @@ export const RNG_PURPOSES = {
   ppcaEmStart: 20,
   // The start of factor analysis's EM (W), drawn on the host (models/factor_analysis.ts).
   faStart: 21,
+  // k-means++ seeding's draws, on the host (models/kmeans.ts).
+  kmeansSeeding: 22,
 } as const;
 
 export type RngPurpose = keyof typeof RNG_PURPOSES;
