@@ -10,13 +10,14 @@
 // k x k and d x k in float64 on the host. A row's log-likelihood (faLogLikelihood) needs its
 // centred values scaled by Psi^-1/2, their squared norm and their products with Psi^-1/2 W: a
 // row-broadcast division, a reduction and a GEMM on the GPU.
-import { InputError, KernelGraph, RNG_PURPOSES, rngBits, uniform24, type RunContext } from '../engine/index.js';
-import { addBinary, addGemm, addReduce } from '../engine/ops/index.js';
-import { crossProduct, invertSymmetric, times } from './linalg.js';
+import { InputError, KernelGraph, RNG_PURPOSES, type RunContext } from '../engine/index.js';
+import { addBinary, addGemm } from '../engine/ops/index.js';
+import { crossProduct, inverseOrRefuse, logDetSymmetric, times } from './linalg.js';
+import { emStart } from './ppca_em.js';
 import type { DeviceDataset } from './minibatch.js';
-import { addBatchGather } from './minibatch.js';
 import { Owned } from './owned.js';
-import { dataCovariance, symmetricEigen } from './pca.js';
+import { dataCovariance } from './pca.js';
+import { centredProjections } from './ppca.js';
 
 /** The noise variances' floor (scikit-learn's FactorAnalysis clips them the same): a constant value would otherwise have Psi = 0. */
 export const FA_MIN_PSI = 1e-12;
@@ -40,15 +41,8 @@ export interface FaOptions {
   onIteration?: (iteration: number, logLikelihood: number) => void;
 }
 
-/** log det of a symmetric positive-definite k x k matrix, from its eigenvalues. */
-const logDet = (m: Float64Array, k: number) => symmetricEigen(m, k).values.reduce((s, v) => s + Math.log(v), 0);
-
-/** The inverse of a symmetric positive-definite k x k matrix (an InputError naming it if not). */
-function inverse(m: Float64Array, k: number, what: string): Float64Array {
-  const inv = invertSymmetric(m, k);
-  if (!inv) throw new InputError(`factor analysis: ${what} is not positive definite`);
-  return inv;
-}
+/** The inverse of a k x k matrix of the model, or an InputError naming it. */
+const inverse = (m: Float64Array, k: number, what: string) => inverseOrRefuse(m, k, `factor analysis: ${what}`);
 
 /**
  * Fits factor analysis with `k` factors to every example of `data` by EM; returns the model and the mean
@@ -67,7 +61,7 @@ export async function fitFactorAnalysis(ctx: RunContext, data: DeviceDataset, k:
     const variance = Float64Array.from({ length: d }, (_, a) => s[a * d + a]);
     const spread = Math.sqrt(variance.reduce((t, v) => t + v, 0) / d);
     if (!(spread > 0)) throw new InputError('factor analysis: the data has no variance');
-    let w: Float64Array = Float64Array.from({ length: d * k }, (_, e) => spread * (uniform24(rngBits(o.seed, RNG_PURPOSES.faStart, 0, e, 0)[0]) - 0.5));
+    let w: Float64Array = emStart(d, k, spread, o.seed, RNG_PURPOSES.faStart);
     let psi = variance.map((v) => Math.max(v, FA_MIN_PSI));
     // Each step works on the scaled covariance Psi^-1/2 S Psi^-1/2, whose entries are of order one
     // whatever the noise variances (float32 would lose a tiny one's digits against 1 / Psi).
@@ -100,7 +94,7 @@ export async function fitFactorAnalysis(ctx: RunContext, data: DeviceDataset, k:
       let explained = 0;
       for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) explained += bsb[i * k + j] * g[j * k + i];
       const trace = variance.reduce((t, v, a) => t + v / psi[a], 0);
-      const ll = -0.5 * (d * Math.log(2 * Math.PI) + psi.reduce((t, v) => t + Math.log(v), 0) + logDet(g, k) + trace - explained);
+      const ll = -0.5 * (d * Math.log(2 * Math.PI) + psi.reduce((t, v) => t + Math.log(v), 0) + logDetSymmetric(g, k) + trace - explained);
       logLikelihoods.push(ll);
       o.onIteration?.(iteration, ll);
       const gain = iteration > 0 ? ll - logLikelihoods[iteration - 1] : Infinity;
@@ -137,32 +131,13 @@ export async function faLogLikelihood(ctx: RunContext, model: FactorAnalysis, da
   const g = crossProduct(u, u, d, k);
   for (let i = 0; i < k; i++) g[i * k + i] += 1;
   const gInverse = inverse(g, k, "I + W' Psi^-1 W");
-  const constant = d * Math.log(2 * Math.PI) + psi.reduce((t, v) => t + Math.log(v), 0) + logDet(g, k);
-  const owned = new Owned();
-  try {
-    const graph = new KernelGraph('fa log-likelihood');
-    const x = await owned.add(ctx.pool.tensor('fa rows', 'f32', [data.count, d]));
-    const labels = await owned.add(ctx.pool.tensor('fa labels (unused)', 'u32', [data.count]));
-    const mean = await owned.add(ctx.pool.tensor('fa mean', 'f32', [d], { data: Float32Array.from(model.mean) }));
-    const sd = await owned.add(ctx.pool.tensor('fa noise sd', 'f32', [d], { data: Float32Array.from(scale) }));
-    const uGpu = await owned.add(ctx.pool.tensor('fa U', 'f32', [d, k], { data: Float32Array.from(u) }));
-    const norms = await owned.add(ctx.pool.tensor('fa squared norms', 'f32', [data.count]));
-    const projections = await owned.add(ctx.pool.tensor('fa projections', 'f32', [data.count, k]));
-    await owned.add(addBatchGather(graph, ctx, { data, indices: data.inOrder, x, labels, batchSize: data.count }));
-    await owned.add(addBinary(graph, ctx, { op: 'sub', a: x, b: mean, out: x }));
-    await owned.add(addBinary(graph, ctx, { op: 'div', a: x, b: sd, out: x }));
-    await owned.add(addReduce(graph, ctx, { op: 'sumsq', per: 'row', x, out: norms }));
-    await owned.add(addGemm(graph, ctx, { a: x, b: uGpu, c: projections, m: data.count, n: k, k: d }));
-    await ctx.scheduler.run(graph);
-    const [n2, p] = [new Float32Array(await norms.read()), new Float32Array(await projections.read())];
-    const perRow = Float64Array.from({ length: data.count }, (_, r) => {
-      const row = p.subarray(r * k, (r + 1) * k);
-      let quadratic = 0;
-      for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) quadratic += row[i] * gInverse[i * k + j] * row[j];
-      return -0.5 * (constant + n2[r] - quadratic);
-    });
-    return { mean: perRow.reduce((a, b) => a + b, 0) / data.count, perRow };
-  } finally {
-    owned.release();
-  }
+  const constant = d * Math.log(2 * Math.PI) + psi.reduce((t, v) => t + Math.log(v), 0) + logDetSymmetric(g, k);
+  const { norms: n2, projections: p } = await centredProjections(ctx, data, { name: 'fa', mean: model.mean, scale, basis: u, k });
+  const perRow = Float64Array.from({ length: data.count }, (_, r) => {
+    const row = p.subarray(r * k, (r + 1) * k);
+    let quadratic = 0;
+    for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) quadratic += row[i] * gInverse[i * k + j] * row[j];
+    return -0.5 * (constant + n2[r] - quadratic);
+  });
+  return { mean: perRow.reduce((a, b) => a + b, 0) / data.count, perRow };
 }

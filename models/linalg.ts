@@ -1,6 +1,8 @@
 // Small dense linear algebra on the host, in float64: what a model needs once per run (the
 // projection rule's Gram inverse) or per EM step on k x k and d x k matrices (PPCA, factor analysis),
 // never per example.
+import { InputError } from '../engine/errors.js';
+import { symmetricEigen } from './pca.js';
 
 /**
  * The inverse of a symmetric positive-definite n x n matrix (row-major) by Cholesky factorisation,
@@ -61,4 +63,16 @@ export function crossProduct(a: ArrayLike<number>, b: ArrayLike<number>, d: numb
   const c = new Float64Array(k * k);
   for (let e = 0; e < d; e++) for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) c[i * k + j] += a[e * k + i] * b[e * k + j];
   return c;
+}
+
+/** The inverse of a symmetric positive-definite k x k matrix, or an InputError saying `where` which one is not. */
+export function inverseOrRefuse(m: Float64Array, k: number, where: string): Float64Array {
+  const inv = invertSymmetric(m, k);
+  if (!inv) throw new InputError(`${where} is not positive definite`);
+  return inv;
+}
+
+/** log det of a symmetric positive-definite k x k matrix, from its eigenvalues. */
+export function logDetSymmetric(m: Float64Array, k: number): number {
+  return symmetricEigen(m, k).values.reduce((s, v) => s + Math.log(v), 0);
 }

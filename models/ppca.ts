@@ -31,14 +31,15 @@ export interface Ppca {
  * The closed-form PPCA of a PCA fit (its k components, the covariance's trace and the row count): the
  * eigenvalues rescaled to n - 1 in the denominator as scikit-learn's (or with `denominator` 'n' as they
  * are: the exact maximum of the training rows' likelihood, where EM converges), s2 the mean of the rest
- * of the min(n, d) eigenvalues.
+ * of the min(n, d) eigenvalues (with 'n', of all d: those past the rank are 0).
  */
 export function ppcaFromPca(pca: Pca, o: { denominator?: 'n' | 'n-1' } = {}): Ppca {
   const k = pca.components.length / pca.width;
   if (pca.count < 2) throw new InputError(`ppca: ${pca.count} example: the covariance needs at least 2`);
   const scale = o.denominator === 'n' ? 1 : pca.count / (pca.count - 1);
   const explainedVariance = Float64Array.from(pca.variances, (v) => v * scale);
-  const rest = Math.min(pca.count, pca.width) - k;
+  // scikit-learn averages the min(n, d) - k eigenvalues it computes; the exact maximum averages all d - k (those past the rank are 0).
+  const rest = (o.denominator === 'n' ? pca.width : Math.min(pca.count, pca.width)) - k;
   const discarded = pca.totalVariance * scale - explainedVariance.reduce((a, b) => a + b, 0);
   // The float64 sum of the leading eigenvalues can exceed the trace by rounding when nothing is left.
   const noiseVariance = rest > 0 ? Math.max(0, discarded) / rest : 0;
@@ -82,23 +83,36 @@ export async function ppcaLogLikelihood(ctx: RunContext, model: Ppca, data: Devi
   const k = model.explainedVariance.length;
   if (data.width !== d) throw new InputError(`ppca: the model has ${d} values per example, the data ${data.width}`);
   checkDensity(model);
+  const basis = Float64Array.from({ length: d * k }, (_, e) => model.components[(e % k) * d + Math.floor(e / k)]);
+  const { norms: n2, projections: p } = await centredProjections(ctx, data, { name: 'ppca', mean: model.mean, basis, k });
+  const perRow = Float64Array.from({ length: data.count }, (_, r) => ppcaRowLogLikelihood(model, n2[r], p.subarray(r * k, (r + 1) * k)));
+  return { mean: perRow.reduce((a, b) => a + b, 0) / data.count, perRow };
+}
+
+/**
+ * Every example of `data` (bytes / 255) centred by `mean` and divided by `scale` when given, on the
+ * GPU: each row's squared norm (a reduction) and its products with the width x k `basis` (a GEMM),
+ * read back. What a linear Gaussian model's log-likelihood needs of each row (PPCA, factor analysis).
+ */
+export async function centredProjections(ctx: RunContext, data: DeviceDataset, o: { name: string; mean: Float64Array; scale?: Float64Array; basis: Float64Array; k: number }): Promise<{ norms: Float32Array; projections: Float32Array }> {
+  const [d, k] = [data.width, o.k];
   const owned = new Owned();
   try {
-    const graph = new KernelGraph('ppca log-likelihood');
-    const x = await owned.add(ctx.pool.tensor('ppca rows', 'f32', [data.count, d]));
-    const labels = await owned.add(ctx.pool.tensor('ppca labels (unused)', 'u32', [data.count]));
-    const mean = await owned.add(ctx.pool.tensor('ppca mean', 'f32', [d], { data: Float32Array.from(model.mean) }));
-    const components = await owned.add(ctx.pool.tensor('ppca components', 'f32', [k, d], { data: Float32Array.from(model.components) }));
-    const norms = await owned.add(ctx.pool.tensor('ppca squared norms', 'f32', [data.count]));
-    const projections = await owned.add(ctx.pool.tensor('ppca projections', 'f32', [data.count, k]));
+    const graph = new KernelGraph(`${o.name} projections`);
+    const tensor = (what: string, dtype: 'f32' | 'u32', shape: number[], values?: Float64Array) => owned.add(ctx.pool.tensor(`${o.name} ${what}`, dtype, shape, values ? { data: Float32Array.from(values) } : undefined));
+    const x = await tensor('rows', 'f32', [data.count, d]);
+    const labels = await tensor('labels (unused)', 'u32', [data.count]);
+    const mean = await tensor('mean', 'f32', [d], o.mean);
+    const basis = await tensor('basis', 'f32', [d, k], o.basis);
+    const norms = await tensor('squared norms', 'f32', [data.count]);
+    const projections = await tensor('projections', 'f32', [data.count, k]);
     await owned.add(addBatchGather(graph, ctx, { data, indices: data.inOrder, x, labels, batchSize: data.count }));
     await owned.add(addBinary(graph, ctx, { op: 'sub', a: x, b: mean, out: x }));
+    if (o.scale) await owned.add(addBinary(graph, ctx, { op: 'div', a: x, b: await tensor('scale', 'f32', [d], o.scale), out: x }));
     await owned.add(addReduce(graph, ctx, { op: 'sumsq', per: 'row', x, out: norms }));
-    await owned.add(addGemm(graph, ctx, { a: x, b: components, c: projections, m: data.count, n: k, k: d, transB: true }));
+    await owned.add(addGemm(graph, ctx, { a: x, b: basis, c: projections, m: data.count, n: k, k: d }));
     await ctx.scheduler.run(graph);
-    const [n2, p] = [new Float32Array(await norms.read()), new Float32Array(await projections.read())];
-    const perRow = Float64Array.from({ length: data.count }, (_, r) => ppcaRowLogLikelihood(model, n2[r], p.subarray(r * k, (r + 1) * k)));
-    return { mean: perRow.reduce((a, b) => a + b, 0) / data.count, perRow };
+    return { norms: new Float32Array(await norms.read()), projections: new Float32Array(await projections.read()) };
   } finally {
     owned.release();
   }

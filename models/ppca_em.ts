@@ -10,7 +10,7 @@
 // from W'W = R' diag(l - s2) R, V = diag(l - s2)^-1/2 R W'.
 import { InputError, KernelGraph, RNG_PURPOSES, rngBits, uniform24, type RunContext } from '../engine/index.js';
 import { addGemm } from '../engine/ops/index.js';
-import { crossProduct, invertSymmetric, times } from './linalg.js';
+import { crossProduct, inverseOrRefuse, logDetSymmetric, times } from './linalg.js';
 import type { DeviceDataset } from './minibatch.js';
 import { Owned } from './owned.js';
 import { dataCovariance, fixSign, symmetricEigen } from './pca.js';
@@ -26,15 +26,16 @@ export interface PpcaEmOptions {
   onIteration?: (iteration: number, logLikelihood: number) => void;
 }
 
-/** The inverse of a symmetric positive-definite k x k matrix, or an InputError naming it. */
-function inverse(m: Float64Array, k: number, what: string): Float64Array {
-  const inv = invertSymmetric(m, k);
-  if (!inv) throw new InputError(`ppca em: ${what} is not positive definite (the data spans fewer than ${k} directions?)`);
-  return inv;
-}
+/** The inverse of a k x k matrix of the step, or an InputError naming it. */
+const inverse = (m: Float64Array, k: number, what: string) => inverseOrRefuse(m, k, `ppca em: ${what} (the data spans fewer than ${k} directions?)`);
 
-/** log det of a symmetric positive-definite matrix, from its eigenvalues. */
-const logDet = (m: Float64Array, k: number) => symmetricEigen(m, k).values.reduce((s, v) => s + Math.log(v), 0);
+/**
+ * An EM's start for W (d x k): Philox uniforms in [-1/2, 1/2) of (seed, purpose), element e of W at
+ * element e, scaled by `spread` (the data's typical standard deviation).
+ */
+export function emStart(d: number, k: number, spread: number, seed: number, purpose: number): Float64Array {
+  return Float64Array.from({ length: d * k }, (_, e) => spread * (uniform24(rngBits(seed, purpose, 0, e, 0)[0]) - 0.5));
+}
 
 /**
  * Fits PPCA with `k` components to every example of `data` by EM; returns the model and the mean
@@ -55,7 +56,7 @@ export async function fitPpcaEm(ctx: RunContext, data: DeviceDataset, k: number,
     if (!(traceS > 0)) throw new InputError('ppca em: the data has no variance');
     // The start: W uniform in [-1/2, 1/2) scaled to the data's spread, s2 the mean variance.
     const spread = Math.sqrt(traceS / d);
-    let w: Float64Array = Float64Array.from({ length: d * k }, (_, e) => spread * (uniform24(rngBits(o.seed, RNG_PURPOSES.ppcaEmStart, 0, e, 0)[0]) - 0.5));
+    let w: Float64Array = emStart(d, k, spread, o.seed, RNG_PURPOSES.ppcaEmStart);
     let s2 = traceS / d;
     const wGpu = await owned.add(ctx.pool.tensor('ppca em W', 'f32', [d, k]));
     const swGpu = await owned.add(ctx.pool.tensor('ppca em S W', 'f32', [d, k]));
@@ -72,7 +73,7 @@ export async function fitPpcaEm(ctx: RunContext, data: DeviceDataset, k: number,
       const wsw = crossProduct(w, sw, d, k);
       let explained = 0;
       for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) explained += mInverse[i * k + j] * wsw[j * k + i];
-      const ll = -0.5 * (d * Math.log(2 * Math.PI) + (d - k) * Math.log(s2) + logDet(m, k) + (traceS - explained) / s2);
+      const ll = -0.5 * (d * Math.log(2 * Math.PI) + (d - k) * Math.log(s2) + logDetSymmetric(m, k) + (traceS - explained) / s2);
       logLikelihoods.push(ll);
       o.onIteration?.(iteration, ll);
       const gain = iteration > 0 ? ll - logLikelihoods[iteration - 1] : Infinity;
@@ -86,6 +87,7 @@ export async function fitPpcaEm(ctx: RunContext, data: DeviceDataset, k: number,
     }
     // The closed form's terms: W'W = R' diag(mu) R, eigenvalues mu + s2, components R W' / sqrt(mu).
     const { values, vectors } = symmetricEigen(crossProduct(w, w, d, k), k);
+    if (!(values[k - 1] > 0)) throw new InputError(`ppca em: W has rank below ${k} (the data spans fewer than ${k} directions: ask for fewer components)`);
     const components = new Float64Array(k * d);
     for (let i = 0; i < k; i++) {
       const row = components.subarray(i * d, (i + 1) * d);

@@ -10,6 +10,8 @@ import { fromBase64 } from '../harness/io/base64.js';
 import { faCommand, pcaCommand } from '../harness/linear/command.js';
 import { FA_JOB, PCA_JOB } from '../harness/linear/flags.js';
 import { runFa, runPca } from '../harness/linear/job.js';
+import { labelledBytes } from '../harness/data/dataset.js';
+import { loadData } from '../harness/data/source.js';
 import { expectError, expectRefused } from './expect.js';
 import { openTestGpu } from './gpu.js';
 
@@ -23,6 +25,16 @@ gpu("pca on 600 digits: the training examples' log-likelihood without --test, ra
   assert.ok((r.train_log_likelihood as number) > (r.test_log_likelihood as number), 'the fit is better on its own examples');
   const variance = r.explained_variance as number[];
   assert.equal(r.explained_variance_ratio, variance.map((v) => v / (r.total_variance as number)));
+  // The total variance against the digits' own, n - 1 in the denominator, in float64.
+  const split = await loadData('node', { data: 'mnist', 'train-count': 600, 'test-count': 100 });
+  const x = Float64Array.from(labelledBytes(split.train).images, (b) => Math.fround(b / 255));
+  let total = 0;
+  for (let e = 0; e < 784; e++) {
+    let [s, s2] = [0, 0];
+    for (let row = 0; row < 600; row++) [s, s2] = [s + x[row * 784 + e], s2 + x[row * 784 + e] ** 2];
+    total += (s2 - (s * s) / 600) / 599;
+  }
+  assert.ok(Math.abs((r.total_variance as number) - total) < 1e-5 * total, `total variance ${r.total_variance} vs ${total}`);
   assert.ok(variance.every((v, i) => i === 0 || v <= variance[i - 1]), 'descending');
   assert.ok((r.noise_variance as number) > 0 && (r.noise_variance as number) < variance[4]);
   const file = decodeSafetensors(fromBase64(r.model_base64 as string), 'm');
@@ -52,6 +64,9 @@ gpu("fa on 300 digits: EM's account climbs and ends at the training digits' log-
   assert.equal([file.metadata.model, file.tensors.components.shape, file.tensors.noise_variance.shape], ['fa', [3, 784], [784]]);
   assert.equal(Array.from(file.tensors.noise_variance.data), r.noise_variance);
   assert.ok((r.noise_variance as number[]).every((v) => v >= 1e-12), 'at least the floor');
+  // A tolerance no step can meet stops after the first.
+  const early = await withJobContext((ctx) => runFa(ctx, readSpec(FA_JOB, { job: 'fa', components: 3, iterations: 20, tolerance: 1e9, train_count: 300, test_count: 100 }, 'fa')), { gpu });
+  assert.equal([early.iterations, (early.em_log_likelihood as number[]).length], [1, 2]);
 });
 
 const cli = suite('pca and fa CLI');

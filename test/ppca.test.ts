@@ -49,6 +49,8 @@ host('ppcaFromPca: eigenvalues rescaled to n - 1, the noise the mean of the rest
   // Fewer examples than values: min(n, d) - k = 3 - 2 eigenvalues left.
   assert.ok(Math.abs(ppcaFromPca(pca(3, 6)).noiseVariance - (9 - 6) * 1.5) < 1e-12);
   assert.is(ppcaFromPca(pca(2, 6)).noiseVariance, 0, 'none left');
+  // The exact maximum (denominator n) averages all d - k: those past the rank are 0.
+  assert.ok(Math.abs(ppcaFromPca(pca(3, 6), { denominator: 'n' }).noiseVariance - (9 - 6) / 4) < 1e-12);
 });
 
 const gpu = suite('ppca on the GPU');

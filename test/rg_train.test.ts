@@ -111,6 +111,10 @@ gpu("rg train: the samples are isingSamples', each layer's numbers layerLocality
   for (const [change, message] of [[{ coupling: 0.3 }, 'made with --coupling 0.4; this run has --coupling 0.3'], [{ size: 10 }, 'made with --size 8'], [{ l1: 0.01 }, 'made with --l1 0.001']] as const) {
     await expectError(() => train({ ...small, ...change }, { resume: { bytes: saves[1], source: 'checkpoint' } }), InputError, message);
   }
+  // A checkpoint whose samples were others (another adapter's draws) is refused by their checksum.
+  const other = decodeSafetensors(saves[1], 'c');
+  const tampered = encodeSafetensors(other.tensors, { ...other.metadata, samples_checksum: '0' });
+  await expectError(() => train(small, { resume: { bytes: tampered, source: 'checkpoint' } }), InputError, 'made with --samples (their FNV-1a checksum) 0');
 });
 
 gpu("rg fields and rg sample on a trained stack: the fields' numbers and pictures, the configurations' statistics", async () => {
@@ -150,6 +154,7 @@ cli('bad flags: exit 2 and a message naming the flag, before any device is opene
   await refused(['train', '--data', 'mnist'], /--data/);
   await refused(['fields', '--model', '/nonexistent/m.safetensors'], /--model/);
   await refused(['sample', '--model', 'm', '--png', 'p.png', '--count', '1'], /--count 1: the configurations' error bars need at least 2/);
+  await refused(['fields', '--model', 'm', '--png', 'p.png', '--count', '0'], /--count 0: --png draws at least one field per layer/);
 });
 
 host.run();

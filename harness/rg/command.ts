@@ -3,6 +3,7 @@
 // configurations, its receptive fields' locality per layer and configurations it generates, as
 // numbers and PNG; and the 1-D chain's decimation flow, exact, sampled and learned.
 import type { Command } from '../cli/command.js';
+import { InputError } from '../../engine/index.js';
 import { defineCommand } from '../cli/command.js';
 import { adapter, backend, json, seed } from '../cli/flags.js';
 import { runWithProgress } from '../cli/run.js';
@@ -87,6 +88,7 @@ centre, also shuffled. --png draws the first --count fields of each layer (each 
 coupling, widths, radius, layers (per hidden layer: layer, units, locality, locality_shuffled,
 mean_radius, mean_radius_shuffled), png, adapter, backend.`,
   run: async (values) => {
+    if (values.png && values.count < 1) throw new InputError(`--count ${values.count}: --png draws at least one field per layer`);
     const { bytes } = readModelFile('--model', values.model, readRgConfig, { evaluation: true });
     if (values.png) checkWritable('--png', values.png);
     const count = values.png ? values.count : 0;

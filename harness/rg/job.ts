@@ -98,6 +98,9 @@ export async function runRgSample(ctx: JobContext, p: Values<typeof RBM_SAMPLE_J
   try {
     const states = await sampleDbn(ctx, dbn, { count: p.count, steps: p.steps, seed: p.seed, onProgress: ctx.onProgress, visible: 'states' });
     const samples = { energy_per_site: Number(metadata[RG_SAMPLE_STATS.energy]), magnetization_abs: Number(metadata[RG_SAMPLE_STATS.magnetization]) };
+    if (!(Number.isFinite(samples.energy_per_site) && Number.isFinite(samples.magnetization_abs))) {
+      throw new InputError(`the model: no training samples' statistics in its metadata (${RG_SAMPLE_STATS.energy}, ${RG_SAMPLE_STATS.magnetization}): not a model of rg train`);
+    }
     return {
       size,
       coupling,

@@ -12,6 +12,8 @@ import { isingSamples } from '../../models/rg_ising.js';
 import type { Json, JsonObject } from '../io/json.js';
 import type { JobContext } from '../backends/context.js';
 import type { DataSplit } from '../data/source.js';
+import { labelledBytes } from '../data/dataset.js';
+import { fnv1a32 } from '../data/mnist.js';
 import type { TrainingFeature, TrainParams } from '../train/feature.js';
 import { DBN_FEATURE, dbnConfig, dbnTraining, type DbnData } from '../dbn/train.js';
 import type { DBN_TRAIN_FLAGS } from '../dbn/flags.js';
@@ -56,6 +58,9 @@ export function readRgConfig(file: Safetensors, source: string): { layers: numbe
   return { layers, size, coupling };
 }
 
+/** The lattice's settings, known before any sample is drawn. */
+const latticeSettings = (p: Params) => ({ size: String(p.size), coupling: String(p.coupling), samples: String(p.samples), spacing: String(p.spacing) });
+
 /** The run's training configurations: isingSamples as a dataset of 0/255 bytes, no held-out part, their statistics in the metadata. */
 async function generateSamples(ctx: JobContext, p: Params): Promise<DataSplit> {
   const s = await isingSamples(ctx, { size: p.size, coupling: p.coupling, samples: p.samples, spacingFactor: p.spacing, seed: p.seed, onProgress: ctx.onProgress });
@@ -95,8 +100,10 @@ exact_energy_per_site and exact_magnetization (the infinite lattice: Onsager, Ya
 spacing_sweeps, widths, layers (per hidden layer: layer, units, locality, locality_shuffled, mean_radius,
 mean_radius_shuffled), radius, input, k, pcd, chains, lr, l1, batch, seed, epochs (per layer),
 reconstruction_error (per layer), history (per epoch: layer, train_loss), train_loss (per step),
-examples_per_s, wall_ms, adapter, backend. The model file is dbn train's (model "dbn", rbm0., rbm1., ...,
-chains with --pcd, train_loss) with the lattice's settings (size, coupling, samples, spacing) and the
+train_count, test_count (0: no held-out samples), steps_per_epoch, examples_per_s, wall_ms, adapter,
+backend. The model file is dbn train's (model "dbn", rbm0., rbm1., ...,
+chains with --pcd, train_loss) with the lattice's settings (size, coupling, samples, spacing, and the
+samples' FNV-1a checksum: a resume that draws other samples is refused) and the
 samples' statistics (${Object.values(RG_SAMPLE_STATS).join(', ')}) in its metadata; rg fields and rg sample read it.`,
   flags: RG_TRAIN_FLAGS,
   check: checkRg,
@@ -105,8 +112,10 @@ samples' statistics (${Object.values(RG_SAMPLE_STATS).join(', ')}) in its metada
   prepare: async (runtime, p, split) => ({ ...(await DBN_FEATURE.prepare(runtime, asDbn(p), split)), samples: sampleStats(split) }),
   create: (ctx, p, data) => DBN_FEATURE.create(ctx, asDbn(p), data),
   restore: DBN_FEATURE.restore,
-  settings: (p, split) => ({ size: String(p.size), coupling: String(p.coupling), samples: String(p.samples), spacing: String(p.spacing), ...DBN_FEATURE.settings(asDbn(p), split) }),
-  flagNames: DBN_FEATURE.flagNames,
+  knownSettings: latticeSettings,
+  // The samples' checksum too: a resume on another adapter whose sampler drew other configurations is refused.
+  settings: (p, split) => ({ ...latticeSettings(p), samples_checksum: fnv1a32(labelledBytes(split.train).images).toString(16), ...DBN_FEATURE.settings(asDbn(p), split) }),
+  flagNames: { ...DBN_FEATURE.flagNames, samples_checksum: 'samples (their FNV-1a checksum)' },
   series: DBN_FEATURE.series,
   async start(ctx, dbn, p, data, owned, resumed) {
     const session = await DBN_FEATURE.start(ctx, dbn, asDbn(p), data, owned, resumed);

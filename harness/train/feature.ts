@@ -87,6 +87,8 @@ export interface TrainingFeature<S extends Schema, M extends TrainableModel, E e
    * files' settings have no 'data'. They must be the same for the same flags, so that a resume sees them again.
    */
   generate?(ctx: JobContext, p: TrainParams<S>): Promise<DataSplit>;
+  /** With generate: the settings known before the data is made, so that a resume with others is refused before generate runs. */
+  knownSettings?(p: TrainParams<S>): Record<string, string>;
   /** The data of a run as the model sees it, from the examples of --data and --test (or generate's). */
   prepare(runtime: 'node' | 'browser', p: TrainParams<S>, split: DataSplit): Promise<D>;
   create(ctx: RunContext, p: TrainParams<S>, data: D): Promise<M>;

@@ -4,6 +4,7 @@
 // the history and the run's settings, and the result as plain JSON. A resumed run ends bit-identical to
 // an uninterrupted one: the file holds the parameters, the optimiser's and the trainer's state and the
 // step, and every random number is keyed by the step.
+import { decodeSafetensors } from '../../engine/index.js';
 import { Owned } from '../../models/owned.js';
 import { defineJob, type Job, type JobContext } from '../backends/context.js';
 import type { Schema } from '../cli/schema.js';
@@ -50,9 +51,11 @@ function savedSettings(feature: Settings, p: TrainParams<Schema>, split: DataSpl
  */
 export async function runTraining<S extends Schema, M extends TrainableModel, E extends TrainedEpochInfo, D>(feature: TrainingFeature<S, M, E, D>, ctx: JobContext, p: TrainParams<S>, hooks: TrainHooks = {}): Promise<JsonObject> {
   feature.check(p);
+  const resume = hooks.resume ?? (p['resume-model'] ? { bytes: fromBase64(p['resume-model']), source: 'the resumed model' } : undefined);
+  // Data a feature makes may take minutes: a checkpoint of another run is refused first.
+  if (resume && feature.knownSettings) checkRunSettings(resume.source, decodeSafetensors(resume.bytes, resume.source).metadata, feature.knownSettings(p), feature.flagNames);
   const split = feature.generate ? await feature.generate(ctx, p) : await loadData(ctx.gpu.adapter.runtime, p);
   const data = await feature.prepare(ctx.gpu.adapter.runtime, p, split);
-  const resume = hooks.resume ?? (p['resume-model'] ? { bytes: fromBase64(p['resume-model']), source: 'the resumed model' } : undefined);
   const owned = new Owned();
   try {
     const restored = resume ? await feature.restore(ctx, resume.bytes, resume.source) : undefined;
