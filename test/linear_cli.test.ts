@@ -7,9 +7,10 @@ import { decodeSafetensors, InputError } from '../engine/index.js';
 import { withJobContext } from '../harness/backends/context.js';
 import { readSpec } from '../harness/cli/schema.js';
 import { fromBase64 } from '../harness/io/base64.js';
-import { faCommand, pcaCommand } from '../harness/linear/command.js';
-import { FA_JOB, PCA_JOB } from '../harness/linear/flags.js';
-import { runFa, runPca } from '../harness/linear/job.js';
+import { faCommand, kmeansCommand, pcaCommand } from '../harness/linear/command.js';
+import { FA_JOB, KMEANS_JOB, PCA_JOB } from '../harness/linear/flags.js';
+import { runFa, runKmeans, runPca } from '../harness/linear/job.js';
+import { kmeansAssign } from '../models/kmeans.js';
 import { labelledBytes } from '../harness/data/dataset.js';
 import { loadData } from '../harness/data/source.js';
 import { expectError, expectRefused } from './expect.js';
@@ -69,7 +70,23 @@ gpu("fa on 300 digits: EM's account climbs and ends at the training digits' log-
   assert.equal([early.iterations, (early.em_log_likelihood as number[]).length], [1, 2]);
 });
 
-const cli = suite('pca and fa CLI');
+gpu("kmeans on 300 digits: the best restart's inertia, the labels asked for, the held-out inertia against the centres in the file", async () => {
+  const gpu = await openTestGpu();
+  const r = await withJobContext((ctx) => runKmeans(ctx, readSpec(KMEANS_JOB, { job: 'kmeans', clusters: 4, restarts: 3, iterations: 30, labels: true, train_count: 300, test_count: 100, return_model: true }, 'kmeans')), { gpu });
+  const inertias = r.inertias as number[];
+  assert.is(inertias.length, 3);
+  assert.is(r.best_restart, inertias.indexOf(Math.min(...inertias)));
+  assert.is(r.inertia, r.train_inertia, 'no --test: the training examples\'');
+  assert.is((r.labels as number[]).length, 300);
+  const centres = decodeSafetensors(fromBase64(r.model_base64 as string), 'm').tensors.centres;
+  assert.equal(centres.shape, [4, 784]);
+  const split = await loadData('node', { data: 'mnist', 'train-count': 300, 'test-count': 100 });
+  const rows = (d: typeof split.test) => Float64Array.from(labelledBytes(d).images, (b) => Math.fround(b / 255));
+  assert.is(r.test_inertia, kmeansAssign(rows(split.test), 100, centres.data, 4, 784).inertia);
+  assert.equal(Array.from(kmeansAssign(rows(split.train), 300, centres.data, 4, 784).labels), r.labels, 'the labels are the centres\' own assignment');
+});
+
+const cli = suite('pca, fa and kmeans CLI');
 
 cli('bad flags: exit 2 and a message naming the flag, before any device is opened', async () => {
   const refused = (args: string[], message: RegExp) => expectRefused({ pca: pcaCommand }, args, message);
@@ -81,6 +98,9 @@ cli('bad flags: exit 2 and a message naming the flag, before any device is opene
   await fa(['fa', '--components', '0'], /--components/);
   await fa(['fa', '--tolerance', '-1'], /--tolerance/);
   await fa(['fa', '--iterations', '0'], /--iterations/);
+  const km = (args: string[], message: RegExp) => expectRefused({ kmeans: kmeansCommand }, args, message);
+  await km(['kmeans', '--clusters', '0'], /--clusters/);
+  await km(['kmeans', '--restarts', '0'], /--restarts/);
 });
 
 gpu.run();

@@ -1,5 +1,6 @@
-// harmonium pca / fa: the linear factor models of --data on the GPU in Node or in headless Chrome,
-// numbers as scikit-learn's PCA and FactorAnalysis give them, the model file (safetensors) on disk.
+// harmonium pca / fa / kmeans: the linear factor models and clustering of --data on the GPU in Node or
+// in headless Chrome, numbers as scikit-learn's PCA, FactorAnalysis and KMeans give them, the model file
+// (safetensors) on disk.
 import type { Command } from '../cli/command.js';
 import { defineCommand } from '../cli/command.js';
 import { adapter, backend, json } from '../cli/flags.js';
@@ -10,7 +11,7 @@ import { readDataFlags, type DataValues } from '../data/source_node.js';
 import { fromBase64 } from '../io/base64.js';
 import { checkWritable, writeFileAtomic } from '../io/files.js';
 import type { JsonObject } from '../io/json.js';
-import { FA_FLAGS, FA_JOB, PCA_FLAGS, PCA_JOB } from './flags.js';
+import { FA_FLAGS, FA_JOB, KMEANS_FLAGS, KMEANS_JOB, PCA_FLAGS, PCA_JOB } from './flags.js';
 
 /** A linear model's command flags: its own, the data's, the model file, where to run. */
 const commandFlags = <S extends Schema>(flags: S, out: string) => ({ ...flags, ...pick(DATA_FLAGS, ['data', 'test']), out: text({ help: `the model file (safetensors): ${out}` }), backend, adapter, json }) as const;
@@ -80,5 +81,28 @@ train_log_likelihood, test_log_likelihood, seed, wall_ms, adapter, backend.`,
     ]),
 });
 
+const KMEANS_COMMAND_FLAGS = commandFlags(KMEANS_FLAGS, 'centres (clusters x values)');
+
+export const kmeansCommand = defineCommand({
+  name: 'kmeans',
+  summary: "k-means with many k-means++ restarts at once on the GPU, its inertia as scikit-learn's KMeans defines it",
+  flags: KMEANS_COMMAND_FLAGS,
+  details: `Seeds --restarts restarts by greedy k-means++ (scikit-learn's: 2 + floor(ln K) candidates a step, drawn
+with probability proportional to D^2; Philox on the host), then runs Lloyd's steps for all of them at once:
+the rows' scores against every centre by one GEMM, each row's nearest centre per restart by a segmented
+argmin, the clusters' sums by a GEMM of the one-hot assignments (no atomics: the same seed gives the
+same bits); a restart stops when no label changes, or after --iterations steps; an empty cluster keeps
+its centre. The restart with the lowest inertia is kept. inertia is the sum over the rows of the squared
+distance to the nearest centre (scikit-learn's inertia_), in float64: of the --test examples when
+given, else of the training ones. With --json one object: clusters, restarts, iterations (steps run),
+best_restart, inertias (per restart, at its last assignment), labels (with --labels), width,
+train_count, test_count, inertia, train_inertia, test_inertia, seed, wall_ms, adapter, backend.`,
+  run: (values) =>
+    runLinear('kmeans', KMEANS_JOB, values, (r, on) => [
+      `k-means of ${String(r.width)} values per example, ${String(r.clusters)} clusters, the best of ${String(r.restarts)} restarts (${String(r.iterations)} Lloyd steps)`,
+      `  inertia           ${(r.inertia as number).toFixed(4)} on ${on}`,
+    ]),
+});
+
 /** The feature's commands, in the order --help lists them (harness/cli/commands.ts). */
-export const commands: readonly Command[] = [pcaCommand, faCommand];
+export const commands: readonly Command[] = [pcaCommand, faCommand, kmeansCommand];

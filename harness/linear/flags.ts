@@ -1,7 +1,7 @@
-// The linear factor models' parameters, declared once: `harmonium pca` and `harmonium fa` parse them and
-// the 'pca' and 'fa' jobs read their specs with them (in Node or in a page).
+// The linear factor models' and clustering's parameters, declared once: `harmonium pca`, `fa` and
+// `kmeans` parse them and the 'pca', 'fa' and 'kmeans' jobs read their specs with them (in Node or in a page).
 import { seed } from '../cli/flags.js';
-import { choice, integer, number, pick, type Schema } from '../cli/schema.js';
+import { boolean, choice, integer, number, pick, type Schema } from '../cli/schema.js';
 import { DATA_FLAGS } from '../data/source.js';
 import { TRAIN_JOB_FLAGS } from '../train/flags.js';
 
@@ -24,8 +24,18 @@ export const FA_FLAGS = {
   seed,
 } as const;
 
+/** What defines a k-means fit. */
+export const KMEANS_FLAGS = {
+  clusters: integer({ value: 'K', min: 1, default: 10, help: 'clusters (k)' }),
+  restarts: integer({ min: 1, default: 10, help: "k-means++ seedings run at once, the lowest inertia kept (scikit-learn's n_init)" }),
+  iterations: integer({ min: 1, default: 300, help: "Lloyd steps at most per restart (scikit-learn's max_iter); a restart stops when no label changes" }),
+  labels: boolean({ help: "return the training examples' cluster labels in the JSON" }),
+  seed,
+} as const;
+
 /** A job's spec: a model's flags, the data, and whether to send the model file back. */
 const jobSpec = <S extends Schema>(flags: S) => ({ ...flags, ...DATA_FLAGS, ...pick(TRAIN_JOB_FLAGS, ['return-model']) }) as const;
 
 export const PCA_JOB = jobSpec(PCA_FLAGS);
 export const FA_JOB = jobSpec(FA_FLAGS);
+export const KMEANS_JOB = jobSpec(KMEANS_FLAGS);

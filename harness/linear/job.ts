@@ -1,11 +1,13 @@
-// The linear factor models' jobs: 'pca' (PCA and probabilistic PCA: the covariance by GEMM,
-// models/pca.ts; PPCA's closed form or EM, models/ppca.ts, ppca_em.ts) and 'fa' (factor analysis by EM,
-// models/factor_analysis.ts), fitted to --data's training examples on the GPU with numbers as
-// scikit-learn's PCA and FactorAnalysis give them, scored on both parts of the split, the model file
+// The linear factor models' and clustering's jobs: 'pca' (PCA and probabilistic PCA: the covariance by
+// GEMM, models/pca.ts; PPCA's closed form or EM, models/ppca.ts, ppca_em.ts), 'fa' (factor analysis by
+// EM, models/factor_analysis.ts) and 'kmeans' (many restarts at once, models/kmeans.ts), fitted to
+// --data's training examples on the GPU with numbers as scikit-learn's PCA, FactorAnalysis and KMeans
+// give them, scored on both parts of the split, the model file
 // sent back on request. Plain JSON in and out, the same in Node and in a page.
 import { encodeSafetensors, type SafetensorsTensor } from '../../engine/index.js';
 import { faLogLikelihood, fitFactorAnalysis, type FactorAnalysis } from '../../models/factor_analysis.js';
-import { DeviceDataset } from '../../models/minibatch.js';
+import { fitKmeans, kmeansAssign } from '../../models/kmeans.js';
+import { DeviceDataset, type LabelledBytes } from '../../models/minibatch.js';
 import { Owned } from '../../models/owned.js';
 import { fitPca } from '../../models/pca.js';
 import { ppcaFromPca, ppcaLogLikelihood, type Ppca } from '../../models/ppca.js';
@@ -16,26 +18,31 @@ import { labelledBytes } from '../data/dataset.js';
 import { loadData } from '../data/source.js';
 import { toBase64 } from '../io/base64.js';
 import type { JsonObject } from '../io/json.js';
-import { FA_JOB, PCA_JOB } from './flags.js';
+import { FA_JOB, KMEANS_JOB, PCA_JOB } from './flags.js';
 
-/** What every linear model's job shares: the data, the seed, the model file on request. */
-type LinearParams = Values<typeof PCA_JOB> | Values<typeof FA_JOB>;
+/** What every model's job here shares: the data, the seed, the model file on request. */
+type LinearParams = (Values<typeof PCA_JOB> | Values<typeof FA_JOB> | Values<typeof KMEANS_JOB>) & { components?: number };
 
 /** A fitted model as the shared flow sees it: its result fields, its file's tensors, and its scorer. */
 interface Fitted {
   fields: JsonObject;
   tensors: Record<string, SafetensorsTensor>;
-  score(set: DeviceDataset): Promise<number>;
+  /** The score of a set (a mean log-likelihood, or an inertia) and what else the flow returns of it. */
+  score(set: DeviceDataset, rows: LabelledBytes): Promise<number>;
 }
+
+/** What a model's score is called in the JSON: log_likelihood (mean per example) or inertia (k-means). */
+type ScoreName = 'log_likelihood' | 'inertia';
 
 const f64 = (shape: number[], data: Float64Array): SafetensorsTensor => ({ dtype: 'F64', shape, data });
 
 /**
- * The shared flow: --data's split uploaded, `fit` on the training part, both parts scored (mean
- * log-likelihood per example), log_likelihood the --test examples' when given, else the training ones'
- * (as scikit-learn's score on what it is given), and the model file (`tag`, float64 tensors) on request.
+ * The shared flow: --data's split uploaded, `fit` on the training part, both parts scored (a mean
+ * log-likelihood per example, or k-means' inertia), `<score>` the --test examples' when given, else the
+ * training ones' (as scikit-learn's score on what it is given), train_<score> and test_<score> both, and
+ * the model file (`tag`, float64 tensors) on request.
  */
-async function fitAndScore(ctx: JobContext, p: LinearParams, tag: string, fit: (train: DeviceDataset) => Promise<Fitted>): Promise<JsonObject> {
+async function fitAndScore(ctx: JobContext, p: LinearParams, tag: string, score: ScoreName, fit: (train: DeviceDataset, rows: LabelledBytes) => Promise<Fitted>): Promise<JsonObject> {
   const started = performance.now();
   const split = await loadData(ctx.gpu.adapter.runtime, p);
   const owned = new Owned();
@@ -43,22 +50,22 @@ async function fitAndScore(ctx: JobContext, p: LinearParams, tag: string, fit: (
     const [train, test] = [labelledBytes(split.train), labelledBytes(split.test)];
     const trainSet = await owned.add(DeviceDataset.upload(ctx, train, 'train'));
     ctx.onProgress?.(0, 3);
-    const fitted = await fit(trainSet);
+    const fitted = await fit(trainSet, train);
     ctx.onProgress?.(1, 3);
-    const trainLl = await fitted.score(trainSet);
+    const trainScore = await fitted.score(trainSet, train);
     ctx.onProgress?.(2, 3);
-    const testLl = await fitted.score(await owned.add(DeviceDataset.upload(ctx, test, 'test')));
+    const testScore = await fitted.score(await owned.add(DeviceDataset.upload(ctx, test, 'test')), test);
     ctx.onProgress?.(3, 3);
     const file = () => encodeSafetensors(fitted.tensors, { model: tag, count: String(train.count), dataset: split.note });
     return {
-      components: p.components,
+      ...(p.components === undefined ? {} : { components: p.components }),
       width: train.width,
       train_count: train.count,
       test_count: test.count,
       ...fitted.fields,
-      log_likelihood: p.test === undefined ? trainLl : testLl,
-      train_log_likelihood: trainLl,
-      test_log_likelihood: testLl,
+      [score]: p.test === undefined ? trainScore : testScore,
+      [`train_${score}`]: trainScore,
+      [`test_${score}`]: testScore,
       seed: p.seed,
       wall_ms: performance.now() - started,
       adapter: { ...ctx.gpu.adapter },
@@ -76,7 +83,7 @@ function ppcaTensors(model: Ppca): Record<string, SafetensorsTensor> {
 }
 
 export function runPca(ctx: JobContext, p: Values<typeof PCA_JOB>): Promise<JsonObject> {
-  return fitAndScore(ctx, p, 'pca', async (train) => {
+  return fitAndScore(ctx, p, 'pca', 'log_likelihood', async (train) => {
     const pca = await fitPca(ctx, train, p.components, { seed: p.seed });
     const em = p.method === 'em' ? await fitPpcaEm(ctx, train, p.components, { iterations: p.iterations, seed: p.seed }) : null;
     const model = em ? em.model : ppcaFromPca(pca);
@@ -106,7 +113,7 @@ function faTensors(model: FactorAnalysis): Record<string, SafetensorsTensor> {
 }
 
 export function runFa(ctx: JobContext, p: Values<typeof FA_JOB>): Promise<JsonObject> {
-  return fitAndScore(ctx, p, 'fa', async (train) => {
+  return fitAndScore(ctx, p, 'fa', 'log_likelihood', async (train) => {
     const { model, logLikelihoods } = await fitFactorAnalysis(ctx, train, p.components, { iterations: p.iterations, tolerance: p.tolerance, seed: p.seed });
     return {
       fields: {
@@ -121,5 +128,21 @@ export function runFa(ctx: JobContext, p: Values<typeof FA_JOB>): Promise<JsonOb
   });
 }
 
+/** The values of a dataset as the GPU sees them (bytes / 255 in float32), in float64 on the host. */
+const hostRows = (d: LabelledBytes) => Float64Array.from(d.images, (b) => Math.fround(b / 255));
+
+export function runKmeans(ctx: JobContext, p: Values<typeof KMEANS_JOB>): Promise<JsonObject> {
+  return fitAndScore(ctx, p, 'kmeans', 'inertia', async (train, rows) => {
+    const fit = await fitKmeans(ctx, train, hostRows(rows), { clusters: p.clusters, restarts: p.restarts, iterations: p.iterations, seed: p.seed });
+    return {
+      fields: { clusters: p.clusters, restarts: p.restarts, iterations: fit.iterations, best_restart: fit.best, inertias: fit.inertias, ...(p.labels ? { labels: Array.from(fit.labels) } : {}) },
+      tensors: { centres: f64([p.clusters, rows.width], fit.centres) },
+      // Each row's squared distance to its nearest centre, summed (scikit-learn's inertia_; KMeans.score is its negative).
+      score: async (_set, d) => kmeansAssign(hostRows(d), d.count, fit.centres, p.clusters, d.width).inertia,
+    };
+  });
+}
+
 export const pcaJob = defineJob(PCA_JOB, runPca);
+export const kmeansJob = defineJob(KMEANS_JOB, runKmeans);
 export const faJob = defineJob(FA_JOB, runFa);
