@@ -1,5 +1,5 @@
 // Node and headless Chrome run the same runJob: the same seed must give bit-identical lattices, and the
-// same models (RBM, VAE, autoencoder) from a training run.
+// same models (RBM, VAE, autoencoder) from a training run, the same k-means centres.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { runJob } from '../harness/backends/jobs.js';
@@ -72,6 +72,7 @@ chrome('the page checks a job spec with the same flag declarations as the CLI', 
 const trainings: Array<[string, JsonObject, string]> = [
   ['rbm-train, PCD-1 with 20 chains', { job: 'rbm-train', hidden: 12, epochs: 1, batch: 50, pcd: true, chains: 20, train_count: 200, test_count: 50, seed: 5, return_model: true }, 'train_reconstruction_error'],
   ['vae-train, a gaussian latent', { job: 'vae-train', hidden: [16], latent: 3, epochs: 1, batch: 50, train_count: 200, test_count: 50, seed: 6, return_model: true }, 'test_elbo'],
+  ['kmeans, 3 restarts at once', { job: 'kmeans', clusters: 4, restarts: 3, iterations: 20, train_count: 200, test_count: 50, seed: 7, return_model: true }, 'inertias'],
 ];
 for (const [what, spec, metric] of trainings) {
   chrome(`${what}: the same model in Node and in Chrome (byte for byte on SwiftShader)`, async () => {
