@@ -117,12 +117,23 @@ export function fieldLocality(field: ArrayLike<number>, lattice: Lattice, r: num
   return { centre: [x, y], radius: Math.sqrt(squared / total), fraction: inside / total };
 }
 
-/** A layer's locality: the means over its units, and the same for each field permuted over the sites. */
+/**
+ * A layer's locality: the means over its units, and the same for each field permuted over the sites;
+ * and the median radius, which a few spread fields (units L1 has all but silenced) do not drag.
+ */
 export interface LayerLocality {
   locality: number;
   locality_shuffled: number;
   mean_radius: number;
   mean_radius_shuffled: number;
+  median_radius: number;
+}
+
+/** The median of numbers (the mean of the middle two for an even count). */
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 /**
@@ -134,6 +145,7 @@ export function layerLocality(fields: ArrayLike<number>, units: number, lattice:
   const sites = lattice.width * lattice.height;
   if (fields.length !== units * sites) throw new InputError(`rg: ${fields.length} field values are not ${units} units x ${sites} sites`);
   let [locality, shuffled, radius, radiusShuffled, counted] = [0, 0, 0, 0, 0];
+  const radii: number[] = [];
   for (let u = 0; u < units; u++) {
     const field = Array.prototype.slice.call(fields, u * sites, (u + 1) * sites) as number[];
     const own = fieldLocality(field, lattice, r);
@@ -142,6 +154,7 @@ export function layerLocality(fields: ArrayLike<number>, units: number, lattice:
     const permutation = philoxPermutation(sites, seed, RNG_PURPOSES.rgShuffle, u);
     const other = fieldLocality(Array.from(permutation, (p) => field[p]), lattice, r);
     [locality, shuffled, radius, radiusShuffled] = [locality + own.fraction, shuffled + other.fraction, radius + own.radius, radiusShuffled + other.radius];
+    radii.push(own.radius);
   }
-  return { locality: locality / counted, locality_shuffled: shuffled / counted, mean_radius: radius / counted, mean_radius_shuffled: radiusShuffled / counted };
+  return { locality: locality / counted, locality_shuffled: shuffled / counted, mean_radius: radius / counted, mean_radius_shuffled: radiusShuffled / counted, median_radius: median(radii) };
 }

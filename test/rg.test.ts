@@ -100,6 +100,7 @@ host('locality of hand-made fields: a single site, a uniform field, a 3 x 3 bloc
   for (const s of [44, 45, 54, 55]) block[s] = 1;
   const layer = layerLocality([...site, ...block], 2, lattice, 1, 3);
   close(layer.locality, 1, 1e-12, 'both fields within radius 1');
+  close(layer.median_radius, Math.sqrt(0.5) / 2, 1e-12, "the median of a site's radius 0 and a 2 x 2 block's sqrt(1/2)");
   assert.ok(layer.locality_shuffled < 0.7 && layer.mean_radius_shuffled > 2 * layer.mean_radius, JSON.stringify(layer));
   assert.equal(layerLocality([...site, ...block], 2, lattice, 1, 3), layer, 'the same seed, the same baseline');
   // A field of zeros has no centre: left out of the layer's means.

@@ -83,10 +83,11 @@ export const rgFieldsCommand = defineCommand({
 layers' products, as Mehta & Schwab draw them. Per layer: locality, the mean share of a field's squared
 weight within --radius of its centre of mass (periodic), against locality_shuffled, the same with each
 field permuted over the sites (Philox, --seed); mean_radius, the RMS distance of the weight from its
-centre, also shuffled. --png draws the first --count fields of each layer (each scaled by its own largest
-|value|: mid grey 0, white positive, black negative), one panel per layer. With --json one object: size,
+centre, also shuffled, and median_radius, its median over the units. --png draws the first --count
+fields of each layer (each scaled by its own largest |value|: mid grey 0, white positive, black
+negative), one panel per layer. With --json one object: size,
 coupling, widths, radius, layers (per hidden layer: layer, units, locality, locality_shuffled,
-mean_radius, mean_radius_shuffled), png, adapter, backend.`,
+mean_radius, mean_radius_shuffled, median_radius), png, adapter, backend.`,
   run: async (values) => {
     if (values.png && values.count < 1) throw new InputError(`--count ${values.count}: --png draws at least one field per layer`);
     const { bytes } = readModelFile('--model', values.model, readRgConfig, { evaluation: true });
@@ -106,7 +107,7 @@ mean_radius, mean_radius_shuffled), png, adapter, backend.`,
       `receptive fields of ${(result.widths as number[]).join('-')} on the ${size} x ${size} lattice (J = ${String(result.coupling)}), locality within ${values.radius}:`,
       ...numbers.map((l) => {
         const v = l as Record<string, number>;
-        return `  layer ${v.layer} (${v.units} units): locality ${v.locality.toFixed(3)} (shuffled ${v.locality_shuffled.toFixed(3)}), mean radius ${v.mean_radius.toFixed(2)} (shuffled ${v.mean_radius_shuffled.toFixed(2)})`;
+        return `  layer ${v.layer} (${v.units} units): locality ${v.locality.toFixed(3)} (shuffled ${v.locality_shuffled.toFixed(3)}), mean radius ${v.mean_radius.toFixed(2)} (shuffled ${v.mean_radius_shuffled.toFixed(2)}), median ${v.median_radius.toFixed(2)}`;
       }),
       ...(values.png ? [`  fields: ${values.png}`] : []),
     ];

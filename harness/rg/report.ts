@@ -16,11 +16,11 @@ function latticeSection(data: JsonObject, quick: boolean): void {
     `A stack of RBMs on the 2-D Ising lattice at J = ${j}${quick ? ' (quick: a tiny run)' : ''}`,
     `Mehta & Schwab 2014: ${String(data.samples)} configurations of the ${size} x ${size} periodic lattice from our heat-bath sampler, ${String(data.spacing_sweeps)} sweeps apart (${String(data.spacing)} x the integrated autocorrelation time ${(data.tau as number).toFixed(1)}), ` +
       `train RBMs ${widths} greedily (CD-${String(data.k)}, L1 ${String(data.l1)} on the weights, ${String(data.epochs)} epochs each). A unit's receptive field is its column of W_1 ... W_l on the lattice; ` +
-      `locality is the mean share of a field's squared weight within ${String(data.radius)} sites of its centre (periodic), set beside the same fields permuted over the sites; mean radius is the RMS distance of that weight from the centre. ` +
+      `locality is the mean share of a field's squared weight within ${String(data.radius)} sites of its centre (periodic), set beside the same fields permuted over the sites; mean radius is the RMS distance of that weight from the centre (the median over the units too: units L1 has all but silenced keep a field of noise spread over the lattice). ` +
       `The samples' energy per site is ${(data.energy_per_site as number).toFixed(4)} (infinite lattice ${(data.exact_energy_per_site as number).toFixed(4)}), |m| ${(data.magnetization_abs as number).toFixed(4)} (infinite lattice ${(data.exact_magnetization as number).toFixed(4)}: ${j > 0.4407 ? 'ordered' : 'zero above Tc; a finite lattice keeps some'}).`,
   );
   const layers = data.layers as Array<Record<string, number>>;
-  table(sec, ['layer', 'units', 'locality', 'locality, shuffled', 'mean radius', 'mean radius, shuffled', 'reconstruction error'], layers.map((l, i) => [l.layer, l.units, l.locality, l.locality_shuffled, l.mean_radius, l.mean_radius_shuffled, (data.reconstruction_error as Array<number | null>)[i] ?? '']));
+  table(sec, ['layer', 'units', 'locality', 'locality, shuffled', 'mean radius', 'mean radius, shuffled', 'median radius', 'reconstruction error'], layers.map((l, i) => [l.layer, l.units, l.locality, l.locality_shuffled, l.mean_radius, l.mean_radius_shuffled, l.median_radius, (data.reconstruction_error as Array<number | null>)[i] ?? '']));
   for (const f of data.fields as JsonObject[]) figure(sec, f.picture as JsonObject, `Layer ${String(f.layer)} (${String(f.units)} units): the first fields, each scaled by its own largest |value| (mid grey 0, white positive).`, 2);
   table(sec, ['configurations', 'energy per site', '|m|'], [
     ['training samples', (data.energy_per_site as number).toFixed(4), (data.magnetization_abs as number).toFixed(4)],

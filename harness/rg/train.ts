@@ -94,11 +94,12 @@ weights), each on the layer below's hidden units for every sample (--input). Log
 stderr. After training, each hidden layer's receptive fields (the product W_1 ... W_l, each unit's column)
 are measured on the lattice: locality is the mean share of a field's squared weight within --radius of its
 centre of mass (periodic), locality_shuffled the same for each field permuted over the sites, mean_radius
-the root-mean-square distance of the weight from the centre (also shuffled). With --json the object holds
+the root-mean-square distance of the weight from the centre (also shuffled; and its median over the
+units, which units L1 has all but silenced do not drag). With --json the object holds
 size, coupling, samples, spacing, energy_per_site and magnetization_abs (the samples' means),
 exact_energy_per_site and exact_magnetization (the infinite lattice: Onsager, Yang; 0 above Tc), tau,
 spacing_sweeps, widths, layers (per hidden layer: layer, units, locality, locality_shuffled, mean_radius,
-mean_radius_shuffled), radius, input, k, pcd, chains, lr, l1, batch, seed, epochs (per layer),
+mean_radius_shuffled, median_radius), radius, input, k, pcd, chains, lr, l1, batch, seed, epochs (per layer),
 reconstruction_error (per layer), history (per epoch: layer, train_loss), train_loss (per step),
 train_count, test_count (0: no held-out samples), steps_per_epoch, examples_per_s, wall_ms, adapter,
 backend. The model file is dbn train's (model "dbn", rbm0., rbm1., ...,
@@ -142,7 +143,7 @@ samples' statistics (${Object.values(RG_SAMPLE_STATS).join(', ')}) in its metada
       ['samples', `energy per site ${(r.energy_per_site as number).toFixed(4)} (infinite lattice ${(r.exact_energy_per_site as number).toFixed(4)}), |m| ${(r.magnetization_abs as number).toFixed(4)} (infinite lattice ${(r.exact_magnetization as number).toFixed(4)}), ${r.spacing_sweeps} sweeps apart (tau ${(r.tau as number).toFixed(1)})`],
       ...(r.layers as Array<Record<string, number>>).map((l): [string, string] => [
         `layer ${l.layer} (${l.units} units)`,
-        `locality ${l.locality.toFixed(3)} within ${String(r.radius)} (shuffled ${l.locality_shuffled.toFixed(3)}), mean radius ${l.mean_radius.toFixed(2)} (shuffled ${l.mean_radius_shuffled.toFixed(2)}), reconstruction error ${(r.reconstruction_error as Array<number | null>)[l.layer - 1]?.toFixed(4) ?? 'not trained'}`,
+        `locality ${l.locality.toFixed(3)} within ${String(r.radius)} (shuffled ${l.locality_shuffled.toFixed(3)}), mean radius ${l.mean_radius.toFixed(2)} (shuffled ${l.mean_radius_shuffled.toFixed(2)}), median ${l.median_radius.toFixed(2)}, reconstruction error ${(r.reconstruction_error as Array<number | null>)[l.layer - 1]?.toFixed(4) ?? 'not trained'}`,
       ]),
     ],
   }),
