@@ -1,0 +1,107 @@
+// Gaussian mixtures (models/gmm.ts): a model's per-row log-likelihood against the float64 mixture
+// density; EM on the GPU against the same EM in float64 from the same k-means start (spherical and
+// diagonal), its log-likelihood never falling; the spherical model's one variance per component.
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { InputError } from '../engine/index.js';
+import { fitGmm, gmmLogLikelihood, gmmParameters, type Gmm, type GmmCovariance } from '../models/gmm.js';
+import { fitKmeans } from '../models/kmeans.js';
+import { DeviceDataset } from '../models/minibatch.js';
+import { expectError } from './expect.js';
+import { withGpu } from './gpu.js';
+import { randomWords } from './random.js';
+
+/** Three overlapping clusters of 60 rows in 5 bytes, each with its own spread. */
+function clusters(seed: number): { images: Uint8Array; count: number; width: number } {
+  const [count, width] = [180, 5];
+  const w = randomWords(count * width, seed);
+  const images = Uint8Array.from({ length: count * width }, (_, i) => {
+    const [c, e] = [Math.floor(i / width / 60), i % width];
+    return 60 + 50 * c + ((e * 37 * c) % 40) + (w[i] % (20 + 25 * c)) - (10 + 12 * c);
+  });
+  return { images, count, width };
+}
+
+/** log p(x) of a diagonal mixture in float64, by log-sum-exp. */
+function logDensity(model: Gmm, x: ArrayLike<number>): number {
+  const d = model.width;
+  const terms = Array.from(model.weights, (pi, k) => {
+    let t = Math.log(pi);
+    for (let e = 0; e < d; e++) {
+      const [m, s] = [model.means[k * d + e], model.variances[k * d + e]];
+      t -= 0.5 * ((x[e] - m) ** 2 / s + Math.log(2 * Math.PI * s));
+    }
+    return t;
+  });
+  const top = Math.max(...terms);
+  return top + Math.log(terms.reduce((s, t) => s + Math.exp(t - top), 0));
+}
+
+/** EM in float64 from responsibilities: `steps` M then E steps, the first M-step from the hard labels. */
+function referenceEm(rows: Float64Array, count: number, d: number, k: number, labels: Uint32Array, steps: number, covariance: GmmCovariance): Gmm {
+  let resp: number[][] = Array.from({ length: count }, (_, r) => Array.from({ length: k }, (_, c) => (labels[r] === c ? 1 : 0)));
+  let model: Gmm | null = null;
+  for (let t = 0; t <= steps; t++) {
+    const weights = new Float64Array(k);
+    const means = new Float64Array(k * d);
+    const variances = new Float64Array(k * d);
+    for (let c = 0; c < k; c++) {
+      const nk = resp.reduce((s, r) => s + r[c], 0);
+      weights[c] = nk / count;
+      let total = 0;
+      for (let e = 0; e < d; e++) {
+        const m = resp.reduce((s, r, i) => s + r[c] * rows[i * d + e], 0) / nk;
+        const v = resp.reduce((s, r, i) => s + r[c] * (rows[i * d + e] - m) ** 2, 0) / nk;
+        [means[c * d + e], variances[c * d + e]] = [m, v + 1e-6];
+        total += v;
+      }
+      if (covariance === 'spherical') variances.fill(total / d + 1e-6, c * d, (c + 1) * d);
+    }
+    model = { width: d, covariance, weights, means, variances };
+    if (t === steps) break;
+    resp = Array.from({ length: count }, (_, i) => {
+      const x = rows.subarray(i * d, (i + 1) * d);
+      const lse = logDensity(model!, x);
+      return Array.from({ length: k }, (_, c) => {
+        let t2 = Math.log(model!.weights[c]);
+        for (let e = 0; e < d; e++) t2 -= 0.5 * ((x[e] - model!.means[c * d + e]) ** 2 / model!.variances[c * d + e] + Math.log(2 * Math.PI * model!.variances[c * d + e]));
+        return Math.exp(t2 - lse);
+      });
+    });
+  }
+  return model!;
+}
+
+const gpu = suite('Gaussian mixtures on the GPU');
+
+for (const covariance of ['diag', 'spherical'] as const) {
+  gpu(`fitGmm (${covariance}): 5 EM steps equal float64 EM from the same k-means start; the log-likelihood never falls; rows' log-likelihoods against the mixture density`, () =>
+    withGpu(async (ctx) => {
+      const { images, count, width } = clusters(41);
+      const k = 3;
+      const rows = Float64Array.from(images, (b) => Math.fround(b / 255));
+      const data = await DeviceDataset.upload(ctx, { images, labels: new Uint8Array(count), count, width });
+      try {
+        const fit = await fitGmm(ctx, data, rows, { components: k, covariance, iterations: 5, tolerance: 0, seed: 3 });
+        const start = await fitKmeans(ctx, data, rows, { clusters: k, restarts: 1, iterations: 300, seed: 3 });
+        const want = referenceEm(rows, count, width, k, start.labels, 5, covariance);
+        fit.model.means.forEach((v, e) => assert.ok(Math.abs(v - want.means[e]) < 1e-4, `mean ${e}: ${v} vs ${want.means[e]}`));
+        fit.model.variances.forEach((v, e) => assert.ok(Math.abs(v - want.variances[e]) < 1e-3 * want.variances[e], `variance ${e}: ${v} vs ${want.variances[e]}`));
+        fit.model.weights.forEach((v, c) => assert.ok(Math.abs(v - want.weights[c]) < 1e-4, `weight ${c}`));
+        fit.logLikelihoods.forEach((ll, i) => i === 0 || assert.ok(ll >= fit.logLikelihoods[i - 1] - 1e-5 * Math.abs(ll), `step ${i}: ${ll} after ${fit.logLikelihoods[i - 1]}`));
+        if (covariance === 'spherical') for (let c = 0; c < k; c++) assert.ok(fit.model.variances.subarray(c * width, (c + 1) * width).every((v) => v === fit.model.variances[c * width]), 'one variance per component');
+        const got = await gmmLogLikelihood(ctx, fit.model, data);
+        for (const r of [0, 50, 120, 179]) {
+          const exact = logDensity(fit.model, rows.subarray(r * width, (r + 1) * width));
+          assert.ok(Math.abs(got.perRow[r] - exact) < 1e-3 * (1 + Math.abs(exact)), `row ${r}: ${got.perRow[r]} vs ${exact}`);
+        }
+        assert.is(gmmParameters(fit.model), covariance === 'diag' ? 3 * 5 * 2 + 2 : 3 * 5 + 3 + 2);
+        await expectError(() => fitGmm(ctx, data, rows, { components: k, covariance: 'full' as GmmCovariance, seed: 1 }), InputError, "covariance 'full'");
+      } finally {
+        data.release();
+      }
+    }),
+  );
+}
+
+gpu.run();
