@@ -7,9 +7,9 @@ import { decodeSafetensors, InputError } from '../engine/index.js';
 import { withJobContext } from '../harness/backends/context.js';
 import { readSpec } from '../harness/cli/schema.js';
 import { fromBase64 } from '../harness/io/base64.js';
-import { faCommand, kmeansCommand, pcaCommand } from '../harness/linear/command.js';
-import { FA_JOB, KMEANS_JOB, PCA_JOB } from '../harness/linear/flags.js';
-import { runFa, runKmeans, runPca } from '../harness/linear/job.js';
+import { faCommand, gmmCommand, kmeansCommand, pcaCommand } from '../harness/linear/command.js';
+import { FA_JOB, GMM_JOB, KMEANS_JOB, PCA_JOB } from '../harness/linear/flags.js';
+import { runFa, runGmm, runKmeans, runPca } from '../harness/linear/job.js';
 import { kmeansAssign } from '../models/kmeans.js';
 import { labelledBytes } from '../harness/data/dataset.js';
 import { loadData } from '../harness/data/source.js';
@@ -86,7 +86,20 @@ gpu("kmeans on 300 digits: the best restart's inertia, the labels asked for, the
   assert.equal(Array.from(kmeansAssign(rows(split.train), 300, centres.data, 4, 784).labels), r.labels, 'the labels are the centres\' own assignment');
 });
 
-const cli = suite('pca, fa and kmeans CLI');
+gpu("gmm on 300 digits: BIC from the reported log-likelihood, EM's account never falling, the model file's weights", async () => {
+  const gpu = await openTestGpu();
+  const r = await withJobContext((ctx) => runGmm(ctx, readSpec(GMM_JOB, { job: 'gmm', components: 3, covariance: 'spherical', iterations: 10, train_count: 300, test_count: 100, return_model: true }, 'gmm')), { gpu });
+  const p = r.parameters as number;
+  assert.is(p, 3 * 784 + 3 + 2);
+  assert.is(r.bic, -2 * 300 * (r.log_likelihood as number) + p * Math.log(300));
+  const steps = r.em_log_likelihood as number[];
+  steps.forEach((ll, i) => i === 0 || assert.ok(ll >= steps[i - 1] - 1e-5 * Math.abs(ll), `step ${i}: ${ll} after ${steps[i - 1]}`));
+  const file = decodeSafetensors(fromBase64(r.model_base64 as string), 'm');
+  assert.equal(Array.from(file.tensors.weights.data), r.weights);
+  assert.ok(Math.abs((r.weights as number[]).reduce((a, b) => a + b, 0) - 1) < 1e-9, 'weights sum to 1');
+});
+
+const cli = suite('pca, fa, kmeans and gmm CLI');
 
 cli('bad flags: exit 2 and a message naming the flag, before any device is opened', async () => {
   const refused = (args: string[], message: RegExp) => expectRefused({ pca: pcaCommand }, args, message);
@@ -101,6 +114,10 @@ cli('bad flags: exit 2 and a message naming the flag, before any device is opene
   const km = (args: string[], message: RegExp) => expectRefused({ kmeans: kmeansCommand }, args, message);
   await km(['kmeans', '--clusters', '0'], /--clusters/);
   await km(['kmeans', '--restarts', '0'], /--restarts/);
+  const gmm = (args: string[], message: RegExp) => expectRefused({ gmm: gmmCommand }, args, message);
+  await gmm(['gmm', '--covariance', 'full'], /--covariance/);
+  await gmm(['gmm', '--components', '0'], /--components/);
+  await gmm(['gmm', '--reg-covar', '-1'], /--reg-covar/);
 });
 
 gpu.run();

@@ -1,6 +1,6 @@
-// harmonium pca / fa / kmeans: the linear factor models and clustering of --data on the GPU in Node or
-// in headless Chrome, numbers as scikit-learn's PCA, FactorAnalysis and KMeans give them, the model file
-// (safetensors) on disk.
+// harmonium pca / fa / kmeans / gmm: the linear factor models and clustering of --data on the GPU in
+// Node or in headless Chrome, numbers as scikit-learn's PCA, FactorAnalysis, KMeans and GaussianMixture
+// give them, the model file (safetensors) on disk.
 import type { Command } from '../cli/command.js';
 import { defineCommand } from '../cli/command.js';
 import { adapter, backend, json } from '../cli/flags.js';
@@ -11,7 +11,7 @@ import { readDataFlags, type DataValues } from '../data/source_node.js';
 import { fromBase64 } from '../io/base64.js';
 import { checkWritable, writeFileAtomic } from '../io/files.js';
 import type { JsonObject } from '../io/json.js';
-import { FA_FLAGS, FA_JOB, KMEANS_FLAGS, KMEANS_JOB, PCA_FLAGS, PCA_JOB } from './flags.js';
+import { FA_FLAGS, FA_JOB, GMM_FLAGS, GMM_JOB, KMEANS_FLAGS, KMEANS_JOB, PCA_FLAGS, PCA_JOB } from './flags.js';
 
 /** A linear model's command flags: its own, the data's, the model file, where to run. */
 const commandFlags = <S extends Schema>(flags: S, out: string) => ({ ...flags, ...pick(DATA_FLAGS, ['data', 'test']), out: text({ help: `the model file (safetensors): ${out}` }), backend, adapter, json }) as const;
@@ -104,5 +104,29 @@ train_count, test_count, inertia, train_inertia, test_inertia, seed, wall_ms, ad
     ]),
 });
 
+const GMM_COMMAND_FLAGS = commandFlags(GMM_FLAGS, 'weights, means, variances');
+
+export const gmmCommand = defineCommand({
+  name: 'gmm',
+  summary: "Gaussian mixtures by EM (spherical or diagonal covariances) on the GPU, their log-likelihood and BIC as scikit-learn's GaussianMixture",
+  flags: GMM_COMMAND_FLAGS,
+  details: `Starts from one k-means restart's clusters (scikit-learn's init_params 'kmeans'), then EM on the GPU
+for all components at once: each row's log-density under every component by two GEMMs, its
+log-likelihood (a log-sum-exp) and responsibilities (a softmax), the M-step's sums by GEMMs; each
+variance plus --reg-covar; it stops when a step changes the mean log-likelihood per example by less than
+--tolerance, or after --iterations steps. log_likelihood is the mean log p(x) per example in nats
+(GaussianMixture.score) and bic is -2 n log_likelihood + p ln n (GaussianMixture.bic), both on the
+--test examples when given, else on the training ones. With --json one object: components, covariance,
+weights, iterations, converged, em_log_likelihood (per E-step, the training rows'), parameters, bic,
+width, train_count, test_count, log_likelihood, train_log_likelihood, test_log_likelihood, seed,
+wall_ms, adapter, backend.`,
+  run: (values) =>
+    runLinear('gmm', GMM_JOB, values, (r, on) => [
+      `Gaussian mixture of ${String(r.components)} components (${String(r.covariance)}), ${String(r.iterations)} EM steps${r.converged ? '' : ' (not converged)'}`,
+      `  log-likelihood    ${(r.log_likelihood as number).toFixed(4)} nats per example on ${on}`,
+      `  BIC               ${(r.bic as number).toFixed(1)} (${String(r.parameters)} parameters)`,
+    ]),
+});
+
 /** The feature's commands, in the order --help lists them (harness/cli/commands.ts). */
-export const commands: readonly Command[] = [pcaCommand, faCommand, kmeansCommand];
+export const commands: readonly Command[] = [pcaCommand, faCommand, kmeansCommand, gmmCommand];

@@ -1,5 +1,6 @@
-// The linear factor models' and clustering's parameters, declared once: `harmonium pca`, `fa` and
-// `kmeans` parse them and the 'pca', 'fa' and 'kmeans' jobs read their specs with them (in Node or in a page).
+// The linear factor models' and clustering's parameters, declared once: `harmonium pca`, `fa`, `kmeans`
+// and `gmm` parse them and their jobs read their specs with them (in Node or in a page).
+import { GMM_COVARIANCES, GMM_DEFAULTS } from '../../models/gmm.js';
 import { seed } from '../cli/flags.js';
 import { boolean, choice, integer, number, pick, type Schema } from '../cli/schema.js';
 import { DATA_FLAGS } from '../data/source.js';
@@ -33,9 +34,20 @@ export const KMEANS_FLAGS = {
   seed,
 } as const;
 
+/** What defines a Gaussian mixture fit (scikit-learn's defaults). */
+export const GMM_FLAGS = {
+  components: integer({ value: 'K', min: 1, default: 10, help: 'mixture components (k)' }),
+  covariance: choice(GMM_COVARIANCES, { default: 'diag', help: 'spherical (one variance per component) or diag (one per component and value)' }),
+  iterations: integer({ min: 1, default: GMM_DEFAULTS.iterations, help: "EM steps at most (scikit-learn's max_iter)" }),
+  tolerance: number({ value: 'X', min: 0, default: GMM_DEFAULTS.tolerance, help: "stop when a step changes the mean log-likelihood per example by less than X (scikit-learn's tol)" }),
+  'reg-covar': number({ value: 'X', min: 0, default: GMM_DEFAULTS.regCovar, help: "added to every variance (scikit-learn's reg_covar)" }),
+  seed,
+} as const;
+
 /** A job's spec: a model's flags, the data, and whether to send the model file back. */
 const jobSpec = <S extends Schema>(flags: S) => ({ ...flags, ...DATA_FLAGS, ...pick(TRAIN_JOB_FLAGS, ['return-model']) }) as const;
 
 export const PCA_JOB = jobSpec(PCA_FLAGS);
 export const FA_JOB = jobSpec(FA_FLAGS);
 export const KMEANS_JOB = jobSpec(KMEANS_FLAGS);
+export const GMM_JOB = jobSpec(GMM_FLAGS);

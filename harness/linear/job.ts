@@ -1,11 +1,12 @@
 // The linear factor models' and clustering's jobs: 'pca' (PCA and probabilistic PCA: the covariance by
 // GEMM, models/pca.ts; PPCA's closed form or EM, models/ppca.ts, ppca_em.ts), 'fa' (factor analysis by
-// EM, models/factor_analysis.ts) and 'kmeans' (many restarts at once, models/kmeans.ts), fitted to
-// --data's training examples on the GPU with numbers as scikit-learn's PCA, FactorAnalysis and KMeans
-// give them, scored on both parts of the split, the model file
+// EM, models/factor_analysis.ts), 'kmeans' (many restarts at once, models/kmeans.ts) and 'gmm'
+// (Gaussian mixtures by EM, models/gmm.ts), fitted to --data's training examples on the GPU with
+// numbers as scikit-learn's PCA, FactorAnalysis, KMeans and GaussianMixture give them, scored on both parts of the split, the model file
 // sent back on request. Plain JSON in and out, the same in Node and in a page.
 import { encodeSafetensors, type SafetensorsTensor } from '../../engine/index.js';
 import { faLogLikelihood, fitFactorAnalysis, type FactorAnalysis } from '../../models/factor_analysis.js';
+import { fitGmm, gmmLogLikelihood, gmmParameters } from '../../models/gmm.js';
 import { fitKmeans, kmeansAssign } from '../../models/kmeans.js';
 import { DeviceDataset, type LabelledBytes } from '../../models/minibatch.js';
 import { Owned } from '../../models/owned.js';
@@ -18,17 +19,19 @@ import { labelledBytes } from '../data/dataset.js';
 import { loadData } from '../data/source.js';
 import { toBase64 } from '../io/base64.js';
 import type { JsonObject } from '../io/json.js';
-import { FA_JOB, KMEANS_JOB, PCA_JOB } from './flags.js';
+import { FA_JOB, GMM_JOB, KMEANS_JOB, PCA_JOB } from './flags.js';
 
 /** What every model's job here shares: the data, the seed, the model file on request. */
-type LinearParams = (Values<typeof PCA_JOB> | Values<typeof FA_JOB> | Values<typeof KMEANS_JOB>) & { components?: number };
+type LinearParams = (Values<typeof PCA_JOB> | Values<typeof FA_JOB> | Values<typeof KMEANS_JOB> | Values<typeof GMM_JOB>) & { components?: number };
 
 /** A fitted model as the shared flow sees it: its result fields, its file's tensors, and its scorer. */
 interface Fitted {
   fields: JsonObject;
   tensors: Record<string, SafetensorsTensor>;
-  /** The score of a set (a mean log-likelihood, or an inertia) and what else the flow returns of it. */
+  /** The score of a set (a mean log-likelihood, or an inertia). */
   score(set: DeviceDataset, rows: LabelledBytes): Promise<number>;
+  /** Fields made from the reported score and the count of the examples it was measured on (a mixture's BIC). */
+  fromScore?(score: number, count: number): JsonObject;
 }
 
 /** What a model's score is called in the JSON: log_likelihood (mean per example) or inertia (k-means). */
@@ -63,6 +66,7 @@ async function fitAndScore(ctx: JobContext, p: LinearParams, tag: string, score:
       train_count: train.count,
       test_count: test.count,
       ...fitted.fields,
+      ...fitted.fromScore?.(p.test === undefined ? trainScore : testScore, p.test === undefined ? train.count : test.count),
       [score]: p.test === undefined ? trainScore : testScore,
       [`train_${score}`]: trainScore,
       [`test_${score}`]: testScore,
@@ -143,6 +147,22 @@ export function runKmeans(ctx: JobContext, p: Values<typeof KMEANS_JOB>): Promis
   });
 }
 
+export function runGmm(ctx: JobContext, p: Values<typeof GMM_JOB>): Promise<JsonObject> {
+  return fitAndScore(ctx, p, 'gmm', 'log_likelihood', async (train, rows) => {
+    const fit = await fitGmm(ctx, train, hostRows(rows), { components: p.components, covariance: p.covariance, iterations: p.iterations, tolerance: p.tolerance, regCovar: p['reg-covar'], seed: p.seed });
+    const { model } = fit;
+    const parameters = gmmParameters(model);
+    return {
+      fields: { covariance: p.covariance, weights: Array.from(model.weights), iterations: fit.logLikelihoods.length, converged: fit.converged, em_log_likelihood: fit.logLikelihoods, parameters },
+      tensors: { weights: f64([p.components], model.weights), means: f64([p.components, model.width], model.means), variances: f64([p.components, model.width], model.variances) },
+      score: async (set) => (await gmmLogLikelihood(ctx, model, set)).mean,
+      // scikit-learn's bic on the examples log_likelihood is measured on: -2 n score + p ln n.
+      fromScore: (score, count) => ({ bic: -2 * count * score + parameters * Math.log(count) }),
+    };
+  });
+}
+
 export const pcaJob = defineJob(PCA_JOB, runPca);
+export const gmmJob = defineJob(GMM_JOB, runGmm);
 export const kmeansJob = defineJob(KMEANS_JOB, runKmeans);
 export const faJob = defineJob(FA_JOB, runFa);
