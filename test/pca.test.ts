@@ -9,7 +9,7 @@ import { DeviceDataset } from '../models/minibatch.js';
 import { fitPca, leadingEigen, pcaReconstruct, pcaSquaredError, symmetricEigen } from '../models/pca.js';
 import { expectError } from './expect.js';
 import { withGpu } from './gpu.js';
-import { randomF32, randomWords } from './random.js';
+import { randomF32, twoSourceBytes } from './random.js';
 
 /** A random symmetric n x n matrix. */
 function randomSymmetric(n: number, seed: number): Float64Array {
@@ -67,13 +67,7 @@ const gpu = suite('pca on the GPU');
 gpu('fitPca: the covariance against float64, its components against the full eigendecomposition, the error = the other eigenvalues', () =>
   withGpu(async (ctx) => {
     const [count, width, k] = [300, 16, 4];
-    // Correlated bytes: each pixel mixes two shared sources and its own noise.
-    const w = randomWords(count * (width + 2), 9);
-    const images = Uint8Array.from({ length: count * width }, (_, e) => {
-      const [r, c] = [Math.floor(e / width), e % width];
-      const shared = c < width / 2 ? w[r * (width + 2)] : w[r * (width + 2) + 1];
-      return ((shared % 200) + (w[r * (width + 2) + 2 + c] % 56)) & 0xff;
-    });
+    const images = twoSourceBytes(count, width, 9);
     const data = await DeviceDataset.upload(ctx, { images, labels: new Uint8Array(count), count, width });
     const pca = await fitPca(ctx, data, k);
     // float64 on the host: the mean, the covariance (divided by n), its eigendecomposition.

@@ -12,7 +12,7 @@ import { fitPpcaEm } from '../models/ppca_em.js';
 import { expectError } from './expect.js';
 import { denseLogDensity } from './gaussian_ref.js';
 import { withGpu } from './gpu.js';
-import { randomF32, randomWords } from './random.js';
+import { randomF32, randomWords, twoSourceBytes } from './random.js';
 
 /** W W' + s2 I of a model, dense: V' diag(l - s2) V + s2 I. */
 function denseCovariance(m: Ppca): Float64Array {
@@ -58,12 +58,7 @@ const gpu = suite('ppca on the GPU');
 gpu("ppcaLogLikelihood: the mean over the rows against scikit-learn's PCA.score in float64 (eigenvalues with n - 1, the dense covariance)", () =>
   withGpu(async (ctx) => {
     const [count, width, k] = [300, 12, 3];
-    const w = randomWords(count * (width + 2), 11);
-    const images = Uint8Array.from({ length: count * width }, (_, e) => {
-      const [r, c] = [Math.floor(e / width), e % width];
-      const shared = c < width / 2 ? w[r * (width + 2)] : w[r * (width + 2) + 1];
-      return ((shared % 200) + (w[r * (width + 2) + 2 + c] % 56)) & 0xff;
-    });
+    const images = twoSourceBytes(count, width, 11);
     const data = await DeviceDataset.upload(ctx, { images, labels: new Uint8Array(count), count, width });
     try {
       const pca = await fitPca(ctx, data, k);

@@ -38,3 +38,13 @@ export function hebbian(n: number, p: number, seed: number): Float32Array {
   for (let mu = 0; mu < p; mu++) for (let a = 0; a < n; a++) for (let b = 0; b < n; b++) j[a * n + b] += xi[mu * n + a] * xi[mu * n + b];
   return j;
 }
+
+/** Correlated bytes, count x width: each value mixes one of two shared sources (by its half of the row) and noise of its own (the PCA tests' data). */
+export function twoSourceBytes(count: number, width: number, seed: number): Uint8Array {
+  const w = randomWords(count * (width + 2), seed);
+  return Uint8Array.from({ length: count * width }, (_, e) => {
+    const [r, c] = [Math.floor(e / width), e % width];
+    const shared = c < width / 2 ? w[r * (width + 2)] : w[r * (width + 2) + 1];
+    return ((shared % 200) + (w[r * (width + 2) + 2 + c] % 56)) & 0xff;
+  });
+}
