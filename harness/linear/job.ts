@@ -2,8 +2,9 @@
 // GEMM, models/pca.ts; PPCA's closed form or EM, models/ppca.ts, ppca_em.ts), 'fa' (factor analysis by
 // EM, models/factor_analysis.ts), 'kmeans' (many restarts at once, models/kmeans.ts) and 'gmm'
 // (Gaussian mixtures by EM, models/gmm.ts), fitted to --data's training examples on the GPU with
-// numbers as scikit-learn's PCA, FactorAnalysis, KMeans and GaussianMixture give them, scored on both parts of the split, the model file
-// sent back on request. Plain JSON in and out, the same in Node and in a page.
+// numbers as scikit-learn's PCA, FactorAnalysis, KMeans and GaussianMixture give them, scored on both
+// parts of the split, the model file sent back on request. Plain JSON in and out, the same in Node and
+// in a page.
 import { encodeSafetensors, type SafetensorsTensor } from '../../engine/index.js';
 import { faLogLikelihood, fitFactorAnalysis, type FactorAnalysis } from '../../models/factor_analysis.js';
 import { fitGmm, gmmLogLikelihood, gmmParameters } from '../../models/gmm.js';
@@ -60,14 +61,15 @@ async function fitAndScore(ctx: JobContext, p: LinearParams, tag: string, score:
     const testScore = await fitted.score(await owned.add(DeviceDataset.upload(ctx, test, 'test')), test);
     ctx.onProgress?.(3, 3);
     const file = () => encodeSafetensors(fitted.tensors, { model: tag, count: String(train.count), dataset: split.note });
+    const [reported, reportedCount] = p.test === undefined ? [trainScore, train.count] : [testScore, test.count];
     return {
       ...(p.components === undefined ? {} : { components: p.components }),
       width: train.width,
       train_count: train.count,
       test_count: test.count,
       ...fitted.fields,
-      ...fitted.fromScore?.(p.test === undefined ? trainScore : testScore, p.test === undefined ? train.count : test.count),
-      [score]: p.test === undefined ? trainScore : testScore,
+      ...fitted.fromScore?.(reported, reportedCount),
+      [score]: reported,
       [`train_${score}`]: trainScore,
       [`test_${score}`]: testScore,
       seed: p.seed,
