@@ -50,7 +50,7 @@ fn load_b(i: u32) -> f32 {
 }
 
 // Unary codes: 0 copy, 1 neg, 2 abs, 3 sign, 4 exp, 5 log, 6 sigmoid, 7 softplus, 8 tanh, 9 relu,
-// 10 hardtanh, 11 scale, 12 affine, 13 clamp, 14 square, 15 binarize.
+// 10 hardtanh, 11 scale, 12 affine, 13 clamp, 14 square, 15 binarize, 16 shrink (soft thresholding).
 fn unary(x: f32) -> f32 {
   switch OP {
     case 1u: { return -x; }
@@ -68,6 +68,7 @@ fn unary(x: f32) -> f32 {
     case 13u: { return clamp_nan(x, params.lo, params.hi); }
     case 14u: { return x * x; }
     case 15u: { return select(-1.0, 1.0, x >= 0.0); }
+    case 16u: { return x - clamp_nan(x, -params.alpha, params.alpha); }
     default: { return x; }
   }
 }
@@ -90,6 +91,7 @@ fn unary_derivative(v: f32) -> f32 {
     case 13u: { return select(0.0, 1.0, v >= params.lo && v <= params.hi); }
     case 14u: { return 2.0 * v; }
     case 15u: { return 0.0; }
+    case 16u: { return select(0.0, 1.0, abs_bits(v) > params.alpha); }
     default: { return 1.0; }
   }
 }

@@ -17,6 +17,7 @@ const SCALARS: Partial<Record<UnaryOp, UnaryScalars>> = {
   scale: { alpha: -1.75 },
   affine: { alpha: 1.5, beta: -0.25 },
   clamp: { lo: -2, hi: 0.5 },
+  shrink: { alpha: 0.75 },
 };
 const AXPY_ALPHA = -0.75;
 
@@ -43,6 +44,8 @@ const UNARY_TOLERANCE: Record<UnaryOp, { atol: number; rtol: number }> = {
   clamp: exact,
   scale: oneRounding,
   square: oneRounding,
+  // x - alpha or x + alpha, one rounding (0 exactly within).
+  shrink: oneRounding,
   // Two roundings, and alpha x + beta may cancel: 2 ulp of |alpha x| + |beta| (at most 1e30 here).
   affine: { atol: 2 * ULP * 1.5e30, rtol: 2 * ULP },
   exp: transcendental,
@@ -80,7 +83,7 @@ const takesY = (op: UnaryOp) => UNARY_OPS[op].derivativeFrom === 'y';
 const reference = suite('elementwise reference (no GPU)');
 
 reference('derivatives agree with central differences of the forward, from x or from y as UNARY_OPS says', () => {
-  // Points away from every kink (0, +-1, clamp's -2 and 0.5) by far more than h.
+  // Points away from every kink (0, +-1, clamp's -2 and 0.5, shrink's +-0.75) by far more than h.
   const points = [-3.7, -1.6, -0.8, -0.3, 0.2, 0.7, 1.3, 2.9];
   for (const op of UNARY) {
     const p = SCALARS[op] ?? {};

@@ -22,9 +22,10 @@ export type UnaryOp =
   | 'affine'
   | 'clamp'
   | 'square'
-  | 'binarize';
+  | 'binarize'
+  | 'shrink';
 
-/** The scalar options of the unary ops: out = alpha x (scale), alpha x + beta (affine), x limited to [lo, hi] (clamp). */
+/** The scalar options of the unary ops: out = alpha x (scale), alpha x + beta (affine), x limited to [lo, hi] (clamp), x shrunk towards 0 by alpha (shrink). */
 export type UnaryParam = 'alpha' | 'beta' | 'lo' | 'hi';
 
 export interface UnaryOpInfo {
@@ -57,6 +58,8 @@ export const UNARY_OPS: Readonly<Record<UnaryOp, UnaryOpInfo>> = {
   // +1 where x >= 0 (-0 too), else -1 (NaN too), as addPackBits reads a sign; its derivative is 0 (the
   // straight-through estimator of BinaryNet is hardtanh's backward pass).
   binarize: { code: 15, derivativeFrom: 'none', params: [] },
+  // Soft thresholding, x - clamp(x, -alpha, alpha): the proximal step of alpha |x| (ISTA's shrinkage).
+  shrink: { code: 16, derivativeFrom: 'x', params: ['alpha'] },
 };
 
 export type BinaryOp = 'add' | 'sub' | 'mul' | 'div' | 'max' | 'min' | 'axpy';

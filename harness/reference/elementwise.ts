@@ -59,6 +59,9 @@ export function unaryScalar(op: UnaryOp, x: number, p: UnaryScalars = {}): numbe
     case 'binarize':
       // NaN >= 0 is false: -1, as the sign bit packing reads it.
       return x >= 0 ? 1 : -1;
+    case 'shrink':
+      // x - clamp(x, -alpha, alpha): 0 within, x -+ alpha outside; NaN stays NaN.
+      return x - (x < -p.alpha! ? -p.alpha! : x > p.alpha! ? p.alpha! : x);
   }
 }
 
@@ -99,6 +102,8 @@ export function unaryDerivativeScalar(op: UnaryOp, v: number, p: UnaryScalars = 
       return 2 * v;
     case 'binarize':
       return 0;
+    case 'shrink':
+      return Math.abs(v) > p.alpha! ? 1 : 0;
   }
 }
 
