@@ -3,7 +3,8 @@
 // configurations of the L x L periodic Ising lattice that the run samples itself (models/rg_ising.ts:
 // heat-bath after a burn-in, spaced by a multiple of the pilot run's integrated autocorrelation time;
 // each spin a 0/1 unit, 1 up). Its model file is the net's (model 'dbn') with the lattice's settings
-// (size, coupling, samples, spacing) and the samples' statistics in its metadata; the result adds each
+// (size, coupling, samples, spacing, the samples' checksum) and their statistics in its metadata; a
+// resume draws the same samples again (the same seed) and checks them. The result adds each
 // layer's receptive-field locality (fields.ts) and the samples' energy and |m| beside the exact
 // infinite-lattice values.
 import { InputError, type Safetensors } from '../../engine/index.js';
