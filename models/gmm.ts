@@ -43,25 +43,20 @@ export interface GmmOptions {
 }
 
 /** The M-step from per-component sums: N_k, sum_n r x, sum_n r x^2 (K x d), over `count` rows. */
-function mStep(n: ArrayLike<number>, s1: ArrayLike<number>, s2: ArrayLike<number>, count: number, width: number, covariance: GmmCovariance, reg: number, previous?: Gmm): Gmm {
+function mStep(n: ArrayLike<number>, s1: ArrayLike<number>, s2: ArrayLike<number>, count: number, width: number, covariance: GmmCovariance, reg: number): Gmm {
   const k = n.length;
   const weights = new Float64Array(k);
   const means = new Float64Array(k * width);
   const variances = new Float64Array(k * width);
   for (let c = 0; c < k; c++) {
-    // scikit-learn adds 10 eps to N_k so that an empty component divides by something; we keep its parameters instead.
-    if (!(n[c] > 0) && previous) {
-      weights[c] = previous.weights[c];
-      means.set(previous.means.subarray(c * width, (c + 1) * width), c * width);
-      variances.set(previous.variances.subarray(c * width, (c + 1) * width), c * width);
-      continue;
-    }
-    weights[c] = n[c] / count;
+    // As scikit-learn: N_k + 10 eps, so that an empty component has mean 0, variance reg_covar and a tiny weight, not NaN.
+    const nk = n[c] + 10 * Number.EPSILON;
+    weights[c] = nk / count;
     let sum = 0;
     for (let e = 0; e < width; e++) {
-      const m = s1[c * width + e] / n[c];
+      const m = s1[c * width + e] / nk;
       means[c * width + e] = m;
-      const v = Math.max(0, s2[c * width + e] / n[c] - m * m);
+      const v = Math.max(0, s2[c * width + e] / nk - m * m);
       variances[c * width + e] = v + reg;
       sum += v;
     }
@@ -96,7 +91,7 @@ interface GmmPass {
   sums?: { n: Tensor; s1: Tensor; s2: Tensor };
 }
 
-/** Builds the E-step (and with `mStep` the M-step's sums) over every row of `data`, its tensors `owned`'s. */
+/** Builds the E-step (and with `withSums` the M-step's sums) over every row of `data`, its tensors `owned`'s. */
 async function gmmPass(ctx: RunContext, data: DeviceDataset, k: number, owned: Owned, withSums: boolean): Promise<GmmPass> {
   const { count: n, width: d } = data;
   const tensor = (name: string, dtype: 'f32' | 'u32', shape: number[]) => owned.add(ctx.pool.tensor(`gmm ${name}`, dtype, shape));
@@ -147,7 +142,9 @@ export async function fitGmm(ctx: RunContext, data: DeviceDataset, rows: ArrayLi
   const k = o.components;
   if (!GMM_COVARIANCES.includes(o.covariance)) throw new InputError(`gmm: covariance '${String(o.covariance)}'; use one of ${GMM_COVARIANCES.join(', ')}`);
   const [iterations, tolerance, reg] = [o.iterations ?? GMM_DEFAULTS.iterations, o.tolerance ?? GMM_DEFAULTS.tolerance, o.regCovar ?? GMM_DEFAULTS.regCovar];
+  if (!(Number.isInteger(k) && k >= 1 && k <= n)) throw new InputError(`gmm: components = ${k} must be an integer in [1, ${n}] (the examples)`);
   if (!(Number.isInteger(iterations) && iterations >= 1)) throw new InputError(`gmm: iterations = ${iterations} must be a positive integer`);
+  if (!(tolerance >= 0)) throw new InputError(`gmm: tolerance = ${tolerance} must be >= 0`);
   if (!(reg >= 0)) throw new InputError(`gmm: reg_covar = ${reg} must be >= 0`);
   // The start: one k-means restart's labels as hard responsibilities (scikit-learn's init_params 'kmeans').
   const start = await fitKmeans(ctx, data, rows, { clusters: k, restarts: 1, iterations: 300, seed: o.seed });
@@ -165,7 +162,7 @@ export async function fitGmm(ctx: RunContext, data: DeviceDataset, rows: ArrayLi
     for (let step = 0; step < iterations; step++) {
       logLikelihoods.push(meanOf(await runPass(ctx, pass, model)));
       const [sn, t1, t2] = [new Float32Array(await pass.sums!.n.read()), new Float32Array(await pass.sums!.s1.read()), new Float32Array(await pass.sums!.s2.read())];
-      model = mStep(sn, t1, t2, n, d, o.covariance, reg, model);
+      model = mStep(sn, t1, t2, n, d, o.covariance, reg);
       if (step > 0 && Math.abs(logLikelihoods[step] - logLikelihoods[step - 1]) < tolerance) {
         converged = true;
         break;

@@ -1,7 +1,7 @@
 // Sparse coding's inference: for a dictionary D (K atoms x d values) the codes h of every example x
 // minimising 1/2 ||x - h D||^2 + alpha ||h||_1 (the Lasso per example, on scikit-learn's scale: its
 // SparseCoder and dict_learning), by ISTA or FISTA (Beck & Teboulle 2009) with the step 1/L, L the
-// largest eigenvalue of G = D D' (power iteration in float64):
+// largest eigenvalue of G = D D' (its eigenvalues in float64):
 //   ISTA:  h <- shrink(h - (h G - x D') / L, alpha / L)
 //   FISTA: the same step from y = h + (t_prev - 1) / t (h - h_prev), t = (1 + sqrt(1 + 4 t_prev^2)) / 2.
 // On the GPU: G and B = X D' by GEMMs once, then per step one GEMM (y G), two element-wise ops and the
@@ -11,6 +11,7 @@ import { addBinary, addGemm, addReduce, addUnary } from '../engine/ops/index.js'
 import type { DeviceDataset } from './minibatch.js';
 import { addBatchGather } from './minibatch.js';
 import { Owned } from './owned.js';
+import { symmetricEigen } from './pca.js';
 
 export const SPARSE_CODING_METHODS = ['ista', 'fista'] as const;
 export type SparseCodingMethod = (typeof SPARSE_CODING_METHODS)[number];
@@ -31,26 +32,6 @@ export interface SparseCodes {
   sparsity: number;
   /** L, the largest eigenvalue of D D'. */
   lipschitz: number;
-}
-
-/** The largest eigenvalue of a symmetric positive semi-definite k x k matrix by power iteration (float64). */
-export function largestEigenvalue(g: ArrayLike<number>, k: number): number {
-  let v = new Float64Array(k).fill(1 / Math.sqrt(k));
-  let value = 0;
-  for (let it = 0; it < 10000; it++) {
-    const w = Float64Array.from({ length: k }, (_, i) => {
-      let s = 0;
-      for (let j = 0; j < k; j++) s += g[i * k + j] * v[j];
-      return s;
-    });
-    const norm = Math.hypot(...w);
-    if (norm === 0) return 0;
-    const next = w.map((x) => x / norm);
-    const settled = Math.abs(norm - value) <= 1e-13 * norm;
-    [v, value] = [next, norm];
-    if (settled) break;
-  }
-  return value;
 }
 
 /** The mean over rows of 1/2 |x|^2 - h.b + 1/2 h G h' + alpha |h|_1 (b = x D'), in float64. */
@@ -80,12 +61,15 @@ function meanObjective(h: Float32Array, b: Float32Array, norms: Float32Array, g:
 export async function sparseCodes(ctx: RunContext, dictionary: Float64Array, atoms: number, data: DeviceDataset, o: SparseCodingOptions): Promise<SparseCodes> {
   const { count: n, width: d } = data;
   const k = atoms;
+  if (!(Number.isInteger(k) && k >= 1)) throw new InputError(`sparse coding: atoms = ${k} must be a positive integer`);
+  if (!SPARSE_CODING_METHODS.includes(o.method)) throw new InputError(`sparse coding: method '${String(o.method)}'; use one of ${SPARSE_CODING_METHODS.join(', ')}`);
   if (dictionary.length !== k * d) throw new InputError(`sparse coding: ${dictionary.length} dictionary values are not ${k} atoms x ${d}`);
   if (!(Number.isFinite(o.alpha) && o.alpha >= 0)) throw new InputError(`sparse coding: alpha = ${o.alpha} must be a finite number >= 0`);
   if (!(Number.isInteger(o.iterations) && o.iterations >= 0)) throw new InputError(`sparse coding: iterations = ${o.iterations} must be a non-negative integer`);
   const g = new Float64Array(k * k);
   for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) for (let e = 0; e < d; e++) g[i * k + j] += dictionary[i * d + e] * dictionary[j * d + e];
-  const lipschitz = largestEigenvalue(g, k);
+  // L exactly (Jacobi): a power iteration's start can miss the top eigenvector, and a step past 2 / L diverges.
+  const lipschitz = symmetricEigen(g, k).values[0];
   if (!(lipschitz > 0)) throw new InputError('sparse coding: the dictionary is all zeros');
   const owned = new Owned();
   try {

@@ -307,6 +307,8 @@ gpu('shape mismatches and bad arguments are InputErrors naming the op, the opera
     await expectError(() => addBinary(graph, ctx, { op: 'mul', a, b: out, out: small }), InputError, 'mul: a is [100, 784], out is [784, 100]: out must be [100, 784]');
     await expectError(() => addUnary(graph, ctx, { op: 'exp', x: a, out: small }), InputError, 'exp: x is [100, 784], out is [784, 100]: out must be [100, 784]');
     await expectError(() => addUnary(graph, ctx, { op: 'relu', x: a, out, derivative: small }), InputError, 'relu: x is [100, 784], derivative is [784, 100]');
+    await expectError(() => addUnary(graph, ctx, { op: 'shrink', x: a, out: a, alpha: -0.5 }), InputError, 'shrink: alpha = -0.5 must be >= 0');
+    await expectError(() => addUnaryBackward(graph, ctx, { op: 'shrink', dy: a, x: a, dx: a, alpha: -0.5 }), InputError, 'shrink backward: alpha = -0.5 must be >= 0');
     await expectError(() => addUnary(graph, ctx, { op: 'relu', x: a, out, derivative: out }), InputError, 'relu', 'derivative must not be the same tensor as out');
     await expectError(() => addUnaryBackward(graph, ctx, { op: 'tanh', dy: a, y: small, dx: out }), InputError, 'tanh backward: dy is [100, 784], y is [784, 100]: y must be [100, 784]');
     await expectError(() => addUnaryBackward(graph, ctx, { op: 'sigmoid', dy: a, x: out, dx: out }), InputError, 'sigmoid backward', 'takes y, not x');

@@ -1,12 +1,11 @@
 // Sparse coding's inference (models/sparse_coding.ts): ISTA and FISTA on the GPU against the Lasso
 // optimum of each example found by coordinate descent in float64; ISTA's objective never rising, FISTA
-// ahead of it after the same steps; the power iteration's L against the Gram matrix's eigenvalues.
+// ahead of it after the same steps; L for a dictionary whose atoms cancel; bad options refused.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { InputError } from '../engine/index.js';
 import { DeviceDataset } from '../models/minibatch.js';
-import { symmetricEigen } from '../models/pca.js';
-import { largestEigenvalue, sparseCodes } from '../models/sparse_coding.js';
+import { sparseCodes, type SparseCodingMethod } from '../models/sparse_coding.js';
 import { expectError } from './expect.js';
 import { withGpu } from './gpu.js';
 import { randomF32, randomWords } from './random.js';
@@ -55,16 +54,6 @@ function lassoReference(x: ArrayLike<number>, dict: Float64Array, k: number, d: 
   return { h, objective: 0.5 * residual + alpha * h.reduce((s, v) => s + Math.abs(v), 0) };
 }
 
-const host = suite('sparse coding on the host');
-
-host("power iteration: L is the Gram matrix's largest eigenvalue", () => {
-  const [k, d] = [6, 8];
-  const dict = atoms(k, d, 3);
-  const g = Float64Array.from({ length: k * k }, (_, e) => dict.subarray(Math.floor(e / k) * d, Math.floor(e / k) * d + d).reduce((s, v, t) => s + v * dict[(e % k) * d + t], 0));
-  const l = largestEigenvalue(g, k);
-  assert.ok(Math.abs(l - symmetricEigen(g, k).values[0]) < 1e-10 * l, `${l} vs ${symmetricEigen(g, k).values[0]}`);
-});
-
 const gpu = suite('sparse coding on the GPU');
 
 gpu('ISTA and FISTA reach the Lasso optimum of every example (coordinate descent in float64); ISTA never rises; FISTA is ahead', () =>
@@ -87,11 +76,15 @@ gpu('ISTA and FISTA reach the Lasso optimum of every example (coordinate descent
       assert.ok(fista.objectives[50] < ista.objectives[50], `after 50 steps FISTA ${fista.objectives[50]} vs ISTA ${ista.objectives[50]}`);
       assert.ok(ista.objectives[50] > optimum, 'ISTA is not there after 50 steps');
       await expectError(() => sparseCodes(ctx, dict, k, data, { alpha: -1, iterations: 1, method: 'ista' }), InputError, 'alpha = -1');
+      await expectError(() => sparseCodes(ctx, dict, k, data, { alpha, iterations: 1, method: 'lars' as SparseCodingMethod }), InputError, "method 'lars'");
+      // L is the Gram matrix's largest eigenvalue, even for a dictionary whose atoms cancel (a power iteration from all ones would see 0).
+      const opposite = Float64Array.from({ length: 2 * d }, (_, e) => (e < d ? 1 : -1) * (e % d === 0 ? 1 : 0));
+      const l = (await sparseCodes(ctx, opposite, 2, data, { alpha, iterations: 1, method: 'ista' })).lipschitz;
+      assert.ok(Math.abs(l - 2) < 1e-12, `L = ${l}, the Gram matrix [[1, -1], [-1, 1]]'s 2`);
     } finally {
       data.release();
     }
   }),
 );
 
-host.run();
 gpu.run();

@@ -94,6 +94,8 @@ function scalars(op: string, takes: readonly UnaryParam[], o: ScalarOptions): Re
     if (given) checkNumber(op, key, o[key]!, key === 'lo' || key === 'hi');
   }
   if (o.lo !== undefined && o.hi !== undefined && o.lo > o.hi) throw new InputError(`${op}: lo = ${o.lo} must not exceed hi = ${o.hi}`);
+  // shrink clamps to [-alpha, alpha]: a negative alpha would be an empty interval.
+  if (/^shrink\b/.test(op) && o.alpha !== undefined && !(o.alpha >= 0)) throw new InputError(`${op}: alpha = ${o.alpha} must be >= 0 (the shrinkage)`);
   return { alpha: o.alpha ?? 1, beta: o.beta ?? 0, lo: o.lo ?? 0, hi: o.hi ?? 0 };
 }
 
