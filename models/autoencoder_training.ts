@@ -75,11 +75,10 @@ export class AutoencoderTrainer extends Trainer<typeof AUTOENCODER_METRICS> {
       metrics: AUTOENCODER_METRICS,
       loss: ['losses'],
       async setup({ owned, order, metrics, schedule }) {
-        const labels = await owned.add(ctx.pool.tensor('autoencoder labels (unused)', 'u32', [o.batch]));
         const b = await owned.add(ae.batch(ctx, o.batch, { training: true, noise: o.noise, contractive: o.contractive > 0, codeNoise: o.codeNoise > 0 }));
         const lr = await schedule('lr', o.lr);
         return async (graph) => {
-          await owned.add(addBatchGather(graph, ctx, { data, indices: order, x: b.x, labels, batchSize: o.batch }));
+          await owned.add(addBatchGather(graph, ctx, { data, indices: order, x: b.x, batchSize: o.batch }));
           await owned.add(ae.addGradients(graph, ctx, b, { noise: o.noise, seed: o.seed, contractive: o.contractive, codeNoise: o.codeNoise, metrics: { loss: metrics.losses, contractive: metrics.contractive } }));
           await owned.add(addOptimizerStep(graph, ctx, ae.params, { kind: 'adam', lr }));
         };
@@ -116,8 +115,7 @@ export class AutoencoderEvaluator implements Releasable {
   static async create(ctx: RunContext, ae: Autoencoder, data: DeviceDataset, o: { noise?: AutoencoderNoise; seed?: number; batch?: number } = {}): Promise<AutoencoderEvaluator> {
     if (data.width !== ae.inputs) throw new InputError(`autoencoder evaluation: the data has ${data.width} values per example, the model ${ae.inputs} inputs`);
     const noise = validateNoise(o.noise ?? { kind: 'none' });
-    // The gather's labels, unused, shared by the parts (the first part's batch is the largest); the first batch, kept for examples().
-    let labels: Tensor | undefined;
+    // The first batch, kept for examples().
     let first: AutoencoderBatch | undefined;
     const pass = await EvaluationPass.create(ctx, data.count, {
       name: 'autoencoder evaluation',
@@ -125,11 +123,10 @@ export class AutoencoderEvaluator implements Releasable {
       // The mean cross-entropy, the squared error summed over the examples.
       metrics: ['mean', 'sum'],
       part: async (graph, p, slot, owned) => {
-        labels ??= await owned.add(ctx.pool.tensor('autoencoder eval labels (unused)', 'u32', [p.rows]));
         const b = await owned.add(ae.batch(ctx, p.rows, { noise }));
         first ??= b;
         const probabilities = await owned.add(ctx.pool.tensor('autoencoder eval probabilities', 'f32', [p.rows, ae.inputs]));
-        await owned.add(addBatchGather(graph, ctx, { data, indices: data.inOrder, x: b.x, labels, batchSize: p.rows, first: p.first, batches: p.batches }));
+        await owned.add(addBatchGather(graph, ctx, { data, indices: data.inOrder, x: b.x, batchSize: p.rows, first: p.first, batches: p.batches }));
         await owned.add(ae.addCorruption(graph, ctx, b, noise, { seed: o.seed ?? 0, call: 1 }));
         await owned.add(ae.addForward(graph, ctx, b));
         const logits = b.decoded[b.decoded.length - 1];
@@ -184,9 +181,8 @@ export async function encodeDataset(ctx: RunContext, ae: Autoencoder, data: Devi
   try {
     for (const p of batchParts(data.count, o.batch ?? 1000, 'autoencoder codes')) {
       const b = await owned.add(ae.batch(ctx, p.rows));
-      const labels = await owned.add(ctx.pool.tensor('autoencoder codes labels (unused)', 'u32', [p.rows]));
       const graph = new KernelGraph('autoencoder codes');
-      await owned.add(addBatchGather(graph, ctx, { data, indices: data.inOrder, x: b.x, labels, batchSize: p.rows, first: p.first, batches: p.batches }));
+      await owned.add(addBatchGather(graph, ctx, { data, indices: data.inOrder, x: b.x, batchSize: p.rows, first: p.first, batches: p.batches }));
       await owned.add(ae.addEncode(graph, ctx, b));
       const code = b.encoded[b.encoded.length - 1];
       for (let batch = 0; batch < p.batches; batch++) {

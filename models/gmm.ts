@@ -97,12 +97,11 @@ async function gmmPass(ctx: RunContext, data: DeviceDataset, k: number, owned: O
   const tensor = (name: string, dtype: 'f32' | 'u32', shape: number[]) => owned.add(ctx.pool.tensor(`gmm ${name}`, dtype, shape));
   const x = await tensor('rows', 'f32', [n, d]);
   const x2 = await tensor('squared rows', 'f32', [n, d]);
-  const unused = await tensor('labels (unused)', 'u32', [n]);
   const operands = { b1: await tensor('-1/(2s)', 'f32', [d, k]), b2: await tensor('m/s', 'f32', [d, k]), c: await tensor('constants', 'f32', [k]) };
   const scores = await tensor('scores', 'f32', [n, k]);
   const lse = await tensor('log-likelihoods', 'f32', [n]);
   const gather = new KernelGraph('gmm rows');
-  await owned.add(addBatchGather(gather, ctx, { data, indices: data.inOrder, x, labels: unused, batchSize: n }));
+  await owned.add(addBatchGather(gather, ctx, { data, indices: data.inOrder, x, batchSize: n }));
   await owned.add(addBinary(gather, ctx, { op: 'mul', a: x, b: x, out: x2 }));
   await ctx.scheduler.run(gather);
   const graph = new KernelGraph('gmm em step');

@@ -446,10 +446,9 @@ export async function projectionCodes(ctx: RunContext, data: DeviceDataset, dire
       const part = await building(async (made) => {
         const graph = new KernelGraph(`hashing projection ${index}`);
         const x = await made.add(ctx.pool.tensor('hashing rows', 'f32', [p.rows, width]));
-        const labels = await made.add(ctx.pool.tensor('hashing labels (unused)', 'u32', [p.rows]));
         const projected = await made.add(ctx.pool.tensor('hashing projections', 'f32', [p.rows, k]));
         const packed = await made.add(ctx.pool.tensor('hashing codes', 'u32', [p.rows, perCode]));
-        await made.add(addBatchGather(graph, ctx, { data, indices: data.inOrder, x, labels, batchSize: p.rows, first: p.first, batches: p.batches }));
+        await made.add(addBatchGather(graph, ctx, { data, indices: data.inOrder, x, batchSize: p.rows, first: p.first, batches: p.batches }));
         await made.add(addGemm(graph, ctx, { a: x, b: w, c: projected, m: p.rows, n: k, k: width, transB: true, bias: b }));
         await made.add(addPackBits(graph, ctx, { input: projected, output: packed, rows: p.rows, cols: k }));
         return { graph, packed, made };

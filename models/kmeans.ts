@@ -106,9 +106,8 @@ export async function fitKmeans(ctx: RunContext, data: DeviceDataset, rows: Arra
   try {
     const tensor = (name: string, dtype: 'f32' | 'u32', shape: number[]) => owned.add(ctx.pool.tensor(`kmeans ${name}`, dtype, shape));
     const x = await tensor('rows', 'f32', [n, d]);
-    const unusedLabels = await tensor('labels (unused)', 'u32', [n]);
     const gather = new KernelGraph('kmeans rows');
-    await owned.add(addBatchGather(gather, ctx, { data, indices: data.inOrder, x, labels: unusedLabels, batchSize: n }));
+    await owned.add(addBatchGather(gather, ctx, { data, indices: data.inOrder, x, batchSize: n }));
     await ctx.scheduler.run(gather);
     const c = await tensor('centres', 'f32', [rk, d]);
     const cNorms = await tensor('centres\' squared norms', 'f32', [rk]);

@@ -64,8 +64,8 @@ export interface BatchGather {
   indices: Tensor;
   /** batchSize x width f32: the images, b / 255 (or byteValues[b]). */
   x: Tensor;
-  /** batchSize u32. */
-  labels: Tensor;
+  /** batchSize u32; absent for a model that reads only the images (no gather of labels then). */
+  labels?: Tensor;
   batchSize: number;
   /** The entry of indices that batch 0 starts at (default 0). */
   first?: number;
@@ -80,7 +80,7 @@ export const BYTE_INTEGERS: Float32Array = Float32Array.from({ length: 256 }, (_
 
 /**
  * Adds the gathers of one minibatch per graph repetition: at iteration t, batch (t mod batches)
- * of `indices`, its images as f32 and its labels.
+ * of `indices`, its images as f32 and, when `labels` is given, its labels.
  *
  *   await addPermutation(graph, ctx, { output: order, n: data.count, seed, epoch: 0, epochLength: batches });
  *   await addBatchGather(graph, ctx, { data, indices: order, x, labels, batchSize: 100 });
@@ -90,7 +90,7 @@ export function addBatchGather(graph: KernelGraph, ctx: OpContext, o: BatchGathe
   const rows = { rows: data.count, indices, batchSize, first, batches };
   return building(async (owned) => {
     await owned.add(addGather(graph, ctx, { ...rows, source: data.images, format: 'u8', width: data.width, output: o.x, byteValues: o.byteValues }));
-    await owned.add(addGather(graph, ctx, { ...rows, source: data.labels, format: 'u32', width: 1, output: o.labels }));
+    if (o.labels) await owned.add(addGather(graph, ctx, { ...rows, source: data.labels, format: 'u32', width: 1, output: o.labels }));
     return owned;
   });
 }

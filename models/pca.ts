@@ -139,10 +139,9 @@ export async function dataCovariance(ctx: RunContext, data: DeviceDataset, owned
   const n = data.width;
   const graph = new KernelGraph('pca covariance');
   const x = await owned.add(ctx.pool.tensor('pca rows', 'f32', [data.count, n]));
-  const labels = await owned.add(ctx.pool.tensor('pca labels (unused)', 'u32', [data.count]));
   const mean = await owned.add(ctx.pool.tensor('pca mean', 'f32', [n]));
   const covariance = await owned.add(ctx.pool.tensor('pca covariance', 'f32', [n, n]));
-  await owned.add(addBatchGather(graph, ctx, { data, indices: data.inOrder, x, labels, batchSize: data.count }));
+  await owned.add(addBatchGather(graph, ctx, { data, indices: data.inOrder, x, batchSize: data.count }));
   await owned.add(addReduce(graph, ctx, { op: 'mean', per: 'column', x, out: mean }));
   // Centred first, so that the covariance is not a difference of two large terms.
   await owned.add(addBinary(graph, ctx, { op: 'sub', a: x, b: mean, out: x }));

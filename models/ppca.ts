@@ -101,12 +101,11 @@ export async function centredProjections(ctx: RunContext, data: DeviceDataset, o
     const graph = new KernelGraph(`${o.name} projections`);
     const tensor = (what: string, dtype: 'f32' | 'u32', shape: number[], values?: Float64Array) => owned.add(ctx.pool.tensor(`${o.name} ${what}`, dtype, shape, values ? { data: Float32Array.from(values) } : undefined));
     const x = await tensor('rows', 'f32', [data.count, d]);
-    const labels = await tensor('labels (unused)', 'u32', [data.count]);
     const mean = await tensor('mean', 'f32', [d], o.mean);
     const basis = await tensor('basis', 'f32', [d, k], o.basis);
     const norms = await tensor('squared norms', 'f32', [data.count]);
     const projections = await tensor('projections', 'f32', [data.count, k]);
-    await owned.add(addBatchGather(graph, ctx, { data, indices: data.inOrder, x, labels, batchSize: data.count }));
+    await owned.add(addBatchGather(graph, ctx, { data, indices: data.inOrder, x, batchSize: data.count }));
     await owned.add(addBinary(graph, ctx, { op: 'sub', a: x, b: mean, out: x }));
     if (o.scale) await owned.add(addBinary(graph, ctx, { op: 'div', a: x, b: await tensor('scale', 'f32', [d], o.scale), out: x }));
     await owned.add(addReduce(graph, ctx, { op: 'sumsq', per: 'row', x, out: norms }));

@@ -75,13 +75,12 @@ export async function sparseCodes(ctx: RunContext, dictionary: Float64Array, ato
   try {
     const tensor = (name: string, shape: number[], values?: ArrayLike<number>) => owned.add(ctx.pool.tensor(`sparse coding ${name}`, 'f32', shape, values ? { data: Float32Array.from(values) } : undefined));
     const x = await tensor('rows', [n, d]);
-    const unused = await owned.add(ctx.pool.tensor('sparse coding labels (unused)', 'u32', [n]));
     const dict = await tensor('dictionary', [k, d], dictionary);
     const gram = await tensor('D D\'', [k, k], g);
     const b = await tensor('X D\'', [n, k]);
     const norms = await tensor('squared norms', [n]);
     const setup = new KernelGraph('sparse coding setup');
-    await owned.add(addBatchGather(setup, ctx, { data, indices: data.inOrder, x, labels: unused, batchSize: n }));
+    await owned.add(addBatchGather(setup, ctx, { data, indices: data.inOrder, x, batchSize: n }));
     await owned.add(addGemm(setup, ctx, { a: x, b: dict, c: b, m: n, n: k, k: d, transB: true }));
     await owned.add(addReduce(setup, ctx, { op: 'sumsq', per: 'row', x, out: norms }));
     await ctx.scheduler.run(setup);

@@ -48,16 +48,13 @@ export class VaeEvaluator implements Releasable {
 
   static async create(ctx: RunContext, vae: Vae, data: DeviceDataset, o: { seed: number; batch?: number }): Promise<VaeEvaluator> {
     checkData(vae, data);
-    // The gather's labels, unused, shared by the parts: the first part's batch is the largest.
-    let labels: Tensor | undefined;
     const pass = await EvaluationPass.create(ctx, data.count, {
       name: 'vae evaluation',
       batch: o.batch ?? 500,
       metrics: ['mean', 'mean'],
       part: async (graph, p, slot, owned) => {
-        labels ??= await owned.add(ctx.pool.tensor('vae eval labels (unused)', 'u32', [p.rows]));
         const b = await owned.add(vae.batch(ctx, p.rows, { hard: vae.latent.kind === 'categorical' }));
-        await owned.add(addBatchGather(graph, ctx, { data, indices: data.inOrder, x: b.x, labels, batchSize: p.rows, first: p.first, batches: p.batches }));
+        await owned.add(addBatchGather(graph, ctx, { data, indices: data.inOrder, x: b.x, batchSize: p.rows, first: p.first, batches: p.batches }));
         await owned.add(vae.addEncoder(graph, ctx, b));
         await owned.add(vae.addDraw(graph, ctx, b, { seed: o.seed, call: ELBO_CALL, hard: true }));
         await owned.add(vae.addDecoder(graph, ctx, b));
@@ -146,13 +143,12 @@ export class IwaeEvaluator implements Releasable {
       for (const [index, p] of plan.entries()) {
         const rows = p.rows;
         const b = await owned.add(vae.batch(ctx, rows, { samples, importance: true }));
-        const labels = await owned.add(ctx.pool.tensor('iwae labels (unused)', 'u32', [rows]));
         const logWeights = await owned.add(ctx.pool.tensor('iwae log-weights', 'f32', [rows * samples]));
         const state = await owned.add(ctx.pool.tensor('iwae state', 'f32', [rows, 2]));
         const estimates = await owned.add(ctx.pool.tensor('iwae estimates', 'f32', [rows]));
         const encode = new KernelGraph(`iwae.encode ${index}`);
         const gathered = { data, batchSize: rows, first: p.first, batches: p.batches };
-        await owned.add(addBatchGather(encode, ctx, { ...gathered, indices: data.inOrder, x: b.x, labels }));
+        await owned.add(addBatchGather(encode, ctx, { ...gathered, indices: data.inOrder, x: b.x }));
         await owned.add(addGather(encode, ctx, { source: data.images, format: 'u8', rows: data.count, width: data.width, indices: repeated, output: b.target, batchSize: rows * samples, first: p.first * samples, batches: p.batches }));
         await owned.add(vae.addEncoder(encode, ctx, b));
         const chunk = new KernelGraph(`iwae.chunk ${index}`);

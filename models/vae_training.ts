@@ -92,11 +92,10 @@ export class VaeTrainer extends Trainer<typeof VAE_METRICS> {
         const b = await owned.add(vae.batch(ctx, o.batch, { training: true, hard: categorical && o.straightThrough }));
         const lr = await schedule('lr', o.lr);
         const temperature = categorical ? await schedule('temperature', o.temperature) : undefined;
-        const labels = await owned.add(ctx.pool.tensor('vae labels (unused)', 'u32', [o.batch]));
         const intensities = o.binarize ? await owned.add(ctx.pool.tensor('vae intensities', 'f32', [o.batch, data.width])) : b.x;
         const draw: VaeDraw = { seed: o.seed, temperature, hard: o.straightThrough };
         return async (graph) => {
-          await owned.add(addBatchGather(graph, ctx, { data, indices: order, x: intensities, labels, batchSize: o.batch }));
+          await owned.add(addBatchGather(graph, ctx, { data, indices: order, x: intensities, batchSize: o.batch }));
           if (o.binarize) await owned.add(addSample(graph, ctx, { distribution: 'bernoulli', probabilities: intensities, output: b.x, seed: o.seed, step: 0 }));
           await owned.add(vae.addGradients(graph, ctx, b, { draw, beta: o.beta, metrics }));
           await owned.add(addOptimizerStep(graph, ctx, vae.params, { kind: 'adam', lr }));
