@@ -12,7 +12,7 @@
 // row-broadcast division, a reduction and a GEMM on the GPU.
 import { InputError, KernelGraph, RNG_PURPOSES, type RunContext } from '../engine/index.js';
 import { addBinary, addGemm } from '../engine/ops/index.js';
-import { crossProduct, inverseOrRefuse, logDetSymmetric, times } from './linalg.js';
+import { addToDiagonal, crossProduct, inverseOrRefuse, logDetSymmetric, times } from './linalg.js';
 import { emStart } from './ppca_em.js';
 import type { DeviceDataset } from './minibatch.js';
 import { Owned } from './owned.js';
@@ -79,8 +79,7 @@ export async function fitFactorAnalysis(ctx: RunContext, data: DeviceDataset, k:
       // U = Psi^-1/2 W, G = I + U'U, and Ut = U G^-1 (= Psi^1/2 B').
       const root = psi.map(Math.sqrt);
       const u = w.map((v, e) => v / root[Math.floor(e / k)]);
-      const g = crossProduct(u, u, d, k);
-      for (let i = 0; i < k; i++) g[i * k + i] += 1;
+      const g = addToDiagonal(crossProduct(u, u, d, k), k, 1);
       const ut = times(u, inverse(g, k, "I + W' Psi^-1 W"), d, k, k);
       const inverseRoot = Float32Array.from(root, (r) => 1 / r);
       await rowScale.write(inverseRoot);
@@ -128,8 +127,7 @@ export async function faLogLikelihood(ctx: RunContext, model: FactorAnalysis, da
   if (data.width !== d) throw new InputError(`factor analysis: the model has ${d} values per example, the data ${data.width}`);
   const scale = psi.map((v) => Math.sqrt(v));
   const u = model.loadings.map((v, e) => v / scale[Math.floor(e / k)]);
-  const g = crossProduct(u, u, d, k);
-  for (let i = 0; i < k; i++) g[i * k + i] += 1;
+  const g = addToDiagonal(crossProduct(u, u, d, k), k, 1);
   const gInverse = inverse(g, k, "I + W' Psi^-1 W");
   const constant = d * Math.log(2 * Math.PI) + psi.reduce((t, v) => t + Math.log(v), 0) + logDetSymmetric(g, k);
   const { norms: n2, projections: p } = await centredProjections(ctx, data, { name: 'fa', mean: model.mean, scale, basis: u, k });

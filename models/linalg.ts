@@ -58,6 +58,12 @@ export function times(a: ArrayLike<number>, b: ArrayLike<number>, rows: number, 
   return c;
 }
 
+/** Adds `value` to the diagonal of the k x k matrix m, in place; returns m (W'W + s2 I, I + U'U). */
+export function addToDiagonal(m: Float64Array, k: number, value: number): Float64Array {
+  for (let i = 0; i < k; i++) m[i * k + i] += value;
+  return m;
+}
+
 /** A' B for d x k matrices: k x k. */
 export function crossProduct(a: ArrayLike<number>, b: ArrayLike<number>, d: number, k: number): Float64Array {
   const c = new Float64Array(k * k);

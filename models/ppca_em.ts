@@ -10,7 +10,7 @@
 // from W'W = R' diag(l - s2) R, V = diag(l - s2)^-1/2 R W'.
 import { InputError, KernelGraph, RNG_PURPOSES, rngBits, uniform24, type RunContext } from '../engine/index.js';
 import { addGemm } from '../engine/ops/index.js';
-import { crossProduct, inverseOrRefuse, logDetSymmetric, times } from './linalg.js';
+import { addToDiagonal, crossProduct, inverseOrRefuse, logDetSymmetric, times } from './linalg.js';
 import type { DeviceDataset } from './minibatch.js';
 import { Owned } from './owned.js';
 import { dataCovariance, fixSign, symmetricEigen } from './pca.js';
@@ -62,13 +62,12 @@ export async function fitPpcaEm(ctx: RunContext, data: DeviceDataset, k: number,
     const swGpu = await owned.add(ctx.pool.tensor('ppca em S W', 'f32', [d, k]));
     const graph = new KernelGraph('ppca em S W');
     await owned.add(addGemm(graph, ctx, { a: covariance, b: wGpu, c: swGpu, m: d, n: k, k: d }));
-    const identity = (scale: number) => Float64Array.from({ length: k * k }, (_, e) => (e % (k + 1) === 0 ? scale : 0));
     const logLikelihoods: number[] = [];
     for (let iteration = 0; ; iteration++) {
       await wGpu.write(Float32Array.from(w));
       await ctx.scheduler.run(graph);
       const sw = Float64Array.from(new Float32Array(await swGpu.read()));
-      const m = crossProduct(w, w, d, k).map((v, e) => v + identity(s2)[e]);
+      const m = addToDiagonal(crossProduct(w, w, d, k), k, s2);
       const mInverse = inverse(m, k, "W'W + s2 I");
       const wsw = crossProduct(w, sw, d, k);
       let explained = 0;
