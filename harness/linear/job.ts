@@ -31,6 +31,8 @@ interface Fitted {
   tensors: Record<string, SafetensorsTensor>;
   /** The score of a set (a mean log-likelihood, or an inertia). */
   score(set: DeviceDataset, rows: LabelledBytes): Promise<number>;
+  /** The training rows' score when the fit has it already (k-means' inertia), so that it is not computed again. */
+  trainScore?: number;
   /** Fields made from the reported score and the count of the examples it was measured on (a mixture's BIC). */
   fromScore?(score: number, count: number): JsonObject;
 }
@@ -56,7 +58,7 @@ async function fitAndScore(ctx: JobContext, p: LinearParams, tag: string, score:
     ctx.onProgress?.(0, 3);
     const fitted = await fit(trainSet, train);
     ctx.onProgress?.(1, 3);
-    const trainScore = await fitted.score(trainSet, train);
+    const trainScore = fitted.trainScore ?? (await fitted.score(trainSet, train));
     ctx.onProgress?.(2, 3);
     const testScore = await fitted.score(await owned.add(DeviceDataset.upload(ctx, test, 'test')), test);
     ctx.onProgress?.(3, 3);
@@ -145,6 +147,7 @@ export function runKmeans(ctx: JobContext, p: Values<typeof KMEANS_JOB>): Promis
       tensors: { centres: f64([p.clusters, rows.width], fit.centres) },
       // Each row's squared distance to its nearest centre, summed (scikit-learn's inertia_; KMeans.score is its negative).
       score: async (_set, d) => kmeansAssign(hostRows(d), d.count, fit.centres, p.clusters, d.width).inertia,
+      trainScore: fit.inertia,
     };
   });
 }
