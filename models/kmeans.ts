@@ -14,6 +14,7 @@ import { InputError, KernelGraph, RNG_PURPOSES, rngBits, uniform24, type RunCont
 import { addGemm, addReduce, addSegmentArgmin } from '../engine/ops/index.js';
 import type { DeviceDataset } from './minibatch.js';
 import { addBatchGather } from './minibatch.js';
+import { rowOf } from './linalg.js';
 import { Owned } from './owned.js';
 
 export interface KmeansOptions {
@@ -58,7 +59,7 @@ export function kmeansPlusPlus(rows: ArrayLike<number>, count: number, width: nu
   let draw = 0;
   const uniform = () => uniform24(rngBits(seed, RNG_PURPOSES.kmeansSeeding, restart, draw++, 0)[0]);
   const centres = new Float64Array(clusters * width);
-  const place = (c: number, r: number) => centres.set(Array.prototype.slice.call(rows, r * width, (r + 1) * width) as number[], c * width);
+  const place = (c: number, r: number) => centres.set(rowOf(rows, r, width), c * width);
   place(0, Math.min(count - 1, Math.floor(uniform() * count)));
   const nearest = Float64Array.from({ length: count }, (_, r) => squaredDistance(rows, r, centres, 0, width));
   for (let c = 1; c < clusters; c++) {

@@ -58,6 +58,11 @@ export function times(a: ArrayLike<number>, b: ArrayLike<number>, rows: number, 
   return c;
 }
 
+/** Row r of a row-major matrix of `width` columns held in any array-like (a typed array, or numbers). */
+export function rowOf(values: ArrayLike<number>, r: number, width: number): number[] {
+  return Array.prototype.slice.call(values, r * width, (r + 1) * width) as number[];
+}
+
 /** Adds `value` to the diagonal of the k x k matrix m, in place; returns m (W'W + s2 I, I + U'U). */
 export function addToDiagonal(m: Float64Array, k: number, value: number): Float64Array {
   for (let i = 0; i < k; i++) m[i * k + i] += value;

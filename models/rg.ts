@@ -13,6 +13,7 @@
 //   The baseline: the same field with its values permuted over the sites (Philox, purpose rgShuffle).
 import { InputError, RNG_PURPOSES } from '../engine/index.js';
 import { philoxPermutation } from '../engine/philox.js';
+import { rowOf } from './linalg.js';
 import { meanWithError } from './stats.js';
 
 /** J_0 = coupling, J_1, ..., J_levels: tanh J_{n+1} = tanh^2 J_n. */
@@ -147,7 +148,7 @@ export function layerLocality(fields: ArrayLike<number>, units: number, lattice:
   let [locality, shuffled, radius, radiusShuffled, counted] = [0, 0, 0, 0, 0];
   const radii: number[] = [];
   for (let u = 0; u < units; u++) {
-    const field = Array.prototype.slice.call(fields, u * sites, (u + 1) * sites) as number[];
+    const field = rowOf(fields, u, sites);
     const own = fieldLocality(field, lattice, r);
     if (Number.isNaN(own.fraction)) continue;
     counted++;

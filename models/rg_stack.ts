@@ -7,6 +7,7 @@
 import { InputError, KernelGraph, type RunContext, type Tensor } from '../engine/index.js';
 import { addGemm } from '../engine/ops/index.js';
 import { Dbn, DbnTrainer, type DbnTrainingOptions } from './dbn.js';
+import { rowOf } from './linalg.js';
 import { Owned } from './owned.js';
 import { RbmDataset } from './rbm_data.js';
 import { rbmOptimizerState } from './rbm_trainer.js';
@@ -98,7 +99,7 @@ export function neighbourCorrelation(hidden: ArrayLike<number>, count: number, f
   const units = fields.length / sites;
   if (!(Number.isInteger(units) && hidden.length === count * units)) throw new InputError(`rg: ${fields.length} field values over ${sites} sites and ${hidden.length} states of ${count} samples do not agree`);
   const info = Array.from({ length: units }, (_, u) => {
-    const field = Array.prototype.slice.call(fields, u * sites, (u + 1) * sites) as number[];
+    const field = rowOf(fields, u, sites);
     return { u, centre: fieldLocality(field, { width: sites, height: 1 }, 0).centre[0], sign: field.reduce((a, b) => a + b, 0) >= 0 ? 1 : -1 };
   });
   info.sort((a, b) => a.centre - b.centre || a.u - b.u);
