@@ -137,7 +137,8 @@ export async function fitKmeans(ctx: RunContext, data: DeviceDataset, rows: Arra
       let changed = 0;
       for (let r = 0; r < restarts; r++) {
         // A restart whose labels did not change has converged: its centres are the means of its clusters already.
-        const same = previous !== null && Array.from({ length: n }, (_, i) => i).every((i) => assigned[i * restarts + r] === previous![i * restarts + r]);
+        let same = previous !== null;
+        for (let i = 0; same && i < n; i++) same = assigned[i * restarts + r] === previous![i * restarts + r];
         if (same) settled[r] = true;
         else changed++;
         if (settled[r]) continue;
