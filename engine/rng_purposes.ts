@@ -42,6 +42,8 @@ export const RNG_PURPOSES = {
   faStart: 21,
   // k-means++ seeding's draws, on the host (models/kmeans.ts).
   kmeansSeeding: 22,
+  // The synthetic blobs' centres (step 0) and points (step 1 + example), on the host (harness/data/blobs.ts).
+  blobs: 23,
 } as const;
 
 export type RngPurpose = keyof typeof RNG_PURPOSES;

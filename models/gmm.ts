@@ -130,7 +130,7 @@ async function runPass(ctx: RunContext, pass: GmmPass, model: Gmm): Promise<Floa
 const meanOf = (values: Float32Array) => values.reduce((a, b) => a + b, 0) / values.length;
 
 /**
- * Fits a mixture to every example of `data` (bytes / 255; `rows` the same on the host, for the k-means
+ * Fits a mixture to every example of `data` (as gathered; `rows` the same on the host, for the k-means
  * start) by EM; returns the model, the mean log-likelihood per row at each E-step, and whether the
  * tolerance was met.
  *

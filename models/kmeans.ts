@@ -88,7 +88,7 @@ export function kmeansPlusPlus(rows: ArrayLike<number>, count: number, width: nu
 }
 
 /**
- * Fits k-means to every example of `data` (as the models see it: bytes / 255; `rows` the same values
+ * Fits k-means to every example of `data` (as the models see it: bytes / 255, or real rows; `rows` the same values
  * on the host, for the seeding and the final inertia) with `restarts` restarts at once.
  *
  *   const fit = await fitKmeans(ctx, train, pixels, { clusters: 10, restarts: 10, iterations: 300, seed: 1 });

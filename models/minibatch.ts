@@ -1,5 +1,5 @@
 // A labelled dataset on the GPU and the minibatches read from it: images as bytes packed 4 per u32
-// word (a quarter of f32's memory), labels as u32, and per graph repetition one gather of a batch of
+// word (a quarter of f32's memory) or, for real-valued rows (the linear models' data), as f32; labels as u32, and per graph repetition one gather of a batch of
 // rows by an index list (an epoch's Philox permutation, or the rows in order). Nothing comes back to
 // the host between batches.
 import { InputError, type KernelGraph, type OpContext, type Tensor } from '../engine/index.js';
@@ -16,6 +16,19 @@ export interface LabelledBytes {
   width: number;
 }
 
+/** Real-valued rows (any floats, not intensities) with optional class labels, on the host. */
+export interface RealRows {
+  /** count * width values, row after row. */
+  values: Float32Array;
+  /** count labels (absent: class 0). */
+  labels?: ArrayLike<number>;
+  count: number;
+  width: number;
+}
+
+/** How a device dataset holds its values: bytes (b / 255 when gathered) or float32 as they are. */
+export type DatasetFormat = 'u8' | 'f32';
+
 /**
  * A dataset held in device tensors.
  *
@@ -26,7 +39,7 @@ export interface LabelledBytes {
 export class DeviceDataset implements Releasable {
   private constructor(
     private readonly owned: Owned,
-    /** ceil(count * width / 4) u32 words: the image bytes, row-major, packed 4 per word. */
+    /** format u8: ceil(count * width / 4) u32 words, the image bytes row-major, packed 4 per word; f32: count x width values. */
     readonly images: Tensor,
     /** count u32. */
     readonly labels: Tensor,
@@ -34,22 +47,30 @@ export class DeviceDataset implements Releasable {
     readonly inOrder: Tensor,
     readonly count: number,
     readonly width: number,
+    readonly format: DatasetFormat = 'u8',
   ) {}
 
   static async upload(ctx: OpContext, d: LabelledBytes, name = 'dataset'): Promise<DeviceDataset> {
-    const { count, width } = d;
-    if (!(Number.isInteger(count) && count > 0 && Number.isInteger(width) && width > 0)) throw new InputError(`${name}: count = ${count} and width = ${width} must be positive integers`);
-    if (d.images.length !== count * width) throw new InputError(`${name}: ${d.images.length} image bytes, but count x width = ${count} x ${width} = ${count * width}`);
-    if (d.labels.length !== count) throw new InputError(`${name}: ${d.labels.length} labels for ${count} images`);
+    checkShape(name, d.images.length, d.labels.length, d.count, d.width);
+    // Whole words: the last one padded with zero bytes.
+    const bytes = new Uint8Array(4 * Math.ceil((d.count * d.width) / 4));
+    bytes.set(d.images);
+    return DeviceDataset.build(ctx, name, d.count, d.width, 'u8', d.labels, (owned) => owned.add(ctx.pool.tensor(`${name} images (bytes)`, 'u32', [bytes.length / 4], { data: bytes })));
+  }
+
+  /** Real-valued rows as float32 on the device (gathered as they are). */
+  static async uploadRows(ctx: OpContext, d: RealRows, name = 'dataset'): Promise<DeviceDataset> {
+    const labels = d.labels ?? new Uint32Array(d.count);
+    checkShape(name, d.values.length, labels.length, d.count, d.width);
+    return DeviceDataset.build(ctx, name, d.count, d.width, 'f32', labels, (owned) => owned.add(ctx.pool.tensor(`${name} rows`, 'f32', [d.count, d.width], { data: d.values })));
+  }
+
+  private static build(ctx: OpContext, name: string, count: number, width: number, format: DatasetFormat, labelValues: ArrayLike<number>, values: (owned: Owned) => Promise<Tensor>): Promise<DeviceDataset> {
     return building(async (owned) => {
-      // Whole words: the last one padded with zero bytes.
-      const words = Math.ceil((count * width) / 4);
-      const bytes = new Uint8Array(4 * words);
-      bytes.set(d.images);
-      const images = await owned.add(ctx.pool.tensor(`${name} images (bytes)`, 'u32', [words], { data: bytes }));
-      const labels = await owned.add(ctx.pool.tensor(`${name} labels`, 'u32', [count], { data: Uint32Array.from(d.labels) }));
+      const images = await values(owned);
+      const labels = await owned.add(ctx.pool.tensor(`${name} labels`, 'u32', [count], { data: Uint32Array.from(labelValues) }));
       const inOrder = await owned.add(ctx.pool.tensor(`${name} rows in order`, 'u32', [count], { data: Uint32Array.from({ length: count }, (_, i) => i) }));
-      return new DeviceDataset(owned, images, labels, inOrder, count, width);
+      return new DeviceDataset(owned, images, labels, inOrder, count, width, format);
     });
   }
 
@@ -58,11 +79,18 @@ export class DeviceDataset implements Releasable {
   }
 }
 
+/** A dataset's counts against its arrays' lengths: an InputError naming `name` when they disagree. */
+function checkShape(name: string, values: number, labels: number, count: number, width: number): void {
+  if (!(Number.isInteger(count) && count > 0 && Number.isInteger(width) && width > 0)) throw new InputError(`${name}: count = ${count} and width = ${width} must be positive integers`);
+  if (values !== count * width) throw new InputError(`${name}: ${values} values, but count x width = ${count} x ${width} = ${count * width}`);
+  if (labels !== count) throw new InputError(`${name}: ${labels} labels for ${count} examples`);
+}
+
 export interface BatchGather {
   data: DeviceDataset;
   /** u32 row numbers: an epoch's permutation (addPermutation) or data.inOrder. */
   indices: Tensor;
-  /** batchSize x width f32: the images, b / 255 (or byteValues[b]). */
+  /** batchSize x width f32: the images, b / 255 (or byteValues[b]); a real-valued dataset's rows as they are. */
   x: Tensor;
   /** batchSize u32; absent for a model that reads only the images (no gather of labels then). */
   labels?: Tensor;
@@ -89,7 +117,7 @@ export function addBatchGather(graph: KernelGraph, ctx: OpContext, o: BatchGathe
   const { data, indices, batchSize, first, batches } = o;
   const rows = { rows: data.count, indices, batchSize, first, batches };
   return building(async (owned) => {
-    await owned.add(addGather(graph, ctx, { ...rows, source: data.images, format: 'u8', width: data.width, output: o.x, byteValues: o.byteValues }));
+    await owned.add(addGather(graph, ctx, { ...rows, source: data.images, format: data.format, width: data.width, output: o.x, byteValues: o.byteValues }));
     if (o.labels) await owned.add(addGather(graph, ctx, { ...rows, source: data.labels, format: 'u32', width: 1, output: o.labels }));
     return owned;
   });

@@ -131,8 +131,8 @@ export function leadingEigen(c: Float64Array, n: number, k: number, o: { seed?: 
 }
 
 /**
- * The mean and covariance (X - m)'(X - m) / n of every example of `data` (as the models see it: bytes
- * b / 255) on the GPU: one gather of all rows, a column mean, the rows centred, one GEMM. The tensors
+ * The mean and covariance (X - m)'(X - m) / n of every example of `data` (as gathered: bytes
+ * b / 255, or real rows) on the GPU: one gather of all rows, a column mean, the rows centred, one GEMM. The tensors
  * are `owned`'s.
  */
 export async function dataCovariance(ctx: RunContext, data: DeviceDataset, owned: Owned): Promise<{ mean: Tensor; covariance: Tensor }> {
@@ -157,7 +157,7 @@ export function fixSign(row: Float64Array): void {
 }
 
 /**
- * Fits PCA with `k` components to every example of `data` (as the models see it: bytes b / 255):
+ * Fits PCA with `k` components to every example of `data` (as the models see it: bytes b / 255, or real rows):
  * the mean and covariance on the GPU (dataCovariance), the eigenvectors in float64.
  *
  *   const pca = await fitPca(ctx, train, 30);

@@ -73,7 +73,7 @@ function checkDensity(model: Ppca): void {
 }
 
 /**
- * The log-likelihood of every example of `data` (as the models see it: bytes / 255) under the model, in
+ * The log-likelihood of every example of `data` (as the models see it: bytes / 255, or real rows) under the model, in
  * nats: per row, and their mean (scikit-learn's PCA.score).
  *
  *   const { mean } = await ppcaLogLikelihood(ctx, ppcaFromPca(await fitPca(ctx, train, 50)), test);
@@ -90,7 +90,7 @@ export async function ppcaLogLikelihood(ctx: RunContext, model: Ppca, data: Devi
 }
 
 /**
- * Every example of `data` (bytes / 255) centred by `mean` and divided by `scale` when given, on the
+ * Every example of `data` (as gathered) centred by `mean` and divided by `scale` when given, on the
  * GPU: each row's squared norm (a reduction) and its products with the width x k `basis` (a GEMM),
  * read back. What a linear Gaussian model's log-likelihood needs of each row (PPCA, factor analysis).
  */

@@ -53,7 +53,7 @@ function meanObjective(h: Float32Array, b: Float32Array, norms: Float32Array, g:
 }
 
 /**
- * The codes of every example of `data` (bytes / 255) under `dictionary` (atoms x data.width, float64),
+ * The codes of every example of `data` (as gathered) under `dictionary` (atoms x data.width, float64),
  * with the objective after every step.
  *
  *   const { codes, sparsity } = await sparseCodes(ctx, atoms, 100, test, { alpha: 0.1, iterations: 200, method: 'fista' });

@@ -171,8 +171,8 @@ function scaledImages(images: NumericArray, scale = images.dtype === 'u8' ? 255 
   return out;
 }
 
-/** Labels as bytes: each must be an integer in 0..255. */
-function labelBytes(labels: NumericArray): Uint8Array {
+/** Labels as bytes: each must be an integer in 0..255 (an InputError naming the file and index otherwise). */
+export function labelBytes(labels: NumericArray): Uint8Array {
   const out = new Uint8Array(labels.data.length);
   for (let i = 0; i < out.length; i++) {
     const label = labels.data[i];

@@ -21,6 +21,26 @@ const NPY_TYPES: Record<string, ArrayDType> = {
 export const isNpy = (bytes: Uint8Array): boolean => MAGIC.every((b, i) => bytes[i] === b);
 
 /**
+ * A float32 array as a .npy 1.0 file (little-endian, C order): what numpy.load reads, and parseNpy.
+ *
+ *   encodeNpyF32(Float32Array.of(1, 2, 3, 4), [2, 2]);
+ */
+export function encodeNpyF32(values: Float32Array, shape: readonly number[]): Uint8Array {
+  if (shape.reduce((a, b) => a * b, 1) !== values.length) throw new InputError(`encodeNpyF32: ${values.length} values do not fill shape (${shape.join(', ')})`);
+  const dims = shape.length === 1 ? `${shape[0]},` : shape.join(', ');
+  const dict = `{'descr': '<f4', 'fortran_order': False, 'shape': (${dims}), }`;
+  // The preamble (10 bytes) and the header together a multiple of 64, the header ending in '\n'.
+  const header = dict.padEnd(Math.ceil((10 + dict.length + 1) / 64) * 64 - 10 - 1, ' ') + '\n';
+  const out = new Uint8Array(10 + header.length + 4 * values.length);
+  out.set(MAGIC);
+  out.set([1, 0, header.length & 0xff, header.length >> 8], 6);
+  out.set(new TextEncoder().encode(header), 10);
+  const view = new DataView(out.buffer, 10 + header.length);
+  values.forEach((v, i) => view.setFloat32(4 * i, v, true));
+  return out;
+}
+
+/**
  * Parses the bytes of a .npy file (C order; numeric and bool dtypes); anything malformed or
  * unsupported is an InputError naming `source` and the problem.
  *

@@ -6,22 +6,22 @@ import { defineCommand } from '../cli/command.js';
 import { adapter, backend, json } from '../cli/flags.js';
 import { runWithProgress } from '../cli/run.js';
 import { pick, text, toSpec, type Schema, type Values } from '../cli/schema.js';
-import { DATA_FLAGS } from '../data/source.js';
-import { readDataFlags, type DataValues } from '../data/source_node.js';
 import { fromBase64 } from '../io/base64.js';
 import { checkWritable, writeFileAtomic } from '../io/files.js';
 import type { JsonObject } from '../io/json.js';
+import { LINEAR_DATA_FLAGS } from './data.js';
+import { readRowsFlags, type LinearDataValues } from './data_node.js';
 import { FA_FLAGS, FA_JOB, GMM_FLAGS, GMM_JOB, KMEANS_FLAGS, KMEANS_JOB, PCA_FLAGS, PCA_JOB } from './flags.js';
 
 /** A linear model's command flags: its own, the data's, the model file, where to run. */
-const commandFlags = <S extends Schema>(flags: S, out: string) => ({ ...flags, ...pick(DATA_FLAGS, ['data', 'test']), out: text({ help: `the model file (safetensors): ${out}` }), backend, adapter, json }) as const;
+const commandFlags = <S extends Schema>(flags: S, out: string) => ({ ...flags, ...pick(LINEAR_DATA_FLAGS, ['data', 'test', 'project', 'blob-samples', 'blob-centers', 'blob-features', 'blob-std']), out: text({ help: `the model file (safetensors): ${out}` }), backend, adapter, json }) as const;
 
-type RunValues = DataValues & { out?: string; json: boolean; backend: Values<{ backend: typeof backend }>['backend']; adapter: Values<{ adapter: typeof adapter }>['adapter'] };
+type RunValues = LinearDataValues & { out?: string; json: boolean; backend: Values<{ backend: typeof backend }>['backend']; adapter: Values<{ adapter: typeof adapter }>['adapter'] };
 
 /** The shared run: --out checked first, the job, the model file written, the result as JSON or as `lines`. */
 async function runLinear(name: string, schema: Schema, values: RunValues, lines: (r: JsonObject, on: string) => string[]): Promise<void> {
   if (values.out) checkWritable('--out', values.out);
-  const spec = toSpec(name, schema, { ...values, ...readDataFlags(values), 'return-model': values.out !== undefined });
+  const spec = toSpec(name, schema, { ...values, ...readRowsFlags(values), 'return-model': values.out !== undefined });
   const { model_base64: model, ...result } = await runWithProgress(name, spec, values);
   if (values.out) writeFileAtomic(values.out, fromBase64(model as string));
   if (values.json) return void process.stdout.write(`${JSON.stringify(result)}\n`);
@@ -35,7 +35,7 @@ export const pcaCommand = defineCommand({
   name: 'pca',
   summary: "principal components and probabilistic PCA's log-likelihood (Tipping & Bishop), numbers as scikit-learn's PCA",
   flags: PCA_COMMAND_FLAGS,
-  details: `Fits --components principal components to the training examples (intensities in [0, 1]): the
+  details: `Fits --components principal components to the training examples: the
 covariance by one GEMM on the GPU over the centred rows, its leading eigenvectors by subspace iteration
 in float64. Probabilistic PCA's maximum-likelihood model follows in closed form: p(x) = N(x | mean,
 W W' + s2 I) with s2 the mean of the discarded eigenvalues; with --method em it comes instead from
@@ -66,7 +66,7 @@ export const faCommand = defineCommand({
   summary: "factor analysis by EM (a noise variance per value), its log-likelihood, numbers as scikit-learn's FactorAnalysis",
   flags: FA_COMMAND_FLAGS,
   details: `Fits p(x) = N(x | mean, W W' + Psi), Psi diagonal, with --components factors to the training
-examples (intensities in [0, 1]) by EM (Rubin & Thayer) from a random start: the covariance (n in the
+examples by EM (Rubin & Thayer) from a random start: the covariance (n in the
 denominator, as scikit-learn's) and S B' each step by GEMM on the GPU, the rest k x k in float64; each
 noise variance at least 1e-12 (scikit-learn's floor: a value constant over the training rows would have
 none). It stops after --iterations steps or when a step gains less than --tolerance. log_likelihood is

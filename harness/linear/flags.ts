@@ -3,8 +3,8 @@
 import { GMM_COVARIANCES, GMM_DEFAULTS } from '../../models/gmm.js';
 import { seed } from '../cli/flags.js';
 import { boolean, choice, integer, number, pick, type Schema } from '../cli/schema.js';
-import { DATA_FLAGS } from '../data/source.js';
 import { TRAIN_JOB_FLAGS } from '../train/flags.js';
+import { LINEAR_DATA_FLAGS } from './data.js';
 
 /** How probabilistic PCA is fitted. */
 export const PPCA_METHODS = ['closed-form', 'em'] as const;
@@ -45,7 +45,7 @@ export const GMM_FLAGS = {
 } as const;
 
 /** A job's spec: a model's flags, the data, and whether to send the model file back. */
-const jobSpec = <S extends Schema>(flags: S) => ({ ...flags, ...DATA_FLAGS, ...pick(TRAIN_JOB_FLAGS, ['return-model']) }) as const;
+const jobSpec = <S extends Schema>(flags: S) => ({ ...flags, ...LINEAR_DATA_FLAGS, ...pick(TRAIN_JOB_FLAGS, ['return-model']) }) as const;
 
 export const PCA_JOB = jobSpec(PCA_FLAGS);
 export const FA_JOB = jobSpec(FA_FLAGS);

@@ -9,17 +9,16 @@ import { encodeSafetensors, type SafetensorsTensor } from '../../engine/index.js
 import { faLogLikelihood, fitFactorAnalysis, type FactorAnalysis } from '../../models/factor_analysis.js';
 import { fitGmm, gmmLogLikelihood, gmmParameters } from '../../models/gmm.js';
 import { fitKmeans, kmeansAssign } from '../../models/kmeans.js';
-import { DeviceDataset, type LabelledBytes } from '../../models/minibatch.js';
+import { DeviceDataset, type RealRows } from '../../models/minibatch.js';
 import { Owned } from '../../models/owned.js';
 import { fitPca } from '../../models/pca.js';
 import { ppcaFromPca, ppcaLogLikelihood, type Ppca } from '../../models/ppca.js';
 import { fitPpcaEm } from '../../models/ppca_em.js';
 import { defineJob, type JobContext } from '../backends/context.js';
 import type { Values } from '../cli/schema.js';
-import { labelledBytes } from '../data/dataset.js';
-import { loadData } from '../data/source.js';
 import { toBase64 } from '../io/base64.js';
 import type { JsonObject } from '../io/json.js';
+import { loadRows } from './data.js';
 import { FA_JOB, GMM_JOB, KMEANS_JOB, PCA_JOB } from './flags.js';
 
 /** What every model's job here shares: the data, the seed, the model file on request. */
@@ -30,7 +29,7 @@ interface Fitted {
   fields: JsonObject;
   tensors: Record<string, SafetensorsTensor>;
   /** The score of a set (a mean log-likelihood, or an inertia). */
-  score(set: DeviceDataset, rows: LabelledBytes): Promise<number>;
+  score(set: DeviceDataset, rows: RealRows): Promise<number>;
   /** The training rows' score when the fit has it already (k-means' inertia), so that it is not computed again. */
   trainScore?: number;
   /** Fields made from the reported score and the count of the examples it was measured on (a mixture's BIC). */
@@ -48,25 +47,26 @@ const f64 = (shape: number[], data: Float64Array): SafetensorsTensor => ({ dtype
  * training ones' (as scikit-learn's score on what it is given), train_<score> and test_<score> both, and
  * the model file (`tag`, float64 tensors) on request.
  */
-async function fitAndScore(ctx: JobContext, p: LinearParams, tag: string, score: ScoreName, fit: (train: DeviceDataset, rows: LabelledBytes) => Promise<Fitted>): Promise<JsonObject> {
+async function fitAndScore(ctx: JobContext, p: LinearParams, tag: string, score: ScoreName, fit: (train: DeviceDataset, rows: RealRows) => Promise<Fitted>): Promise<JsonObject> {
   const started = performance.now();
-  const split = await loadData(ctx.gpu.adapter.runtime, p);
+  const split = await loadRows(ctx, p);
+  const { train, test } = split;
   const owned = new Owned();
   try {
-    const [train, test] = [labelledBytes(split.train), labelledBytes(split.test)];
-    const trainSet = await owned.add(DeviceDataset.upload(ctx, train, 'train'));
+    const trainSet = await owned.add(DeviceDataset.uploadRows(ctx, train, 'train'));
     ctx.onProgress?.(0, 3);
     const fitted = await fit(trainSet, train);
     ctx.onProgress?.(1, 3);
     const trainScore = fitted.trainScore ?? (await fitted.score(trainSet, train));
     ctx.onProgress?.(2, 3);
-    const testScore = await fitted.score(await owned.add(DeviceDataset.upload(ctx, test, 'test')), test);
+    const testScore = await fitted.score(await owned.add(DeviceDataset.uploadRows(ctx, test, 'test')), test);
     ctx.onProgress?.(3, 3);
     const file = () => encodeSafetensors(fitted.tensors, { model: tag, count: String(train.count), dataset: split.note });
     const [reported, reportedCount] = p.test === undefined ? [trainScore, train.count] : [testScore, test.count];
     return {
       ...(p.components === undefined ? {} : { components: p.components }),
       width: train.width,
+      ...(p.project === undefined ? {} : { projected: p.project }),
       train_count: train.count,
       test_count: test.count,
       ...fitted.fields,
@@ -136,17 +136,14 @@ export function runFa(ctx: JobContext, p: Values<typeof FA_JOB>): Promise<JsonOb
   });
 }
 
-/** The values of a dataset as the GPU sees them: bytes / 255 in float32 (float64 would hold the same values in twice the memory). */
-const hostRows = (d: LabelledBytes) => Float32Array.from(d.images, (b) => b / 255);
-
 export function runKmeans(ctx: JobContext, p: Values<typeof KMEANS_JOB>): Promise<JsonObject> {
   return fitAndScore(ctx, p, 'kmeans', 'inertia', async (train, rows) => {
-    const fit = await fitKmeans(ctx, train, hostRows(rows), { clusters: p.clusters, restarts: p.restarts, iterations: p.iterations, seed: p.seed });
+    const fit = await fitKmeans(ctx, train, rows.values, { clusters: p.clusters, restarts: p.restarts, iterations: p.iterations, seed: p.seed });
     return {
       fields: { clusters: p.clusters, restarts: p.restarts, iterations: fit.iterations, best_restart: fit.best, inertias: fit.inertias, ...(p.labels ? { labels: Array.from(fit.labels) } : {}) },
       tensors: { centres: f64([p.clusters, rows.width], fit.centres) },
       // Each row's squared distance to its nearest centre, summed (scikit-learn's inertia_; KMeans.score is its negative).
-      score: async (_set, d) => kmeansAssign(hostRows(d), d.count, fit.centres, p.clusters, d.width).inertia,
+      score: async (_set, d) => kmeansAssign(d.values, d.count, fit.centres, p.clusters, d.width).inertia,
       trainScore: fit.inertia,
     };
   });
@@ -154,7 +151,7 @@ export function runKmeans(ctx: JobContext, p: Values<typeof KMEANS_JOB>): Promis
 
 export function runGmm(ctx: JobContext, p: Values<typeof GMM_JOB>): Promise<JsonObject> {
   return fitAndScore(ctx, p, 'gmm', 'log_likelihood', async (train, rows) => {
-    const fit = await fitGmm(ctx, train, hostRows(rows), { components: p.components, covariance: p.covariance, iterations: p.iterations, tolerance: p.tolerance, regCovar: p['reg-covar'], seed: p.seed });
+    const fit = await fitGmm(ctx, train, rows.values, { components: p.components, covariance: p.covariance, iterations: p.iterations, tolerance: p.tolerance, regCovar: p['reg-covar'], seed: p.seed });
     const { model } = fit;
     const parameters = gmmParameters(model);
     return {
