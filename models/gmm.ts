@@ -1,22 +1,34 @@
-// Gaussian mixtures by EM with spherical or diagonal covariances, as scikit-learn's GaussianMixture
-// defines them: initialised from k-means' labels (models/kmeans.ts, one restart), each variance plus
-// reg_covar (1e-6), EM until the mean log-likelihood per row changes by less than the tolerance (1e-3)
-// or max_iter (100) steps; score is the mean log-likelihood per row, and BIC = -2 n score + p ln n.
-// On the GPU, for all K components at once, with per-component log-densities written as
-//   log pi_k + log N(x | m_k, diag s_k) = x^2 . (-1 / (2 s_k)) + x . (m_k / s_k) + c_k,
-//   c_k = log pi_k - 1/2 sum_e (m_ke^2 / s_ke + log 2 pi s_ke),
-// the scores n x K by two GEMMs (the second accumulating), each row's log-sum-exp (its log-likelihood)
-// and its responsibilities (a softmax); then the M-step's sums N_k, R' X, R' X^2 by a column sum and
-// two GEMMs (no atomics: the same seed gives the same bits). The new parameters, K x d, on the host.
+// Gaussian mixtures by EM with spherical, diagonal or full covariances, as scikit-learn's
+// GaussianMixture defines them: initialised from k-means' labels (models/kmeans.ts, one restart), each
+// variance (full: the covariance's diagonal) plus reg_covar (1e-6), EM until the mean log-likelihood
+// per row changes by less than the tolerance (1e-3) or max_iter (100) steps; score is the mean
+// log-likelihood per row, and BIC = -2 n score + p ln n. On the GPU, for all K components at once:
+// - spherical and diagonal, per-component log-densities written as
+//     log pi_k + log N(x | m_k, diag s_k) = x^2 . (-1 / (2 s_k)) + x . (m_k / s_k) + c_k,
+//     c_k = log pi_k - 1/2 sum_e (m_ke^2 / s_ke + log 2 pi s_ke),
+//   the scores n x K by two GEMMs (the second accumulating);
+// - full, with P_k = L_k^-T (S_k = L_k L_k', Cholesky in float64 on the host, scikit-learn's
+//   precisions_cholesky_), Y = X [P_1 .. P_K] - [m_1 P_1 .. m_K P_K] (n x Kd, one GEMM with a bias)
+//   so that row block k of Y squared and summed is the Mahalanobis distance; Y squared, then a GEMM by
+//   the 0/1 block indicator times -1/2 with the bias c_k = log pi_k - d/2 log 2 pi + sum log diag P_k
+//   gives the scores (exact: each sum has one non-zero term per component);
+// then each row's log-sum-exp (its log-likelihood) and its responsibilities (a softmax). The M-step's
+// sums: N_k by a column sum, R' X by a GEMM, and the second moments R' X^2 (K x d) by a GEMM or, for
+// full, X' (R (x) X) (d x Kd) with R (x) X the rows' Kronecker products r_i (x) x_i, made by two GEMMs
+// with 0/1 matrices (R expanded, X tiled: exact) and a product. No atomics: the same seed gives the
+// same bits. The new parameters on the host in float64. Second moments rather than centred sums keep it
+// one pass; float32 then loses about (mean / sd)^2 x 1e-7 of each variance, well below reg_covar for
+// centred data (MNIST-PCA), noticeable for clusters far from the origin relative to their spread.
 import { InputError, KernelGraph, type RunContext, type Tensor } from '../engine/index.js';
 import { addBinary, addGemm, addReduce, addSoftmax } from '../engine/ops/index.js';
 import { fitKmeans } from './kmeans.js';
+import { cholesky, lowerInverse } from './linalg.js';
 import type { DeviceDataset } from './minibatch.js';
 import { addBatchGather } from './minibatch.js';
 import { Owned } from './owned.js';
 
-/** The covariance kinds: one variance per component, or one per component and value. */
-export const GMM_COVARIANCES = ['spherical', 'diag'] as const;
+/** The covariance kinds: one variance per component, one per component and value, or a whole matrix per component. */
+export const GMM_COVARIANCES = ['spherical', 'diag', 'full'] as const;
 export type GmmCovariance = (typeof GMM_COVARIANCES)[number];
 
 /** scikit-learn's defaults: reg_covar, tol, max_iter. */
@@ -29,8 +41,10 @@ export interface Gmm {
   weights: Float64Array;
   /** K x width means. */
   means: Float64Array;
-  /** K x width variances (spherical: each component's one variance in every column). */
+  /** K x width variances (spherical: each component's one variance in every column; full: the covariances' diagonals). */
   variances: Float64Array;
+  /** Full: K x width x width covariances (scikit-learn's covariances_); absent otherwise. */
+  covariances?: Float64Array;
 }
 
 export interface GmmOptions {
@@ -42,31 +56,90 @@ export interface GmmOptions {
   seed: number;
 }
 
-/** The M-step from per-component sums: N_k, sum_n r x, sum_n r x^2 (K x d), over `count` rows. */
-function mStep(n: ArrayLike<number>, s1: ArrayLike<number>, s2: ArrayLike<number>, count: number, width: number, covariance: GmmCovariance, reg: number): Gmm {
-  const k = n.length;
-  const weights = new Float64Array(k);
-  const means = new Float64Array(k * width);
-  const variances = new Float64Array(k * width);
-  for (let c = 0; c < k; c++) {
-    // As scikit-learn: N_k + 10 eps, so that an empty component has mean 0, variance reg_covar and a tiny weight, not NaN.
-    const nk = n[c] + 10 * Number.EPSILON;
-    weights[c] = nk / count;
-    let sum = 0;
-    for (let e = 0; e < width; e++) {
-      const m = s1[c * width + e] / nk;
-      means[c * width + e] = m;
-      const v = Math.max(0, s2[c * width + e] / nk - m * m);
-      variances[c * width + e] = v + reg;
-      sum += v;
-    }
-    if (covariance === 'spherical') variances.fill(sum / width + reg, c * width, (c + 1) * width);
-  }
-  return { width, covariance, weights, means, variances };
+/** Per-component sums over the rows: N_k (K), sum r x (K x d), and the second moments (diag: K x d of r x^2; full: d x Kd of r x x'). */
+interface Sums {
+  n: ArrayLike<number>;
+  s1: ArrayLike<number>;
+  s2: ArrayLike<number>;
 }
 
-/** The GEMMs' operands for a model: B1 = -1 / (2 s) and B2 = m / s (width x K), and c (K). */
-function scoreOperands(model: Gmm): { b1: Float32Array; b2: Float32Array; c: Float32Array } {
+/** The M-step from per-component sums over `count` rows. */
+function mStep(sums: Sums, count: number, width: number, covariance: GmmCovariance, reg: number): Gmm {
+  const k = sums.n.length;
+  const d = width;
+  const weights = new Float64Array(k);
+  const means = new Float64Array(k * d);
+  const variances = new Float64Array(k * d);
+  const covariances = covariance === 'full' ? new Float64Array(k * d * d) : undefined;
+  for (let c = 0; c < k; c++) {
+    // As scikit-learn: N_k + 10 eps, so that an empty component has mean 0, variance reg_covar and a tiny weight, not NaN.
+    const nk = sums.n[c] + 10 * Number.EPSILON;
+    weights[c] = nk / count;
+    for (let e = 0; e < d; e++) means[c * d + e] = sums.s1[c * d + e] / nk;
+    if (covariances) {
+      for (let e = 0; e < d; e++) {
+        for (let f = 0; f <= e; f++) {
+          const v = sums.s2[e * k * d + c * d + f] / nk - means[c * d + e] * means[c * d + f] + (e === f ? reg : 0);
+          covariances[(c * d + e) * d + f] = covariances[(c * d + f) * d + e] = v;
+        }
+        variances[c * d + e] = covariances[(c * d + e) * d + e];
+      }
+      continue;
+    }
+    let sum = 0;
+    for (let e = 0; e < d; e++) {
+      const m = means[c * d + e];
+      const v = Math.max(0, sums.s2[c * d + e] / nk - m * m);
+      variances[c * d + e] = v + reg;
+      sum += v;
+    }
+    if (covariance === 'spherical') variances.fill(sum / d + reg, c * d, (c + 1) * d);
+  }
+  return { width, covariance, weights, means, variances, ...(covariances ? { covariances } : {}) };
+}
+
+/** The sums of hard assignments (k-means' labels) over the rows on the host, in float64. */
+function labelSums(rows: ArrayLike<number>, labels: ArrayLike<number>, k: number, d: number, covariance: GmmCovariance): Sums {
+  const full = covariance === 'full';
+  const [n, s1, s2] = [new Float64Array(k), new Float64Array(k * d), new Float64Array(full ? d * k * d : k * d)];
+  for (let r = 0; r < labels.length; r++) {
+    const c = labels[r];
+    n[c]++;
+    for (let e = 0; e < d; e++) {
+      const x = rows[r * d + e];
+      s1[c * d + e] += x;
+      if (!full) s2[c * d + e] += x * x;
+      else for (let f = 0; f < d; f++) s2[e * k * d + c * d + f] += x * rows[r * d + f];
+    }
+  }
+  return { n, s1, s2 };
+}
+
+/** The device side of a mixture over a dataset: the E-step's graph (and the M-step's sums), its operands loaded per model. */
+interface GmmPass {
+  graph: KernelGraph;
+  /** Writes a model's operands. */
+  load(model: Gmm): Promise<void>;
+  lse: Tensor;
+  sums?: { n: Tensor; s1: Tensor; s2: Tensor };
+}
+
+/** A K x Kd (or Kd x K, `transposed`) 0/1 matrix: 1 where column (row) j lies in block i of `d`, times `value`. */
+function blockIndicator(k: number, d: number, value: number, transposed: boolean): Float32Array {
+  const out = new Float32Array(k * k * d);
+  for (let c = 0; c < k; c++) for (let e = 0; e < d; e++) out[transposed ? (c * d + e) * k + c : c * k * d + c * d + e] = value;
+  return out;
+}
+
+/** The d x Kd 0/1 matrix [I .. I]: X times it is X tiled K times. */
+function tiling(k: number, d: number): Float32Array {
+  const out = new Float32Array(d * k * d);
+  for (let e = 0; e < d; e++) for (let c = 0; c < k; c++) out[e * k * d + c * d + e] = 1;
+  return out;
+}
+
+/** The spherical or diagonal operands: B1 = -1 / (2 s) and B2 = m / s (width x K), and c (K). */
+function diagOperands(model: Gmm): { b1: Float32Array; b2: Float32Array; c: Float32Array } {
   const [k, d] = [model.weights.length, model.width];
   const [b1, b2, c] = [new Float32Array(d * k), new Float32Array(d * k), new Float32Array(k)];
   for (let j = 0; j < k; j++) {
@@ -82,47 +155,99 @@ function scoreOperands(model: Gmm): { b1: Float32Array; b2: Float32Array; c: Flo
   return { b1, b2, c };
 }
 
-/** The device side of a mixture over a dataset: the rows and their squares, the operands, and the per-row outputs. */
-interface GmmPass {
-  graph: KernelGraph;
-  operands: { b1: Tensor; b2: Tensor; c: Tensor };
-  lse: Tensor;
-  /** The M-step's sums, when the pass computes them. */
-  sums?: { n: Tensor; s1: Tensor; s2: Tensor };
+/**
+ * The full operands: P = [P_1 .. P_K] (d x Kd, P_k = L_k^-T), the bias -[m_1 P_1 .. m_K P_K] (Kd)
+ * and c (K); an InputError naming the component whose covariance is not positive definite.
+ */
+function fullOperands(model: Gmm): { p: Float32Array; bias: Float32Array; c: Float32Array } {
+  const [k, d] = [model.weights.length, model.width];
+  const [p, bias, c] = [new Float32Array(d * k * d), new Float32Array(k * d), new Float32Array(k)];
+  for (let j = 0; j < k; j++) {
+    const l = cholesky(model.covariances!.subarray(j * d * d, (j + 1) * d * d), d);
+    if (!l) throw new InputError(`gmm: component ${j}'s covariance is not positive definite (too few rows or collinear values): raise --reg-covar`);
+    const inv = lowerInverse(l, d);
+    let constant = Math.log(model.weights[j]) - (d / 2) * Math.log(2 * Math.PI);
+    for (let f = 0; f < d; f++) {
+      constant -= Math.log(l[f * d + f]);
+      let shift = 0;
+      for (let e = 0; e < d; e++) {
+        // P_k[e][f] = (L^-1)[f][e].
+        p[e * k * d + j * d + f] = inv[f * d + e];
+        shift += model.means[j * d + e] * inv[f * d + e];
+      }
+      bias[j * d + f] = -shift;
+    }
+    c[j] = constant;
+  }
+  return { p, bias, c };
 }
 
 /** Builds the E-step (and with `withSums` the M-step's sums) over every row of `data`, its tensors `owned`'s. */
-async function gmmPass(ctx: RunContext, data: DeviceDataset, k: number, owned: Owned, withSums: boolean): Promise<GmmPass> {
+async function gmmPass(ctx: RunContext, data: DeviceDataset, k: number, covariance: GmmCovariance, owned: Owned, withSums: boolean): Promise<GmmPass> {
   const { count: n, width: d } = data;
-  const tensor = (name: string, dtype: 'f32' | 'u32', shape: number[]) => owned.add(ctx.pool.tensor(`gmm ${name}`, dtype, shape));
-  const x = await tensor('rows', 'f32', [n, d]);
-  const x2 = await tensor('squared rows', 'f32', [n, d]);
-  const operands = { b1: await tensor('-1/(2s)', 'f32', [d, k]), b2: await tensor('m/s', 'f32', [d, k]), c: await tensor('constants', 'f32', [k]) };
-  const scores = await tensor('scores', 'f32', [n, k]);
-  const lse = await tensor('log-likelihoods', 'f32', [n]);
+  const tensor = (name: string, shape: number[], values?: Float32Array) => owned.add(ctx.pool.tensor(`gmm ${name}`, 'f32', shape, values ? { data: values } : undefined));
+  const add = async (dispatches: Promise<{ release(): void }>) => void (await owned.add(dispatches));
+  const x = await tensor('rows', [n, d]);
+  const scores = await tensor('scores', [n, k]);
+  const lse = await tensor('log-likelihoods', [n]);
   const gather = new KernelGraph('gmm rows');
-  await owned.add(addBatchGather(gather, ctx, { data, indices: data.inOrder, x, batchSize: n }));
-  await owned.add(addBinary(gather, ctx, { op: 'mul', a: x, b: x, out: x2 }));
-  await ctx.scheduler.run(gather);
+  await add(addBatchGather(gather, ctx, { data, indices: data.inOrder, x, batchSize: n }));
   const graph = new KernelGraph('gmm em step');
-  await owned.add(addGemm(graph, ctx, { a: x2, b: operands.b1, c: scores, m: n, n: k, k: d, bias: operands.c }));
-  await owned.add(addGemm(graph, ctx, { a: x, b: operands.b2, c: scores, m: n, n: k, k: d, beta: 1 }));
-  await owned.add(addReduce(graph, ctx, { op: 'logsumexp', per: 'row', x: scores, out: lse }));
-  if (!withSums) return { graph, operands, lse };
-  const sums = { n: await tensor('N', 'f32', [k]), s1: await tensor("R'X", 'f32', [k, d]), s2: await tensor("R'X^2", 'f32', [k, d]) };
-  await owned.add(addSoftmax(graph, ctx, { x: scores, out: scores }));
-  await owned.add(addReduce(graph, ctx, { op: 'sum', per: 'column', x: scores, out: sums.n }));
-  await owned.add(addGemm(graph, ctx, { a: scores, b: x, c: sums.s1, m: k, n: d, k: n, transA: true }));
-  await owned.add(addGemm(graph, ctx, { a: scores, b: x2, c: sums.s2, m: k, n: d, k: n, transA: true }));
-  return { graph, operands, lse, sums };
+  let load: (model: Gmm) => Promise<void>;
+  /** Adds the M-step's second moments (after the responsibilities are in `scores`); returns their tensor. */
+  let secondMoments: () => Promise<Tensor>;
+  if (covariance !== 'full') {
+    const x2 = await tensor('squared rows', [n, d]);
+    await add(addBinary(gather, ctx, { op: 'mul', a: x, b: x, out: x2 }));
+    const o = { b1: await tensor('-1/(2s)', [d, k]), b2: await tensor('m/s', [d, k]), c: await tensor('constants', [k]) };
+    await add(addGemm(graph, ctx, { a: x2, b: o.b1, c: scores, m: n, n: k, k: d, bias: o.c }));
+    await add(addGemm(graph, ctx, { a: x, b: o.b2, c: scores, m: n, n: k, k: d, beta: 1 }));
+    load = async (model) => {
+      const v = diagOperands(model);
+      await Promise.all([o.b1.write(v.b1), o.b2.write(v.b2), o.c.write(v.c)]);
+    };
+    secondMoments = async () => {
+      const s2 = await tensor("R'X^2", [k, d]);
+      await add(addGemm(graph, ctx, { a: scores, b: x2, c: s2, m: k, n: d, k: n, transA: true }));
+      return s2;
+    };
+  } else {
+    const o = { p: await tensor('L^-T', [d, k * d]), bias: await tensor('-m L^-T', [k * d]), c: await tensor('constants', [k]) };
+    const y = await tensor('whitened rows', [n, k * d]);
+    const halfBlockSums = await tensor('-1/2 block sums', [k * d, k], blockIndicator(k, d, -0.5, true));
+    await add(addGemm(graph, ctx, { a: x, b: o.p, c: y, m: n, n: k * d, k: d, bias: o.bias }));
+    await add(addBinary(graph, ctx, { op: 'mul', a: y, b: y, out: y }));
+    await add(addGemm(graph, ctx, { a: y, b: halfBlockSums, c: scores, m: n, n: k, k: k * d, bias: o.c }));
+    load = async (model) => {
+      const v = fullOperands(model);
+      await Promise.all([o.p.write(v.p), o.bias.write(v.bias), o.c.write(v.c)]);
+    };
+    secondMoments = async () => {
+      // y <- R expanded (r_ik in every column of block k), z <- X tiled, z <- y * z = R (x) X, then X' z.
+      const expand = await tensor('block expansion', [k, k * d], blockIndicator(k, d, 1, false));
+      const tile = await tensor('tiling', [d, k * d], tiling(k, d));
+      const z = await tensor('row kronecker', [n, k * d]);
+      const s2 = await tensor("X'(R (x) X)", [d, k * d]);
+      await add(addGemm(graph, ctx, { a: scores, b: expand, c: y, m: n, n: k * d, k }));
+      await add(addGemm(graph, ctx, { a: x, b: tile, c: z, m: n, n: k * d, k: d }));
+      await add(addBinary(graph, ctx, { op: 'mul', a: y, b: z, out: z }));
+      await add(addGemm(graph, ctx, { a: x, b: z, c: s2, m: d, n: k * d, k: n, transA: true }));
+      return s2;
+    };
+  }
+  await ctx.scheduler.run(gather);
+  await add(addReduce(graph, ctx, { op: 'logsumexp', per: 'row', x: scores, out: lse }));
+  if (!withSums) return { graph, load, lse };
+  const [sumN, sumX] = [await tensor('N', [k]), await tensor("R'X", [k, d])];
+  await add(addSoftmax(graph, ctx, { x: scores, out: scores }));
+  await add(addReduce(graph, ctx, { op: 'sum', per: 'column', x: scores, out: sumN }));
+  await add(addGemm(graph, ctx, { a: scores, b: x, c: sumX, m: k, n: d, k: n, transA: true }));
+  return { graph, load, lse, sums: { n: sumN, s1: sumX, s2: await secondMoments() } };
 }
 
 /** Runs a pass with a model's operands; returns the rows' log-likelihoods (float32). */
 async function runPass(ctx: RunContext, pass: GmmPass, model: Gmm): Promise<Float32Array> {
-  const { b1, b2, c } = scoreOperands(model);
-  await pass.operands.b1.write(b1);
-  await pass.operands.b2.write(b2);
-  await pass.operands.c.write(c);
+  await pass.load(model);
   await ctx.scheduler.run(pass.graph);
   return new Float32Array(await pass.lse.read());
 }
@@ -147,21 +272,17 @@ export async function fitGmm(ctx: RunContext, data: DeviceDataset, rows: ArrayLi
   if (!(reg >= 0)) throw new InputError(`gmm: reg_covar = ${reg} must be >= 0`);
   // The start: one k-means restart's labels as hard responsibilities (scikit-learn's init_params 'kmeans').
   const start = await fitKmeans(ctx, data, rows, { clusters: k, restarts: 1, iterations: 300, seed: o.seed });
-  const [n0, s1, s2] = [new Float64Array(k), new Float64Array(k * d), new Float64Array(k * d)];
-  start.labels.forEach((label, r) => {
-    n0[label]++;
-    for (let e = 0; e < d; e++) [s1[label * d + e], s2[label * d + e]] = [s1[label * d + e] + rows[r * d + e], s2[label * d + e] + rows[r * d + e] ** 2];
-  });
-  let model = mStep(n0, s1, s2, n, d, o.covariance, reg);
+  let model = mStep(labelSums(rows, start.labels, k, d, o.covariance), n, d, o.covariance, reg);
   const owned = new Owned();
   try {
-    const pass = await gmmPass(ctx, data, k, owned, true);
+    const pass = await gmmPass(ctx, data, k, o.covariance, owned, true);
+    const sums = pass.sums!;
     const logLikelihoods: number[] = [];
     let converged = false;
     for (let step = 0; step < iterations; step++) {
       logLikelihoods.push(meanOf(await runPass(ctx, pass, model)));
-      const [sn, t1, t2] = [new Float32Array(await pass.sums!.n.read()), new Float32Array(await pass.sums!.s1.read()), new Float32Array(await pass.sums!.s2.read())];
-      model = mStep(sn, t1, t2, n, d, o.covariance, reg);
+      const [sn, s1, s2] = await Promise.all([sums.n.read(), sums.s1.read(), sums.s2.read()]);
+      model = mStep({ n: new Float32Array(sn), s1: new Float32Array(s1), s2: new Float32Array(s2) }, n, d, o.covariance, reg);
       if (step > 0 && Math.abs(logLikelihoods[step] - logLikelihoods[step - 1]) < tolerance) {
         converged = true;
         break;
@@ -178,15 +299,16 @@ export async function gmmLogLikelihood(ctx: RunContext, model: Gmm, data: Device
   if (data.width !== model.width) throw new InputError(`gmm: the model has ${model.width} values per example, the data ${data.width}`);
   const owned = new Owned();
   try {
-    const perRow = await runPass(ctx, await gmmPass(ctx, data, model.weights.length, owned, false), model);
+    const perRow = await runPass(ctx, await gmmPass(ctx, data, model.weights.length, model.covariance, owned, false), model);
     return { mean: meanOf(perRow), perRow };
   } finally {
     owned.release();
   }
 }
 
-/** Free parameters, as scikit-learn counts them for BIC: means, variances, K - 1 weights. */
+/** Free parameters, as scikit-learn counts them for BIC: means, covariances (1, d or d(d+1)/2 each), K - 1 weights. */
 export function gmmParameters(model: Gmm): number {
-  const k = model.weights.length;
-  return k * model.width + (model.covariance === 'spherical' ? k : k * model.width) + k - 1;
+  const [k, d] = [model.weights.length, model.width];
+  const perComponent = { spherical: 1, diag: d, full: (d * (d + 1)) / 2 }[model.covariance];
+  return k * d + k * perComponent + k - 1;
 }

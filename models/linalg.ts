@@ -5,13 +5,10 @@ import { InputError } from '../engine/errors.js';
 import { symmetricEigen } from './pca.js';
 
 /**
- * The inverse of a symmetric positive-definite n x n matrix (row-major) by Cholesky factorisation,
- * or null when it is not positive definite (to within a relative 1e-10 of its largest diagonal).
- *
- *   invertSymmetric(Float64Array.of(4, 2, 2, 3), 2);   // [0.375, -0.25, -0.25, 0.5]
+ * The Cholesky factor L (lower triangular, A = L L') of a symmetric positive-definite n x n matrix
+ * (row-major), or null when it is not positive definite (to within a relative 1e-10 of its largest diagonal).
  */
-export function invertSymmetric(a: Float64Array, n: number): Float64Array | null {
-  // 1. A = L L' (L lower triangular).
+export function cholesky(a: ArrayLike<number>, n: number): Float64Array | null {
   const l = new Float64Array(n * n);
   let largest = 0;
   for (let i = 0; i < n; i++) largest = Math.max(largest, Math.abs(a[i * n + i]));
@@ -27,7 +24,11 @@ export function invertSymmetric(a: Float64Array, n: number): Float64Array | null
       l[i * n + j] = s / ljj;
     }
   }
-  // 2. L^-1 by forward substitution, column by column.
+  return l;
+}
+
+/** L^-1 of a lower-triangular n x n matrix (row-major), by forward substitution column by column. */
+export function lowerInverse(l: Float64Array, n: number): Float64Array {
   const li = new Float64Array(n * n);
   for (let c = 0; c < n; c++) {
     for (let i = c; i < n; i++) {
@@ -36,7 +37,20 @@ export function invertSymmetric(a: Float64Array, n: number): Float64Array | null
       li[i * n + c] = s / l[i * n + i];
     }
   }
-  // 3. A^-1 = L^-T L^-1.
+  return li;
+}
+
+/**
+ * The inverse of a symmetric positive-definite n x n matrix (row-major) by Cholesky factorisation,
+ * or null when it is not positive definite (as cholesky).
+ *
+ *   invertSymmetric(Float64Array.of(4, 2, 2, 3), 2);   // [0.375, -0.25, -0.25, 0.5]
+ */
+export function invertSymmetric(a: Float64Array, n: number): Float64Array | null {
+  const l = cholesky(a, n);
+  if (!l) return null;
+  const li = lowerInverse(l, n);
+  // A^-1 = L^-T L^-1.
   const inv = new Float64Array(n * n);
   for (let i = 0; i < n; i++) {
     for (let j = 0; j <= i; j++) {

@@ -1,11 +1,13 @@
 // Gaussian mixtures (models/gmm.ts): a model's per-row log-likelihood against the float64 mixture
-// density; EM on the GPU against the same EM in float64 from the same k-means start (spherical and
-// diagonal), its log-likelihood never falling; the spherical model's one variance per component.
+// density; EM on the GPU against the same EM in float64 from the same k-means start (spherical,
+// diagonal and full), its log-likelihood never falling; the spherical model's one variance per
+// component; a full covariance that cannot be factored refused.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { InputError } from '../engine/index.js';
 import { fitGmm, gmmLogLikelihood, gmmParameters, type Gmm, type GmmCovariance } from '../models/gmm.js';
 import { fitKmeans } from '../models/kmeans.js';
+import { invertSymmetric, logDetSymmetric } from '../models/linalg.js';
 import { DeviceDataset } from '../models/minibatch.js';
 import { expectError } from './expect.js';
 import { withGpu } from './gpu.js';
@@ -22,17 +24,28 @@ function clusters(seed: number): { images: Uint8Array; count: number; width: num
   return { images, count, width };
 }
 
-/** log p(x) of a diagonal mixture in float64, by log-sum-exp. */
-function logDensity(model: Gmm, x: ArrayLike<number>): number {
+/** log pi_k + log N(x | m_k, S_k) in float64: S_k diagonal from variances, or full (its inverse, and log det from its eigenvalues). */
+function componentTerm(model: Gmm, k: number, x: ArrayLike<number>): number {
   const d = model.width;
-  const terms = Array.from(model.weights, (pi, k) => {
-    let t = Math.log(pi);
+  let t = Math.log(model.weights[k]);
+  if (model.covariance !== 'full') {
     for (let e = 0; e < d; e++) {
       const [m, s] = [model.means[k * d + e], model.variances[k * d + e]];
       t -= 0.5 * ((x[e] - m) ** 2 / s + Math.log(2 * Math.PI * s));
     }
     return t;
-  });
+  }
+  const s = model.covariances!.slice(k * d * d, (k + 1) * d * d);
+  const inv = invertSymmetric(s, d)!;
+  const diff = Array.from({ length: d }, (_, e) => x[e] - model.means[k * d + e]);
+  let q = 0;
+  for (let e = 0; e < d; e++) for (let f = 0; f < d; f++) q += diff[e] * inv[e * d + f] * diff[f];
+  return t - 0.5 * (q + logDetSymmetric(s, d) + d * Math.log(2 * Math.PI));
+}
+
+/** log p(x) of a mixture in float64, by log-sum-exp. */
+function logDensity(model: Gmm, x: ArrayLike<number>): number {
+  const terms = Array.from(model.weights, (_, k) => componentTerm(model, k, x));
   const top = Math.max(...terms);
   return top + Math.log(terms.reduce((s, t) => s + Math.exp(t - top), 0));
 }
@@ -45,28 +58,28 @@ function referenceEm(rows: Float64Array, count: number, d: number, k: number, la
     const weights = new Float64Array(k);
     const means = new Float64Array(k * d);
     const variances = new Float64Array(k * d);
+    const covariances = new Float64Array(k * d * d);
     for (let c = 0; c < k; c++) {
       const nk = resp.reduce((s, r) => s + r[c], 0);
       weights[c] = nk / count;
       let total = 0;
+      for (let e = 0; e < d; e++) means[c * d + e] = resp.reduce((s, r, i) => s + r[c] * rows[i * d + e], 0) / nk;
       for (let e = 0; e < d; e++) {
-        const m = resp.reduce((s, r, i) => s + r[c] * rows[i * d + e], 0) / nk;
-        const v = resp.reduce((s, r, i) => s + r[c] * (rows[i * d + e] - m) ** 2, 0) / nk;
-        [means[c * d + e], variances[c * d + e]] = [m, v + 1e-6];
-        total += v;
+        for (let f = 0; f < d; f++) {
+          const v = resp.reduce((s, r, i) => s + r[c] * (rows[i * d + e] - means[c * d + e]) * (rows[i * d + f] - means[c * d + f]), 0) / nk;
+          covariances[(c * d + e) * d + f] = v + (e === f ? 1e-6 : 0);
+        }
+        variances[c * d + e] = covariances[(c * d + e) * d + e];
+        total += variances[c * d + e] - 1e-6;
       }
       if (covariance === 'spherical') variances.fill(total / d + 1e-6, c * d, (c + 1) * d);
     }
-    model = { width: d, covariance, weights, means, variances };
+    model = { width: d, covariance, weights, means, variances, ...(covariance === 'full' ? { covariances } : {}) };
     if (t === steps) break;
     resp = Array.from({ length: count }, (_, i) => {
       const x = rows.subarray(i * d, (i + 1) * d);
       const lse = logDensity(model!, x);
-      return Array.from({ length: k }, (_, c) => {
-        let t2 = Math.log(model!.weights[c]);
-        for (let e = 0; e < d; e++) t2 -= 0.5 * ((x[e] - model!.means[c * d + e]) ** 2 / model!.variances[c * d + e] + Math.log(2 * Math.PI * model!.variances[c * d + e]));
-        return Math.exp(t2 - lse);
-      });
+      return Array.from({ length: k }, (_, c) => Math.exp(componentTerm(model!, c, x) - lse));
     });
   }
   return model!;
@@ -74,7 +87,7 @@ function referenceEm(rows: Float64Array, count: number, d: number, k: number, la
 
 const gpu = suite('Gaussian mixtures on the GPU');
 
-for (const covariance of ['diag', 'spherical'] as const) {
+for (const covariance of ['diag', 'spherical', 'full'] as const) {
   gpu(`fitGmm (${covariance}): 5 EM steps equal float64 EM from the same k-means start; the log-likelihood never falls; rows' log-likelihoods against the mixture density`, () =>
     withGpu(async (ctx) => {
       const { images, count, width } = clusters(41);
@@ -87,6 +100,8 @@ for (const covariance of ['diag', 'spherical'] as const) {
         const want = referenceEm(rows, count, width, k, start.labels, 5, covariance);
         fit.model.means.forEach((v, e) => assert.ok(Math.abs(v - want.means[e]) < 1e-4, `mean ${e}: ${v} vs ${want.means[e]}`));
         fit.model.variances.forEach((v, e) => assert.ok(Math.abs(v - want.variances[e]) < 1e-3 * want.variances[e], `variance ${e}: ${v} vs ${want.variances[e]}`));
+        // Off the diagonal, against the scale of the diagonal.
+        fit.model.covariances?.forEach((v, e) => assert.ok(Math.abs(v - want.covariances![e]) < 1e-3 * want.variances[Math.floor(e / width)], `covariance ${e}: ${v} vs ${want.covariances![e]}`));
         fit.model.weights.forEach((v, c) => assert.ok(Math.abs(v - want.weights[c]) < 1e-4, `weight ${c}`));
         fit.logLikelihoods.forEach((ll, i) => i === 0 || assert.ok(ll >= fit.logLikelihoods[i - 1] - 1e-5 * Math.abs(ll), `step ${i}: ${ll} after ${fit.logLikelihoods[i - 1]}`));
         if (covariance === 'spherical') for (let c = 0; c < k; c++) assert.ok(fit.model.variances.subarray(c * width, (c + 1) * width).every((v) => v === fit.model.variances[c * width]), 'one variance per component');
@@ -95,13 +110,30 @@ for (const covariance of ['diag', 'spherical'] as const) {
           const exact = logDensity(fit.model, rows.subarray(r * width, (r + 1) * width));
           assert.ok(Math.abs(got.perRow[r] - exact) < 1e-3 * (1 + Math.abs(exact)), `row ${r}: ${got.perRow[r]} vs ${exact}`);
         }
-        assert.is(gmmParameters(fit.model), covariance === 'diag' ? 3 * 5 * 2 + 2 : 3 * 5 + 3 + 2);
-        await expectError(() => fitGmm(ctx, data, rows, { components: k, covariance: 'full' as GmmCovariance, seed: 1 }), InputError, "covariance 'full'");
+        assert.is(gmmParameters(fit.model), { diag: 3 * 5 * 2 + 2, spherical: 3 * 5 + 3 + 2, full: 3 * 5 + 3 * 15 + 2 }[covariance]);
+        await expectError(() => fitGmm(ctx, data, rows, { components: k, covariance: 'tied' as GmmCovariance, seed: 1 }), InputError, "covariance 'tied'");
       } finally {
         data.release();
       }
     }),
   );
 }
+
+gpu('fitGmm (full): rows on a line leave a covariance that cannot be factored without reg_covar, refused naming the component', () =>
+  withGpu(async (ctx) => {
+    // Two values per row, the second always twice the first: every covariance is singular.
+    const count = 40;
+    const images = Uint8Array.from({ length: 2 * count }, (_, i) => (i % 2 ? 2 : 1) * (10 + ((Math.floor(i / 2) * 7) % 50)));
+    const rows = Float64Array.from(images, (b) => Math.fround(b / 255));
+    const data = await DeviceDataset.upload(ctx, { images, labels: new Uint8Array(count), count, width: 2 });
+    try {
+      await expectError(() => fitGmm(ctx, data, rows, { components: 2, covariance: 'full', regCovar: 0, seed: 1 }), InputError, "covariance is not positive definite", '--reg-covar');
+      const fit = await fitGmm(ctx, data, rows, { components: 2, covariance: 'full', seed: 1, iterations: 3 });
+      assert.ok(Number.isFinite(fit.logLikelihoods[2]), 'reg_covar makes it positive definite');
+    } finally {
+      data.release();
+    }
+  }),
+);
 
 gpu.run();
