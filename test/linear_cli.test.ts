@@ -97,6 +97,11 @@ gpu("gmm on 300 digits: BIC from the reported log-likelihood, EM's account never
   const file = decodeSafetensors(fromBase64(r.model_base64 as string), 'm');
   assert.equal(Array.from(file.tensors.weights.data), r.weights);
   assert.ok(Math.abs((r.weights as number[]).reduce((a, b) => a + b, 0) - 1) < 1e-9, 'weights sum to 1');
+  // Full covariances on blobs: the model file's K x d x d covariances, their diagonals the variances.
+  const full = await withJobContext((ctx) => runGmm(ctx, readSpec(GMM_JOB, { job: 'gmm', data: 'blobs', blob_samples: 120, blob_features: 3, components: 3, covariance: 'full', return_model: true }, 'gmm')), { gpu });
+  const tensors = decodeSafetensors(fromBase64(full.model_base64 as string), 'm').tensors;
+  assert.equal([tensors.covariances.shape, full.parameters], [[3, 3, 3], 3 * 3 + 3 * 6 + 2]);
+  for (let c = 0; c < 3; c++) for (let e = 0; e < 3; e++) assert.is(tensors.covariances.data[(c * 3 + e) * 3 + e], tensors.variances.data[c * 3 + e]);
 });
 
 const cli = suite('pca, fa, kmeans and gmm CLI');
@@ -115,7 +120,7 @@ cli('bad flags: exit 2 and a message naming the flag, before any device is opene
   await km(['kmeans', '--clusters', '0'], /--clusters/);
   await km(['kmeans', '--restarts', '0'], /--restarts/);
   const gmm = (args: string[], message: RegExp) => expectRefused({ gmm: gmmCommand }, args, message);
-  await gmm(['gmm', '--covariance', 'full'], /--covariance/);
+  await gmm(['gmm', '--covariance', 'tied'], /--covariance/);
   await gmm(['gmm', '--components', '0'], /--components/);
   await gmm(['gmm', '--reg-covar', '-1'], /--reg-covar/);
 });

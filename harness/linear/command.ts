@@ -104,16 +104,16 @@ train_count, test_count, inertia, train_inertia, test_inertia, seed, wall_ms, ad
     ]),
 });
 
-const GMM_COMMAND_FLAGS = commandFlags(GMM_FLAGS, 'weights, means, variances');
+const GMM_COMMAND_FLAGS = commandFlags(GMM_FLAGS, 'weights, means, variances, and covariances with --covariance full');
 
 export const gmmCommand = defineCommand({
   name: 'gmm',
-  summary: "Gaussian mixtures by EM (spherical or diagonal covariances) on the GPU, their log-likelihood and BIC as scikit-learn's GaussianMixture",
+  summary: "Gaussian mixtures by EM (spherical, diagonal or full covariances) on the GPU, their log-likelihood and BIC as scikit-learn's GaussianMixture",
   flags: GMM_COMMAND_FLAGS,
   details: `Starts from one k-means restart's clusters (scikit-learn's init_params 'kmeans'), then EM on the GPU
-for all components at once: each row's log-density under every component by two GEMMs, its
-log-likelihood (a log-sum-exp) and responsibilities (a softmax), the M-step's sums by GEMMs; each
-variance plus --reg-covar; it stops when a step changes the mean log-likelihood per example by less than
+for all components at once: each row's log-density under every component by GEMMs (full: the rows
+times every component's Cholesky precision), its log-likelihood (a log-sum-exp) and responsibilities
+(a softmax), the M-step's sums by GEMMs; each variance (full: the covariance's diagonal) plus --reg-covar; it stops when a step changes the mean log-likelihood per example by less than
 --tolerance, or after --iterations steps. log_likelihood is the mean log p(x) per example in nats
 (GaussianMixture.score) and bic is -2 n log_likelihood + p ln n (GaussianMixture.bic), both on the
 --test examples when given, else on the training ones. With --json one object: components, covariance,

@@ -37,7 +37,7 @@ export const KMEANS_FLAGS = {
 /** What defines a Gaussian mixture fit (scikit-learn's defaults). */
 export const GMM_FLAGS = {
   components: integer({ value: 'K', min: 1, default: 10, help: 'mixture components (k)' }),
-  covariance: choice(GMM_COVARIANCES, { default: 'diag', help: 'spherical (one variance per component) or diag (one per component and value)' }),
+  covariance: choice(GMM_COVARIANCES, { default: 'diag', help: 'spherical (one variance per component), diag (one per component and value) or full (a covariance matrix per component)' }),
   iterations: integer({ min: 1, default: GMM_DEFAULTS.iterations, help: "EM steps at most (scikit-learn's max_iter)" }),
   tolerance: number({ value: 'X', min: 0, default: GMM_DEFAULTS.tolerance, help: "stop when a step changes the mean log-likelihood per example by less than X (scikit-learn's tol)" }),
   'reg-covar': number({ value: 'X', min: 0, default: GMM_DEFAULTS.regCovar, help: "added to every variance (scikit-learn's reg_covar)" }),

@@ -156,7 +156,12 @@ export function runGmm(ctx: JobContext, p: Values<typeof GMM_JOB>): Promise<Json
     const parameters = gmmParameters(model);
     return {
       fields: { covariance: p.covariance, weights: Array.from(model.weights), iterations: fit.logLikelihoods.length, converged: fit.converged, em_log_likelihood: fit.logLikelihoods, parameters },
-      tensors: { weights: f64([p.components], model.weights), means: f64([p.components, model.width], model.means), variances: f64([p.components, model.width], model.variances) },
+      tensors: {
+        weights: f64([p.components], model.weights),
+        means: f64([p.components, model.width], model.means),
+        variances: f64([p.components, model.width], model.variances),
+        ...(model.covariances ? { covariances: f64([p.components, model.width, model.width], model.covariances) } : {}),
+      },
       score: async (set) => (await gmmLogLikelihood(ctx, model, set)).mean,
       // scikit-learn's bic on the examples log_likelihood is measured on: -2 n score + p ln n.
       fromScore: (score, count) => ({ bic: -2 * count * score + parameters * Math.log(count) }),
