@@ -44,6 +44,8 @@ export const RNG_PURPOSES = {
   kmeansSeeding: 22,
   // The synthetic blobs' centres (step 0) and points (step 1 + example), on the host (harness/data/blobs.ts).
   blobs: 23,
+  // Dictionary learning's start (step 0) and the rows that replace unused atoms (step 1 + iteration), on the host (models/dictionary_learning.ts).
+  dictionaryRows: 24,
 } as const;
 
 export type RngPurpose = keyof typeof RNG_PURPOSES;

@@ -4,13 +4,16 @@
 // largest eigenvalue of G = D D' (its eigenvalues in float64):
 //   ISTA:  h <- shrink(h - (h G - x D') / L, alpha / L)
 //   FISTA: the same step from y = h + (t_prev - 1) / t (h - h_prev), t = (1 + sqrt(1 + 4 t_prev^2)) / 2.
-// On the GPU: G and B = X D' by GEMMs once, then per step one GEMM (y G), two element-wise ops and the
-// shrink op. The objective per example, 1/2 |x|^2 - h.b + 1/2 h G h' + alpha |h|_1, in float64 on the host.
-import { InputError, KernelGraph, type RunContext } from '../engine/index.js';
+// On the GPU: the rows gathered once per dataset; G and B = X D' per dictionary; then per step one GEMM
+// (y G), two element-wise ops and the shrink op (FISTA's momentum weight is a one-value tensor written
+// before each step, so one graph serves every step). The objective per example,
+// 1/2 |x|^2 - h.b + 1/2 h G h' + alpha |h|_1: at the end in float64 on the host; per step (a trace, for
+// convergence curves) on the GPU in float32 (a GEMM, three element-wise ops and two sums).
+import { InputError, KernelGraph, type RunContext, type Tensor } from '../engine/index.js';
 import { addBinary, addGemm, addReduce, addUnary } from '../engine/ops/index.js';
 import type { DeviceDataset } from './minibatch.js';
 import { addBatchGather } from './minibatch.js';
-import { Owned } from './owned.js';
+import { building, Owned, type Releasable } from './owned.js';
 import { symmetricEigen } from './pca.js';
 
 export const SPARSE_CODING_METHODS = ['ista', 'fista'] as const;
@@ -21,17 +24,36 @@ export interface SparseCodingOptions {
   alpha: number;
   iterations: number;
   method: SparseCodingMethod;
+  /** Record the mean objective before the first step and after each (float32, on the GPU). */
+  trace?: boolean;
+  /** Start from the last codes this coder found (dictionary learning's warm start), not from h = 0. */
+  warm?: boolean;
 }
 
 export interface SparseCodes {
   /** n x K codes (float32, as the GPU holds them). */
   codes: Float32Array;
-  /** The mean objective per example before the first step (h = 0) and after each. */
-  objectives: number[];
+  /** The mean objective per example of the codes (float64). */
+  objective: number;
+  /** With `trace`: the mean objective before the first step and after each. */
+  trace?: number[];
   /** The fraction of the codes that are exactly zero. */
   sparsity: number;
   /** L, the largest eigenvalue of D D'. */
   lipschitz: number;
+}
+
+/** D D' of K atoms of d values (float64). */
+export function gramOf(dictionary: ArrayLike<number>, k: number, d: number): Float64Array {
+  const g = new Float64Array(k * k);
+  for (let i = 0; i < k; i++) {
+    for (let j = 0; j <= i; j++) {
+      let s = 0;
+      for (let e = 0; e < d; e++) s += dictionary[i * d + e] * dictionary[j * d + e];
+      g[i * k + j] = g[j * k + i] = s;
+    }
+  }
+  return g;
 }
 
 /** The mean over rows of 1/2 |x|^2 - h.b + 1/2 h G h' + alpha |h|_1 (b = x D'), in float64. */
@@ -53,78 +75,204 @@ function meanObjective(h: Float32Array, b: Float32Array, norms: Float32Array, g:
 }
 
 /**
- * The codes of every example of `data` (as gathered) under `dictionary` (atoms x data.width, float64),
- * with the objective after every step.
+ * The codes of one dataset's rows under dictionaries set one after another (dictionary learning's
+ * loop), its device tensors held between calls.
+ *
+ *   const coder = await SparseCoder.create(ctx, data, 100);
+ *   await coder.setDictionary(atoms);
+ *   const { codes, objective } = await coder.encode({ alpha: 1, iterations: 100, method: 'fista' });
+ *   coder.release();
+ */
+export class SparseCoder implements Releasable {
+  private gram: Float64Array = new Float64Array(0);
+  private lipschitz = 0;
+  private bHost: Float32Array = new Float32Array(0);
+  private normsHost: Float32Array = new Float32Array(0);
+  private hasCodes = false;
+
+  private constructor(
+    private readonly ctx: RunContext,
+    private readonly owned: Owned,
+    readonly count: number,
+    readonly width: number,
+    readonly atoms: number,
+    /** The rows (n x d), and the tensors of the current dictionary and codes. */
+    readonly t: Record<'x' | 'norms' | 'dictionary' | 'gram' | 'b' | 'negB' | 'h' | 'y' | 'previous' | 'step' | 'momentum' | 'sum', Tensor>,
+  ) {}
+
+  static async create(ctx: RunContext, data: DeviceDataset, atoms: number): Promise<SparseCoder> {
+    const { count: n, width: d } = data;
+    const k = atoms;
+    if (!(Number.isInteger(k) && k >= 1)) throw new InputError(`sparse coding: atoms = ${k} must be a positive integer`);
+    return building(async (owned) => {
+      const tensor = (name: string, shape: number[]) => owned.add(ctx.pool.tensor(`sparse coding ${name}`, 'f32', shape));
+      const t = {
+        x: await tensor('rows', [n, d]),
+        norms: await tensor('squared norms', [n]),
+        dictionary: await tensor('dictionary', [k, d]),
+        gram: await tensor("D D'", [k, k]),
+        b: await tensor("X D'", [n, k]),
+        negB: await tensor("-X D'", [n, k]),
+        h: await tensor('codes', [n, k]),
+        y: await tensor('momentum point', [n, k]),
+        previous: await tensor('previous codes', [n, k]),
+        step: await tensor('step', [n, k]),
+        momentum: await tensor('momentum weight', [1]),
+        sum: await tensor('objective part', [1]),
+      };
+      const setup = new KernelGraph('sparse coding rows');
+      const kept = new Owned();
+      try {
+        await kept.add(addBatchGather(setup, ctx, { data, indices: data.inOrder, x: t.x, batchSize: n }));
+        await kept.add(addReduce(setup, ctx, { op: 'sumsq', per: 'row', x: t.x, out: t.norms }));
+        await ctx.scheduler.run(setup);
+      } finally {
+        kept.release();
+      }
+      const coder = new SparseCoder(ctx, owned, n, d, k, t);
+      coder.normsHost = new Float32Array(await t.norms.read());
+      return coder;
+    });
+  }
+
+  /** Sets the dictionary (K x d, float64): G and B = X D' on the GPU; returns L. */
+  async setDictionary(dictionary: Float64Array): Promise<number> {
+    const [k, d, n] = [this.atoms, this.width, this.count];
+    if (dictionary.length !== k * d) throw new InputError(`sparse coding: ${dictionary.length} dictionary values are not ${k} atoms x ${d}`);
+    this.gram = gramOf(dictionary, k, d);
+    // L exactly (Jacobi): a power iteration's start can miss the top eigenvector, and a step past 2 / L diverges.
+    this.lipschitz = symmetricEigen(this.gram, k).values[0];
+    if (!(this.lipschitz > 0)) throw new InputError('sparse coding: the dictionary is all zeros');
+    await this.t.dictionary.write(Float32Array.from(dictionary));
+    await this.t.gram.write(Float32Array.from(this.gram));
+    await this.run('sparse coding dictionary', async (graph, owned) => {
+      await owned.add(addGemm(graph, this.ctx, { a: this.t.x, b: this.t.dictionary, c: this.t.b, m: n, n: k, k: d, transB: true }));
+      await owned.add(addUnary(graph, this.ctx, { op: 'neg', x: this.t.b, out: this.t.negB }));
+    });
+    this.bHost = new Float32Array(await this.t.b.read());
+    return this.lipschitz;
+  }
+
+  /** Builds a graph with `build`, runs it `times` times (calling `before` ahead of each run), and releases its dispatches. */
+  private async run(name: string, build: (graph: KernelGraph, owned: Owned) => Promise<void>, times = 1, before?: (i: number) => Promise<void>, after?: (i: number) => Promise<void>): Promise<void> {
+    const graph = new KernelGraph(name);
+    const owned = new Owned();
+    try {
+      await build(graph, owned);
+      for (let i = 0; i < times; i++) {
+        await before?.(i);
+        await this.ctx.scheduler.run(graph);
+        await after?.(i);
+      }
+    } finally {
+      owned.release();
+    }
+  }
+
+  /** The mean objective of the codes in h, on the GPU in float32 (a trace's point). */
+  private async traceObjective(objective: KernelGraph): Promise<number> {
+    await this.ctx.scheduler.run(objective);
+    const [quadratic] = new Float32Array(await this.t.sum.read());
+    return quadratic / this.count;
+  }
+
+  /** The codes by `o.iterations` ISTA or FISTA steps from h = 0 (or, `warm`, from the last codes). */
+  async encode(o: SparseCodingOptions): Promise<SparseCodes> {
+    const [n, k] = [this.count, this.atoms];
+    if (!SPARSE_CODING_METHODS.includes(o.method)) throw new InputError(`sparse coding: method '${String(o.method)}'; use one of ${SPARSE_CODING_METHODS.join(', ')}`);
+    if (!(Number.isFinite(o.alpha) && o.alpha >= 0)) throw new InputError(`sparse coding: alpha = ${o.alpha} must be a finite number >= 0`);
+    if (!(Number.isInteger(o.iterations) && o.iterations >= 0)) throw new InputError(`sparse coding: iterations = ${o.iterations} must be a non-negative integer`);
+    if (!(this.lipschitz > 0)) throw new InputError('sparse coding: no dictionary set');
+    const { ctx, t } = this;
+    const L = this.lipschitz;
+    // Pooled buffers are not cleared: h = 0 written unless warm.
+    if (!(o.warm && this.hasCodes)) await t.h.write(new Float32Array(n * k));
+    const owned = new Owned();
+    try {
+      // The objective's graph: step = 0.5 h G - b, step *= h, sum <- sum(step) + 1/2 sum |x|^2 + alpha sum |h|.
+      const objective = new KernelGraph('sparse coding objective');
+      if (o.trace) {
+        await owned.add(addGemm(objective, ctx, { a: t.h, b: t.gram, c: t.step, m: n, n: k, k }));
+        await owned.add(addBinary(objective, ctx, { op: 'axpy', a: t.step, b: t.negB, out: t.step, alpha: 0.5 }));
+        await owned.add(addBinary(objective, ctx, { op: 'mul', a: t.step, b: t.h, out: t.step }));
+        await owned.add(addUnary(objective, ctx, { op: 'abs', x: t.h, out: t.previous }));
+        // step + alpha |h| summed, then the norms' half added as a second sum into the same slot.
+        await owned.add(addBinary(objective, ctx, { op: 'axpy', a: t.previous, b: t.step, out: t.step, alpha: o.alpha }));
+        await owned.add(addReduce(objective, ctx, { op: 'sum', per: 'all', x: t.step, out: t.sum }));
+      }
+      const halfNorms = (0.5 * this.normsHost.reduce((a, b) => a + b, 0)) / n;
+      const trace = o.trace ? [(await this.traceObjective(objective)) + halfNorms] : undefined;
+      // One step from y into h: step = y G - B, step = y - step / L, h = shrink(step, alpha / L).
+      const graph = new KernelGraph(`${o.method} step`);
+      if (o.method === 'fista') await owned.add(addUnary(graph, ctx, { op: 'copy', x: t.h, out: t.previous }));
+      await owned.add(addGemm(graph, ctx, { a: t.y, b: t.gram, c: t.step, m: n, n: k, k }));
+      await owned.add(addBinary(graph, ctx, { op: 'sub', a: t.step, b: t.b, out: t.step }));
+      await owned.add(addBinary(graph, ctx, { op: 'axpy', a: t.step, b: t.y, out: t.step, alpha: -1 / L }));
+      await owned.add(addUnary(graph, ctx, { op: 'shrink', x: t.step, out: t.h, alpha: o.alpha / L }));
+      if (o.method === 'ista') {
+        await owned.add(addUnary(graph, ctx, { op: 'copy', x: t.h, out: t.y }));
+      } else {
+        // y = h + w (h - h_prev), w written before each step.
+        await owned.add(addBinary(graph, ctx, { op: 'sub', a: t.h, b: t.previous, out: t.y }));
+        await owned.add(addBinary(graph, ctx, { op: 'mul', a: t.y, b: t.momentum, out: t.y }));
+        await owned.add(addBinary(graph, ctx, { op: 'add', a: t.y, b: t.h, out: t.y }));
+      }
+      const start = new KernelGraph('sparse coding start');
+      await owned.add(addUnary(start, ctx, { op: 'copy', x: t.h, out: t.y }));
+      await ctx.scheduler.run(start);
+      let momentum = 1;
+      for (let it = 0; it < o.iterations; it++) {
+        if (o.method === 'fista') {
+          const next = (1 + Math.sqrt(1 + 4 * momentum * momentum)) / 2;
+          await t.momentum.write(Float32Array.of((momentum - 1) / next));
+          momentum = next;
+        }
+        await ctx.scheduler.run(graph);
+        if (trace) trace.push((await this.traceObjective(objective)) + halfNorms);
+      }
+      this.hasCodes = true;
+      const codes = new Float32Array(await t.h.read());
+      let zeros = 0;
+      for (const v of codes) if (v === 0) zeros++;
+      return { codes, objective: meanObjective(codes, this.bHost, this.normsHost, this.gram, k, o.alpha), ...(trace ? { trace } : {}), sparsity: zeros / codes.length, lipschitz: L };
+    } finally {
+      owned.release();
+    }
+  }
+
+  /** The dictionary step's statistics of the current codes: A = H'H (K x K) and B = H'X (K x d), float64. */
+  async codeStatistics(): Promise<{ a: Float64Array; b: Float64Array }> {
+    const [n, k, d] = [this.count, this.atoms, this.width];
+    const owned = new Owned();
+    try {
+      const hh = await owned.add(this.ctx.pool.tensor("sparse coding H'H", 'f32', [k, k]));
+      const hx = await owned.add(this.ctx.pool.tensor("sparse coding H'X", 'f32', [k, d]));
+      await this.run('sparse coding statistics', async (graph, kept) => {
+        await kept.add(addGemm(graph, this.ctx, { a: this.t.h, b: this.t.h, c: hh, m: k, n: k, k: n, transA: true }));
+        await kept.add(addGemm(graph, this.ctx, { a: this.t.h, b: this.t.x, c: hx, m: k, n: d, k: n, transA: true }));
+      });
+      return { a: Float64Array.from(new Float32Array(await hh.read())), b: Float64Array.from(new Float32Array(await hx.read())) };
+    } finally {
+      owned.release();
+    }
+  }
+
+  release(): void {
+    this.owned.release();
+  }
+}
+
+/**
+ * The codes of every example of `data` (as gathered) under `dictionary` (atoms x data.width, float64).
  *
  *   const { codes, sparsity } = await sparseCodes(ctx, atoms, 100, test, { alpha: 0.1, iterations: 200, method: 'fista' });
  */
 export async function sparseCodes(ctx: RunContext, dictionary: Float64Array, atoms: number, data: DeviceDataset, o: SparseCodingOptions): Promise<SparseCodes> {
-  const { count: n, width: d } = data;
-  const k = atoms;
-  if (!(Number.isInteger(k) && k >= 1)) throw new InputError(`sparse coding: atoms = ${k} must be a positive integer`);
-  if (!SPARSE_CODING_METHODS.includes(o.method)) throw new InputError(`sparse coding: method '${String(o.method)}'; use one of ${SPARSE_CODING_METHODS.join(', ')}`);
-  if (dictionary.length !== k * d) throw new InputError(`sparse coding: ${dictionary.length} dictionary values are not ${k} atoms x ${d}`);
-  if (!(Number.isFinite(o.alpha) && o.alpha >= 0)) throw new InputError(`sparse coding: alpha = ${o.alpha} must be a finite number >= 0`);
-  if (!(Number.isInteger(o.iterations) && o.iterations >= 0)) throw new InputError(`sparse coding: iterations = ${o.iterations} must be a non-negative integer`);
-  const g = new Float64Array(k * k);
-  for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) for (let e = 0; e < d; e++) g[i * k + j] += dictionary[i * d + e] * dictionary[j * d + e];
-  // L exactly (Jacobi): a power iteration's start can miss the top eigenvector, and a step past 2 / L diverges.
-  const lipschitz = symmetricEigen(g, k).values[0];
-  if (!(lipschitz > 0)) throw new InputError('sparse coding: the dictionary is all zeros');
-  const owned = new Owned();
+  const coder = await SparseCoder.create(ctx, data, atoms);
   try {
-    const tensor = (name: string, shape: number[], values?: ArrayLike<number>) => owned.add(ctx.pool.tensor(`sparse coding ${name}`, 'f32', shape, values ? { data: Float32Array.from(values) } : undefined));
-    const x = await tensor('rows', [n, d]);
-    const dict = await tensor('dictionary', [k, d], dictionary);
-    const gram = await tensor('D D\'', [k, k], g);
-    const b = await tensor('X D\'', [n, k]);
-    const norms = await tensor('squared norms', [n]);
-    const setup = new KernelGraph('sparse coding setup');
-    await owned.add(addBatchGather(setup, ctx, { data, indices: data.inOrder, x, batchSize: n }));
-    await owned.add(addGemm(setup, ctx, { a: x, b: dict, c: b, m: n, n: k, k: d, transB: true }));
-    await owned.add(addReduce(setup, ctx, { op: 'sumsq', per: 'row', x, out: norms }));
-    await ctx.scheduler.run(setup);
-    const [bHost, normsHost] = [new Float32Array(await b.read()), new Float32Array(await norms.read())];
-    // h (the codes), y (where the step starts: h for ISTA), and the step's scratch.
-    // Both start at h = y = 0 (pooled buffers are not cleared).
-    const zeros = new Float32Array(n * k);
-    const [h, y, previous, step] = [await tensor('codes', [n, k], zeros), await tensor('momentum point', [n, k], zeros), await tensor('previous codes', [n, k]), await tensor('step', [n, k])];
-    /** One step from y into h (its dispatches `owner`'s): step = y G - B, step = y - step / L, h = shrink(step, alpha / L). */
-    const addStep = async (graph: KernelGraph, owner: Owned) => {
-      await owner.add(addGemm(graph, ctx, { a: y, b: gram, c: step, m: n, n: k, k }));
-      await owner.add(addBinary(graph, ctx, { op: 'sub', a: step, b, out: step }));
-      await owner.add(addBinary(graph, ctx, { op: 'axpy', a: step, b: y, out: step, alpha: -1 / lipschitz }));
-      await owner.add(addUnary(graph, ctx, { op: 'shrink', x: step, out: h, alpha: o.alpha / lipschitz }));
-    };
-    const ista = new KernelGraph('ista step');
-    await addStep(ista, owned);
-    await owned.add(addUnary(ista, ctx, { op: 'copy', x: h, out: y }));
-    const objectives = [meanObjective(new Float32Array(n * k), bHost, normsHost, g, k, o.alpha)];
-    let t = 1;
-    for (let it = 0; it < o.iterations; it++) {
-      if (o.method === 'ista') {
-        await ctx.scheduler.run(ista);
-      } else {
-        // FISTA's momentum changes every step: its graph is built for the step's weight.
-        const tNext = (1 + Math.sqrt(1 + 4 * t * t)) / 2;
-        const fista = new KernelGraph('fista step');
-        const kept = new Owned();
-        try {
-          await kept.add(addUnary(fista, ctx, { op: 'copy', x: h, out: previous }));
-          await addStep(fista, kept);
-          await kept.add(addBinary(fista, ctx, { op: 'sub', a: h, b: previous, out: y }));
-          await kept.add(addBinary(fista, ctx, { op: 'axpy', a: y, b: h, out: y, alpha: (t - 1) / tNext }));
-          await ctx.scheduler.run(fista);
-        } finally {
-          kept.release();
-        }
-        t = tNext;
-      }
-      objectives.push(meanObjective(new Float32Array(await h.read()), bHost, normsHost, g, k, o.alpha));
-    }
-    const codes = new Float32Array(await h.read());
-    return { codes, objectives, sparsity: codes.filter((v) => v === 0).length / codes.length, lipschitz };
+    await coder.setDictionary(dictionary);
+    return await coder.encode(o);
   } finally {
-    owned.release();
+    coder.release();
   }
 }

@@ -66,15 +66,19 @@ gpu('ISTA and FISTA reach the Lasso optimum of every example (coordinate descent
       const x = Float64Array.from(images, (v) => Math.fround(v / 255));
       const want = Array.from({ length: n }, (_, r) => lassoReference(x.subarray(r * d, (r + 1) * d), dict, k, d, alpha));
       const optimum = want.reduce((s, w) => s + w.objective, 0) / n;
-      const fista = await sparseCodes(ctx, dict, k, data, { alpha, iterations: 500, method: 'fista' });
+      const fista = await sparseCodes(ctx, dict, k, data, { alpha, iterations: 500, method: 'fista', trace: true });
       want.forEach((w, r) => w.h.forEach((v, i) => assert.ok(Math.abs(fista.codes[r * k + i] - v) < 1e-4, `row ${r}, atom ${i}: ${fista.codes[r * k + i]} vs ${v}`)));
-      const last = fista.objectives[fista.objectives.length - 1];
-      assert.ok(Math.abs(last - optimum) < 1e-5 * optimum, `FISTA's objective ${last} vs the optimum ${optimum}`);
+      assert.ok(Math.abs(fista.objective - optimum) < 1e-5 * optimum, `FISTA's objective ${fista.objective} vs the optimum ${optimum}`);
+      // The trace (float32 on the GPU) ends at the float64 objective.
+      const trace = fista.trace!;
+      assert.is(trace.length, 501);
+      assert.ok(Math.abs(trace[500] - fista.objective) < 1e-5 * optimum, `trace ${trace[500]} vs ${fista.objective}`);
       assert.ok(fista.sparsity > 0 && fista.sparsity === want.reduce((s, w) => s + w.h.filter((v) => v === 0).length, 0) / (n * k), `sparsity ${fista.sparsity}`);
-      const ista = await sparseCodes(ctx, dict, k, data, { alpha, iterations: 50, method: 'ista' });
-      ista.objectives.forEach((f, i) => i === 0 || assert.ok(f <= ista.objectives[i - 1] + 1e-6 * Math.abs(f), `ISTA step ${i}: ${f} after ${ista.objectives[i - 1]}`));
-      assert.ok(fista.objectives[50] < ista.objectives[50], `after 50 steps FISTA ${fista.objectives[50]} vs ISTA ${ista.objectives[50]}`);
-      assert.ok(ista.objectives[50] > optimum, 'ISTA is not there after 50 steps');
+      const ista = (await sparseCodes(ctx, dict, k, data, { alpha, iterations: 50, method: 'ista', trace: true })).trace!;
+      // Never rising, to within the float32 trace's rounding (1e-6 of the objective).
+      ista.forEach((f, i) => i === 0 || assert.ok(f <= ista[i - 1] + 1e-6 * Math.abs(f), `ISTA step ${i}: ${f} after ${ista[i - 1]}`));
+      assert.ok(trace[50] < ista[50], `after 50 steps FISTA ${trace[50]} vs ISTA ${ista[50]}`);
+      assert.ok(ista[50] > optimum, 'ISTA is not there after 50 steps');
       await expectError(() => sparseCodes(ctx, dict, k, data, { alpha: -1, iterations: 1, method: 'ista' }), InputError, 'alpha = -1');
       await expectError(() => sparseCodes(ctx, dict, k, data, { alpha, iterations: 1, method: 'lars' as SparseCodingMethod }), InputError, "method 'lars'");
       // L is the Gram matrix's largest eigenvalue, even for a dictionary whose atoms cancel (a power iteration from all ones would see 0).
