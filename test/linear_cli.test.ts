@@ -7,13 +7,16 @@ import { decodeSafetensors, InputError } from '../engine/index.js';
 import { withJobContext } from '../harness/backends/context.js';
 import { readSpec } from '../harness/cli/schema.js';
 import { fromBase64 } from '../harness/io/base64.js';
-import { faCommand, gmmCommand, kmeansCommand, pcaCommand } from '../harness/linear/command.js';
-import { FA_JOB, GMM_JOB, KMEANS_JOB, PCA_JOB } from '../harness/linear/flags.js';
-import { runFa, runGmm, runKmeans, runPca } from '../harness/linear/job.js';
+import { faCommand, gmmCommand, kmeansCommand, pcaCommand, sparseCodingCommand } from '../harness/linear/command.js';
+import { FA_JOB, GMM_JOB, KMEANS_JOB, PCA_JOB, SPARSE_CODING_JOB } from '../harness/linear/flags.js';
+import { runFa, runGmm, runKmeans, runPca, runSparseCoding } from '../harness/linear/job.js';
 import { kmeansAssign } from '../models/kmeans.js';
 import { labelledBytes } from '../harness/data/dataset.js';
 import { loadData } from '../harness/data/source.js';
 import { expectError, expectRefused } from './expect.js';
+import { loadRows } from '../harness/linear/data.js';
+import { DeviceDataset } from '../models/minibatch.js';
+import { sparseCodes } from '../models/sparse_coding.js';
 import { openTestGpu } from './gpu.js';
 
 const gpu = suite('the pca job (GPU)');
@@ -104,7 +107,33 @@ gpu("gmm on 300 digits: BIC from the reported log-likelihood, EM's account never
   for (let c = 0; c < 3; c++) for (let e = 0; e < 3; e++) assert.is(tensors.covariances.data[(c * 3 + e) * 3 + e], tensors.variances.data[c * 3 + e]);
 });
 
-const cli = suite('pca, fa, kmeans and gmm CLI');
+gpu("sparse-coding on digits' 7 x 7 patches: objective and sparsity per set, the curves, atoms within the unit ball, the held-out objective against the atoms in the file", async () => {
+  const gpu = await openTestGpu();
+  const spec = readSpec(SPARSE_CODING_JOB, { job: 'sparse-coding', patch: 7, components: 6, alpha: 0.2, iterations: 3, code_iterations: 20, train_count: 20, test_count: 10, return_model: true }, 'sparse-coding');
+  const r = await withJobContext((ctx) => runSparseCoding(ctx, spec), { gpu });
+  assert.equal([r.width, r.objective, r.sparsity], [49, r.train_objective, r.train_sparsity]);
+  assert.ok((r.test_sparsity as number) > 0 && (r.test_sparsity as number) < 1, `sparsity ${r.test_sparsity}`);
+  const curves = r.curves as { ista: number[]; fista: number[] };
+  assert.equal([curves.ista.length, curves.fista.length], [21, 21]);
+  assert.is(curves.ista[0], curves.fista[0], 'both start from h = 0');
+  assert.ok(Math.abs(curves.fista[20] - (r.test_objective as number)) < 1e-4 * (r.test_objective as number), `FISTA's curve ends at the held-out objective: ${curves.fista[20]} vs ${r.test_objective}`);
+  assert.is((r.learning_objective as number[]).length, 3);
+  const atoms = decodeSafetensors(fromBase64(r.model_base64 as string), 'm').tensors.components;
+  assert.equal(atoms.shape, [6, 49]);
+  for (let i = 0; i < 6; i++) assert.ok(Math.hypot(...atoms.data.subarray(i * 49, (i + 1) * 49)) <= 1 + 1e-9, `atom ${i}`);
+  await withJobContext(async (ctx) => {
+    const split = await loadRows(ctx, { ...spec, data: 'mnist' } as never);
+    const test = await DeviceDataset.uploadRows(ctx, split.test, 'test');
+    try {
+      const codes = await sparseCodes(ctx, Float64Array.from(atoms.data), 6, test, { alpha: 0.2, iterations: 20, method: 'fista' });
+      assert.equal([codes.objective, codes.sparsity], [r.test_objective, r.test_sparsity]);
+    } finally {
+      test.release();
+    }
+  }, { gpu });
+});
+
+const cli = suite('pca, fa, sparse-coding, kmeans and gmm CLI');
 
 cli('bad flags: exit 2 and a message naming the flag, before any device is opened', async () => {
   const refused = (args: string[], message: RegExp) => expectRefused({ pca: pcaCommand }, args, message);
@@ -123,6 +152,11 @@ cli('bad flags: exit 2 and a message naming the flag, before any device is opene
   await gmm(['gmm', '--covariance', 'tied'], /--covariance/);
   await gmm(['gmm', '--components', '0'], /--components/);
   await gmm(['gmm', '--reg-covar', '-1'], /--reg-covar/);
+  const sc = (args: string[], message: RegExp) => expectRefused({ 'sparse-coding': sparseCodingCommand }, args, message);
+  await sc(['sparse-coding', '--alpha', '-1'], /--alpha/);
+  await sc(['sparse-coding', '--method', 'lars'], /--method/);
+  await sc(['sparse-coding', '--png', '/tmp'], /--png \/tmp: is a directory/);
+  await sc(['sparse-coding', '--patch', '0'], /--patch/);
 });
 
 gpu.run();

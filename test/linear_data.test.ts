@@ -13,6 +13,7 @@ import { makeBlobs } from '../harness/data/blobs.js';
 import { encodeNpyF32, parseNpy } from '../harness/data/npy.js';
 import { fromBase64 } from '../harness/io/base64.js';
 import { kmeansCommand, pcaCommand } from '../harness/linear/command.js';
+import { patches } from '../harness/linear/data.js';
 import { readRowsFlags } from '../harness/linear/data_node.js';
 import { KMEANS_JOB, PCA_JOB } from '../harness/linear/flags.js';
 import { runKmeans, runPca } from '../harness/linear/job.js';
@@ -51,6 +52,15 @@ host('a CSV of rows: the values as they are, an image stack flattened, labels af
   assert.equal(Array.from(parseNpy(fromBase64(spec['data-labels']!), 'l').data), [1, 0]);
   const stack = readRowsFlags({ data: file('stack.npy', encodeNpyF32(new Float32Array(12), [2, 2, 3])) });
   assert.equal(parseNpy(fromBase64(stack['data-rows']!), 's').shape, [2, 6]);
+});
+
+host('patches: the non-overlapping P x P squares of each row, blank ones dropped, the row\'s label kept', () => {
+  // Two 4 x 4 images: the first all ones but its top-left 2 x 2 square; the second blank.
+  const values = Float32Array.from({ length: 32 }, (_, i) => (i < 16 && !(i % 4 < 2 && i < 8) ? i : 0));
+  const cut = patches({ values, labels: Uint8Array.of(7, 3), count: 2, width: 16 }, 2);
+  assert.equal([cut.count, cut.width, Array.from(cut.labels)], [3, 4, [7, 7, 7]]);
+  assert.equal(Array.from(cut.values), [2, 3, 6, 7, 8, 9, 12, 13, 10, 11, 14, 15]);
+  assert.throws(() => patches({ values: new Float32Array(10), labels: new Uint8Array(2), count: 2, width: 5 }, 2), /5 values, not a square image/);
 });
 
 const cli = suite('linear data: bad files (exit 2)');

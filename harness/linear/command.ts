@@ -1,32 +1,44 @@
-// harmonium pca / fa / kmeans / gmm: the linear factor models and clustering of --data on the GPU in
-// Node or in headless Chrome, numbers as scikit-learn's PCA, FactorAnalysis, KMeans and GaussianMixture
-// give them, the model file (safetensors) on disk.
+// harmonium pca / fa / sparse-coding / kmeans / gmm: the linear factor models and clustering of --data
+// on the GPU in Node or in headless Chrome, numbers as scikit-learn's PCA, FactorAnalysis,
+// DictionaryLearning, KMeans and GaussianMixture give them, the model file (safetensors) on disk, the
+// learned atoms and ISTA / FISTA's curves as PNG.
 import type { Command } from '../cli/command.js';
 import { defineCommand } from '../cli/command.js';
 import { adapter, backend, json } from '../cli/flags.js';
 import { runWithProgress } from '../cli/run.js';
-import { pick, text, toSpec, type Schema, type Values } from '../cli/schema.js';
+import { integer, pick, text, toSpec, type Schema, type Values } from '../cli/schema.js';
+import { decodeSafetensors } from '../../engine/index.js';
+import { writePlot } from '../io/png.js';
+import { filterImages } from '../rbm/images.js';
+import { writeGrid } from '../rbm/command.js';
 import { fromBase64 } from '../io/base64.js';
 import { checkWritable, writeFileAtomic } from '../io/files.js';
 import type { JsonObject } from '../io/json.js';
 import { LINEAR_DATA_FLAGS } from './data.js';
 import { readRowsFlags, type LinearDataValues } from './data_node.js';
-import { FA_FLAGS, FA_JOB, GMM_FLAGS, GMM_JOB, KMEANS_FLAGS, KMEANS_JOB, PCA_FLAGS, PCA_JOB } from './flags.js';
+import { FA_FLAGS, FA_JOB, GMM_FLAGS, GMM_JOB, KMEANS_FLAGS, KMEANS_JOB, PCA_FLAGS, PCA_JOB, SPARSE_CODING_FLAGS, SPARSE_CODING_JOB } from './flags.js';
 
 /** A linear model's command flags: its own, the data's, the model file, where to run. */
-const commandFlags = <S extends Schema>(flags: S, out: string) => ({ ...flags, ...pick(LINEAR_DATA_FLAGS, ['data', 'test', 'project', 'blob-samples', 'blob-centers', 'blob-features', 'blob-std']), out: text({ help: `the model file (safetensors): ${out}` }), backend, adapter, json }) as const;
+const commandFlags = <S extends Schema>(flags: S, out: string) => ({ ...flags, ...pick(LINEAR_DATA_FLAGS, ['data', 'test', 'patch', 'project', 'blob-samples', 'blob-centers', 'blob-features', 'blob-std']), out: text({ help: `the model file (safetensors): ${out}` }), backend, adapter, json }) as const;
 
 type RunValues = LinearDataValues & { out?: string; json: boolean; backend: Values<{ backend: typeof backend }>['backend']; adapter: Values<{ adapter: typeof adapter }>['adapter'] };
 
-/** The shared run: --out checked first, the job, the model file written, the result as JSON or as `lines`. */
-async function runLinear(name: string, schema: Schema, values: RunValues, lines: (r: JsonObject, on: string) => string[]): Promise<void> {
-  if (values.out) checkWritable('--out', values.out);
-  const spec = toSpec(name, schema, { ...values, ...readRowsFlags(values), 'return-model': values.out !== undefined });
+/** Pictures a command draws from the model file (checked writable before the job runs): path and drawing. */
+type Pictures = ReadonlyArray<{ flag: string; path: string | undefined; draw(path: string, model: Uint8Array, result: JsonObject): void }>;
+
+/** The shared run: --out and the pictures' paths checked first, the job, the model file and pictures written, the result as JSON or as `lines`. */
+async function runLinear(name: string, schema: Schema, values: RunValues, lines: (r: JsonObject, on: string) => string[], pictures: Pictures = []): Promise<void> {
+  const drawn = pictures.filter((p) => p.path !== undefined);
+  for (const p of [{ flag: '--out', path: values.out }, ...drawn]) if (p.path) checkWritable(p.flag, p.path);
+  const spec = toSpec(name, schema, { ...values, ...readRowsFlags(values), 'return-model': values.out !== undefined || drawn.length > 0 });
   const { model_base64: model, ...result } = await runWithProgress(name, spec, values);
-  if (values.out) writeFileAtomic(values.out, fromBase64(model as string));
+  const file = model === undefined ? undefined : fromBase64(model as string);
+  if (values.out) writeFileAtomic(values.out, file!);
+  for (const p of drawn) p.draw(p.path!, file!, result);
   if (values.json) return void process.stdout.write(`${JSON.stringify(result)}\n`);
   const on = values.test === undefined ? `the ${String(result.train_count)} training examples` : `the ${String(result.test_count)} --test examples`;
-  process.stdout.write([...lines(result, on), ...(values.out ? [`  model             ${values.out}`] : [])].join('\n') + '\n');
+  const files = [...(values.out ? [`  model             ${values.out}`] : []), ...drawn.map((p) => `  ${p.flag.slice(2).padEnd(18)}${p.path!}`)];
+  process.stdout.write([...lines(result, on), ...files].join('\n') + '\n');
 }
 
 const PCA_COMMAND_FLAGS = commandFlags(PCA_FLAGS, 'mean, components, explained_variance, noise_variance');
@@ -128,5 +140,69 @@ wall_ms, adapter, backend.`,
     ]),
 });
 
+const SPARSE_CODING_COMMAND_FLAGS = {
+  ...commandFlags(SPARSE_CODING_FLAGS, 'components (the atoms, K x values)'),
+  png: text({ value: 'FILE', help: 'the atoms as a PNG grid (square images when the values make one; mid grey 0, white positive, black negative)' }),
+  curves: text({ value: 'FILE', help: "ISTA's and FISTA's objective per step on the held-out examples, as a PNG plot" }),
+  scale: integer({ min: 1, default: 3, help: 'pixels per value in --png' }),
+} as const;
+
+export const sparseCodingCommand = defineCommand({
+  name: 'sparse-coding',
+  summary: "dictionary learning with ISTA / FISTA codes on the GPU, on scikit-learn's scale (DictionaryLearning, SparseCoder)",
+  flags: SPARSE_CODING_COMMAND_FLAGS,
+  details: `Learns --components atoms D (each of norm at most 1) for the training examples by alternating
+--iterations times the codes step (each example's h minimising 1/2 |x - h D|^2 + alpha |h|_1, the
+Lasso, by --code-iterations ISTA or FISTA steps of size 1/L, L the largest eigenvalue of D D', warm-started
+from the last codes; one GEMM per step for all examples) and the dictionary step (scikit-learn's
+block-coordinate sweep: each atom the exact minimiser given the others, projected on the unit ball; an
+atom no code uses replaced by a training row). The start: --components training rows drawn by Philox,
+scaled to unit norm. Then the codes of both parts from h = 0: objective is their mean 1/2 |x - h D|^2 +
+alpha |h|_1 per example and sparsity their fraction of zero codes, of the --test examples when given,
+else of the training ones. With --json one object: components, alpha, method, iterations,
+code_iterations, learning_objective (after each codes step, the training rows'), curves ({ ista,
+fista }: the objective on the held-out examples before the first step and after each), width,
+train_count, test_count, objective, train_objective, test_objective, sparsity, train_sparsity,
+test_sparsity, seed, wall_ms, adapter, backend.`,
+  run: (values) =>
+    runLinear(
+      'sparse-coding',
+      SPARSE_CODING_JOB,
+      values,
+      (r, on) => [
+        `sparse coding of ${String(r.width)} values per example with ${String(r.components)} atoms, alpha ${String(r.alpha)}, ${String(r.iterations)} alternations (${String(r.method)})`,
+        `  objective         ${(r.objective as number).toFixed(5)} per example on ${on}`,
+        `  sparsity          ${(100 * (r.sparsity as number)).toFixed(2)}% of the codes are zero`,
+      ],
+      [
+        {
+          flag: '--png',
+          path: values.png,
+          draw: (path, model, r) => {
+            const atoms = decodeSafetensors(model, 'the model file').tensors.components.data;
+            writeGrid(path, filterImages(atoms, r.width as number, r.components as number, r.components as number, 'unit-major'), r.components as number, r.width as number, values.scale);
+          },
+        },
+        { flag: '--curves', path: values.curves, draw: (path, _model, r) => writeCurves(path, r.curves as { ista: number[]; fista: number[] }) },
+      ],
+    ),
+});
+
+/** ISTA's (orange) and FISTA's (blue) objective per step as a PNG plot (x: steps, y: mean objective). */
+function writeCurves(path: string, curves: { ista: number[]; fista: number[] }): void {
+  const all = [...curves.ista, ...curves.fista];
+  const [low, high] = [Math.min(...all), Math.max(...all)];
+  const x = curves.ista.map((_, i) => i);
+  const [last, top] = [Math.max(1, x.length - 1), high > low ? high : low + 1];
+  writePlot(
+    path,
+    [
+      { x, y: curves.ista, colour: [230, 120, 30] },
+      { x, y: curves.fista, colour: [40, 90, 200] },
+    ],
+    { xRange: [0, last], yRange: [low, top], ticks: { x: [0, Math.round(last / 2), last], y: [low, (low + top) / 2, top].map((v) => Number(v.toPrecision(3))) } },
+  );
+}
+
 /** The feature's commands, in the order --help lists them (harness/cli/commands.ts). */
-export const commands: readonly Command[] = [pcaCommand, faCommand, kmeansCommand, gmmCommand];
+export const commands: readonly Command[] = [pcaCommand, faCommand, sparseCodingCommand, kmeansCommand, gmmCommand];

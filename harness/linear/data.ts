@@ -1,6 +1,7 @@
 // What the linear models and clustering fit: real-valued rows, not intensities. --data is MNIST (its
 // pixels / 255), synthetic blobs (harness/data/blobs.ts), or the user's .npy / CSV / IDX file with the
-// values as they are (rows are examples) and optionally a labels file; --project D replaces every row
+// values as they are (rows are examples) and optionally a labels file; --patch P cuts every row (a
+// square image) into P x P patches; --project D replaces every row
 // by its first D principal components, fitted to the training rows (MNIST-PCA-50: --project 50). The
 // command reads the files (data_node.ts) and sends their rows as .npy bytes, so that the job, in Node or
 // in a page, makes the same split. Browser-safe.
@@ -26,6 +27,7 @@ export const LINEAR_DATA_FLAGS = {
     help: `mnist (8,000 training and 2,000 test digits, pixels / 255), blobs (Gaussian clusters, the --blob-* flags), or a file of rows (IDX, .npy, .csv: one example per row, the values as they are) and optionally its labels file after a comma; without --test, ${Math.round(100 * (1 - TRAIN_FRACTION))}% of each class is held out`,
   }),
   test: DATA_FLAGS.test,
+  patch: integer({ value: 'P', min: 1, help: 'cut every (square) example into its non-overlapping P x P patches, blank ones dropped, and fit those (sparse coding of MNIST patches: --patch 8)' }),
   project: integer({ value: 'D', min: 1, help: "replace every example by its first D principal components (the training rows' PCA, scikit-learn's transform) before fitting: MNIST-PCA-50 is --project 50" }),
   'blob-samples': integer({ min: 2, default: 1000, help: 'with --data blobs: examples drawn (training and held-out together)' }),
   'blob-centers': integer({ value: 'K', min: 1, default: 3, help: 'with --data blobs: clusters planted, centres uniform in [-10, 10]^features (each example\'s cluster is its label)' }),
@@ -77,8 +79,37 @@ const first = (r: Labelled, n: number | undefined): Labelled => {
 const projected = (r: Labelled, project: (values: Float32Array, count: number) => Float64Array, k: number): Labelled => ({ ...r, values: Float32Array.from(project(r.values, r.count)), width: k });
 
 /**
+ * Every row's non-overlapping `p` x `p` patches (rows taken as square images), those with no non-zero
+ * value dropped; each patch keeps its row's label.
+ *
+ *   patches(mnistRows, 7);   // up to 16 patches of 49 values per digit
+ */
+export function patches(r: Labelled, p: number, flag = '--patch'): Labelled {
+  const side = Math.round(Math.sqrt(r.width));
+  if (side * side !== r.width) throw new InputError(`${flag} ${p}: the examples have ${r.width} values, not a square image`);
+  if (p > side) throw new InputError(`${flag} ${p}: larger than the ${side} x ${side} images`);
+  const per = Math.floor(side / p);
+  const values: number[] = [];
+  const labels: number[] = [];
+  for (let row = 0; row < r.count; row++) {
+    for (let py = 0; py < per; py++) {
+      for (let px = 0; px < per; px++) {
+        const patch: number[] = [];
+        for (let y = 0; y < p; y++) for (let x = 0; x < p; x++) patch.push(r.values[row * r.width + (py * p + y) * side + px * p + x]);
+        if (patch.some((v) => v !== 0)) {
+          values.push(...patch);
+          labels.push(r.labels[row]);
+        }
+      }
+    }
+  }
+  return { values: Float32Array.from(values), labels: Uint8Array.from(labels), count: labels.length, width: p * p };
+}
+
+/**
  * The training and held-out rows of a run: --data (MNIST, blobs or the command's file) split per class
- * unless --test gives the held-out rows, each cut to its count, then projected with --project.
+ * unless --test gives the held-out rows, each cut to its count, then cut into patches with --patch and
+ * projected with --project.
  *
  *   const { train, test, note } = await loadRows(ctx, p);
  */
@@ -108,6 +139,11 @@ export async function loadRows(ctx: RunContext, p: LinearDataParams): Promise<Ro
   if (split.train.count === 0) throw new InputError(`--data ${p.data}: no examples to train on`);
   if (split.test.count === 0) throw new InputError(`--data ${p.data}: no held-out examples (each class needs two or more examples to split, or give --test)`);
   let [train, test] = [first(split.train, p['train-count']), first(split.test, p['test-count'])];
+  if (p.patch !== undefined) {
+    [train, test] = [patches(train, p.patch), patches(test, p.patch)];
+    if (train.count === 0 || test.count === 0) throw new InputError(`--patch ${p.patch}: every patch of the ${train.count === 0 ? 'training' : 'held-out'} examples is blank`);
+    note += `; cut into ${p.patch} x ${p.patch} patches, blank ones dropped`;
+  }
   if (p.project !== undefined) {
     const k = p.project;
     if (k > train.width) throw new InputError(`--project ${k}: the data have only ${train.width} values per example`);

@@ -1,6 +1,7 @@
 // The linear factor models' and clustering's parameters, declared once: `harmonium pca`, `fa`, `kmeans`
 // and `gmm` parse them and their jobs read their specs with them (in Node or in a page).
 import { GMM_COVARIANCES, GMM_DEFAULTS } from '../../models/gmm.js';
+import { SPARSE_CODING_METHODS } from '../../models/sparse_coding.js';
 import { seed } from '../cli/flags.js';
 import { boolean, choice, integer, number, pick, type Schema } from '../cli/schema.js';
 import { TRAIN_JOB_FLAGS } from '../train/flags.js';
@@ -44,6 +45,16 @@ export const GMM_FLAGS = {
   seed,
 } as const;
 
+/** What defines sparse coding with dictionary learning (scikit-learn's DictionaryLearning scale). */
+export const SPARSE_CODING_FLAGS = {
+  components: integer({ value: 'K', min: 1, default: 100, help: 'atoms in the dictionary (K), each of norm at most 1' }),
+  alpha: number({ value: 'X', min: 0, default: 1, help: "the L1 weight: each example's codes minimise 1/2 |x - h D|^2 + X |h|_1 (scikit-learn's alpha)" }),
+  iterations: integer({ min: 1, default: 20, help: 'alternations of the codes step and the dictionary step' }),
+  'code-iterations': integer({ min: 1, default: 100, help: 'ISTA / FISTA steps per codes step (and for the codes of the scored examples)' }),
+  method: choice(SPARSE_CODING_METHODS, { default: 'fista', help: 'how the codes are found: ista (proximal gradient) or fista (with momentum, Beck & Teboulle)' }),
+  seed,
+} as const;
+
 /** A job's spec: a model's flags, the data, and whether to send the model file back. */
 const jobSpec = <S extends Schema>(flags: S) => ({ ...flags, ...LINEAR_DATA_FLAGS, ...pick(TRAIN_JOB_FLAGS, ['return-model']) }) as const;
 
@@ -51,3 +62,4 @@ export const PCA_JOB = jobSpec(PCA_FLAGS);
 export const FA_JOB = jobSpec(FA_FLAGS);
 export const KMEANS_JOB = jobSpec(KMEANS_FLAGS);
 export const GMM_JOB = jobSpec(GMM_FLAGS);
+export const SPARSE_CODING_JOB = jobSpec(SPARSE_CODING_FLAGS);

@@ -1,7 +1,8 @@
 // The linear factor models' and clustering's jobs: 'pca' (PCA and probabilistic PCA: the covariance by
 // GEMM, models/pca.ts; PPCA's closed form or EM, models/ppca.ts, ppca_em.ts), 'fa' (factor analysis by
 // EM, models/factor_analysis.ts), 'kmeans' (many restarts at once, models/kmeans.ts) and 'gmm'
-// (Gaussian mixtures by EM, models/gmm.ts), fitted to --data's training examples on the GPU with
+// (Gaussian mixtures by EM, models/gmm.ts) and 'sparse-coding' (dictionary learning with ISTA/FISTA
+// codes, models/dictionary_learning.ts), fitted to --data's training examples on the GPU with
 // numbers as scikit-learn's PCA, FactorAnalysis, KMeans and GaussianMixture give them, scored on both
 // parts of the split, the model file sent back on request. Plain JSON in and out, the same in Node and
 // in a page.
@@ -14,30 +15,45 @@ import { Owned } from '../../models/owned.js';
 import { fitPca } from '../../models/pca.js';
 import { ppcaFromPca, ppcaLogLikelihood, type Ppca } from '../../models/ppca.js';
 import { fitPpcaEm } from '../../models/ppca_em.js';
+import { learnDictionary } from '../../models/dictionary_learning.js';
+import { sparseCodes, type SparseCodingMethod } from '../../models/sparse_coding.js';
 import { defineJob, type JobContext } from '../backends/context.js';
 import type { Values } from '../cli/schema.js';
 import { toBase64 } from '../io/base64.js';
 import type { JsonObject } from '../io/json.js';
-import { loadRows } from './data.js';
-import { FA_JOB, GMM_JOB, KMEANS_JOB, PCA_JOB } from './flags.js';
+import { loadRows, type LinearDataParams } from './data.js';
+import { FA_JOB, GMM_JOB, KMEANS_JOB, PCA_JOB, SPARSE_CODING_JOB } from './flags.js';
 
 /** What every model's job here shares: the data, the seed, the model file on request. */
-type LinearParams = (Values<typeof PCA_JOB> | Values<typeof FA_JOB> | Values<typeof KMEANS_JOB> | Values<typeof GMM_JOB>) & { components?: number };
+type LinearParams = LinearDataParams & { 'return-model': boolean; components?: number };
 
 /** A fitted model as the shared flow sees it: its result fields, its file's tensors, and its scorer. */
 interface Fitted {
   fields: JsonObject;
   tensors: Record<string, SafetensorsTensor>;
-  /** The score of a set (a mean log-likelihood, or an inertia). */
-  score(set: DeviceDataset, rows: RealRows): Promise<number>;
+  /** The score of a set (a mean log-likelihood, an inertia, an objective), with any numbers that go with it (sparse codes' sparsity). */
+  score(set: DeviceDataset, rows: RealRows): Promise<Score>;
   /** The training rows' score when the fit has it already (k-means' inertia), so that it is not computed again. */
-  trainScore?: number;
+  trainScore?: Score;
   /** Fields made from the reported score and the count of the examples it was measured on (a mixture's BIC). */
   fromScore?(score: number, count: number): JsonObject;
 }
 
-/** What a model's score is called in the JSON: log_likelihood (mean per example) or inertia (k-means). */
-type ScoreName = 'log_likelihood' | 'inertia';
+/** A set's score, and named numbers measured with it (each reported as the score is: plain, train_ and test_). */
+type Score = number | { value: number; extra: Record<string, number> };
+
+/** What a model's score is called in the JSON: log_likelihood (mean per example), inertia (k-means) or objective (sparse coding). */
+type ScoreName = 'log_likelihood' | 'inertia' | 'objective';
+
+const valueOf = (s: Score) => (typeof s === 'number' ? s : s.value);
+const extraOf = (s: Score) => (typeof s === 'number' ? {} : s.extra);
+
+/** A score's extra numbers as the JSON reports them: `name` for the reported set, train_`name` and test_`name`. */
+function extraFields(reported: Score, train: Score, test: Score): JsonObject {
+  const out: JsonObject = {};
+  for (const [name, value] of Object.entries(extraOf(reported))) Object.assign(out, { [name]: value, [`train_${name}`]: extraOf(train)[name], [`test_${name}`]: extraOf(test)[name] });
+  return out;
+}
 
 const f64 = (shape: number[], data: Float64Array): SafetensorsTensor => ({ dtype: 'F64', shape, data });
 
@@ -47,22 +63,24 @@ const f64 = (shape: number[], data: Float64Array): SafetensorsTensor => ({ dtype
  * training ones' (as scikit-learn's score on what it is given), train_<score> and test_<score> both, and
  * the model file (`tag`, float64 tensors) on request.
  */
-async function fitAndScore(ctx: JobContext, p: LinearParams, tag: string, score: ScoreName, fit: (train: DeviceDataset, rows: RealRows) => Promise<Fitted>): Promise<JsonObject> {
+async function fitAndScore(ctx: JobContext, p: LinearParams, tag: string, score: ScoreName, fit: (train: DeviceDataset, rows: RealRows, test: DeviceDataset) => Promise<Fitted>): Promise<JsonObject> {
   const started = performance.now();
   const split = await loadRows(ctx, p);
   const { train, test } = split;
   const owned = new Owned();
   try {
     const trainSet = await owned.add(DeviceDataset.uploadRows(ctx, train, 'train'));
+    const testSet = await owned.add(DeviceDataset.uploadRows(ctx, test, 'test'));
     ctx.onProgress?.(0, 3);
-    const fitted = await fit(trainSet, train);
+    const fitted = await fit(trainSet, train, testSet);
     ctx.onProgress?.(1, 3);
     const trainScore = fitted.trainScore ?? (await fitted.score(trainSet, train));
     ctx.onProgress?.(2, 3);
-    const testScore = await fitted.score(await owned.add(DeviceDataset.uploadRows(ctx, test, 'test')), test);
+    const testScore = await fitted.score(testSet, test);
     ctx.onProgress?.(3, 3);
     const file = () => encodeSafetensors(fitted.tensors, { model: tag, count: String(train.count), dataset: split.note });
     const [reported, reportedCount] = p.test === undefined ? [trainScore, train.count] : [testScore, test.count];
+    const value = valueOf(reported);
     return {
       ...(p.components === undefined ? {} : { components: p.components }),
       width: train.width,
@@ -70,10 +88,11 @@ async function fitAndScore(ctx: JobContext, p: LinearParams, tag: string, score:
       train_count: train.count,
       test_count: test.count,
       ...fitted.fields,
-      ...fitted.fromScore?.(reported, reportedCount),
-      [score]: reported,
-      [`train_${score}`]: trainScore,
-      [`test_${score}`]: testScore,
+      ...fitted.fromScore?.(value, reportedCount),
+      [score]: value,
+      [`train_${score}`]: valueOf(trainScore),
+      [`test_${score}`]: valueOf(testScore),
+      ...extraFields(reported, trainScore, testScore),
       seed: p.seed,
       wall_ms: performance.now() - started,
       adapter: { ...ctx.gpu.adapter },
@@ -169,7 +188,30 @@ export function runGmm(ctx: JobContext, p: Values<typeof GMM_JOB>): Promise<Json
   });
 }
 
+export function runSparseCoding(ctx: JobContext, p: Values<typeof SPARSE_CODING_JOB>): Promise<JsonObject> {
+  return fitAndScore(ctx, p, 'sparse-coding', 'objective', async (train, rows, test) => {
+    const k = p.components;
+    const learned = await learnDictionary(ctx, train, rows.values, { atoms: k, alpha: p.alpha, iterations: p.iterations, codeIterations: p['code-iterations'], method: p.method, seed: p.seed,
+      onIteration: (it, objective) => ctx.onUnit?.(`alternation ${it}/${p.iterations}: objective ${objective.toFixed(5)}`),
+    });
+    const codes = { alpha: p.alpha, iterations: p['code-iterations'] };
+    // The convergence curves: both methods from h = 0 on the held-out rows, the objective after every step.
+    const curve = async (method: SparseCodingMethod) => (await sparseCodes(ctx, learned.dictionary, k, test, { ...codes, method, trace: true })).trace!;
+    const curves = { ista: await curve('ista'), fista: await curve('fista') };
+    return {
+      fields: { alpha: p.alpha, method: p.method, iterations: p.iterations, code_iterations: p['code-iterations'], learning_objective: learned.objectives, curves },
+      tensors: { components: f64([k, rows.width], learned.dictionary) },
+      // The codes of a set from h = 0 under the learned dictionary: their mean objective and fraction of zeros.
+      score: async (set) => {
+        const found = await sparseCodes(ctx, learned.dictionary, k, set, { ...codes, method: p.method });
+        return { value: found.objective, extra: { sparsity: found.sparsity } };
+      },
+    };
+  });
+}
+
 export const pcaJob = defineJob(PCA_JOB, runPca);
+export const sparseCodingJob = defineJob(SPARSE_CODING_JOB, runSparseCoding);
 export const gmmJob = defineJob(GMM_JOB, runGmm);
 export const kmeansJob = defineJob(KMEANS_JOB, runKmeans);
 export const faJob = defineJob(FA_JOB, runFa);
