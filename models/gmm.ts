@@ -25,7 +25,7 @@ import { fitKmeans } from './kmeans.js';
 import { cholesky, lowerInverse } from './linalg.js';
 import type { DeviceDataset } from './minibatch.js';
 import { addBatchGather } from './minibatch.js';
-import { Owned } from './owned.js';
+import { building, Owned, type Releasable } from './owned.js';
 
 /** The covariance kinds: one variance per component, one per component and value, or a whole matrix per component. */
 export const GMM_COVARIANCES = ['spherical', 'diag', 'full'] as const;
@@ -255,6 +255,40 @@ async function runPass(ctx: RunContext, pass: GmmPass, model: Gmm): Promise<Floa
 const meanOf = (values: Float32Array) => values.reduce((a, b) => a + b, 0) / values.length;
 
 /**
+ * EM steps over one dataset for mixtures of K components of one covariance kind: the E-step's and
+ * M-step's graph built once, its tensors held between steps.
+ *
+ *   const em = await GmmEm.create(ctx, data, 10, 'diag');
+ *   const { logLikelihood, next } = await em.step(model, 1e-6);
+ *   em.release();
+ */
+export class GmmEm implements Releasable {
+  private constructor(
+    private readonly ctx: RunContext,
+    private readonly owned: Owned,
+    private readonly pass: GmmPass,
+    readonly count: number,
+  ) {}
+
+  static create(ctx: RunContext, data: DeviceDataset, components: number, covariance: GmmCovariance): Promise<GmmEm> {
+    return building(async (owned) => new GmmEm(ctx, owned, await gmmPass(ctx, data, components, covariance, owned, true), data.count));
+  }
+
+  /** The rows' mean log-likelihood under `model` (the E-step) and the model the M-step makes of it (each variance plus `reg`). */
+  async step(model: Gmm, reg: number): Promise<{ logLikelihood: number; next: Gmm }> {
+    const logLikelihood = meanOf(await runPass(this.ctx, this.pass, model));
+    const sums = this.pass.sums!;
+    const [sn, s1, s2] = await Promise.all([sums.n.read(), sums.s1.read(), sums.s2.read()]);
+    const next = mStep({ n: new Float32Array(sn), s1: new Float32Array(s1), s2: new Float32Array(s2) }, this.count, model.width, model.covariance, reg);
+    return { logLikelihood, next };
+  }
+
+  release(): void {
+    this.owned.release();
+  }
+}
+
+/**
  * Fits a mixture to every example of `data` (as gathered; `rows` the same on the host, for the k-means
  * start) by EM; returns the model, the mean log-likelihood per row at each E-step, and whether the
  * tolerance was met.
@@ -273,16 +307,14 @@ export async function fitGmm(ctx: RunContext, data: DeviceDataset, rows: ArrayLi
   // The start: one k-means restart's labels as hard responsibilities (scikit-learn's init_params 'kmeans').
   const start = await fitKmeans(ctx, data, rows, { clusters: k, restarts: 1, iterations: 300, seed: o.seed });
   let model = mStep(labelSums(rows, start.labels, k, d, o.covariance), n, d, o.covariance, reg);
-  const owned = new Owned();
+  const em = await GmmEm.create(ctx, data, k, o.covariance);
   try {
-    const pass = await gmmPass(ctx, data, k, o.covariance, owned, true);
-    const sums = pass.sums!;
     const logLikelihoods: number[] = [];
     let converged = false;
     for (let step = 0; step < iterations; step++) {
-      logLikelihoods.push(meanOf(await runPass(ctx, pass, model)));
-      const [sn, s1, s2] = await Promise.all([sums.n.read(), sums.s1.read(), sums.s2.read()]);
-      model = mStep({ n: new Float32Array(sn), s1: new Float32Array(s1), s2: new Float32Array(s2) }, n, d, o.covariance, reg);
+      const { logLikelihood, next } = await em.step(model, reg);
+      logLikelihoods.push(logLikelihood);
+      model = next;
       if (step > 0 && Math.abs(logLikelihoods[step] - logLikelihoods[step - 1]) < tolerance) {
         converged = true;
         break;
@@ -290,7 +322,7 @@ export async function fitGmm(ctx: RunContext, data: DeviceDataset, rows: ArrayLi
     }
     return { model, logLikelihoods, converged };
   } finally {
-    owned.release();
+    em.release();
   }
 }
 

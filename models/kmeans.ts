@@ -10,12 +10,12 @@
 // and the new centres (sums / counts; an empty cluster keeps its centre) on the host. A restart stops
 // when its labels no longer change; the one with the lowest inertia (as of its last assignment) is
 // kept, and its final centres' labels and inertia are computed again in float64.
-import { InputError, KernelGraph, RNG_PURPOSES, rngBits, uniform24, type RunContext } from '../engine/index.js';
+import { InputError, KernelGraph, RNG_PURPOSES, rngBits, uniform24, type RunContext, type Tensor } from '../engine/index.js';
 import { addGemm, addReduce, addSegmentArgmin } from '../engine/ops/index.js';
 import type { DeviceDataset } from './minibatch.js';
 import { addBatchGather } from './minibatch.js';
 import { rowOf } from './linalg.js';
-import { Owned } from './owned.js';
+import { building, Owned, type Releasable } from './owned.js';
 
 export interface KmeansOptions {
   clusters: number;
@@ -87,6 +87,77 @@ export function kmeansPlusPlus(rows: ArrayLike<number>, count: number, width: nu
   return centres;
 }
 
+/** What one Lloyd step leaves on the host: each row's label and smallest score per restart, the clusters' sums and counts. */
+export interface LloydStep {
+  /** n x R labels (row-major: row i's restarts together). */
+  labels: Uint32Array;
+  /** n x R smallest scores |c|^2 - 2 x.c (add |x|^2 for the squared distance). */
+  minima: Float32Array;
+  /** RK x d sums of each cluster's rows. */
+  sums: Float32Array;
+  /** RK counts. */
+  counts: Float32Array;
+}
+
+/**
+ * Lloyd steps for R restarts' K centres at once over one dataset: the graph of the step (scores by one
+ * GEMM, the segmented argmin, the sums by a GEMM of the one-hot assignments, the counts by a column
+ * sum), its tensors held between steps.
+ *
+ *   const lloyd = await LloydSteps.create(ctx, data, { clusters: 10, restarts: 10 });
+ *   const { labels, sums, counts } = await lloyd.step(centres);
+ *   lloyd.release();
+ */
+export class LloydSteps implements Releasable {
+  private constructor(
+    private readonly ctx: RunContext,
+    private readonly owned: Owned,
+    private readonly graph: KernelGraph,
+    private readonly t: Record<'c' | 'labels' | 'minima' | 'sums' | 'counts', Tensor>,
+  ) {}
+
+  static create(ctx: RunContext, data: DeviceDataset, o: { clusters: number; restarts: number }): Promise<LloydSteps> {
+    const { count: n, width: d } = data;
+    const [k, restarts] = [o.clusters, o.restarts];
+    const rk = restarts * k;
+    return building(async (owned) => {
+      const tensor = (name: string, dtype: 'f32' | 'u32', shape: number[]) => owned.add(ctx.pool.tensor(`kmeans ${name}`, dtype, shape));
+      const x = await tensor('rows', 'f32', [n, d]);
+      const gather = new KernelGraph('kmeans rows');
+      await owned.add(addBatchGather(gather, ctx, { data, indices: data.inOrder, x, batchSize: n }));
+      await ctx.scheduler.run(gather);
+      const c = await tensor('centres', 'f32', [rk, d]);
+      const cNorms = await tensor("centres' squared norms", 'f32', [rk]);
+      const scores = await tensor('scores', 'f32', [n, rk]);
+      const labels = await tensor('labels', 'u32', [n, restarts]);
+      const minima = await tensor('minima', 'f32', [n, restarts]);
+      const oneHot = await tensor('assignments', 'f32', [n, rk]);
+      const sums = await tensor('sums', 'f32', [rk, d]);
+      const counts = await tensor('counts', 'f32', [rk]);
+      const step = new KernelGraph('kmeans step');
+      await owned.add(addReduce(step, ctx, { op: 'sumsq', per: 'row', x: c, out: cNorms }));
+      await owned.add(addGemm(step, ctx, { a: x, b: c, c: scores, m: n, n: rk, k: d, transB: true, alpha: -2, bias: cNorms }));
+      await owned.add(addSegmentArgmin(step, ctx, { scores, rows: n, segments: restarts, width: k, indices: labels, minima, oneHot }));
+      await owned.add(addGemm(step, ctx, { a: oneHot, b: x, c: sums, m: rk, n: d, k: n, transA: true }));
+      await owned.add(addReduce(step, ctx, { op: 'sum', per: 'column', x: oneHot, out: counts }));
+      return new LloydSteps(ctx, owned, step, { c, labels, minima, sums, counts });
+    });
+  }
+
+  /** One step from `centres` (RK x d): the assignment to them and the sums it gives. */
+  async step(centres: Float64Array): Promise<LloydStep> {
+    const { t } = this;
+    await t.c.write(Float32Array.from(centres));
+    await this.ctx.scheduler.run(this.graph);
+    const [labels, minima, sums, counts] = await Promise.all([t.labels.read(), t.minima.read(), t.sums.read(), t.counts.read()]);
+    return { labels: new Uint32Array(labels), minima: new Float32Array(minima), sums: new Float32Array(sums), counts: new Float32Array(counts) };
+  }
+
+  release(): void {
+    this.owned.release();
+  }
+}
+
 /**
  * Fits k-means to every example of `data` (as the models see it: bytes / 255, or real rows; `rows` the same values
  * on the host, for the seeding and the final inertia) with `restarts` restarts at once.
@@ -100,40 +171,18 @@ export async function fitKmeans(ctx: RunContext, data: DeviceDataset, rows: Arra
   if (!(Number.isInteger(k) && k >= 1 && k <= n)) throw new InputError(`kmeans: clusters = ${k} must be an integer in [1, ${n}] (the examples)`);
   if (!(Number.isInteger(restarts) && restarts >= 1)) throw new InputError(`kmeans: restarts = ${restarts} must be a positive integer`);
   if (!(Number.isInteger(o.iterations) && o.iterations >= 1)) throw new InputError(`kmeans: iterations = ${o.iterations} must be a positive integer`);
-  const rk = restarts * k;
-  const centres = new Float64Array(rk * d);
+  const centres = new Float64Array(restarts * k * d);
   for (let r = 0; r < restarts; r++) centres.set(kmeansPlusPlus(rows, n, d, k, o.seed, r), r * k * d);
-  const owned = new Owned();
+  const lloyd = await LloydSteps.create(ctx, data, { clusters: k, restarts });
   try {
-    const tensor = (name: string, dtype: 'f32' | 'u32', shape: number[]) => owned.add(ctx.pool.tensor(`kmeans ${name}`, dtype, shape));
-    const x = await tensor('rows', 'f32', [n, d]);
-    const gather = new KernelGraph('kmeans rows');
-    await owned.add(addBatchGather(gather, ctx, { data, indices: data.inOrder, x, batchSize: n }));
-    await ctx.scheduler.run(gather);
-    const c = await tensor('centres', 'f32', [rk, d]);
-    const cNorms = await tensor('centres\' squared norms', 'f32', [rk]);
-    const scores = await tensor('scores', 'f32', [n, rk]);
-    const labels = await tensor('labels', 'u32', [n, restarts]);
-    const minima = await tensor('minima', 'f32', [n, restarts]);
-    const oneHot = await tensor('assignments', 'f32', [n, rk]);
-    const sums = await tensor('sums', 'f32', [rk, d]);
-    const counts = await tensor('counts', 'f32', [rk]);
-    const step = new KernelGraph('kmeans step');
-    await owned.add(addReduce(step, ctx, { op: 'sumsq', per: 'row', x: c, out: cNorms }));
-    await owned.add(addGemm(step, ctx, { a: x, b: c, c: scores, m: n, n: rk, k: d, transB: true, alpha: -2, bias: cNorms }));
-    await owned.add(addSegmentArgmin(step, ctx, { scores, rows: n, segments: restarts, width: k, indices: labels, minima, oneHot }));
-    await owned.add(addGemm(step, ctx, { a: oneHot, b: x, c: sums, m: rk, n: d, k: n, transA: true }));
-    await owned.add(addReduce(step, ctx, { op: 'sum', per: 'column', x: oneHot, out: counts }));
     let previous: Uint32Array | null = null;
     const settled = new Array<boolean>(restarts).fill(false);
-    let [iterations, scoreMinima] = [0, new Float32Array(n * restarts)];
+    let iterations = 0;
+    let scoreMinima: Float32Array = new Float32Array(n * restarts);
     while (iterations < o.iterations && !settled.every(Boolean)) {
-      await c.write(Float32Array.from(centres));
-      await ctx.scheduler.run(step);
+      const { labels: assigned, minima, sums: s, counts: m } = await lloyd.step(centres);
       iterations++;
-      const assigned = new Uint32Array(await labels.read());
-      scoreMinima = new Float32Array(await minima.read());
-      const [s, m] = [new Float32Array(await sums.read()), new Float32Array(await counts.read())];
+      scoreMinima = minima;
       let changed = 0;
       for (let r = 0; r < restarts; r++) {
         // A restart whose labels did not change has converged: its centres are the means of its clusters already.
@@ -160,7 +209,7 @@ export async function fitKmeans(ctx: RunContext, data: DeviceDataset, rows: Arra
     const { labels: bestLabels, inertia } = kmeansAssign(rows, n, bestCentres, k, d);
     return { centres: bestCentres, labels: bestLabels, inertia, inertias, best, iterations };
   } finally {
-    owned.release();
+    lloyd.release();
   }
 }
 
