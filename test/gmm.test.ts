@@ -7,7 +7,7 @@ import * as assert from 'uvu/assert';
 import { InputError } from '../engine/index.js';
 import { fitGmm, gmmLogLikelihood, gmmParameters, type Gmm, type GmmCovariance } from '../models/gmm.js';
 import { fitKmeans } from '../models/kmeans.js';
-import { invertSymmetric, logDetSymmetric } from '../models/linalg.js';
+import { gmmEmStepReference, gmmFromResponsibilities, gmmLogDensity } from '../harness/reference/clustering.js';
 import { DeviceDataset } from '../models/minibatch.js';
 import { expectError } from './expect.js';
 import { withGpu } from './gpu.js';
@@ -24,65 +24,12 @@ function clusters(seed: number): { images: Uint8Array; count: number; width: num
   return { images, count, width };
 }
 
-/** log pi_k + log N(x | m_k, S_k) in float64: S_k diagonal from variances, or full (its inverse, and log det from its eigenvalues). */
-function componentTerm(model: Gmm, k: number, x: ArrayLike<number>): number {
-  const d = model.width;
-  let t = Math.log(model.weights[k]);
-  if (model.covariance !== 'full') {
-    for (let e = 0; e < d; e++) {
-      const [m, s] = [model.means[k * d + e], model.variances[k * d + e]];
-      t -= 0.5 * ((x[e] - m) ** 2 / s + Math.log(2 * Math.PI * s));
-    }
-    return t;
-  }
-  const s = model.covariances!.slice(k * d * d, (k + 1) * d * d);
-  const inv = invertSymmetric(s, d)!;
-  const diff = Array.from({ length: d }, (_, e) => x[e] - model.means[k * d + e]);
-  let q = 0;
-  for (let e = 0; e < d; e++) for (let f = 0; f < d; f++) q += diff[e] * inv[e * d + f] * diff[f];
-  return t - 0.5 * (q + logDetSymmetric(s, d) + d * Math.log(2 * Math.PI));
-}
-
-/** log p(x) of a mixture in float64, by log-sum-exp. */
-function logDensity(model: Gmm, x: ArrayLike<number>): number {
-  const terms = Array.from(model.weights, (_, k) => componentTerm(model, k, x));
-  const top = Math.max(...terms);
-  return top + Math.log(terms.reduce((s, t) => s + Math.exp(t - top), 0));
-}
-
-/** EM in float64 from responsibilities: `steps` M then E steps, the first M-step from the hard labels. */
+/** EM in float64 from k-means' hard labels: the first M-step from them, then `steps` E and M steps. */
 function referenceEm(rows: Float64Array, count: number, d: number, k: number, labels: Uint32Array, steps: number, covariance: GmmCovariance): Gmm {
-  let resp: number[][] = Array.from({ length: count }, (_, r) => Array.from({ length: k }, (_, c) => (labels[r] === c ? 1 : 0)));
-  let model: Gmm | null = null;
-  for (let t = 0; t <= steps; t++) {
-    const weights = new Float64Array(k);
-    const means = new Float64Array(k * d);
-    const variances = new Float64Array(k * d);
-    const covariances = new Float64Array(k * d * d);
-    for (let c = 0; c < k; c++) {
-      const nk = resp.reduce((s, r) => s + r[c], 0);
-      weights[c] = nk / count;
-      let total = 0;
-      for (let e = 0; e < d; e++) means[c * d + e] = resp.reduce((s, r, i) => s + r[c] * rows[i * d + e], 0) / nk;
-      for (let e = 0; e < d; e++) {
-        for (let f = 0; f < d; f++) {
-          const v = resp.reduce((s, r, i) => s + r[c] * (rows[i * d + e] - means[c * d + e]) * (rows[i * d + f] - means[c * d + f]), 0) / nk;
-          covariances[(c * d + e) * d + f] = v + (e === f ? 1e-6 : 0);
-        }
-        variances[c * d + e] = covariances[(c * d + e) * d + e];
-        total += variances[c * d + e] - 1e-6;
-      }
-      if (covariance === 'spherical') variances.fill(total / d + 1e-6, c * d, (c + 1) * d);
-    }
-    model = { width: d, covariance, weights, means, variances, ...(covariance === 'full' ? { covariances } : {}) };
-    if (t === steps) break;
-    resp = Array.from({ length: count }, (_, i) => {
-      const x = rows.subarray(i * d, (i + 1) * d);
-      const lse = logDensity(model!, x);
-      return Array.from({ length: k }, (_, c) => Math.exp(componentTerm(model!, c, x) - lse));
-    });
-  }
-  return model!;
+  const hard = Float64Array.from({ length: count * k }, (_, e) => (labels[Math.floor(e / k)] === e % k ? 1 : 0));
+  let model = gmmFromResponsibilities(rows, count, d, hard, k, covariance, 1e-6);
+  for (let t = 0; t < steps; t++) model = gmmEmStepReference(rows, count, model, 1e-6).next;
+  return model;
 }
 
 const gpu = suite('Gaussian mixtures on the GPU');
@@ -107,7 +54,7 @@ for (const covariance of ['diag', 'spherical', 'full'] as const) {
         if (covariance === 'spherical') for (let c = 0; c < k; c++) assert.ok(fit.model.variances.subarray(c * width, (c + 1) * width).every((v) => v === fit.model.variances[c * width]), 'one variance per component');
         const got = await gmmLogLikelihood(ctx, fit.model, data);
         for (const r of [0, 50, 120, 179]) {
-          const exact = logDensity(fit.model, rows.subarray(r * width, (r + 1) * width));
+          const exact = gmmLogDensity(fit.model, rows.subarray(r * width, (r + 1) * width));
           assert.ok(Math.abs(got.perRow[r] - exact) < 1e-3 * (1 + Math.abs(exact)), `row ${r}: ${got.perRow[r]} vs ${exact}`);
         }
         assert.is(gmmParameters(fit.model), { diag: 3 * 5 * 2 + 2, spherical: 3 * 5 + 3 + 2, full: 3 * 5 + 3 * 15 + 2 }[covariance]);

@@ -6,6 +6,7 @@ import * as assert from 'uvu/assert';
 import { InputError } from '../engine/index.js';
 import { fitKmeans, kmeansAssign, kmeansPlusPlus } from '../models/kmeans.js';
 import { DeviceDataset } from '../models/minibatch.js';
+import { lloydStepReference } from '../harness/reference/clustering.js';
 import { expectError } from './expect.js';
 import { withGpu } from './gpu.js';
 import { randomWords } from './random.js';
@@ -26,13 +27,10 @@ function lloydReference(rows: Float64Array, count: number, width: number, start:
   const centres = Float64Array.from(start);
   let labels: Uint32Array | null = null;
   for (let t = 0; t < iterations; t++) {
-    const next = kmeansAssign(rows, count, centres, clusters, width).labels;
-    if (labels && next.every((l, i) => l === labels![i])) break;
-    labels = next;
-    for (let c = 0; c < clusters; c++) {
-      const members = Array.from({ length: count }, (_, r) => r).filter((r) => labels![r] === c);
-      if (members.length > 0) for (let e = 0; e < width; e++) centres[c * width + e] = members.reduce((s, r) => s + rows[r * width + e], 0) / members.length;
-    }
+    const step = lloydStepReference(rows, count, width, centres, clusters);
+    if (labels && step.labels.every((l, i) => l === labels![i])) break;
+    labels = step.labels;
+    for (let c = 0; c < clusters; c++) if (step.counts[c] > 0) for (let e = 0; e < width; e++) centres[c * width + e] = step.sums[c * width + e] / step.counts[c];
   }
   return { centres, ...kmeansAssign(rows, count, centres, clusters, width) };
 }
