@@ -14,8 +14,8 @@ import type { Benchmark } from './definition.js';
 import { reps, sizes } from './flags.js';
 import { FEATURES } from '../features.js';
 
-/** Every benchmark by its feature's name (harness/features.ts). */
-export const BENCHMARKS: Readonly<Record<string, Benchmark>> = Object.fromEntries(FEATURES.flatMap((f) => (f.benchmark ? [[f.name, f.benchmark]] : [])));
+/** Every benchmark by its name (its feature's, unless it names itself; harness/features.ts). */
+export const BENCHMARKS: Readonly<Record<string, Benchmark>> = Object.fromEntries(FEATURES.flatMap((f) => (f.benchmark ? [[f.benchmark.name ?? f.name, f.benchmark]] : [])));
 
 const BENCH_FLAGS = {
   backend: choice(['node', 'chrome', 'both'] as const, { default: 'both', help: 'node, chrome (headless Chromium), or both' }),

@@ -4,6 +4,8 @@ import type { JsonObject } from '../io/json.js';
 import type { StudyScale } from '../report/section.js';
 
 export interface Benchmark {
+  /** Its name in `bench <name>` when not its feature's (the linear feature's is 'cluster'). */
+  name?: string;
   /** The job name (harness/backends/jobs.ts). */
   job: string;
   /** One line for `bench --help`: what is timed, against what. */
