@@ -21,13 +21,14 @@ test('bench-cluster on 300 digits projected to 8 values, K = 3: checks, rows, ra
     const checks = result.checks as JsonObject[];
     assert.equal(checks.map((c) => c.task), ['Lloyd step', 'diag EM step', 'full EM step']);
     const rows = result.rows as JsonObject[];
-    assert.equal(rows.map((r) => `${r.impl} ${r.what}`), ['harmonium Lloyd step', 'typescript Lloyd step', 'harmonium EM step (diag)', 'typescript EM step (diag)', 'harmonium EM step (full)', 'typescript EM step (full)']);
+    assert.equal(rows.map((r) => `${r.impl} ${r.what}`), ['harmonium Lloyd step', 'harmonium Lloyd step', 'typescript Lloyd step', 'harmonium EM step (diag)', 'typescript EM step (diag)', 'harmonium EM step (full)', 'typescript EM step (full)']);
     for (const r of rows) {
-      const units = r.impl === 'typescript' ? 1 : r.what === 'Lloyd step' ? 2 * 2 : 2;
+      const units = r.impl === 'typescript' ? 1 : r.what === 'Lloyd step' ? 2 * (r.restarts as number) : 2;
       const want = (1000 * units) / (r.median_ms as number);
       assert.ok(Math.abs((r.steps_per_s as number) - want) <= 1e-9 * want, JSON.stringify(r));
     }
-    assert.equal([rows[0].rows, rows[0].width], [300, 8]);
+    assert.equal([rows[0].rows, rows[0].width, rows[0].restarts, rows[1].restarts], [300, 8, 2, 1]);
+    assert.is(rows[0].batch_over_single, (rows[0].steps_per_s as number) / (rows[1].steps_per_s as number));
     assert.match(clusterBenchTable(result, 'node'), /harmonium\s+Lloyd step\s+3\s+300 x 8/);
     assert.is((clusterBenchSummary(result).kmeans_restart_steps as JsonObject).steps_per_s, rows[0].steps_per_s);
   }));

@@ -8,7 +8,7 @@ import { boolean, text, type Values } from './schema.js';
 import { writeFileAtomic } from '../io/files.js';
 import { packageRoot } from '../io/package.js';
 
-const BLOCK = /<!-- flags: ([a-z ]+) -->\n[\s\S]*?<!-- \/flags -->/g;
+const BLOCK = /<!-- flags: ([a-z -]+) -->\n[\s\S]*?<!-- \/flags -->/g;
 
 /** The block of one command: its usage line and its flag table. */
 export function flagsBlock(command: Command): string {
