@@ -73,6 +73,9 @@ const trainings: Array<[string, JsonObject, string]> = [
   ['rbm-train, PCD-1 with 20 chains', { job: 'rbm-train', hidden: 12, epochs: 1, batch: 50, pcd: true, chains: 20, train_count: 200, test_count: 50, seed: 5, return_model: true }, 'train_reconstruction_error'],
   ['vae-train, a gaussian latent', { job: 'vae-train', hidden: [16], latent: 3, epochs: 1, batch: 50, train_count: 200, test_count: 50, seed: 6, return_model: true }, 'test_elbo'],
   ['kmeans, 3 restarts at once', { job: 'kmeans', clusters: 4, restarts: 3, iterations: 20, train_count: 200, test_count: 50, seed: 7, return_model: true }, 'inertias'],
+  ['gmm, full covariances on blobs', { job: 'gmm', data: 'blobs', blob_samples: 150, blob_features: 3, components: 3, covariance: 'full', iterations: 5, seed: 8, return_model: true }, 'em_log_likelihood'],
+  ['fa, EM on digits projected to 12 values', { job: 'fa', project: 12, components: 3, iterations: 5, train_count: 200, test_count: 50, seed: 9, return_model: true }, 'em_log_likelihood'],
+  ['sparse-coding, 7 x 7 patches', { job: 'sparse-coding', patch: 7, components: 5, alpha: 0.2, iterations: 2, code_iterations: 10, train_count: 20, test_count: 10, seed: 10, return_model: true }, 'learning_objective'],
 ];
 for (const [what, spec, metric] of trainings) {
   chrome(`${what}: the same model in Node and in Chrome (byte for byte on SwiftShader)`, async () => {
