@@ -29,6 +29,11 @@ report('study --quick writes report.html, report.json and study.json', () => {
   // The RG section's 2-D stacks: both couplings, each hidden layer's locality and fields, generated configurations (10 of 8 x 8, 8 to a row).
   const lattices = data.sections.rg.lattices as Array<{ coupling: number; layers: unknown[]; fields: unknown[]; generated: { picture: { height: number } } }>;
   assert.equal(lattices.map((l) => [l.coupling, l.layers.length, l.fields.length, l.generated.picture.height]), [[0.408, 2, 2, 19], [0.2, 2, 2, 19]]);
+  // The linear section: five fits on the projected digits, each with both scores; six 28 x 28 atoms in one row; both curves from h = 0.
+  const linear = data.sections.linear;
+  assert.equal(linear.fits.map((f: { score: string }) => f.score), ['log_likelihood', 'log_likelihood', 'inertia', 'log_likelihood', 'log_likelihood']);
+  assert.ok(linear.fits.every((f: { train: number; test: number }) => Number.isFinite(f.train) && Number.isFinite(f.test)), JSON.stringify(linear.fits));
+  assert.equal([linear.sparse.picture.width, linear.sparse.picture.height, linear.sparse.curves.ista.length, linear.sparse.curves.fista.length], [6 * 29 + 1, 29 + 1, 6, 6]);
 });
 
 report('every chart in the report rendered, without console errors', async () => {

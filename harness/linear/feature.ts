@@ -3,10 +3,12 @@
 import type { Feature } from '../feature.js';
 import { benchClusterJob } from './bench.js';
 import { clusterBenchmark } from './bench_table.js';
+import { linearReportSection } from './study.js';
 import { faJob, gmmJob, kmeansJob, pcaJob, sparseCodingJob } from './job.js';
 
 export const linearFeature: Feature = {
   name: 'linear',
   jobs: { pca: pcaJob, fa: faJob, 'sparse-coding': sparseCodingJob, kmeans: kmeansJob, gmm: gmmJob, 'bench-cluster': benchClusterJob },
   benchmark: clusterBenchmark,
+  section: linearReportSection,
 };
