@@ -46,6 +46,8 @@ export const RNG_PURPOSES = {
   blobs: 23,
   // Dictionary learning's start (step 0) and the rows that replace unused atoms (step 1 + iteration), on the host (models/dictionary_learning.ts).
   dictionaryRows: 24,
+  // Draws from a fitted Gaussian mixture, on the host (models/gmm.ts sampleGmm).
+  gmmSample: 25,
 } as const;
 
 export type RngPurpose = keyof typeof RNG_PURPOSES;

@@ -19,7 +19,7 @@
 // same bits. The new parameters on the host in float64. Second moments rather than centred sums keep it
 // one pass; float32 then loses about (mean / sd)^2 x 1e-7 of each variance, well below reg_covar for
 // centred data (MNIST-PCA), noticeable for clusters far from the origin relative to their spread.
-import { InputError, KernelGraph, type RunContext, type Tensor } from '../engine/index.js';
+import { InputError, KernelGraph, normal2, RNG_PURPOSES, rngBits, uniform24, type RunContext, type Tensor } from '../engine/index.js';
 import { addBinary, addGemm, addReduce, addSoftmax } from '../engine/ops/index.js';
 import { fitKmeans } from './kmeans.js';
 import { cholesky, lowerInverse } from './linalg.js';
@@ -121,6 +121,8 @@ interface GmmPass {
   /** Writes a model's operands. */
   load(model: Gmm): Promise<void>;
   lse: Tensor;
+  /** n x K: the scores log pi_k + log N(x | k), or after a softmax the responsibilities. */
+  scores: Tensor;
   sums?: { n: Tensor; s1: Tensor; s2: Tensor };
 }
 
@@ -182,8 +184,11 @@ function fullOperands(model: Gmm): { p: Float32Array; bias: Float32Array; c: Flo
   return { p, bias, c };
 }
 
-/** Builds the E-step (and with `withSums` the M-step's sums) over every row of `data`, its tensors `owned`'s. */
-async function gmmPass(ctx: RunContext, data: DeviceDataset, k: number, covariance: GmmCovariance, owned: Owned, withSums: boolean): Promise<GmmPass> {
+/** What a pass computes past the rows' log-likelihoods: nothing, the responsibilities (in `scores`), or those and the M-step's sums. */
+type PassOutputs = 'log-likelihoods' | 'responsibilities' | 'sums';
+
+/** Builds the E-step (and, as `outputs` asks, the responsibilities and the M-step's sums) over every row of `data`, its tensors `owned`'s. */
+async function gmmPass(ctx: RunContext, data: DeviceDataset, k: number, covariance: GmmCovariance, owned: Owned, outputs: PassOutputs): Promise<GmmPass> {
   const { count: n, width: d } = data;
   const tensor = (name: string, shape: number[], values?: Float32Array) => owned.add(ctx.pool.tensor(`gmm ${name}`, 'f32', shape, values ? { data: values } : undefined));
   const add = async (dispatches: Promise<{ release(): void }>) => void (await owned.add(dispatches));
@@ -237,12 +242,13 @@ async function gmmPass(ctx: RunContext, data: DeviceDataset, k: number, covarian
   }
   await ctx.scheduler.run(gather);
   await add(addReduce(graph, ctx, { op: 'logsumexp', per: 'row', x: scores, out: lse }));
-  if (!withSums) return { graph, load, lse };
-  const [sumN, sumX] = [await tensor('N', [k]), await tensor("R'X", [k, d])];
+  if (outputs === 'log-likelihoods') return { graph, load, lse, scores };
   await add(addSoftmax(graph, ctx, { x: scores, out: scores }));
+  if (outputs === 'responsibilities') return { graph, load, lse, scores };
+  const [sumN, sumX] = [await tensor('N', [k]), await tensor("R'X", [k, d])];
   await add(addReduce(graph, ctx, { op: 'sum', per: 'column', x: scores, out: sumN }));
   await add(addGemm(graph, ctx, { a: scores, b: x, c: sumX, m: k, n: d, k: n, transA: true }));
-  return { graph, load, lse, sums: { n: sumN, s1: sumX, s2: await secondMoments() } };
+  return { graph, load, lse, scores, sums: { n: sumN, s1: sumX, s2: await secondMoments() } };
 }
 
 /** Runs a pass with a model's operands; returns the rows' log-likelihoods (float32). */
@@ -271,7 +277,7 @@ export class GmmEm implements Releasable {
   ) {}
 
   static create(ctx: RunContext, data: DeviceDataset, components: number, covariance: GmmCovariance): Promise<GmmEm> {
-    return building(async (owned) => new GmmEm(ctx, owned, await gmmPass(ctx, data, components, covariance, owned, true), data.count));
+    return building(async (owned) => new GmmEm(ctx, owned, await gmmPass(ctx, data, components, covariance, owned, 'sums'), data.count));
   }
 
   /** The rows' mean log-likelihood under `model` (the E-step) and the model the M-step makes of it (each variance plus `reg`). */
@@ -331,11 +337,77 @@ export async function gmmLogLikelihood(ctx: RunContext, model: Gmm, data: Device
   if (data.width !== model.width) throw new InputError(`gmm: the model has ${model.width} values per example, the data ${data.width}`);
   const owned = new Owned();
   try {
-    const perRow = await runPass(ctx, await gmmPass(ctx, data, model.weights.length, model.covariance, owned, false), model);
+    const perRow = await runPass(ctx, await gmmPass(ctx, data, model.weights.length, model.covariance, owned, 'log-likelihoods'), model);
     return { mean: meanOf(perRow), perRow };
   } finally {
     owned.release();
   }
+}
+
+/**
+ * Each row's responsibilities p(k | x) under the model (n x K, float32; scikit-learn's predict_proba)
+ * and its most probable component (predict: the first of equals).
+ */
+export async function gmmResponsibilities(ctx: RunContext, model: Gmm, data: DeviceDataset): Promise<{ responsibilities: Float32Array; labels: Uint32Array }> {
+  if (data.width !== model.width) throw new InputError(`gmm: the model has ${model.width} values per example, the data ${data.width}`);
+  const k = model.weights.length;
+  const owned = new Owned();
+  try {
+    const pass = await gmmPass(ctx, data, k, model.covariance, owned, 'responsibilities');
+    await runPass(ctx, pass, model);
+    const responsibilities = new Float32Array(await pass.scores.read());
+    const labels = Uint32Array.from({ length: data.count }, (_, r) => {
+      let best = 0;
+      for (let c = 1; c < k; c++) if (responsibilities[r * k + c] > responsibilities[r * k + best]) best = c;
+      return best;
+    });
+    return { responsibilities, labels };
+  } finally {
+    owned.release();
+  }
+}
+
+/**
+ * `count` draws from the mixture (count x width, float64) and each one's component: the component by
+ * the weights from one uniform, the values m + L z (full; L the covariance's Cholesky factor) or
+ * m + sqrt(s) z, z standard normals. Draws: Philox (seed, gmmSample, row), element 0 the component's
+ * uniform, element 1 + e / 2 the Box-Muller pair of values e and e + 1.
+ *
+ *   const { samples } = sampleGmm(model, 1000, 7);
+ */
+export function sampleGmm(model: Gmm, count: number, seed: number): { samples: Float64Array; components: Uint32Array } {
+  if (!(Number.isInteger(count) && count >= 0)) throw new InputError(`gmm: samples = ${count} must be a non-negative integer`);
+  const [k, d] = [model.weights.length, model.width];
+  const factors = model.covariance === 'full' ? Array.from({ length: k }, (_, c) => cholesky(model.covariances!.subarray(c * d * d, (c + 1) * d * d), d)!) : null;
+  const total = model.weights.reduce((a, b) => a + b, 0);
+  const samples = new Float64Array(count * d);
+  const components = new Uint32Array(count);
+  for (let r = 0; r < count; r++) {
+    const u = uniform24(rngBits(seed, RNG_PURPOSES.gmmSample, r, 0, 0)[0]) * total;
+    let [c, cumulative] = [k - 1, 0];
+    for (let j = 0; j < k; j++) {
+      cumulative += model.weights[j];
+      if (u < cumulative) {
+        c = j;
+        break;
+      }
+    }
+    components[r] = c;
+    const z = new Float64Array(d);
+    for (let e = 0; e < d; e += 2) {
+      const bits = rngBits(seed, RNG_PURPOSES.gmmSample, r, 1 + e / 2, 0);
+      const pair = normal2(bits[0], bits[1]);
+      z[e] = pair[0];
+      if (e + 1 < d) z[e + 1] = pair[1];
+    }
+    for (let e = 0; e < d; e++) {
+      let v = model.means[c * d + e];
+      if (factors) for (let f = 0; f <= e; f++) v += factors[c][e * d + f] * z[f];
+      else v += Math.sqrt(model.variances[c * d + e]) * z[e];
+      samples[r * d + e] = v;
+    }
+  }
+  return { samples, components };
 }
 
 /** Free parameters, as scikit-learn counts them for BIC: means, covariances (1, d or d(d+1)/2 each), K - 1 weights. */

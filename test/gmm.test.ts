@@ -5,9 +5,9 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { InputError } from '../engine/index.js';
-import { fitGmm, gmmLogLikelihood, gmmParameters, type Gmm, type GmmCovariance } from '../models/gmm.js';
+import { fitGmm, gmmLogLikelihood, gmmParameters, gmmResponsibilities, sampleGmm, type Gmm, type GmmCovariance } from '../models/gmm.js';
 import { fitKmeans } from '../models/kmeans.js';
-import { gmmEmStepReference, gmmFromResponsibilities, gmmLogDensity } from '../harness/reference/clustering.js';
+import { gmmComponentTerm, gmmEmStepReference, gmmFromResponsibilities, gmmLogDensity } from '../harness/reference/clustering.js';
 import { DeviceDataset } from '../models/minibatch.js';
 import { expectError } from './expect.js';
 import { withGpu } from './gpu.js';
@@ -83,4 +83,60 @@ gpu('fitGmm (full): rows on a line leave a covariance that cannot be factored wi
   }),
 );
 
+gpu('gmmResponsibilities (full): p(k | x) of every row against float64, each label the most probable component', () =>
+  withGpu(async (ctx) => {
+    const { images, count, width } = clusters(43);
+    const rows = Float64Array.from(images, (b) => Math.fround(b / 255));
+    const data = await DeviceDataset.upload(ctx, { images, labels: new Uint8Array(count), count, width });
+    try {
+      const { model } = await fitGmm(ctx, data, rows, { components: 3, covariance: 'full', iterations: 3, seed: 2 });
+      const { responsibilities, labels } = await gmmResponsibilities(ctx, model, data);
+      for (let r = 0; r < count; r++) {
+        const x = rows.subarray(r * width, (r + 1) * width);
+        const lse = gmmLogDensity(model, x);
+        const want = [0, 1, 2].map((c) => Math.exp(gmmComponentTerm(model, c, x) - lse));
+        want.forEach((p, c) => assert.ok(Math.abs(responsibilities[r * 3 + c] - p) < 1e-4, `row ${r}, component ${c}: ${responsibilities[r * 3 + c]} vs ${p}`));
+        assert.is(labels[r], want.indexOf(Math.max(...want)), `row ${r}'s label`);
+      }
+    } finally {
+      data.release();
+    }
+  }),
+);
+
 gpu.run();
+
+const host = suite('sampling a mixture (no GPU)');
+
+host('sampleGmm: 20,000 draws of a full and a diagonal mixture; component counts by chi-square (p = 0.001), means and covariances within 5 standard errors; the same seed, the same draws', () => {
+  const full: Gmm = {
+    width: 2,
+    covariance: 'full',
+    weights: Float64Array.of(0.3, 0.7),
+    means: Float64Array.of(-2, 1, 3, 0),
+    variances: Float64Array.of(1, 2, 0.5, 0.25),
+    covariances: Float64Array.of(1, 0.8, 0.8, 2, 0.5, -0.2, -0.2, 0.25),
+  };
+  const diag: Gmm = { ...full, covariance: 'diag', covariances: undefined };
+  const n = 20000;
+  for (const model of [full, diag]) {
+    const { samples, components } = sampleGmm(model, n, 9);
+    const counts = [0, 1].map((c) => components.filter((v) => v === c).length);
+    const chi2 = counts.reduce((s, o, c) => s + (o - n * model.weights[c]) ** 2 / (n * model.weights[c]), 0);
+    assert.ok(chi2 < 10.83, `component counts ${counts}: chi-square ${chi2}`);
+    for (let c = 0; c < 2; c++) {
+      const own = Array.from({ length: n }, (_, r) => r).filter((r) => components[r] === c);
+      const cov = (e: number, f: number) => (model.covariance === 'full' ? model.covariances![c * 4 + e * 2 + f] : e === f ? model.variances[c * 2 + e] : 0);
+      const mean = [0, 1].map((e) => own.reduce((s, r) => s + samples[r * 2 + e], 0) / own.length);
+      mean.forEach((m, e) => assert.ok(Math.abs(m - model.means[c * 2 + e]) < 5 * Math.sqrt(cov(e, e) / own.length), `${model.covariance} component ${c} mean ${e}: ${m}`));
+      for (const [e, f] of [[0, 0], [0, 1], [1, 1]]) {
+        const got = own.reduce((s, r) => s + (samples[r * 2 + e] - mean[e]) * (samples[r * 2 + f] - mean[f]), 0) / (own.length - 1);
+        const se = Math.sqrt((cov(e, e) * cov(f, f) + cov(e, f) ** 2) / own.length);
+        assert.ok(Math.abs(got - cov(e, f)) < 5 * se, `${model.covariance} component ${c} covariance ${e}${f}: ${got} vs ${cov(e, f)}`);
+      }
+    }
+    assert.equal(Array.from(sampleGmm(model, 5, 9).samples), Array.from(samples.subarray(0, 10)), 'a prefix of the same draws');
+  }
+});
+
+host.run();

@@ -101,7 +101,11 @@ gpu("gmm on 300 digits: BIC from the reported log-likelihood, EM's account never
   assert.equal(Array.from(file.tensors.weights.data), r.weights);
   assert.ok(Math.abs((r.weights as number[]).reduce((a, b) => a + b, 0) - 1) < 1e-9, 'weights sum to 1');
   // Full covariances on blobs: the model file's K x d x d covariances, their diagonals the variances.
-  const full = await withJobContext((ctx) => runGmm(ctx, readSpec(GMM_JOB, { job: 'gmm', data: 'blobs', blob_samples: 120, blob_features: 3, components: 3, covariance: 'full', return_model: true }, 'gmm')), { gpu });
+  const full = await withJobContext((ctx) => runGmm(ctx, readSpec(GMM_JOB, { job: 'gmm', data: 'blobs', blob_samples: 120, blob_features: 3, blob_std: 0.3, components: 3, covariance: 'full', labels: true, samples: 4, return_model: true }, 'gmm')), { gpu });
+  assert.equal([(full.labels as number[]).length, (full.samples as number[][]).length, (full.samples as number[][])[0].length, (full.sample_components as number[]).length], [96, 4, 3, 4]);
+  // Tight blobs (std 0.3): the labels are the planted clusters (training row i in cluster i mod 3), up to naming.
+  const labels = full.labels as number[];
+  labels.forEach((l, i) => assert.is(l, labels[i % 3], `row ${i}`));
   const tensors = decodeSafetensors(fromBase64(full.model_base64 as string), 'm').tensors;
   assert.equal([tensors.covariances.shape, full.parameters], [[3, 3, 3], 3 * 3 + 3 * 6 + 2]);
   for (let c = 0; c < 3; c++) for (let e = 0; e < 3; e++) assert.is(tensors.covariances.data[(c * 3 + e) * 3 + e], tensors.variances.data[c * 3 + e]);

@@ -128,8 +128,11 @@ times every component's Cholesky precision), its log-likelihood (a log-sum-exp) 
 (a softmax), the M-step's sums by GEMMs; each variance (full: the covariance's diagonal) plus --reg-covar; it stops when a step changes the mean log-likelihood per example by less than
 --tolerance, or after --iterations steps. log_likelihood is the mean log p(x) per example in nats
 (GaussianMixture.score) and bic is -2 n log_likelihood + p ln n (GaussianMixture.bic), both on the
---test examples when given, else on the training ones. With --json one object: components, covariance,
-weights, iterations, converged, em_log_likelihood (per E-step, the training rows'), parameters, bic,
+--test examples when given, else on the training ones. --labels adds each training example's most
+probable component (GaussianMixture.predict), --samples N that many draws from the fitted mixture
+(GaussianMixture.sample; Philox). With --json one object: components, covariance,
+weights, iterations, converged, em_log_likelihood (per E-step, the training rows'), parameters, labels
+and samples, sample_components (when asked), bic,
 width, train_count, test_count, log_likelihood, train_log_likelihood, test_log_likelihood, seed,
 wall_ms, adapter, backend.`,
   run: (values) =>

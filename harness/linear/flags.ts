@@ -42,6 +42,8 @@ export const GMM_FLAGS = {
   iterations: integer({ min: 1, default: GMM_DEFAULTS.iterations, help: "EM steps at most (scikit-learn's max_iter)" }),
   tolerance: number({ value: 'X', min: 0, default: GMM_DEFAULTS.tolerance, help: "stop when a step changes the mean log-likelihood per example by less than X (scikit-learn's tol)" }),
   'reg-covar': number({ value: 'X', min: 0, default: GMM_DEFAULTS.regCovar, help: "added to every variance (scikit-learn's reg_covar)" }),
+  labels: boolean({ help: "return each training example's most probable component in the JSON (scikit-learn's predict)" }),
+  samples: integer({ min: 0, default: 0, help: 'draw N examples from the fitted mixture into the JSON (samples, sample_components)' }),
   seed,
 } as const;
 

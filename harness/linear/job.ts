@@ -8,7 +8,7 @@
 // in a page.
 import { encodeSafetensors, type SafetensorsTensor } from '../../engine/index.js';
 import { faLogLikelihood, fitFactorAnalysis, type FactorAnalysis } from '../../models/factor_analysis.js';
-import { fitGmm, gmmLogLikelihood, gmmParameters } from '../../models/gmm.js';
+import { fitGmm, gmmLogLikelihood, gmmParameters, gmmResponsibilities, sampleGmm } from '../../models/gmm.js';
 import { fitKmeans, kmeansAssign } from '../../models/kmeans.js';
 import { DeviceDataset, type RealRows } from '../../models/minibatch.js';
 import { Owned } from '../../models/owned.js';
@@ -168,13 +168,28 @@ export function runKmeans(ctx: JobContext, p: Values<typeof KMEANS_JOB>): Promis
   });
 }
 
+/** A mixture's draws as the JSON holds them: one array per example, and each one's component. */
+const drawn = (d: { samples: Float64Array; components: Uint32Array }, width: number): JsonObject => ({
+  samples: Array.from(d.components, (_, r) => Array.from(d.samples.subarray(r * width, (r + 1) * width))),
+  sample_components: Array.from(d.components),
+});
+
 export function runGmm(ctx: JobContext, p: Values<typeof GMM_JOB>): Promise<JsonObject> {
   return fitAndScore(ctx, p, 'gmm', 'log_likelihood', async (train, rows) => {
     const fit = await fitGmm(ctx, train, rows.values, { components: p.components, covariance: p.covariance, iterations: p.iterations, tolerance: p.tolerance, regCovar: p['reg-covar'], seed: p.seed });
     const { model } = fit;
     const parameters = gmmParameters(model);
     return {
-      fields: { covariance: p.covariance, weights: Array.from(model.weights), iterations: fit.logLikelihoods.length, converged: fit.converged, em_log_likelihood: fit.logLikelihoods, parameters },
+      fields: {
+        covariance: p.covariance,
+        weights: Array.from(model.weights),
+        iterations: fit.logLikelihoods.length,
+        converged: fit.converged,
+        em_log_likelihood: fit.logLikelihoods,
+        parameters,
+        ...(p.labels ? { labels: Array.from((await gmmResponsibilities(ctx, model, train)).labels) } : {}),
+        ...(p.samples > 0 ? drawn(sampleGmm(model, p.samples, p.seed), model.width) : {}),
+      },
       tensors: {
         weights: f64([p.components], model.weights),
         means: f64([p.components, model.width], model.means),

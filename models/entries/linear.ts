@@ -14,4 +14,4 @@ export { fitFactorAnalysis, faLogLikelihood, type FactorAnalysis, type FaOptions
 export { sparseCodes, SparseCoder, type SparseCodingMethod, type SparseCodingOptions, type SparseCodes } from '../sparse_coding.js';
 export { learnDictionary, type DictionaryLearningOptions, type LearnedDictionary } from '../dictionary_learning.js';
 export { fitKmeans, kmeansAssign, type KmeansOptions, type KmeansFit } from '../kmeans.js';
-export { fitGmm, gmmLogLikelihood, gmmParameters, type Gmm, type GmmCovariance, type GmmOptions } from '../gmm.js';
+export { fitGmm, gmmLogLikelihood, gmmResponsibilities, sampleGmm, gmmParameters, type Gmm, type GmmCovariance, type GmmOptions } from '../gmm.js';
