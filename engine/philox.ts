@@ -66,3 +66,20 @@ export function normal2(b0: number, b1: number): [number, number] {
   const angle = Math.PI * (2 * uniform24(b1) - 1);
   return [radius * Math.cos(angle), radius * Math.sin(angle)];
 }
+
+/**
+ * `count` standard normals in float64 from the stream of (seed, purpose) at `step`: values e and e + 1
+ * from the Box-Muller pair of element first + e / 2 (a host draw of a row of normals).
+ *
+ *   normals(seed, RNG_PURPOSES.blobs, 1 + i, features);
+ */
+export function normals(seed: number, purpose: number, step: number, count: number, first = 0): Float64Array {
+  const out = new Float64Array(count);
+  for (let e = 0; e < count; e += 2) {
+    const bits = rngBits(seed, purpose, step, first + e / 2, 0);
+    const [a, b] = normal2(bits[0], bits[1]);
+    out[e] = a;
+    if (e + 1 < count) out[e + 1] = b;
+  }
+  return out;
+}

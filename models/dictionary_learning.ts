@@ -7,8 +7,9 @@
 //   d_k <- d_k + (b_k - sum_j A_kj d_j) / A_kk,   d_k <- d_k / max(1, ||d_k||),
 // the exact minimiser over d_k with the others fixed, projected on the unit ball (scikit-learn's
 // _update_dict). An atom no code uses (A_kk < 1e-6) is replaced by a training row drawn from Philox
-// (seed, dictionaryRows, 1 + iteration), as scikit-learn redraws it. The start: K distinct rows drawn
-// from Philox (seed, dictionaryRows, 0), scaled to unit norm.
+// (seed, dictionaryRows, 1 + iteration) scaled to norm 1 (scikit-learn redraws it too, from a row plus
+// a little noise). The start: K distinct rows drawn from Philox (seed, dictionaryRows, 0), scaled to
+// unit norm.
 import { InputError, RNG_PURPOSES, rngBits, type RunContext } from '../engine/index.js';
 import { philoxPermutation } from '../engine/philox.js';
 import type { DeviceDataset } from './minibatch.js';
@@ -37,10 +38,17 @@ export interface LearnedDictionary {
   sparsity: number;
 }
 
+/** The Euclidean norm of a vector (a loop: a wide row spread into Math.hypot's arguments would overflow the stack). */
+function norm(v: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < v.length; i++) s += v[i] * v[i];
+  return Math.sqrt(s);
+}
+
 /** `row` scaled to norm 1 (a zero row stays zero). */
 function unitRow(row: number[]): number[] {
-  const norm = Math.hypot(...row);
-  return norm > 0 ? row.map((v) => v / norm) : row;
+  const n = norm(row);
+  return n > 0 ? row.map((v) => v / n) : row;
 }
 
 /**
@@ -63,8 +71,8 @@ export function updateDictionary(dictionary: Float64Array, a: ArrayLike<number>,
       if (w !== 0) for (let e = 0; e < d; e++) next[e] -= w * dictionary[j * d + e];
     }
     for (let e = 0; e < d; e++) atom[e] += next[e] / a[i * k + i];
-    const norm = Math.hypot(...atom);
-    if (norm > 1) for (let e = 0; e < d; e++) atom[e] /= norm;
+    const length = norm(atom);
+    if (length > 1) for (let e = 0; e < d; e++) atom[e] /= length;
   }
   return replaced;
 }

@@ -14,12 +14,15 @@
 //   gives the scores (exact: each sum has one non-zero term per component);
 // then each row's log-sum-exp (its log-likelihood) and its responsibilities (a softmax). The M-step's
 // sums: N_k by a column sum, R' X by a GEMM, and the second moments R' X^2 (K x d) by a GEMM or, for
-// full, X' (R (x) X) (d x Kd) with R (x) X the rows' Kronecker products r_i (x) x_i, made by two GEMMs
-// with 0/1 matrices (R expanded, X tiled: exact) and a product. No atomics: the same seed gives the
-// same bits. The new parameters on the host in float64. Second moments rather than centred sums keep it
-// one pass; float32 then loses about (mean / sd)^2 x 1e-7 of each variance, well below reg_covar for
-// centred data (MNIST-PCA), noticeable for clusters far from the origin relative to their spread.
-import { InputError, KernelGraph, normal2, RNG_PURPOSES, rngBits, uniform24, type RunContext, type Tensor } from '../engine/index.js';
+// full, X' (R (x) (X - M)) (d x Kd) about the current means M, with R (x) (X - M) the rows' Kronecker
+// products r_i (x) (x_i - m_k), made by two GEMMs with 0/1 matrices (R expanded; X tiled, less the
+// means as a bias: exact up to that subtraction) and a product. No atomics: the same seed gives the
+// same bits. The new parameters on the host in float64. The diagonal kinds' raw second moments keep it
+// one pass over n x K; float32 then loses about (mean / sd)^2 x 1e-7 of each variance, well below
+// reg_covar for centred data (MNIST-PCA), noticeable for tight clusters far from the origin (full
+// covariances, about the means, lose (mean / sd) x 1e-7).
+import { InputError, KernelGraph, RNG_PURPOSES, rngBits, uniform24, type RunContext, type Tensor } from '../engine/index.js';
+import { normals } from '../engine/philox.js';
 import { addBinary, addGemm, addReduce, addSoftmax } from '../engine/ops/index.js';
 import { fitKmeans } from './kmeans.js';
 import { cholesky, lowerInverse } from './linalg.js';
@@ -56,11 +59,17 @@ export interface GmmOptions {
   seed: number;
 }
 
-/** Per-component sums over the rows: N_k (K), sum r x (K x d), and the second moments (diag: K x d of r x^2; full: d x Kd of r x x'). */
+/**
+ * Per-component sums over the rows: N_k (K), sum r x (K x d), and the second moments (diag: K x d of
+ * r x^2; full: d x Kd of r x (x - a_k)', about a shift a_k per component, with sum r (x - a_k) (K x d)).
+ */
 interface Sums {
   n: ArrayLike<number>;
   s1: ArrayLike<number>;
   s2: ArrayLike<number>;
+  /** Full: the shifts a_k (K x d; absent: 0) and sum r (x - a_k) (absent: s1). */
+  shift?: ArrayLike<number>;
+  shifted?: ArrayLike<number>;
 }
 
 /** The M-step from per-component sums over `count` rows. */
@@ -75,17 +84,23 @@ function mStep(sums: Sums, count: number, width: number, covariance: GmmCovarian
     // As scikit-learn: N_k + 10 eps, so that an empty component has mean 0, variance reg_covar and a tiny weight, not NaN.
     const nk = sums.n[c] + 10 * Number.EPSILON;
     weights[c] = nk / count;
-    for (let e = 0; e < d; e++) means[c * d + e] = sums.s1[c * d + e] / nk;
     if (covariances) {
+      // About the shift a: m = a + u / N with u = sum r (x - a), and
+      // S = (sum r x (x - a)' - a u') / N - (u / N)(u / N)' = sum r (x - m)(x - m)' / N.
+      const shiftOf = (e: number) => sums.shift?.[c * d + e] ?? 0;
+      const u = (e: number) => (sums.shifted ?? sums.s1)[c * d + e];
+      for (let e = 0; e < d; e++) means[c * d + e] = shiftOf(e) + u(e) / nk;
       for (let e = 0; e < d; e++) {
         for (let f = 0; f <= e; f++) {
-          const v = sums.s2[e * k * d + c * d + f] / nk - means[c * d + e] * means[c * d + f] + (e === f ? reg : 0);
+          const centred = (sums.s2[e * k * d + c * d + f] - shiftOf(e) * u(f)) / nk;
+          const v = centred - (u(e) / nk) * (u(f) / nk) + (e === f ? reg : 0);
           covariances[(c * d + e) * d + f] = covariances[(c * d + f) * d + e] = v;
         }
         variances[c * d + e] = covariances[(c * d + e) * d + e];
       }
       continue;
     }
+    for (let e = 0; e < d; e++) means[c * d + e] = sums.s1[c * d + e] / nk;
     let sum = 0;
     for (let e = 0; e < d; e++) {
       const m = means[c * d + e];
@@ -123,7 +138,8 @@ interface GmmPass {
   lse: Tensor;
   /** n x K: the scores log pi_k + log N(x | k), or after a softmax the responsibilities. */
   scores: Tensor;
-  sums?: { n: Tensor; s1: Tensor; s2: Tensor };
+  /** The M-step's sums (full: the second moments about the model's means, and sum r (x - m_k) in `shifted`). */
+  sums?: { n: Tensor; s1: Tensor; s2: Tensor; shifted?: Tensor };
 }
 
 /** A K x Kd (or Kd x K, `transposed`) 0/1 matrix: 1 where column (row) j lies in block i of `d`, times `value`. */
@@ -148,6 +164,7 @@ function diagOperands(model: Gmm): { b1: Float32Array; b2: Float32Array; c: Floa
     let constant = Math.log(model.weights[j]);
     for (let e = 0; e < d; e++) {
       const [m, s] = [model.means[j * d + e], model.variances[j * d + e]];
+      if (!(s > 0)) throw new InputError(`gmm: component ${j}'s variance of value ${e} is ${s} (a value constant over its rows): raise --reg-covar`);
       b1[e * k + j] = -0.5 / s;
       b2[e * k + j] = m / s;
       constant -= 0.5 * ((m * m) / s + Math.log(2 * Math.PI * s));
@@ -155,6 +172,14 @@ function diagOperands(model: Gmm): { b1: Float32Array; b2: Float32Array; c: Floa
     c[j] = constant;
   }
   return { b1, b2, c };
+}
+
+/** Component j's covariance's Cholesky factor L (full), or an InputError naming it when it is not positive definite. */
+function componentFactor(model: Gmm, j: number): Float64Array {
+  const d = model.width;
+  const l = cholesky(model.covariances!.subarray(j * d * d, (j + 1) * d * d), d);
+  if (!l) throw new InputError(`gmm: component ${j}'s covariance is not positive definite (too few rows, collinear values, or float32's precision for a cluster very tight against its distance from the origin): raise --reg-covar`);
+  return l;
 }
 
 /**
@@ -165,8 +190,7 @@ function fullOperands(model: Gmm): { p: Float32Array; bias: Float32Array; c: Flo
   const [k, d] = [model.weights.length, model.width];
   const [p, bias, c] = [new Float32Array(d * k * d), new Float32Array(k * d), new Float32Array(k)];
   for (let j = 0; j < k; j++) {
-    const l = cholesky(model.covariances!.subarray(j * d * d, (j + 1) * d * d), d);
-    if (!l) throw new InputError(`gmm: component ${j}'s covariance is not positive definite (too few rows or collinear values): raise --reg-covar`);
+    const l = componentFactor(model, j);
     const inv = lowerInverse(l, d);
     let constant = Math.log(model.weights[j]) - (d / 2) * Math.log(2 * Math.PI);
     for (let f = 0; f < d; f++) {
@@ -187,6 +211,12 @@ function fullOperands(model: Gmm): { p: Float32Array; bias: Float32Array; c: Flo
 /** What a pass computes past the rows' log-likelihoods: nothing, the responsibilities (in `scores`), or those and the M-step's sums. */
 type PassOutputs = 'log-likelihoods' | 'responsibilities' | 'sums';
 
+/** An InputError, before any device work, for a model whose density cannot be evaluated (a variance of 0, a covariance that cannot be factored). */
+function checkModel(model: Gmm, data: DeviceDataset): void {
+  if (data.width !== model.width) throw new InputError(`gmm: the model has ${model.width} values per example, the data ${data.width}`);
+  void (model.covariance === 'full' ? fullOperands(model) : diagOperands(model));
+}
+
 /** Builds the E-step (and, as `outputs` asks, the responsibilities and the M-step's sums) over every row of `data`, its tensors `owned`'s. */
 async function gmmPass(ctx: RunContext, data: DeviceDataset, k: number, covariance: GmmCovariance, owned: Owned, outputs: PassOutputs): Promise<GmmPass> {
   const { count: n, width: d } = data;
@@ -199,8 +229,8 @@ async function gmmPass(ctx: RunContext, data: DeviceDataset, k: number, covarian
   await add(addBatchGather(gather, ctx, { data, indices: data.inOrder, x, batchSize: n }));
   const graph = new KernelGraph('gmm em step');
   let load: (model: Gmm) => Promise<void>;
-  /** Adds the M-step's second moments (after the responsibilities are in `scores`); returns their tensor. */
-  let secondMoments: () => Promise<Tensor>;
+  /** Adds the M-step's second moments (after the responsibilities are in `scores`); returns their tensor (and full's sum r (x - m_k)). */
+  let secondMoments: () => Promise<{ s2: Tensor; shifted?: Tensor }>;
   if (covariance !== 'full') {
     const x2 = await tensor('squared rows', [n, d]);
     await add(addBinary(gather, ctx, { op: 'mul', a: x, b: x, out: x2 }));
@@ -214,10 +244,10 @@ async function gmmPass(ctx: RunContext, data: DeviceDataset, k: number, covarian
     secondMoments = async () => {
       const s2 = await tensor("R'X^2", [k, d]);
       await add(addGemm(graph, ctx, { a: scores, b: x2, c: s2, m: k, n: d, k: n, transA: true }));
-      return s2;
+      return { s2 };
     };
   } else {
-    const o = { p: await tensor('L^-T', [d, k * d]), bias: await tensor('-m L^-T', [k * d]), c: await tensor('constants', [k]) };
+    const o = { p: await tensor('L^-T', [d, k * d]), bias: await tensor('-m L^-T', [k * d]), c: await tensor('constants', [k]), shift: await tensor('-m', [k * d]) };
     const y = await tensor('whitened rows', [n, k * d]);
     const halfBlockSums = await tensor('-1/2 block sums', [k * d, k], blockIndicator(k, d, -0.5, true));
     await add(addGemm(graph, ctx, { a: x, b: o.p, c: y, m: n, n: k * d, k: d, bias: o.bias }));
@@ -225,19 +255,23 @@ async function gmmPass(ctx: RunContext, data: DeviceDataset, k: number, covarian
     await add(addGemm(graph, ctx, { a: y, b: halfBlockSums, c: scores, m: n, n: k, k: k * d, bias: o.c }));
     load = async (model) => {
       const v = fullOperands(model);
-      await Promise.all([o.p.write(v.p), o.bias.write(v.bias), o.c.write(v.c)]);
+      await Promise.all([o.p.write(v.p), o.bias.write(v.bias), o.c.write(v.c), o.shift.write(Float32Array.from(model.means, (m) => -m))]);
     };
     secondMoments = async () => {
-      // y <- R expanded (r_ik in every column of block k), z <- X tiled, z <- y * z = R (x) X, then X' z.
+      // y <- R expanded (r_ik in every column of block k), z <- X tiled less each block's mean m_k,
+      // z <- y * z = r_i (x) (x_i - m_k), then X' z and z's column sums. About the means, float32 loses
+      // (|m| / sd) x 1e-7 of a variance, not (|m| / sd)^2 x 1e-7 as raw second moments would.
       const expand = await tensor('block expansion', [k, k * d], blockIndicator(k, d, 1, false));
       const tile = await tensor('tiling', [d, k * d], tiling(k, d));
       const z = await tensor('row kronecker', [n, k * d]);
-      const s2 = await tensor("X'(R (x) X)", [d, k * d]);
+      const s2 = await tensor("X'(R (x) (X - m))", [d, k * d]);
+      const shifted = await tensor("R'(X - m)", [k * d]);
       await add(addGemm(graph, ctx, { a: scores, b: expand, c: y, m: n, n: k * d, k }));
-      await add(addGemm(graph, ctx, { a: x, b: tile, c: z, m: n, n: k * d, k: d }));
+      await add(addGemm(graph, ctx, { a: x, b: tile, c: z, m: n, n: k * d, k: d, bias: o.shift }));
       await add(addBinary(graph, ctx, { op: 'mul', a: y, b: z, out: z }));
       await add(addGemm(graph, ctx, { a: x, b: z, c: s2, m: d, n: k * d, k: n, transA: true }));
-      return s2;
+      await add(addReduce(graph, ctx, { op: 'sum', per: 'column', x: z, out: shifted }));
+      return { s2, shifted };
     };
   }
   await ctx.scheduler.run(gather);
@@ -248,7 +282,7 @@ async function gmmPass(ctx: RunContext, data: DeviceDataset, k: number, covarian
   const [sumN, sumX] = [await tensor('N', [k]), await tensor("R'X", [k, d])];
   await add(addReduce(graph, ctx, { op: 'sum', per: 'column', x: scores, out: sumN }));
   await add(addGemm(graph, ctx, { a: scores, b: x, c: sumX, m: k, n: d, k: n, transA: true }));
-  return { graph, load, lse, scores, sums: { n: sumN, s1: sumX, s2: await secondMoments() } };
+  return { graph, load, lse, scores, sums: { n: sumN, s1: sumX, ...(await secondMoments()) } };
 }
 
 /** Runs a pass with a model's operands; returns the rows' log-likelihoods (float32). */
@@ -274,18 +308,24 @@ export class GmmEm implements Releasable {
     private readonly owned: Owned,
     private readonly pass: GmmPass,
     readonly count: number,
+    private readonly shape: { k: number; covariance: GmmCovariance; width: number },
   ) {}
 
   static create(ctx: RunContext, data: DeviceDataset, components: number, covariance: GmmCovariance): Promise<GmmEm> {
-    return building(async (owned) => new GmmEm(ctx, owned, await gmmPass(ctx, data, components, covariance, owned, 'sums'), data.count));
+    return building(async (owned) => new GmmEm(ctx, owned, await gmmPass(ctx, data, components, covariance, owned, 'sums'), data.count, { k: components, covariance, width: data.width }));
   }
 
   /** The rows' mean log-likelihood under `model` (the E-step) and the model the M-step makes of it (each variance plus `reg`). */
   async step(model: Gmm, reg: number): Promise<{ logLikelihood: number; next: Gmm }> {
+    const { k, covariance, width } = this.shape;
+    if (model.weights.length !== k || model.covariance !== covariance || model.width !== width) {
+      throw new InputError(`gmm: a model of ${model.weights.length} ${model.covariance} components over ${model.width} values, but these steps are for ${k} ${covariance} over ${width}`);
+    }
     const logLikelihood = meanOf(await runPass(this.ctx, this.pass, model));
     const sums = this.pass.sums!;
-    const [sn, s1, s2] = await Promise.all([sums.n.read(), sums.s1.read(), sums.s2.read()]);
-    const next = mStep({ n: new Float32Array(sn), s1: new Float32Array(s1), s2: new Float32Array(s2) }, this.count, model.width, model.covariance, reg);
+    const [sn, s1, s2, shifted] = await Promise.all([sums.n.read(), sums.s1.read(), sums.s2.read(), sums.shifted?.read()]);
+    const f32 = (b: ArrayBuffer) => new Float32Array(b);
+    const next = mStep({ n: f32(sn), s1: f32(s1), s2: f32(s2), ...(shifted ? { shift: model.means, shifted: f32(shifted) } : {}) }, this.count, width, covariance, reg);
     return { logLikelihood, next };
   }
 
@@ -334,7 +374,7 @@ export async function fitGmm(ctx: RunContext, data: DeviceDataset, rows: ArrayLi
 
 /** The mean log-likelihood per example of `data` under the model (scikit-learn's GaussianMixture.score), and per row. */
 export async function gmmLogLikelihood(ctx: RunContext, model: Gmm, data: DeviceDataset): Promise<{ mean: number; perRow: Float32Array }> {
-  if (data.width !== model.width) throw new InputError(`gmm: the model has ${model.width} values per example, the data ${data.width}`);
+  checkModel(model, data);
   const owned = new Owned();
   try {
     const perRow = await runPass(ctx, await gmmPass(ctx, data, model.weights.length, model.covariance, owned, 'log-likelihoods'), model);
@@ -349,7 +389,7 @@ export async function gmmLogLikelihood(ctx: RunContext, model: Gmm, data: Device
  * and its most probable component (predict: the first of equals).
  */
 export async function gmmResponsibilities(ctx: RunContext, model: Gmm, data: DeviceDataset): Promise<{ responsibilities: Float32Array; labels: Uint32Array }> {
-  if (data.width !== model.width) throw new InputError(`gmm: the model has ${model.width} values per example, the data ${data.width}`);
+  checkModel(model, data);
   const k = model.weights.length;
   const owned = new Owned();
   try {
@@ -378,7 +418,7 @@ export async function gmmResponsibilities(ctx: RunContext, model: Gmm, data: Dev
 export function sampleGmm(model: Gmm, count: number, seed: number): { samples: Float64Array; components: Uint32Array } {
   if (!(Number.isInteger(count) && count >= 0)) throw new InputError(`gmm: samples = ${count} must be a non-negative integer`);
   const [k, d] = [model.weights.length, model.width];
-  const factors = model.covariance === 'full' ? Array.from({ length: k }, (_, c) => cholesky(model.covariances!.subarray(c * d * d, (c + 1) * d * d), d)!) : null;
+  const factors = model.covariance === 'full' ? Array.from({ length: k }, (_, c) => componentFactor(model, c)) : null;
   const total = model.weights.reduce((a, b) => a + b, 0);
   const samples = new Float64Array(count * d);
   const components = new Uint32Array(count);
@@ -393,13 +433,7 @@ export function sampleGmm(model: Gmm, count: number, seed: number): { samples: F
       }
     }
     components[r] = c;
-    const z = new Float64Array(d);
-    for (let e = 0; e < d; e += 2) {
-      const bits = rngBits(seed, RNG_PURPOSES.gmmSample, r, 1 + e / 2, 0);
-      const pair = normal2(bits[0], bits[1]);
-      z[e] = pair[0];
-      if (e + 1 < d) z[e + 1] = pair[1];
-    }
+    const z = normals(seed, RNG_PURPOSES.gmmSample, r, d, 1);
     for (let e = 0; e < d; e++) {
       let v = model.means[c * d + e];
       if (factors) for (let f = 0; f <= e; f++) v += factors[c][e * d + f] * z[f];

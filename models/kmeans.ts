@@ -191,7 +191,7 @@ export async function fitKmeans(ctx: RunContext, data: DeviceDataset, rows: Arra
         if (same) settled[r] = true;
         else changed++;
         if (settled[r]) continue;
-        for (let j = r * k; j < (r + 1) * k; j++) if (m[j] > 0) for (let e = 0; e < d; e++) centres[j * d + e] = s[j * d + e] / m[j];
+        moveCentres(centres, s, m, d, r * k, k);
       }
       previous = assigned;
       o.onIteration?.(iterations, changed);
@@ -211,6 +211,14 @@ export async function fitKmeans(ctx: RunContext, data: DeviceDataset, rows: Arra
   } finally {
     lloyd.release();
   }
+}
+
+/**
+ * Lloyd's update: centres first .. first + count - 1 (of `width` values each) moved to the means of
+ * their rows, sums / counts, in place; an empty cluster keeps its centre.
+ */
+export function moveCentres(centres: Float64Array, sums: ArrayLike<number>, counts: ArrayLike<number>, width: number, first: number, count: number): void {
+  for (let j = first; j < first + count; j++) if (counts[j] > 0) for (let e = 0; e < width; e++) centres[j * width + e] = sums[j * width + e] / counts[j];
 }
 
 /** The inertia of rows against centres (each row's squared distance to its nearest centre), float64 on the host, with the labels. */

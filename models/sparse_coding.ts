@@ -8,7 +8,8 @@
 // (y G), two element-wise ops and the shrink op (FISTA's momentum weight is a one-value tensor written
 // before each step, so one graph serves every step). The objective per example,
 // 1/2 |x|^2 - h.b + 1/2 h G h' + alpha |h|_1: at the end in float64 on the host; per step (a trace, for
-// convergence curves) on the GPU in float32 (a GEMM, three element-wise ops and two sums).
+// convergence curves) on the GPU in float32 (a GEMM, four element-wise ops and one sum; 1/2 |x|^2 from
+// the host).
 import { InputError, KernelGraph, type RunContext, type Tensor } from '../engine/index.js';
 import { addBinary, addGemm, addReduce, addUnary } from '../engine/ops/index.js';
 import type { DeviceDataset } from './minibatch.js';
@@ -97,7 +98,7 @@ export class SparseCoder implements Releasable {
     readonly width: number,
     readonly atoms: number,
     /** The rows (n x d), and the tensors of the current dictionary and codes. */
-    readonly t: Record<'x' | 'norms' | 'dictionary' | 'gram' | 'b' | 'negB' | 'h' | 'y' | 'previous' | 'step' | 'momentum' | 'sum', Tensor>,
+    readonly t: Record<'x' | 'norms' | 'dictionary' | 'gram' | 'b' | 'h' | 'y' | 'previous' | 'step' | 'momentum' | 'sum', Tensor>,
   ) {}
 
   static async create(ctx: RunContext, data: DeviceDataset, atoms: number): Promise<SparseCoder> {
@@ -112,7 +113,6 @@ export class SparseCoder implements Releasable {
         dictionary: await tensor('dictionary', [k, d]),
         gram: await tensor("D D'", [k, k]),
         b: await tensor("X D'", [n, k]),
-        negB: await tensor("-X D'", [n, k]),
         h: await tensor('codes', [n, k]),
         y: await tensor('momentum point', [n, k]),
         previous: await tensor('previous codes', [n, k]),
@@ -142,28 +142,23 @@ export class SparseCoder implements Releasable {
     this.gram = gramOf(dictionary, k, d);
     // L exactly (Jacobi): a power iteration's start can miss the top eigenvector, and a step past 2 / L diverges.
     this.lipschitz = symmetricEigen(this.gram, k).values[0];
-    if (!(this.lipschitz > 0)) throw new InputError('sparse coding: the dictionary is all zeros');
+    if (!(this.lipschitz > 0)) throw new InputError('sparse coding: the dictionary is all zeros (its atoms are rows of the data: are they all zero?)');
     await this.t.dictionary.write(Float32Array.from(dictionary));
     await this.t.gram.write(Float32Array.from(this.gram));
     await this.run('sparse coding dictionary', async (graph, owned) => {
       await owned.add(addGemm(graph, this.ctx, { a: this.t.x, b: this.t.dictionary, c: this.t.b, m: n, n: k, k: d, transB: true }));
-      await owned.add(addUnary(graph, this.ctx, { op: 'neg', x: this.t.b, out: this.t.negB }));
     });
     this.bHost = new Float32Array(await this.t.b.read());
     return this.lipschitz;
   }
 
-  /** Builds a graph with `build`, runs it `times` times (calling `before` ahead of each run), and releases its dispatches. */
-  private async run(name: string, build: (graph: KernelGraph, owned: Owned) => Promise<void>, times = 1, before?: (i: number) => Promise<void>, after?: (i: number) => Promise<void>): Promise<void> {
+  /** Builds a graph with `build`, runs it once, and releases its dispatches. */
+  private async run(name: string, build: (graph: KernelGraph, owned: Owned) => Promise<void>): Promise<void> {
     const graph = new KernelGraph(name);
     const owned = new Owned();
     try {
       await build(graph, owned);
-      for (let i = 0; i < times; i++) {
-        await before?.(i);
-        await this.ctx.scheduler.run(graph);
-        await after?.(i);
-      }
+      await this.ctx.scheduler.run(graph);
     } finally {
       owned.release();
     }
@@ -172,8 +167,8 @@ export class SparseCoder implements Releasable {
   /** The mean objective of the codes in h, on the GPU in float32 (a trace's point). */
   private async traceObjective(objective: KernelGraph): Promise<number> {
     await this.ctx.scheduler.run(objective);
-    const [quadratic] = new Float32Array(await this.t.sum.read());
-    return quadratic / this.count;
+    const [sum] = new Float32Array(await this.t.sum.read());
+    return sum / this.count;
   }
 
   /** The codes by `o.iterations` ISTA or FISTA steps from h = 0 (or, `warm`, from the last codes). */
@@ -185,18 +180,18 @@ export class SparseCoder implements Releasable {
     if (!(this.lipschitz > 0)) throw new InputError('sparse coding: no dictionary set');
     const { ctx, t } = this;
     const L = this.lipschitz;
-    // Pooled buffers are not cleared: h = 0 written unless warm.
+    // h = 0 unless warm: a coder's second cold encode must not start from the first one's codes.
     if (!(o.warm && this.hasCodes)) await t.h.write(new Float32Array(n * k));
     const owned = new Owned();
     try {
-      // The objective's graph: step = 0.5 h G - b, step *= h, sum <- sum(step) + 1/2 sum |x|^2 + alpha sum |h|.
+      // The objective's graph: step = (0.5 h G - b) * h + alpha |h| (|h| in `previous`, free between
+      // steps), summed; 1/2 |x|^2 per row is added on the host.
       const objective = new KernelGraph('sparse coding objective');
       if (o.trace) {
-        await owned.add(addGemm(objective, ctx, { a: t.h, b: t.gram, c: t.step, m: n, n: k, k }));
-        await owned.add(addBinary(objective, ctx, { op: 'axpy', a: t.step, b: t.negB, out: t.step, alpha: 0.5 }));
+        await owned.add(addGemm(objective, ctx, { a: t.h, b: t.gram, c: t.step, m: n, n: k, k, alpha: 0.5 }));
+        await owned.add(addBinary(objective, ctx, { op: 'sub', a: t.step, b: t.b, out: t.step }));
         await owned.add(addBinary(objective, ctx, { op: 'mul', a: t.step, b: t.h, out: t.step }));
         await owned.add(addUnary(objective, ctx, { op: 'abs', x: t.h, out: t.previous }));
-        // step + alpha |h| summed, then the norms' half added as a second sum into the same slot.
         await owned.add(addBinary(objective, ctx, { op: 'axpy', a: t.previous, b: t.step, out: t.step, alpha: o.alpha }));
         await owned.add(addReduce(objective, ctx, { op: 'sum', per: 'all', x: t.step, out: t.sum }));
       }

@@ -139,4 +139,12 @@ host('sampleGmm: 20,000 draws of a full and a diagonal mixture; component counts
   }
 });
 
+host('a covariance that is not positive definite, a variance of 0: refused naming the component, not NaN', async () => {
+  const bad: Gmm = { width: 2, covariance: 'full', weights: Float64Array.of(1), means: Float64Array.of(0, 0), variances: Float64Array.of(1, 1), covariances: Float64Array.of(1, 1, 1, 1) };
+  await expectError(() => sampleGmm(bad, 3, 1), InputError, "component 0's covariance is not positive definite");
+  // A variance of 0 (a constant value with --reg-covar 0) is caught before any device work.
+  const flat: Gmm = { width: 2, covariance: 'diag', weights: Float64Array.of(1), means: Float64Array.of(0, 0), variances: Float64Array.of(1, 0) };
+  await expectError(() => gmmLogLikelihood({} as never, flat, { width: 2, count: 1 } as never), InputError, "component 0's variance of value 1 is 0");
+});
+
 host.run();

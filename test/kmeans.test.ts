@@ -4,7 +4,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { InputError } from '../engine/index.js';
-import { fitKmeans, kmeansAssign, kmeansPlusPlus } from '../models/kmeans.js';
+import { moveCentres, fitKmeans, kmeansAssign, kmeansPlusPlus } from '../models/kmeans.js';
 import { DeviceDataset } from '../models/minibatch.js';
 import { lloydStepReference } from '../harness/reference/clustering.js';
 import { expectError } from './expect.js';
@@ -30,7 +30,7 @@ function lloydReference(rows: Float64Array, count: number, width: number, start:
     const step = lloydStepReference(rows, count, width, centres, clusters);
     if (labels && step.labels.every((l, i) => l === labels![i])) break;
     labels = step.labels;
-    for (let c = 0; c < clusters; c++) if (step.counts[c] > 0) for (let e = 0; e < width; e++) centres[c * width + e] = step.sums[c * width + e] / step.counts[c];
+    moveCentres(centres, step.sums, step.counts, width, 0, clusters);
   }
   return { centres, ...kmeansAssign(rows, count, centres, clusters, width) };
 }

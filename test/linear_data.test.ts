@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { decodeSafetensors, normal2, rngBits, RNG_PURPOSES, uniform24 } from '../engine/index.js';
+import { decodeSafetensors, InputError, normal2, rngBits, RNG_PURPOSES, uniform24 } from '../engine/index.js';
 import { withJobContext } from '../harness/backends/context.js';
 import { readSpec, toSpec } from '../harness/cli/schema.js';
 import { makeBlobs } from '../harness/data/blobs.js';
@@ -17,7 +17,7 @@ import { patches } from '../harness/linear/data.js';
 import { readRowsFlags } from '../harness/linear/data_node.js';
 import { KMEANS_JOB, PCA_JOB } from '../harness/linear/flags.js';
 import { runKmeans, runPca } from '../harness/linear/job.js';
-import { expectRefused } from './expect.js';
+import { expectError, expectRefused } from './expect.js';
 import { openTestGpu } from './gpu.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'harmonium-linear-data-'));
@@ -61,6 +61,7 @@ host('patches: the non-overlapping P x P squares of each row, blank ones dropped
   assert.equal([cut.count, cut.width, Array.from(cut.labels)], [3, 4, [7, 7, 7]]);
   assert.equal(Array.from(cut.values), [2, 3, 6, 7, 8, 9, 12, 13, 10, 11, 14, 15]);
   assert.throws(() => patches({ values: new Float32Array(10), labels: new Uint8Array(2), count: 2, width: 5 }, 2), /5 values, not a square image/);
+  assert.throws(() => patches({ values: new Float32Array(32), labels: new Uint8Array(2), count: 2, width: 16 }, 5), /--patch 5: larger than the 4 x 4 images/);
 });
 
 const cli = suite('linear data: bad files (exit 2)');
@@ -95,6 +96,15 @@ gpu('k-means on blobs finds the planted clusters; a file of the same rows gives 
   const fromFile = await withJobContext((ctx) => runKmeans(ctx, readSpec(KMEANS_JOB, toSpec('kmeans', KMEANS_JOB, { clusters: 4, restarts: 2, data: path, test: path, ...readRowsFlags({ data: path, test: path }) }), 'kmeans')), { gpu });
   assert.is(fromFile.train_count, 200);
   assert.ok(Math.abs((fromFile.inertia as number) - 200 * 3 * 0.25) < 0.2 * 200 * 3 * 0.25, `inertia ${fromFile.inertia} near n d std^2 = 150`);
+});
+
+gpu('--project past the width, a --test file of another width, blank patches: refused naming the flag', async () => {
+  const gpu = await openTestGpu();
+  const kmeans = (values: Record<string, unknown>) => withJobContext((ctx) => runKmeans(ctx, readSpec(KMEANS_JOB, toSpec('kmeans', KMEANS_JOB, { clusters: 2, ...values, ...readRowsFlags(values) }), 'kmeans')), { gpu });
+  const rows = file('rows3.csv', '1,2,3\n4,5,6\n7,8,9\n1,1,1\n');
+  await expectError(() => kmeans({ data: rows, project: 4 }), InputError, '--project 4: the data have only 3 values per example');
+  await expectError(() => kmeans({ data: rows, test: file('rows2.csv', '1,2\n3,4\n') }), InputError, '2 values per row', 'has 3');
+  await expectError(() => kmeans({ data: file('blank.csv', '0,0,0,0\n0,0,0,0\n0,0,0,0\n'), patch: 2 }), InputError, '--patch 2: every patch');
 });
 
 gpu("--project: the PCA of the projected rows keeps the leading variances; the model's mean is zero", async () => {

@@ -4,7 +4,7 @@
 // normals. Draws: Philox (seed, blobs): step 0 the centres (element c * features + e), step 1 + i
 // example i (element e / 2, the two normals of one Box-Muller pair). Browser-safe.
 import { InputError } from '../../engine/errors.js';
-import { normal2, rngBits, uniform24 } from '../../engine/philox.js';
+import { normals, rngBits, uniform24 } from '../../engine/philox.js';
 import { RNG_PURPOSES } from '../../engine/rng_purposes.js';
 
 export interface BlobsOptions {
@@ -35,11 +35,8 @@ export function makeBlobs(o: BlobsOptions): { values: Float32Array; labels: Uint
   const values = new Float32Array(samples * features);
   const labels = Uint8Array.from({ length: samples }, (_, i) => i % centers);
   for (let i = 0; i < samples; i++) {
-    for (let e = 0; e < features; e += 2) {
-      const bits = rngBits(seed, RNG_PURPOSES.blobs, 1 + i, e / 2, 0);
-      const pair = normal2(bits[0], bits[1]);
-      for (let j = 0; j < 2 && e + j < features; j++) values[i * features + e + j] = centres[labels[i] * features + e + j] + std * pair[j];
-    }
+    const z = normals(seed, RNG_PURPOSES.blobs, 1 + i, features);
+    for (let e = 0; e < features; e++) values[i * features + e] = centres[labels[i] * features + e] + std * z[e];
   }
   return { values, labels, centres };
 }

@@ -9,7 +9,7 @@
 // mixture's log-likelihood and next parameters.
 import { HarmoniumError } from '../../engine/index.js';
 import { fitGmm, GmmEm, type Gmm, type GmmCovariance } from '../../models/gmm.js';
-import { kmeansPlusPlus, LloydSteps } from '../../models/kmeans.js';
+import { kmeansPlusPlus, LloydSteps, moveCentres } from '../../models/kmeans.js';
 import { DeviceDataset } from '../../models/minibatch.js';
 import { Owned } from '../../models/owned.js';
 import { defineJob, type JobContext } from '../backends/context.js';
@@ -80,62 +80,74 @@ export function checkEm(rows: Float32Array, n: number, model: Gmm, got: { logLik
   expectClose(`${what}'s weights`, got.next.weights, want.next.weights, { atol: 1e-5, rtol: 1e-4 });
   expectClose(`${what}'s means`, got.next.means, want.next.means, { atol: 1e-3, rtol: 1e-4 });
   expectClose(`${what}'s variances`, got.next.variances, want.next.variances, { atol: 1e-3, rtol: 1e-3 });
+  if (model.covariance === 'full') expectClose(`${what}'s covariances`, got.next.covariances!, want.next.covariances!, { atol: 1e-3, rtol: 1e-3 });
   return { task: what, log_likelihood: got.logLikelihood, reference_log_likelihood: want.logLikelihood };
+}
+
+/** One size K: k-means batched and one restart at a time, then the two mixtures, each against the reference; its graphs and tensors `sized`'s. */
+async function benchSize(ctx: JobContext, bench: BenchRun, set: DeviceDataset, rows: Float32Array, k: number, p: Values<typeof BENCH_CLUSTER_JOB>, sized: Owned): Promise<void> {
+  const [n, d] = [set.count, set.width];
+  const fields = (task: string, extra: JsonObject = {}): JsonObject => ({ what: task, clusters: k, rows: n, width: d, ...extra });
+  // 1. k-means: `steps` Lloyd steps of all restarts per repetition, the centres moved on the host between steps.
+  const restarts = p.restarts;
+  const start = new Float64Array(restarts * k * d);
+  for (let r = 0; r < restarts; r++) start.set(kmeansPlusPlus(rows, n, d, k, SEED, r), r * k * d);
+  const lloyd = await sized.add(LloydSteps.create(ctx, set, { clusters: k, restarts }));
+  const lloydWork: Workload = { label: `Lloyd step K=${k} x ${restarts} restarts`, fields: fields('Lloyd step', { restarts }), units: restarts * p.steps, flopsPerUnit: lloydFlops(n, k, d), unit: 'restart-steps', keys: { rate: 'steps_per_s', flops: 'flops_per_step' } };
+  const lloydRun = async () => {
+    const centres = Float64Array.from(start);
+    for (let s = 0; s < p.steps; s++) {
+      const { sums, counts } = await lloyd.step(centres);
+      moveCentres(centres, sums, counts, d, 0, restarts * k);
+    }
+  };
+  await bench.time('harmonium', lloydWork, lloydRun, { validate: async () => void bench.checks.push(checkLloyd(rows, n, d, start, k, restarts, await lloyd.step(start))) });
+  const batched = bench.rows[bench.rows.length - 1];
+  // What the batch buys: the same steps for one restart at a time (its first restart's start).
+  const single = await sized.add(LloydSteps.create(ctx, set, { clusters: k, restarts: 1 }));
+  const first = start.slice(0, k * d);
+  const singleRun = async () => {
+    const centres = Float64Array.from(first);
+    for (let s = 0; s < p.steps; s++) {
+      const { sums, counts } = await single.step(centres);
+      moveCentres(centres, sums, counts, d, 0, k);
+    }
+  };
+  await bench.time('harmonium', { ...lloydWork, label: `Lloyd step K=${k}, one restart`, fields: fields('Lloyd step', { restarts: 1 }), units: p.steps }, singleRun);
+  batched.batch_over_single = (batched.steps_per_s as number) / (bench.rows[bench.rows.length - 1].steps_per_s as number);
+  await timeReference(bench, { ...lloydWork, label: `Lloyd step K=${k}, one restart`, fields: fields('Lloyd step', { restarts: 1 }), units: 1 }, batched, () => lloydStepReference(rows, n, d, start, k));
+  // 2. Gaussian mixtures: `steps` EM steps per repetition from the same start (one EM step after k-means).
+  for (const covariance of ['diag', 'full'] as const) {
+    const { model } = await fitGmm(ctx, set, rows, { components: k, covariance, iterations: 1, seed: SEED });
+    const em = await sized.add(GmmEm.create(ctx, set, k, covariance));
+    const work: Workload = { label: `EM step (${covariance}) K=${k}`, fields: fields(`EM step (${covariance})`), units: p.steps, flopsPerUnit: emFlops(n, k, d, covariance), unit: 'steps', keys: { rate: 'steps_per_s', flops: 'flops_per_step' } };
+    const run = async () => {
+      let current = model;
+      for (let s = 0; s < p.steps; s++) current = (await em.step(current, REG)).next;
+    };
+    await bench.time('harmonium', work, run, { validate: async () => void bench.checks.push(checkEm(rows, n, model, await em.step(model, REG))) });
+    await timeReference(bench, { ...work, units: 1 }, bench.rows[bench.rows.length - 1], () => gmmEmStepReference(rows, n, model, REG));
+  }
 }
 
 export async function runBenchClusterJob(ctx: JobContext, p: Values<typeof BENCH_CLUSTER_JOB>): Promise<JsonObject> {
   const bench = await BenchRun.open(ctx, 'cluster', { reps: p.reps, 'no-tfjs': true, 'tfjs-url': undefined });
   const data: LinearDataParams = { ...defaultsOf(), project: p.project, 'train-count': p['train-count'], seed: SEED };
   const { train } = await loadRows(ctx, data);
-  const [n, d] = [train.count, train.width];
   const rows = train.values;
   const owned = new Owned();
   try {
     const set = await owned.add(DeviceDataset.uploadRows(ctx, train, 'bench cluster rows'));
     for (const k of p.sizes) {
-      const fields = (task: string, extra: JsonObject = {}): JsonObject => ({ what: task, clusters: k, rows: n, width: d, ...extra });
-      // 1. k-means: `steps` Lloyd steps of all restarts per repetition, the centres moved on the host between steps.
-      const restarts = p.restarts;
-      const start = new Float64Array(restarts * k * d);
-      for (let r = 0; r < restarts; r++) start.set(kmeansPlusPlus(rows, n, d, k, SEED, r), r * k * d);
-      const lloyd = await owned.add(LloydSteps.create(ctx, set, { clusters: k, restarts }));
-      const lloydWork: Workload = { label: `Lloyd step K=${k} x ${restarts} restarts`, fields: fields('Lloyd step', { restarts }), units: restarts * p.steps, flopsPerUnit: lloydFlops(n, k, d), unit: 'restart-steps', keys: { rate: 'steps_per_s', flops: 'flops_per_step' } };
-      const lloydRun = async () => {
-        const centres = Float64Array.from(start);
-        for (let s = 0; s < p.steps; s++) {
-          const { sums, counts } = await lloyd.step(centres);
-          for (let j = 0; j < restarts * k; j++) if (counts[j] > 0) for (let e = 0; e < d; e++) centres[j * d + e] = sums[j * d + e] / counts[j];
-        }
-      };
-      await bench.time('harmonium', lloydWork, lloydRun, { validate: async () => void bench.checks.push(checkLloyd(rows, n, d, start, k, restarts, await lloyd.step(start))) });
-      const batched = bench.rows[bench.rows.length - 1];
-      // What the batch buys: the same steps for one restart at a time (its first restart's start).
-      const single = await owned.add(LloydSteps.create(ctx, set, { clusters: k, restarts: 1 }));
-      const first = start.slice(0, k * d);
-      const singleRun = async () => {
-        const centres = Float64Array.from(first);
-        for (let s = 0; s < p.steps; s++) {
-          const { sums, counts } = await single.step(centres);
-          for (let j = 0; j < k; j++) if (counts[j] > 0) for (let e = 0; e < d; e++) centres[j * d + e] = sums[j * d + e] / counts[j];
-        }
-      };
-      await bench.time('harmonium', { ...lloydWork, label: `Lloyd step K=${k}, one restart`, fields: fields('Lloyd step', { restarts: 1 }), units: p.steps }, singleRun);
-      batched.batch_over_single = (batched.steps_per_s as number) / (bench.rows[bench.rows.length - 1].steps_per_s as number);
-      await timeReference(bench, { ...lloydWork, label: `Lloyd step K=${k}, one restart`, fields: fields('Lloyd step', { restarts: 1 }), units: 1 }, batched, () => lloydStepReference(rows, n, d, start, k));
-      // 2. Gaussian mixtures: `steps` EM steps per repetition from the same start (one EM step after k-means).
-      for (const covariance of ['diag', 'full'] as const) {
-        const { model } = await fitGmm(ctx, set, rows, { components: k, covariance, iterations: 1, seed: SEED });
-        const em = await owned.add(GmmEm.create(ctx, set, k, covariance));
-        const work: Workload = { label: `EM step (${covariance}) K=${k}`, fields: fields(`EM step (${covariance})`), units: p.steps, flopsPerUnit: emFlops(n, k, d, covariance), unit: 'steps', keys: { rate: 'steps_per_s', flops: 'flops_per_step' } };
-        const run = async () => {
-          let current = model;
-          for (let s = 0; s < p.steps; s++) current = (await em.step(current, REG)).next;
-        };
-        await bench.time('harmonium', work, run, { validate: async () => void bench.checks.push(checkEm(rows, n, model, await em.step(model, REG))) });
-        await timeReference(bench, { ...work, units: 1 }, bench.rows[bench.rows.length - 1], () => gmmEmStepReference(rows, n, model, REG));
+      // Each size's graphs and tensors (full covariances hold two n x Kd matrices) released before the next.
+      const sized = new Owned();
+      try {
+        await benchSize(ctx, bench, set, rows, k, p, sized);
+      } finally {
+        sized.release();
       }
     }
-    return bench.result({ sizes: p.sizes as number[], reps: p.reps, restarts: p.restarts, steps: p.steps, project: p.project, train_count: n, reg_covar: REG, seed: SEED });
+    return bench.result({ sizes: p.sizes as number[], reps: p.reps, restarts: p.restarts, steps: p.steps, project: p.project, train_count: train.count, reg_covar: REG, seed: SEED });
   } finally {
     owned.release();
     bench.dispose();

@@ -147,7 +147,7 @@ const SPARSE_CODING_COMMAND_FLAGS = {
   ...commandFlags(SPARSE_CODING_FLAGS, 'components (the atoms, K x values)'),
   png: text({ value: 'FILE', help: 'the atoms as a PNG grid (square images when the values make one; mid grey 0, white positive, black negative)' }),
   curves: text({ value: 'FILE', help: "ISTA's and FISTA's objective per step on the held-out examples, as a PNG plot" }),
-  scale: integer({ min: 1, default: 3, help: 'pixels per value in --png' }),
+  scale: integer({ min: 1, max: 16, default: 3, help: 'pixels per value in --png' }),
 } as const;
 
 export const sparseCodingCommand = defineCommand({

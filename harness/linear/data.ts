@@ -30,7 +30,7 @@ export const LINEAR_DATA_FLAGS = {
   patch: integer({ value: 'P', min: 1, help: 'cut every (square) example into its non-overlapping P x P patches, blank ones dropped, and fit those (sparse coding of MNIST patches: --patch 8)' }),
   project: integer({ value: 'D', min: 1, help: "replace every example by its first D principal components (the training rows' PCA, scikit-learn's transform) before fitting: MNIST-PCA-50 is --project 50" }),
   'blob-samples': integer({ min: 2, default: 1000, help: 'with --data blobs: examples drawn (training and held-out together)' }),
-  'blob-centers': integer({ value: 'K', min: 1, default: 3, help: 'with --data blobs: clusters planted, centres uniform in [-10, 10]^features (each example\'s cluster is its label)' }),
+  'blob-centers': integer({ value: 'K', min: 1, max: 256, default: 3, help: 'with --data blobs: clusters planted, centres uniform in [-10, 10]^features (each example\'s cluster is its label)' }),
   'blob-features': integer({ min: 1, default: 2, help: 'with --data blobs: values per example' }),
   'blob-std': number({ value: 'X', min: 0, default: 1, help: "with --data blobs: the clusters' standard deviation" }),
   'data-rows': text({ hidden: true, help: "the --data file's rows as the command read them (.npy, float32, base64)" }),
@@ -63,6 +63,7 @@ function decodeRows(rows: string | undefined, labels: string | undefined, flag: 
   return { values, labels: classes, count, width };
 }
 
+/** Rows as the per-class split takes them (splitPerClass copies the values as they are, whatever their range). */
 const asDataset = (r: Labelled): LabelledDataset => ({ images: r.values, labels: r.labels, count: r.count, rows: 1, cols: r.width });
 const asRows = (d: LabelledDataset): Labelled => ({
   values: d.images instanceof Float32Array ? d.images : Float32Array.from(d.images, (b) => b / 255),
@@ -97,7 +98,7 @@ export function patches(r: Labelled, p: number, flag = '--patch'): Labelled {
         const patch: number[] = [];
         for (let y = 0; y < p; y++) for (let x = 0; x < p; x++) patch.push(r.values[row * r.width + (py * p + y) * side + px * p + x]);
         if (patch.some((v) => v !== 0)) {
-          values.push(...patch);
+          for (const v of patch) values.push(v);
           labels.push(r.labels[row]);
         }
       }
