@@ -48,6 +48,10 @@ export const RNG_PURPOSES = {
   dictionaryRows: 24,
   // Draws from a fitted Gaussian mixture, on the host (models/gmm.ts sampleGmm).
   gmmSample: 25,
+  // The bars corpus' topic proportions (step = document) and tokens (step = document, element = token), on the host (harness/data/bars.ts).
+  barsCorpus: 26,
+  // Collapsed Gibbs sampling of LDA's topic assignments: the start (step 0) and sweep s (step 1 + s), element = token.
+  ldaGibbs: 27,
 } as const;
 
 export type RngPurpose = keyof typeof RNG_PURPOSES;
