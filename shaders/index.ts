@@ -7,6 +7,7 @@ export const shaderFiles: Readonly<Record<string, () => Promise<string>>> = {
   'hinge.wgsl': () => import('./hinge.wgsl').then((m) => m.default),
   'threshold.wgsl': () => import('./threshold.wgsl').then((m) => m.default),
   'argmin.wgsl': () => import('./argmin.wgsl').then((m) => m.default),
+  'lda.wgsl': () => import('./lda.wgsl').then((m) => m.default),
   'rng.wgsl': () => import('./rng.wgsl').then((m) => m.default),
   'rng_fill.wgsl': () => import('./rng_fill.wgsl').then((m) => m.default),
   'grid.wgsl': () => import('./grid.wgsl').then((m) => m.default),

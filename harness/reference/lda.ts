@@ -4,7 +4,7 @@
 // with the token's own assignment removed from the counts. The reference the GPU sampler is measured
 // against, and the single-thread peer `bench lda` times. Draws: Philox (seed, ldaGibbs): the start at
 // step 0, sweep s at step 1 + s, element = the token's index in the corpus. Browser-safe.
-import { rngBits, uniform24 } from '../../engine/philox.js';
+import { mulhi, rngBits, uniform24 } from '../../engine/philox.js';
 import { RNG_PURPOSES } from '../../engine/rng_purposes.js';
 import type { Corpus } from '../data/corpus.js';
 
@@ -40,10 +40,51 @@ export function ldaCounts(c: Corpus, topics: number, z: Uint32Array): LdaCounts 
   return { topics, z, ndk, nwk, nk };
 }
 
-/** Every token's topic uniform at random (step 0 of the stream), and the counts. */
+/** Every token's topic uniform at random (step 0 of the stream: mulhi(word, K)), and the counts. */
 export function ldaStart(c: Corpus, topics: number, seed: number): LdaCounts {
-  const z = Uint32Array.from(c.words, (_, i) => Math.min(topics - 1, Math.floor(uniform24(rngBits(seed, RNG_PURPOSES.ldaGibbs, 0, i, 0)[0]) * topics)));
+  const z = Uint32Array.from(c.words, (_, i) => mulhi(rngBits(seed, RNG_PURPOSES.ldaGibbs, 0, i, 0)[0], topics));
   return ldaCounts(c, topics, z);
+}
+
+/**
+ * One sweep of the GPU's scheme (shaders/lda.wgsl), in float32 as the GPU computes it: each document's
+ * tokens in order against its exact counts and the word counts of the sweep's start (the token's own
+ * assignment taken out), the word counts recounted at the end (in place).
+ */
+export function ldaSweepParallel(c: Corpus, s: LdaCounts, alpha: number, eta: number, seed: number, sweep: number): void {
+  const f = Math.fround;
+  const { topics: k, z, ndk } = s;
+  const [a, e] = [f(alpha), f(eta)];
+  const vEta = f(c.vocabulary.length * e);
+  const [nwk, nk] = [Uint32Array.from(s.nwk), Uint32Array.from(s.nk)];
+  const documents = c.offsets.length - 1;
+  for (let d = 0; d < documents; d++) {
+    for (let i = c.offsets[d]; i < c.offsets[d + 1]; i++) {
+      const w = c.words[i];
+      const own = z[i];
+      ndk[d * k + own]--;
+      const weight = (t: number) => {
+        const mine = t === own ? 1 : 0;
+        return f(f(f(ndk[d * k + t] + a) * f(nwk[w * k + t] - mine + e)) / f(nk[t] - mine + vEta));
+      };
+      let total = 0;
+      for (let t = 0; t < k; t++) total = f(total + weight(t));
+      const u = f(uniform24(rngBits(seed, RNG_PURPOSES.ldaGibbs, 1 + sweep, i, 0)[0]) * total);
+      let [next, running] = [k - 1, 0];
+      for (let t = 0; t < k; t++) {
+        running = f(running + weight(t));
+        if (u < running) {
+          next = t;
+          break;
+        }
+      }
+      z[i] = next;
+      ndk[d * k + next]++;
+    }
+  }
+  const recount = ldaCounts(c, k, z);
+  s.nwk.set(recount.nwk);
+  s.nk.set(recount.nk);
 }
 
 /** One sweep of the exact serial sampler over every token in order (in place). */
