@@ -52,6 +52,8 @@ export const RNG_PURPOSES = {
   barsCorpus: 26,
   // Collapsed Gibbs sampling of LDA's topic assignments: the start (step 0) and sweep s (step 1 + s), element = token.
   ldaGibbs: 27,
+  // Document completion's fold-in sampling of held-out documents (step = sweep, element = token), on the host (models/topics.ts).
+  ldaFoldIn: 28,
 } as const;
 
 export type RngPurpose = keyof typeof RNG_PURPOSES;

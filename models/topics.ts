@@ -1,5 +1,7 @@
 // What a topic model's counts say: the topics' word distributions, the documents' topic proportions,
 // the top words of each topic, and how far learned topics lie from known ones (the bars corpus).
+import { mulhi, rngBits, uniform24 } from '../engine/philox.js';
+import { RNG_PURPOSES } from '../engine/rng_purposes.js';
 import { hungarian } from './assignment.js';
 
 /** phi (topics x vocabulary): (n_wk + eta) / (n_k + V eta), from counts held words x topics. */
@@ -46,4 +48,83 @@ export function topicRecovery(truth: ArrayLike<number>, learned: ArrayLike<numbe
   }
   const match = Array.from(hungarian(cost, trueTopics, learnedTopics));
   return { distance: match.reduce((s, j, i) => s + cost[i * learnedTopics + j], 0) / trueTopics, match };
+}
+
+/** Documents as word ids: document d's tokens are words[offsets[d] .. offsets[d + 1]). */
+export interface TokenDocuments {
+  offsets: Uint32Array;
+  words: Uint32Array;
+}
+
+/**
+ * Held-out perplexity by document completion (Wallach et al. 2009): each document's first half of
+ * tokens estimates its topic proportions by Gibbs sampling with the topics phi fixed (`sweeps` sweeps,
+ * theta averaged over the second half of them), and its second half is scored,
+ * log p(w) = sum log sum_k theta_dk phi_kw. Returns exp(-log p / tokens scored) and the mean
+ * log-likelihood per scored token. Draws: Philox (seed, ldaFoldIn): the start at step 0, sweep s at
+ * step 1 + s, element = the token. Documents of one
+ * token have nothing to score and are skipped.
+ */
+export function documentCompletion(phi: Float64Array, vocabulary: number, topics: number, docs: TokenDocuments, alpha: number, seed: number, sweeps = 50): { perplexity: number; logLikelihoodPerToken: number; scored: number } {
+  const k = topics;
+  const weights = new Float64Array(k);
+  let [logLikelihood, scored] = [0, 0];
+  for (let d = 0; d + 1 < docs.offsets.length; d++) {
+    const [from, to] = [docs.offsets[d], docs.offsets[d + 1]];
+    const half = from + Math.floor((to - from) / 2);
+    if (half === from || half === to) continue;
+    // Fold-in: the observed half's assignments, started uniform at random (step 0), then Gibbs sweeps.
+    const z = new Uint32Array(half - from);
+    const counts = new Float64Array(k);
+    for (let i = from; i < half; i++) {
+      const start = mulhi(rngBits(seed, RNG_PURPOSES.ldaFoldIn, 0, i, 0)[0], k);
+      z[i - from] = start;
+      counts[start]++;
+    }
+    const theta = new Float64Array(k);
+    let kept = 0;
+    for (let s = 0; s < sweeps; s++) {
+      for (let i = from; i < half; i++) {
+        const w = docs.words[i];
+        counts[z[i - from]]--;
+        let total = 0;
+        for (let t = 0; t < k; t++) weights[t] = total += (counts[t] + alpha) * phi[t * vocabulary + w];
+        const u = uniform24(rngBits(seed, RNG_PURPOSES.ldaFoldIn, 1 + s, i, 0)[0]) * total;
+        let next = k - 1;
+        for (let t = 0; t < k; t++) {
+          if (u < weights[t]) {
+            next = t;
+            break;
+          }
+        }
+        z[i - from] = next;
+        counts[next]++;
+      }
+      if (2 * s >= sweeps) {
+        for (let t = 0; t < k; t++) theta[t] += (counts[t] + alpha) / (half - from + k * alpha);
+        kept++;
+      }
+    }
+    for (let i = half; i < to; i++) {
+      let p = 0;
+      for (let t = 0; t < k; t++) p += (theta[t] / kept) * phi[t * vocabulary + docs.words[i]];
+      logLikelihood += Math.log(p);
+      scored++;
+    }
+  }
+  const perToken = scored > 0 ? logLikelihood / scored : NaN;
+  return { perplexity: Math.exp(-perToken), logLikelihoodPerToken: perToken, scored };
+}
+
+/** The training tokens' mean log-likelihood, sum log sum_k theta_dk phi_kw / N, from the sampler's counts. */
+export function logLikelihoodPerToken(docs: TokenDocuments, theta: Float64Array, phi: Float64Array, vocabulary: number, topics: number): number {
+  let total = 0;
+  for (let d = 0; d + 1 < docs.offsets.length; d++) {
+    for (let i = docs.offsets[d]; i < docs.offsets[d + 1]; i++) {
+      let p = 0;
+      for (let t = 0; t < topics; t++) p += theta[d * topics + t] * phi[t * vocabulary + docs.words[i]];
+      total += Math.log(p);
+    }
+  }
+  return total / docs.words.length;
 }

@@ -3,7 +3,8 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { hungarian } from '../models/assignment.js';
-import { documentTopics, topicRecovery, topicWords, topWords } from '../models/topics.js';
+import { documentCompletion, documentTopics, topicRecovery, topicWords, topWords } from '../models/topics.js';
+import { barsTopics, BARS_TOPICS } from '../harness/data/bars.js';
 import { randomWords } from './random.js';
 
 const host = suite('topics and matching (no GPU)');
@@ -48,6 +49,21 @@ host('topicRecovery: a permutation of the truth is at distance 0, matched back; 
   assert.equal(Array.from(phi), [2.5 / 3, 0.5 / 3, 0.5 / 2, 1.5 / 2]);
   assert.equal(Array.from(documentTopics([3, 1], 1, 2, 1)), [4 / 6, 2 / 6]);
   assert.equal(topWords(phi, ['apple', 'pear'], 2, 1), [['apple'], ['pear']]);
+});
+
+host('documentCompletion: documents of one bar each under the true bars score perplexity just above 5 (each bar spreads over 5 words)', () => {
+  // 20 documents, document d all of bar d mod 10, its 5 words in turn, 40 tokens.
+  const words = Uint32Array.from({ length: 20 * 40 }, (_, i) => {
+    const [bar, j] = [Math.floor(i / 40) % BARS_TOPICS, i % 5];
+    return bar < 5 ? bar * 5 + j : j * 5 + (bar - 5);
+  });
+  const docs = { offsets: Uint32Array.from({ length: 21 }, (_, d) => 40 * d), words };
+  const r = documentCompletion(barsTopics(), 25, BARS_TOPICS, docs, 0.01, 3, 20);
+  assert.is(r.scored, 20 * 20);
+  assert.ok(r.perplexity >= 5 && r.perplexity < 5.05, `perplexity ${r.perplexity}`);
+  // Under a uniform topic every word has probability 1/25: perplexity 25.
+  const uniform = documentCompletion(new Float64Array(25).fill(1 / 25), 25, 1, docs, 0.01, 3, 5);
+  assert.ok(Math.abs(uniform.perplexity - 25) < 1e-9, `perplexity ${uniform.perplexity}`);
 });
 
 host.run();
