@@ -15,5 +15,6 @@ import { aeFeature } from './ae/feature.js';
 import { vaeFeature } from './vae/feature.js';
 import { rgFeature } from './rg/feature.js';
 import { linearFeature } from './linear/feature.js';
+import { topicsFeature } from './topics/feature.js';
 
-export const FEATURES: readonly Feature[] = [isingFeature, gemmFeature, mlpFeature, binaryNetFeature, hopfieldFeature, tspFeature, boltzmannFeature, rbmFeature, dbnFeature, rgFeature, aeFeature, vaeFeature, linearFeature];
+export const FEATURES: readonly Feature[] = [isingFeature, gemmFeature, mlpFeature, binaryNetFeature, hopfieldFeature, tspFeature, boltzmannFeature, rbmFeature, dbnFeature, rgFeature, aeFeature, vaeFeature, linearFeature, topicsFeature];

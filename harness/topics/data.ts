@@ -1,0 +1,37 @@
+// The topic models' corpora in a job (Node or a page): the bars corpus drawn from the seed, or the
+// documents the command read, tokenized the same way in both; every fifth document held out.
+// Browser-safe.
+import { InputError } from '../../engine/errors.js';
+import type { Values } from '../cli/schema.js';
+import { barsCorpus } from '../data/bars.js';
+import { buildCorpus, splitCorpus, type Corpus } from '../data/corpus.js';
+import { BARS, type CORPUS_FLAGS } from './flags.js';
+
+/** The share of documents held out for perplexity. */
+export const HELD_OUT_FRACTION = 0.2;
+
+export interface CorpusSplit {
+  train: Corpus;
+  test: Corpus;
+  /** Documents the vocabulary left empty (dropped). */
+  dropped: number;
+  /** What the corpus is, for model files' metadata. */
+  note: string;
+}
+
+/** The corpus of a spec, split. */
+export function loadCorpus(p: Values<typeof CORPUS_FLAGS>, seed: number): CorpusSplit {
+  let corpus: Corpus;
+  let dropped = 0;
+  let note: string;
+  if (p.data === BARS) {
+    corpus = barsCorpus({ documents: p['bars-documents'], length: p['bars-length'], seed }).corpus;
+    note = `bars: ${p['bars-documents']} documents of ${p['bars-length']} tokens, seed ${seed}`;
+  } else {
+    const text = p['corpus-text'];
+    if (text === undefined) throw new InputError(`--data ${p.data}: the job needs the documents (corpus_text); the command reads the file and sends them`);
+    ({ corpus, dropped } = buildCorpus(text.split('\n'), { minCount: p['min-count'], maxVocabulary: p['max-vocabulary'] }));
+    note = `${p.data}: min count ${p['min-count']}, at most ${p['max-vocabulary']} words`;
+  }
+  return { ...splitCorpus(corpus, HELD_OUT_FRACTION), dropped, note };
+}

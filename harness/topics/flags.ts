@@ -1,0 +1,34 @@
+// The topic models' parameters, declared once: `harmonium lda train` parses them and the 'lda-train'
+// job reads its spec with them (in Node or in a page).
+import { seed } from '../cli/flags.js';
+import { integer, number, pick, text } from '../cli/schema.js';
+import { CORPUS_DEFAULTS } from '../data/corpus.js';
+import { TRAIN_JOB_FLAGS } from '../train/flags.js';
+
+/** The built-in corpus of known topics. */
+export const BARS = 'bars';
+
+/** What a corpus is: the bars, or a file or folder of text, and how its vocabulary is made. */
+export const CORPUS_FLAGS = {
+  data: text({
+    value: 'bars|FILE|DIR',
+    default: BARS,
+    help: "bars (Griffiths & Steyvers' 25-word corpus of 10 known topics), a text file of one document per line, or a folder of .txt files (a document each); every fifth document is held out",
+  }),
+  'bars-documents': integer({ min: 5, default: 500, help: 'with --data bars: documents (theta ~ Dirichlet(1) each)' }),
+  'bars-length': integer({ min: 2, default: 100, help: 'with --data bars: tokens per document' }),
+  'min-count': integer({ min: 1, default: CORPUS_DEFAULTS.minCount, help: 'words seen fewer times are left out of the vocabulary' }),
+  'max-vocabulary': integer({ min: 1, default: CORPUS_DEFAULTS.maxVocabulary, help: 'the vocabulary keeps at most this many words, the most frequent' }),
+  'corpus-text': text({ hidden: true, help: "the --data file's or folder's documents as the command read them, one per line" }),
+} as const;
+
+/** What defines an LDA fit by collapsed Gibbs sampling. */
+export const LDA_TRAIN_FLAGS = {
+  topics: integer({ value: 'K', min: 1, max: 4096, default: 10, help: 'topics (K)' }),
+  alpha: number({ value: 'X', min: 0, default: 1, help: "the documents' symmetric Dirichlet prior over topics (> 0; the bars are drawn with 1)" }),
+  eta: number({ value: 'X', min: 0, default: 0.1, help: "the topics' symmetric Dirichlet prior over words (> 0)" }),
+  sweeps: integer({ min: 1, default: 500, help: 'Gibbs sweeps over every training token' }),
+  seed,
+} as const;
+
+export const LDA_TRAIN_JOB = { ...LDA_TRAIN_FLAGS, ...CORPUS_FLAGS, ...pick(TRAIN_JOB_FLAGS, ['return-model']) } as const;

@@ -1,0 +1,80 @@
+// The 'lda-train' job and `harmonium lda train`: the JSON's numbers from the model (the bars'
+// topic recovery, perplexity, top words, the model file), a text corpus from a file and a folder, and
+// bad corpora refused (exit 2) naming the file and the line before any device opens.
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { decodeSafetensors } from '../engine/index.js';
+import { withJobContext } from '../harness/backends/context.js';
+import { readSpec, toSpec } from '../harness/cli/schema.js';
+import { fromBase64 } from '../harness/io/base64.js';
+import { ldaTrainCommand } from '../harness/topics/command.js';
+import { readCorpusFlags, readDocuments } from '../harness/topics/data_node.js';
+import { LDA_TRAIN_JOB } from '../harness/topics/flags.js';
+import { runLdaTrain } from '../harness/topics/job.js';
+import { expectRefused } from './expect.js';
+import { openTestGpu } from './gpu.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'harmonium-lda-'));
+const file = (name: string, content: string | Uint8Array) => {
+  const path = join(dir, name);
+  writeFileSync(path, content);
+  return path;
+};
+
+const gpu = suite('lda train (GPU)');
+
+gpu('lda-train on 300 bars documents: the bars recovered, perplexity near the bars\' own, the model file\'s counts', async () => {
+  const gpu = await openTestGpu();
+  const r = await withJobContext((ctx) => runLdaTrain(ctx, readSpec(LDA_TRAIN_JOB, { job: 'lda-train', bars_documents: 300, sweeps: 300, seed: 2, return_model: true }, 'lda-train')), { gpu });
+  assert.equal([r.documents, r.held_out_documents, r.tokens, r.vocabulary], [240, 60, 24000, 25]);
+  assert.ok((r.topic_recovery as number) < 0.3, `topic recovery ${r.topic_recovery}`);
+  // A bar spreads over 5 words and a document mixes a few bars: perplexity between 5 and 25 (uniform).
+  assert.ok((r.perplexity as number) > 5 && (r.perplexity as number) < 25, `perplexity ${r.perplexity}`);
+  assert.is(Math.exp(-(r.held_out_log_likelihood_per_token as number)), r.perplexity);
+  const file = decodeSafetensors(fromBase64(r.model_base64 as string), 'm');
+  assert.equal([file.metadata.model, file.tensors.topic_word_counts.shape, JSON.parse(file.metadata.vocabulary).length], ['lda', [25, 10], 25]);
+  assert.is(Array.from(file.tensors.topic_word_counts.data).reduce((a, b) => a + b, 0), 24000, 'every training token counted once');
+  // A bar's top words: the five words of one row or one column of the grid.
+  const words = (r.top_words as string[][]).map((w) => w.slice(0, 5));
+  assert.ok(words.some((w) => new Set(w.map((x) => x.slice(0, 2))).size === 1 || new Set(w.map((x) => x.slice(2))).size === 1), JSON.stringify(words));
+});
+
+gpu('a text file of documents: tokenized, split, fitted', async () => {
+  const gpu = await openTestGpu();
+  const lines = Array.from({ length: 30 }, (_, i) => (i % 2 ? 'apple banana cherry apple banana fruit fruit' : 'engine wheel brake engine wheel motor motor'));
+  const path = file('docs.txt', lines.join('\n') + '\n');
+  const spec = readSpec(LDA_TRAIN_JOB, toSpec('lda-train', LDA_TRAIN_JOB, { data: path, topics: 2, sweeps: 50, ...readCorpusFlags({ data: path }) }), 'lda-train');
+  const r = await withJobContext((ctx) => runLdaTrain(ctx, spec), { gpu });
+  assert.equal([r.documents, r.held_out_documents, r.vocabulary, r.topic_recovery], [24, 6, 8, null]);
+  const tops = (r.top_words as string[][]).map((w) => new Set(w.slice(0, 4)));
+  assert.ok(tops.some((t) => t.has('apple') && t.has('banana')) && tops.some((t) => t.has('engine') && t.has('wheel')), JSON.stringify(r.top_words));
+});
+
+const cli = suite('lda train: bad corpora (exit 2)');
+
+cli('a binary file, an empty line, stop words only, a folder without .txt files, bad flags: refused naming the problem', async () => {
+  const refused = (args: string[], message: RegExp) => expectRefused({ train: ldaTrainCommand }, args, message);
+  await refused(['train', '--data', file('binary.txt', Uint8Array.of(80, 75, 3, 4, 0, 0))], /binary.txt: a NUL byte at offset 4/);
+  await refused(['train', '--data', file('blank.txt', 'apple pear apple\n\npear apple\n')], /blank.txt: line 2: empty/);
+  await refused(['train', '--data', file('stop.txt', 'the and of\nthe a an\n')], /an empty vocabulary/);
+  mkdirSync(join(dir, 'empty-folder'));
+  await refused(['train', '--data', join(dir, 'empty-folder')], /a folder with no .txt files/);
+  await refused(['train', '--data', '/nonexistent/corpus.txt'], /cannot read/);
+  await refused(['train', '--topics', '0'], /--topics/);
+  await refused(['train', '--out', '/tmp'], /--out \/tmp: is a directory/);
+});
+
+cli('a folder of .txt files: a document each, in name order, its lines joined', () => {
+  const folder = join(dir, 'folder');
+  mkdirSync(folder);
+  writeFileSync(join(folder, 'b.txt'), 'second\ndocument here');
+  writeFileSync(join(folder, 'a.txt'), 'first document');
+  writeFileSync(join(folder, 'notes.md'), 'ignored');
+  assert.equal(readDocuments(folder).documents, ['first document', 'second document here']);
+});
+
+gpu.run();
+cli.run();
