@@ -63,6 +63,7 @@ cli('a binary file, an empty line, stop words only, a folder without .txt files,
   mkdirSync(join(dir, 'empty-folder'));
   await refused(['train', '--data', join(dir, 'empty-folder')], /a folder with no .txt files/);
   await refused(['train', '--data', '/nonexistent/corpus.txt'], /cannot read/);
+  await refused(['train', '--data', file('few.txt', 'apple pear\npear apple\n')], /2 documents: too few to hold out one in 5/);
   await refused(['train', '--topics', '0'], /--topics/);
   await refused(['train', '--out', '/tmp'], /--out \/tmp: is a directory/);
 });

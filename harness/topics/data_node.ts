@@ -5,7 +5,8 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../../engine/errors.js';
-import { buildCorpus, decodeText } from '../data/corpus.js';
+import { buildCorpus, decodeText, splitCorpus } from '../data/corpus.js';
+import { HELD_OUT_FRACTION } from './data.js';
 import { BARS } from './flags.js';
 
 const failure = (e: unknown) => (e as NodeJS.ErrnoException).code ?? (e as Error).message;
@@ -39,11 +40,11 @@ export function readDocuments(path: string): { documents: string[]; names: strin
 
 /**
  * The spec's corpus field from the command's flags: the documents of --data's file or folder, checked
- * with the same vocabulary rules the job applies.
+ * with the same vocabulary rules and split the job applies.
  */
 export function readCorpusFlags(values: { data?: string; 'min-count'?: number; 'max-vocabulary'?: number }): { 'corpus-text'?: string } {
   if (values.data === undefined || values.data === BARS) return {};
   const { documents, names } = readDocuments(values.data);
-  buildCorpus(documents, { minCount: values['min-count'], maxVocabulary: values['max-vocabulary'] }, names);
+  splitCorpus(buildCorpus(documents, { minCount: values['min-count'], maxVocabulary: values['max-vocabulary'] }, names).corpus, HELD_OUT_FRACTION);
   return { 'corpus-text': documents.join('\n') };
 }
