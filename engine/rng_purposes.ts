@@ -54,6 +54,8 @@ export const RNG_PURPOSES = {
   ldaGibbs: 27,
   // Document completion's fold-in sampling of held-out documents (step = sweep, element = token), on the host (models/topics.ts).
   ldaFoldIn: 28,
+  // pLSA's start: theta (step 0) and beta (step 1), on the host (models/plsa.ts).
+  plsaStart: 29,
 } as const;
 
 export type RngPurpose = keyof typeof RNG_PURPOSES;

@@ -8,6 +8,7 @@ export const shaderFiles: Readonly<Record<string, () => Promise<string>>> = {
   'threshold.wgsl': () => import('./threshold.wgsl').then((m) => m.default),
   'argmin.wgsl': () => import('./argmin.wgsl').then((m) => m.default),
   'lda.wgsl': () => import('./lda.wgsl').then((m) => m.default),
+  'plsa.wgsl': () => import('./plsa.wgsl').then((m) => m.default),
   'rng.wgsl': () => import('./rng.wgsl').then((m) => m.default),
   'rng_fill.wgsl': () => import('./rng_fill.wgsl').then((m) => m.default),
   'grid.wgsl': () => import('./grid.wgsl').then((m) => m.default),
