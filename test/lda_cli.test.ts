@@ -12,8 +12,8 @@ import { readSpec, toSpec } from '../harness/cli/schema.js';
 import { fromBase64 } from '../harness/io/base64.js';
 import { ldaTrainCommand } from '../harness/topics/command.js';
 import { readCorpusFlags, readDocuments } from '../harness/topics/data_node.js';
-import { LDA_TRAIN_JOB } from '../harness/topics/flags.js';
-import { runLdaTrain } from '../harness/topics/job.js';
+import { LDA_TRAIN_JOB, PLSA_JOB } from '../harness/topics/flags.js';
+import { runLdaTrain, runPlsa } from '../harness/topics/job.js';
 import { expectRefused } from './expect.js';
 import { openTestGpu } from './gpu.js';
 
@@ -40,6 +40,20 @@ gpu('lda-train on 300 bars documents: the bars recovered, perplexity near the ba
   // A bar's top words: the five words of one row or one column of the grid.
   const words = (r.top_words as string[][]).map((w) => w.slice(0, 5));
   assert.ok(words.some((w) => new Set(w.map((x) => x.slice(0, 2))).size === 1 || new Set(w.map((x) => x.slice(2))).size === 1), JSON.stringify(words));
+});
+
+gpu('plsa on 100 bars documents: EM\'s account never falls and ends at the reported log-likelihood; perplexity; the model file\'s topics', async () => {
+  const gpu = await openTestGpu();
+  const r = await withJobContext((ctx) => runPlsa(ctx, readSpec(PLSA_JOB, { job: 'plsa', bars_documents: 100, iterations: 30, seed: 3, return_model: true }, 'plsa')), { gpu });
+  const history = r.em_log_likelihood_per_token as number[];
+  assert.is(history.length, 31);
+  history.forEach((x, i) => i === 0 || assert.ok(x >= history[i - 1] - 1e-6, `step ${i}: ${x} after ${history[i - 1]}`));
+  assert.ok(Math.abs(history[30] - (r.log_likelihood_per_token as number)) < 1e-5, `${history[30]} vs ${r.log_likelihood_per_token}`);
+  assert.ok((r.perplexity as number) > 5 && (r.perplexity as number) < 30, `perplexity ${r.perplexity}`);
+  assert.is(r.held_out_tokens_unseen, 0, 'every bars word is in the training documents');
+  const topics = decodeSafetensors(fromBase64(r.model_base64 as string), 'm').tensors.topic_words;
+  assert.equal(topics.shape, [10, 25]);
+  for (let z = 0; z < 10; z++) assert.ok(Math.abs(topics.data.subarray(z * 25, (z + 1) * 25).reduce((a, b) => a + b, 0) - 1) < 1e-5, `topic ${z} sums to 1`);
 });
 
 gpu('a text file of documents: tokenized, split, fitted', async () => {

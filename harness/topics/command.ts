@@ -1,24 +1,48 @@
-// harmonium lda train: topics of --data (the bars corpus, a text file, a folder of .txt files) by
-// collapsed Gibbs sampling on the GPU in Node or in headless Chrome; the model file (safetensors) on disk.
+// harmonium plsa, harmonium lda train: topics of --data (the bars corpus, a text file, a folder of .txt
+// files) by EM or by collapsed Gibbs sampling on the GPU in Node or in headless Chrome; the model file
+// (safetensors) on disk.
 import type { Command } from '../cli/command.js';
 import { defineCommand } from '../cli/command.js';
 import { adapter, backend, json } from '../cli/flags.js';
 import { runWithProgress } from '../cli/run.js';
-import { pick, text, toSpec } from '../cli/schema.js';
+import { pick, text, toSpec, type Schema, type Values } from '../cli/schema.js';
+import type { JsonObject } from '../io/json.js';
 import { fromBase64 } from '../io/base64.js';
 import { checkWritable, writeFileAtomic } from '../io/files.js';
 import { readCorpusFlags } from './data_node.js';
-import { CORPUS_FLAGS, LDA_TRAIN_FLAGS, LDA_TRAIN_JOB } from './flags.js';
+import { CORPUS_FLAGS, LDA_TRAIN_FLAGS, LDA_TRAIN_JOB, PLSA_FLAGS, PLSA_JOB } from './flags.js';
 
-const LDA_TRAIN_COMMAND_FLAGS = {
-  ...LDA_TRAIN_FLAGS,
-  ...pick(CORPUS_FLAGS, ['data', 'bars-documents', 'bars-length', 'min-count', 'max-vocabulary']),
-  out: text({ help: 'the model file (safetensors): topic_word_counts (vocabulary x topics), the vocabulary in its metadata' }),
-  backend,
-  adapter,
-  json,
-} as const;
+/** A topic command's flags: its model's, the corpus's, the model file, where to run. */
+const commandFlags = <S extends Schema>(flags: S, out: string) =>
+  ({
+    ...flags,
+    ...pick(CORPUS_FLAGS, ['data', 'bars-documents', 'bars-length', 'min-count', 'max-vocabulary']),
+    out: text({ help: `the model file (safetensors): ${out}` }),
+    backend,
+    adapter,
+    json,
+  }) as const;
 
+type RunValues = { data?: string; 'min-count'?: number; 'max-vocabulary'?: number; out?: string; json: boolean; backend: Values<{ backend: typeof backend }>['backend']; adapter: Values<{ adapter: typeof adapter }>['adapter'] };
+
+/** The shared run: --out checked first, the corpus read, the job, the model file written, the result as JSON or as `lines` and the top words. */
+async function runTopics(name: string, job: string, schema: Schema, values: RunValues, lines: (r: JsonObject) => string[]): Promise<void> {
+  if (values.out) checkWritable('--out', values.out);
+  const spec = toSpec(job, schema, { ...values, ...readCorpusFlags(values), 'return-model': values.out !== undefined });
+  const { model_base64: model, ...r } = await runWithProgress(name, spec, values);
+  if (values.out) writeFileAtomic(values.out, fromBase64(model as string));
+  if (values.json) return void process.stdout.write(`${JSON.stringify(r)}\n`);
+  const all = [
+    ...lines(r),
+    `  perplexity        ${(r.perplexity as number).toFixed(2)} on ${String(r.held_out_documents)} held-out documents (document completion)`,
+    ...(r.topic_recovery === null ? [] : [`  topic recovery    ${(r.topic_recovery as number).toFixed(4)} (mean L1 to the true bars)`]),
+    ...(r.top_words as string[][]).map((words, i) => `  topic ${String(i).padStart(3)}  ${words.join(' ')}`),
+    ...(values.out ? [`  model             ${values.out}`] : []),
+  ];
+  process.stdout.write(`${all.join('\n')}\n`);
+}
+
+const LDA_TRAIN_COMMAND_FLAGS = commandFlags(LDA_TRAIN_FLAGS, 'topic_word_counts (vocabulary x topics), the vocabulary in its metadata');
 export const ldaTrainCommand = defineCommand({
   name: 'lda train',
   summary: 'latent Dirichlet allocation by collapsed Gibbs sampling on the GPU: topics, held-out perplexity, top words',
@@ -37,23 +61,36 @@ matched to it by the Hungarian method. With --json one object: topics, alpha, et
 documents, tokens, held_out_documents, held_out_tokens_scored, dropped_documents,
 log_likelihood_per_token, perplexity, held_out_log_likelihood_per_token, topic_recovery, top_words,
 tokens_per_s, seed, wall_ms, adapter, backend.`,
-  run: async (values) => {
-    if (values.out) checkWritable('--out', values.out);
-    const spec = toSpec('lda-train', LDA_TRAIN_JOB, { ...values, ...readCorpusFlags(values), 'return-model': values.out !== undefined });
-    const { model_base64: model, ...r } = await runWithProgress('lda train', spec, values);
-    if (values.out) writeFileAtomic(values.out, fromBase64(model as string));
-    if (values.json) return void process.stdout.write(`${JSON.stringify(r)}\n`);
-    const lines = [
+  run: (values) =>
+    runTopics('lda train', 'lda-train', LDA_TRAIN_JOB, values, (r) => [
       `LDA, ${String(r.topics)} topics over ${String(r.vocabulary)} words: ${String(r.tokens)} training tokens in ${String(r.documents)} documents, ${String(r.sweeps)} sweeps (${((r.tokens_per_s as number) / 1e6).toFixed(2)} M tokens/s)`,
       `  log-likelihood    ${(r.log_likelihood_per_token as number).toFixed(4)} nats per training token`,
-      `  perplexity        ${(r.perplexity as number).toFixed(2)} on ${String(r.held_out_documents)} held-out documents (document completion)`,
-      ...(r.topic_recovery === null ? [] : [`  topic recovery    ${(r.topic_recovery as number).toFixed(4)} (mean L1 to the true bars)`]),
-      ...(r.top_words as string[][]).map((words, i) => `  topic ${String(i).padStart(3)}  ${words.join(' ')}`),
-      ...(values.out ? [`  model             ${values.out}`] : []),
-    ];
-    process.stdout.write(`${lines.join('\n')}\n`);
-  },
+    ]),
+});
+
+const PLSA_COMMAND_FLAGS = commandFlags(PLSA_FLAGS, 'topic_words (topics x vocabulary: p(w | z)), the vocabulary in its metadata');
+
+export const plsaCommand = defineCommand({
+  name: 'plsa',
+  summary: 'probabilistic latent semantic analysis by EM on the GPU: topics, held-out perplexity, top words',
+  flags: PLSA_COMMAND_FLAGS,
+  details: `Fits p(w | d) = sum_z p(z | d) p(w | z) (Hofmann 1999) to the training documents (four of every
+five) by --iterations EM steps on the GPU from a Philox start: the E-step's p(z | d, w) ∝ p(z | d) p(w | z)
+recomputed per entry of the sparse bag of words, the M-step's soft counts summed by an invocation per
+document and one per word (no atomics). --data and the vocabulary as in lda train. log_likelihood_per_token
+is the training tokens' (EM never lowers it: em_log_likelihood_per_token per step); perplexity is the
+held-out documents' by document completion, p(z | d) folded in on the first half of each by EM with the
+topics fixed and the second half scored (a word no training document holds has probability 0 under
+pLSA: its tokens are left out, held_out_tokens_unseen); topic_recovery as in lda train. With --json one
+object: topics, iterations, vocabulary, documents, tokens, held_out_documents, held_out_tokens_scored,
+held_out_tokens_unseen, dropped_documents, log_likelihood_per_token, em_log_likelihood_per_token,
+perplexity, held_out_log_likelihood_per_token, topic_recovery, top_words, seed, wall_ms, adapter, backend.`,
+  run: (values) =>
+    runTopics('plsa', 'plsa', PLSA_JOB, values, (r) => [
+      `pLSA, ${String(r.topics)} topics over ${String(r.vocabulary)} words: ${String(r.tokens)} training tokens in ${String(r.documents)} documents, ${String(r.iterations)} EM steps`,
+      `  log-likelihood    ${(r.log_likelihood_per_token as number).toFixed(4)} nats per training token`,
+    ]),
 });
 
 /** The feature's commands, in the order --help lists them (harness/cli/commands.ts). */
-export const commands: readonly Command[] = [ldaTrainCommand];
+export const commands: readonly Command[] = [plsaCommand, ldaTrainCommand];

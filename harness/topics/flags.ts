@@ -32,3 +32,12 @@ export const LDA_TRAIN_FLAGS = {
 } as const;
 
 export const LDA_TRAIN_JOB = { ...LDA_TRAIN_FLAGS, ...CORPUS_FLAGS, ...pick(TRAIN_JOB_FLAGS, ['return-model']) } as const;
+
+/** What defines a pLSA fit by EM. */
+export const PLSA_FLAGS = {
+  topics: LDA_TRAIN_FLAGS.topics,
+  iterations: integer({ min: 1, default: 100, help: 'EM steps' }),
+  seed,
+} as const;
+
+export const PLSA_JOB = { ...PLSA_FLAGS, ...CORPUS_FLAGS, ...pick(TRAIN_JOB_FLAGS, ['return-model']) } as const;

@@ -1,18 +1,20 @@
-// The 'lda-train' job: LDA by collapsed Gibbs sampling on the GPU (models/lda.ts) over --data's
+// The 'plsa' job: pLSA by EM on the GPU (models/plsa.ts), the same report without priors (held-out
+// perplexity by fold-in EM). The 'lda-train' job: LDA by collapsed Gibbs sampling on the GPU (models/lda.ts) over --data's
 // training documents, then what the counts say: the training tokens' log-likelihood, the held-out
 // perplexity by document completion, the top words of each topic and, on the bars, how far the topics
 // lie from the true ones; the model file (the topic-word counts and the vocabulary) on request. Plain
 // JSON in and out, the same in Node and in a page.
 import { encodeSafetensors } from '../../engine/index.js';
 import { LdaSampler } from '../../models/lda.js';
-import { documentCompletion, documentTopics, logLikelihoodPerToken, topicRecovery, topicWords, topWords } from '../../models/topics.js';
+import { bagOfWords, PlsaEm, plsaStart } from '../../models/plsa.js';
+import { documentCompletion, documentTopics, logLikelihoodPerToken, plsaCompletion, topicRecovery, topicWords, topWords } from '../../models/topics.js';
 import { defineJob, type JobContext } from '../backends/context.js';
 import type { Values } from '../cli/schema.js';
 import { barsTopics, BARS_TOPICS } from '../data/bars.js';
 import { toBase64 } from '../io/base64.js';
 import type { JsonObject } from '../io/json.js';
 import { loadCorpus } from './data.js';
-import { BARS, LDA_TRAIN_JOB } from './flags.js';
+import { BARS, LDA_TRAIN_JOB, PLSA_JOB } from './flags.js';
 
 /** Top words reported per topic. */
 export const TOP_WORDS = 10;
@@ -69,4 +71,50 @@ export async function runLdaTrain(ctx: JobContext, p: Values<typeof LDA_TRAIN_JO
   }
 }
 
+export async function runPlsa(ctx: JobContext, p: Values<typeof PLSA_JOB>): Promise<JsonObject> {
+  const started = performance.now();
+  const { train, test, dropped, note } = loadCorpus(p, p.seed);
+  const [k, v] = [p.topics, train.vocabulary.length];
+  const bag = bagOfWords(train, v);
+  const em = await PlsaEm.create(ctx, bag, k, plsaStart(bag, k, p.seed));
+  try {
+    const tokens = train.words.length;
+    // The log-likelihood per token before each step (a step reports the parameters it starts from), then the last parameters'.
+    const history: number[] = [];
+    for (let step = 0; step < p.iterations; step++) {
+      history.push((await em.step()) / tokens);
+      ctx.onProgress?.(step + 1, p.iterations);
+    }
+    const { theta, beta } = await em.read();
+    const last = logLikelihoodPerToken(train, Float64Array.from(theta), Float64Array.from(beta), v, k);
+    const completion = plsaCompletion(beta, v, k, test);
+    const recovery = p.data === BARS && k >= BARS_TOPICS ? topicRecovery(barsTopics(), beta, BARS_TOPICS, k, v).distance : null;
+    const file = () => encodeSafetensors({ topic_words: { dtype: 'F64', shape: [k, v], data: Float64Array.from(beta) } }, { model: 'plsa', topics: String(k), iterations: String(p.iterations), vocabulary: JSON.stringify(train.vocabulary), corpus: note });
+    return {
+      topics: k,
+      iterations: p.iterations,
+      vocabulary: v,
+      documents: train.offsets.length - 1,
+      tokens,
+      held_out_documents: test.offsets.length - 1,
+      held_out_tokens_scored: completion.scored,
+      held_out_tokens_unseen: completion.unseen,
+      dropped_documents: dropped,
+      log_likelihood_per_token: last,
+      em_log_likelihood_per_token: [...history, last],
+      perplexity: completion.perplexity,
+      held_out_log_likelihood_per_token: completion.logLikelihoodPerToken,
+      topic_recovery: recovery,
+      top_words: topWords(Float64Array.from(beta), train.vocabulary, k, Math.min(TOP_WORDS, v)),
+      seed: p.seed,
+      wall_ms: performance.now() - started,
+      adapter: { ...ctx.gpu.adapter },
+      ...(p['return-model'] ? { model_base64: toBase64(file(), 'the model file') } : {}),
+    };
+  } finally {
+    em.release();
+  }
+}
+
 export const ldaTrainJob = defineJob(LDA_TRAIN_JOB, runLdaTrain);
+export const plsaJob = defineJob(PLSA_JOB, runPlsa);
