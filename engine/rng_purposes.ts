@@ -56,6 +56,8 @@ export const RNG_PURPOSES = {
   ldaFoldIn: 28,
   // pLSA's start: theta (step 0) and beta (step 1), on the host (models/plsa.ts).
   plsaStart: 29,
+  // The Chinese restaurant process's seatings (step = run, element = customer), on the host (models/crp.ts).
+  crp: 30,
 } as const;
 
 export type RngPurpose = keyof typeof RNG_PURPOSES;
