@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { decodeSafetensors } from '../engine/index.js';
+import { spawnSync } from 'node:child_process';
+import { decodeSafetensors, encodeSafetensors } from '../engine/index.js';
 import { withJobContext } from '../harness/backends/context.js';
 import { readSpec, toSpec } from '../harness/cli/schema.js';
 import { fromBase64 } from '../harness/io/base64.js';
@@ -65,6 +66,21 @@ gpu('a text file of documents: tokenized, split, fitted', async () => {
   assert.equal([r.documents, r.held_out_documents, r.vocabulary, r.topic_recovery], [24, 6, 8, null]);
   const tops = (r.top_words as string[][]).map((w) => new Set(w.slice(0, 4)));
   assert.ok(tops.some((t) => t.has('apple') && t.has('banana')) && tops.some((t) => t.has('engine') && t.has('wheel')), JSON.stringify(r.top_words));
+});
+
+gpu('lda eval on the training run\'s own held-out bars gives its perplexity; lda topics its top words; a foreign model file exits 2', async () => {
+  const gpu = await openTestGpu();
+  const r = await withJobContext((ctx) => runLdaTrain(ctx, readSpec(LDA_TRAIN_JOB, { job: 'lda-train', bars_documents: 50, sweeps: 30, seed: 4, return_model: true }, 'lda-train')), { gpu });
+  const path = file('model.safetensors', fromBase64(r.model_base64 as string));
+  const cli = (args: string[]) => spawnSync(process.execPath, ['dist/cli.js', 'lda', ...args], { encoding: 'utf8', timeout: 60_000 });
+  const evaluated = cli(['eval', '--model', path, '--bars-documents', '50', '--seed', '4', '--json']);
+  assert.is(evaluated.status, 0, evaluated.stderr);
+  const e = JSON.parse(evaluated.stdout);
+  assert.equal([e.perplexity, e.tokens_scored], [r.perplexity, r.held_out_tokens_scored]);
+  const topics = cli(['topics', '--model', path, '--json']);
+  assert.equal(JSON.parse(topics.stdout).top_words, r.top_words);
+  const foreign = cli(['topics', '--model', file('not-lda.safetensors', encodeSafetensors({ x: { dtype: 'F64', shape: [1], data: Float64Array.of(1) } }, { model: 'gmm' })), '--json']);
+  assert.equal([foreign.status, /not an LDA model file/.test(foreign.stderr)], [2, true], foreign.stderr);
 });
 
 const cli = suite('lda train: bad corpora (exit 2)');

@@ -22,6 +22,8 @@ export interface CorpusOptions {
   maxVocabulary?: number;
   /** Words never kept (default: STOP_WORDS). */
   stopWords?: ReadonlySet<string>;
+  /** A fixed vocabulary (a trained model's): its words kept, every other word dropped; minCount and maxVocabulary unused. */
+  vocabulary?: readonly string[];
 }
 
 /** The defaults of CorpusOptions, declared once. */
@@ -76,12 +78,15 @@ export function buildCorpus(documents: readonly string[], o: CorpusOptions = {},
   // Counts, and first appearances for a stable order among equal counts.
   const counts = new Map<string, number>();
   for (const words of tokenized) for (const w of words) counts.set(w, (counts.get(w) ?? 0) + 1);
-  const vocabulary = [...counts.entries()]
-    .filter(([, n]) => n >= minCount)
-    .map(([w, n], order) => ({ w, n, order }))
-    .sort((a, b) => b.n - a.n || a.order - b.order)
-    .slice(0, maxVocabulary)
-    .map((e) => e.w);
+  const vocabulary =
+    o.vocabulary !== undefined
+      ? [...o.vocabulary]
+      : [...counts.entries()]
+          .filter(([, n]) => n >= minCount)
+          .map(([w, n], order) => ({ w, n, order }))
+          .sort((a, b) => b.n - a.n || a.order - b.order)
+          .slice(0, maxVocabulary)
+          .map((e) => e.w);
   if (vocabulary.length === 0) throw new InputError(`corpus: an empty vocabulary (no word other than stop words appears ${minCount} times or more)`);
   const ids = new Map(vocabulary.map((w, i) => [w, i]));
   const offsets = [0];

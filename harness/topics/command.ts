@@ -3,9 +3,14 @@
 // (safetensors) on disk.
 import type { Command } from '../cli/command.js';
 import { defineCommand } from '../cli/command.js';
-import { adapter, backend, json } from '../cli/flags.js';
+import { adapter, backend, json, seed } from '../cli/flags.js';
 import { runWithProgress } from '../cli/run.js';
-import { pick, text, toSpec, type Schema, type Values } from '../cli/schema.js';
+import { integer, pick, text, toSpec, type Schema, type Values } from '../cli/schema.js';
+import { readModelFile } from '../io/model_file.js';
+import { documentCompletion, topicWords, topWords } from '../../models/topics.js';
+import { loadCorpus } from './data.js';
+import { TOP_WORDS } from './job.js';
+import { readLdaModel } from './model.js';
 import type { JsonObject } from '../io/json.js';
 import { fromBase64 } from '../io/base64.js';
 import { checkWritable, writeFileAtomic } from '../io/files.js';
@@ -92,5 +97,43 @@ perplexity, held_out_log_likelihood_per_token, topic_recovery, top_words, seed, 
     ]),
 });
 
+const model = text({ value: 'FILE', required: true, help: 'a model file of lda train --out' });
+
+export const ldaTopicsCommand = defineCommand({
+  name: 'lda topics',
+  summary: "an LDA model's topics: each one's most probable words; no GPU",
+  flags: { model, count: integer({ min: 1, default: TOP_WORDS, help: 'words per topic' }), json },
+  details: "phi_kw = (n_wk + eta) / (n_k + V eta) from the model's counts, the --count most probable words of each topic. With --json one object: topics, vocabulary, top_words (a list of words per topic), topic_tokens (each topic's share of the training tokens).",
+  run: async (values) => {
+    const m = readModelFile('--model', values.model, readLdaModel).config;
+    const v = m.vocabulary.length;
+    const phi = topicWords(m.nwk, m.nk, v, m.topics, m.eta);
+    const tokens = m.nk.reduce((a, b) => a + b, 0);
+    const r = { topics: m.topics, vocabulary: v, top_words: topWords(phi, m.vocabulary, m.topics, Math.min(values.count, v)), topic_tokens: Array.from(m.nk, (n) => n / tokens) };
+    process.stdout.write(values.json ? `${JSON.stringify(r)}\n` : `${r.top_words.map((w, k) => `topic ${String(k).padStart(3)} (${(100 * r.topic_tokens[k]).toFixed(1)}%)  ${w.join(' ')}`).join('\n')}\n`);
+  },
+});
+
+export const ldaEvalCommand = defineCommand({
+  name: 'lda eval',
+  summary: "an LDA model's held-out perplexity on --data by document completion; no GPU",
+  flags: { model, ...pick(CORPUS_FLAGS, ['data', 'bars-documents', 'bars-length']), seed, json },
+  details: `Tokenizes --data with the model's vocabulary (other words dropped) and scores its held-out
+documents (every fifth, as lda train holds them out) by document completion: each document's first
+half estimates its topic proportions by Gibbs sampling with the model's topics fixed (50 sweeps,
+Philox --seed), its second half is scored; --data bars draws the bars from --seed, so the training run's
+seed gives its own held-out documents. With --json one object: topics, vocabulary, documents,
+tokens_scored, dropped_documents, perplexity, log_likelihood_per_token (the scored tokens' mean log p).`,
+  run: async (values) => {
+    const m = readModelFile('--model', values.model, readLdaModel).config;
+    const text = readCorpusFlags(values, m.vocabulary)['corpus-text'];
+    const { test, dropped } = loadCorpus({ ...values, 'min-count': 1, 'max-vocabulary': m.vocabulary.length, 'corpus-text': text }, values.seed, m.vocabulary);
+    const v = m.vocabulary.length;
+    const completion = documentCompletion(topicWords(m.nwk, m.nk, v, m.topics, m.eta), v, m.topics, test, m.alpha, values.seed);
+    const r = { topics: m.topics, vocabulary: v, documents: test.offsets.length - 1, tokens_scored: completion.scored, dropped_documents: dropped, perplexity: completion.perplexity, log_likelihood_per_token: completion.logLikelihoodPerToken };
+    process.stdout.write(values.json ? `${JSON.stringify(r)}\n` : `perplexity ${r.perplexity.toFixed(3)} (${r.log_likelihood_per_token.toFixed(4)} nats per token) on ${r.documents} held-out documents, ${r.tokens_scored} tokens scored\n`);
+  },
+});
+
 /** The feature's commands, in the order --help lists them (harness/cli/commands.ts). */
-export const commands: readonly Command[] = [plsaCommand, ldaTrainCommand];
+export const commands: readonly Command[] = [plsaCommand, ldaTrainCommand, ldaEvalCommand, ldaTopicsCommand];

@@ -19,18 +19,19 @@ export interface CorpusSplit {
   note: string;
 }
 
-/** The corpus of a spec, split. */
-export function loadCorpus(p: Values<typeof CORPUS_FLAGS>, seed: number): CorpusSplit {
+/** The corpus of a spec, split; with `vocabulary` (a trained model's), tokenized to those words only. */
+export function loadCorpus(p: Values<typeof CORPUS_FLAGS>, seed: number, vocabulary?: readonly string[]): CorpusSplit {
   let corpus: Corpus;
   let dropped = 0;
   let note: string;
   if (p.data === BARS) {
     corpus = barsCorpus({ documents: p['bars-documents'], length: p['bars-length'], seed }).corpus;
+    if (vocabulary && vocabulary.join(' ') !== corpus.vocabulary.join(' ')) throw new InputError(`--data bars: the model's ${vocabulary.length} words are not the bars' 25`);
     note = `bars: ${p['bars-documents']} documents of ${p['bars-length']} tokens, seed ${seed}`;
   } else {
     const text = p['corpus-text'];
     if (text === undefined) throw new InputError(`--data ${p.data}: the job needs the documents (corpus_text); the command reads the file and sends them`);
-    ({ corpus, dropped } = buildCorpus(text.split('\n'), { minCount: p['min-count'], maxVocabulary: p['max-vocabulary'] }));
+    ({ corpus, dropped } = buildCorpus(text.split('\n'), { minCount: p['min-count'], maxVocabulary: p['max-vocabulary'], vocabulary }));
     note = `${p.data}: min count ${p['min-count']}, at most ${p['max-vocabulary']} words`;
   }
   return { ...splitCorpus(corpus, HELD_OUT_FRACTION), dropped, note };

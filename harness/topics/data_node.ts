@@ -42,9 +42,9 @@ export function readDocuments(path: string): { documents: string[]; names: strin
  * The spec's corpus field from the command's flags: the documents of --data's file or folder, checked
  * with the same vocabulary rules and split the job applies.
  */
-export function readCorpusFlags(values: { data?: string; 'min-count'?: number; 'max-vocabulary'?: number }): { 'corpus-text'?: string } {
+export function readCorpusFlags(values: { data?: string; 'min-count'?: number; 'max-vocabulary'?: number }, vocabulary?: readonly string[]): { 'corpus-text'?: string } {
   if (values.data === undefined || values.data === BARS) return {};
   const { documents, names } = readDocuments(values.data);
-  splitCorpus(buildCorpus(documents, { minCount: values['min-count'], maxVocabulary: values['max-vocabulary'] }, names).corpus, HELD_OUT_FRACTION);
+  splitCorpus(buildCorpus(documents, { minCount: values['min-count'], maxVocabulary: values['max-vocabulary'], vocabulary }, names).corpus, HELD_OUT_FRACTION);
   return { 'corpus-text': documents.join('\n') };
 }
