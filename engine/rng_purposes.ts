@@ -58,6 +58,8 @@ export const RNG_PURPOSES = {
   plsaStart: 29,
   // The Chinese restaurant process's seatings (step = run, element = customer), on the host (models/crp.ts).
   crp: 30,
+  // Dirichlet-process mixtures' samplers (step = sweep), on the host (models/dpmm.ts).
+  dpmm: 31,
 } as const;
 
 export type RngPurpose = keyof typeof RNG_PURPOSES;

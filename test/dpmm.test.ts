@@ -1,0 +1,43 @@
+// Dirichlet-process mixtures (models/dpmm.ts): the Gamma variates behind the sticks (mean and variance),
+// and the blocked Gibbs sampler's distribution of the number of clusters against Neal's algorithm 3
+// (exact, collapsed) on small data.
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { blockedGibbs, gamma, nealAlgorithm3 } from '../models/dpmm.js';
+
+const host = suite('Dirichlet-process mixtures (no GPU)');
+
+host('gamma: 20,000 variates of shape 0.5, 3 and 40 with mean and variance the shape, within 5 standard errors', () => {
+  for (const shape of [0.5, 3, 40]) {
+    const xs = Array.from({ length: 20000 }, (_, i) => gamma(shape, 5, 0, i));
+    const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
+    const variance = xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (xs.length - 1);
+    assert.ok(Math.abs(mean - shape) < 5 * Math.sqrt(shape / xs.length), `shape ${shape}: mean ${mean}`);
+    // The variance of the sample variance of a Gamma(k): (2 k^2 + 6 k) / n roughly (fourth moment).
+    assert.ok(Math.abs(variance - shape) < 5 * Math.sqrt((2 * shape * shape + 6 * shape) / xs.length), `shape ${shape}: variance ${variance}`);
+  }
+});
+
+host("the number of clusters: the blocked Gibbs sampler (truncation 20) against Neal's algorithm 3 on 12 points in three groups", () => {
+  const values = Float64Array.of(-5.2, -4.6, -5.1, -4.9, 0.3, -0.4, 0.1, 0.5, 4.8, 5.3, 5.1, 4.7);
+  const x = { values, count: 12, width: 1 };
+  const prior = { alpha: 1, sigma: 1, m0: [0], tau0: 5 };
+  const [sweeps, burn, thin] = [12000, 500, 4];
+  const histogram = (clusters: number[]) => {
+    const h = new Map<number, number>();
+    const kept = clusters.slice(burn).filter((_, i) => i % thin === 0);
+    for (const k of kept) h.set(k, (h.get(k) ?? 0) + 1 / kept.length);
+    return h;
+  };
+  const tv = (a: Map<number, number>, b: Map<number, number>) => 0.5 * [...new Set([...a.keys(), ...b.keys()])].reduce((sum, k) => sum + Math.abs((a.get(k) ?? 0) - (b.get(k) ?? 0)), 0);
+  const neal = histogram(nealAlgorithm3(x, prior, sweeps, 1).clusters);
+  const blocked = histogram(blockedGibbs(x, prior, 20, sweeps, 2).clusters);
+  // Measured: P(K = 3, 4, 5, 6) = 0.419, 0.386, 0.149, 0.037 (Neal) and 0.422, 0.374, 0.161, 0.037 (blocked): TV 0.015.
+  assert.ok([...neal.keys()].every((k) => k >= 3) && neal.get(3)! > neal.get(4)!, `the three groups always apart, three clusters the mode: ${JSON.stringify([...neal.entries()])}`);
+  assert.ok(tv(neal, blocked) < 0.05, `total variation ${tv(neal, blocked)}`);
+  // The test can tell a wrong prior: alpha 3 moves the distribution well past the bound.
+  const wrong = histogram(blockedGibbs(x, { ...prior, alpha: 3 }, 20, sweeps, 2).clusters);
+  assert.ok(tv(neal, wrong) > 0.1, `alpha 3 against alpha 1: total variation ${tv(neal, wrong)}`);
+});
+
+host.run();
