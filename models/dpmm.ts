@@ -31,7 +31,7 @@ export interface Points {
   width: number;
 }
 
-function checkPrior(p: DpmmPrior, x: Points): void {
+export function checkPrior(p: DpmmPrior, x: Points): void {
   if (!(p.alpha > 0 && p.sigma > 0 && p.tau0 > 0)) throw new InputError(`dpmm: alpha = ${p.alpha}, sigma = ${p.sigma} and tau0 = ${p.tau0} must be > 0`);
   if (p.m0.length !== x.width) throw new InputError(`dpmm: the prior mean has ${p.m0.length} values, the points ${x.width}`);
 }
@@ -126,6 +126,56 @@ export function gamma(shape: number, seed: number, step: number, element: number
 }
 
 /**
+ * The blocked sampler's draws given the clusters' sizes and sums (sweep `sweep`): each stick
+ * v_k ~ Beta(1 + n_k, alpha + sum_{j>k} n_j) (the last 1) from two Gamma variates (step 1 + 2 sweep,
+ * elements n + k and n + t + k), log pi_k, and each mean from its posterior (step 2 + 2 sweep).
+ */
+export function sticksAndMeans(sizes: ArrayLike<number>, sums: readonly ArrayLike<number>[], p: DpmmPrior, t: number, d: number, n: number, seed: number, sweep: number): { logPi: Float64Array; means: Float64Array[] } {
+  const logPi = new Float64Array(t);
+  let [rest, remaining] = [0, n];
+  for (let k = 0; k < t; k++) {
+    remaining -= sizes[k];
+    let v = 1;
+    if (k < t - 1) {
+      const [a, b] = [gamma(1 + sizes[k], seed, 1 + 2 * sweep, n + k), gamma(p.alpha + remaining, seed, 1 + 2 * sweep, n + t + k)];
+      v = a / (a + b);
+    }
+    logPi[k] = Math.log(Math.max(v, Number.MIN_VALUE)) + rest;
+    rest += Math.log(Math.max(1 - v, Number.MIN_VALUE));
+  }
+  const means = Array.from({ length: t }, (_, k) => {
+    const post = meanPosterior(p, sizes[k], sums[k], d);
+    const z = normals(seed, RNG_PURPOSES.dpmm, 2 + 2 * sweep, d, k * d);
+    return post.mean.map((m, e) => m + Math.sqrt(post.variance) * z[e]);
+  });
+  return { logPi, means };
+}
+
+/** Each cluster's size and the sum of its points under `labels` (truncation t). */
+export function clusterSums(x: Points, labels: ArrayLike<number>, t: number): { sizes: Float64Array; sums: Float64Array[] } {
+  const d = x.width;
+  const sizes = new Float64Array(t);
+  const sums = Array.from({ length: t }, () => new Float64Array(d));
+  for (let i = 0; i < x.count; i++) {
+    const c = labels[i];
+    sizes[c]++;
+    for (let e = 0; e < d; e++) sums[c][e] += x.values[i * d + e];
+  }
+  return { sizes, sums };
+}
+
+/** The mean log-likelihood per point of the mixture sum_k pi_k N(x | mu_k, sigma^2 I), in float64. */
+export function mixtureLogLikelihood(x: Points, logPi: ArrayLike<number>, means: readonly ArrayLike<number>[], sigma: number): number {
+  let total = 0;
+  for (let i = 0; i < x.count; i++) {
+    const terms = Array.from(logPi, (l, k) => l + logNormal(x.values, i * x.width, means[k], sigma ** 2, x.width));
+    const top = Math.max(...terms);
+    total += top + Math.log(terms.reduce((s, t) => s + Math.exp(t - top), 0));
+  }
+  return total / x.count;
+}
+
+/**
  * The blocked Gibbs sampler with `truncation` sticks: `sweeps` sweeps from every point in cluster 0; the
  * number of occupied clusters after each sweep, and the last assignment (cluster numbers 0 .. truncation - 1).
  */
@@ -137,31 +187,8 @@ export function blockedGibbs(x: Points, p: DpmmPrior, truncation: number, sweeps
   const labels = new Uint32Array(n);
   const clusters: number[] = [];
   for (let s = 0; s < sweeps; s++) {
-    const sizes = new Float64Array(t);
-    const sums = Array.from({ length: t }, () => new Float64Array(d));
-    labels.forEach((c, i) => {
-      sizes[c]++;
-      for (let e = 0; e < d; e++) sums[c][e] += x.values[i * d + e];
-    });
-    // Sticks and means from their conditionals (elements n + k and n + t + k of the sweep's step).
-    const logPi = new Float64Array(t);
-    let rest = 0;
-    let remaining = n;
-    for (let k = 0; k < t; k++) {
-      remaining -= sizes[k];
-      let v = 1;
-      if (k < t - 1) {
-        const [a, b] = [gamma(1 + sizes[k], seed, 1 + 2 * s, n + k), gamma(p.alpha + remaining, seed, 1 + 2 * s, n + t + k)];
-        v = a / (a + b);
-      }
-      logPi[k] = Math.log(Math.max(v, Number.MIN_VALUE)) + rest;
-      rest += Math.log(Math.max(1 - v, Number.MIN_VALUE));
-    }
-    const means = Array.from({ length: t }, (_, k) => {
-      const post = meanPosterior(p, sizes[k], sums[k], d);
-      const z = normals(seed, RNG_PURPOSES.dpmm, 2 + 2 * s, d, k * d);
-      return post.mean.map((m, e) => m + Math.sqrt(post.variance) * z[e]);
-    });
+    const { sizes, sums } = clusterSums(x, labels, t);
+    const { logPi, means } = sticksAndMeans(sizes, sums, p, t, d, n, seed, s);
     // Every point at once (the GPU's part): its cluster from pi_k N(x | mu_k, sigma^2 I).
     for (let i = 0; i < n; i++) {
       const logWeights = Array.from({ length: t }, (_, k) => logPi[k] + logNormal(x.values, i * d, means[k], p.sigma ** 2, d));

@@ -4,6 +4,9 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { blockedGibbs, gamma, nealAlgorithm3 } from '../models/dpmm.js';
+import { blockedGibbsGpu } from '../models/dpmm_gpu.js';
+import { DeviceDataset } from '../models/minibatch.js';
+import { withGpu } from './gpu.js';
 
 const host = suite('Dirichlet-process mixtures (no GPU)');
 
@@ -41,3 +44,33 @@ host("the number of clusters: the blocked Gibbs sampler (truncation 20) against 
 });
 
 host.run();
+
+const gpu = suite('Dirichlet-process mixtures on the GPU');
+
+gpu("the blocked sampler with its assignments on the GPU: the number of clusters against Neal's algorithm 3 (total variation < 0.05)", () =>
+  withGpu(async (ctx) => {
+    const values = Float32Array.of(-5.2, -4.6, -5.1, -4.9, 0.3, -0.4, 0.1, 0.5, 4.8, 5.3, 5.1, 4.7);
+    const x = { values, count: 12, width: 1 };
+    const prior = { alpha: 1, sigma: 1, m0: [0], tau0: 5 };
+    const data = await DeviceDataset.uploadRows(ctx, { values, count: 12, width: 1 });
+    try {
+      const [sweeps, burn, thin] = [3000, 200, 2];
+      const histogram = (clusters: number[]) => {
+        const h = new Map<number, number>();
+        const kept = clusters.slice(burn).filter((_, i) => i % thin === 0);
+        for (const k of kept) h.set(k, (h.get(k) ?? 0) + 1 / kept.length);
+        return h;
+      };
+      const run = await blockedGibbsGpu(ctx, data, x, prior, 20, sweeps, 3);
+      const gpuK = histogram(run.clusters);
+      const neal = histogram(nealAlgorithm3(x, prior, 12000, 1).clusters);
+      const tv = 0.5 * [...new Set([...gpuK.keys(), ...neal.keys()])].reduce((sum, k) => sum + Math.abs((gpuK.get(k) ?? 0) - (neal.get(k) ?? 0)), 0);
+      assert.ok(tv < 0.05, `total variation ${tv}: ${JSON.stringify([...gpuK.entries()])} vs ${JSON.stringify([...neal.entries()])}`);
+      assert.ok(Number.isFinite(run.logLikelihood) && run.logLikelihood < 0, `log-likelihood ${run.logLikelihood}`);
+    } finally {
+      data.release();
+    }
+  }),
+);
+
+gpu.run();
