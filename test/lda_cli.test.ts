@@ -11,10 +11,10 @@ import { decodeSafetensors, encodeSafetensors } from '../engine/index.js';
 import { withJobContext } from '../harness/backends/context.js';
 import { readSpec, toSpec } from '../harness/cli/schema.js';
 import { fromBase64 } from '../harness/io/base64.js';
-import { ldaTrainCommand } from '../harness/topics/command.js';
+import { dpmmCommand, ldaTrainCommand } from '../harness/topics/command.js';
 import { readCorpusFlags, readDocuments } from '../harness/topics/data_node.js';
-import { LDA_TRAIN_JOB, PLSA_JOB } from '../harness/topics/flags.js';
-import { runLdaTrain, runPlsa } from '../harness/topics/job.js';
+import { DPMM_JOB, LDA_TRAIN_JOB, PLSA_JOB } from '../harness/topics/flags.js';
+import { runDpmm, runLdaTrain, runPlsa } from '../harness/topics/job.js';
 import { expectRefused } from './expect.js';
 import { openTestGpu } from './gpu.js';
 
@@ -83,6 +83,16 @@ gpu('lda eval on the training run\'s own held-out bars gives its perplexity; lda
   assert.equal([foreign.status, /not an LDA model file/.test(foreign.stderr)], [2, true], foreign.stderr);
 });
 
+gpu('dpmm on 3 tight planted blobs: the posterior holds about 3 clusters; its histogram and sweeps add up', async () => {
+  const gpu = await openTestGpu();
+  const r = await withJobContext((ctx) => runDpmm(ctx, readSpec(DPMM_JOB, { job: 'dpmm', data: 'blobs', planted: 3, blob_samples: 150, blob_std: 0.5, sigma: 0.5, sweeps: 120, burn_in: 40, seed: 2 }, 'dpmm')), { gpu });
+  assert.equal([r.planted, r.train_count, (r.clusters_per_sweep as number[]).length], [3, 120, 120]);
+  assert.ok(Math.abs((r.clusters as number) - 3) < 1, `posterior mean clusters ${r.clusters}`);
+  const histogram = r.cluster_histogram as Record<string, number>;
+  assert.ok(Math.abs(Object.values(histogram).reduce((a, b) => a + b, 0) - 1) < 1e-9);
+  assert.ok(Number.isFinite(r.log_likelihood as number));
+});
+
 const cli = suite('lda train: bad corpora (exit 2)');
 
 cli('a binary file, an empty line, stop words only, a folder without .txt files, bad flags: refused naming the problem', async () => {
@@ -95,6 +105,8 @@ cli('a binary file, an empty line, stop words only, a folder without .txt files,
   await refused(['train', '--data', '/nonexistent/corpus.txt'], /cannot read/);
   await refused(['train', '--data', file('few.txt', 'apple pear\npear apple\n')], /2 documents: too few to hold out one in 5/);
   await refused(['train', '--topics', '0'], /--topics/);
+  await expectRefused({ dpmm: dpmmCommand }, ['dpmm', '--truncation', '1'], /--truncation/);
+  await expectRefused({ dpmm: dpmmCommand }, ['dpmm', '--data', 'blobs', '--sweeps', '10', '--burn-in', '10'], /--burn-in 10: must be below --sweeps 10/);
   await refused(['train', '--out', '/tmp'], /--out \/tmp: is a directory/);
 });
 

@@ -4,6 +4,7 @@ import { seed } from '../cli/flags.js';
 import { integer, number, pick, text } from '../cli/schema.js';
 import { CORPUS_DEFAULTS } from '../data/corpus.js';
 import { TRAIN_JOB_FLAGS } from '../train/flags.js';
+import { LINEAR_DATA_FLAGS } from '../linear/data.js';
 
 /** The built-in corpus of known topics. */
 export const BARS = 'bars';
@@ -41,3 +42,17 @@ export const PLSA_FLAGS = {
 } as const;
 
 export const PLSA_JOB = { ...PLSA_FLAGS, ...CORPUS_FLAGS, ...pick(TRAIN_JOB_FLAGS, ['return-model']) } as const;
+
+/** What defines a Dirichlet-process mixture of Gaussians and its blocked Gibbs sampler. */
+export const DPMM_FLAGS = {
+  alpha: number({ value: 'X', min: 0, default: 1, help: "the Chinese restaurant process's concentration (> 0): a new cluster's weight" }),
+  sigma: number({ value: 'X', min: 0, default: 1, help: "the points' standard deviation within a cluster (known, > 0)" }),
+  tau0: number({ value: 'X', min: 0, default: 10, help: "the standard deviation of a cluster's mean about the data's mean (> 0)" }),
+  truncation: integer({ value: 'T', min: 2, max: 1024, default: 30, help: 'sticks of the truncated stick-breaking prior: the most clusters a sweep can hold' }),
+  sweeps: integer({ min: 2, default: 300, help: 'blocked Gibbs sweeps' }),
+  'burn-in': integer({ min: 0, default: 100, help: 'sweeps left out of the posterior averages' }),
+  planted: integer({ value: 'K', min: 1, max: 256, help: 'with --data blobs: the clusters planted (sets --blob-centers)' }),
+  seed,
+} as const;
+
+export const DPMM_JOB = { ...DPMM_FLAGS, ...LINEAR_DATA_FLAGS } as const;

@@ -1,10 +1,13 @@
-// The 'plsa' job: pLSA by EM on the GPU (models/plsa.ts), the same report without priors (held-out
+// The 'dpmm' job: a Dirichlet-process mixture of Gaussians by the blocked Gibbs sampler, the points'
+// clusters drawn on the GPU (models/dpmm_gpu.ts). The 'plsa' job: pLSA by EM on the GPU (models/plsa.ts), the same report without priors (held-out
 // perplexity by fold-in EM). The 'lda-train' job: LDA by collapsed Gibbs sampling on the GPU (models/lda.ts) over --data's
 // training documents, then what the counts say: the training tokens' log-likelihood, the held-out
 // perplexity by document completion, the top words of each topic and, on the bars, how far the topics
 // lie from the true ones; the model file (the topic-word counts and the vocabulary) on request. Plain
 // JSON in and out, the same in Node and in a page.
-import { encodeSafetensors } from '../../engine/index.js';
+import { encodeSafetensors, InputError } from '../../engine/index.js';
+import { blockedGibbsGpu } from '../../models/dpmm_gpu.js';
+import { DeviceDataset } from '../../models/minibatch.js';
 import { LdaSampler } from '../../models/lda.js';
 import { bagOfWords, PlsaEm, plsaStart } from '../../models/plsa.js';
 import { documentCompletion, documentTopics, logLikelihoodPerToken, plsaCompletion, topicRecovery, topicWords, topWords } from '../../models/topics.js';
@@ -14,7 +17,8 @@ import { barsTopics, BARS_TOPICS } from '../data/bars.js';
 import { toBase64 } from '../io/base64.js';
 import type { JsonObject } from '../io/json.js';
 import { loadCorpus } from './data.js';
-import { BARS, LDA_TRAIN_JOB, PLSA_JOB } from './flags.js';
+import { BARS, DPMM_JOB, LDA_TRAIN_JOB, PLSA_JOB } from './flags.js';
+import { loadRows } from '../linear/data.js';
 
 /** Top words reported per topic. */
 export const TOP_WORDS = 10;
@@ -116,5 +120,49 @@ export async function runPlsa(ctx: JobContext, p: Values<typeof PLSA_JOB>): Prom
   }
 }
 
+export async function runDpmm(ctx: JobContext, p: Values<typeof DPMM_JOB>): Promise<JsonObject> {
+  const started = performance.now();
+  if (p['burn-in'] >= p.sweeps) throw new InputError(`--burn-in ${p['burn-in']}: must be below --sweeps ${p.sweeps}`);
+  const { train, test, note } = await loadRows(ctx, { ...p, ...(p.planted === undefined ? {} : { 'blob-centers': p.planted }) });
+  const d = train.width;
+  // The prior's mean: the training points' mean.
+  const m0 = Array.from({ length: d }, (_, e) => {
+    let s = 0;
+    for (let i = 0; i < train.count; i++) s += train.values[i * d + e];
+    return s / train.count;
+  });
+  const prior = { alpha: p.alpha, sigma: p.sigma, m0, tau0: p.tau0 };
+  const set = await DeviceDataset.uploadRows(ctx, train, 'dpmm rows');
+  try {
+    const run = await blockedGibbsGpu(ctx, set, train, prior, p.truncation, p.sweeps, p.seed, (s) => ctx.onProgress?.(s, p.sweeps));
+    const kept = run.clusters.slice(p['burn-in']);
+    const histogram: Record<string, number> = {};
+    for (const k of kept) histogram[k] = (histogram[k] ?? 0) + 1 / kept.length;
+    return {
+      width: d,
+      train_count: train.count,
+      test_count: test.count,
+      alpha: p.alpha,
+      sigma: p.sigma,
+      tau0: p.tau0,
+      truncation: p.truncation,
+      sweeps: p.sweeps,
+      burn_in: p['burn-in'],
+      ...(p.data === 'blobs' ? { planted: p.planted ?? p['blob-centers'] } : {}),
+      clusters: kept.reduce((a, b) => a + b, 0) / kept.length,
+      cluster_histogram: histogram,
+      clusters_per_sweep: run.clusters,
+      log_likelihood: run.logLikelihood,
+      seed: p.seed,
+      data: note,
+      wall_ms: performance.now() - started,
+      adapter: { ...ctx.gpu.adapter },
+    };
+  } finally {
+    set.release();
+  }
+}
+
 export const ldaTrainJob = defineJob(LDA_TRAIN_JOB, runLdaTrain);
+export const dpmmJob = defineJob(DPMM_JOB, runDpmm);
 export const plsaJob = defineJob(PLSA_JOB, runPlsa);
