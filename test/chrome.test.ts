@@ -75,6 +75,7 @@ const trainings: Array<[string, JsonObject, string]> = [
   ['kmeans, 3 restarts at once', { job: 'kmeans', clusters: 4, restarts: 3, iterations: 20, train_count: 200, test_count: 50, seed: 7, return_model: true }, 'inertias'],
   ['gmm, full covariances on blobs', { job: 'gmm', data: 'blobs', blob_samples: 150, blob_features: 3, components: 3, covariance: 'full', iterations: 5, seed: 8, return_model: true }, 'em_log_likelihood'],
   ['fa, EM on digits projected to 12 values', { job: 'fa', project: 12, components: 3, iterations: 5, train_count: 200, test_count: 50, seed: 9, return_model: true }, 'em_log_likelihood'],
+  ['dpmm, blocked Gibbs on blobs', { job: 'dpmm', data: 'blobs', planted: 3, blob_samples: 60, sweeps: 10, burn_in: 2, seed: 13 }, 'clusters_per_sweep'],
   ['plsa, EM on the bars', { job: 'plsa', bars_documents: 50, iterations: 10, seed: 12, return_model: true }, 'em_log_likelihood_per_token'],
   ['lda-train, collapsed Gibbs on the bars', { job: 'lda-train', bars_documents: 50, sweeps: 20, seed: 11, return_model: true }, 'log_likelihood_per_token'],
   ['sparse-coding, 7 x 7 patches', { job: 'sparse-coding', patch: 7, components: 5, alpha: 0.2, iterations: 2, code_iterations: 10, train_count: 20, test_count: 10, seed: 10, return_model: true }, 'learning_objective'],
