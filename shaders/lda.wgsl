@@ -6,7 +6,7 @@
 // those of the sweep's start, the token's own assignment taken out. The counts of words are then
 // recounted from the assignments with integer atomics (a sum of integers: the same bits whatever the
 // order). Draws: rng_bits(seed, PURPOSE_LDA_GIBBS, step, token, 0).x, step 0 the start (topic =
-// mulhi(word, K)), step 1 + s sweep s. Reference: harness/reference/lda.ts (ldaStart, ldaSweepParallel).
+// mulhi(that random word, K): uniform over the K topics), step 1 + s sweep s. Reference: harness/reference/lda.ts (ldaStart, ldaSweepParallel).
 #include "rng.wgsl"
 #include "grid.wgsl"
 

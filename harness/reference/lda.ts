@@ -1,9 +1,10 @@
 // Latent Dirichlet allocation by the exact serial collapsed Gibbs sampler (Griffiths & Steyvers 2004),
 // in plain TypeScript: token after token, each topic assignment drawn from
 //   p(z_i = k | z_-i, w) ∝ (n_dk + alpha) (n_wk + eta) / (n_k + V eta)
-// with the token's own assignment removed from the counts. The reference the GPU sampler is measured
-// against, and the single-thread peer `bench lda` times. Draws: Philox (seed, ldaGibbs): the start at
-// step 0, sweep s at step 1 + s, element = the token's index in the corpus. Browser-safe.
+// with the token's own assignment removed from the counts: the reference the GPU sampler is measured
+// against; and the GPU's own scheme (ldaSweepParallel) in float32, token for token. Draws: Philox
+// (seed, ldaGibbs): the start at step 0, sweep s at step 1 + s, element = the token's index in the
+// corpus. Browser-safe.
 import { mulhi, rngBits, uniform24 } from '../../engine/philox.js';
 import { RNG_PURPOSES } from '../../engine/rng_purposes.js';
 import type { Corpus } from '../data/corpus.js';
@@ -40,7 +41,7 @@ export function ldaCounts(c: Corpus, topics: number, z: Uint32Array): LdaCounts 
   return { topics, z, ndk, nwk, nk };
 }
 
-/** Every token's topic uniform at random (step 0 of the stream: mulhi(word, K)), and the counts. */
+/** Every token's topic uniform at random (step 0 of the stream: mulhi(its random word, K)), and the counts. */
 export function ldaStart(c: Corpus, topics: number, seed: number): LdaCounts {
   const z = Uint32Array.from(c.words, (_, i) => mulhi(rngBits(seed, RNG_PURPOSES.ldaGibbs, 0, i, 0)[0], topics));
   return ldaCounts(c, topics, z);

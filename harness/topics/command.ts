@@ -1,6 +1,7 @@
-// harmonium plsa, harmonium lda train: topics of --data (the bars corpus, a text file, a folder of .txt
-// files) by EM or by collapsed Gibbs sampling on the GPU in Node or in headless Chrome; the model file
-// (safetensors) on disk.
+// harmonium plsa, lda train: topics of --data (the bars corpus, a text file, a folder of .txt files) by
+// EM or by collapsed Gibbs sampling on the GPU in Node or in headless Chrome, the model file
+// (safetensors) on disk; lda eval, lda topics: a saved model's perplexity and top words (no GPU);
+// harmonium dpmm: a Dirichlet-process mixture's posterior number of clusters.
 import type { Command } from '../cli/command.js';
 import { defineCommand } from '../cli/command.js';
 import { adapter, backend, json, seed } from '../cli/flags.js';

@@ -1,10 +1,12 @@
-// The 'dpmm' job: a Dirichlet-process mixture of Gaussians by the blocked Gibbs sampler, the points'
-// clusters drawn on the GPU (models/dpmm_gpu.ts). The 'plsa' job: pLSA by EM on the GPU (models/plsa.ts), the same report without priors (held-out
-// perplexity by fold-in EM). The 'lda-train' job: LDA by collapsed Gibbs sampling on the GPU (models/lda.ts) over --data's
-// training documents, then what the counts say: the training tokens' log-likelihood, the held-out
-// perplexity by document completion, the top words of each topic and, on the bars, how far the topics
-// lie from the true ones; the model file (the topic-word counts and the vocabulary) on request. Plain
-// JSON in and out, the same in Node and in a page.
+// The topics feature's jobs, plain JSON in and out, the same in Node and in a page:
+// - 'lda-train': LDA by collapsed Gibbs sampling on the GPU (models/lda.ts) over --data's training
+//   documents, then what the counts say: the training tokens' log-likelihood, the held-out perplexity by
+//   document completion, each topic's top words and, on the bars, how far the topics lie from the true
+//   ones; the model file (the topic-word counts and the vocabulary) on request;
+// - 'plsa': pLSA by EM on the GPU (models/plsa.ts), the same report without priors (held-out perplexity
+//   by fold-in EM);
+// - 'dpmm': a Dirichlet-process mixture of Gaussians by the blocked Gibbs sampler, the points' clusters
+//   drawn on the GPU (models/dpmm_gpu.ts), over --data's rows (harness/linear/data.ts).
 import { encodeSafetensors, InputError } from '../../engine/index.js';
 import { blockedGibbsGpu } from '../../models/dpmm_gpu.js';
 import { DeviceDataset } from '../../models/minibatch.js';
