@@ -176,7 +176,17 @@ export function mixtureLogLikelihood(x: Points, logPi: ArrayLike<number>, means:
 }
 
 /**
- * The blocked Gibbs sampler with `truncation` sticks: `sweeps` sweeps from every point in cluster 0; the
+ * The blocked sampler's start: one sweep of Neal's algorithm 3 (Philox step 0), clusters past the
+ * truncation folded into it (c mod truncation). From a single cluster the blocked sampler would hardly
+ * ever leave: an empty cluster's mean, drawn from the diffuse prior, rarely lands near any point; the
+ * collapsed sweep opens clusters at the points themselves.
+ */
+export function blockedStart(x: Points, p: DpmmPrior, truncation: number, seed: number): Uint32Array {
+  return nealAlgorithm3(x, p, 1, seed).labels.map((c) => c % truncation);
+}
+
+/**
+ * The blocked Gibbs sampler with `truncation` sticks: `sweeps` sweeps from blockedStart; the
  * number of occupied clusters after each sweep, and the last assignment (cluster numbers 0 .. truncation - 1).
  */
 export function blockedGibbs(x: Points, p: DpmmPrior, truncation: number, sweeps: number, seed: number): { clusters: number[]; labels: Uint32Array } {
@@ -184,7 +194,7 @@ export function blockedGibbs(x: Points, p: DpmmPrior, truncation: number, sweeps
   if (!(Number.isInteger(truncation) && truncation >= 2)) throw new InputError(`dpmm: truncation = ${truncation} must be an integer >= 2`);
   const { count: n, width: d } = x;
   const t = truncation;
-  const labels = new Uint32Array(n);
+  const labels = blockedStart(x, p, t, seed);
   const clusters: number[] = [];
   for (let s = 0; s < sweeps; s++) {
     const { sizes, sums } = clusterSums(x, labels, t);

@@ -5,7 +5,7 @@
 // the sweep). The sticks and means, T x d, on the host between sweeps (sticksAndMeans).
 import { InputError, KernelGraph, type RunContext } from '../engine/index.js';
 import { addCategorical, addGemm } from '../engine/ops/index.js';
-import { checkPrior, clusterSums, mixtureLogLikelihood, sticksAndMeans, type DpmmPrior, type Points } from './dpmm.js';
+import { blockedStart, checkPrior, clusterSums, mixtureLogLikelihood, sticksAndMeans, type DpmmPrior, type Points } from './dpmm.js';
 import type { DeviceDataset } from './minibatch.js';
 import { addBatchGather } from './minibatch.js';
 import { Owned } from './owned.js';
@@ -21,7 +21,7 @@ export interface DpmmRun {
 
 /**
  * `sweeps` blocked Gibbs sweeps over every example of `data` (`x` the same values on the host) from
- * every point in cluster 0.
+ * blockedStart (one collapsed sweep).
  *
  *   const run = await blockedGibbsGpu(ctx, set, rows, { alpha: 1, sigma: 1, m0, tau0: 10 }, 50, 200, 1);
  */
@@ -42,7 +42,7 @@ export async function blockedGibbsGpu(ctx: RunContext, data: DeviceDataset, x: P
     const graph = new KernelGraph('dpmm assignments');
     await owned.add(addGemm(graph, ctx, { a: rows, b: scale, c: logits, m: n, n: t, k: d, bias }));
     await owned.add(addCategorical(graph, ctx, { logits, output: drawn, rows: n, classes: t, seed, step: 0, call: 1 }));
-    let labels = new Uint32Array(n);
+    let labels = blockedStart(x, p, t, seed);
     const clusters: number[] = [];
     let last: { logPi: Float64Array; means: Float64Array[] } = { logPi: new Float64Array(t), means: [] };
     const s2 = p.sigma ** 2;
