@@ -8,6 +8,17 @@ import { blockedGibbsGpu } from '../models/dpmm_gpu.js';
 import { DeviceDataset } from '../models/minibatch.js';
 import { withGpu } from './gpu.js';
 
+/** The share of the sweeps after `burn` (every `thin`-th) with each number of clusters. */
+function histogram(clusters: number[], burn: number, thin: number): Map<number, number> {
+  const h = new Map<number, number>();
+  const kept = clusters.slice(burn).filter((_, i) => i % thin === 0);
+  for (const k of kept) h.set(k, (h.get(k) ?? 0) + 1 / kept.length);
+  return h;
+}
+
+/** The total variation distance between two distributions over the number of clusters. */
+const totalVariation = (a: Map<number, number>, b: Map<number, number>) => 0.5 * [...new Set([...a.keys(), ...b.keys()])].reduce((sum, k) => sum + Math.abs((a.get(k) ?? 0) - (b.get(k) ?? 0)), 0);
+
 const host = suite('Dirichlet-process mixtures (no GPU)');
 
 host('gamma: 20,000 variates of shape 0.5, 3 and 40 with mean and variance the shape, within 5 standard errors', () => {
@@ -26,21 +37,14 @@ host("the number of clusters: the blocked Gibbs sampler (truncation 20) against 
   const x = { values, count: 12, width: 1 };
   const prior = { alpha: 1, sigma: 1, m0: [0], tau0: 5 };
   const [sweeps, burn, thin] = [12000, 500, 4];
-  const histogram = (clusters: number[]) => {
-    const h = new Map<number, number>();
-    const kept = clusters.slice(burn).filter((_, i) => i % thin === 0);
-    for (const k of kept) h.set(k, (h.get(k) ?? 0) + 1 / kept.length);
-    return h;
-  };
-  const tv = (a: Map<number, number>, b: Map<number, number>) => 0.5 * [...new Set([...a.keys(), ...b.keys()])].reduce((sum, k) => sum + Math.abs((a.get(k) ?? 0) - (b.get(k) ?? 0)), 0);
-  const neal = histogram(nealAlgorithm3(x, prior, sweeps, 1).clusters);
-  const blocked = histogram(blockedGibbs(x, prior, 20, sweeps, 2).clusters);
+  const neal = histogram(nealAlgorithm3(x, prior, sweeps, 1).clusters, burn, thin);
+  const blocked = histogram(blockedGibbs(x, prior, 20, sweeps, 2).clusters, burn, thin);
   // Measured: P(K = 3, 4, 5, 6) = 0.419, 0.386, 0.149, 0.037 (Neal) and 0.422, 0.374, 0.161, 0.037 (blocked): TV 0.015.
   assert.ok([...neal.keys()].every((k) => k >= 3) && neal.get(3)! > neal.get(4)!, `the three groups always apart, three clusters the mode: ${JSON.stringify([...neal.entries()])}`);
-  assert.ok(tv(neal, blocked) < 0.05, `total variation ${tv(neal, blocked)}`);
+  assert.ok(totalVariation(neal, blocked) < 0.05, `total variation ${totalVariation(neal, blocked)}`);
   // The test can tell a wrong prior: alpha 3 moves the distribution well past the bound.
-  const wrong = histogram(blockedGibbs(x, { ...prior, alpha: 3 }, 20, sweeps, 2).clusters);
-  assert.ok(tv(neal, wrong) > 0.1, `alpha 3 against alpha 1: total variation ${tv(neal, wrong)}`);
+  const wrong = histogram(blockedGibbs(x, { ...prior, alpha: 3 }, 20, sweeps, 2).clusters, burn, thin);
+  assert.ok(totalVariation(neal, wrong) > 0.1, `alpha 3 against alpha 1: total variation ${totalVariation(neal, wrong)}`);
 });
 
 host.run();
@@ -55,16 +59,10 @@ gpu("the blocked sampler with its assignments on the GPU: the number of clusters
     const data = await DeviceDataset.uploadRows(ctx, { values, count: 12, width: 1 });
     try {
       const [sweeps, burn, thin] = [3000, 200, 2];
-      const histogram = (clusters: number[]) => {
-        const h = new Map<number, number>();
-        const kept = clusters.slice(burn).filter((_, i) => i % thin === 0);
-        for (const k of kept) h.set(k, (h.get(k) ?? 0) + 1 / kept.length);
-        return h;
-      };
       const run = await blockedGibbsGpu(ctx, data, x, prior, 20, sweeps, 3);
-      const gpuK = histogram(run.clusters);
-      const neal = histogram(nealAlgorithm3(x, prior, 12000, 1).clusters);
-      const tv = 0.5 * [...new Set([...gpuK.keys(), ...neal.keys()])].reduce((sum, k) => sum + Math.abs((gpuK.get(k) ?? 0) - (neal.get(k) ?? 0)), 0);
+      const gpuK = histogram(run.clusters, burn, thin);
+      const neal = histogram(nealAlgorithm3(x, prior, 12000, 1).clusters, burn, thin);
+      const tv = totalVariation(gpuK, neal);
       assert.ok(tv < 0.05, `total variation ${tv}: ${JSON.stringify([...gpuK.entries()])} vs ${JSON.stringify([...neal.entries()])}`);
       assert.ok(Number.isFinite(run.logLikelihood) && run.logLikelihood < 0, `log-likelihood ${run.logLikelihood}`);
     } finally {

@@ -11,7 +11,8 @@ import { isNpy, parseNpy } from './npy.js';
 
 const isGzip = (bytes: Uint8Array) => bytes[0] === 0x1f && bytes[1] === 0x8b;
 const isIdx = (bytes: Uint8Array) => bytes.length >= 4 && bytes[0] === 0 && bytes[1] === 0;
-const failure = (e: unknown) => (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+/** Why a file operation failed: its error code (ENOENT, EISDIR, ...) or message. */
+export const failure = (e: unknown) => (e as NodeJS.ErrnoException).code ?? (e as Error).message;
 
 /**
  * Reads one array file: IDX (`train-images-idx3-ubyte`, also gzip-compressed, by its magic bytes),

@@ -6,10 +6,9 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../../engine/errors.js';
 import { buildCorpus, decodeText, splitCorpus } from '../data/corpus.js';
+import { failure } from '../data/read_files.js';
 import { HELD_OUT_FRACTION } from './data.js';
 import { BARS } from './flags.js';
-
-const failure = (e: unknown) => (e as NodeJS.ErrnoException).code ?? (e as Error).message;
 
 function read(path: string): string {
   try {
