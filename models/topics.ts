@@ -56,23 +56,52 @@ export interface TokenDocuments {
   words: Uint32Array;
 }
 
+/** A held-out score by document completion: perplexity, the mean log p per scored token, the tokens scored and those of probability 0. */
+export interface Completion {
+  perplexity: number;
+  logLikelihoodPerToken: number;
+  scored: number;
+  unseen: number;
+}
+
 /**
- * Held-out perplexity by document completion (Wallach et al. 2009): each document's first half of
- * tokens estimates its topic proportions by Gibbs sampling with the topics phi fixed (`sweeps` sweeps,
- * theta averaged over the second half of them), and its second half is scored,
- * log p(w) = sum log sum_k theta_dk phi_kw. Returns exp(-log p / tokens scored) and the mean
- * log-likelihood per scored token. Draws: Philox (seed, ldaFoldIn): the start at step 0, sweep s at
- * step 1 + s, element = the token. Documents of one
- * token have nothing to score and are skipped.
+ * Document completion's shared part: each document's first half given to `foldIn` (token offsets
+ * from .. half) for its topic proportions, its second half scored, log p(w) = log sum_k theta_k
+ * phi_kw; a token of probability 0 is left out and counted as unseen. Documents of one token have
+ * nothing to score and are skipped.
  */
-export function documentCompletion(phi: Float64Array, vocabulary: number, topics: number, docs: TokenDocuments, alpha: number, seed: number, sweeps = 50): { perplexity: number; logLikelihoodPerToken: number; scored: number } {
-  const k = topics;
-  const weights = new Float64Array(k);
-  let [logLikelihood, scored] = [0, 0];
+function complete(phi: ArrayLike<number>, vocabulary: number, topics: number, docs: TokenDocuments, foldIn: (from: number, half: number) => Float64Array): Completion {
+  let [logLikelihood, scored, unseen] = [0, 0, 0];
   for (let d = 0; d + 1 < docs.offsets.length; d++) {
     const [from, to] = [docs.offsets[d], docs.offsets[d + 1]];
     const half = from + Math.floor((to - from) / 2);
     if (half === from || half === to) continue;
+    const theta = foldIn(from, half);
+    for (let i = half; i < to; i++) {
+      let p = 0;
+      for (let t = 0; t < topics; t++) p += theta[t] * phi[t * vocabulary + docs.words[i]];
+      if (p > 0) {
+        logLikelihood += Math.log(p);
+        scored++;
+      } else {
+        unseen++;
+      }
+    }
+  }
+  const perToken = scored > 0 ? logLikelihood / scored : NaN;
+  return { perplexity: Math.exp(-perToken), logLikelihoodPerToken: perToken, scored, unseen };
+}
+
+/**
+ * Held-out perplexity by document completion (Wallach et al. 2009): each document's first half of
+ * tokens estimates its topic proportions by Gibbs sampling with the topics phi fixed (`sweeps` sweeps,
+ * theta averaged over the second half of them), and its second half is scored (complete). Draws:
+ * Philox (seed, ldaFoldIn): the start at step 0, sweep s at step 1 + s, element = the token.
+ */
+export function documentCompletion(phi: Float64Array, vocabulary: number, topics: number, docs: TokenDocuments, alpha: number, seed: number, sweeps = 50): Completion {
+  const k = topics;
+  const weights = new Float64Array(k);
+  return complete(phi, vocabulary, k, docs, (from, half) => {
     // Fold-in: the observed half's assignments, started uniform at random (step 0), then Gibbs sweeps.
     const z = new Uint32Array(half - from);
     const counts = new Float64Array(k);
@@ -105,15 +134,8 @@ export function documentCompletion(phi: Float64Array, vocabulary: number, topics
         kept++;
       }
     }
-    for (let i = half; i < to; i++) {
-      let p = 0;
-      for (let t = 0; t < k; t++) p += (theta[t] / kept) * phi[t * vocabulary + docs.words[i]];
-      logLikelihood += Math.log(p);
-      scored++;
-    }
-  }
-  const perToken = scored > 0 ? logLikelihood / scored : NaN;
-  return { perplexity: Math.exp(-perToken), logLikelihoodPerToken: perToken, scored };
+    return theta.map((v) => v / kept);
+  });
 }
 
 /** The training tokens' mean log-likelihood, sum log sum_k theta_dk phi_kw / N, from the sampler's counts. */
@@ -132,18 +154,14 @@ export function logLikelihoodPerToken(docs: TokenDocuments, theta: Float64Array,
 /**
  * Held-out perplexity of pLSA by document completion: each document's first half folds in its topic
  * proportions by `iterations` EM steps with the topics beta (topics x words) fixed, theta_z ∝ sum_i
- * theta_z beta_zw_i / sum_z' theta_z' beta_z'w_i from uniform, and its second half is scored. A
- * word no training document holds has probability 0 under every topic (pLSA has no prior to smooth
+ * theta_z beta_zw_i / sum_z' theta_z' beta_z'w_i from uniform, and its second half is scored (complete).
+ * A word no training document holds has probability 0 under every topic (pLSA has no prior to smooth
  * it): such tokens are left out and counted as `unseen`.
  */
-export function plsaCompletion(beta: ArrayLike<number>, vocabulary: number, topics: number, docs: TokenDocuments, iterations = 50): { perplexity: number; logLikelihoodPerToken: number; scored: number; unseen: number } {
+export function plsaCompletion(beta: ArrayLike<number>, vocabulary: number, topics: number, docs: TokenDocuments, iterations = 50): Completion {
   const k = topics;
-  let [logLikelihood, scored, unseen] = [0, 0, 0];
   const next = new Float64Array(k);
-  for (let d = 0; d + 1 < docs.offsets.length; d++) {
-    const [from, to] = [docs.offsets[d], docs.offsets[d + 1]];
-    const half = from + Math.floor((to - from) / 2);
-    if (half === from || half === to) continue;
+  return complete(beta, vocabulary, k, docs, (from, half) => {
     const theta = new Float64Array(k).fill(1 / k);
     for (let it = 0; it < iterations; it++) {
       next.fill(0);
@@ -155,17 +173,6 @@ export function plsaCompletion(beta: ArrayLike<number>, vocabulary: number, topi
       const total = next.reduce((a, b) => a + b, 0);
       if (total > 0) for (let z = 0; z < k; z++) theta[z] = next[z] / total;
     }
-    for (let i = half; i < to; i++) {
-      let p = 0;
-      for (let z = 0; z < k; z++) p += theta[z] * beta[z * vocabulary + docs.words[i]];
-      if (p > 0) {
-        logLikelihood += Math.log(p);
-        scored++;
-      } else {
-        unseen++;
-      }
-    }
-  }
-  const perToken = scored > 0 ? logLikelihood / scored : NaN;
-  return { perplexity: Math.exp(-perToken), logLikelihoodPerToken: perToken, scored, unseen };
+    return theta;
+  });
 }
