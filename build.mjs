@@ -4,7 +4,7 @@
 //                       parser is a chunk loaded only for kernels of one's own (dist/chunks/)
 //   dist/types/         its type declarations (tsc)
 //   dist/runner.js      the chrome backend's page bundle (runJob); dist/demos/*.js the demo pages
-//   dist/data/          the MNIST cache, for pages and the mlp jobs
+//   dist/data/          the MNIST cache and the Federalist Papers, for pages and the jobs
 //   dist/cli.js         the Node CLI (`harmonium ...`); the `webgpu` and `puppeteer-core` packages stay external
 //   dist/test/*.js      the uvu suites, one bundle per test file (run by `uvu dist/test`)
 // `--if-stale` rebuilds only when a source file is newer than dist/.stamp.
@@ -156,6 +156,8 @@ const mnistBootstrap = 'dist/.mnist-cache.mjs';
 await esbuild.build({ ...base, platform: 'node', sourcemap: false, entryPoints: ['harness/data/mnist_node.ts'], outfile: mnistBootstrap, banner: nodeBanner });
 (await import(pathToFileURL(mnistBootstrap).href)).writeMnistCache('dist/data');
 rmSync(mnistBootstrap);
+// The topic models' real-text corpus (harness/data/federalist.ts reads it in Node and in a page).
+copyFileSync('harness/data/federalist.txt', 'dist/data/federalist.txt');
 
 // Pages: the chrome backend's runner and the demos, next to the bundles they import.
 mkdirSync('dist/demos', { recursive: true });
@@ -166,7 +168,7 @@ const writePage = (from, to) => writeFileSync(to, readFileSync(from, 'utf8').rep
 writePage('harness/server/demos.html', 'dist/demos/index.html');
 copyFileSync('node_modules/uplot/dist/uPlot.min.css', 'dist/report-page.css');
 for (const f of demoFeatures) writePage(`harness/${f}/demo.html`, `dist/demos/${f}.html`);
-// Demos that train on MNIST fetch the cache next to their bundle (harmonium serve serves dist/demos only).
+// Demos that train on MNIST or the Federalist Papers fetch them next to their bundle (harmonium serve serves dist/demos only).
 mkdirSync('dist/demos/data', { recursive: true });
 for (const f of readdirSync('dist/data')) copyFileSync(`dist/data/${f}`, `dist/demos/data/${f}`);
 writeFileSync(STAMP, new Date().toISOString());

@@ -78,6 +78,7 @@ const trainings: Array<[string, JsonObject, string]> = [
   ['dpmm, blocked Gibbs on blobs', { job: 'dpmm', data: 'blobs', planted: 3, blob_samples: 60, sweeps: 10, burn_in: 2, seed: 13 }, 'clusters_per_sweep'],
   ['plsa, EM on the bars', { job: 'plsa', bars_documents: 50, iterations: 10, seed: 12, return_model: true }, 'em_log_likelihood_per_token'],
   ['lda-train, collapsed Gibbs on the bars', { job: 'lda-train', bars_documents: 50, sweeps: 20, seed: 11, return_model: true }, 'log_likelihood_per_token'],
+  ['lda-train on the Federalist Papers (the page fetches them)', { job: 'lda-train', data: 'federalist', max_vocabulary: 300, topics: 4, sweeps: 2, seed: 14, return_model: true }, 'log_likelihood_per_token'],
   ['sparse-coding, 7 x 7 patches', { job: 'sparse-coding', patch: 7, components: 5, alpha: 0.2, iterations: 2, code_iterations: 10, train_count: 20, test_count: 10, seed: 10, return_model: true }, 'learning_objective'],
 ];
 for (const [what, spec, metric] of trainings) {

@@ -7,6 +7,7 @@ import * as assert from 'uvu/assert';
 import { InputError } from '../engine/index.js';
 import { barsCorpus, barsTopics, BARS_TOPICS } from '../harness/data/bars.js';
 import { buildCorpus, decodeText, splitCorpus, tokenize, type Corpus } from '../harness/data/corpus.js';
+import { cutIntoDocuments, federalistDocuments, federalistEssays } from '../harness/data/federalist.js';
 import { ldaCounts, ldaLogJoint, ldaStart, ldaSweepSerial, lgamma, tokenDocuments } from '../harness/reference/lda.js';
 import { expectError } from './expect.js';
 
@@ -38,6 +39,23 @@ host('splitCorpus: every fifth document held out, the vocabulary shared', () => 
   assert.equal([train.offsets.length - 1, test.offsets.length - 1], [8, 2]);
   assert.is(test.vocabulary, c.vocabulary);
   assert.equal(Array.from(test.words.subarray(0, 3)), Array.from(c.words.subarray(c.offsets[4], c.offsets[5])));
+});
+
+host('cutIntoDocuments: whole sentences, at least the stated words each, the short last piece joined to the one before', () => {
+  const essay = 'One two three. Four five? Six seven eight nine! Ten. Eleven twelve.';
+  assert.equal(cutIntoDocuments(essay, 4), ['One two three. Four five?', 'Six seven eight nine! Ten. Eleven twelve.']);
+  assert.equal(cutIntoDocuments('Short. Essay.', 150), ['Short. Essay.'], 'an essay below the minimum is one document');
+});
+
+host('the Federalist Papers: 85 essays, 190,776 words, cut into documents of 150 words or more that keep every word', async () => {
+  const essays = await federalistEssays('node');
+  const words = (texts: string[]) => texts.reduce((n, t) => n + t.split(/\s+/).filter(Boolean).length, 0);
+  assert.is(essays.length, 85);
+  assert.is(words(essays), 190776);
+  assert.ok(essays[9].includes('the violence of faction'), 'No. 10 on line 10');
+  const documents = await federalistDocuments('node');
+  assert.is(words(documents), 190776);
+  assert.ok(documents.length > 1000 && documents.every((d) => words([d]) >= 150 || essays.includes(d)), `${documents.length} documents`);
 });
 
 host('bars: 10 bars of 5 words; documents of the stated length whose words lie in the bars of their proportions', () => {

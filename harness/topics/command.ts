@@ -130,7 +130,7 @@ tokens_scored, dropped_documents, perplexity, log_likelihood_per_token (the scor
   run: async (values) => {
     const m = readModelFile('--model', values.model, readLdaModel).config;
     const text = readCorpusFlags(values, m.vocabulary)['corpus-text'];
-    const { test, dropped } = loadCorpus({ ...values, 'min-count': 1, 'max-vocabulary': m.vocabulary.length, 'corpus-text': text }, values.seed, m.vocabulary);
+    const { test, dropped } = await loadCorpus({ ...values, 'min-count': 1, 'max-vocabulary': m.vocabulary.length, 'corpus-text': text }, values.seed, 'node', m.vocabulary);
     const v = m.vocabulary.length;
     const completion = documentCompletion(topicWords(m.nwk, m.nk, v, m.topics, m.eta), v, m.topics, test, m.alpha, values.seed);
     const r = { topics: m.topics, vocabulary: v, documents: test.offsets.length - 1, tokens_scored: completion.scored, dropped_documents: dropped, perplexity: completion.perplexity, log_likelihood_per_token: completion.logLikelihoodPerToken };

@@ -1,10 +1,12 @@
-// The topic models' corpora in a job (Node or a page): the bars corpus drawn from the seed, or the
-// documents the command read, tokenized the same way in both; every fifth document held out.
+// The topic models' corpora in a job (Node or a page): the bars corpus drawn from the seed, the
+// bundled Federalist Papers, or the documents the command read, tokenized the same way in all;
+// every fifth document held out.
 // Browser-safe.
 import { InputError } from '../../engine/errors.js';
 import type { Values } from '../cli/schema.js';
 import { barsCorpus } from '../data/bars.js';
 import { buildCorpus, splitCorpus, type Corpus } from '../data/corpus.js';
+import { FEDERALIST, federalistDocuments } from '../data/federalist.js';
 import { BARS, type CORPUS_FLAGS } from './flags.js';
 
 /** The share of documents held out for perplexity. */
@@ -20,7 +22,7 @@ export interface CorpusSplit {
 }
 
 /** The corpus of a spec, split; with `vocabulary` (a trained model's), tokenized to those words only. */
-export function loadCorpus(p: Values<typeof CORPUS_FLAGS>, seed: number, vocabulary?: readonly string[]): CorpusSplit {
+export async function loadCorpus(p: Values<typeof CORPUS_FLAGS>, seed: number, runtime: 'node' | 'browser', vocabulary?: readonly string[]): Promise<CorpusSplit> {
   let corpus: Corpus;
   let dropped = 0;
   let note: string;
@@ -30,8 +32,9 @@ export function loadCorpus(p: Values<typeof CORPUS_FLAGS>, seed: number, vocabul
     note = `bars: ${p['bars-documents']} documents of ${p['bars-length']} tokens, seed ${seed}`;
   } else {
     const text = p['corpus-text'];
-    if (text === undefined) throw new InputError(`--data ${p.data}: the job needs the documents (corpus_text); the command reads the file and sends them`);
-    ({ corpus, dropped } = buildCorpus(text.split('\n'), { minCount: p['min-count'], maxVocabulary: p['max-vocabulary'], vocabulary }));
+    if (p.data !== FEDERALIST && text === undefined) throw new InputError(`--data ${p.data}: the job needs the documents (corpus_text); the command reads the file and sends them`);
+    const documents = p.data === FEDERALIST ? await federalistDocuments(runtime) : (text as string).split('\n');
+    ({ corpus, dropped } = buildCorpus(documents, { minCount: p['min-count'], maxVocabulary: p['max-vocabulary'], vocabulary }));
     note = `${p.data}: min count ${p['min-count']}, at most ${p['max-vocabulary']} words`;
   }
   return { ...splitCorpus(corpus, HELD_OUT_FRACTION), dropped, note };

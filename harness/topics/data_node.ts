@@ -8,6 +8,7 @@ import { InputError } from '../../engine/errors.js';
 import { buildCorpus, decodeText, splitCorpus } from '../data/corpus.js';
 import { failure } from '../data/read_files.js';
 import { HELD_OUT_FRACTION } from './data.js';
+import { FEDERALIST } from '../data/federalist.js';
 import { BARS } from './flags.js';
 
 function read(path: string): string {
@@ -42,7 +43,7 @@ export function readDocuments(path: string): { documents: string[]; names: strin
  * with the same vocabulary rules and split the job applies.
  */
 export function readCorpusFlags(values: { data?: string; 'min-count'?: number; 'max-vocabulary'?: number }, vocabulary?: readonly string[]): { 'corpus-text'?: string } {
-  if (values.data === undefined || values.data === BARS) return {};
+  if (values.data === undefined || values.data === BARS || values.data === FEDERALIST) return {};
   const { documents, names } = readDocuments(values.data);
   splitCorpus(buildCorpus(documents, { minCount: values['min-count'], maxVocabulary: values['max-vocabulary'], vocabulary }, names).corpus, HELD_OUT_FRACTION);
   return { 'corpus-text': documents.join('\n') };

@@ -12,9 +12,9 @@ export const BARS = 'bars';
 /** What a corpus is: the bars, or a file or folder of text, and how its vocabulary is made. */
 export const CORPUS_FLAGS = {
   data: text({
-    value: 'bars|FILE|DIR',
+    value: 'bars|federalist|FILE|DIR',
     default: BARS,
-    help: "bars (Griffiths & Steyvers' 25-word corpus of 10 known topics), a text file of one document per line, or a folder of .txt files (a document each); every fifth document is held out",
+    help: "bars (Griffiths & Steyvers' 25-word corpus of 10 known topics), federalist (the 85 Federalist Papers, cut into documents of at least 150 words), a text file of one document per line, or a folder of .txt files (a document each); every fifth document is held out",
   }),
   'bars-documents': integer({ min: 5, default: 500, help: 'with --data bars: documents (theta ~ Dirichlet(1) each)' }),
   'bars-length': integer({ min: 2, default: 100, help: 'with --data bars: tokens per document' }),

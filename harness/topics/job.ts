@@ -29,7 +29,7 @@ const CHUNK = 10;
 
 export async function runLdaTrain(ctx: JobContext, p: Values<typeof LDA_TRAIN_JOB>): Promise<JsonObject> {
   const started = performance.now();
-  const { train, test, dropped, note } = loadCorpus(p, p.seed);
+  const { train, test, dropped, note } = await loadCorpus(p, p.seed, ctx.gpu.adapter.runtime);
   const [k, v] = [p.topics, train.vocabulary.length];
   const lda = await LdaSampler.create(ctx, train, { topics: k, alpha: p.alpha, eta: p.eta, seed: p.seed });
   try {
@@ -79,7 +79,7 @@ export async function runLdaTrain(ctx: JobContext, p: Values<typeof LDA_TRAIN_JO
 
 export async function runPlsa(ctx: JobContext, p: Values<typeof PLSA_JOB>): Promise<JsonObject> {
   const started = performance.now();
-  const { train, test, dropped, note } = loadCorpus(p, p.seed);
+  const { train, test, dropped, note } = await loadCorpus(p, p.seed, ctx.gpu.adapter.runtime);
   const [k, v] = [p.topics, train.vocabulary.length];
   const bag = bagOfWords(train, v);
   const em = await PlsaEm.create(ctx, bag, k, plsaStart(bag, k, p.seed));
