@@ -112,18 +112,29 @@ export class BenchRun {
  *   export const benchMlpJob = benchJob('mlp', BENCH_MLP_JOB, async (ctx, p, bench) => { ...; return params; });
  */
 export function benchJob<S extends Schema>(name: string, schema: S, body: (ctx: JobContext, p: Values<S>, bench: BenchRun) => Promise<JsonObject>, check?: (p: Values<S>) => void): Job {
-  const full = { ...schema, ...PEER_FLAGS };
   return defineJob(
-    full,
-    async (ctx, p) => {
+    { ...schema, ...PEER_FLAGS },
+    (ctx, p) => {
       const values = p as Values<S> & Values<typeof PEER_FLAGS> & { reps: number };
-      const bench = await BenchRun.open(ctx, name, values);
-      try {
-        return bench.result(await body(ctx, values, bench));
-      } finally {
-        bench.dispose();
-      }
+      return runBench(ctx, name, values, values, body);
     },
     check && ((p) => check(p as Values<S>)),
   );
+}
+
+/** A benchmark's job with no peer to time (tfjs has nothing of the kind): its own flags only. */
+export function benchJobWithoutPeer<S extends Schema>(name: string, schema: S, body: (ctx: JobContext, p: Values<S>, bench: BenchRun) => Promise<JsonObject>): Job {
+  return defineJob(schema, (ctx, p) => {
+    const values = p as Values<S> & { reps: number };
+    return runBench(ctx, name, values, { reps: values.reps, 'no-tfjs': true, 'tfjs-url': undefined }, body);
+  });
+}
+
+async function runBench<V>(ctx: JobContext, name: string, values: V, open: { reps: number } & Values<typeof PEER_FLAGS>, body: (ctx: JobContext, p: V, bench: BenchRun) => Promise<JsonObject>): Promise<JsonObject> {
+  const bench = await BenchRun.open(ctx, name, open);
+  try {
+    return bench.result(await body(ctx, values, bench));
+  } finally {
+    bench.dispose();
+  }
 }

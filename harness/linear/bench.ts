@@ -12,9 +12,9 @@ import { fitGmm, GmmEm, type Gmm, type GmmCovariance } from '../../models/gmm.js
 import { kmeansPlusPlus, LloydSteps, moveCentres } from '../../models/kmeans.js';
 import { DeviceDataset } from '../../models/minibatch.js';
 import { Owned } from '../../models/owned.js';
-import { defineJob, type JobContext } from '../backends/context.js';
+import type { JobContext } from '../backends/context.js';
 import { reps, sizes } from '../bench/flags.js';
-import { BenchRun, type Workload } from '../bench/flow.js';
+import { benchJobWithoutPeer, type BenchRun, type Workload } from '../bench/flow.js';
 import { timeHost, timeRuns } from '../bench/timing.js';
 import { validateClose } from '../bench/validate.js';
 import { integer, withDefault, type Values } from '../cli/schema.js';
@@ -130,8 +130,7 @@ async function benchSize(ctx: JobContext, bench: BenchRun, set: DeviceDataset, r
   }
 }
 
-export async function runBenchClusterJob(ctx: JobContext, p: Values<typeof BENCH_CLUSTER_JOB>): Promise<JsonObject> {
-  const bench = await BenchRun.open(ctx, 'cluster', { reps: p.reps, 'no-tfjs': true, 'tfjs-url': undefined });
+export const benchClusterJob = benchJobWithoutPeer('cluster', BENCH_CLUSTER_JOB, async (ctx, p, bench) => {
   const data: LinearDataParams = { ...defaultsOf(), project: p.project, 'train-count': p['train-count'], seed: SEED };
   const { train } = await loadRows(ctx, data);
   const rows = train.values;
@@ -147,12 +146,11 @@ export async function runBenchClusterJob(ctx: JobContext, p: Values<typeof BENCH
         sized.release();
       }
     }
-    return bench.result({ sizes: p.sizes as number[], reps: p.reps, restarts: p.restarts, steps: p.steps, project: p.project, train_count: train.count, reg_covar: REG, seed: SEED });
+    return { sizes: p.sizes as number[], reps: p.reps, restarts: p.restarts, steps: p.steps, project: p.project, train_count: train.count, reg_covar: REG, seed: SEED };
   } finally {
     owned.release();
-    bench.dispose();
   }
-}
+});
 
 /** The reference's row: one step on the host, timed as ours (a warm-up, the median of the repetitions), with how many times faster ours ran. */
 async function timeReference(bench: BenchRun, w: Workload, ours: JsonObject, step: () => unknown): Promise<void> {
@@ -166,4 +164,3 @@ function defaultsOf(): Omit<LinearDataParams, 'seed'> {
   return Object.fromEntries(Object.entries(LINEAR_DATA_FLAGS).map(([name, flag]) => [name, flag.default])) as Omit<LinearDataParams, 'seed'>;
 }
 
-export const benchClusterJob = defineJob(BENCH_CLUSTER_JOB, runBenchClusterJob);
