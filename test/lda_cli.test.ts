@@ -15,6 +15,8 @@ import { dpmmCommand, ldaTrainCommand } from '../harness/topics/command.js';
 import { readCorpusFlags, readDocuments } from '../harness/topics/data_node.js';
 import { DPMM_JOB, LDA_TRAIN_JOB, PLSA_JOB } from '../harness/topics/flags.js';
 import { runDpmm, runLdaTrain, runPlsa } from '../harness/topics/job.js';
+import { barsTopicsGrid } from '../harness/topics/pictures.js';
+import { barsTopics, BARS_TOPICS } from '../harness/data/bars.js';
 import { expectRefused } from './expect.js';
 import { openTestGpu } from './gpu.js';
 
@@ -41,6 +43,22 @@ gpu('lda-train on 300 bars documents: the bars recovered, perplexity near the ba
   // A bar's top words: the five words of one row or one column of the grid.
   const words = (r.top_words as string[][]).map((w) => w.slice(0, 5));
   assert.ok(words.some((w) => new Set(w.map((x) => x.slice(0, 2))).size === 1 || new Set(w.map((x) => x.slice(2))).size === 1), JSON.stringify(words));
+});
+
+gpu('checkpoints: the curve ends at the run\'s perplexity, the bars\' topics kept at each, and the chain is the one a run without them draws', async () => {
+  const gpu = await openTestGpu();
+  const run = (extra: object) => withJobContext((ctx) => runLdaTrain(ctx, readSpec(LDA_TRAIN_JOB, { job: 'lda-train', bars_documents: 50, sweeps: 20, seed: 5, ...extra }, 'lda-train')), { gpu });
+  const plain = await run({});
+  const r = await run({ checkpoints: [20, 0, 5] });
+  assert.equal([r.log_likelihood_per_token, r.perplexity], [plain.log_likelihood_per_token, plain.perplexity], 'the checkpoints do not disturb the chain');
+  const curve = r.perplexity_curve as { sweeps: number[]; perplexity: number[] };
+  assert.equal(curve.sweeps, [0, 5, 20]);
+  assert.is(curve.perplexity[2], r.perplexity);
+  assert.is(plain.perplexity_curve, undefined);
+  const snapshots = r.topic_snapshots as { sweeps: number[]; topics: number[][] };
+  assert.equal([snapshots.sweeps, snapshots.topics.map((t) => t.length)], [[0, 5, 20], [250, 250, 250]]);
+  assert.equal((plain.topic_snapshots as { sweeps: number[] }).sweeps, [20], 'without checkpoints, the last sweep\'s topics');
+  assert.equal(snapshots.topics[2], (plain.topic_snapshots as { topics: number[][] }).topics[0]);
 });
 
 gpu('plsa on 100 bars documents: EM\'s account never falls and ends at the reported log-likelihood; perplexity; the model file\'s topics', async () => {
@@ -108,6 +126,22 @@ cli('a binary file, an empty line, stop words only, a folder without .txt files,
   await expectRefused({ dpmm: dpmmCommand }, ['dpmm', '--truncation', '1'], /--truncation/);
   await expectRefused({ dpmm: dpmmCommand }, ['dpmm', '--data', 'blobs', '--sweeps', '10', '--burn-in', '10'], /--burn-in 10: must be below --sweeps 10/);
   await refused(['train', '--out', '/tmp'], /--out \/tmp: is a directory/);
+});
+
+cli('--png only on the bars, --curve only with two checkpoints or more, a checkpoint past the sweeps: refused', async () => {
+  const refused = (args: string[], message: RegExp) => expectRefused({ train: ldaTrainCommand }, args, message);
+  await refused(['train', '--data', file('words.txt', 'apple pear\n'.repeat(10)), '--png', join(dir, 't.png')], /--png draws topics as 5 x 5 images: only with --data bars/);
+  await refused(['train', '--curve', join(dir, 'c.png'), '--checkpoints', '5'], /--curve plots the perplexity at the --checkpoints sweeps: give at least two/);
+  await refused(['train', '--sweeps', '10', '--checkpoints', '5,11'], /--checkpoints 11: past the last of --sweeps 10/);
+});
+
+cli('barsTopicsGrid: a row of 5 x 5 images per snapshot, each topic white at its most probable words', () => {
+  const truth = Array.from(barsTopics());
+  const grid = barsTopicsGrid([truth, truth.map((p) => p / 2)], BARS_TOPICS);
+  assert.equal([grid.width, grid.height], [10 * 6 + 1, 2 * 6 + 1]);
+  // Topic 0 is the first row of the grid (words 0..4), topic 5 the first column (words 0, 5, ...).
+  const pixel = (row: number, topic: number, y: number, x: number) => grid.pixels[(1 + row * 6 + y) * grid.width + 1 + topic * 6 + x];
+  assert.equal([pixel(0, 0, 0, 3), pixel(0, 0, 1, 3), pixel(1, 5, 4, 0), pixel(1, 5, 4, 1)], [255, 0, 255, 0]);
 });
 
 cli('a folder of .txt files: a document each, in name order, its lines joined', () => {

@@ -11,8 +11,7 @@ import { decodeSafetensors } from '../../engine/index.js';
 import { writePlot } from '../io/png.js';
 import { filterImages } from '../rbm/images.js';
 import { writeGrid } from '../rbm/command.js';
-import { fromBase64 } from '../io/base64.js';
-import { checkWritable, writeFileAtomic } from '../io/files.js';
+import { commandOutputs, type Pictures } from '../cli/outputs.js';
 import type { JsonObject } from '../io/json.js';
 import { LINEAR_DATA_FLAGS } from './data.js';
 import { readRowsFlags, type LinearDataValues } from './data_node.js';
@@ -23,21 +22,14 @@ const commandFlags = <S extends Schema>(flags: S, out: string) => ({ ...flags, .
 
 type RunValues = LinearDataValues & { out?: string; json: boolean; backend: Values<{ backend: typeof backend }>['backend']; adapter: Values<{ adapter: typeof adapter }>['adapter'] };
 
-/** Pictures a command draws from the model file (checked writable before the job runs): path and drawing. */
-type Pictures = ReadonlyArray<{ flag: string; path: string | undefined; draw(path: string, model: Uint8Array, result: JsonObject): void }>;
-
 /** The shared run: --out and the pictures' paths checked first, the job, the model file and pictures written, the result as JSON or as `lines`. */
 async function runLinear(name: string, schema: Schema, values: RunValues, lines: (r: JsonObject, on: string) => string[], pictures: Pictures = []): Promise<void> {
-  const drawn = pictures.filter((p) => p.path !== undefined);
-  for (const p of [{ flag: '--out', path: values.out }, ...drawn]) if (p.path) checkWritable(p.flag, p.path);
-  const spec = toSpec(name, schema, { ...values, ...readRowsFlags(values), 'return-model': values.out !== undefined || drawn.length > 0 });
+  const outputs = commandOutputs(values.out, pictures);
+  const spec = toSpec(name, schema, { ...values, ...readRowsFlags(values), 'return-model': outputs.needModel });
   const { model_base64: model, ...result } = await runWithProgress(name, spec, values);
-  const file = model === undefined ? undefined : fromBase64(model as string);
-  if (values.out) writeFileAtomic(values.out, file!);
-  for (const p of drawn) p.draw(p.path!, file!, result);
+  const files = outputs.write(model, result);
   if (values.json) return void process.stdout.write(`${JSON.stringify(result)}\n`);
   const on = values.test === undefined ? `the ${String(result.train_count)} training examples` : `the ${String(result.test_count)} --test examples`;
-  const files = [...(values.out ? [`  model             ${values.out}`] : []), ...drawn.map((p) => `  ${p.flag.slice(2).padEnd(18)}${p.path!}`)];
   process.stdout.write([...lines(result, on), ...files].join('\n') + '\n');
 }
 

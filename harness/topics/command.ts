@@ -13,10 +13,12 @@ import { loadCorpus } from './data.js';
 import { TOP_WORDS } from './job.js';
 import { readLdaModel } from './model.js';
 import type { JsonObject } from '../io/json.js';
-import { fromBase64 } from '../io/base64.js';
-import { checkWritable, writeFileAtomic } from '../io/files.js';
+import { commandOutputs, type Pictures } from '../cli/outputs.js';
+import { InputError } from '../../engine/errors.js';
+import { writeGreyPng, writePlot } from '../io/png.js';
+import { barsTopicsGrid } from './pictures.js';
 import { readCorpusFlags } from './data_node.js';
-import { CORPUS_FLAGS, DPMM_FLAGS, DPMM_JOB, LDA_TRAIN_FLAGS, LDA_TRAIN_JOB, PLSA_FLAGS, PLSA_JOB } from './flags.js';
+import { BARS, CORPUS_FLAGS, DPMM_FLAGS, DPMM_JOB, LDA_TRAIN_FLAGS, LDA_TRAIN_JOB, PLSA_FLAGS, PLSA_JOB } from './flags.js';
 import { LINEAR_DATA_FLAGS } from '../linear/data.js';
 import { readRowsFlags } from '../linear/data_node.js';
 
@@ -33,24 +35,32 @@ const commandFlags = <S extends Schema>(flags: S, out: string) =>
 
 type RunValues = { data?: string; 'min-count'?: number; 'max-vocabulary'?: number; out?: string; json: boolean; backend: Values<{ backend: typeof backend }>['backend']; adapter: Values<{ adapter: typeof adapter }>['adapter'] };
 
-/** The shared run: --out checked first, the corpus read, the job, the model file written, the result as JSON or as `lines` and the top words. */
-async function runTopics(name: string, job: string, schema: Schema, values: RunValues, lines: (r: JsonObject) => string[]): Promise<void> {
-  if (values.out) checkWritable('--out', values.out);
-  const spec = toSpec(job, schema, { ...values, ...readCorpusFlags(values), 'return-model': values.out !== undefined });
+/** The shared run: --out and the pictures' paths checked first, the corpus read, the job, the files written, the result as JSON or as `lines` and the top words. */
+async function runTopics(name: string, job: string, schema: Schema, values: RunValues, lines: (r: JsonObject) => string[], pictures: Pictures = []): Promise<void> {
+  const outputs = commandOutputs(values.out, pictures);
+  const spec = toSpec(job, schema, { ...values, ...readCorpusFlags(values), 'return-model': outputs.needModel });
   const { model_base64: model, ...r } = await runWithProgress(name, spec, values);
-  if (values.out) writeFileAtomic(values.out, fromBase64(model as string));
+  const files = outputs.write(model, r);
   if (values.json) return void process.stdout.write(`${JSON.stringify(r)}\n`);
+  const curve = r.perplexity_curve as { sweeps: number[]; perplexity: number[] } | undefined;
   const all = [
     ...lines(r),
+    ...(curve ? [`  perplexity curve  ${curve.sweeps.map((s, i) => `${s}: ${curve.perplexity[i].toFixed(2)}`).join(', ')} (after sweeps)`] : []),
     `  perplexity        ${(r.perplexity as number).toFixed(2)} on ${String(r.held_out_documents)} held-out documents (document completion)`,
     ...(r.topic_recovery === null ? [] : [`  topic recovery    ${(r.topic_recovery as number).toFixed(4)} (mean L1 to the true bars)`]),
     ...(r.top_words as string[][]).map((words, i) => `  topic ${String(i).padStart(3)}  ${words.join(' ')}`),
-    ...(values.out ? [`  model             ${values.out}`] : []),
+    ...files,
   ];
   process.stdout.write(`${all.join('\n')}\n`);
 }
 
-const LDA_TRAIN_COMMAND_FLAGS = commandFlags(LDA_TRAIN_FLAGS, 'topic_word_counts (vocabulary x topics), the vocabulary in its metadata');
+const LDA_TRAIN_COMMAND_FLAGS = {
+  ...commandFlags(LDA_TRAIN_FLAGS, 'topic_word_counts (vocabulary x topics), the vocabulary in its metadata'),
+  png: text({ value: 'FILE', help: "with --data bars: the topics as 5 x 5 images (white the word most probable), a row per --checkpoints sweep and the last row the end's" }),
+  curve: text({ value: 'FILE', help: 'the held-out perplexity after each --checkpoints sweep, as a PNG plot' }),
+  scale: integer({ min: 1, max: 16, default: 8, help: 'pixels per word in --png' }),
+} as const;
+
 export const ldaTrainCommand = defineCommand({
   name: 'lda train',
   summary: 'latent Dirichlet allocation by collapsed Gibbs sampling on the GPU: topics, held-out perplexity, top words',
@@ -65,15 +75,32 @@ the --max-vocabulary most frequent words seen --min-count times. log_likelihood_
 training tokens' mean log sum_k theta_dk phi_kw; perplexity is the held-out documents' by document
 completion (theta from the first half of each by Gibbs sampling with the topics fixed, the second half
 scored); topic_recovery (bars, K >= 10) the mean L1 distance between each true bar and the learned topic
-matched to it by the Hungarian method. With --json one object: topics, alpha, eta, sweeps, vocabulary,
-documents, tokens, held_out_documents, held_out_tokens_scored, dropped_documents,
-log_likelihood_per_token, perplexity, held_out_log_likelihood_per_token, topic_recovery, top_words,
-tokens_per_s, seed, wall_ms, adapter, backend.`,
-  run: (values) =>
-    runTopics('lda train', 'lda-train', LDA_TRAIN_JOB, values, (r) => [
-      `LDA, ${String(r.topics)} topics over ${String(r.vocabulary)} words: ${String(r.tokens)} training tokens in ${String(r.documents)} documents, ${String(r.sweeps)} sweeps (${((r.tokens_per_s as number) / 1e6).toFixed(2)} M tokens/s)`,
-      `  log-likelihood    ${(r.log_likelihood_per_token as number).toFixed(4)} nats per training token`,
-    ]),
+matched to it by the Hungarian method. --checkpoints 0,10,50 measures the held-out perplexity after
+those sweeps as well (perplexity_curve { sweeps, perplexity }; --curve plots it); on the bars the
+topics at each checkpoint and at the end are kept (topic_snapshots { sweeps, topics: K x 25 each };
+--png draws them as the classic figure). tokens_per_s counts the sweeps only. With --json one object:
+topics, alpha, eta, sweeps, vocabulary, documents, tokens, held_out_documents, held_out_tokens_scored,
+dropped_documents, log_likelihood_per_token, perplexity, held_out_log_likelihood_per_token,
+topic_recovery, top_words, perplexity_curve, topic_snapshots, tokens_per_s, seed, wall_ms, adapter,
+backend.`,
+  run: (values) => {
+    if (values.png !== undefined && values.data !== BARS) throw new InputError(`--png draws topics as 5 x 5 images: only with --data bars, not --data ${values.data}`);
+    if (values.curve !== undefined && (values.checkpoints ?? []).length < 2) throw new InputError('--curve plots the perplexity at the --checkpoints sweeps: give at least two');
+    return runTopics(
+      'lda train',
+      'lda-train',
+      LDA_TRAIN_JOB,
+      values,
+      (r) => [
+        `LDA, ${String(r.topics)} topics over ${String(r.vocabulary)} words: ${String(r.tokens)} training tokens in ${String(r.documents)} documents, ${String(r.sweeps)} sweeps (${((r.tokens_per_s as number) / 1e6).toFixed(2)} M tokens/s)`,
+        `  log-likelihood    ${(r.log_likelihood_per_token as number).toFixed(4)} nats per training token`,
+      ],
+      [
+        { flag: '--png', path: values.png, draw: (path, _model, r) => writeBarsTopics(path, r, values.scale) },
+        { flag: '--curve', path: values.curve, draw: (path, _model, r) => writePerplexityCurve(path, r.perplexity_curve as { sweeps: number[]; perplexity: number[] }) },
+      ],
+    );
+  },
 });
 
 const PLSA_COMMAND_FLAGS = commandFlags(PLSA_FLAGS, 'topic_words (topics x vocabulary: p(w | z)), the vocabulary in its metadata');
@@ -99,6 +126,24 @@ perplexity, held_out_log_likelihood_per_token, topic_recovery, top_words, seed, 
       `  log-likelihood    ${(r.log_likelihood_per_token as number).toFixed(4)} nats per training token`,
     ]),
 });
+
+/** The bars' topics at each snapshot as a PNG grid (harness/topics/pictures.ts). */
+function writeBarsTopics(path: string, r: JsonObject, scale: number): void {
+  const grid = barsTopicsGrid((r.topic_snapshots as { topics: number[][] }).topics, r.topics as number);
+  writeGreyPng(path, grid.pixels, grid.width, grid.height, scale);
+}
+
+/** The held-out perplexity against sweeps as a PNG plot (x: sweeps, y: perplexity). */
+function writePerplexityCurve(path: string, curve: { sweeps: number[]; perplexity: number[] }): void {
+  const [low, high] = [Math.min(...curve.perplexity), Math.max(...curve.perplexity)];
+  const last = Math.max(1, curve.sweeps[curve.sweeps.length - 1]);
+  const top = high > low ? high : low + 1;
+  writePlot(path, [{ x: curve.sweeps, y: curve.perplexity, colour: [40, 90, 200] }], {
+    xRange: [0, last],
+    yRange: [low, top],
+    ticks: { x: [0, Math.round(last / 2), last], y: [low, (low + top) / 2, top].map((v) => Number(v.toPrecision(4))) },
+  });
+}
 
 const model = text({ value: 'FILE', required: true, help: 'a model file of lda train --out' });
 

@@ -1,7 +1,7 @@
 // The topic models' parameters, declared once: `harmonium lda train` parses them and the 'lda-train'
 // job reads its spec with them (in Node or in a page).
 import { seed } from '../cli/flags.js';
-import { integer, number, pick, text } from '../cli/schema.js';
+import { integer, integers, number, pick, text } from '../cli/schema.js';
 import { CORPUS_DEFAULTS } from '../data/corpus.js';
 import { TRAIN_JOB_FLAGS } from '../train/flags.js';
 import { LINEAR_DATA_FLAGS } from '../linear/data.js';
@@ -29,6 +29,7 @@ export const LDA_TRAIN_FLAGS = {
   alpha: number({ value: 'X', min: 0, default: 1, help: "the documents' symmetric Dirichlet prior over topics (> 0; the bars are drawn with 1)" }),
   eta: number({ value: 'X', min: 0, default: 0.1, help: "the topics' symmetric Dirichlet prior over words (> 0)" }),
   sweeps: integer({ min: 1, default: 500, help: 'Gibbs sweeps over every training token' }),
+  checkpoints: integers({ min: 0, help: "sweeps after which the held-out perplexity is measured (perplexity_curve; 0 is the start), on the bars also the topics (topic_snapshots, with the last sweep's)" }),
   seed,
 } as const;
 

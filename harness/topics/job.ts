@@ -27,24 +27,53 @@ export const TOP_WORDS = 10;
 /** Sweeps between progress reports. */
 const CHUNK = 10;
 
+/** A spec's checkpoints, sorted, each once; an InputError past the last sweep. */
+export function ldaCheckpoints(checkpoints: readonly number[] | undefined, sweeps: number): number[] {
+  const sorted = [...new Set(checkpoints ?? [])].sort((a, b) => a - b);
+  const past = sorted.find((s) => s > sweeps);
+  if (past !== undefined) throw new InputError(`--checkpoints ${past}: past the last of --sweeps ${sweeps}`);
+  return sorted;
+}
+
 export async function runLdaTrain(ctx: JobContext, p: Values<typeof LDA_TRAIN_JOB>): Promise<JsonObject> {
   const started = performance.now();
+  const checkpoints = ldaCheckpoints(p.checkpoints, p.sweeps);
   const { train, test, dropped, note } = await loadCorpus(p, p.seed, ctx.gpu.adapter.runtime);
   const [k, v] = [p.topics, train.vocabulary.length];
+  const documents = train.offsets.length - 1;
+  const bars = p.data === BARS;
   const lda = await LdaSampler.create(ctx, train, { topics: k, alpha: p.alpha, eta: p.eta, seed: p.seed });
   try {
-    const sampling = performance.now();
-    for (let done = 0; done < p.sweeps; done += CHUNK) {
-      await lda.sweep(Math.min(CHUNK, p.sweeps - done));
-      ctx.onProgress?.(lda.sweeps, p.sweeps);
+    const curve = { sweeps: [] as number[], perplexity: [] as number[] };
+    const snapshots = { sweeps: [] as number[], topics: [] as number[][] };
+    let samplingMs = 0;
+    for (const stop of [...checkpoints, p.sweeps]) {
+      // Sweeps to the next checkpoint in chunks (progress between them), timed apart from the checkpoints' work.
+      const sampling = performance.now();
+      while (lda.sweeps < stop) {
+        await lda.sweep(Math.min(CHUNK, stop - lda.sweeps));
+        ctx.onProgress?.(lda.sweeps, p.sweeps);
+      }
+      samplingMs += performance.now() - sampling;
+      if (curve.sweeps.length === checkpoints.length) break;
+      const counts = await lda.read();
+      const phi = topicWords(counts.nwk, counts.nk, v, k, p.eta);
+      curve.sweeps.push(stop);
+      curve.perplexity.push(documentCompletion(phi, v, k, test, p.alpha, p.seed).perplexity);
+      if (bars) {
+        snapshots.sweeps.push(stop);
+        snapshots.topics.push(Array.from(phi));
+      }
     }
-    const samplingMs = performance.now() - sampling;
     const counts = await lda.read();
-    const documents = train.offsets.length - 1;
     const phi = topicWords(counts.nwk, counts.nk, v, k, p.eta);
     const theta = documentTopics(counts.ndk, documents, k, p.alpha);
     const completion = documentCompletion(phi, v, k, test, p.alpha, p.seed);
-    const recovery = p.data === BARS && k >= BARS_TOPICS ? topicRecovery(barsTopics(), phi, BARS_TOPICS, k, v).distance : null;
+    if (bars && snapshots.sweeps[snapshots.sweeps.length - 1] !== p.sweeps) {
+      snapshots.sweeps.push(p.sweeps);
+      snapshots.topics.push(Array.from(phi));
+    }
+    const recovery = bars && k >= BARS_TOPICS ? topicRecovery(barsTopics(), phi, BARS_TOPICS, k, v).distance : null;
     const file = () =>
       encodeSafetensors(
         { topic_word_counts: { dtype: 'F64', shape: [v, k], data: Float64Array.from(counts.nwk) } },
@@ -66,6 +95,8 @@ export async function runLdaTrain(ctx: JobContext, p: Values<typeof LDA_TRAIN_JO
       held_out_log_likelihood_per_token: completion.logLikelihoodPerToken,
       topic_recovery: recovery,
       top_words: topWords(phi, train.vocabulary, k, Math.min(TOP_WORDS, v)),
+      ...(checkpoints.length > 0 ? { perplexity_curve: curve } : {}),
+      ...(bars ? { topic_snapshots: snapshots } : {}),
       tokens_per_s: (train.words.length * p.sweeps) / (samplingMs / 1000),
       seed: p.seed,
       wall_ms: performance.now() - started,
