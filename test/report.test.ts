@@ -34,6 +34,12 @@ report('study --quick writes report.html, report.json and study.json', () => {
   assert.equal(linear.fits.map((f: { score: string }) => f.score), ['log_likelihood', 'log_likelihood', 'inertia', 'log_likelihood', 'log_likelihood']);
   assert.ok(linear.fits.every((f: { train: number; test: number }) => Number.isFinite(f.train) && Number.isFinite(f.test)), JSON.stringify(linear.fits));
   assert.equal([linear.sparse.picture.width, linear.sparse.picture.height, linear.sparse.curves.ista.length, linear.sparse.curves.fista.length], [6 * 29 + 1, 29 + 1, 6, 6]);
+  // The topics section: the bars' 10 topics after sweeps 0, 1, 2, 5, 10 (a row each of 5 x 5 images), both curves, the Federalist Papers' top words, the DP mixture's sweeps.
+  const topics = data.sections.topics;
+  assert.equal([topics.bars.snapshot_sweeps, topics.bars.picture.width, topics.bars.picture.height], [[0, 1, 2, 5, 10], 10 * 6 + 1, 5 * 6 + 1]);
+  assert.equal([topics.bars.curve.sweeps, topics.federalist.curve.sweeps, topics.federalist.top_words.length], [[0, 1, 2, 5, 10], [0, 1, 2, 3, 4], 4]);
+  assert.ok([topics.bars, topics.bars_plsa, topics.federalist, topics.federalist_plsa].every((f: { perplexity: number }) => f.perplexity > 1), 'perplexities');
+  assert.is(topics.dpmm.clusters_per_sweep.length, 10);
 });
 
 report('every chart in the report rendered, without console errors', async () => {
