@@ -65,7 +65,7 @@ function drawLog(logWeights: number[], u: number): number {
  * Neal's algorithm 3: `sweeps` sweeps from every point in one cluster; the number of occupied clusters
  * after each sweep, and the last assignment (clusters numbered 0 .. K - 1).
  */
-export function nealAlgorithm3(x: Points, p: DpmmPrior, sweeps: number, seed: number): { clusters: number[]; labels: Uint32Array } {
+export function nealAlgorithm3(x: Points, p: DpmmPrior, sweeps: number, seed: number, onSweep?: (sweep: number, clusters: number) => void): { clusters: number[]; labels: Uint32Array } {
   checkPrior(p, x);
   const { count: n, width: d } = x;
   const labels = new Uint32Array(n);
@@ -103,8 +103,20 @@ export function nealAlgorithm3(x: Points, p: DpmmPrior, sweeps: number, seed: nu
       for (let e = 0; e < d; e++) sums[c][e] += x.values[i * d + e];
     }
     clusters.push(sizes.length);
+    onSweep?.(s + 1, sizes.length);
   }
   return { clusters, labels };
+}
+
+/**
+ * The mixture an assignment stands for: each occupied cluster weighted by its share of the points,
+ * its mean the posterior mean given its points (what the collapsed sampler's log-likelihood uses).
+ */
+export function collapsedMixture(x: Points, labels: ArrayLike<number>, p: DpmmPrior): { logPi: Float64Array; means: Float64Array[] } {
+  const t = Math.max(...Array.from(labels)) + 1;
+  const { sizes, sums } = clusterSums(x, labels, t);
+  const occupied = Array.from(sizes.keys()).filter((k) => sizes[k] > 0);
+  return { logPi: Float64Array.from(occupied, (k) => Math.log(sizes[k] / x.count)), means: occupied.map((k) => meanPosterior(p, sizes[k], sums[k], x.width).mean) };
 }
 
 /**
@@ -181,28 +193,40 @@ export function mixtureLogLikelihood(x: Points, logPi: ArrayLike<number>, means:
  * ever leave: an empty cluster's mean, drawn from the diffuse prior, rarely lands near any point; the
  * collapsed sweep opens clusters at the points themselves.
  */
-export function blockedStart(x: Points, p: DpmmPrior, truncation: number, seed: number): Uint32Array {
-  return nealAlgorithm3(x, p, 1, seed).labels.map((c) => c % truncation);
+/**
+ * The blocked sampler's start: `sweeps` sweeps of the collapsed sampler (steps 0 .. sweeps - 1 of the
+ * stream), which opens clusters where points are (from a single cluster, a blocked sampler with a
+ * diffuse prior would rarely leave it). An InputError when they open more clusters than the sticks.
+ */
+export function blockedStart(x: Points, p: DpmmPrior, truncation: number, seed: number, sweeps = 1): Uint32Array {
+  const { labels } = nealAlgorithm3(x, p, sweeps, seed);
+  const clusters = Math.max(...Array.from(labels)) + 1;
+  if (clusters > truncation) throw new InputError(`dpmm: the collapsed start holds ${clusters} clusters, more than the truncation's ${truncation} sticks: raise --truncation`);
+  return labels;
 }
+
+/** The sweep index that keys blocked sweep `s`'s draws after `startSweeps` collapsed sweeps: past the start's steps. */
+export const blockedSweepIndex = (s: number, startSweeps: number): number => s + startSweeps - 1;
 
 /**
  * The blocked Gibbs sampler with `truncation` sticks: `sweeps` sweeps from blockedStart; the
  * number of occupied clusters after each sweep, and the last assignment (cluster numbers 0 .. truncation - 1).
  */
-export function blockedGibbs(x: Points, p: DpmmPrior, truncation: number, sweeps: number, seed: number): { clusters: number[]; labels: Uint32Array } {
+export function blockedGibbs(x: Points, p: DpmmPrior, truncation: number, sweeps: number, seed: number, startSweeps = 1): { clusters: number[]; labels: Uint32Array } {
   checkPrior(p, x);
   if (!(Number.isInteger(truncation) && truncation >= 2)) throw new InputError(`dpmm: truncation = ${truncation} must be an integer >= 2`);
   const { count: n, width: d } = x;
   const t = truncation;
-  const labels = blockedStart(x, p, t, seed);
+  const labels = blockedStart(x, p, t, seed, startSweeps);
   const clusters: number[] = [];
   for (let s = 0; s < sweeps; s++) {
+    const sweep = blockedSweepIndex(s, startSweeps);
     const { sizes, sums } = clusterSums(x, labels, t);
-    const { logPi, means } = sticksAndMeans(sizes, sums, p, t, d, n, seed, s);
+    const { logPi, means } = sticksAndMeans(sizes, sums, p, t, d, n, seed, sweep);
     // Every point at once (the GPU's part): its cluster from pi_k N(x | mu_k, sigma^2 I).
     for (let i = 0; i < n; i++) {
       const logWeights = Array.from({ length: t }, (_, k) => logPi[k] + logNormal(x.values, i * d, means[k], p.sigma ** 2, d));
-      labels[i] = drawLog(logWeights, uniform24(rngBits(seed, RNG_PURPOSES.dpmm, 1 + 2 * s, i, 0)[0]));
+      labels[i] = drawLog(logWeights, uniform24(rngBits(seed, RNG_PURPOSES.dpmm, 1 + 2 * sweep, i, 0)[0]));
     }
     clusters.push(new Set(labels).size);
   }

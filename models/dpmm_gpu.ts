@@ -5,7 +5,7 @@
 // the sweep). The sticks and means, T x d, on the host between sweeps (sticksAndMeans).
 import { InputError, KernelGraph, type RunContext } from '../engine/index.js';
 import { addCategorical, addGemm } from '../engine/ops/index.js';
-import { blockedStart, checkPrior, clusterSums, mixtureLogLikelihood, sticksAndMeans, type DpmmPrior, type Points } from './dpmm.js';
+import { blockedStart, blockedSweepIndex, checkPrior, clusterSums, mixtureLogLikelihood, sticksAndMeans, type DpmmPrior, type Points } from './dpmm.js';
 import type { DeviceDataset } from './minibatch.js';
 import { addBatchGather } from './minibatch.js';
 import { Owned } from './owned.js';
@@ -21,11 +21,21 @@ export interface DpmmRun {
 
 /**
  * `sweeps` blocked Gibbs sweeps over every example of `data` (`x` the same values on the host) from
- * blockedStart (one collapsed sweep).
+ * blockedStart (`startSweeps` collapsed sweeps, 1 by default).
  *
  *   const run = await blockedGibbsGpu(ctx, set, rows, { alpha: 1, sigma: 1, m0, tau0: 10 }, 50, 200, 1);
  */
-export async function blockedGibbsGpu(ctx: RunContext, data: DeviceDataset, x: Points, p: DpmmPrior, truncation: number, sweeps: number, seed: number, onSweep?: (sweep: number, clusters: number) => void): Promise<DpmmRun> {
+export async function blockedGibbsGpu(
+  ctx: RunContext,
+  data: DeviceDataset,
+  x: Points,
+  p: DpmmPrior,
+  truncation: number,
+  sweeps: number,
+  seed: number,
+  o: { startSweeps?: number; onSweep?: (sweep: number, clusters: number) => void } = {},
+): Promise<DpmmRun> {
+  const startSweeps = o.startSweeps ?? 1;
   checkPrior(p, x);
   const [n, d, t] = [data.count, data.width, truncation];
   if (x.count !== n || x.width !== d) throw new InputError(`dpmm: ${x.count} x ${x.width} host values are not the data's ${n} x ${d}`);
@@ -42,13 +52,13 @@ export async function blockedGibbsGpu(ctx: RunContext, data: DeviceDataset, x: P
     const graph = new KernelGraph('dpmm assignments');
     await owned.add(addGemm(graph, ctx, { a: rows, b: scale, c: logits, m: n, n: t, k: d, bias }));
     await owned.add(addCategorical(graph, ctx, { logits, output: drawn, rows: n, classes: t, seed, step: 0, call: 1 }));
-    let labels = blockedStart(x, p, t, seed);
+    let labels = blockedStart(x, p, t, seed, startSweeps);
     const clusters: number[] = [];
     let last: { logPi: Float64Array; means: Float64Array[] } = { logPi: new Float64Array(t), means: [] };
     const s2 = p.sigma ** 2;
     for (let s = 0; s < sweeps; s++) {
       const { sizes, sums } = clusterSums(x, labels, t);
-      last = sticksAndMeans(sizes, sums, p, t, d, n, seed, s);
+      last = sticksAndMeans(sizes, sums, p, t, d, n, seed, blockedSweepIndex(s, startSweeps));
       const b = new Float32Array(d * t);
       const c = new Float32Array(t);
       last.means.forEach((mu, k) => {
@@ -64,7 +74,7 @@ export async function blockedGibbsGpu(ctx: RunContext, data: DeviceDataset, x: P
       await ctx.scheduler.run(graph, { firstIteration: s });
       labels = new Uint32Array(await drawn.read());
       clusters.push(new Set(labels).size);
-      onSweep?.(s + 1, clusters[s]);
+      o.onSweep?.(s + 1, clusters[s]);
     }
     return { clusters, labels, logLikelihood: mixtureLogLikelihood(x, last.logPi, last.means, p.sigma) };
   } finally {

@@ -3,7 +3,9 @@
 // (exact, collapsed) on small data.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { blockedGibbs, gamma, nealAlgorithm3 } from '../models/dpmm.js';
+import { InputError } from '../engine/index.js';
+import { blockedGibbs, blockedStart, collapsedMixture, gamma, nealAlgorithm3 } from '../models/dpmm.js';
+import { expectError } from './expect.js';
 import { blockedGibbsGpu } from '../models/dpmm_gpu.js';
 import { DeviceDataset } from '../models/minibatch.js';
 import { withGpu } from './gpu.js';
@@ -45,6 +47,26 @@ host("the number of clusters: the blocked Gibbs sampler (truncation 20) against 
   // The test can tell a wrong prior: alpha 3 moves the distribution well past the bound.
   const wrong = histogram(blockedGibbs(x, { ...prior, alpha: 3 }, 20, sweeps, 2).clusters, burn, thin);
   assert.ok(totalVariation(neal, wrong) > 0.1, `alpha 3 against alpha 1: total variation ${totalVariation(neal, wrong)}`);
+});
+
+host('the blocked sampler after 5 collapsed sweeps: still Neal\'s distribution; a start with more clusters than sticks refused', async () => {
+  const values = Float64Array.of(-5.2, -4.6, -5.1, -4.9, 0.3, -0.4, 0.1, 0.5, 4.8, 5.3, 5.1, 4.7);
+  const x = { values, count: 12, width: 1 };
+  const prior = { alpha: 1, sigma: 1, m0: [0], tau0: 5 };
+  const neal = histogram(nealAlgorithm3(x, prior, 12000, 1).clusters, 500, 4);
+  const started = histogram(blockedGibbs(x, prior, 20, 12000, 2, 5).clusters, 500, 4);
+  assert.ok(totalVariation(neal, started) < 0.05, `total variation ${totalVariation(neal, started)}`);
+  const spread = { values: Float64Array.from({ length: 12 }, (_, i) => 10 * i), count: 12, width: 1 };
+  await expectError(() => blockedStart(spread, { ...prior, sigma: 0.1, tau0: 100 }, 3, 1, 2), InputError, 'more than the truncation\'s 3 sticks');
+});
+
+host('collapsedMixture: each occupied cluster weighted by its share, its mean the posterior mean', () => {
+  const x = { values: Float64Array.of(1, 3, 10), count: 3, width: 1 };
+  const prior = { alpha: 1, sigma: 1, m0: [0], tau0: 2 };
+  const { logPi, means } = collapsedMixture(x, Uint32Array.of(0, 0, 2), prior);
+  // Cluster 1 is empty and left out. Posterior means: (sum / sigma^2) / (n / sigma^2 + 1 / tau0^2).
+  assert.equal(Array.from(logPi), [Math.log(2 / 3), Math.log(1 / 3)]);
+  assert.ok(Math.abs(means[0][0] - 4 / 2.25) < 1e-12 && Math.abs(means[1][0] - 10 / 1.25) < 1e-12, JSON.stringify(means));
 });
 
 host.run();

@@ -109,6 +109,11 @@ gpu('dpmm on 3 tight planted blobs: the posterior holds about 3 clusters; its hi
   const histogram = r.cluster_histogram as Record<string, number>;
   assert.ok(Math.abs(Object.values(histogram).reduce((a, b) => a + b, 0) - 1) < 1e-9);
   assert.ok(Number.isFinite(r.log_likelihood as number));
+  const collapsed = await withJobContext((ctx) => runDpmm(ctx, readSpec(DPMM_JOB, { job: 'dpmm', data: 'blobs', planted: 3, blob_samples: 150, blob_std: 0.5, sigma: 0.5, sweeps: 60, burn_in: 20, seed: 2, method: 'collapsed' }, 'dpmm')), { gpu });
+  assert.equal([collapsed.method, collapsed.truncation, (collapsed.clusters_per_sweep as number[]).length], ['collapsed', undefined, 60]);
+  assert.ok(Math.abs((collapsed.clusters as number) - 3) < 1, `collapsed: posterior mean clusters ${collapsed.clusters}`);
+  // Both log-likelihoods are the training points' under a mixture of the same data: within a few hundredths of a nat.
+  assert.ok(Math.abs((collapsed.log_likelihood as number) - (r.log_likelihood as number)) < 0.1, `${collapsed.log_likelihood} vs ${r.log_likelihood}`);
 });
 
 const cli = suite('lda train: bad corpora (exit 2)');

@@ -193,19 +193,24 @@ const DPMM_COMMAND_FLAGS = {
 
 export const dpmmCommand = defineCommand({
   name: 'dpmm',
-  summary: 'a Dirichlet-process mixture of Gaussians by blocked Gibbs sampling on the GPU: how many clusters the data hold',
+  summary: 'a Dirichlet-process mixture of Gaussians by blocked Gibbs sampling on the GPU (or Neal\'s collapsed sampler): how many clusters the data hold',
   flags: DPMM_COMMAND_FLAGS,
   details: `Samples the posterior of a Dirichlet-process mixture of Gaussians (the Chinese restaurant
 process's prior over partitions, concentration --alpha; each cluster's mean ~ N(the data's mean, tau0^2 I),
-its points ~ N(mean, sigma^2 I) with --sigma known) over the training examples by --sweeps sweeps of the
-blocked Gibbs sampler with --truncation sticks (Ishwaran & James 2001): the sticks and means on the host,
-every point's cluster drawn at once on the GPU (one GEMM of logits, a Gumbel-max draw per row). Its
-distribution of the number of clusters is tested against Neal's (2000) exact collapsed algorithm 3.
---data as in kmeans (blobs, a file of rows, mnist with --project); --planted K plants K blobs.
-clusters is the posterior mean number of occupied clusters after --burn-in sweeps; log_likelihood the
-training points' mean log p(x) under the last sweep's mixture. With --json one object: width,
-train_count, test_count, alpha, sigma, tau0, truncation, sweeps, burn_in, planted (blobs), clusters,
-cluster_histogram, clusters_per_sweep, log_likelihood, seed, data, wall_ms, adapter, backend.`,
+its points ~ N(mean, sigma^2 I) with --sigma known) over the training examples. --method blocked (the
+default) runs --sweeps sweeps of the blocked Gibbs sampler with --truncation sticks (Ishwaran & James
+2001): the sticks and means on the host, every point's cluster drawn at once on the GPU (one GEMM of
+logits, a Gumbel-max draw per row), from --start-sweeps sweeps of the collapsed sampler (they open the
+clusters; from a single cluster a diffuse prior's new means rarely land near any point). --method
+collapsed runs Neal's (2000) algorithm 3 on the host instead: exact, the means integrated out, one point
+at a time in float64 (the reference the blocked sampler's distribution of the number of clusters is
+tested against). --data as in kmeans (blobs, a file of rows, mnist with --project); --planted K plants
+K blobs. clusters is the posterior mean number of occupied clusters after --burn-in sweeps;
+log_likelihood the training points' mean log p(x) under the last sweep's mixture (collapsed: the
+clusters weighted by their shares, each mean its posterior mean). With --json one object: width,
+train_count, test_count, alpha, sigma, tau0, method, truncation and start_sweeps (blocked), sweeps,
+burn_in, planted (blobs), clusters, cluster_histogram, clusters_per_sweep, log_likelihood, seed, data,
+wall_ms, adapter, backend.`,
   run: async (values) => {
     const spec = toSpec('dpmm', DPMM_JOB, { ...values, ...readRowsFlags(values) });
     const r = await runWithProgress('dpmm', spec, values);

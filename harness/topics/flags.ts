@@ -1,7 +1,7 @@
 // The topic models' parameters, declared once: `harmonium lda train` parses them and the 'lda-train'
 // job reads its spec with them (in Node or in a page).
 import { seed } from '../cli/flags.js';
-import { integer, integers, number, pick, text } from '../cli/schema.js';
+import { choice, integer, integers, number, pick, text } from '../cli/schema.js';
 import { CORPUS_DEFAULTS } from '../data/corpus.js';
 import { TRAIN_JOB_FLAGS } from '../train/flags.js';
 import { LINEAR_DATA_FLAGS } from '../linear/data.js';
@@ -46,11 +46,13 @@ export const PLSA_JOB = { ...PLSA_FLAGS, ...CORPUS_FLAGS, ...pick(TRAIN_JOB_FLAG
 
 /** What defines a Dirichlet-process mixture of Gaussians and its blocked Gibbs sampler. */
 export const DPMM_FLAGS = {
+  method: choice(['blocked', 'collapsed'], { default: 'blocked', help: "blocked: the blocked Gibbs sampler, every point's cluster drawn at once on the GPU; collapsed: Neal's algorithm 3 on the host (exact, one point at a time, float64)" }),
+  'start-sweeps': integer({ min: 1, default: 1, help: 'with blocked: sweeps of the collapsed sampler it starts from (they open the clusters; more of them for data in many dimensions)' }),
   alpha: number({ value: 'X', min: 0, default: 1, help: "the Chinese restaurant process's concentration (> 0): a new cluster's weight" }),
   sigma: number({ value: 'X', min: 0, default: 1, help: "the points' standard deviation within a cluster (known, > 0)" }),
   tau0: number({ value: 'X', min: 0, default: 10, help: "the standard deviation of a cluster's mean about the data's mean (> 0)" }),
-  truncation: integer({ value: 'T', min: 2, max: 1024, default: 30, help: 'sticks of the truncated stick-breaking prior: the most clusters a sweep can hold' }),
-  sweeps: integer({ min: 2, default: 300, help: 'blocked Gibbs sweeps' }),
+  truncation: integer({ value: 'T', min: 2, max: 1024, default: 30, help: 'with blocked: sticks of the truncated stick-breaking prior, the most clusters a sweep can hold' }),
+  sweeps: integer({ min: 2, default: 300, help: 'sweeps of the sampler (after the blocked sampler\'s --start-sweeps)' }),
   'burn-in': integer({ min: 0, default: 100, help: 'sweeps left out of the posterior averages' }),
   planted: integer({ value: 'K', min: 1, max: 256, help: 'with --data blobs: the clusters planted (sets --blob-centers)' }),
   seed,

@@ -8,6 +8,7 @@
 // - 'dpmm': a Dirichlet-process mixture of Gaussians by the blocked Gibbs sampler, the points' clusters
 //   drawn on the GPU (models/dpmm_gpu.ts), over --data's rows (harness/linear/data.ts).
 import { encodeSafetensors, InputError } from '../../engine/index.js';
+import { collapsedMixture, mixtureLogLikelihood, nealAlgorithm3 } from '../../models/dpmm.js';
 import { blockedGibbsGpu } from '../../models/dpmm_gpu.js';
 import { DeviceDataset } from '../../models/minibatch.js';
 import { LdaSampler } from '../../models/lda.js';
@@ -165,9 +166,16 @@ export async function runDpmm(ctx: JobContext, p: Values<typeof DPMM_JOB>): Prom
     return s / train.count;
   });
   const prior = { alpha: p.alpha, sigma: p.sigma, m0, tau0: p.tau0 };
-  const set = await DeviceDataset.uploadRows(ctx, train, 'dpmm rows');
+  const progress = (s: number) => ctx.onProgress?.(s, p.sweeps);
+  const set = p.method === 'blocked' ? await DeviceDataset.uploadRows(ctx, train, 'dpmm rows') : null;
   try {
-    const run = await blockedGibbsGpu(ctx, set, train, prior, p.truncation, p.sweeps, p.seed, (s) => ctx.onProgress?.(s, p.sweeps));
+    let run: { clusters: number[]; logLikelihood: number };
+    if (set) run = await blockedGibbsGpu(ctx, set, train, prior, p.truncation, p.sweeps, p.seed, { startSweeps: p['start-sweeps'], onSweep: progress });
+    else {
+      const { clusters, labels } = nealAlgorithm3(train, prior, p.sweeps, p.seed, progress);
+      const mixture = collapsedMixture(train, labels, prior);
+      run = { clusters, logLikelihood: mixtureLogLikelihood(train, mixture.logPi, mixture.means, p.sigma) };
+    }
     const kept = run.clusters.slice(p['burn-in']);
     const histogram: Record<string, number> = {};
     for (const k of kept) histogram[k] = (histogram[k] ?? 0) + 1 / kept.length;
@@ -178,7 +186,8 @@ export async function runDpmm(ctx: JobContext, p: Values<typeof DPMM_JOB>): Prom
       alpha: p.alpha,
       sigma: p.sigma,
       tau0: p.tau0,
-      truncation: p.truncation,
+      method: p.method,
+      ...(p.method === 'blocked' ? { truncation: p.truncation, start_sweeps: p['start-sweeps'] } : {}),
       sweeps: p.sweeps,
       burn_in: p['burn-in'],
       ...(p.data === 'blobs' ? { planted: p.planted ?? p['blob-centers'] } : {}),
@@ -192,7 +201,7 @@ export async function runDpmm(ctx: JobContext, p: Values<typeof DPMM_JOB>): Prom
       adapter: { ...ctx.gpu.adapter },
     };
   } finally {
-    set.release();
+    set?.release();
   }
 }
 
