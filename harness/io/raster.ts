@@ -110,7 +110,8 @@ export function plotRaster(series: readonly PlotSeries[], o: PlotOptions): Raste
   const label = (v: number) => String(Number(v.toPrecision(3)));
   for (const t of o.ticks?.x ?? []) {
     raster.line(px(t), py(y0), px(t), py(y0) + 5, INK);
-    raster.text(px(t) - 6, py(y0) + 10, label(t), INK);
+    // Centred under the tick (a glyph is 3 of 4 columns at scale 2): the last one stays inside the right margin.
+    raster.text(px(t) - (4 * label(t).length - 1), py(y0) + 10, label(t), INK);
   }
   for (const t of o.ticks?.y ?? []) {
     raster.line(px(x0) - 5, py(t), px(x0), py(t), INK);
