@@ -6,7 +6,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { InputError } from '../engine/index.js';
 import { barsCorpus, barsTopics, BARS_TOPICS } from '../harness/data/bars.js';
-import { buildCorpus, decodeText, splitCorpus, tokenize, type Corpus } from '../harness/data/corpus.js';
+import { buildCorpus, decodeText, parseWordList, splitCorpus, tokenize, type Corpus } from '../harness/data/corpus.js';
 import { cutIntoDocuments, federalistDocuments, federalistEssays } from '../harness/data/federalist.js';
 import { ldaCounts, ldaLogJoint, ldaStart, ldaSweepSerial, lgamma, tokenDocuments } from '../harness/reference/lda.js';
 import { expectError } from './expect.js';
@@ -31,6 +31,18 @@ host('bad corpora: no words, an empty vocabulary, a binary file, no documents', 
   await expectError(() => buildCorpus([]), InputError, 'no documents');
   await expectError(() => decodeText(Uint8Array.of(104, 105, 0, 1), 'x.bin'), InputError, 'x.bin: a NUL byte at offset 2');
   await expectError(() => decodeText(Uint8Array.of(104, 0xff, 0xfe), 'y.txt'), InputError, 'y.txt: not UTF-8');
+});
+
+host('parseWordList: a fixed vocabulary in its order; a non-word, a stop word, a repeat, none, or more words than the cap refused naming the line', async () => {
+  assert.equal(parseWordList('apple\n\n  pear \nplum\n', 'v.txt', 3), ['apple', 'pear', 'plum']);
+  await expectError(() => parseWordList('apple\ndon\'t\n', 'v.txt', 10), InputError, 'v.txt: line 2: "don\'t" is not a word the tokenizer keeps');
+  await expectError(() => parseWordList('apple\nthe\n', 'v.txt', 10), InputError, 'v.txt: line 2: "the"');
+  await expectError(() => parseWordList('Apple\n', 'v.txt', 10), InputError, 'line 1: "Apple"');
+  await expectError(() => parseWordList('apple\npear\napple\n', 'v.txt', 10), InputError, 'v.txt: line 3: "apple" again (first on line 1)');
+  await expectError(() => parseWordList('\n \n', 'v.txt', 10), InputError, 'v.txt: no words');
+  await expectError(() => parseWordList('apple\npear\nplum\n', 'v.txt', 2), InputError, 'v.txt: 3 words, more than the vocabulary cap of 2 (--max-vocabulary)');
+  const { corpus } = buildCorpus(['plum apple kiwi', 'kiwi plum'], { vocabulary: parseWordList('plum\napple', 'v', 5) });
+  assert.equal([corpus.vocabulary, Array.from(corpus.words)], [['plum', 'apple'], [0, 1, 0]]);
 });
 
 host('splitCorpus: every fifth document held out, the vocabulary shared', () => {

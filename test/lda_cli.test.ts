@@ -86,6 +86,17 @@ gpu('a text file of documents: tokenized, split, fitted', async () => {
   assert.ok(tops.some((t) => t.has('apple') && t.has('banana')) && tops.some((t) => t.has('engine') && t.has('wheel')), JSON.stringify(r.top_words));
 });
 
+gpu('--vocabulary: the word list is the vocabulary, in its order, other words dropped', async () => {
+  const gpu = await openTestGpu();
+  const path = file('fixed.txt', Array.from({ length: 10 }, (_, i) => (i % 2 ? 'apple banana cherry kiwi' : 'engine wheel brake kiwi')).join('\n'));
+  const words = file('words.txt', 'wheel\napple\nengine\nbanana\n');
+  const flags = { data: path, vocabulary: words };
+  const spec = readSpec(LDA_TRAIN_JOB, toSpec('lda-train', LDA_TRAIN_JOB, { data: path, topics: 2, sweeps: 5, ...readCorpusFlags(flags) }), 'lda-train');
+  const r = await withJobContext((ctx) => runLdaTrain(ctx, { ...spec, 'return-model': true }), { gpu });
+  assert.equal([r.vocabulary, r.tokens], [4, 16], 'kiwi, cherry and brake dropped: 2 words in each of 8 training documents');
+  assert.equal(JSON.parse(decodeSafetensors(fromBase64(r.model_base64 as string), 'm').metadata.vocabulary), ['wheel', 'apple', 'engine', 'banana']);
+});
+
 gpu('lda eval on the training run\'s own held-out bars gives its perplexity; lda topics its top words; a foreign model file exits 2', async () => {
   const gpu = await openTestGpu();
   const r = await withJobContext((ctx) => runLdaTrain(ctx, readSpec(LDA_TRAIN_JOB, { job: 'lda-train', bars_documents: 50, sweeps: 30, seed: 4, return_model: true }, 'lda-train')), { gpu });
@@ -131,6 +142,10 @@ cli('a binary file, an empty line, stop words only, a folder without .txt files,
   await expectRefused({ dpmm: dpmmCommand }, ['dpmm', '--truncation', '1'], /--truncation/);
   await expectRefused({ dpmm: dpmmCommand }, ['dpmm', '--data', 'blobs', '--sweeps', '10', '--burn-in', '10'], /--burn-in 10: must be below --sweeps 10/);
   await refused(['train', '--out', '/tmp'], /--out \/tmp: is a directory/);
+  const docs = file('ten.txt', 'apple pear plum\n'.repeat(10));
+  await refused(['train', '--data', docs, '--max-vocabulary', '2', '--vocabulary', file('three.txt', 'apple\npear\nplum\n')], /three.txt: 3 words, more than the vocabulary cap of 2/);
+  await refused(['train', '--vocabulary', file('two.txt', 'apple\npear\n')], /--vocabulary: only for a text corpus/);
+  await refused(['train', '--data', docs, '--vocabulary', file('odd.txt', 'apple\nPear!\n')], /odd.txt: line 2: "Pear!" is not a word/);
 });
 
 cli('--png only on the bars, --curve only with two checkpoints or more, a checkpoint past the sweeps: refused', async () => {

@@ -60,6 +60,28 @@ export function decodeText(bytes: Uint8Array, source: string): string {
 }
 
 /**
+ * A word list (one word per line, blank lines skipped) as a fixed vocabulary: an InputError naming
+ * `source` and the line for a word the tokenizer would never produce (anything but two or more letters
+ * a-z, or a stop word), a repeated word, no words, or more words than `maxVocabulary`.
+ */
+export function parseWordList(text: string, source: string, maxVocabulary: number, stopWords: ReadonlySet<string> = STOP_WORDS): string[] {
+  const words: string[] = [];
+  const seen = new Map<string, number>();
+  text.split(/\r?\n/).forEach((raw, i) => {
+    const word = raw.trim();
+    if (word === '') return;
+    if (!/^[a-z]{2,}$/.test(word) || stopWords.has(word)) throw new InputError(`${source}: line ${i + 1}: "${word.slice(0, 40)}" is not a word the tokenizer keeps (two or more lowercase letters a-z, not a stop word)`);
+    const first = seen.get(word);
+    if (first !== undefined) throw new InputError(`${source}: line ${i + 1}: "${word}" again (first on line ${first})`);
+    seen.set(word, i + 1);
+    words.push(word);
+  });
+  if (words.length === 0) throw new InputError(`${source}: no words`);
+  if (words.length > maxVocabulary) throw new InputError(`${source}: ${words.length} words, more than the vocabulary cap of ${maxVocabulary} (--max-vocabulary)`);
+  return words;
+}
+
+/**
  * A corpus of `documents` (each a text, `names[i]` saying where it came from), tokenized and counted.
  *
  *   const { corpus, dropped } = buildCorpus(text.split('\n'), { minCount: 3 });

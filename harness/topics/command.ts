@@ -18,7 +18,7 @@ import { InputError } from '../../engine/errors.js';
 import { writeGreyPng, writePlot } from '../io/png.js';
 import { barsTopicsGrid } from './pictures.js';
 import { readCorpusFlags } from './data_node.js';
-import { BARS, CORPUS_FLAGS, DPMM_FLAGS, DPMM_JOB, LDA_TRAIN_FLAGS, LDA_TRAIN_JOB, PLSA_FLAGS, PLSA_JOB } from './flags.js';
+import { BARS, CORPUS_FLAGS, VOCABULARY_FLAG, DPMM_FLAGS, DPMM_JOB, LDA_TRAIN_FLAGS, LDA_TRAIN_JOB, PLSA_FLAGS, PLSA_JOB } from './flags.js';
 import { LINEAR_DATA_FLAGS } from '../linear/data.js';
 import { readRowsFlags } from '../linear/data_node.js';
 
@@ -27,13 +27,14 @@ const commandFlags = <S extends Schema>(flags: S, out: string) =>
   ({
     ...flags,
     ...pick(CORPUS_FLAGS, ['data', 'bars-documents', 'bars-length', 'min-count', 'max-vocabulary']),
+    vocabulary: VOCABULARY_FLAG,
     out: text({ help: `the model file (safetensors): ${out}` }),
     backend,
     adapter,
     json,
   }) as const;
 
-type RunValues = { data?: string; 'min-count'?: number; 'max-vocabulary'?: number; out?: string; json: boolean; backend: Values<{ backend: typeof backend }>['backend']; adapter: Values<{ adapter: typeof adapter }>['adapter'] };
+type RunValues = { data?: string; 'min-count'?: number; 'max-vocabulary'?: number; vocabulary?: string; out?: string; json: boolean; backend: Values<{ backend: typeof backend }>['backend']; adapter: Values<{ adapter: typeof adapter }>['adapter'] };
 
 /** The shared run: --out and the pictures' paths checked first, the corpus read, the job, the files written, the result as JSON or as `lines` and the top words. */
 async function runTopics(name: string, job: string, schema: Schema, values: RunValues, lines: (r: JsonObject) => string[], pictures: Pictures = []): Promise<void> {

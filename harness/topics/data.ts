@@ -5,7 +5,7 @@
 import { InputError } from '../../engine/errors.js';
 import type { Values } from '../cli/schema.js';
 import { barsCorpus } from '../data/bars.js';
-import { buildCorpus, splitCorpus, type Corpus } from '../data/corpus.js';
+import { buildCorpus, parseWordList, splitCorpus, type Corpus } from '../data/corpus.js';
 import { FEDERALIST, federalistDocuments } from '../data/federalist.js';
 import { BARS, type CORPUS_FLAGS } from './flags.js';
 
@@ -26,6 +26,9 @@ export async function loadCorpus(p: Values<typeof CORPUS_FLAGS>, seed: number, r
   let corpus: Corpus;
   let dropped = 0;
   let note: string;
+  const fixed = p['vocabulary-words'];
+  if (fixed !== undefined && (p.data === BARS || vocabulary)) throw new InputError(`--vocabulary: only for a text corpus being fitted, not ${vocabulary ? "a model's" : '--data bars'}`);
+  const words = fixed === undefined ? vocabulary : parseWordList(fixed, '--vocabulary', p['max-vocabulary']);
   if (p.data === BARS) {
     corpus = barsCorpus({ documents: p['bars-documents'], length: p['bars-length'], seed }).corpus;
     if (vocabulary && vocabulary.join(' ') !== corpus.vocabulary.join(' ')) throw new InputError(`--data bars: the model's ${vocabulary.length} words are not the bars' 25`);
@@ -34,8 +37,8 @@ export async function loadCorpus(p: Values<typeof CORPUS_FLAGS>, seed: number, r
     const text = p['corpus-text'];
     if (p.data !== FEDERALIST && text === undefined) throw new InputError(`--data ${p.data}: the job needs the documents (corpus_text); the command reads the file and sends them`);
     const documents = p.data === FEDERALIST ? await federalistDocuments(runtime) : (text as string).split('\n');
-    ({ corpus, dropped } = buildCorpus(documents, { minCount: p['min-count'], maxVocabulary: p['max-vocabulary'], vocabulary }));
-    note = `${p.data}: min count ${p['min-count']}, at most ${p['max-vocabulary']} words`;
+    ({ corpus, dropped } = buildCorpus(documents, { minCount: p['min-count'], maxVocabulary: p['max-vocabulary'], vocabulary: words }));
+    note = fixed === undefined ? `${p.data}: min count ${p['min-count']}, at most ${p['max-vocabulary']} words` : `${p.data}: a fixed vocabulary of ${corpus.vocabulary.length} words`;
   }
   return { ...splitCorpus(corpus, HELD_OUT_FRACTION), dropped, note };
 }

@@ -1,11 +1,11 @@
 // The Node half of the topic models' --data (data.ts): a text file of one document per line, or a
 // folder of .txt files (a document each, its lines joined), read and checked now (binary files,
 // empty documents, an empty vocabulary: an InputError naming the file and line), and sent to the job
-// as text, one document per line.
+// as text, one document per line; a --vocabulary word list likewise.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../../engine/errors.js';
-import { buildCorpus, decodeText, splitCorpus } from '../data/corpus.js';
+import { buildCorpus, CORPUS_DEFAULTS, decodeText, parseWordList, splitCorpus } from '../data/corpus.js';
 import { failure } from '../data/read_files.js';
 import { HELD_OUT_FRACTION } from './data.js';
 import { FEDERALIST } from '../data/federalist.js';
@@ -39,12 +39,17 @@ export function readDocuments(path: string): { documents: string[]; names: strin
 }
 
 /**
- * The spec's corpus field from the command's flags: the documents of --data's file or folder, checked
- * with the same vocabulary rules and split the job applies.
+ * The spec's corpus fields from the command's flags: the documents of --data's file or folder and the
+ * words of --vocabulary's list, checked with the same vocabulary rules and split the job applies.
+ * `modelVocabulary`: a trained model's words (lda eval).
  */
-export function readCorpusFlags(values: { data?: string; 'min-count'?: number; 'max-vocabulary'?: number }, vocabulary?: readonly string[]): { 'corpus-text'?: string } {
-  if (values.data === undefined || values.data === BARS || values.data === FEDERALIST) return {};
-  const { documents, names } = readDocuments(values.data);
-  splitCorpus(buildCorpus(documents, { minCount: values['min-count'], maxVocabulary: values['max-vocabulary'], vocabulary }, names).corpus, HELD_OUT_FRACTION);
-  return { 'corpus-text': documents.join('\n') };
+export function readCorpusFlags(values: { data?: string; 'min-count'?: number; 'max-vocabulary'?: number; vocabulary?: string }, modelVocabulary?: readonly string[]): { 'corpus-text'?: string; 'vocabulary-words'?: string } {
+  const text = values.data !== undefined && values.data !== BARS;
+  if (values.vocabulary !== undefined && !text) throw new InputError('--vocabulary: only for a text corpus (--data federalist, a file or a folder), not the bars');
+  const words = values.vocabulary === undefined ? undefined : parseWordList(read(values.vocabulary), values.vocabulary, values['max-vocabulary'] ?? CORPUS_DEFAULTS.maxVocabulary);
+  const fixed = words ? { 'vocabulary-words': words.join('\n') } : {};
+  if (!text || values.data === FEDERALIST) return fixed;
+  const { documents, names } = readDocuments(values.data!);
+  splitCorpus(buildCorpus(documents, { minCount: values['min-count'], maxVocabulary: values['max-vocabulary'], vocabulary: modelVocabulary ?? words }, names).corpus, HELD_OUT_FRACTION);
+  return { 'corpus-text': documents.join('\n'), ...fixed };
 }

@@ -21,7 +21,11 @@ export const CORPUS_FLAGS = {
   'min-count': integer({ min: 1, default: CORPUS_DEFAULTS.minCount, help: 'words seen fewer times are left out of the vocabulary' }),
   'max-vocabulary': integer({ min: 1, default: CORPUS_DEFAULTS.maxVocabulary, help: 'the vocabulary keeps at most this many words, the most frequent' }),
   'corpus-text': text({ hidden: true, help: "the --data file's or folder's documents as the command read them, one per line" }),
+  'vocabulary-words': text({ hidden: true, help: "the --vocabulary file's words as the command read them, one per line" }),
 } as const;
+
+/** The command's flag for a fixed vocabulary (the job gets the words: vocabulary-words). */
+export const VOCABULARY_FLAG = text({ value: 'FILE', help: 'a word list (one word per line) as the vocabulary instead of the most frequent words: at most --max-vocabulary words, each two or more letters a-z and not a stop word; other words in the text are dropped' });
 
 /** What defines an LDA fit by collapsed Gibbs sampling. */
 export const LDA_TRAIN_FLAGS = {
