@@ -69,8 +69,22 @@ export class LdaSampler implements Releasable {
     private readonly owned: Owned,
     private readonly graph: KernelGraph,
     private readonly t: Record<'z' | 'ndk' | 'nwk' | 'nk', Tensor>,
-    readonly options: LdaOptions,
+    private readonly params: { tensor: Tensor; fields: Record<string, number> },
+    private current: LdaOptions,
   ) {}
+
+  /** The options, with the priors now in use (setPriors changes them). */
+  get options(): LdaOptions {
+    return { ...this.current };
+  }
+
+  /** New priors for the sweeps to come (an estimate of them: models/dirichlet.ts). */
+  async setPriors(alpha: number, eta: number): Promise<void> {
+    const next = { ...this.current, alpha, eta };
+    if (!(alpha > 0 && Number.isFinite(alpha) && eta > 0 && Number.isFinite(eta))) throw new InputError(`lda: alpha = ${alpha} and eta = ${eta} must be finite numbers > 0`);
+    await this.params.tensor.write(kernel('sweep').uniformWords('params', { ...this.params.fields, alpha, eta }));
+    this.current = next;
+  }
 
   static create(ctx: RunContext, c: LdaCorpus, o: LdaOptions): Promise<LdaSampler> {
     validateLda(c, o);
@@ -94,7 +108,7 @@ export class LdaSampler implements Releasable {
       const start = recount(new KernelGraph('lda start').add(kernel('start'), bindings, overTokens).add(kernel('document_counts'), bindings, overDocuments));
       await ctx.scheduler.run(start);
       const sweep = recount(new KernelGraph('lda sweep').add(kernel('sweep'), bindings, overDocuments));
-      return new LdaSampler(ctx, owned, sweep, { z: t.z, ndk: t.ndk, nwk: t.nwk, nk: t.nk }, o);
+      return new LdaSampler(ctx, owned, sweep, { z: t.z, ndk: t.ndk, nwk: t.nwk, nk: t.nk }, { tensor: params, fields }, { ...o });
     });
   }
 

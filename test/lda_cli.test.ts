@@ -61,6 +61,17 @@ gpu('checkpoints: the curve ends at the run\'s perplexity, the bars\' topics kep
   assert.equal(snapshots.topics[2], (plain.topic_snapshots as { topics: number[][] }).topics[0]);
 });
 
+gpu('--optimize-every: alpha and eta estimated at the stated sweeps, the last estimates the model\'s', async () => {
+  const gpu = await openTestGpu();
+  const r = await withJobContext((ctx) => runLdaTrain(ctx, readSpec(LDA_TRAIN_JOB, { job: 'lda-train', bars_documents: 100, sweeps: 70, optimize_every: 20, optimize_after: 30, alpha: 0.2, eta: 0.3, seed: 6, return_model: true }, 'lda-train')), { gpu });
+  const estimates = r.prior_estimates as { sweeps: number[]; alpha: number[]; eta: number[] };
+  assert.equal([estimates.sweeps, r.initial_alpha, r.initial_eta], [[40, 60], 0.2, 0.3]);
+  assert.ok([...estimates.alpha, ...estimates.eta].every((x) => x > 0 && Number.isFinite(x)), JSON.stringify(estimates));
+  assert.equal([r.alpha, r.eta], [estimates.alpha[1], estimates.eta[1]]);
+  const metadata = decodeSafetensors(fromBase64(r.model_base64 as string), 'm').metadata;
+  assert.equal([Number(metadata.alpha), Number(metadata.eta)], [r.alpha, r.eta]);
+});
+
 gpu('plsa on 100 bars documents: EM\'s account never falls and ends at the reported log-likelihood; perplexity; the model file\'s topics', async () => {
   const gpu = await openTestGpu();
   const r = await withJobContext((ctx) => runPlsa(ctx, readSpec(PLSA_JOB, { job: 'plsa', bars_documents: 100, iterations: 30, seed: 3, return_model: true }, 'plsa')), { gpu });

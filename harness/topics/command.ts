@@ -79,11 +79,15 @@ scored); topic_recovery (bars, K >= 10) the mean L1 distance between each true b
 matched to it by the Hungarian method. --checkpoints 0,10,50 measures the held-out perplexity after
 those sweeps as well (perplexity_curve { sweeps, perplexity }; --curve plots it); on the bars the
 topics at each checkpoint and at the end are kept (topic_snapshots { sweeps, topics: K x 25 each };
---png draws them as the classic figure). tokens_per_s counts the sweeps only. With --json one object:
-topics, alpha, eta, sweeps, vocabulary, documents, tokens, held_out_documents, held_out_tokens_scored,
-dropped_documents, log_likelihood_per_token, perplexity, held_out_log_likelihood_per_token,
-topic_recovery, top_words, perplexity_curve, topic_snapshots, tokens_per_s, seed, wall_ms, adapter,
-backend.`,
+--png draws them as the classic figure). --optimize-every N re-estimates alpha and eta every N sweeps
+from --optimize-after on, by Minka's fixed point for a symmetric Dirichlet on the current counts (the
+documents' topic counts, the topics' word counts), as MALLET's --optimize-interval does; alpha and eta
+then report the last estimates (the model file's), initial_alpha and initial_eta the given ones, and
+prior_estimates { sweeps, alpha, eta } each estimate. tokens_per_s counts the sweeps only. With --json
+one object: topics, alpha, eta, initial_alpha, initial_eta and prior_estimates (with --optimize-every),
+sweeps, vocabulary, documents, tokens, held_out_documents, held_out_tokens_scored, dropped_documents,
+log_likelihood_per_token, perplexity, held_out_log_likelihood_per_token, topic_recovery, top_words,
+perplexity_curve, topic_snapshots, tokens_per_s, seed, wall_ms, adapter, backend.`,
   run: (values) => {
     if (values.png !== undefined && values.data !== BARS) throw new InputError(`--png draws topics as 5 x 5 images: only with --data bars, not --data ${values.data}`);
     if (values.curve !== undefined && (values.checkpoints ?? []).length < 2) throw new InputError('--curve plots the perplexity at the --checkpoints sweeps: give at least two');

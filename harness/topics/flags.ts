@@ -33,6 +33,8 @@ export const LDA_TRAIN_FLAGS = {
   alpha: number({ value: 'X', min: 0, default: 1, help: "the documents' symmetric Dirichlet prior over topics (> 0; the bars are drawn with 1)" }),
   eta: number({ value: 'X', min: 0, default: 0.1, help: "the topics' symmetric Dirichlet prior over words (> 0)" }),
   sweeps: integer({ min: 1, default: 500, help: 'Gibbs sweeps over every training token' }),
+  'optimize-every': integer({ value: 'N', min: 0, default: 0, help: "estimate alpha and eta every N sweeps from the current counts (Minka's fixed point for a symmetric Dirichlet); 0 keeps them as given" }),
+  'optimize-after': integer({ value: 'B', min: 0, default: 100, help: 'with --optimize-every: the first estimate at a multiple of N from this sweep on (early counts are far from the posterior and pull the estimates off)' }),
   checkpoints: integers({ min: 0, help: "sweeps after which the held-out perplexity is measured (perplexity_curve; 0 is the start), on the bars also the topics (topic_snapshots, with the last sweep's)" }),
   seed,
 } as const;

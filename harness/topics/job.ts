@@ -11,6 +11,7 @@ import { encodeSafetensors, InputError } from '../../engine/index.js';
 import { collapsedMixture, mixtureLogLikelihood, nealAlgorithm3 } from '../../models/dpmm.js';
 import { blockedGibbsGpu } from '../../models/dpmm_gpu.js';
 import { DeviceDataset } from '../../models/minibatch.js';
+import { symmetricDirichletFixedPoint } from '../../models/dirichlet.js';
 import { LdaSampler } from '../../models/lda.js';
 import { bagOfWords, PlsaEm, plsaStart } from '../../models/plsa.js';
 import { documentCompletion, documentTopics, logLikelihoodPerToken, plsaCompletion, topicRecovery, topicWords, topWords } from '../../models/topics.js';
@@ -47,29 +48,48 @@ export async function runLdaTrain(ctx: JobContext, p: Values<typeof LDA_TRAIN_JO
   try {
     const curve = { sweeps: [] as number[], perplexity: [] as number[] };
     const snapshots = { sweeps: [] as number[], topics: [] as number[][] };
+    const priors = { sweeps: [] as number[], alpha: [] as number[], eta: [] as number[] };
+    const every = p['optimize-every'];
+    // Every N sweeps from the burn-in on (as MALLET's --optimize-interval and --optimize-burn-in), before the last sweep.
+    const optimizeAt = new Set(every > 0 ? Array.from({ length: Math.ceil(p.sweeps / every) - 1 }, (_, i) => (i + 1) * every).filter((s) => s >= p['optimize-after']) : []);
+    const stops = [...new Set([...checkpoints, ...optimizeAt, p.sweeps])].sort((a, b) => a - b);
     let samplingMs = 0;
-    for (const stop of [...checkpoints, p.sweeps]) {
-      // Sweeps to the next checkpoint in chunks (progress between them), timed apart from the checkpoints' work.
+    for (const stop of stops) {
+      // Sweeps to the next stop in chunks (progress between them), timed apart from the stops' work.
       const sampling = performance.now();
       while (lda.sweeps < stop) {
         await lda.sweep(Math.min(CHUNK, stop - lda.sweeps));
         ctx.onProgress?.(lda.sweeps, p.sweeps);
       }
       samplingMs += performance.now() - sampling;
-      if (curve.sweeps.length === checkpoints.length) break;
+      if (stop === p.sweeps && !checkpoints.includes(stop)) break;
       const counts = await lda.read();
-      const phi = topicWords(counts.nwk, counts.nk, v, k, p.eta);
-      curve.sweeps.push(stop);
-      curve.perplexity.push(documentCompletion(phi, v, k, test, p.alpha, p.seed).perplexity);
-      if (bars) {
-        snapshots.sweeps.push(stop);
-        snapshots.topics.push(Array.from(phi));
+      const { alpha, eta } = lda.options;
+      if (checkpoints.includes(stop)) {
+        // The held-out perplexity and the bars' topics under the priors the sweeps so far used.
+        const phi = topicWords(counts.nwk, counts.nk, v, k, eta);
+        curve.sweeps.push(stop);
+        curve.perplexity.push(documentCompletion(phi, v, k, test, alpha, p.seed).perplexity);
+        if (bars) {
+          snapshots.sweeps.push(stop);
+          snapshots.topics.push(Array.from(phi));
+        }
+      }
+      if (optimizeAt.has(stop)) {
+        // Minka's fixed point on the current counts: alpha from the documents' topic counts, eta from the topics' word counts (K x V).
+        const wordsByTopic = Float64Array.from({ length: k * v }, (_, i) => counts.nwk[(i % v) * k + Math.floor(i / v)]);
+        const next = { alpha: symmetricDirichletFixedPoint(counts.ndk, documents, k, alpha), eta: symmetricDirichletFixedPoint(wordsByTopic, k, v, eta) };
+        await lda.setPriors(next.alpha, next.eta);
+        priors.sweeps.push(stop);
+        priors.alpha.push(next.alpha);
+        priors.eta.push(next.eta);
       }
     }
+    const { alpha, eta } = lda.options;
     const counts = await lda.read();
-    const phi = topicWords(counts.nwk, counts.nk, v, k, p.eta);
-    const theta = documentTopics(counts.ndk, documents, k, p.alpha);
-    const completion = documentCompletion(phi, v, k, test, p.alpha, p.seed);
+    const phi = topicWords(counts.nwk, counts.nk, v, k, eta);
+    const theta = documentTopics(counts.ndk, documents, k, alpha);
+    const completion = documentCompletion(phi, v, k, test, alpha, p.seed);
     if (bars && snapshots.sweeps[snapshots.sweeps.length - 1] !== p.sweeps) {
       snapshots.sweeps.push(p.sweeps);
       snapshots.topics.push(Array.from(phi));
@@ -78,12 +98,13 @@ export async function runLdaTrain(ctx: JobContext, p: Values<typeof LDA_TRAIN_JO
     const file = () =>
       encodeSafetensors(
         { topic_word_counts: { dtype: 'F64', shape: [v, k], data: Float64Array.from(counts.nwk) } },
-        { model: 'lda', topics: String(k), alpha: String(p.alpha), eta: String(p.eta), sweeps: String(p.sweeps), vocabulary: JSON.stringify(train.vocabulary), corpus: note },
+        { model: 'lda', topics: String(k), alpha: String(alpha), eta: String(eta), sweeps: String(p.sweeps), vocabulary: JSON.stringify(train.vocabulary), corpus: note },
       );
     return {
       topics: k,
-      alpha: p.alpha,
-      eta: p.eta,
+      alpha,
+      eta,
+      ...(every > 0 ? { initial_alpha: p.alpha, initial_eta: p.eta, prior_estimates: priors } : {}),
       sweeps: p.sweeps,
       vocabulary: v,
       documents,
