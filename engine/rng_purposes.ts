@@ -60,6 +60,8 @@ export const RNG_PURPOSES = {
   crp: 30,
   // Dirichlet-process mixtures' samplers (step = sweep), on the host (models/dpmm.ts).
   dpmm: 31,
+  // Which values a digit shows in VAE imputation with a random mask (step = digit, element = value), on the host (harness/vae/impute.ts).
+  imputationMask: 32,
 } as const;
 
 export type RngPurpose = keyof typeof RNG_PURPOSES;

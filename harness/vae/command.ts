@@ -16,6 +16,9 @@ import { readModelFile } from '../io/model_file.js';
 import { writeGreyPng } from '../io/png.js';
 import { trainCommand } from '../train/command.js';
 import { iwae, VAE_EVAL_JOB, VAE_IMAGES_JOB, type VaeImageKind } from './flags.js';
+import { VAE_IMPUTE_JOB } from './impute.js';
+import { runWithProgress } from '../cli/run.js';
+import type { JsonObject } from '../io/json.js';
 import { VAE_FEATURE } from './train.js';
 
 export const vaeTrainCommand = trainCommand(VAE_FEATURE);
@@ -95,5 +98,52 @@ export const vaeManifoldCommand = imageCommand(
   { steps: VAE_IMAGES_JOB.steps },
 );
 
+const IMPUTE_FLAGS = {
+  model,
+  ...pick(VAE_IMPUTE_JOB, ['missing', 'observed', 'steps', 'record-every']),
+  png: text({ value: 'FILE', help: 'the first ten test digits as a PNG: the truth, the observed pixels (missing ones grey), the chain\'s fill, mean imputation\'s' }),
+  scale: integer({ min: 1, max: 16, default: 2, help: 'pixels per digit pixel in --png' }),
+  count: integer({ value: 'N', min: 1, help: 'impute only the first N test digits (default: all of them)' }),
+  ...pick(DATA_FLAGS, ['data', 'test']),
+  seed,
+  backend,
+  adapter,
+  json,
+} as const;
+
+export const vaeImputeCommand = defineCommand({
+  name: 'vae impute',
+  summary: "a trained VAE fills in missing pixels of the test digits (Rezende et al.'s Markov chain), against mean imputation",
+  flags: IMPUTE_FLAGS,
+  details: `Hides pixels of the binarised test digits (--missing random: each with probability 1 - --observed,
+drawn by Philox from --seed; bottom-half: the lower 14 rows) and runs --steps steps of the chain of
+Rezende, Mohamed & Wierstra (2014) on every digit at once on the GPU: encode the current digit, draw
+z ~ q(z | x), decode, keep the observed pixels and set the missing ones to the decoder's mean p(x | z).
+The chain starts from mean imputation (each missing pixel the training digits' mean intensity there).
+missing_mse is the mean squared error over the missing pixels after the last step, mean_imputation_mse
+the start's; missing_mse_per_step records it every --record-every steps. With --json one object:
+missing, observed_fraction, missing_pixels, count, steps, missing_mse, mean_imputation_mse,
+missing_mse_per_step { steps, mse }, seed, wall_ms, adapter, backend (and png).`,
+  async run(values: Values<typeof IMPUTE_FLAGS>) {
+    const { bytes } = readModelFile('--model', values.model, readVaeConfig, { evaluation: true });
+    if (values.png) checkWritable('--png', values.png);
+    const spec = toSpec('vae-impute', VAE_IMPUTE_JOB, { ...values, ...readDataFlags(values), 'test-count': values.count, model: toBase64(bytes), picture: values.png !== undefined });
+    const { picture, ...result } = await runWithProgress('vae impute', spec, values);
+    if (values.png) {
+      const p = picture as JsonObject;
+      writeGreyPng(values.png, fromBase64(p.pixels_base64 as string), p.width as number, p.height as number, values.scale);
+      result.png = values.png;
+    }
+    if (values.json) return void process.stdout.write(`${JSON.stringify(result)}\n`);
+    process.stdout.write(
+      [
+        `vae impute: ${String(result.count)} test digits, ${(100 * (result.observed_fraction as number)).toFixed(1)}% of the pixels observed (${String(result.missing)}), ${String(result.steps)} steps`,
+        `  missing pixels' mean squared error  ${(result.missing_mse as number).toFixed(5)} (mean imputation: ${(result.mean_imputation_mse as number).toFixed(5)})`,
+        ...(values.png ? [`  png  ${values.png}`] : []),
+      ].join('\n') + '\n',
+    );
+  },
+});
+
 /** The feature's commands, in the order --help lists them (harness/cli/commands.ts). */
-export const commands: readonly Command[] = [vaeTrainCommand, vaeEvalCommand, vaeSampleCommand, vaeReconstructCommand, vaeManifoldCommand];
+export const commands: readonly Command[] = [vaeTrainCommand, vaeEvalCommand, vaeSampleCommand, vaeReconstructCommand, vaeManifoldCommand, vaeImputeCommand];

@@ -21,6 +21,8 @@ export interface VaeReferenceLoss {
   reconstruction: Float64Array;
   /** Per row: KL(q(z | x) || p(z)). */
   kl: Float64Array;
+  /** rows x inputs: the decoder's logits of x. */
+  logits: ArrayLike<number>;
 }
 
 /**
@@ -62,5 +64,5 @@ export function vaeLossReference(net: VaeReferenceNet, x: ArrayLike<number>, row
   const reconstruction = bernoulliCrossEntropyReference(d, x, rows, config.inputs).losses;
   const beta = o.beta ?? 1;
   const loss = reconstruction.reduce((s, r, i) => s + r + beta * kl[i], 0) / rows;
-  return { loss, reconstruction, kl };
+  return { loss, reconstruction, kl, logits: d };
 }
