@@ -7,9 +7,10 @@
 //                  chunks of draws (addLogMeanExp keeps a running max and sum per example);
 //   VaeCodec       encode and decode fixed-size batches on the host's request (samples, pictures, demos).
 import { InputError, KernelGraph, type Tensor, type RunContext } from '../engine/index.js';
-import { addBinary, addGather, addLogMeanExp, addReduce, addUnary } from '../engine/ops/index.js';
+import { addBinary, addGather, addUnary } from '../engine/ops/index.js';
 import { EvaluationPass } from './evaluation_pass.js';
-import { addBatchGather, batchParts, type DeviceDataset } from './minibatch.js';
+import { ImportancePass, type ImportanceEstimate } from './importance_pass.js';
+import { addBatchGather, type DeviceDataset } from './minibatch.js';
 import { building, Owned, type Releasable } from './owned.js';
 import type { Vae, VaeBatch } from './vae.js';
 
@@ -77,15 +78,7 @@ export class VaeEvaluator implements Releasable {
 }
 
 /** An IWAE estimate over a dataset. */
-export interface IwaeEvaluation {
-  /** Mean over the examples of log (1/K) sum_k p(x, z_k) / q(z_k | x) (nats). */
-  logPx: number;
-  k: number;
-  count: number;
-  /** Draws per chunk and chunks per example (k = samples x chunks). */
-  samples: number;
-  chunks: number;
-}
+export type IwaeEvaluation = ImportanceEstimate;
 
 export interface IwaeOptions {
   /** Importance samples per example (5,000 as Burda et al. evaluate). */
@@ -95,97 +88,68 @@ export interface IwaeOptions {
   maxRows?: number;
 }
 
-/** The largest divisor of k that is at most `limit`: draws per chunk. */
-function drawsPerChunk(k: number, limit: number): number {
-  for (let s = Math.min(k, limit); s > 1; s--) if (k % s === 0) return s;
-  return 1;
-}
-
 /**
- * The IWAE bound with K samples per example of every example of a DeviceDataset (gaussian latents):
- * per batch of examples, one graph gathers them (and their rows repeated once per draw) and encodes
- * them, then a graph repeated once per chunk draws `samples` z per example (Philox step = the global
- * chunk index, so that no two chunks share draws), decodes them, forms the log-weights
- * log p(x | z) + log p(z) - log q(z | x) and folds them into each example's running log-mean-exp,
- * then a last graph adds the batch's estimates into a per-batch slot; one readback at the end.
+ * The IWAE bound with K samples per example of every example of a DeviceDataset (gaussian latents),
+ * by an ImportancePass: per batch of examples, the load graph gathers them (and their rows repeated
+ * once per draw) and encodes them; the draw graph draws `samples` z per example, decodes them and
+ * forms the log-weights log p(x | z) + log p(z) - log q(z | x).
  *
  *   const iwae = await IwaeEvaluator.create(ctx, vae, test, { k: 5000, seed: 1 });
  *   const { logPx } = await iwae.evaluate();
  */
 export class IwaeEvaluator implements Releasable {
-  private constructor(
-    private readonly ctx: RunContext,
-    private readonly owned: Owned,
-    private readonly parts: ReadonlyArray<{ encode: KernelGraph; chunk: KernelGraph; collect: KernelGraph; batches: number; firstBatch: number }>,
-    private readonly totals: Tensor,
-    readonly count: number,
-    readonly k: number,
-    readonly samples: number,
-    readonly chunks: number,
-  ) {}
+  private constructor(private readonly pass: ImportancePass) {}
 
   static async create(ctx: RunContext, vae: Vae, data: DeviceDataset, o: IwaeOptions): Promise<IwaeEvaluator> {
     checkData(vae, data);
     if (vae.latent.kind !== 'gaussian') throw new InputError('iwae: the estimate is for gaussian latents (a categorical VAE reports its ELBO)');
-    if (!(Number.isInteger(o.k) && o.k > 0)) throw new InputError(`iwae: k must be a positive integer, got ${o.k}`);
-    const maxRows = o.maxRows ?? 5000;
-    if (!(Number.isInteger(maxRows) && maxRows > 0)) throw new InputError(`iwae: maxRows must be a positive integer, got ${maxRows}`);
-    const samples = drawsPerChunk(o.k, maxRows);
-    const chunks = o.k / samples;
-    const plan = batchParts(data.count, Math.max(1, Math.floor(maxRows / samples)), 'iwae');
-    const totalBatches = plan.reduce((n, p) => n + p.batches, 0);
-    return building(async (owned) => {
-      const totals = await owned.add(ctx.pool.tensor('iwae totals', 'f32', [totalBatches]));
-      // Example e repeated once per draw: the decoder's targets, gathered by the same rows.
-      const repeated = await owned.add(ctx.pool.tensor('iwae repeated rows', 'u32', [data.count * samples], { data: Uint32Array.from({ length: data.count * samples }, (_, i) => Math.floor(i / samples)) }));
-      const parts = [];
-      let firstBatch = 0;
-      for (const [index, p] of plan.entries()) {
-        const rows = p.rows;
+    const pass = await ImportancePass.create(ctx, data.count, {
+      name: 'iwae',
+      k: o.k,
+      maxRows: o.maxRows,
+      async part({ part, samples, repeated, load, draw, owned }) {
+        const rows = part.rows;
         const b = await owned.add(vae.batch(ctx, rows, { samples, importance: true }));
         const logWeights = await owned.add(ctx.pool.tensor('iwae log-weights', 'f32', [rows * samples]));
-        const state = await owned.add(ctx.pool.tensor('iwae state', 'f32', [rows, 2]));
-        const estimates = await owned.add(ctx.pool.tensor('iwae estimates', 'f32', [rows]));
-        const encode = new KernelGraph(`iwae.encode ${index}`);
-        const gathered = { data, batchSize: rows, first: p.first, batches: p.batches };
-        await owned.add(addBatchGather(encode, ctx, { ...gathered, indices: data.inOrder, x: b.x }));
-        await owned.add(addGather(encode, ctx, { source: data.images, format: 'u8', rows: data.count, width: data.width, indices: repeated, output: b.target, batchSize: rows * samples, first: p.first * samples, batches: p.batches }));
-        await owned.add(vae.addEncoder(encode, ctx, b));
-        const chunk = new KernelGraph(`iwae.chunk ${index}`);
-        await owned.add(vae.addDraw(chunk, ctx, b, { seed: o.seed, call: IWAE_CALL }));
-        await owned.add(vae.addDecoder(chunk, ctx, b));
-        await owned.add(vae.addLosses(chunk, ctx, b));
+        const gathered = { data, batchSize: rows, first: part.first, batches: part.batches };
+        await owned.add(addBatchGather(load, ctx, { ...gathered, indices: data.inOrder, x: b.x }));
+        await owned.add(addGather(load, ctx, { source: data.images, format: 'u8', rows: data.count, width: data.width, indices: repeated, output: b.target, batchSize: rows * samples, first: part.first * samples, batches: part.batches }));
+        await owned.add(vae.addEncoder(load, ctx, b));
+        await owned.add(vae.addDraw(draw, ctx, b, { seed: o.seed, call: IWAE_CALL }));
+        await owned.add(vae.addDecoder(draw, ctx, b));
+        await owned.add(vae.addLosses(draw, ctx, b));
         // log w = log p(x | z) + (log p(z) - log q(z | x)).
-        await owned.add(addBinary(chunk, ctx, { op: 'sub', a: b.logRatio!, b: b.reconstruction, out: logWeights }));
-        await owned.add(addLogMeanExp(chunk, ctx, { x: logWeights, rows, samples, chunks, state: chunks > 1 ? state : undefined, out: estimates }));
-        const collect = new KernelGraph(`iwae.collect ${index}`);
-        await owned.add(addReduce(collect, ctx, { op: 'sum', per: 'all', x: estimates, out: totals, series: {} }));
-        parts.push({ encode, chunk, collect, batches: p.batches, firstBatch });
-        firstBatch += p.batches;
-      }
-      return new IwaeEvaluator(ctx, owned, parts, totals, data.count, o.k, samples, chunks);
+        await owned.add(addBinary(draw, ctx, { op: 'sub', a: b.logRatio!, b: b.reconstruction, out: logWeights }));
+        return logWeights;
+      },
     });
+    return new IwaeEvaluator(pass);
+  }
+
+  get count(): number {
+    return this.pass.shape.count;
+  }
+
+  get k(): number {
+    return this.pass.shape.k;
+  }
+
+  /** Draws per chunk and chunks per example (k = samples x chunks). */
+  get samples(): number {
+    return this.pass.shape.samples;
+  }
+
+  get chunks(): number {
+    return this.pass.shape.chunks;
   }
 
   /** Runs every batch (`onProgress` after each, in batches), then reads the totals once. */
-  async evaluate(onProgress?: (done: number, total: number) => void): Promise<IwaeEvaluation> {
-    const all = this.parts.reduce((n, p) => n + p.batches, 0);
-    for (const p of this.parts) {
-      for (let i = 0; i < p.batches; i++) {
-        const batch = p.firstBatch + i;
-        // The part's own batch index for its gathers; the global one for the draws and the slot.
-        await this.ctx.scheduler.run(p.encode, { firstIteration: i });
-        await this.ctx.scheduler.run(p.chunk, { repeat: this.chunks, firstIteration: batch * this.chunks });
-        await this.ctx.scheduler.run(p.collect, { firstIteration: batch });
-        onProgress?.(batch + 1, all);
-      }
-    }
-    const totals = new Float32Array(await this.totals.read());
-    return { logPx: totals.reduce((s, v) => s + v, 0) / this.count, k: this.k, count: this.count, samples: this.samples, chunks: this.chunks };
+  evaluate(onProgress?: (done: number, total: number) => void): Promise<IwaeEvaluation> {
+    return this.pass.evaluate(onProgress);
   }
 
   release(): void {
-    this.owned.release();
+    this.pass.release();
   }
 }
 
