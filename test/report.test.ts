@@ -34,6 +34,9 @@ report('study --quick writes report.html, report.json and study.json', () => {
   assert.equal(linear.fits.map((f: { score: string }) => f.score), ['log_likelihood', 'log_likelihood', 'inertia', 'log_likelihood', 'log_likelihood']);
   assert.ok(linear.fits.every((f: { train: number; test: number }) => Number.isFinite(f.train) && Number.isFinite(f.test)), JSON.stringify(linear.fits));
   assert.equal([linear.sparse.picture.width, linear.sparse.picture.height, linear.sparse.curves.ista.length, linear.sparse.curves.fista.length], [6 * 29 + 1, 29 + 1, 6, 6]);
+  // The VAE section's imputations: 10% and 50% observed and the bottom half missing, each with its curve from mean imputation and its picture (4 rows of 10 digits).
+  const imputations = data.sections.vae.imputations as Array<{ observed_fraction: number; missing_mse_per_step: { steps: number[] }; picture: { height: number } }>;
+  assert.equal(imputations.map((r) => [Math.round(10 * r.observed_fraction) / 10, r.missing_mse_per_step.steps, r.picture.height]), [[0.1, [0, 3], 4 * 29 + 1], [0.5, [0, 3], 4 * 29 + 1], [0.5, [0, 3], 4 * 29 + 1]]);
   // The topics section: the bars' 10 topics after sweeps 0, 1, 2, 5, 10 (a row each of 5 x 5 images), both curves, the Federalist Papers' top words, the DP mixture's sweeps.
   const topics = data.sections.topics;
   assert.equal([topics.bars.snapshot_sweeps, topics.bars.picture.width, topics.bars.picture.height], [[0, 1, 2, 5, 10], 10 * 6 + 1, 5 * 6 + 1]);

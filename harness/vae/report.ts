@@ -39,6 +39,21 @@ export function vaeSection(data: JsonObject): void {
   figure(row, images.reconstructions, 'binarised test digits (odd rows) and their reconstructions (even rows)');
   figure(row, images.manifold, `${net(plane)}: decoded grid over the latent plane (normal quantiles)`);
   figure(row, images.traversals, `beta-VAE ${net(beta)}, beta ${String(beta.beta)}: each row sweeps one latent dimension over [-3, 3] from a test digit's code`);
+  const imputations = (data.imputations ?? []) as JsonObject[];
+  if (imputations.length > 0) {
+    const imp = section(
+      `Imputation: the VAE ${net(vae)} fills in missing pixels`,
+      `Rezende et al.'s Markov chain on ${String(imputations[0].count)} binarised test digits at once: encode the digit, draw z ~ q(z | x), decode, keep the observed pixels and set the missing ones to the decoder's mean; ` +
+        `${String(imputations[0].steps)} steps from mean imputation (each missing pixel the training digits' mean there). The error is the mean squared error over the missing pixels.`,
+    );
+    const label = (r: JsonObject) => (r.missing === 'bottom-half' ? 'bottom half missing' : `${Math.round(100 * (r.observed_fraction as number))}% observed`);
+    table(imp, ['pixels', 'chain: squared error', 'mean imputation: squared error'], imputations.map((r) => [label(r), r.missing_mse as number, r.mean_imputation_mse as number]));
+    const curves = imputations.map((r) => r.missing_mse_per_step as { steps: number[]; mse: number[] });
+    chart(imp, 'Missing pixels: squared error against steps of the chain', 'step', 'squared error', curves[0].steps, imputations.map((r, i) => ({ label: label(r), values: curves[i].mse })));
+    const row = el('div', { class: 'snapshots', style: 'flex-wrap: wrap' });
+    imp.append(row);
+    for (const r of imputations) figure(row, r.picture as JsonObject, `${label(r)}: the digits, what is observed (missing pixels grey), the chain's fill, mean imputation's`);
+  }
   const aes = data.autoencoders as JsonObject[];
   const ae = section(
     'Plain against denoising autoencoder',

@@ -1,15 +1,16 @@
 // The VAE family's section of `npm start` (harmonium study): a gaussian VAE's ELBO curves, its IWAE
 // estimate of log p(x), samples and reconstructions; a 2-D VAE's manifold; a beta-VAE's latent
-// traversals; the plain and the denoising autoencoder on masked test digits. Every job runs on the
+// traversals; missing pixels filled by its Markov chain against mean imputation; the plain and the
+// denoising autoencoder on masked test digits. Every job runs on the
 // study's backend; the cpu scale trains smaller models for fewer epochs, quick tiny ones (a smoke run).
 import type { JsonObject } from '../io/json.js';
 import type { ReportSection, SectionContext } from '../report/section.js';
 
 /** Sizes by scale: the full one follows the issue's model (784-400-(20), K = 5000) at fewer epochs. */
 const MODES = {
-  full: { hidden: 400, latent: 20, epochs: 20, train: undefined, test: 500, k: 5000, iwaeCount: 200, beta: 4, betaLatent: 10, aeHidden: 256, steps: 20 },
-  cpu: { hidden: 200, latent: 20, epochs: 5, train: 2000, test: 500, k: 500, iwaeCount: 100, beta: 4, betaLatent: 10, aeHidden: 128, steps: 15 },
-  quick: { hidden: 32, latent: 4, epochs: 2, train: 200, test: 50, k: 5, iwaeCount: 50, beta: 4, betaLatent: 4, aeHidden: 32, steps: 5 },
+  full: { hidden: 400, latent: 20, epochs: 20, train: undefined, test: 500, k: 5000, iwaeCount: 200, beta: 4, betaLatent: 10, aeHidden: 256, steps: 20, imputeSteps: 100 },
+  cpu: { hidden: 200, latent: 20, epochs: 5, train: 2000, test: 500, k: 500, iwaeCount: 100, beta: 4, betaLatent: 10, aeHidden: 128, steps: 15, imputeSteps: 50 },
+  quick: { hidden: 32, latent: 4, epochs: 2, train: 200, test: 50, k: 5, iwaeCount: 50, beta: 4, betaLatent: 4, aeHidden: 32, steps: 5, imputeSteps: 3 },
 } as const;
 
 /** The fields of a training result the page draws (the model travels on to the image jobs only). */
@@ -31,6 +32,16 @@ async function collectVae(ctx: SectionContext): Promise<JsonObject> {
   const main = await train(`vae 784-${m.hidden}-(${m.latent})`, { latent: m.latent });
   const iwae = await ctx.run({ job: 'vae-eval', model: main.model_base64, iwae: m.k, test_count: m.iwaeCount, seed: ctx.seed });
   ctx.unit(`IWAE (K = ${m.k}) on ${m.iwaeCount} test digits: ${(iwae.iwae_log_px as number).toFixed(2)} nats, ELBO ${(iwae.elbo as number).toFixed(2)}`);
+  // Imputation as in Rezende et al.'s figure: 10% and 50% of the pixels observed, and the bottom half missing.
+  const imputations: JsonObject[] = [];
+  const masks: JsonObject[] = [{ missing: 'random', observed: 0.1 }, { missing: 'random', observed: 0.5 }, { missing: 'bottom-half' }];
+  for (const mask of masks) {
+    ctx.phase(`vae: imputation (${mask.missing}${'observed' in mask ? ` ${mask.observed}` : ''})`);
+    const r = await ctx.run({ job: 'vae-impute', model: main.model_base64, ...mask, steps: m.imputeSteps, test_count: m.test, seed: ctx.seed, picture: true });
+    ctx.unit(`imputation, ${(100 * (r.observed_fraction as number)).toFixed(0)}% observed (${String(r.missing)}): missing pixels' squared error ${(r.missing_mse as number).toFixed(4)} (mean imputation ${(r.mean_imputation_mse as number).toFixed(4)})`);
+    const { missing, observed_fraction, steps, missing_mse, mean_imputation_mse, missing_mse_per_step, picture, count } = r;
+    imputations.push({ missing, observed_fraction, steps, missing_mse, mean_imputation_mse, missing_mse_per_step, picture, count });
+  }
   const plane = await train('2-D vae', { latent: 2 });
   const beta = await train(`beta-vae (beta ${m.beta})`, { latent: m.betaLatent, beta: m.beta });
   const aes: JsonObject[] = [];
@@ -48,6 +59,7 @@ async function collectVae(ctx: SectionContext): Promise<JsonObject> {
     plane: trained(plane),
     beta: trained(beta),
     autoencoders: aes,
+    imputations,
     images: {
       samples: await images(main, 'sample', { count: 100 }),
       reconstructions: await images(main, 'reconstruct', { count: 20 }),
