@@ -13,8 +13,9 @@ import { rbmFeature } from './rbm/feature.js';
 import { dbnFeature } from './dbn/feature.js';
 import { aeFeature } from './ae/feature.js';
 import { vaeFeature } from './vae/feature.js';
+import { sbnFeature } from './sbn/feature.js';
 import { rgFeature } from './rg/feature.js';
 import { linearFeature } from './linear/feature.js';
 import { topicsFeature } from './topics/feature.js';
 
-export const FEATURES: readonly Feature[] = [isingFeature, gemmFeature, mlpFeature, binaryNetFeature, hopfieldFeature, tspFeature, boltzmannFeature, rbmFeature, dbnFeature, rgFeature, aeFeature, vaeFeature, linearFeature, topicsFeature];
+export const FEATURES: readonly Feature[] = [isingFeature, gemmFeature, mlpFeature, binaryNetFeature, hopfieldFeature, tspFeature, boltzmannFeature, rbmFeature, dbnFeature, rgFeature, aeFeature, vaeFeature, sbnFeature, linearFeature, topicsFeature];

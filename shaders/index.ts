@@ -9,6 +9,7 @@ export const shaderFiles: Readonly<Record<string, () => Promise<string>>> = {
   'argmin.wgsl': () => import('./argmin.wgsl').then((m) => m.default),
   'lda.wgsl': () => import('./lda.wgsl').then((m) => m.default),
   'plsa.wgsl': () => import('./plsa.wgsl').then((m) => m.default),
+  'nvil.wgsl': () => import('./nvil.wgsl').then((m) => m.default),
   'rng.wgsl': () => import('./rng.wgsl').then((m) => m.default),
   'rng_fill.wgsl': () => import('./rng_fill.wgsl').then((m) => m.default),
   'grid.wgsl': () => import('./grid.wgsl').then((m) => m.default),
