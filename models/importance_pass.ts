@@ -20,6 +20,15 @@ export interface ImportanceEstimate {
   chunks: number;
 }
 
+/** What an evaluator built on the pass takes: draws per example, the Philox seed of its draws, the chunk size. */
+export interface ImportanceOptions {
+  /** Draws per example (K). */
+  k: number;
+  seed: number;
+  /** The most rows (examples x draws) one draw graph holds (default 5,000): memory against submits. */
+  maxRows?: number;
+}
+
 /** What a model adds for one batch of `part.rows` examples, `samples` draws each. */
 export interface ImportancePart {
   part: BatchPart;

@@ -5,20 +5,14 @@
 // forms the log-weights log p(x, h) - log q(h | x).
 import { InputError, type RunContext } from '../engine/index.js';
 import { addGather } from '../engine/ops/index.js';
-import { ImportancePass, type ImportanceEstimate } from './importance_pass.js';
+import { ImportancePass, type ImportanceEstimate, type ImportanceOptions } from './importance_pass.js';
 import type { DeviceDataset } from './minibatch.js';
 import type { Releasable } from './owned.js';
 import type { Sbn } from './sbn.js';
 
 export type SbnEvaluation = ImportanceEstimate;
 
-export interface SbnEvaluationOptions {
-  /** Draws per example. */
-  k: number;
-  seed: number;
-  /** The most rows (examples x draws) one draw graph holds (default 5,000). */
-  maxRows?: number;
-}
+export type SbnEvaluationOptions = ImportanceOptions;
 
 /**
  * Importance-sampled log p(x) of every example of a DeviceDataset of binary values (bytes 0 or 255).

@@ -9,7 +9,7 @@
 import { InputError, KernelGraph, type Tensor, type RunContext } from '../engine/index.js';
 import { addBinary, addGather, addUnary } from '../engine/ops/index.js';
 import { EvaluationPass } from './evaluation_pass.js';
-import { ImportancePass, type ImportanceEstimate } from './importance_pass.js';
+import { ImportancePass, type ImportanceEstimate, type ImportanceOptions } from './importance_pass.js';
 import { addBatchGather, type DeviceDataset } from './minibatch.js';
 import { building, Owned, type Releasable } from './owned.js';
 import type { Vae, VaeBatch } from './vae.js';
@@ -80,13 +80,8 @@ export class VaeEvaluator implements Releasable {
 /** An IWAE estimate over a dataset. */
 export type IwaeEvaluation = ImportanceEstimate;
 
-export interface IwaeOptions {
-  /** Importance samples per example (5,000 as Burda et al. evaluate). */
-  k: number;
-  seed: number;
-  /** Rows of decoder work per chunk (examples x draws), default 5,000: memory against submits. */
-  maxRows?: number;
-}
+/** k: importance samples per example (5,000 as Burda et al. evaluate). */
+export type IwaeOptions = ImportanceOptions;
 
 /**
  * The IWAE bound with K samples per example of every example of a DeviceDataset (gaussian latents),
