@@ -18,7 +18,7 @@ import { addBinary, addOptimizerStep, addReduce, addSample, addUnary, optimizerS
 import { addDenseBackward, addDenseForward, type DenseLayer } from './dense.js';
 import { addBatchGather, type DeviceDataset } from './minibatch.js';
 import { checkOptions, oneOf, real, whole, type CheckedOptions } from './options.js';
-import { building, type Releasable } from './owned.js';
+import { building, type Owned, type Releasable } from './owned.js';
 import { BASELINE_HIDDEN, Sbn, type SbnBatch } from './sbn.js';
 import { checkRate, Trainer, TRAINING_RULES, type TrainedEpoch, type TrainingPlan } from './training.js';
 
@@ -66,8 +66,25 @@ export type SbnEpoch = TrainedEpoch<typeof SBN_METRICS>;
 const WG = 64;
 const nvilKernel = (entry: string) => cachedKernel(library, { name: `nvil.${entry}`, file: 'nvil.wgsl', entry, overrides: { WG } });
 
-/** Adds NVIL's step for the recognition weights and the baseline, after the wake pass's log-weights and gradients. */
-async function addNvil(graph: KernelGraph, ctx: RunContext, sbn: Sbn, b: SbnBatch, o: { baseline: readonly DenseLayer[]; decay: number; state: Tensor; scratch: { hidden: Tensor; base: Tensor; dHidden: Tensor; dBase: Tensor; signal: Tensor; params: Tensor } }): Promise<Releasable> {
+/** NVIL's tensors for batches of `rows`: the running (mean, variance, batches) `state` and a step's scratch (the baseline's layers, the signal). */
+export interface NvilParts {
+  baseline: readonly DenseLayer[];
+  state: Tensor;
+  scratch: { hidden: Tensor; base: Tensor; dHidden: Tensor; dBase: Tensor; signal: Tensor; params: Tensor };
+}
+
+/** Makes NVIL's tensors (in `owned`), the state from a checkpoint's when given. */
+export async function nvilParts(ctx: RunContext, owned: Owned, baseline: readonly DenseLayer[], rows: number, decay: number, saved?: Float32Array): Promise<NvilParts> {
+  if (saved && saved.length !== 3) throw new InputError(`sbn training: NVIL's saved state holds ${saved.length} values, not 3 (mean, variance, batches)`);
+  const f32 = (label: string, shape: number[]) => owned.add(ctx.pool.tensor(`nvil ${label}`, 'f32', shape));
+  const state = await owned.add(ctx.pool.tensor('nvil running mean and variance', 'f32', [3], { data: saved ?? new Float32Array(3) }));
+  const params = await owned.add(ctx.pool.uniform('nvil params', nvilKernel('centre').uniformWords('params', { rows, decay })));
+  const scratch = { hidden: await f32('baseline hidden', [rows, BASELINE_HIDDEN]), base: await f32('baseline', [rows, 1]), dHidden: await f32('baseline hidden grad', [rows, BASELINE_HIDDEN]), dBase: await f32('baseline grad', [rows, 1]), signal: await f32('signal', [rows, 1]), params };
+  return { baseline, state, scratch };
+}
+
+/** Adds NVIL's step for the recognition weights and the baseline, after the wake pass's log-weights and its recognition logits' gradients (scaled 1 / rows). */
+export async function addNvil(graph: KernelGraph, ctx: RunContext, b: SbnBatch, o: NvilParts): Promise<Releasable> {
   return building(async (owned) => {
     const rows = b.rows;
     const s = o.scratch;
@@ -114,16 +131,8 @@ export class SbnTrainer extends Trainer<typeof SBN_METRICS> {
         const lr = await schedule('lr', o.lr);
         const intensities = await owned.add(ctx.pool.tensor('sbn intensities', 'f32', [rows, data.width]));
         const stream = { seed: o.seed };
-        let nvilParts: Parameters<typeof addNvil>[4] | null = null;
-        if (baseline) {
-          const f32 = (label: string, shape: number[]) => owned.add(ctx.pool.tensor(`nvil ${label}`, 'f32', shape));
-          if (resume.nvilState && resume.nvilState.length !== 3) throw new InputError(`sbn training: NVIL's saved state holds ${resume.nvilState.length} values, not 3 (mean, variance, batches)`);
-          const state = await owned.add(ctx.pool.tensor('nvil running mean and variance', 'f32', [3], { data: resume.nvilState ?? new Float32Array(3) }));
-          keep('nvil_state', state);
-          const params = await owned.add(ctx.pool.uniform('nvil params', nvilKernel('centre').uniformWords('params', { rows, decay: o.decay })));
-          const scratch = { hidden: await f32('baseline hidden', [rows, BASELINE_HIDDEN]), base: await f32('baseline', [rows, 1]), dHidden: await f32('baseline hidden grad', [rows, BASELINE_HIDDEN]), dBase: await f32('baseline grad', [rows, 1]), signal: await f32('signal', [rows, 1]), params };
-          nvilParts = { baseline, decay: o.decay, state, scratch };
-        }
+        const nvilState = baseline ? await nvilParts(ctx, owned, baseline, rows, o.decay, resume.nvilState) : null;
+        if (nvilState) keep('nvil_state', nvilState.state);
         return async (graph) => {
           const wake = b.wake;
           await owned.add(addBatchGather(graph, ctx, { data, indices: order, x: intensities, batchSize: rows }));
@@ -135,8 +144,8 @@ export class SbnTrainer extends Trainer<typeof SBN_METRICS> {
           await owned.add(sbn.addLogWeight(graph, ctx, wake));
           await owned.add(addReduce(graph, ctx, { op: 'mean', per: 'all', x: wake.logW, ...metrics.elbo }));
           await owned.add(sbn.addGenerativeBackward(graph, ctx, b, wake));
-          if (nvilParts) {
-            await owned.add(addNvil(graph, ctx, sbn, b, nvilParts));
+          if (nvilState) {
+            await owned.add(addNvil(graph, ctx, b, nvilState));
             await owned.add(sbn.addRecognitionBackward(graph, ctx, b, wake));
           } else {
             // Sleep: a dream from the generative model, and a step up log q(h | x) on it.
