@@ -2,8 +2,10 @@
 // trained by wake-sleep or NVIL.
 import type { Feature } from '../feature.js';
 import { sbnEvalJob, sbnTrainJob } from './job.js';
+import { sbnReportSection } from './study.js';
 
 export const sbnFeature: Feature = {
   name: 'sbn',
   jobs: { 'sbn-train': sbnTrainJob, 'sbn-eval': sbnEvalJob },
+  section: sbnReportSection,
 };
