@@ -8,6 +8,7 @@
 import { InputError, KernelGraph, linearGrid, type RunContext, type Tensor } from '../engine/index.js';
 import { cachedKernel } from '../engine/kernel.js';
 import { library } from '../engine/library.js';
+import { symmetricDirichletFixedPoint } from './dirichlet.js';
 import { building, Owned, type Releasable } from './owned.js';
 
 /** A corpus as the sampler takes it: document d's tokens are words[offsets[d] .. offsets[d + 1]). */
@@ -51,6 +52,17 @@ export function validateLda(c: LdaCorpus, o: LdaOptions): void {
   if (!(o.eta > 0 && Number.isFinite(o.eta))) throw new InputError(`lda: eta = ${o.eta} must be a finite number > 0`);
   // Counts are u32 and enter the weights as f32: exact below 2^24.
   if (c.words.length >= 2 ** 24) throw new InputError(`lda: ${c.words.length} tokens; the counts are exact in float32 below 2^24`);
+}
+
+/**
+ * Estimates of the symmetric priors from a state's counts (Minka's fixed point, models/dirichlet.ts,
+ * from the current values): alpha from the documents' topic counts, eta from the topics' word counts.
+ */
+export function estimateLdaPriors(s: LdaState, topics: number, vocabulary: number, current: { alpha: number; eta: number }): { alpha: number; eta: number } {
+  const documents = s.ndk.length / topics;
+  // nwk is words x topics: each topic's row of word counts for the estimate of eta.
+  const wordsByTopic = Float64Array.from({ length: topics * vocabulary }, (_, i) => s.nwk[(i % vocabulary) * topics + Math.floor(i / vocabulary)]);
+  return { alpha: symmetricDirichletFixedPoint(s.ndk, documents, topics, current.alpha), eta: symmetricDirichletFixedPoint(wordsByTopic, topics, vocabulary, current.eta) };
 }
 
 /**

@@ -11,8 +11,7 @@ import { encodeSafetensors, InputError } from '../../engine/index.js';
 import { collapsedMixture, mixtureLogLikelihood, nealAlgorithm3 } from '../../models/dpmm.js';
 import { blockedGibbsGpu } from '../../models/dpmm_gpu.js';
 import { DeviceDataset } from '../../models/minibatch.js';
-import { symmetricDirichletFixedPoint } from '../../models/dirichlet.js';
-import { LdaSampler } from '../../models/lda.js';
+import { estimateLdaPriors, LdaSampler } from '../../models/lda.js';
 import { bagOfWords, PlsaEm, plsaStart } from '../../models/plsa.js';
 import { documentCompletion, documentTopics, logLikelihoodPerToken, plsaCompletion, topicRecovery, topicWords, topWords } from '../../models/topics.js';
 import { defineJob, type JobContext } from '../backends/context.js';
@@ -76,9 +75,7 @@ export async function runLdaTrain(ctx: JobContext, p: Values<typeof LDA_TRAIN_JO
         }
       }
       if (optimizeAt.has(stop)) {
-        // Minka's fixed point on the current counts: alpha from the documents' topic counts, eta from the topics' word counts (K x V).
-        const wordsByTopic = Float64Array.from({ length: k * v }, (_, i) => counts.nwk[(i % v) * k + Math.floor(i / v)]);
-        const next = { alpha: symmetricDirichletFixedPoint(counts.ndk, documents, k, alpha), eta: symmetricDirichletFixedPoint(wordsByTopic, k, v, eta) };
+        const next = estimateLdaPriors(counts, k, v, { alpha, eta });
         await lda.setPriors(next.alpha, next.eta);
         priors.sweeps.push(stop);
         priors.alpha.push(next.alpha);

@@ -6,7 +6,7 @@
 // collapsed algorithm 3. The models take documents as word ids (a vocabulary, offsets, tokens): turning
 // text into them is the caller's (the CLI's tokenizer is harness/data/corpus.ts). Like harmonium/linear
 // it is a subpath only, not re-exported by the root 'harmonium' (test/api.test.ts keeps the surface).
-export { LdaSampler, type LdaCorpus, type LdaOptions, type LdaState } from '../lda.js';
+export { LdaSampler, estimateLdaPriors, type LdaCorpus, type LdaOptions, type LdaState } from '../lda.js';
 export { bagOfWords, plsaStart, PlsaEm, type BagOfWords } from '../plsa.js';
 export { topicWords, documentTopics, topWords, topicRecovery, documentCompletion, plsaCompletion, logLikelihoodPerToken, type TokenDocuments, type Completion } from '../topics.js';
 export { symmetricDirichletFixedPoint, digamma } from '../dirichlet.js';
