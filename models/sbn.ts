@@ -34,8 +34,13 @@ export const sbnGenName = (l: number): string => `gen${l}`;
 export const sbnRecName = (l: number): string => `rec${l}`;
 export const SBN_PRIOR = 'prior.bias';
 
-/** The Philox call words of a batch's draws: the recognition network's layer l at RECOGNITION + l, a dream's at DREAM + l. */
-export const SBN_CALLS = { recognition: 1, dream: 32 } as const;
+/**
+ * The Philox call words of a batch's draws, layer l at base + l: training's recognition draws, its
+ * dreams, and an evaluation's recognition draws (apart from training's at the same steps). Disjoint
+ * while a net has at most MAX_SBN_LAYERS layers.
+ */
+export const SBN_CALLS = { recognition: 1, dream: 32, evaluation: 64 } as const;
+export const MAX_SBN_LAYERS = 30;
 
 const positive = (n: unknown) => typeof n === 'number' && Number.isInteger(n) && n > 0 && n < 2 ** 31;
 
@@ -43,6 +48,7 @@ const positive = (n: unknown) => typeof n === 'number' && Number.isInteger(n) &&
 export function validateSbnConfig(c: SbnConfig): Required<SbnConfig> {
   if (!positive(c.inputs)) throw new InputError(`sbn: inputs must be a positive integer, got ${String(c.inputs)}`);
   if (!Array.isArray(c.hidden) || c.hidden.length === 0 || !c.hidden.every(positive)) throw new InputError(`sbn: hidden ${JSON.stringify(c.hidden)} must be one or more positive integer widths`);
+  if (c.hidden.length > MAX_SBN_LAYERS) throw new InputError(`sbn: ${c.hidden.length} hidden layers; at most ${MAX_SBN_LAYERS}`);
   if (c.baseline !== undefined && typeof c.baseline !== 'boolean') throw new InputError(`sbn: baseline must be true or false, got ${String(c.baseline)}`);
   return { inputs: c.inputs, hidden: [...c.hidden], baseline: !!c.baseline };
 }
@@ -154,7 +160,7 @@ export class Sbn implements Releasable {
     const top = widths[this.layers];
     return building(async (owned) => {
       const f32 = (label: string, shape: number[]) => owned.add(ctx.pool.tensor(`sbn ${label}`, 'f32', shape));
-      const pass = async (name: string, grads: boolean): Promise<SbnPass> => ({
+      const pass = async (name: string, grads: { gen: boolean; rec: boolean }): Promise<SbnPass> => ({
         h: await Promise.all(widths.map((w, l) => f32(`${name} h${l}`, [rows, w]))),
         gen: await Promise.all(widths.map((w, l) => f32(`${name} gen logits ${l}`, [rows, w]))),
         rec: await Promise.all(widths.map((w, l) => f32(`${name} rec logits ${l}`, [rows, l === 0 ? 1 : w]))),
@@ -163,26 +169,27 @@ export class Sbn implements Releasable {
         logP: await f32(`${name} log p`, [rows]),
         logQ: await f32(`${name} log q`, [rows]),
         logW: await f32(`${name} log w`, [rows]),
-        dGen: grads ? await Promise.all(widths.map((w, l) => f32(`${name} gen grad ${l}`, [rows, w]))) : null,
-        dRec: grads ? await Promise.all(widths.map((w, l) => f32(`${name} rec grad ${l}`, [rows, l === 0 ? 1 : w]))) : null,
+        dGen: grads.gen ? await Promise.all(widths.map((w, l) => f32(`${name} gen grad ${l}`, [rows, w]))) : null,
+        dRec: grads.rec ? await Promise.all(widths.map((w, l) => f32(`${name} rec grad ${l}`, [rows, l === 0 ? 1 : w]))) : null,
       });
       const training = !!o.training;
       return {
         rows,
-        wake: await pass('wake', training),
-        sleep: training && o.sleep ? await pass('sleep', true) : null,
+        wake: await pass('wake', { gen: training, rec: training }),
+        // A dream trains the recognition network only.
+        sleep: training && o.sleep ? await pass('sleep', { gen: false, rec: true }) : null,
         zeros: await f32('zeros', [rows, top]),
         release: () => owned.release(),
       };
     });
   }
 
-  /** Adds the recognition network's draws h_1 .. h_L from q given p.h[0] (x), with its logits. */
-  addRecognition(graph: KernelGraph, ctx: OpContext, b: SbnBatch, p: SbnPass, stream: { seed: number }): Promise<Releasable> {
+  /** Adds the recognition network's draws h_1 .. h_L from q given p.h[0] (x), with its logits; layer l's draw at call `stream.call` + l (default SBN_CALLS.recognition). */
+  addRecognition(graph: KernelGraph, ctx: OpContext, b: SbnBatch, p: SbnPass, stream: { seed: number; call?: number }): Promise<Releasable> {
     return building(async (owned) => {
       for (let l = 1; l <= this.layers; l++) {
         await owned.add(addDenseForward(graph, ctx, this.rec[l - 1], { x: p.h[l - 1], y: p.rec[l], rows: b.rows }));
-        await owned.add(addSample(graph, ctx, { distribution: 'bernoulliLogits', logits: p.rec[l], output: p.h[l], seed: stream.seed, step: 0, call: SBN_CALLS.recognition + l }));
+        await owned.add(addSample(graph, ctx, { distribution: 'bernoulliLogits', logits: p.rec[l], output: p.h[l], seed: stream.seed, step: 0, call: (stream.call ?? SBN_CALLS.recognition) + l }));
       }
       return owned;
     });

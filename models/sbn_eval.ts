@@ -8,7 +8,7 @@ import { addGather } from '../engine/ops/index.js';
 import { ImportancePass, type ImportanceEstimate, type ImportanceOptions } from './importance_pass.js';
 import type { DeviceDataset } from './minibatch.js';
 import type { Releasable } from './owned.js';
-import type { Sbn } from './sbn.js';
+import { SBN_CALLS, type Sbn } from './sbn.js';
 
 export type SbnEvaluation = ImportanceEstimate;
 
@@ -33,7 +33,7 @@ export class SbnEvaluator implements Releasable {
         const rows = part.rows * samples;
         const b = await owned.add(sbn.batch(ctx, rows));
         await owned.add(addGather(load, ctx, { source: data.images, format: 'u8', rows: data.count, width: data.width, indices: repeated, output: b.wake.h[0], batchSize: rows, first: part.first * samples, batches: part.batches }));
-        await owned.add(sbn.addRecognition(draw, ctx, b, b.wake, { seed: o.seed }));
+        await owned.add(sbn.addRecognition(draw, ctx, b, b.wake, { seed: o.seed, call: SBN_CALLS.evaluation }));
         await owned.add(sbn.addJoint(draw, ctx, b, b.wake));
         await owned.add(sbn.addRecognitionLogProb(draw, ctx, b, b.wake));
         await owned.add(sbn.addLogWeight(draw, ctx, b.wake));

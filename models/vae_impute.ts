@@ -52,7 +52,9 @@ export class VaeImputer implements Releasable {
     const inputs = vae.config.inputs;
     const { rows } = p;
     return building(async (owned) => {
-      const b: VaeBatch = await owned.add(vae.batch(ctx, rows));
+      // A categorical latent feeds the decoder the one-hot of its draw, as the evaluation does.
+      const categorical = vae.latent.kind === 'categorical';
+      const b: VaeBatch = await owned.add(vae.batch(ctx, rows, { hard: categorical }));
       const f32 = (label: string, data: Float32Array) => owned.add(ctx.pool.tensor(`vae impute ${label}`, 'f32', [rows, inputs], { data }));
       const observedPart = new Float32Array(rows * inputs);
       const missing = new Float32Array(rows * inputs);
@@ -67,7 +69,7 @@ export class VaeImputer implements Releasable {
       await b.x.write(x0);
       const graph = new KernelGraph('vae impute step');
       await owned.add(vae.addEncoder(graph, ctx, b));
-      await owned.add(vae.addDraw(graph, ctx, b, { seed }));
+      await owned.add(vae.addDraw(graph, ctx, b, { seed, hard: categorical }));
       await owned.add(vae.addDecoder(graph, ctx, b));
       await owned.add(addUnary(graph, ctx, { op: 'sigmoid', x: b.decoded[b.decoded.length - 1], out: mean }));
       await owned.add(addBinary(graph, ctx, { op: 'mul', a: mean, b: mask, out: mean }));

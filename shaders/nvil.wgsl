@@ -2,7 +2,7 @@
 // d_i = log p(x_i, h_i) - log q(h_i | x_i) - b(x_i) (the input-dependent baseline b taken out), the
 // running mean c and variance v of d move towards the batch's, c = a c + (1 - a) mean(d) and
 // v = a v + (1 - a) var(d), and each row's signal is (d_i - c) / max(1, sqrt(v)). `centre` runs as one
-// invocation (the batch's sums in row order: the same bits on any device); `signal` one per row.
+// invocation (the batch's sums in row order: the same bits on any device); `normalise` one per row.
 #include "grid.wgsl"
 
 struct NvilParams {

@@ -41,7 +41,7 @@ function allVectors(ctx: GpuContext, width: number, copies: number): Promise<Dev
 
 const bits = (n: number, width: number) => Array.from({ length: width }, (_, j) => (n >> j) & 1);
 
-gpu('log p(x) of a 4-(3)-(2) net by importance sampling: K = 2,000 within 0.01 nats of the exact one; K = 1 within 4 standard errors of the exact ELBO', () =>
+gpu('log p(x) of a 4-(3)-(2) net by importance sampling: K = 20,000 within 0.03 nats of the exact one (measured 0.01; K = 2,000 spreads 0.06 over seeds); K = 1 near the exact ELBO', () =>
   withGpu(async (ctx) => {
     const { sbn, net } = await randomNet(ctx, { inputs: 4, hidden: [3, 2] }, 3);
     try {
@@ -51,8 +51,8 @@ gpu('log p(x) of a 4-(3)-(2) net by importance sampling: K = 2,000 within 0.01 n
       const once = await allVectors(ctx, 4, 1);
       const many = await allVectors(ctx, 4, 400);
       try {
-        const k2000 = await (await SbnEvaluator.create(ctx, sbn, once, { k: 2000, seed: 5, maxRows: 8000 })).evaluate();
-        assert.ok(Math.abs(k2000.logPx - exact) < 0.01, `K = 2000: ${k2000.logPx}, exact ${exact}`);
+        const many20k = await (await SbnEvaluator.create(ctx, sbn, once, { k: 20000, seed: 5, maxRows: 8000 })).evaluate();
+        assert.ok(Math.abs(many20k.logPx - exact) < 0.03, `K = 20000: ${many20k.logPx}, exact ${exact}`);
         const k1 = await (await SbnEvaluator.create(ctx, sbn, many, { k: 1, seed: 6 })).evaluate();
         // Each K = 1 estimate is one draw of log w; over 6,400 draws the standard error is below 0.03 here (measured spread of log w about 2).
         assert.ok(Math.abs(k1.logPx - elbo) < 0.12, `K = 1: ${k1.logPx}, exact ELBO ${elbo}`);
