@@ -27,15 +27,6 @@ override KIND: u32 = 0;
 override ROLE: u32 = 0;
 override GRAD: bool = true;
 
-// log(1 + exp(x)) without overflow.
-fn softplus_of(x: f32) -> f32 {
-  return max(x, 0.0) + log(1.0 + exp(-abs(x)));
-}
-
-fn sigmoid_of(x: f32) -> f32 {
-  return 1.0 / (1.0 + exp(-x));
-}
-
 @compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
   let i = linear_index(gid, groups, WG);
@@ -47,7 +38,7 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) grou
   if (ROLE == 0u) {
     let r = real[i];
     switch KIND {
-      case 0u, 1u: { loss = softplus_of(-r) + softplus_of(f); dr = sigmoid_of(r) - 1.0; df = sigmoid_of(f); }
+      case 0u, 1u: { loss = softplus(-r) + softplus(f); dr = sigmoid(r) - 1.0; df = sigmoid(f); }
       case 2u: { loss = 0.5 * (r - 1.0) * (r - 1.0) + 0.5 * f * f; dr = r - 1.0; df = f; }
       case 3u: { loss = f - r; dr = -1.0; df = 1.0; }
       default: { loss = relu(1.0 - r) + relu(1.0 + f); dr = select(0.0, -1.0, r < 1.0); df = select(0.0, 1.0, f > -1.0); }
@@ -55,8 +46,8 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) grou
     if (GRAD) { grad_real[i] = dr * params.grad_scale; }
   } else {
     switch KIND {
-      case 0u: { loss = -softplus_of(f); df = -sigmoid_of(f); }
-      case 1u: { loss = softplus_of(-f); df = sigmoid_of(f) - 1.0; }
+      case 0u: { loss = -softplus(f); df = -sigmoid(f); }
+      case 1u: { loss = softplus(-f); df = sigmoid(f) - 1.0; }
       case 2u: { loss = 0.5 * (f - 1.0) * (f - 1.0); df = f - 1.0; }
       default: { loss = -f; df = -1.0; }
     }
