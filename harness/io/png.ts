@@ -1,7 +1,7 @@
 // PNG files: grey images, and colour rasters (harness/io/raster.ts) and plots drawn on them.
 import { PNG } from 'pngjs';
 import { writeFileAtomic } from './files.js';
-import { plotRaster, type PlotOptions, type PlotSeries, type Raster } from './raster.js';
+import { plotRaster, type PlotOptions, type PlotSeries, type Raster, type Rgb } from './raster.js';
 
 /** A raster's PNG bytes. */
 export function rasterPng(raster: Raster): Uint8Array {
@@ -16,6 +16,22 @@ export function rasterPng(raster: Raster): Uint8Array {
  */
 export function writePlot(path: string, series: readonly PlotSeries[], o: PlotOptions): void {
   writeFileAtomic(path, rasterPng(plotRaster(series, o)));
+}
+
+/**
+ * Curves over a shared x from 0 (sweeps, steps) as a PNG plot, the axes spanning the data: x from 0 to
+ * its last value, y from the lowest to the highest value, ticks at the ends and the middle (y ticks to
+ * `precision` significant digits).
+ */
+export function writeCurvesPlot(path: string, x: readonly number[], curves: ReadonlyArray<{ y: readonly number[]; colour: Rgb }>, precision = 3): void {
+  const all = curves.flatMap((c) => c.y);
+  const [low, high] = [Math.min(...all), Math.max(...all)];
+  const [last, top] = [Math.max(1, x[x.length - 1]), high > low ? high : low + 1];
+  writePlot(
+    path,
+    curves.map((c) => ({ x, y: c.y, colour: c.colour })),
+    { xRange: [0, last], yRange: [low, top], ticks: { x: [0, Math.round(last / 2), last], y: [low, (low + top) / 2, top].map((v) => Number(v.toPrecision(precision))) } },
+  );
 }
 
 /** Writes a grey image (one byte per pixel, row-major), scaled up by `scale` for small lattices. */

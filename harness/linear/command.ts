@@ -8,7 +8,7 @@ import { adapter, backend, json } from '../cli/flags.js';
 import { runWithProgress } from '../cli/run.js';
 import { integer, pick, text, toSpec, type Schema, type Values } from '../cli/schema.js';
 import { decodeSafetensors } from '../../engine/index.js';
-import { writePlot } from '../io/png.js';
+import { writeCurvesPlot } from '../io/png.js';
 import { filterImages } from '../rbm/images.js';
 import { writeGrid } from '../rbm/command.js';
 import { commandOutputs, type Pictures } from '../cli/outputs.js';
@@ -185,18 +185,10 @@ test_sparsity, seed, wall_ms, adapter, backend.`,
 
 /** ISTA's (orange) and FISTA's (blue) objective per step as a PNG plot (x: steps, y: mean objective). */
 function writeCurves(path: string, curves: { ista: number[]; fista: number[] }): void {
-  const all = [...curves.ista, ...curves.fista];
-  const [low, high] = [Math.min(...all), Math.max(...all)];
-  const x = curves.ista.map((_, i) => i);
-  const [last, top] = [Math.max(1, x.length - 1), high > low ? high : low + 1];
-  writePlot(
-    path,
-    [
-      { x, y: curves.ista, colour: [230, 120, 30] },
-      { x, y: curves.fista, colour: [40, 90, 200] },
-    ],
-    { xRange: [0, last], yRange: [low, top], ticks: { x: [0, Math.round(last / 2), last], y: [low, (low + top) / 2, top].map((v) => Number(v.toPrecision(3))) } },
-  );
+  writeCurvesPlot(path, curves.ista.map((_, i) => i), [
+    { y: curves.ista, colour: [230, 120, 30] },
+    { y: curves.fista, colour: [40, 90, 200] },
+  ]);
 }
 
 /** The feature's commands, in the order --help lists them (harness/cli/commands.ts). */

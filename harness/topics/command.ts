@@ -15,7 +15,7 @@ import { readLdaModel } from './model.js';
 import type { JsonObject } from '../io/json.js';
 import { commandOutputs, type Pictures } from '../cli/outputs.js';
 import { InputError } from '../../engine/errors.js';
-import { writeGreyPng, writePlot } from '../io/png.js';
+import { writeCurvesPlot, writeGreyPng } from '../io/png.js';
 import { barsTopicsGrid } from './pictures.js';
 import { readCorpusFlags } from './data_node.js';
 import { BARS, CORPUS_FLAGS, VOCABULARY_FLAG, DPMM_FLAGS, DPMM_JOB, LDA_TRAIN_FLAGS, LDA_TRAIN_JOB, PLSA_FLAGS, PLSA_JOB } from './flags.js';
@@ -140,14 +140,7 @@ function writeBarsTopics(path: string, r: JsonObject, scale: number): void {
 
 /** The held-out perplexity against sweeps as a PNG plot (x: sweeps, y: perplexity). */
 function writePerplexityCurve(path: string, curve: { sweeps: number[]; perplexity: number[] }): void {
-  const [low, high] = [Math.min(...curve.perplexity), Math.max(...curve.perplexity)];
-  const last = Math.max(1, curve.sweeps[curve.sweeps.length - 1]);
-  const top = high > low ? high : low + 1;
-  writePlot(path, [{ x: curve.sweeps, y: curve.perplexity, colour: [40, 90, 200] }], {
-    xRange: [0, last],
-    yRange: [low, top],
-    ticks: { x: [0, Math.round(last / 2), last], y: [low, (low + top) / 2, top].map((v) => Number(v.toPrecision(4))) },
-  });
+  writeCurvesPlot(path, curve.sweeps, [{ y: curve.perplexity, colour: [40, 90, 200] }], 4);
 }
 
 const model = text({ value: 'FILE', required: true, help: 'a model file of lda train --out' });
