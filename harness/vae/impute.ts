@@ -5,6 +5,7 @@
 // digits (truth, what is observed, the chain's fill, mean imputation's). Missing: each pixel with
 // probability 1 - --observed (Philox: seed, imputationMask, digit, pixel), or the bottom half.
 import { InputError, rngBits, RNG_PURPOSES, uniform24 } from '../../engine/index.js';
+import { pixelMeans } from '../../models/rbm_data.js';
 import { Vae } from '../../models/vae.js';
 import { VaeImputer } from '../../models/vae_impute.js';
 import { defineJob, type JobContext } from '../backends/context.js';
@@ -71,19 +72,19 @@ export async function runVaeImpute(ctx: JobContext, p: VaeImputeParams): Promise
     checkModelWidth(vae.config.inputs, inputs);
     const truth = Float32Array.from(testBinary.images, (b) => b / 255);
     // Mean imputation: each pixel's mean intensity over the training digits (what dynamic binarisation makes the probability of ink).
-    const start = new Float32Array(inputs);
-    for (let i = 0; i < train.count; i++) for (let j = 0; j < inputs; j++) start[j] += train.images[i * inputs + j] / 255 / train.count;
+    const start = Float32Array.from(pixelMeans(train.images, train.count, inputs));
     const chain = await VaeImputer.create(ctx, vae, { rows: testBinary.count, observed: mask, values: truth, start }, p.seed);
     try {
       const first = await chain.read();
       const curve = { steps: [0], mse: [missingMse(first, truth, mask)] };
+      let last = first;
       while (chain.steps < p.steps) {
         await chain.step(Math.min(p['record-every'], p.steps - chain.steps));
+        last = await chain.read();
         curve.steps.push(chain.steps);
-        curve.mse.push(missingMse(await chain.read(), truth, mask));
+        curve.mse.push(missingMse(last, truth, mask));
         ctx.onProgress?.(chain.steps, p.steps);
       }
-      const last = await chain.read();
       const missing = mask.reduce((n, m) => n + (m ? 0 : 1), 0);
       return {
         missing: p.missing,
