@@ -53,6 +53,18 @@ export async function runLdaTrain(ctx: JobContext, p: Values<typeof LDA_TRAIN_JO
     const optimizeAt = new Set(every > 0 ? Array.from({ length: Math.ceil(p.sweeps / every) - 1 }, (_, i) => (i + 1) * every).filter((s) => s >= p['optimize-after']) : []);
     const stops = [...new Set([...checkpoints, ...optimizeAt, p.sweeps])].sort((a, b) => a - b);
     let samplingMs = 0;
+    /** On the bars, the topics after `stop` sweeps. */
+    const snapshot = (stop: number, phi: Float64Array) => {
+      if (!bars) return;
+      snapshots.sweeps.push(stop);
+      snapshots.topics.push(Array.from(phi));
+    };
+    /** A checkpoint: the held-out perplexity (and the bars' topics) under the priors the sweeps so far used. */
+    const keep = (stop: number, phi: Float64Array, perplexity: number) => {
+      curve.sweeps.push(stop);
+      curve.perplexity.push(perplexity);
+      snapshot(stop, phi);
+    };
     for (const stop of stops) {
       // Sweeps to the next stop in chunks (progress between them), timed apart from the stops' work.
       const sampling = performance.now();
@@ -61,18 +73,13 @@ export async function runLdaTrain(ctx: JobContext, p: Values<typeof LDA_TRAIN_JO
         ctx.onProgress?.(lda.sweeps, p.sweeps);
       }
       samplingMs += performance.now() - sampling;
-      if (stop === p.sweeps && !checkpoints.includes(stop)) break;
+      // The last sweep's counts are read once, below.
+      if (stop === p.sweeps) break;
       const counts = await lda.read();
       const { alpha, eta } = lda.options;
       if (checkpoints.includes(stop)) {
-        // The held-out perplexity and the bars' topics under the priors the sweeps so far used.
         const phi = topicWords(counts.nwk, counts.nk, v, k, eta);
-        curve.sweeps.push(stop);
-        curve.perplexity.push(documentCompletion(phi, v, k, test, alpha, p.seed).perplexity);
-        if (bars) {
-          snapshots.sweeps.push(stop);
-          snapshots.topics.push(Array.from(phi));
-        }
+        keep(stop, phi, documentCompletion(phi, v, k, test, alpha, p.seed).perplexity);
       }
       if (optimizeAt.has(stop)) {
         const next = estimateLdaPriors(counts, k, v, { alpha, eta });
@@ -87,10 +94,9 @@ export async function runLdaTrain(ctx: JobContext, p: Values<typeof LDA_TRAIN_JO
     const phi = topicWords(counts.nwk, counts.nk, v, k, eta);
     const theta = documentTopics(counts.ndk, documents, k, alpha);
     const completion = documentCompletion(phi, v, k, test, alpha, p.seed);
-    if (bars && snapshots.sweeps[snapshots.sweeps.length - 1] !== p.sweeps) {
-      snapshots.sweeps.push(p.sweeps);
-      snapshots.topics.push(Array.from(phi));
-    }
+    // The last sweep: a checkpoint when asked for; on the bars its topics always.
+    if (checkpoints.includes(p.sweeps)) keep(p.sweeps, phi, completion.perplexity);
+    else snapshot(p.sweeps, phi);
     const recovery = bars && k >= BARS_TOPICS ? topicRecovery(barsTopics(), phi, BARS_TOPICS, k, v).distance : null;
     const file = () =>
       encodeSafetensors(
