@@ -2,6 +2,7 @@
 // the tensors and ops it made released afterwards; f32 rounding of references; tolerance checks.
 import * as assert from 'uvu/assert';
 import { KernelGraph, type DType, type OpDispatches, type RunOptions, type Tensor } from '../engine/index.js';
+import { addSample } from '../engine/ops/index.js';
 import { validateClose } from '../harness/bench/validate.js';
 import type { GpuContext } from './gpu.js';
 
@@ -78,3 +79,13 @@ export function centralDifferences(f: (v: Float64Array) => number, values: Array
 
 /** Keeps an op that is not an OpDispatches (a GEMM, one dispatch) for release with the test's tensors. */
 export const keep = (made: Made, op: Promise<{ release(): void }>) => made.op(op.then((o) => ({ dispatches: [], release: () => o.release() })));
+
+/** The sampler's own draws (step 0, call 0) of `count` elements at an iteration: the noise a model's graph drew there. */
+export async function gpuDraws(ctx: GpuContext, count: number, distribution: 'gaussian' | 'gumbel', seed: number, iteration: number): Promise<Float32Array> {
+  const r = await runAndRead(ctx, async (graph, made) => {
+    const out = await made.tensor('draws', [count]);
+    await made.op(addSample(graph, ctx, { distribution, output: out, seed, step: 0 }));
+    return { out };
+  }, { firstIteration: iteration });
+  return r.out;
+}

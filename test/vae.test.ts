@@ -10,7 +10,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { decodeSafetensors, encodeSafetensors, HarmoniumError, InputError, KernelGraph } from '../engine/index.js';
-import { addSample } from '../engine/ops/index.js';
 import { withJobContext } from '../harness/backends/context.js';
 import { runJob } from '../harness/backends/jobs.js';
 import { readSpec } from '../harness/cli/schema.js';
@@ -22,7 +21,7 @@ import { Vae, readVaeConfig, type VaeConfig } from '../models/vae.js';
 import { vaeLossReference } from '../harness/vae/reference.js';
 import { expectError } from './expect.js';
 import { openTestGpu, readF32, withGpu, type GpuContext } from './gpu.js';
-import { centralDifferences, check, runAndRead } from './ops_util.js';
+import { centralDifferences, check, gpuDraws } from './ops_util.js';
 import { randomF32 } from './random.js';
 
 // GPU gradients are f32 sums of a few products of O(1) values; float64 central differences with
@@ -33,14 +32,7 @@ const GRAD = { atol: 2e-5, rtol: 2e-4 };
 const grads = suite('VAE gradients against central differences of the float64 loss (GPU)');
 
 /** The GPU's own draws (normals or Gumbel variates) of the training stream at an iteration. */
-async function gpuNoise(ctx: GpuContext, vae: Vae, rows: number, seed: number, iteration: number): Promise<Float32Array> {
-  const r = await runAndRead(ctx, async (graph, made) => {
-    const out = await made.tensor('noise', [rows * vae.latentWidth]);
-    await made.op(addSample(graph, ctx, { distribution: vae.latent.kind === 'gaussian' ? 'gaussian' : 'gumbel', output: out, seed, step: 0 }));
-    return { out };
-  }, { firstIteration: iteration });
-  return r.out;
-}
+const gpuNoise = (ctx: GpuContext, vae: Vae, rows: number, seed: number, iteration: number) => gpuDraws(ctx, rows * vae.latentWidth, vae.latent.kind === 'gaussian' ? 'gaussian' : 'gumbel', seed, iteration);
 
 const CASES: Array<[string, VaeConfig, number]> = [
   ['gaussian latent 3, relu 6-5-(3)-5-6, beta 1', { inputs: 6, hidden: [5], latent: { kind: 'gaussian', size: 3 }, activation: 'relu' }, 1],

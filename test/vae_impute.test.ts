@@ -7,7 +7,6 @@ import * as assert from 'uvu/assert';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { addSample } from '../engine/ops/index.js';
 import { withJobContext } from '../harness/backends/context.js';
 import { readSpec } from '../harness/cli/schema.js';
 import { fromBase64, toBase64 } from '../harness/io/base64.js';
@@ -17,8 +16,8 @@ import { vaeImputeCommand } from '../harness/vae/command.js';
 import { Vae } from '../models/vae.js';
 import { VaeImputer } from '../models/vae_impute.js';
 import { expectRefused } from './expect.js';
-import { openTestGpu, readF32, withGpu, type GpuContext } from './gpu.js';
-import { check, runAndRead } from './ops_util.js';
+import { openTestGpu, readF32, withGpu } from './gpu.js';
+import { check, gpuDraws } from './ops_util.js';
 import { randomF32 } from './random.js';
 
 const host = suite('imputation masks (no GPU)');
@@ -39,16 +38,6 @@ host.run();
 
 const gpu = suite('imputation chain (GPU)');
 
-/** The GPU's own normals of the chain's draw at an iteration. */
-async function gpuNormals(ctx: GpuContext, count: number, seed: number, iteration: number): Promise<Float32Array> {
-  const r = await runAndRead(ctx, async (graph, made) => {
-    const out = await made.tensor('noise', [count]);
-    await made.op(addSample(graph, ctx, { distribution: 'gaussian', output: out, seed, step: 0 }));
-    return { out };
-  }, { firstIteration: iteration });
-  return r.out;
-}
-
 gpu('three steps of the chain on a 6-5-(3)-5-6 VAE: each step the float64 forward from the GPU\'s normals, observed values exact', () =>
   withGpu(async (ctx) => {
     const [rows, inputs, seed] = [4, 6, 9];
@@ -65,7 +54,7 @@ gpu('three steps of the chain on a 6-5-(3)-5-6 VAE: each step the float64 forwar
         let want = Float64Array.from({ length: rows * inputs }, (_, i) => (observed[i] ? values[i] : start[i % inputs]));
         check('the start', await chain.read(), want, { atol: 0, rtol: 0 });
         for (let s = 0; s < 3; s++) {
-          const noise = await gpuNormals(ctx, rows * 3, seed, s);
+          const noise = await gpuDraws(ctx, rows * 3, 'gaussian', seed, s);
           const { logits } = vaeLossReference({ config: vae.config, values: params }, want, rows, noise);
           want = Float64Array.from(want, (v, i) => (observed[i] ? values[i] : 1 / (1 + Math.exp(-logits[i]))));
           await chain.step(1);
