@@ -99,6 +99,8 @@ export interface BatchGather {
   first?: number;
   /** Batches before the batch index wraps (default: the full batches of indices from first). */
   batches?: number;
+  /** Entries of indices between batches' starts (default batchSize; engine/ops/gather.ts). */
+  stride?: number;
   /** What each byte value reads as (256 numbers; default b / 255). */
   byteValues?: ArrayLike<number>;
 }
@@ -114,8 +116,8 @@ export const BYTE_INTEGERS: Float32Array = Float32Array.from({ length: 256 }, (_
  *   await addBatchGather(graph, ctx, { data, indices: order, x, labels, batchSize: 100 });
  */
 export function addBatchGather(graph: KernelGraph, ctx: OpContext, o: BatchGather): Promise<Releasable> {
-  const { data, indices, batchSize, first, batches } = o;
-  const rows = { rows: data.count, indices, batchSize, first, batches };
+  const { data, indices, batchSize, first, batches, stride } = o;
+  const rows = { rows: data.count, indices, batchSize, first, batches, stride };
   return building(async (owned) => {
     await owned.add(addGather(graph, ctx, { ...rows, source: data.images, format: data.format, width: data.width, output: o.x, byteValues: o.byteValues }));
     if (o.labels) await owned.add(addGather(graph, ctx, { ...rows, source: data.labels, format: 'u32', width: 1, output: o.labels }));

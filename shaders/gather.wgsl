@@ -1,7 +1,8 @@
 // Minibatch gather (engine/ops/gather.ts; reference: harness/reference/gather.ts):
-//   output[r, c] = source[indices[first + b * batch_size + r], c],  b = (batch + iteration.index) % batches
+//   output[r, c] = source[indices[first + b * stride + r], c],  b = (batch + iteration.index) % batches
 // for r < batch_size and c < width, so that a graph repeated `batches` times gathers every batch of
-// an epoch in turn (and wraps around to batch 0 after).
+// an epoch in turn (and wraps around to batch 0 after). The stride is batch_size unless several
+// gathers share a step's indices (a GAN critic's n batches per step, each from its own first).
 // FORMAT 0 (words): source and output hold 32-bit words (f32 -> f32 or u32 -> u32), copied as bits.
 // FORMAT 1 (bytes): source holds rows x width u8 values packed 4 per u32 word, row-major as one byte
 // stream (byte e = row * width + c sits in word e / 4 at bits 8 (e % 4) .. + 7, a Uint8Array
@@ -21,6 +22,7 @@ struct GatherParams {
   first: u32,                // the entry of indices that row 0 of batch 0 reads
   batch: u32,                // the batch gathered at iteration 0
   batches: u32,              // batches per epoch: the batch index wraps modulo it
+  stride: u32,               // entries of indices between the starts of consecutive batches
 }
 
 struct Iteration {
@@ -44,7 +46,7 @@ override POISON: u32 = 0x7FC00000u;
 // The source row of output row r at this iteration.
 fn source_row(r: u32) -> u32 {
   let b = (params.batch + iteration.index) % params.batches;
-  return indices[params.first + b * params.batch_size + r];
+  return indices[params.first + b * params.stride + r];
 }
 
 // FORMAT 2: one invocation writes output word e, bytes 4e .. 4e + 3 of the batch's stream.

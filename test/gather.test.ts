@@ -109,6 +109,26 @@ gpu('the last partial batch is dropped: 100 indices in batches of 32 make 3 batc
     assert.equal(got, new Uint32Array(want.buffer));
   }));
 
+gpu('a stride of n x batchSize: n gathers from first = 0, batchSize, .. take the n batches of a step apart and together cover the epoch (a GAN critic)', () =>
+  withGpu(async (ctx) => {
+    const [rows, width, batchSize, n] = [30, 3, 4, 3];
+    const { host, words } = sourceData('f32', rows, width, 5);
+    const indices = permutationReference(rows, 7, 0);
+    const seen: number[] = [];
+    for (const t of [0, 1]) {
+      for (let j = 0; j < n; j++) {
+        const c: Case = { format: 'f32', rows, width, batchSize, indices, first: j * batchSize, stride: n * batchSize };
+        const got = await runGather(ctx, c, words, { firstIteration: t });
+        assert.equal(got, gatherReference(host, indices, c, t), `iteration ${t}, gather ${j}`);
+        // The reference's rows are the entries t n batchSize + j batchSize + r of the permutation.
+        const want = Array.from(indices.subarray((t * n + j) * batchSize, (t * n + j + 1) * batchSize));
+        assert.equal(Array.from({ length: batchSize }, (_, r) => got[r * width]), want.map((row) => host[row * width]));
+        seen.push(...want);
+      }
+    }
+    assert.is(new Set(seen).size, 2 * n * batchSize, 'two steps of 3 batches of 4 read 24 distinct rows');
+  }));
+
 gpu('out-of-range row numbers poison their rows (NaN for f32 output, 0xFFFFFFFF for u32, 0xFF bytes); custom byte values', () =>
   withGpu(async (ctx) => {
     const indices = Uint32Array.of(0, 5, 1, 0xffffffff);
@@ -174,6 +194,8 @@ gpu('bad input: InputError naming gather, the operand and both shapes; nothing a
     await fails({ batches: 4 }, '4 batches', 'need 12 indices', 'indices has shape [10]');
     await fails({ first: 8 }, 'first = 8', 'indices has shape [10]');
     await fails({ first: -1 }, 'first = -1');
+    await fails({ stride: 2 }, 'stride = 2', 'batchSize = 3');
+    await fails({ stride: 4, batches: 3 }, '3 batches', 'stride 4', 'need 11 indices');
     await fails({ batch: 3 }, 'batch = 3', 'batches = 3');
     await fails({ byteValues: new Float32Array(255), source: pixels, format: 'u8' }, 'byteValues', '256');
     await fails({ byteValues: UNIT_BYTE_VALUES }, 'byteValues', "format 'u8'");

@@ -197,6 +197,29 @@ optimizers('adam defaults are beta1 0.9, beta2 0.999, eps 1e-8 (the same bits as
     assert.equal(results[0], results[1]);
   }));
 
+optimizers("update: only the named tensors step (a GAN's generator or discriminator), clipped by their norm alone; the others keep their values and state", () =>
+  withGpu(async (ctx) => {
+    const options: OptimizerOptions = { kind: 'adam', lr: 0.01, beta1: 0.5, beta2: 0.9, eps: 1e-8, clipNorm: 2, update: ['W', 'c'] };
+    const params = await ParamSet.create(ctx, { seed: SEED, params: SPECS, state: optimizerState(options) });
+    const graph = new KernelGraph('update');
+    const fills = await addGradFill(graph, ctx, params, GRAD_SEED, 1);
+    const step = await addOptimizerStep(graph, ctx, params, options);
+    assert.is(step.dispatches, 2 * 2 + 1, 'two tensors: their sums of squares, the norm, their updates');
+    await params.runSteps(ctx.scheduler, graph, 3);
+    const named = [0, 2];
+    const host: TrainingState = { values: named.map((k) => Float64Array.from(initialValues(SEED, SPECS[k]))), state: { m: named.map((k) => new Float64Array(params.params[k].size)), v: named.map((k) => new Float64Array(params.params[k].size)) } };
+    for (let t = 0; t < 3; t++) optimizerStepReference(host, named.map((k) => hostGrad(GRAD_SEED, k, t, params.params[k].size, 1)), { ...referenceOf({ ...options, update: undefined }), decayed: undefined, lrScale: undefined }, 0.01, t);
+    for (const [i, k] of named.entries()) {
+      const v = validateClose(`update: ${SPECS[k].name}`, await readF32(params.params[k].value), host.values[i], TOLERANCE);
+      assert.ok(v.ok, v.message);
+    }
+    assert.equal(await readF32(params.params[1].value), Float32Array.from(initialValues(SEED, SPECS[1])), 'b keeps its value');
+    for (const slot of ['m', 'v']) assert.ok((await readF32(params.params[1].state[slot])).every((x) => x === 0), `b keeps its ${slot}`);
+    await expectError(() => addOptimizerStep(graph, ctx, params, { ...options, update: ['W', 'nope'] }), InputError, 'update names [nope], not parameters of the set');
+    await expectError(() => addOptimizerStep(graph, ctx, params, { ...options, update: [] }), InputError, 'update must list one or more');
+    [...fills, step, params].forEach((x) => x.release());
+  }));
+
 optimizers('errors: missing state, bad hyperparameters, a released set; nothing is added on failure', () =>
   withGpu(async (ctx) => {
     const params = await ParamSet.create(ctx, { seed: 1, params: SPECS.slice(1), state: ['momentum'] });

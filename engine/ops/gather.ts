@@ -36,6 +36,11 @@ export interface GatherOptions {
    * batchSize), so a last partial batch is dropped); the batch index wraps around modulo it.
    */
   batches?: number;
+  /**
+   * Entries of indices between the starts of consecutive batches (default batchSize): a step that
+   * gathers n batches of its own, each from its own `first`, gives them all stride n x batchSize.
+   */
+  stride?: number;
   /** Format 'u8': the f32 value of each byte (256 numbers; default byte / 255, correctly rounded). */
   byteValues?: ArrayLike<number>;
   /** Invocations per workgroup (default 64); the result does not depend on it. */
@@ -87,12 +92,14 @@ export async function addGather(graph: KernelGraph, ctx: OpContext, o: GatherOpt
   const count = indices.shape.reduce((a, b) => a * b, 1);
   const first = o.first ?? 0;
   if (!Number.isInteger(first) || first < 0) throw new InputError(`${name}: first = ${String(first)} must be a non-negative integer`);
-  const batches = o.batches ?? Math.floor((count - first) / batchSize);
+  const stride = o.stride ?? batchSize;
+  if (!Number.isInteger(stride) || stride < batchSize) throw new InputError(`${name}: stride = ${String(stride)} must be an integer >= batchSize = ${batchSize}`);
+  const batches = o.batches ?? Math.floor((count - first - batchSize) / stride) + 1;
   const batch = o.batch ?? 0;
-  if (!Number.isInteger(batches) || batches < 1 || first + batches * batchSize > count) {
-    throw new InputError(
-      `${name}: ${batches} batches of batchSize = ${batchSize} from first = ${first} need ${first + Math.max(batches, 1) * batchSize} indices; operand indices has shape [${indices.shape.join(', ')}]`,
-    );
+  // The last batch's entries end at first + (batches - 1) stride + batchSize.
+  const needed = first + (Math.max(batches, 1) - 1) * stride + batchSize;
+  if (!Number.isInteger(batches) || batches < 1 || needed > count) {
+    throw new InputError(`${name}: ${batches} batches of batchSize = ${batchSize}${stride === batchSize ? '' : ` (stride ${stride})`} from first = ${first} need ${needed} indices; operand indices has shape [${indices.shape.join(', ')}]`);
   }
   if (!Number.isInteger(batch) || batch < 0 || batch >= batches) throw new InputError(`${name}: batch = ${String(batch)} must be an integer in [0, batches = ${batches})`);
 
@@ -102,7 +109,7 @@ export async function addGather(graph: KernelGraph, ctx: OpContext, o: GatherOpt
 
   const wg = checkWorkgroupSize(ctx, name, o.workgroupSize ?? DEFAULT_WG);
   const kernel = cachedKernel(name, 'gather.wgsl', 'main', { WG: wg, FORMAT: FORMATS[format].code, POISON: FORMATS[format].poison });
-  const fields = { values, rows, width, batch_size: batchSize, first, batch, batches };
+  const fields = { values, rows, width, batch_size: batchSize, first, batch, batches, stride };
   const workgroups = linearGrid(ctx.gpu, format === 'bytes' ? Math.ceil((batchSize * width) / 4) : batchSize * width, kernel.override('WG'));
   return addDispatch(graph, ctx, kernel, fields, (params) => ({ params, source, indices, output }), workgroups);
 }

@@ -23,6 +23,8 @@ interface CommonOptions {
   clipNorm?: number;
   /** A parameter's own multiple of the learning rate, by name (default 1): BinaryNet's per-layer Glorot scale of its weights. */
   lrScale?: Readonly<Record<string, number>>;
+  /** The parameters this step updates, by name (default every one): a GAN's generator or its discriminator, each with its own step. */
+  update?: readonly string[];
 }
 
 /** torch.optim.SGD: buf = momentum * buf + (g + wd p); p -= lr * buf (without momentum: p -= lr (g + wd p)). */
@@ -145,13 +147,23 @@ export async function addOptimizerStep(graph: KernelGraph, ctx: OpContext, param
     throw new InputError(`${name}: lr = ${String(o.lr)} must be a Schedule or a finite number >= 0`);
   }
 
-  const decayed = o.weightDecayParams ?? params.params.map((p) => p.name);
-  const unknown = decayed.filter((n) => !params.params.some((p) => p.name === n));
-  if (unknown.length) throw new InputError(`${name}: weightDecayParams names [${unknown.join(', ')}], not parameters of the set [${params.params.map((p) => p.name).join(', ')}]`);
+  const names = params.params.map((p) => p.name);
+  const notInSet = (option: string, listed: readonly string[]) => {
+    const unknown = listed.filter((n) => !names.includes(n));
+    if (unknown.length) throw new InputError(`${name}: ${option} names [${unknown.join(', ')}], not parameters of the set [${names.join(', ')}]`);
+  };
+  const decayed = o.weightDecayParams ?? names;
+  notInSet('weightDecayParams', decayed);
+  if (o.update !== undefined) {
+    if (!Array.isArray(o.update) || o.update.length === 0) throw new InputError(`${name}: update must list one or more parameter names`);
+    notInSet('update', o.update);
+  }
+  // The tensors this step updates (with clipping, the norm is theirs alone).
+  const updated = o.update ? params.params.filter((p) => o.update!.includes(p.name)) : params.params;
 
   const lrScale = o.lrScale ?? {};
   for (const [n, v] of Object.entries(lrScale)) {
-    if (!params.params.some((p) => p.name === n)) throw new InputError(`${name}: lrScale names '${n}', not a parameter of the set [${params.params.map((p) => p.name).join(', ')}]`);
+    if (!names.includes(n)) throw new InputError(`${name}: lrScale names '${n}', not a parameter of the set [${names.join(', ')}]`);
     if (!(typeof v === 'number' && Number.isFinite(v) && v >= 0)) throw new InputError(`${name}: lrScale of '${n}' = ${String(v)} must be a finite number >= 0`);
   }
 
@@ -167,12 +179,12 @@ export async function addOptimizerStep(graph: KernelGraph, ctx: OpContext, param
 
   // Each tensor's slots of the partial sums: one per workgroup of WG * PER_THREAD elements.
   const perPartial = sumSquares.override('WG') * sumSquares.override('PER_THREAD');
-  const partialCounts = params.params.map((p) => Math.ceil(p.size / perPartial));
+  const partialCounts = updated.map((p) => Math.ceil(p.size / perPartial));
   const partialBases = partialCounts.map((_, i) => partialCounts.slice(0, i).reduce((a, b) => a + b, 0));
   const partialCount = partialCounts.reduce((a, b) => a + b, 0);
   const grids = {
     sums: partialCounts.map((count) => linearGrid(ctx.gpu, count * sumSquares.override('WG'), sumSquares.override('WG'))),
-    updates: params.params.map((p) => linearGrid(ctx.gpu, Math.ceil(p.size / update.override('SPAN')), update.override('WG'))),
+    updates: updated.map((p) => linearGrid(ctx.gpu, Math.ceil(p.size / update.override('SPAN')), update.override('WG'))),
   };
   grids.updates.forEach((g) => checkGrid(ctx.gpu, update.name, g));
   if (clip) grids.sums.forEach((g) => checkGrid(ctx.gpu, sumSquares.name, g));
@@ -190,7 +202,7 @@ export async function addOptimizerStep(graph: KernelGraph, ctx: OpContext, param
     const uniforms: Tensor[] = [];
     // Each tensor's OptimParams (shaders/optim.wgsl) is bound by its update and, with clipping, by the sums of squares and the clip.
     const readers: [Kernel, ...Kernel[]] = clip ? [update, sumSquares, clipScale] : [update];
-    for (const [i, p] of params.params.entries()) {
+    for (const [i, p] of updated.entries()) {
       const words = sharedUniformWords(readers, 'params', {
         n: p.size,
         partial_base: partialBases[i],
@@ -208,12 +220,12 @@ export async function addOptimizerStep(graph: KernelGraph, ctx: OpContext, param
     }
     const nodes: Array<{ kernel: Kernel; bindings: Record<string, Tensor>; workgroups: [number, number] }> = [];
     if (partials && clipStats) {
-      params.params.forEach((p, i) => nodes.push({ kernel: sumSquares, bindings: { params: uniforms[i], grad: p.grad, partials }, workgroups: grids.sums[i] }));
+      updated.forEach((p, i) => nodes.push({ kernel: sumSquares, bindings: { params: uniforms[i], grad: p.grad, partials }, workgroups: grids.sums[i] }));
       nodes.push({ kernel: clipScale, bindings: { params: uniforms[0], partials, clip_out: clipStats }, workgroups: [1, 1] });
     }
     const unusedRead = await placeholder(ctx.pool, 'read');
     const unusedWrite = await placeholder(ctx.pool, 'write');
-    params.params.forEach((p, i) => {
+    updated.forEach((p, i) => {
       const bindings: Record<string, Tensor> = { params: uniforms[i], lr: lr.tensor, value: p.value, grad: p.grad, clip: clipStats ?? unusedRead };
       if (kind === 'sgd') bindings.state0 = h.momentum > 0 ? p.state.momentum : unusedWrite;
       else Object.assign(bindings, { state0: p.state.m, state1: p.state.v });

@@ -11,6 +11,8 @@ export interface GatherReference {
   batch?: number;
   /** Batches per epoch; default the full batches of indices from first. */
   batches?: number;
+  /** Entries between batches' starts; default batchSize. */
+  stride?: number;
   byteValues?: ArrayLike<number>;
 }
 
@@ -21,7 +23,8 @@ export interface GatherReference {
 export function gatherReference(source: Uint32Array | Uint8Array, indices: ArrayLike<number>, o: GatherReference, iteration = 0): Uint32Array {
   const { rows, width, batchSize } = o;
   const first = o.first ?? 0;
-  const batches = o.batches ?? Math.floor((indices.length - first) / batchSize);
+  const stride = o.stride ?? batchSize;
+  const batches = o.batches ?? Math.floor((indices.length - first - batchSize) / stride) + 1;
   const values = new Float32Array(o.byteValues ?? UNIT_BYTE_VALUES);
   const valueBits = new Uint32Array(values.buffer);
   const poison = o.format === 'u32' ? 0xffffffff : o.format === 'bytes' ? 0xff : 0x7fc00000;
@@ -30,7 +33,7 @@ export function gatherReference(source: Uint32Array | Uint8Array, indices: Array
   const b = ((o.batch ?? 0) + iteration) % batches;
   for (let r = 0; r < batchSize; r++) {
     // 2. The source row of output row r; an index past the source poisons the row.
-    const row = indices[first + b * batchSize + r];
+    const row = indices[first + b * stride + r];
     for (let c = 0; c < width; c++) {
       if (row >= rows) out[r * width + c] = poison;
       // 3. Copy the word, or map the byte through the value table.
