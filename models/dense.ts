@@ -77,6 +77,10 @@ export interface DenseBackward extends DenseForward {
   dy: Tensor;
   /** rows x inputs: receives dL/dx; leave it out for a first layer (nothing needs it). */
   dx?: Tensor;
+  /** Add the weight's and bias's gradients to what their Param.grad holds (default: overwrite): a second loss on the same layer. */
+  accumulate?: boolean;
+  /** dy already holds dL/dz, the activation's derivative applied (the double backward's own terms added to it). */
+  masked?: boolean;
 }
 
 /**
@@ -90,12 +94,13 @@ export function addDenseBackward(graph: KernelGraph, ctx: OpContext, layer: Dens
   const { rows, x, y, dy } = o;
   return building(async (owned) => {
     // dz = dy * act'(y), in place: the activations' derivatives need only their output.
-    if (layer.activation !== 'identity') await owned.add(addUnaryBackward(graph, ctx, { op: layer.activation, dy, y, dx: dy }));
+    if (layer.activation !== 'identity' && !o.masked) await owned.add(addUnaryBackward(graph, ctx, { op: layer.activation, dy, y, dx: dy }));
     const dz = dy;
+    const accumulate = !!o.accumulate;
     // dW = x^T dz: (inputs x rows) (rows x outputs).
-    await owned.add(addGemm(graph, ctx, { a: x, b: dz, c: layer.weight.grad, m: layer.inputs, n: layer.outputs, k: rows, transA: true }));
+    await owned.add(addGemm(graph, ctx, { a: x, b: dz, c: layer.weight.grad, m: layer.inputs, n: layer.outputs, k: rows, transA: true, beta: +accumulate }));
     // db = the sum of dz over the rows.
-    await owned.add(addReduce(graph, ctx, { op: 'sum', per: 'column', x: dz, out: layer.bias.grad }));
+    await owned.add(addReduce(graph, ctx, { op: 'sum', per: 'column', x: dz, out: layer.bias.grad, accumulate }));
     // dx = dz W^T: (rows x outputs) (outputs x inputs).
     if (o.dx) await owned.add(addGemm(graph, ctx, { a: dz, b: layer.weight.value, c: o.dx, m: rows, n: layer.inputs, k: layer.outputs, transB: true }));
     return owned;

@@ -11,6 +11,7 @@ export const shaderFiles: Readonly<Record<string, () => Promise<string>>> = {
   'plsa.wgsl': () => import('./plsa.wgsl').then((m) => m.default),
   'nvil.wgsl': () => import('./nvil.wgsl').then((m) => m.default),
   'gan_loss.wgsl': () => import('./gan_loss.wgsl').then((m) => m.default),
+  'gradient_penalty.wgsl': () => import('./gradient_penalty.wgsl').then((m) => m.default),
   'rng.wgsl': () => import('./rng.wgsl').then((m) => m.default),
   'rng_fill.wgsl': () => import('./rng_fill.wgsl').then((m) => m.default),
   'grid.wgsl': () => import('./grid.wgsl').then((m) => m.default),

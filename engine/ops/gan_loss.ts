@@ -76,3 +76,48 @@ export async function addGanLoss(graph: KernelGraph, ctx: OpContext, o: GanLossO
     if (meanLoss) await addReducePasses(batch, { name: `${name}.mean`, op: REDUCE_OPS.mean, x: losses, per: 'all', output: { target: meanLoss } });
   });
 }
+
+export interface GradientPenaltyOptions {
+  /** f32 [rows, width]: the critic's gradients with respect to its inputs, a row per example. */
+  grad: Tensor;
+  /** The penalty's weight (WGAN-GP's 10). */
+  lambda: number;
+  /** f32 [rows, width]: d(penalty)/d(grad) times gradScale (the double backward starts from it). */
+  gradOut?: Tensor;
+  gradScale?: number;
+  /** Per row, lambda (||grad_r|| - 1)^2. */
+  losses?: Tensor;
+  /** The mean of the per-row penalties. */
+  meanLoss?: ReduceTarget;
+}
+
+/**
+ * Adds WGAN-GP's penalty lambda (||g_r|| - 1)^2 on each row of a critic's input gradients, with its
+ * gradient (zero where a row's norm is 0) and mean (shaders/gradient_penalty.wgsl).
+ *
+ *   await addGradientPenalty(graph, ctx, { grad: dx, lambda: 10, gradOut: dPenalty, gradScale: 1 / rows, meanLoss });
+ */
+export async function addGradientPenalty(graph: KernelGraph, ctx: OpContext, o: GradientPenaltyOptions): Promise<OpDispatches> {
+  const name = 'gradient_penalty';
+  const grad = checkShaped(name, 'grad', o.grad, ['f32']);
+  if (grad.shape.length !== 2) throw new InputError(`${name}: grad must be [rows, width], got [${grad.shape.join(', ')}]`);
+  const [rows, width] = grad.shape;
+  checkNumber(name, 'lambda', o.lambda);
+  const gradScale = o.gradScale ?? 1;
+  checkNumber(name, 'gradScale', gradScale);
+  const gradOut = o.gradOut === undefined ? undefined : checkShaped(name, 'gradOut', o.gradOut, ['f32']);
+  if (gradOut) checkShape(name, { grad, gradOut }, 'gradOut', [grad.shape]);
+  const losses = o.losses === undefined ? undefined : checkShaped(name, 'losses', o.losses, ['f32']);
+  if (losses) checkShape(name, { grad, losses }, 'losses', [[rows], [rows, 1]]);
+  const meanLoss = o.meanLoss === undefined ? undefined : checkTarget(ctx, name, 'meanLoss.out', o.meanLoss, { grad }, [[1], [1, 1]], false);
+  if (!gradOut && !losses && !meanLoss) throw new InputError(`${name}: nothing to compute: give gradOut, losses or meanLoss`);
+  for (const key of ['gradOut', 'losses'] as const) if (o[key]) checkDistinct(name, key, { grad, gradOut, losses });
+  const kernel = cachedKernel(name, 'gradient_penalty.wgsl', 'main', { WG: 64 });
+  const unused = await placeholder(ctx.pool, 'write', 1);
+  return addDispatches(graph, ctx, async (batch) => {
+    const rowLosses = losses ?? (await batch.scratch(`${name} losses`, 'f32', [rows]));
+    const params = await batch.uniform(`${name} params`, kernel.uniformWords('params', { rows, width, lambda: o.lambda, grad_scale: gradScale }));
+    batch.dispatch(kernel, { params, g: grad, grad: gradOut ?? unused, losses: rowLosses }, linearGrid(ctx.gpu, rows * kernel.override('WG'), kernel.override('WG')));
+    if (meanLoss) await addReducePasses(batch, { name: `${name}.mean`, op: REDUCE_OPS.mean, x: rowLosses, per: 'all', output: { target: meanLoss } });
+  });
+}

@@ -33,3 +33,48 @@ export function generatorLoss(loss: GanLoss, f: number): number {
       return -f;
   }
 }
+
+/** WGAN-GP's penalty of one row of input gradients: lambda (||g|| - 1)^2. */
+export function gradientPenalty(g: ArrayLike<number>, lambda: number): number {
+  let s = 0;
+  for (let i = 0; i < g.length; i++) s += g[i] * g[i];
+  return lambda * (Math.sqrt(s) - 1) ** 2;
+}
+
+/** A dense layer in float64: weight inputs x outputs (row-major), bias, activation. */
+export interface DenseReference {
+  weight: ArrayLike<number>;
+  bias: ArrayLike<number>;
+  inputs: number;
+  outputs: number;
+  activation: 'relu' | 'sigmoid' | 'tanh' | 'identity';
+}
+
+const act = (a: DenseReference['activation'], z: number) => (a === 'relu' ? Math.max(z, 0) : a === 'sigmoid' ? 1 / (1 + Math.exp(-z)) : a === 'tanh' ? Math.tanh(z) : z);
+/** The activation's derivative at z. */
+const slope = (a: DenseReference['activation'], z: number) => {
+  const y = act(a, z);
+  return a === 'relu' ? +(z > 0) : a === 'sigmoid' ? y * (1 - y) : a === 'tanh' ? 1 - y * y : 1;
+};
+
+/**
+ * A stack of dense layers with one output, on one input row x: the output and its gradient with
+ * respect to x (the chain rule through each layer in float64).
+ */
+export function criticReference(layers: readonly DenseReference[], x: ArrayLike<number>): { output: number; inputGrad: number[] } {
+  let a = Array.from(x);
+  const zs: number[][] = [];
+  for (const l of layers) {
+    const z = Array.from({ length: l.outputs }, (_, o) => l.bias[o] + a.reduce((s, v, i) => s + v * l.weight[i * l.outputs + o], 0));
+    zs.push(z);
+    a = z.map((v) => act(l.activation, v));
+  }
+  // Back from d(output)/d(output) = 1 through each layer: d/dz = d/da * act'(z), d/da_prev = W d/dz.
+  let d = [1];
+  for (let k = layers.length - 1; k >= 0; k--) {
+    const l = layers[k];
+    const dz = d.map((v, o) => v * slope(l.activation, zs[k][o]));
+    d = Array.from({ length: l.inputs }, (_, i) => dz.reduce((s, v, o) => s + v * l.weight[i * l.outputs + o], 0));
+  }
+  return { output: a[0], inputGrad: d };
+}
