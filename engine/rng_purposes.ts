@@ -62,6 +62,8 @@ export const RNG_PURPOSES = {
   dpmm: 31,
   // Which values a digit shows in VAE imputation with a random mask (step = digit, element = value), on the host (harness/vae/impute.ts).
   imputationMask: 32,
+  // The ring of Gaussians a GAN learns (step = example, element = the pair of normals), on the host (harness/data/ring.ts).
+  ganRing: 33,
 } as const;
 
 export type RngPurpose = keyof typeof RNG_PURPOSES;

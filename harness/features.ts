@@ -14,8 +14,9 @@ import { dbnFeature } from './dbn/feature.js';
 import { aeFeature } from './ae/feature.js';
 import { vaeFeature } from './vae/feature.js';
 import { sbnFeature } from './sbn/feature.js';
+import { ganFeature } from './gan/feature.js';
 import { rgFeature } from './rg/feature.js';
 import { linearFeature } from './linear/feature.js';
 import { topicsFeature } from './topics/feature.js';
 
-export const FEATURES: readonly Feature[] = [isingFeature, gemmFeature, mlpFeature, binaryNetFeature, hopfieldFeature, tspFeature, boltzmannFeature, rbmFeature, dbnFeature, rgFeature, aeFeature, vaeFeature, sbnFeature, linearFeature, topicsFeature];
+export const FEATURES: readonly Feature[] = [isingFeature, gemmFeature, mlpFeature, binaryNetFeature, hopfieldFeature, tspFeature, boltzmannFeature, rbmFeature, dbnFeature, rgFeature, aeFeature, vaeFeature, sbnFeature, ganFeature, linearFeature, topicsFeature];

@@ -106,3 +106,40 @@ export function addDenseBackward(graph: KernelGraph, ctx: OpContext, layer: Dens
     return owned;
   });
 }
+
+/** A stack of dense layers over a batch: each layer's output, the last the stack's. */
+export interface StackForward {
+  /** rows x the first layer's inputs. */
+  x: Tensor;
+  /** Per layer, rows x its outputs. */
+  outputs: readonly Tensor[];
+  rows: number;
+}
+
+/** Adds the forward pass of a stack of layers, each reading the one before's output. */
+export function addStackForward(graph: KernelGraph, ctx: OpContext, layers: readonly DenseLayer[], o: StackForward): Promise<Releasable> {
+  return building(async (owned) => {
+    for (const [k, layer] of layers.entries()) await owned.add(addDenseForward(graph, ctx, layer, { x: k === 0 ? o.x : o.outputs[k - 1], y: o.outputs[k], rows: o.rows }));
+    return owned;
+  });
+}
+
+export interface StackBackward extends StackForward {
+  /** Per layer, rows x its outputs: the last holds dL/d(the stack's output) on entry; all are overwritten. */
+  grads: readonly Tensor[];
+  /** rows x inputs: receives dL/dx (a generator's gradient through its discriminator). */
+  dx?: Tensor;
+  /** Add to what the gradients hold (a second loss on the same stack). */
+  accumulate?: boolean;
+}
+
+/** Adds the backward pass of addStackForward: every layer's gradients into its Param.grad, layer by layer down. */
+export function addStackBackward(graph: KernelGraph, ctx: OpContext, layers: readonly DenseLayer[], o: StackBackward): Promise<Releasable> {
+  return building(async (owned) => {
+    for (let k = layers.length - 1; k >= 0; k--) {
+      const x = k === 0 ? o.x : o.outputs[k - 1];
+      await owned.add(addDenseBackward(graph, ctx, layers[k], { x, y: o.outputs[k], dy: o.grads[k], dx: k === 0 ? o.dx : o.grads[k - 1], accumulate: o.accumulate, rows: o.rows }));
+    }
+    return owned;
+  });
+}

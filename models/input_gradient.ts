@@ -12,7 +12,7 @@
 // Tested against float64 central differences (test/gan_penalty.test.ts).
 import { InputError, type KernelGraph, type OpContext, type Tensor } from '../engine/index.js';
 import { addBinary, addGemm, addUnary, addUnaryBackward } from '../engine/ops/index.js';
-import { addDenseBackward, addDenseForward, type DenseActivation, type DenseLayer } from './dense.js';
+import { addDenseBackward, addStackForward, type DenseActivation, type DenseLayer } from './dense.js';
 import { building, Owned, type Releasable } from './owned.js';
 
 /** act''(z) from the output y = act(z), as the factor of act'(z): tanh -2 y, sigmoid 1 - 2 y; relu and identity have none. */
@@ -90,10 +90,7 @@ export class InputGradient implements Releasable {
   /** Adds the forward pass of x (rows x inputs) through the stack. */
   addForward(graph: KernelGraph, ctx: OpContext, x: Tensor): Promise<Releasable> {
     this.x = x;
-    return building(async (owned) => {
-      for (const [k, layer] of this.layers.entries()) await owned.add(addDenseForward(graph, ctx, layer, { x: k === 0 ? x : this.outputs[k - 1], y: this.outputs[k], rows: this.rows }));
-      return owned;
-    });
+    return addStackForward(graph, ctx, this.layers, { x, outputs: this.outputs, rows: this.rows });
   }
 
   /** Adds g = d out / dx (into `input`), after addForward. */

@@ -48,16 +48,17 @@ test('the penalty lambda (||g|| - 1)^2 per row, its mean, and its gradient (scal
   }));
 
 /** The critics: input width, then [width, activation] per layer, the last one output of identity. */
-const CRITICS: Array<{ name: string; inputs: number; layers: Array<[number, DenseActivation]> }> = [
+const CRITICS: Array<{ name: string; inputs: number; layers: Array<[number, DenseActivation]>; rows?: number }> = [
   { name: 'tanh then relu', inputs: 3, layers: [[5, 'tanh'], [4, 'relu'], [1, 'identity']] },
   { name: 'sigmoid then tanh', inputs: 4, layers: [[4, 'sigmoid'], [3, 'tanh'], [1, 'identity']] },
   { name: 'relu only (no curvature terms)', inputs: 2, layers: [[6, 'relu'], [5, 'relu'], [1, 'identity']] },
+  { name: "of the ring's size, a batch of 64", inputs: 2, layers: [[64, 'relu'], [1, 'identity']], rows: 64 },
 ];
 
 for (const c of CRITICS) {
   test(`critic ${c.name}: the input gradient by the chain rule, the mean penalty's gradients of every weight and bias by central differences, added to what they held`, () =>
     withGpu(async (ctx) => {
-      const rows = 6;
+      const rows = c.rows ?? 6;
       const widths = [c.inputs, ...c.layers.map(([w]) => w)];
       const specs = c.layers.flatMap(([w], k) => denseParams(`d${k}`, widths[k], w));
       const params = await ParamSet.create(ctx, { seed: 7, params: specs });

@@ -14,6 +14,7 @@ import { rgSection } from '../rg/report.js';
 import { linearSection } from '../linear/report.js';
 import { topicsSection } from '../topics/report.js';
 import { sbnSection } from '../sbn/report.js';
+import { ganSection } from '../gan/report.js';
 
 declare global {
   interface Window {
@@ -28,7 +29,7 @@ const BENCH_SECTIONS: Readonly<Record<string, [string, (result: JsonObject, titl
 };
 
 /** Each feature section's drawer (harness/report/sections.ts), by section name. */
-const SECTION_DRAWERS: Readonly<Record<string, (data: JsonObject) => void>> = { binarynet: binaryNetSection, deep: deepSection, rg: rgSection, linear: linearSection, topics: topicsSection, sbn: sbnSection, hopfield: hopfieldSection, tsp: tspSection, rbm: rbmSection, vae: vaeSection };
+const SECTION_DRAWERS: Readonly<Record<string, (data: JsonObject) => void>> = { binarynet: binaryNetSection, deep: deepSection, rg: rgSection, linear: linearSection, topics: topicsSection, sbn: sbnSection, gan: ganSection, hopfield: hopfieldSection, tsp: tspSection, rbm: rbmSection, vae: vaeSection };
 
 function render(data: ReportData): void {
   document.title = data.title;

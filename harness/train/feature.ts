@@ -105,6 +105,8 @@ export interface TrainingFeature<S extends Schema, M extends TrainableModel, E e
   /** Settings as a restored model says them (its widths), compared like the rest; not written again. */
   modelSettings?(model: M): Record<string, string>;
   series: readonly Series[];
+  /** Training examples one step reads (default --batch): a GAN's critic reads several batches per step. */
+  examplesPerStep?(p: TrainParams<S>): number;
   /** The trainer and the evaluation of a run; `resumed` is the checkpoint's file, if any. */
   start(ctx: JobContext, model: M, p: TrainParams<S>, data: D, owned: Owned, resumed: Restored<M> | undefined): Promise<TrainingSession<E>>;
   /** The model's own result fields: its configuration, the final metrics, the per-epoch history. */

@@ -66,7 +66,7 @@ export async function runTraining<S extends Schema, M extends TrainableModel, E 
       // Files from before --data trained on MNIST.
       const saved = { ...(feature.generate ? {} : { data: MNIST }), ...restored.metadata, ...feature.modelSettings?.(model) };
       checkRunSettings(resume!.source, saved, runSettings(feature as Settings, p, split), feature.flagNames);
-      const stepsPerEpoch = Math.floor(split.train.count / p.batch);
+      const stepsPerEpoch = Math.floor(split.train.count / (feature.examplesPerStep?.(p) ?? p.batch));
       history = readHistory(resume!.source, restored.tensors, restored.metadata, feature.series, { steps: model.params.iteration, stepsPerEpoch });
     }
     const session = await feature.start(ctx, model, p, data, owned, restored);
