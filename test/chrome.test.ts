@@ -80,6 +80,7 @@ const trainings: Array<[string, JsonObject, string]> = [
   ['lda-train, collapsed Gibbs on the bars', { job: 'lda-train', bars_documents: 50, sweeps: 20, seed: 11, return_model: true }, 'log_likelihood_per_token'],
   ['lda-train on the Federalist Papers (the page fetches them)', { job: 'lda-train', data: 'federalist', max_vocabulary: 300, topics: 4, sweeps: 2, seed: 14, return_model: true }, 'log_likelihood_per_token'],
   ['sbn-train, NVIL (its running averages in the model file too)', { job: 'sbn-train', hidden: [12], method: 'nvil', epochs: 1, batch: 50, train_count: 200, test_count: 50, eval_k: 2, seed: 15, return_model: true }, 'train_elbo'],
+  ['gan-train, wgan-gp on the ring (the double backward in a page)', { job: 'gan-train', loss: 'wgan-gp', generator: [8], discriminator: [8], ring_samples: 320, batch: 32, epochs: 1, eval_samples: 100, seed: 16, return_model: true }, 'd_loss'],
   ['sparse-coding, 7 x 7 patches', { job: 'sparse-coding', patch: 7, components: 5, alpha: 0.2, iterations: 2, code_iterations: 10, train_count: 20, test_count: 10, seed: 10, return_model: true }, 'learning_objective'],
 ];
 for (const [what, spec, metric] of trainings) {

@@ -2,7 +2,7 @@
 // 2017; Lim & Ye 2017) on the discriminator's outputs, per row with their fused gradients and their
 // mean (shaders/gan_loss.wgsl): the discriminator's loss of its outputs on real and generated examples,
 // or the generator's of the generated ones. Reference: harness/reference/gan.ts. Not in harmonium/ops
-// (the root's count of exports is capped): the GAN models will export it with their own subpath.
+// (the root's count of exports is capped): harmonium/gan exports it.
 import type { Tensor } from '../buffers.js';
 import { InputError } from '../errors.js';
 import { linearGrid, type KernelGraph } from '../graph.js';

@@ -45,7 +45,7 @@ backend (and png).`,
     const spec = toSpec('gan-sample', GAN_SAMPLE_JOB, { ...values, model: toBase64(bytes) });
     const { picture, ...result } = await runWithProgress('gan sample', spec, values);
     if (values.png) {
-      if (result.data === 'ring') writeFileAtomic(values.png, rasterPng(ringRaster(result.samples as number[])));
+      if (result.data === 'ring') writeFileAtomic(values.png, rasterPng(ringRaster(result.samples as number[], result.ring_std as number)));
       else writeGreyPng(values.png, fromBase64((picture as JsonObject).pixels_base64 as string), (picture as JsonObject).width as number, (picture as JsonObject).height as number, values.scale);
       result.png = values.png;
     }
