@@ -20,5 +20,6 @@ export function ganSection(data: JsonObject): void {
   chart(sec, 'High-quality share per epoch', 'epoch', 'share', epochs, ring.map((r) => ({ label: String(r.loss), values: (r.history as History).map((h) => h.high_quality) })));
   for (const r of ring) rasterFigure(sec, ringRaster(r.samples as number[]), `${String(r.loss)}: 500 samples after the last epoch (each mode's high-quality disc, 3 std, in red)`);
   const mnist = data.mnist as JsonObject;
+  for (const s of (mnist.snapshots as JsonObject[]).slice(0, -1)) figure(sec, s.samples as JsonObject, `MNIST after epoch ${String(s.epoch)}`);
   figure(sec, mnist.samples as JsonObject, `MNIST, ns loss, G 64-${(mnist.generator as number[]).join('-')}-784, ${String(mnist.epochs)} epochs: samples from fixed noise. The judge (an MLP, test error ${fmt(100 * (mnist.judge_test_error as number))}%) sees classes ${(mnist.class_histogram as number[]).join(', ')}: entropy ${fmt(mnist.class_entropy as number)} nats (uniform 2.303), mean confidence ${fmt(mnist.confidence as number)}.`);
 }

@@ -28,8 +28,8 @@ async function collectGan(ctx: SectionContext): Promise<JsonObject> {
   const counts = { ...(n.train ? { train_count: n.train } : {}), ...(n.test ? { test_count: n.test } : {}) };
   const r = await ctx.run({ job: 'gan-train', data: 'mnist', loss: 'ns', noise: 64, generator: [...n.hidden], discriminator: [...n.hidden], epochs: n.epochs, seed: ctx.seed, ...counts });
   ctx.unit(`gan ns on MNIST: classes' entropy ${(r.class_entropy as number).toFixed(3)} nats, confidence ${(r.confidence as number).toFixed(3)}`);
-  const { history, class_histogram, class_entropy, confidence, judge_test_error, samples, generator, discriminator } = r;
-  return { quick: ctx.scale === 'quick', epochs: m.epochs, hidden: [...m.hidden], ring_samples: m.ringSamples, ring, mnist: { epochs: n.epochs, generator, discriminator, history, class_histogram, class_entropy, confidence, judge_test_error, samples } };
+  const { history, class_histogram, class_entropy, confidence, judge_test_error, samples, snapshots, generator, discriminator } = r;
+  return { quick: ctx.scale === 'quick', epochs: m.epochs, hidden: [...m.hidden], ring_samples: m.ringSamples, ring, mnist: { epochs: n.epochs, generator, discriminator, history, class_histogram, class_entropy, confidence, judge_test_error, samples, snapshots } };
 }
 
 export const ganReportSection: ReportSection = { name: 'gan', collect: collectGan };

@@ -78,7 +78,7 @@ uniform) and its mean confidence. With --json the object holds data, loss, criti
 discriminator, noise, lr, batch, seed, epochs, steps_per_epoch, d_loss, g_loss, penalty (per step),
 history (per epoch), the last epoch's scores (modes_covered, high_quality, per_mode; or
 class_histogram, class_entropy, confidence, judge_test_error), samples (500 points or an 8 x 8
-grid of digits), examples_per_s, wall_ms, adapter, backend. gan sample draws from the model file.`,
+grid of digits) and snapshots (each epoch's samples so, as { epoch, samples }), examples_per_s, wall_ms, adapter, backend. gan sample draws from the model file.`,
   flags: GAN_TRAIN_FLAGS,
   check(p) {
     validateGanConfig(ganConfigOf(p));
@@ -120,6 +120,8 @@ grid of digits), examples_per_s, wall_ms, adapter, backend. gan sample draws fro
     const trainer = await owned.add(GanTrainer.create(ctx, gan, train, ganTrainingOf(p)));
     const count = p['eval-samples'];
     let last: JsonObject = {};
+    // Each epoch's samples of this run, for pictures across training (a resumed run's earlier epochs are not redrawn).
+    const snapshots: Json[] = [];
     return {
       trainer,
       async record(epoch) {
@@ -130,13 +132,15 @@ grid of digits), examples_per_s, wall_ms, adapter, backend. gan sample draws fro
         if (!judge) {
           const s = scoreRing(samples, { std: p['ring-std'] });
           last = { modes_covered: s.modesCovered, high_quality: s.highQuality, per_mode: s.perMode, samples: snapshot(samples, data) };
+          snapshots.push({ epoch: epoch.epoch + 1, samples: last.samples });
           return { values: { ...steps, modes_covered: s.modesCovered, high_quality: s.highQuality, class_entropy: NaN, confidence: NaN }, line: () => `${head}; modes covered ${s.modesCovered}/8, high quality ${(100 * s.highQuality).toFixed(1)}%` };
         }
         const s = await scoreSamples(ctx as RunContext, judge.mlp, samples, count);
         last = { class_histogram: s.histogram, class_entropy: s.entropy, confidence: s.confidence, judge_test_error: judge.testError, samples: snapshot(samples, data) };
+        snapshots.push({ epoch: epoch.epoch + 1, samples: last.samples });
         return { values: { ...steps, modes_covered: NaN, high_quality: NaN, class_entropy: s.entropy, confidence: s.confidence }, line: () => `${head}; classes' entropy ${s.entropy.toFixed(3)} nats (uniform 2.303), confidence ${s.confidence.toFixed(3)}` };
       },
-      finish: async () => last,
+      finish: async () => ({ ...last, snapshots }),
     };
   },
   result(gan, h, p) {
