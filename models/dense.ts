@@ -81,6 +81,8 @@ export interface DenseBackward extends DenseForward {
   accumulate?: boolean;
   /** dy already holds dL/dz, the activation's derivative applied (the double backward's own terms added to it). */
   masked?: boolean;
+  /** Only dL/dx: the weight's and bias's gradients are not wanted (a generator's step back through its discriminator). */
+  inputOnly?: boolean;
 }
 
 /**
@@ -96,11 +98,14 @@ export function addDenseBackward(graph: KernelGraph, ctx: OpContext, layer: Dens
     // dz = dy * act'(y), in place: the activations' derivatives need only their output.
     if (layer.activation !== 'identity' && !o.masked) await owned.add(addUnaryBackward(graph, ctx, { op: layer.activation, dy, y, dx: dy }));
     const dz = dy;
-    const accumulate = !!o.accumulate;
-    // dW = x^T dz: (inputs x rows) (rows x outputs).
-    await owned.add(addGemm(graph, ctx, { a: x, b: dz, c: layer.weight.grad, m: layer.inputs, n: layer.outputs, k: rows, transA: true, beta: +accumulate }));
-    // db = the sum of dz over the rows.
-    await owned.add(addReduce(graph, ctx, { op: 'sum', per: 'column', x: dz, out: layer.bias.grad, accumulate }));
+    if (o.inputOnly && !o.dx) throw new InputError(`dense '${layer.name}': inputOnly needs dx`);
+    if (!o.inputOnly) {
+      const accumulate = !!o.accumulate;
+      // dW = x^T dz: (inputs x rows) (rows x outputs).
+      await owned.add(addGemm(graph, ctx, { a: x, b: dz, c: layer.weight.grad, m: layer.inputs, n: layer.outputs, k: rows, transA: true, beta: +accumulate }));
+      // db = the sum of dz over the rows.
+      await owned.add(addReduce(graph, ctx, { op: 'sum', per: 'column', x: dz, out: layer.bias.grad, accumulate }));
+    }
     // dx = dz W^T: (rows x outputs) (outputs x inputs).
     if (o.dx) await owned.add(addGemm(graph, ctx, { a: dz, b: layer.weight.value, c: o.dx, m: rows, n: layer.inputs, k: layer.outputs, transB: true }));
     return owned;
@@ -131,6 +136,8 @@ export interface StackBackward extends StackForward {
   dx?: Tensor;
   /** Add to what the gradients hold (a second loss on the same stack). */
   accumulate?: boolean;
+  /** Only dL/dx (needs dx): no layer's weight gradients. */
+  inputOnly?: boolean;
 }
 
 /** Adds the backward pass of addStackForward: every layer's gradients into its Param.grad, layer by layer down. */
@@ -138,7 +145,7 @@ export function addStackBackward(graph: KernelGraph, ctx: OpContext, layers: rea
   return building(async (owned) => {
     for (let k = layers.length - 1; k >= 0; k--) {
       const x = k === 0 ? o.x : o.outputs[k - 1];
-      await owned.add(addDenseBackward(graph, ctx, layers[k], { x, y: o.outputs[k], dy: o.grads[k], dx: k === 0 ? o.dx : o.grads[k - 1], accumulate: o.accumulate, rows: o.rows }));
+      await owned.add(addDenseBackward(graph, ctx, layers[k], { x, y: o.outputs[k], dy: o.grads[k], dx: k === 0 ? o.dx : o.grads[k - 1], accumulate: o.accumulate, inputOnly: o.inputOnly, rows: o.rows }));
     }
     return owned;
   });

@@ -34,14 +34,14 @@ export const GAN_MODEL = 'gan';
 export const ganGenName = (i: number): string => `gen${i}`;
 export const ganDiscName = (i: number): string => `disc${i}`;
 
+/** Critic iterations per step: their calls 0 .. MAX - 1 stay below the interpolation's. */
+export const MAX_CRITIC_STEPS = 32;
 /**
  * The Philox call words of a step's draws (step = the training step): critic iteration j's noise j and
  * its interpolation weights (WGAN-GP) INTERPOLATION + j, the generator's noise GENERATOR; samples drawn
  * for evaluation use SAMPLES (step = the chunk), apart from training's.
  */
-export const GAN_CALLS = { interpolation: 32, generator: 64, samples: 65 } as const;
-/** Critic iterations per step: their calls 0 .. MAX - 1 stay below the interpolation's. */
-export const MAX_CRITIC_STEPS = 32;
+export const GAN_CALLS = { interpolation: MAX_CRITIC_STEPS, generator: 2 * MAX_CRITIC_STEPS, samples: 2 * MAX_CRITIC_STEPS + 1 } as const;
 
 const positive = (n: unknown) => typeof n === 'number' && Number.isInteger(n) && n > 0 && n < 2 ** 31;
 const widths = (v: unknown) => Array.isArray(v) && v.every(positive);

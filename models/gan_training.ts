@@ -65,6 +65,9 @@ export interface GanTrainingOptions {
 
 export type CheckedGanTraining = CheckedOptions<typeof GAN_TRAINING> & { criticSteps: number };
 
+/** Training examples one step reads: a batch per critic update. */
+export const ganExamplesPerStep = (o: Pick<CheckedGanTraining, 'batch' | 'criticSteps'>): number => o.batch * o.criticSteps;
+
 export function validateGanTraining(o: GanTrainingOptions): CheckedGanTraining {
   const where = 'gan training: ';
   const checked = checkOptions(GAN_TRAINING, o, where);
@@ -112,14 +115,15 @@ export class GanTrainer extends Trainer<typeof GAN_METRICS> {
     if (data.width !== gan.config.width) throw new InputError(`gan training: the data has ${data.width} values per example, the model ${gan.config.width}`);
     const n = o.criticSteps;
     const rows = o.batch;
-    if (rows * n > data.count) throw new InputError(`gan training: ${n} critic batches of ${rows} need ${rows * n} examples per step; the data has ${data.count}`);
+    const perStep = ganExamplesPerStep(o);
+    if (perStep > data.count) throw new InputError(`gan training: ${n} critic batches of ${rows} need ${perStep} examples per step; the data has ${data.count}`);
     const lossKind: GanLoss = o.loss === 'wgan-gp' ? 'wgan' : o.loss;
     const plan: TrainingPlan<typeof GAN_METRICS> = {
       name: 'gan training',
       params: gan.params,
       examples: data.count,
       // A step reads n batches: the permutation is cut into steps of n x batch.
-      batch: rows * n,
+      batch: perStep,
       epochs: o.epochs,
       seed: o.seed,
       metrics: GAN_METRICS,
@@ -134,7 +138,7 @@ export class GanTrainer extends Trainer<typeof GAN_METRICS> {
         const gp = o.loss === 'wgan-gp' ? { u: await f32('interpolation weights', [rows, 1]), mix: await f32('interpolates', [rows, data.width]), grad: await owned.add(InputGradient.create(c, gan.discriminator, rows)) } : null;
         const lr = await schedule('lr', o.lr);
         const adam = (network: 'generator' | 'discriminator'): OptimizerOptions => ({ kind: 'adam', lr, beta1: o.beta1, beta2: o.beta2, update: gan.names(network) });
-        const batches = Math.floor(data.count / (rows * n));
+        const batches = Math.floor(data.count / perStep);
         const fake = lastOf(gen.outputs);
         return async (graph) => {
           for (let j = 0; j < n; j++) {
@@ -145,7 +149,7 @@ export class GanTrainer extends Trainer<typeof GAN_METRICS> {
             await owned.add(addGanLoss(graph, c, { loss: lossKind, role: 'discriminator', real: lastOf(onReal.outputs), fake: lastOf(onFake.outputs), gradReal: lastOf(onReal.grads), gradFake: lastOf(onFake.grads), gradScale: 1 / rows, meanLoss: metrics.d_loss }));
             await owned.add(addStackBackward(graph, c, gan.discriminator, { x: real, ...onReal, rows }));
             await owned.add(addStackBackward(graph, c, gan.discriminator, { x: fake, ...onFake, rows, accumulate: true }));
-            if (gp) await owned.add(addPenalty(graph, c, { ...gp, real, fake, rows, seed: o.seed, call: GAN_CALLS.interpolation + j, lambda: o.penalty, meanLoss: metrics.penalty }));
+            if (gp) await owned.add(addInterpolatedPenalty(graph, c, { ...gp, real, fake, rows, seed: o.seed, call: GAN_CALLS.interpolation + j, lambda: o.penalty, meanLoss: metrics.penalty }));
             await owned.add(addOptimizerStep(graph, c, gan.params, adam('discriminator')));
             if (o.loss === 'wgan') for (const p of gan.names('discriminator')) await owned.add(addUnary(graph, c, { op: 'clamp', x: gan.params.get(p).value, out: gan.params.get(p).value, lo: -o.clip, hi: o.clip }));
           }
@@ -153,7 +157,7 @@ export class GanTrainer extends Trainer<typeof GAN_METRICS> {
           await owned.add(gan.addGenerate(graph, c, { noise, outputs: gen.outputs, rows, seed: o.seed, call: GAN_CALLS.generator }));
           await owned.add(addStackForward(graph, c, gan.discriminator, { x: fake, outputs: onFake.outputs, rows }));
           await owned.add(addGanLoss(graph, c, { loss: lossKind, role: 'generator', fake: lastOf(onFake.outputs), gradFake: lastOf(onFake.grads), gradScale: 1 / rows, meanLoss: metrics.g_loss }));
-          await owned.add(addStackBackward(graph, c, gan.discriminator, { x: fake, ...onFake, dx: lastOf(gen.grads), rows }));
+          await owned.add(addStackBackward(graph, c, gan.discriminator, { x: fake, ...onFake, dx: lastOf(gen.grads), inputOnly: true, rows }));
           await owned.add(addStackBackward(graph, c, gan.generator, { x: noise, ...gen, rows }));
           await owned.add(addOptimizerStep(graph, c, gan.params, adam('generator')));
         };
@@ -163,12 +167,23 @@ export class GanTrainer extends Trainer<typeof GAN_METRICS> {
   }
 }
 
-/** WGAN-GP's penalty at x^ = fake + u (real - fake), u ~ U(0, 1) per row, its gradients added to the critic's. */
-function addPenalty(
-  graph: KernelGraph,
-  ctx: RunContext,
-  o: { u: Tensor; mix: Tensor; grad: InputGradient; real: Tensor; fake: Tensor; rows: number; seed: number; call: number; lambda: number; meanLoss: ReduceTarget },
-): Promise<Releasable> {
+/** What WGAN-GP's penalty step reads and writes: u [rows, 1] and x^ [rows, width] are its scratch, `grad` the critic's input gradient. */
+export interface InterpolatedPenalty {
+  u: Tensor;
+  mix: Tensor;
+  grad: InputGradient;
+  real: Tensor;
+  fake: Tensor;
+  rows: number;
+  /** The Philox stream of u: seed, the step (the iteration), call. */
+  seed: number;
+  call: number;
+  lambda: number;
+  meanLoss?: ReduceTarget;
+}
+
+/** WGAN-GP's penalty at x^ = fake + u (real - fake), u ~ U(0, 1) per row, its gradients (over 1 / rows) added to the critic's. */
+export function addInterpolatedPenalty(graph: KernelGraph, ctx: RunContext, o: InterpolatedPenalty): Promise<Releasable> {
   return building(async (owned) => {
     await owned.add(addSample(graph, ctx, { distribution: 'uniform', output: o.u, seed: o.seed, step: 0, call: o.call }));
     await owned.add(addBinary(graph, ctx, { op: 'sub', a: o.real, b: o.fake, out: o.mix }));

@@ -96,6 +96,7 @@ export class InputGradient implements Releasable {
   /** Adds g = d out / dx (into `input`), after addForward. */
   addInputGradient(graph: KernelGraph, ctx: OpContext): Promise<Releasable> {
     const { layers, rows, delta, e } = this;
+    if (!this.x) throw new InputError('input gradient: addForward comes before addInputGradient');
     return building(async (owned) => {
       for (let k = layers.length - 1; k >= 0; k--) {
         const l = layers[k];
@@ -116,9 +117,10 @@ export class InputGradient implements Releasable {
     const last = layers.length - 1;
     return building(async (owned) => {
       for (const [k, l] of layers.entries()) {
-        await owned.add(addGemm(graph, ctx, { a: dDelta[k], b: l.weight.value, c: dE[k], m: rows, n: l.outputs, k: l.inputs }));
         await owned.add(addGemm(graph, ctx, { a: dDelta[k], b: e[k], c: l.weight.grad, m: l.inputs, n: l.outputs, k: rows, transA: true, beta: 1 }));
+        // The last layer's e is the constant 1: nothing below reads its dE.
         if (k === last) continue;
+        await owned.add(addGemm(graph, ctx, { a: dDelta[k], b: l.weight.value, c: dE[k], m: rows, n: l.outputs, k: l.inputs }));
         const curve = curvature[k];
         const factor = CURVATURE[l.activation];
         if (curve && factor) {

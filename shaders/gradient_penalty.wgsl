@@ -1,8 +1,8 @@
 // WGAN-GP's gradient penalty (Gulrajani et al. 2017) on a critic's input gradients g (rows x width),
 // one workgroup per row (a fixed tree sum: the same bits on every run):
 //   n = ||g_r||,  loss_r = lambda (n - 1)^2,  grad_r = grad_scale * 2 lambda (n - 1) / n * g_r
-// (grad 0 where n = 0, the norm's kink). Reference: harness/reference/gan.ts gradientPenalty.
-#include "grid.wgsl"
+// (grad 0 where n = 0, the norm's kink); with GRAD off only the losses. Reference:
+// harness/reference/gan.ts gradientPenalty.
 
 struct PenaltyParams {
   rows: u32,
@@ -17,6 +17,7 @@ struct PenaltyParams {
 @group(0) @binding(3) var<storage, read_write> losses: array<f32>;
 
 override WG: u32 = 64;
+override GRAD: bool = true;
 
 var<workgroup> partial: array<f32, WG>;
 
@@ -39,6 +40,7 @@ fn main(@builtin(local_invocation_id) lid: vec3u, @builtin(workgroup_id) wid: ve
   if (!live) { return; }
   let n = sqrt(partial[0]);
   if (lid.x == 0u) { losses[r] = params.lambda * (n - 1.0) * (n - 1.0); }
+  if (!GRAD) { return; }
   let scale = select(0.0, params.grad_scale * 2.0 * params.lambda * (n - 1.0) / n, n > 0.0);
   for (var c = lid.x; c < params.width; c += WG) { grad[base + c] = scale * g[base + c]; }
 }

@@ -72,7 +72,7 @@ gpu('training moves the generator toward the ring (its samples from radius ~0.5 
     [trainer, gan, data].forEach((x) => x.release());
   }));
 
-gpu("wgan clips every critic weight and bias to [-c, c] after each update, and no generator weight; criticSteps reads its batches apart", () =>
+gpu("wgan clips every critic weight and bias to [-c, c] after each update, and no generator weight; a step reads 5 critic batches", () =>
   withGpu(async (ctx) => {
     const ring = makeRing({ samples: 640, seed: 4 });
     const data = await DeviceDataset.uploadRows(ctx, { values: ring.values, labels: ring.labels, count: 640, width: 2 }, 'ring');

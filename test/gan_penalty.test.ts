@@ -5,11 +5,12 @@
 // with curvature (tanh, sigmoid) and without (relu), added to what the gradients held.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { InputError, KernelGraph, ParamSet } from '../engine/index.js';
+import { InputError, KernelGraph, ParamSet, type RunContext } from '../engine/index.js';
 import { addGradientPenalty } from '../engine/ops/gan_loss.js';
 import { criticReference, gradientPenalty, type DenseReference } from '../harness/reference/gan.js';
 import { denseLayer, denseParams, type DenseActivation } from '../models/dense.js';
 import { InputGradient } from '../models/input_gradient.js';
+import { addInterpolatedPenalty } from '../models/gan_training.js';
 import { expectError } from './expect.js';
 import { readF32, withGpu } from './gpu.js';
 import { centralDifferences, check, runAndRead } from './ops_util.js';
@@ -53,6 +54,8 @@ const CRITICS: Array<{ name: string; inputs: number; layers: Array<[number, Dens
   { name: 'sigmoid then tanh', inputs: 4, layers: [[4, 'sigmoid'], [3, 'tanh'], [1, 'identity']] },
   { name: 'relu only (no curvature terms)', inputs: 2, layers: [[6, 'relu'], [5, 'relu'], [1, 'identity']] },
   { name: "of the ring's size, a batch of 64", inputs: 2, layers: [[64, 'relu'], [1, 'identity']], rows: 64 },
+  { name: 'relu under tanh, an identity hidden layer between (curvature above a layer without)', inputs: 3, layers: [[5, 'relu'], [4, 'identity'], [4, 'tanh'], [1, 'identity']] },
+  { name: 'no hidden layer (a linear critic: the input gradient is its weight)', inputs: 3, layers: [[1, 'identity']] },
 ];
 
 for (const c of CRITICS) {
@@ -95,6 +98,37 @@ for (const c of CRITICS) {
     }));
 }
 
+test("WGAN-GP's step: x^ = fake + u (real - fake) with u from the sampler per row, the penalty's gradients at x^ added to the critic's", () =>
+  withGpu(async (ctx) => {
+    const [rows, width] = [8, 3];
+    const params = await ParamSet.create(ctx, { seed: 3, params: [...denseParams('d0', width, 6), ...denseParams('d1', 6, 1)] });
+    await params.get('d0.bias').value.write(values(6, 4, 0.5));
+    const layers = [denseLayer(params, 'd0', 'tanh'), denseLayer(params, 'd1', 'identity')];
+    const before = params.params.map((p, i) => values(p.size, 20 + i, 0.1));
+    for (const [i, p] of params.params.entries()) await p.grad.write(before[i]);
+    const [realX, fakeX] = [values(rows * width, 5, 2), values(rows * width, 6, 0.3)];
+    const grad = await InputGradient.create(ctx, layers, rows);
+    const out = await runAndRead(ctx, async (graph, made) => {
+      const [real, fake, u, mix, mean] = [await made.tensor('real', [rows, width], realX), await made.tensor('fake', [rows, width], fakeX), await made.tensor('u', [rows, 1]), await made.tensor('mix', [rows, width]), await made.tensor('mean', [1])];
+      await made.op(addInterpolatedPenalty(graph, ctx as RunContext, { u, mix, grad, real, fake, rows, seed: 9, call: 3, lambda: LAMBDA, meanLoss: { out: mean } }));
+      return { u, mix, mean };
+    });
+    assert.ok(out.u.every((v) => v >= 0 && v < 1) && new Set(out.u).size === rows, `u: ${Array.from(out.u)}`);
+    check('x^', out.mix, Array.from(out.mix, (_, e) => fakeX[e] + out.u[Math.floor(e / width)] * (realX[e] - fakeX[e])), { atol: 1e-6, rtol: 1e-6 });
+    const host = await Promise.all(params.params.map(async (p) => Float64Array.from(await readF32(p.value))));
+    const penalty = (vals: readonly Float64Array[]) => {
+      const net: DenseReference[] = [{ weight: vals[0], bias: vals[1], inputs: width, outputs: 6, activation: 'tanh' }, { weight: vals[2], bias: vals[3], inputs: 6, outputs: 1, activation: 'identity' }];
+      return Array.from({ length: rows }, (_, r) => gradientPenalty(criticReference(net, out.mix.subarray(r * width, (r + 1) * width)).inputGrad, LAMBDA)).reduce((a, b) => a + b, 0) / rows;
+    };
+    check('mean penalty', out.mean, [penalty(host)], { atol: 1e-5, rtol: 1e-4 });
+    for (const [i, p] of params.params.entries()) {
+      const fd = centralDifferences((v) => penalty(host.map((h, j) => (j === i ? v : h))), host[i]);
+      check(`d penalty / d ${p.name}`, await readF32(p.grad), Array.from(fd, (v, e) => v + before[i][e]), { atol: 2e-4 * Math.max(...fd.map(Math.abs), 1e-3), rtol: 1e-3 });
+    }
+    grad.release();
+    params.release();
+  }));
+
 test('refused: a stack not ending in one identity output, mismatched layers, backward before forward; the penalty of a non-matrix or with nothing to compute', () =>
   withGpu(async (ctx) => {
     const params = await ParamSet.create(ctx, { seed: 1, params: [...denseParams('a', 3, 4), ...denseParams('b', 4, 2), ...denseParams('c', 5, 1)] });
@@ -104,6 +138,7 @@ test('refused: a stack not ending in one identity output, mismatched layers, bac
     const graph = new KernelGraph('errors');
     const ok = await InputGradient.create(ctx, [c], 4);
     assert.throws(() => ok.addBackward(graph, ctx), /addForward comes before addBackward/);
+    assert.throws(() => ok.addInputGradient(graph, ctx), /addForward comes before addInputGradient/);
     const flat = await ctx.pool.tensor('flat', 'f32', [8]);
     await expectError(() => addGradientPenalty(graph, ctx, { grad: flat, lambda: 1, meanLoss: undefined, gradOut: undefined }), InputError, 'gradient_penalty', 'grad must be [rows, width]');
     await expectError(() => addGradientPenalty(graph, ctx, { grad: ok.input, lambda: 1 }), InputError, 'nothing to compute');

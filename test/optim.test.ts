@@ -214,6 +214,12 @@ optimizers("update: only the named tensors step (a GAN's generator or discrimina
       assert.ok(v.ok, v.message);
     }
     assert.equal(await readF32(params.params[1].value), Float32Array.from(initialValues(SEED, SPECS[1])), 'b keeps its value');
+    // The clipping norm is W's and c's alone (Adam's step hardly shows a common scale: the statistics do).
+    const grads = named.map((k) => hostGrad(GRAD_SEED, k, 2, params.params[k].size, 1));
+    const sumSquares = grads.reduce((s, g) => s + g.reduce((a, x) => a + x * x, 0), 0);
+    const [gpuSum, gpuNorm] = await readF32(step.clipStats!);
+    const stats = validateClose('clip stats of W and c', [gpuSum, gpuNorm], [sumSquares, Math.sqrt(sumSquares)], { atol: 0, rtol: 1e-5 });
+    assert.ok(stats.ok, stats.message);
     for (const slot of ['m', 'v']) assert.ok((await readF32(params.params[1].state[slot])).every((x) => x === 0), `b keeps its ${slot}`);
     await expectError(() => addOptimizerStep(graph, ctx, params, { ...options, update: ['W', 'nope'] }), InputError, 'update names [nope], not parameters of the set');
     await expectError(() => addOptimizerStep(graph, ctx, params, { ...options, update: [] }), InputError, 'update must list one or more');

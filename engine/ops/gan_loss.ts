@@ -112,7 +112,7 @@ export async function addGradientPenalty(graph: KernelGraph, ctx: OpContext, o: 
   const meanLoss = o.meanLoss === undefined ? undefined : checkTarget(ctx, name, 'meanLoss.out', o.meanLoss, { grad }, [[1], [1, 1]], false);
   if (!gradOut && !losses && !meanLoss) throw new InputError(`${name}: nothing to compute: give gradOut, losses or meanLoss`);
   for (const key of ['gradOut', 'losses'] as const) if (o[key]) checkDistinct(name, key, { grad, gradOut, losses });
-  const kernel = cachedKernel(name, 'gradient_penalty.wgsl', 'main', { WG: 64 });
+  const kernel = cachedKernel(name, 'gradient_penalty.wgsl', 'main', { WG: 64, GRAD: +!!gradOut });
   const unused = await placeholder(ctx.pool, 'write', 1);
   return addDispatches(graph, ctx, async (batch) => {
     const rowLosses = losses ?? (await batch.scratch(`${name} losses`, 'f32', [rows]));

@@ -38,7 +38,8 @@ export interface GatherOptions {
   batches?: number;
   /**
    * Entries of indices between the starts of consecutive batches (default batchSize): a step that
-   * gathers n batches of its own, each from its own `first`, gives them all stride n x batchSize.
+   * gathers n batches of its own, each from its own `first`, gives them all stride n x batchSize and
+   * the same `batches` (required with a stride: a default from `first` would wrap them apart).
    */
   stride?: number;
   /** Format 'u8': the f32 value of each byte (256 numbers; default byte / 255, correctly rounded). */
@@ -94,7 +95,8 @@ export async function addGather(graph: KernelGraph, ctx: OpContext, o: GatherOpt
   if (!Number.isInteger(first) || first < 0) throw new InputError(`${name}: first = ${String(first)} must be a non-negative integer`);
   const stride = o.stride ?? batchSize;
   if (!Number.isInteger(stride) || stride < batchSize) throw new InputError(`${name}: stride = ${String(stride)} must be an integer >= batchSize = ${batchSize}`);
-  const batches = o.batches ?? Math.floor((count - first - batchSize) / stride) + 1;
+  if (stride !== batchSize && o.batches === undefined) throw new InputError(`${name}: with stride = ${stride} give batches, the same for every gather of a step`);
+  const batches = o.batches ?? Math.floor((count - first) / batchSize);
   const batch = o.batch ?? 0;
   // The last batch's entries end at first + (batches - 1) stride + batchSize.
   const needed = first + (Math.max(batches, 1) - 1) * stride + batchSize;

@@ -8,6 +8,7 @@
 import { InputError } from '../../engine/errors.js';
 import { normals } from '../../engine/philox.js';
 import { RNG_PURPOSES } from '../../engine/rng_purposes.js';
+import { real, type NumberRule } from '../../models/options.js';
 
 export interface RingOptions {
   samples: number;
@@ -22,6 +23,9 @@ export interface RingOptions {
 
 /** The ring the papers use: 8 modes on a circle of radius 2, standard deviation 0.02. */
 export const RING_DEFAULTS = { modes: 8, radius: 2, std: 0.02 } as const;
+
+/** The modes' standard deviation as an option: > 0. */
+export const RING_STD: NumberRule = real({ min: 0, minOpen: true, default: RING_DEFAULTS.std });
 
 /** A sample is high quality within this many standard deviations of its nearest mode. */
 export const RING_QUALITY_STDS = 3;

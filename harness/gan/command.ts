@@ -15,6 +15,7 @@ import { rasterPng, writeGreyPng } from '../io/png.js';
 import { trainCommand } from '../train/command.js';
 import { GAN_SAMPLE_JOB } from './flags.js';
 import { ringRaster } from './ring_plot.js';
+import { RING_DEFAULTS } from '../data/ring.js';
 import { GAN_FEATURE } from './train.js';
 
 export const ganTrainCommand = trainCommand(GAN_FEATURE);
@@ -51,7 +52,7 @@ backend (and png).`,
     }
     if (values.json) return void process.stdout.write(`${JSON.stringify(result)}\n`);
     const lines = [`gan sample: ${String(result.count)} samples (seed ${String(result.seed)}) from a ${String(result.loss)} GAN after ${String(result.steps)} steps`];
-    if (result.data === 'ring') lines.push(`  modes covered  ${String(result.modes_covered)} of 8 (${(result.per_mode as number[]).join(', ')})`, `  high quality   ${(100 * (result.high_quality as number)).toFixed(1)}% within 3 std of a mode`);
+    if (result.data === 'ring') lines.push(`  modes covered  ${String(result.modes_covered)} of ${RING_DEFAULTS.modes} (${(result.per_mode as number[]).join(', ')})`, `  high quality   ${(100 * (result.high_quality as number)).toFixed(1)}% within 3 std of a mode`);
     if (values.png) lines.push(`  png  ${values.png}`);
     process.stdout.write(`${lines.join('\n')}\n`);
   },

@@ -5,9 +5,9 @@ import { DENSE_ACTIVATIONS } from '../../models/dense.js';
 import { CRITIC_STEPS, GAN_TRAINING } from '../../models/gan_training.js';
 import { seed } from '../cli/flags.js';
 import { choiceFlag, optionalFlag, optionFlag } from '../cli/options.js';
-import { choice, integer, integers, number, pick, text } from '../cli/schema.js';
+import { choice, integer, integers, pick, text } from '../cli/schema.js';
 import { DATA_FLAGS } from '../data/source.js';
-import { RING_DEFAULTS } from '../data/ring.js';
+import { RING_STD } from '../data/ring.js';
 
 /** The data a GAN learns: the ring of Gaussians, or MNIST's training digits. */
 export const GAN_DATA = ['ring', 'mnist'] as const;
@@ -22,7 +22,7 @@ export const GAN_TRAIN_FLAGS = {
   activation: choice(DENSE_ACTIVATIONS, { default: 'relu', help: 'of every hidden layer of both networks' }),
   noise: integer({ min: 1, default: 8, help: "noise values per sample, z ~ N(0, I), the generator's input" }),
   'ring-samples': integer({ min: 1, default: 12800, help: 'with --data ring: training examples drawn from the ring (Philox, --seed)' }),
-  'ring-std': number({ value: 'X', min: 0, default: RING_DEFAULTS.std, help: "with --data ring: the modes' standard deviation (> 0)" }),
+  'ring-std': optionFlag(RING_STD, { value: 'X', help: "with --data ring: the modes' standard deviation" }),
   epochs: optionFlag(GAN_TRAINING.epochs, { help: "passes of the critic over the training examples; with --resume the checkpoint's count toward them", parseBounds: true }),
   batch: optionFlag(GAN_TRAINING.batch, { help: 'real examples (and samples) per critic update', parseBounds: true }),
   lr: optionFlag(GAN_TRAINING.lr, { help: "Adam's learning rate, both networks" }),

@@ -4,22 +4,23 @@
 import type { JsonObject } from '../io/json.js';
 import { chart, figure, fmt, rasterFigure, section, table } from '../report/charts.js';
 import { ringRaster } from './ring_plot.js';
+import { RING_DEFAULTS } from '../data/ring.js';
 
 type History = Array<Record<string, number>>;
 
 export function ganSection(data: JsonObject): void {
   const ring = data.ring as JsonObject[];
   const sec = section(
-    `Generative adversarial nets: mode coverage on the ring of 8 Gaussians${data.quick ? ' (quick: tiny nets, a smoke run)' : ''}`,
-    `MLP generator and discriminator (${(data.hidden as number[]).join('-')} ReLU hidden units each), Adam lr 1e-4, beta (0.5, 0.9), batch 64, ${String(data.epochs)} epochs over ${String(data.ring_samples)} ring samples (std 0.02, radius 2); ` +
-      'after each epoch 2,500 samples from the same noise: a mode is covered when it holds at least 1/16 of its fair share of high-quality samples (within 3 std of it).',
+    `Generative adversarial nets: mode coverage on the ring of ${RING_DEFAULTS.modes} Gaussians${data.quick ? ' (quick: tiny nets, a smoke run)' : ''}`,
+    `MLP generator and discriminator (${(data.hidden as number[]).join('-')} ReLU hidden units each), Adam lr ${String(ring[0].lr)}, batch ${String(ring[0].batch)}, ${String(data.epochs)} epochs over ${String(data.ring_samples)} ring samples (std ${String(data.ring_std)}, radius ${RING_DEFAULTS.radius}); ` +
+      `after each epoch ${String(ring[0].eval_samples)} samples from the same noise: a mode is covered when it holds at least 1/16 of its fair share of high-quality samples (within 3 std of it).`,
   );
-  table(sec, ['loss', 'critic steps', 'modes covered (of 8)', 'high quality', 'high-quality samples per mode', 'examples/s'], ring.map((r) => [String(r.loss), String(r.critic_steps), String(r.modes_covered), `${fmt(100 * (r.high_quality as number))}%`, (r.per_mode as number[]).join(', '), fmt(r.examples_per_s as number)]));
+  table(sec, ['loss', 'critic steps', `modes covered (of ${RING_DEFAULTS.modes})`, 'high quality', 'high-quality samples per mode', 'examples/s'], ring.map((r) => [String(r.loss), String(r.critic_steps), String(r.modes_covered), `${fmt(100 * (r.high_quality as number))}%`, (r.per_mode as number[]).join(', '), fmt(r.examples_per_s as number)]));
   const epochs = (ring[0].history as History).map((h) => h.epoch);
   chart(sec, 'Modes covered per epoch', 'epoch', 'modes', epochs, ring.map((r) => ({ label: String(r.loss), values: (r.history as History).map((h) => h.modes_covered) })));
   chart(sec, 'High-quality share per epoch', 'epoch', 'share', epochs, ring.map((r) => ({ label: String(r.loss), values: (r.history as History).map((h) => h.high_quality) })));
-  for (const r of ring) rasterFigure(sec, ringRaster(r.samples as number[]), `${String(r.loss)}: 500 samples after the last epoch (each mode's high-quality disc, 3 std, in red)`);
+  for (const r of ring) rasterFigure(sec, ringRaster(r.samples as number[], data.ring_std as number), `${String(r.loss)}: 500 samples after the last epoch (each mode's high-quality disc, 3 std, in red)`);
   const mnist = data.mnist as JsonObject;
   for (const s of (mnist.snapshots as JsonObject[]).slice(0, -1)) figure(sec, s.samples as JsonObject, `MNIST after epoch ${String(s.epoch)}`);
-  figure(sec, mnist.samples as JsonObject, `MNIST, ns loss, G 64-${(mnist.generator as number[]).join('-')}-784, ${String(mnist.epochs)} epochs: samples from fixed noise. The judge (an MLP, test error ${fmt(100 * (mnist.judge_test_error as number))}%) sees classes ${(mnist.class_histogram as number[]).join(', ')}: entropy ${fmt(mnist.class_entropy as number)} nats (uniform 2.303), mean confidence ${fmt(mnist.confidence as number)}.`);
+  figure(sec, mnist.samples as JsonObject, `MNIST, ns loss, G ${String(mnist.noise)}-${(mnist.generator as number[]).join('-')}-784, ${String(mnist.epochs)} epochs: samples from fixed noise. The judge (an MLP, test error ${fmt(100 * (mnist.judge_test_error as number))}%) sees classes ${(mnist.class_histogram as number[]).join(', ')}: entropy ${fmt(mnist.class_entropy as number)} nats (uniform 2.303), mean confidence ${fmt(mnist.confidence as number)}.`);
 }

@@ -16,6 +16,8 @@ export interface ClassifierScore {
   entropy: number;
   /** The mean of each sample's largest class probability. */
   confidence: number;
+  /** Samples the judge could not classify (a logit not finite: a diverged generator's NaN); left out of the rest. */
+  invalid: number;
 }
 
 /** The judge's training: an MLP 784-256-10 with Adam, 10 epochs (about 6% test error on our split). */
@@ -50,6 +52,7 @@ export async function scoreSamples(ctx: RunContext, mlp: Mlp, samples: Float32Ar
     const classes = mlp.classes;
     const histogram = new Array<number>(classes).fill(0);
     let confidence = 0;
+    let invalid = 0;
     for (let first = 0; first < count; first += rows) {
       const part = samples.subarray(first * mlp.inputs, Math.min(count, first + rows) * mlp.inputs);
       const x = new Float32Array(rows * mlp.inputs);
@@ -60,13 +63,18 @@ export async function scoreSamples(ctx: RunContext, mlp: Mlp, samples: Float32Ar
       for (let r = 0; r < part.length / mlp.inputs; r++) {
         const row = logits.subarray(r * classes, (r + 1) * classes);
         const top = Math.max(...row);
+        if (!Number.isFinite(top) || row.some(Number.isNaN)) {
+          invalid++;
+          continue;
+        }
         const sum = row.reduce((s, v) => s + Math.exp(v - top), 0);
         histogram[row.indexOf(top)]++;
         confidence += 1 / sum;
       }
     }
-    const entropy = -histogram.reduce((s, n) => (n > 0 ? s + (n / count) * Math.log(n / count) : s), 0);
-    return { histogram, entropy, confidence: confidence / count };
+    const valid = count - invalid;
+    const entropy = -histogram.reduce((s, n) => (n > 0 ? s + (n / valid) * Math.log(n / valid) : s), 0);
+    return { histogram, entropy, confidence: valid > 0 ? confidence / valid : NaN, invalid };
   } finally {
     owned.release();
   }

@@ -10,12 +10,13 @@
 // settings.
 import type { RunContext } from '../../engine/index.js';
 import { Gan, readGanConfig, validateGanConfig, type GanConfig } from '../../models/gan.js';
-import { defaultCriticSteps, GAN_OPTIMIZER_STATE, GanTrainer, validateGanTraining, type GanEpoch, type GanTrainingOptions } from '../../models/gan_training.js';
+import { GAN_OPTIMIZER_STATE, ganExamplesPerStep, GanTrainer, validateGanTraining, type GanEpoch, type GanTrainingOptions } from '../../models/gan_training.js';
 import { DeviceDataset, type LabelledBytes } from '../../models/minibatch.js';
 import { mean } from '../../models/stats.js';
 import type { JobContext } from '../backends/context.js';
 import { labelledBytes } from '../data/dataset.js';
-import { makeRing, scoreRing } from '../data/ring.js';
+import { makeRing, RING_DEFAULTS, RING_STD, scoreRing } from '../data/ring.js';
+import { checkOption } from '../../models/options.js';
 import { loadData, type DataSplit } from '../data/source.js';
 import { imageGrid } from '../io/image_grid.js';
 import { toBase64 } from '../io/base64.js';
@@ -50,7 +51,7 @@ async function generate(ctx: JobContext, p: Params): Promise<DataSplit> {
   const count = p['ring-samples'];
   const ring = makeRing({ samples: count, std: p['ring-std'], seed: p.seed });
   const dataset = { images: ring.values, labels: ring.labels, count, rows: 1, cols: 2 };
-  return { train: dataset, test: { ...dataset, count: 0, images: new Float32Array(0), labels: new Uint8Array(0) }, note: `ring of 8 Gaussians, radius 2, std ${p['ring-std']}: ${count} examples, seed ${p.seed}` };
+  return { train: dataset, test: { ...dataset, count: 0, images: new Float32Array(0), labels: new Uint8Array(0) }, note: `ring of ${RING_DEFAULTS.modes} Gaussians, radius ${RING_DEFAULTS.radius}, std ${p['ring-std']}: ${count} examples, seed ${p.seed}` };
 }
 
 const dataSettings = (p: Params) => ({ data: p.data, ...(p.data === 'ring' ? { ring_samples: String(p['ring-samples']), ring_std: String(p['ring-std']) } : {}) });
@@ -77,10 +78,11 @@ the same digits at the start: its class histogram, the histogram's entropy (nats
 uniform) and its mean confidence. With --json the object holds data, loss, critic_steps, generator,
 discriminator, noise, lr, batch, seed, epochs, steps_per_epoch, d_loss, g_loss, penalty (per step),
 history (per epoch), the last epoch's scores (modes_covered, high_quality, per_mode; or
-class_histogram, class_entropy, confidence, judge_test_error), samples (500 points or an 8 x 8
+class_histogram, class_entropy, confidence, unclassified, judge_test_error), samples (500 points or an 8 x 8
 grid of digits) and snapshots (each epoch's samples so, as { epoch, samples }), examples_per_s, wall_ms, adapter, backend. gan sample draws from the model file.`,
   flags: GAN_TRAIN_FLAGS,
   check(p) {
+    checkOption(RING_STD, p['ring-std'], 'ring-std', 'gan train: ');
     validateGanConfig(ganConfigOf(p));
     validateGanTraining(ganTrainingOf(p));
   },
@@ -96,7 +98,7 @@ grid of digits) and snapshots (each epoch's samples so, as { epoch, samples }), 
   settings: (p) => ({
     ...dataSettings(p),
     loss: p.loss,
-    critic_steps: String(p['critic-steps'] ?? defaultCriticSteps(p.loss)),
+    critic_steps: String(validateGanTraining(ganTrainingOf(p)).criticSteps),
     lr: String(p.lr),
     beta1: String(p.beta1),
     beta2: String(p.beta2),
@@ -108,7 +110,7 @@ grid of digits) and snapshots (each epoch's samples so, as { epoch, samples }), 
   }),
   flagNames: { critic_steps: 'critic-steps', ring_samples: 'ring-samples', ring_std: 'ring-std', eval_samples: 'eval-samples' },
   modelSettings: (gan) => ({ generator: JSON.stringify(gan.config.generator), discriminator: JSON.stringify(gan.config.discriminator), noise: String(gan.config.noise), activation: gan.config.activation }),
-  examplesPerStep: (p) => p.batch * (p['critic-steps'] ?? defaultCriticSteps(p.loss)),
+  examplesPerStep: (p) => ganExamplesPerStep(validateGanTraining(ganTrainingOf(p))),
   series: [...perStep('d_loss', 'g_loss', 'penalty'), ...perEpoch('modes_covered', 'high_quality', 'class_entropy', 'confidence')],
   async start(ctx, gan, p, data, owned) {
     const train = await owned.add(data.kind === 'ring' ? DeviceDataset.uploadRows(ctx, data.rows, 'ring') : DeviceDataset.upload(ctx, data.train, 'train'));
@@ -133,10 +135,10 @@ grid of digits) and snapshots (each epoch's samples so, as { epoch, samples }), 
           const s = scoreRing(samples, { std: p['ring-std'] });
           last = { modes_covered: s.modesCovered, high_quality: s.highQuality, per_mode: s.perMode, samples: snapshot(samples, data) };
           snapshots.push({ epoch: epoch.epoch + 1, samples: last.samples });
-          return { values: { ...steps, modes_covered: s.modesCovered, high_quality: s.highQuality, class_entropy: NaN, confidence: NaN }, line: () => `${head}; modes covered ${s.modesCovered}/8, high quality ${(100 * s.highQuality).toFixed(1)}%` };
+          return { values: { ...steps, modes_covered: s.modesCovered, high_quality: s.highQuality, class_entropy: NaN, confidence: NaN }, line: () => `${head}; modes covered ${s.modesCovered}/${RING_DEFAULTS.modes}, high quality ${(100 * s.highQuality).toFixed(1)}%` };
         }
         const s = await scoreSamples(ctx as RunContext, judge.mlp, samples, count);
-        last = { class_histogram: s.histogram, class_entropy: s.entropy, confidence: s.confidence, judge_test_error: judge.testError, samples: snapshot(samples, data) };
+        last = { class_histogram: s.histogram, class_entropy: s.entropy, confidence: s.confidence, unclassified: s.invalid, judge_test_error: judge.testError, samples: snapshot(samples, data) };
         snapshots.push({ epoch: epoch.epoch + 1, samples: last.samples });
         return { values: { ...steps, modes_covered: NaN, high_quality: NaN, class_entropy: s.entropy, confidence: s.confidence }, line: () => `${head}; classes' entropy ${s.entropy.toFixed(3)} nats (uniform 2.303), confidence ${s.confidence.toFixed(3)}` };
       },
@@ -150,7 +152,7 @@ grid of digits) and snapshots (each epoch's samples so, as { epoch, samples }), 
       model: 'gan',
       data: p.data,
       loss: p.loss,
-      critic_steps: p['critic-steps'] ?? defaultCriticSteps(p.loss),
+      critic_steps: validateGanTraining(ganTrainingOf(p)).criticSteps,
       generator: gan.config.generator as number[],
       discriminator: gan.config.discriminator as number[],
       noise: gan.config.noise,
@@ -168,7 +170,7 @@ grid of digits) and snapshots (each epoch's samples so, as { epoch, samples }), 
     title: `GAN (${String(r.loss)}, ${String(r.critic_steps)} critic step${r.critic_steps === 1 ? '' : 's'}) on ${String(r.data)}: G ${String(r.noise)}-${(r.generator as number[]).join('-')}, D ${(r.discriminator as number[]).join('-')}-1, Adam lr ${r.lr}, batch ${r.batch}, seed ${r.seed}: ${r.epochs} epochs`,
     lines:
       r.data === 'ring'
-        ? [['modes covered', `${String(r.modes_covered)} of 8 (${(r.per_mode as number[]).join(', ')} high-quality samples per mode)`], ['high quality', `${(100 * (r.high_quality as number)).toFixed(1)}% of ${String(r.eval_samples)} samples within 3 std of a mode`]]
+        ? [['modes covered', `${String(r.modes_covered)} of ${RING_DEFAULTS.modes} (${(r.per_mode as number[]).join(', ')} high-quality samples per mode)`], ['high quality', `${(100 * (r.high_quality as number)).toFixed(1)}% of ${String(r.eval_samples)} samples within 3 std of a mode`]]
         : [['judge', `classes ${(r.class_histogram as number[]).join(', ')}; entropy ${(r.class_entropy as number).toFixed(3)} nats (uniform 2.303), mean confidence ${(r.confidence as number).toFixed(3)} (judge's test error ${(100 * (r.judge_test_error as number)).toFixed(2)}%)`]],
   }),
 };

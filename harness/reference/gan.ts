@@ -1,6 +1,9 @@
 // The GAN losses (engine/ops/gan_loss.ts) in float64: each row's loss of the discriminator's outputs
 // r (on a real example) and f (on a generated one), for tests and their central differences.
 import type { GanLoss } from '../../engine/ops/gan_loss.js';
+import type { DenseActivation } from '../../models/dense.js';
+import { unaryDerivativeScalar } from './elementwise.js';
+import { activate } from './gemm.js';
 
 const softplus = (x: number) => Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));
 
@@ -47,15 +50,12 @@ export interface DenseReference {
   bias: ArrayLike<number>;
   inputs: number;
   outputs: number;
-  activation: 'relu' | 'sigmoid' | 'tanh' | 'identity';
+  activation: DenseActivation;
 }
 
-const act = (a: DenseReference['activation'], z: number) => (a === 'relu' ? Math.max(z, 0) : a === 'sigmoid' ? 1 / (1 + Math.exp(-z)) : a === 'tanh' ? Math.tanh(z) : z);
-/** The activation's derivative at z. */
-const slope = (a: DenseReference['activation'], z: number) => {
-  const y = act(a, z);
-  return a === 'relu' ? +(z > 0) : a === 'sigmoid' ? y * (1 - y) : a === 'tanh' ? 1 - y * y : 1;
-};
+const act = (a: DenseActivation, z: number) => activate(z, a);
+/** The activation's derivative at z, from its output as the GPU's backward takes it. */
+const slope = (a: DenseActivation, z: number) => (a === 'identity' ? 1 : unaryDerivativeScalar(a, act(a, z)));
 
 /**
  * A stack of dense layers with one output, on one input row x: the output and its gradient with

@@ -11,7 +11,7 @@ export interface GatherReference {
   batch?: number;
   /** Batches per epoch; default the full batches of indices from first. */
   batches?: number;
-  /** Entries between batches' starts; default batchSize. */
+  /** Entries between batches' starts; default batchSize (with another, give batches). */
   stride?: number;
   byteValues?: ArrayLike<number>;
 }
@@ -24,7 +24,7 @@ export function gatherReference(source: Uint32Array | Uint8Array, indices: Array
   const { rows, width, batchSize } = o;
   const first = o.first ?? 0;
   const stride = o.stride ?? batchSize;
-  const batches = o.batches ?? Math.floor((indices.length - first - batchSize) / stride) + 1;
+  const batches = o.batches ?? Math.floor((indices.length - first) / batchSize);
   const values = new Float32Array(o.byteValues ?? UNIT_BYTE_VALUES);
   const valueBits = new Uint32Array(values.buffer);
   const poison = o.format === 'u32' ? 0xffffffff : o.format === 'bytes' ? 0xff : 0x7fc00000;
