@@ -10,7 +10,7 @@
 // Dense layers are models/dense.ts (one GEMM each, bias and activation fused). This file holds the
 // model, its batch tensors and one step's graph; vae_training.ts trains it, vae_eval.ts evaluates it.
 import { decodeSafetensors, InputError, ParamSet, type CheckpointExtra, type KernelGraph, type OpContext, type Safetensors, type SafetensorsTensor, type Tensor } from '../engine/index.js';
-import { addBinary, addCategoricalKl, addGaussianKl, addGumbelSoftmax, addGumbelSoftmaxBackward, addReduce, addReparameterize, addReparameterizeBackward, addSigmoidCrossEntropy, type ReduceTarget, type Temperature } from '../engine/ops/index.js';
+import { addBinary, addUnary, addCategoricalKl, addGaussianKl, addGumbelSoftmax, addGumbelSoftmaxBackward, addReduce, addReparameterize, addReparameterizeBackward, addSigmoidCrossEntropy, type ReduceTarget, type Temperature } from '../engine/ops/index.js';
 import { addDenseBackward, addDenseForward, DENSE_ACTIVATIONS, denseLayer, denseParams, type DenseActivation, type DenseLayer } from './dense.js';
 import { building, type Releasable } from './owned.js';
 import { checkModelTag, configFromMetadata, fileTensor, metadataList } from './model_file.js';
@@ -114,6 +114,11 @@ export function readVaeConfig(file: Safetensors, source: string): Required<VaeCo
     fileTensor(file.tensors, source, `${name}.bias`, 'F32', [outputs], hint);
   }
   return config;
+}
+
+function gradsOf(b: VaeBatch): VaeGrads {
+  if (!b.grads) throw new InputError('vae backward: the batch was made without training gradients');
+  return b.grads;
 }
 
 /** How the latent is drawn in a graph: the Philox stream, and for categorical latents the temperature and the straight-through one-hot. */
@@ -240,8 +245,8 @@ export class Vae implements Releasable {
 
   /**
    * The tensors of a batch: `rows` examples, `samples` draws each with their log-density ratios when
-   * `importance` (gaussian only: an IWAE estimate), gradients when training, a separate one-hot when
-   * the categorical draw is `hard`.
+   * `importance` (gaussian only: an IWAE estimate, or its training), gradients when training, a
+   * separate one-hot when the categorical draw is `hard`.
    */
   batch(ctx: OpContext, rows: number, o: { samples?: number; importance?: boolean; training?: boolean; hard?: boolean } = {}): Promise<VaeBatch> {
     const samples = o.samples ?? 1;
@@ -249,7 +254,7 @@ export class Vae implements Releasable {
     const { inputs, latent } = this.config;
     if (!positive(rows) || !positive(samples)) throw new InputError(`vae batch: rows = ${rows} and samples = ${samples} must be positive integers`);
     const importance = !!o.importance || samples > 1;
-    if (importance && (latent.kind !== 'gaussian' || training)) throw new InputError('vae batch: importance draws are for evaluating a gaussian VAE');
+    if (importance && latent.kind !== 'gaussian') throw new InputError('vae batch: importance draws are for a gaussian VAE');
     const draws = rows * samples;
     const width = this.latentWidth;
     return building(async (owned) => {
@@ -285,8 +290,8 @@ export class Vae implements Releasable {
           mean: gaussian ? await f32('mean grad', [rows, width]) : null,
           logVar: gaussian ? await f32('log_var grad', [rows, width]) : null,
           logits: gaussian ? null : await f32('logits grad', [rows, width]),
-          z: await f32('z grad', [rows, width]),
-          decoded: await eachOf('grad', this.decoder, rows),
+          z: await f32('z grad', [draws, width]),
+          decoded: await eachOf('grad', this.decoder, draws),
         };
       }
       return b;
@@ -371,21 +376,40 @@ export class Vae implements Releasable {
   /**
    * Adds the backward pass from the gradients addLosses wrote (the decoder's last, and the KL's in
    * the head's) down to every parameter's gradient: the decoder, the draw (its gradient added to the
-   * KL's), the heads, the encoder.
+   * KL's), the heads, the encoder. `iwae`: the importance-weighted bound's instead (vae_iwae.ts): no
+   * KL in the heads' gradients; the decoder's gradient and z's hold every draw's, weighted, and
+   * log q(z | x)'s own term in the log-variance is added (the weights sum to 1: -1/2 per example).
    */
-  addBackward(graph: KernelGraph, ctx: OpContext, b: VaeBatch, d: VaeDraw): Promise<Releasable> {
-    const g = b.grads;
-    if (!g) throw new InputError('vae backward: the batch was made without training gradients');
+  addBackward(graph: KernelGraph, ctx: OpContext, b: VaeBatch, d: VaeDraw, o: { iwae?: boolean } = {}): Promise<Releasable> {
+    return building(async (owned) => {
+      await owned.add(this.addDecoderBackward(graph, ctx, b));
+      await owned.add(this.addEncoderBackward(graph, ctx, b, d, o));
+      return owned;
+    });
+  }
+
+  /** The first half of addBackward: the decoder's, from the last of its gradients down to dL/dz (every draw's). */
+  addDecoderBackward(graph: KernelGraph, ctx: OpContext, b: VaeBatch): Promise<Releasable> {
+    const g = gradsOf(b);
     return building(async (owned) => {
       for (let i = this.decoder.length - 1; i >= 0; i--) {
         const x = i === 0 ? b.z : b.decoded[i - 1];
-        await owned.add(addDenseBackward(graph, ctx, this.decoder[i], { x, y: b.decoded[i], dy: g.decoded[i], dx: i === 0 ? g.z : g.decoded[i - 1], rows: b.rows }));
+        await owned.add(addDenseBackward(graph, ctx, this.decoder[i], { x, y: b.decoded[i], dy: g.decoded[i], dx: i === 0 ? g.z : g.decoded[i - 1], rows: b.rows * b.samples }));
       }
+      return owned;
+    });
+  }
+
+  /** The second half of addBackward: from dL/dz through the draw, the heads and the encoder. */
+  addEncoderBackward(graph: KernelGraph, ctx: OpContext, b: VaeBatch, d: VaeDraw, o: { iwae?: boolean } = {}): Promise<Releasable> {
+    const g = gradsOf(b);
+    return building(async (owned) => {
       const stream = { seed: d.seed, step: 0, call: d.call ?? 0 };
       const top = b.hidden[b.hidden.length - 1];
       const dTop = g.hidden[g.hidden.length - 1];
       if (b.mean && b.logVar && g.mean && g.logVar) {
-        await owned.add(addReparameterizeBackward(graph, ctx, { logVar: b.logVar, dz: g.z, dMean: g.mean, dLogVar: g.logVar, accumulate: true, ...stream }));
+        await owned.add(addReparameterizeBackward(graph, ctx, { logVar: b.logVar, dz: g.z, dMean: g.mean, dLogVar: g.logVar, samples: b.samples, accumulate: !o.iwae, ...stream }));
+        if (o.iwae) await owned.add(addUnary(graph, ctx, { op: 'affine', x: g.logVar, out: g.logVar, alpha: 1, beta: -0.5 / b.rows }));
         await owned.add(addDenseBackward(graph, ctx, this.heads[0], { x: top, y: b.mean, dy: g.mean, dx: dTop, rows: b.rows }));
         await owned.add(addDenseBackward(graph, ctx, this.heads[1], { x: top, y: b.logVar, dy: g.logVar, dx: g.hiddenExtra!, rows: b.rows }));
         await owned.add(addBinary(graph, ctx, { op: 'add', a: dTop, b: g.hiddenExtra!, out: dTop }));

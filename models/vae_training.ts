@@ -4,6 +4,7 @@
 // a checkpoint resumes bit for bit; the metrics are each step's mean reconstruction term and KL.
 import { InputError, type RunContext, type ScheduleSpec } from '../engine/index.js';
 import { addOptimizerStep, addSample, optimizerState } from '../engine/ops/index.js';
+import { IwaeObjective } from './vae_iwae.js';
 import { addBatchGather, type DeviceDataset } from './minibatch.js';
 import { checkOptions, onOff, real, whole, type CheckedOptions } from './options.js';
 import { checkRate, Trainer, TRAINING_RULES, type TrainedEpoch, type TrainingPlan } from './training.js';
@@ -19,6 +20,7 @@ export const VAE_TRAINING = {
   temperature: real({ min: 0, minOpen: true, default: 1 }),
   straightThrough: onOff(),
   binarize: onOff({ default: true }),
+  iwae: whole({ min: 0, default: 0 }),
 } as const;
 
 export interface VaeTrainingOptions {
@@ -38,6 +40,8 @@ export interface VaeTrainingOptions {
   straightThrough?: boolean;
   /** Draw each pixel as Bernoulli(intensity) at every step (dynamic binarisation; default true), else train on intensities. */
   binarize?: boolean;
+  /** Gaussian latents: train by the importance-weighted bound with this many draws per example (models/vae_iwae.ts); 0 (default): the ELBO with the closed-form KL. */
+  iwae?: number;
 }
 
 export type CheckedVaeTraining = Omit<CheckedOptions<typeof VAE_TRAINING>, 'lr' | 'temperature'> & { lr: number | ScheduleSpec; temperature: number | ScheduleSpec };
@@ -50,7 +54,9 @@ export type CheckedVaeTraining = Omit<CheckedOptions<typeof VAE_TRAINING>, 'lr' 
 export function validateVaeTraining(o: VaeTrainingOptions): CheckedVaeTraining {
   const where = 'vae training: ';
   const { lr, temperature, ...rules } = VAE_TRAINING;
-  return { ...checkOptions(rules, o, where), lr: checkRate(lr, o.lr, where), temperature: checkRate(temperature, o.temperature, where, 'temperature') };
+  const checked = { ...checkOptions(rules, o, where), lr: checkRate(lr, o.lr, where), temperature: checkRate(temperature, o.temperature, where, 'temperature') };
+  if (checked.iwae > 0 && checked.beta !== 1) throw new InputError(`${where}the importance-weighted bound has no KL weight; iwae = ${checked.iwae} needs beta 1, not ${checked.beta}`);
+  return checked;
 }
 
 /** Adam's state slots (Vae.create's `state`). */
@@ -81,6 +87,8 @@ export class VaeTrainer extends Trainer<typeof VAE_METRICS> {
     const o = validateVaeTraining(options);
     if (data.width !== vae.config.inputs) throw new InputError(`vae training: the data has ${data.width} values per example, the model ${vae.config.inputs} inputs`);
     const categorical = vae.latent.kind === 'categorical';
+    const k = o.iwae;
+    if (k > 0 && categorical) throw new InputError('vae training: iwae needs a gaussian latent');
     const plan: TrainingPlan<typeof VAE_METRICS> = {
       name: 'vae training',
       params: vae.params,
@@ -89,7 +97,8 @@ export class VaeTrainer extends Trainer<typeof VAE_METRICS> {
       metrics: VAE_METRICS,
       loss: ['reconstruction', 'kl'],
       async setup({ owned, order, metrics, schedule }) {
-        const b = await owned.add(vae.batch(ctx, o.batch, { training: true, hard: categorical && o.straightThrough }));
+        const b = await owned.add(vae.batch(ctx, o.batch, { training: true, samples: Math.max(k, 1), importance: k > 0, hard: categorical && o.straightThrough }));
+        const objective = k > 0 ? await owned.add(IwaeObjective.create(ctx, o.batch, k, vae.latentWidth)) : null;
         const lr = await schedule('lr', o.lr);
         const temperature = categorical ? await schedule('temperature', o.temperature) : undefined;
         const intensities = o.binarize ? await owned.add(ctx.pool.tensor('vae intensities', 'f32', [o.batch, data.width])) : b.x;
@@ -97,7 +106,8 @@ export class VaeTrainer extends Trainer<typeof VAE_METRICS> {
         return async (graph) => {
           await owned.add(addBatchGather(graph, ctx, { data, indices: order, x: intensities, batchSize: o.batch }));
           if (o.binarize) await owned.add(addSample(graph, ctx, { distribution: 'bernoulli', probabilities: intensities, output: b.x, seed: o.seed, step: 0 }));
-          await owned.add(vae.addGradients(graph, ctx, b, { draw, beta: o.beta, metrics }));
+          if (objective) await owned.add(objective.addGradients(graph, ctx, vae, b, { draw, metrics }));
+          else await owned.add(vae.addGradients(graph, ctx, b, { draw, beta: o.beta, metrics }));
           await owned.add(addOptimizerStep(graph, ctx, vae.params, { kind: 'adam', lr }));
         };
       },

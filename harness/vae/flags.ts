@@ -15,6 +15,7 @@ export const VAE_TRAIN_FLAGS = {
   latent: integer({ min: 1, default: 20, help: 'size of the gaussian latent z (2 for `vae manifold`)' }),
   'latent-categorical': text({ value: 'GxK', help: 'a categorical latent instead: G groups of K classes (30x10), drawn by Gumbel-softmax' }),
   beta: optionFlag(VAE_TRAINING.beta, { help: 'weight of the KL term (1: the ELBO; > 1: a beta-VAE)' }),
+  iwae: optionFlag(VAE_TRAINING.iwae, { value: 'K', help: 'gaussian latents: train by the importance-weighted bound with K draws per example (Burda et al. 2016; beta 1); 0: the ELBO with the closed-form KL', parseBounds: true }),
   epochs: optionFlag(VAE_TRAINING.epochs, { help: "epochs in all; with --resume the checkpoint's count toward them", parseBounds: true }),
   batch: optionFlag(VAE_TRAINING.batch, { help: 'examples per step (a last partial batch of an epoch is left out)', parseBounds: true }),
   lr: optionFlag(VAE_TRAINING.lr, { help: "Adam's learning rate" }),

@@ -66,3 +66,36 @@ export function vaeLossReference(net: VaeReferenceNet, x: ArrayLike<number>, row
   const loss = reconstruction.reduce((s, r, i) => s + r + beta * kl[i], 0) / rows;
   return { loss, reconstruction, kl, logits: d };
 }
+
+/**
+ * The importance-weighted bound's loss of a gaussian VAE (models/vae_iwae.ts): per example `k` draws
+ * from `noise` ((rows * k) x latent standard normals, draw after draw of each example), log w = log p(x |
+ * z) + log p(z) - log q(z | x), and the mean over the rows of -log (1/k) sum_k w_k.
+ */
+export function iwaeLossReference(net: VaeReferenceNet, x: ArrayLike<number>, rows: number, k: number, noise: ArrayLike<number>): number {
+  const { config, values } = net;
+  if (config.latent.kind !== 'gaussian') throw new Error('iwae reference: a gaussian latent');
+  const layer = (name: string, input: ArrayLike<number>, n: number, inputs: number, outputs: number, activation: VaeConfig['activation'] & string) =>
+    denseReference(input, values[`${name}.weight`], values[`${name}.bias`], { rows: n, inputs, outputs }, activation);
+  let h: ArrayLike<number> = x;
+  let width = config.inputs;
+  config.hidden.forEach((w, i) => {
+    h = layer(vaeEncoderName(i), h, rows, width, w, config.activation);
+    width = w;
+  });
+  const latent = config.latent.size;
+  const { z, logRatio } = reparameterizeReference(layer('mean', h, rows, width, latent, 'identity'), layer('log_var', h, rows, width, latent, 'identity'), rows, latent, k, noise);
+  const draws = rows * k;
+  const down = [latent, ...[...config.hidden].reverse(), config.inputs];
+  let d: ArrayLike<number> = z;
+  for (let i = 0; i + 1 < down.length; i++) d = layer(vaeDecoderName(i), d, draws, down[i], down[i + 1], i + 2 === down.length ? 'identity' : config.activation);
+  const targets = Float64Array.from({ length: draws * config.inputs }, (_, e) => x[Math.floor(e / (k * config.inputs)) * config.inputs + (e % config.inputs)]);
+  const reconstruction = bernoulliCrossEntropyReference(d, targets, draws, config.inputs).losses;
+  let loss = 0;
+  for (let r = 0; r < rows; r++) {
+    const logW = Array.from({ length: k }, (_, s) => logRatio[r * k + s] - reconstruction[r * k + s]);
+    const top = Math.max(...logW);
+    loss -= top + Math.log(logW.reduce((sum, w) => sum + Math.exp(w - top), 0) / k);
+  }
+  return loss / rows;
+}

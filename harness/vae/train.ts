@@ -6,7 +6,7 @@
 //   train_reconstruction, train_kl F32 [steps]    each step's batch means (nats)
 //   test_elbo, test_reconstruction, test_kl F64 [epochs]   after each epoch, on the binarised test digits
 // and metadata model 'vae', inputs, hidden, latent ('20' or '30x10'), activation, beta, lr, batch,
-// seed, tau, tau_min, tau_steps, straight_through, train_count, test_count, epochs (done), dataset.
+// seed, tau, tau_min, tau_steps, straight_through, iwae (when > 0), train_count, test_count, epochs (done), dataset.
 import { checkModelWidth } from '../data/dataset.js';
 import { InputError } from '../../engine/index.js';
 import { checkOption } from '../../models/options.js';
@@ -46,6 +46,7 @@ export function vaeTrainingOf(p: Params): VaeTrainingOptions {
     beta: p.beta,
     temperature: { kind: 'linear', from: p.tau, to: p['tau-min'], steps: p['tau-steps'] },
     straightThrough: p['straight-through'],
+    iwae: p.iwae,
   };
 }
 
@@ -53,10 +54,12 @@ export const VAE_FEATURE: TrainingFeature<typeof VAE_TRAIN_FLAGS, Vae, VaeEpoch,
   name: 'vae',
   summary: 'train a variational autoencoder (on MNIST by default: 8,000 training digits, binarised afresh each step) on the GPU',
   details: `Loss = -ELBO = -log p(x | z) + beta KL(q(z | x) || p(z)) with one reparameterised draw per example
-(a Gumbel-softmax draw per categorical with --latent-categorical). Logs one line per epoch (train and test
+(a Gumbel-softmax draw per categorical with --latent-categorical); with --iwae K the importance-weighted
+bound -log (1/K) sum_k p(x, z_k) / q(z_k | x) over K draws per example (Burda et al. 2016), the train
+terms then the draws' mean -log p(x | z) and log q(z | x) - log p(z). Logs one line per epoch (train and test
 ELBO in nats; the test examples are binarised once). A loss that becomes NaN stops training with an error
 naming the step; the model file keeps the last good epoch. With --json the object holds hidden, latent,
-activation, beta, lr, batch, seed, epochs, train_count, test_count, steps_per_epoch, test_elbo,
+activation, beta, objective, lr, batch, seed, epochs, train_count, test_count, steps_per_epoch, test_elbo,
 test_reconstruction, test_kl, history (per epoch), train_reconstruction and train_kl (per step),
 examples_per_s, wall_ms, adapter, backend.
 The model file holds encoder{i}.weight [inputs, outputs] and .bias, the heads mean.* and log_var.*
@@ -72,6 +75,7 @@ tau_min, tau_steps, straight_through, train_count, test_count, epochs, dataset, 
     checkOption(tau, p.tau, '--tau');
     checkOption(tau, p['tau-min'], '--tau-min');
     validateVaeTraining(vaeTrainingOf(p));
+    if (p.iwae > 0 && p['latent-categorical'] !== undefined) throw new InputError('--iwae is for a gaussian latent, not --latent-categorical');
   },
   readConfig: readVaeConfig,
   dataNote: VAE_DATA_NOTE,
@@ -91,11 +95,15 @@ tau_min, tau_steps, straight_through, train_count, test_count, epochs, dataset, 
     tau_steps: String(p['tau-steps']),
     straight_through: String(p['straight-through']),
     train_count: String(split.train.count),
+    // Files from before --iwae trained by the ELBO and have no key: only an IWAE run writes it (start() checks both ways).
+    ...(p.iwae > 0 ? { iwae: String(p.iwae) } : {}),
   }),
   modelSettings: (vae) => ({ hidden: JSON.stringify(vae.config.hidden), latent: formatLatent(vae.latent), activation: vae.config.activation }),
   series: [...perStep('train_reconstruction', 'train_kl'), ...perEpoch('test_elbo', 'test_reconstruction', 'test_kl')],
-  async start(ctx, vae, p, data, owned) {
+  async start(ctx, vae, p, data, owned, resumed) {
     checkModelWidth(vae.config.inputs, data.train.width);
+    const savedIwae = resumed?.metadata.iwae ?? '0';
+    if (resumed && savedIwae !== String(p.iwae)) throw new InputError(`the resumed model was made with --iwae ${savedIwae}; this run has --iwae ${p.iwae} (resume with the checkpoint's settings)`);
     const train = await owned.add(DeviceDataset.upload(ctx, data.train, 'train'));
     const test = await owned.add(DeviceDataset.upload(ctx, data.testBinary, 'test (binarised)'));
     const trainer = await owned.add(VaeTrainer.create(ctx, vae, train, vaeTrainingOf(p)));
@@ -119,6 +127,7 @@ tau_min, tau_steps, straight_through, train_count, test_count, epochs, dataset, 
       latent: formatLatent(vae.latent),
       activation: vae.config.activation,
       beta: p.beta,
+      objective: p.iwae > 0 ? `iwae (K = ${p.iwae})` : 'elbo',
       lr: p.lr,
       batch: p.batch,
       seed: p.seed,
