@@ -37,6 +37,9 @@ report('study --quick writes report.html, report.json and study.json', () => {
   // The VAE section's imputations: 10% and 50% observed and the bottom half missing, each with its curve from mean imputation and its picture (4 rows of 10 digits).
   const imputations = data.sections.vae.imputations as Array<{ observed_fraction: number; missing_mse_per_step: { steps: number[] }; picture: { height: number } }>;
   assert.equal(imputations.map((r) => [Math.round(10 * r.observed_fraction) / 10, r.missing_mse_per_step.steps, r.picture.height]), [[0.1, [0, 3], 4 * 29 + 1], [0.5, [0, 3], 4 * 29 + 1], [0.5, [0, 3], 4 * 29 + 1]]);
+  // The VAE trained by the IWAE bound beside the one trained by the ELBO, both evaluated by both bounds.
+  const byIwae = data.sections.vae.iwae_trained;
+  assert.equal([byIwae.train_k, byIwae.history.length, Number.isFinite(byIwae.iwae_log_px) && Number.isFinite(byIwae.elbo)], [5, 2, true]);
   // The SBN section: wake-sleep and NVIL, each with its per-epoch history and its final estimate.
   const sbn = data.sections.sbn.runs as Array<{ method: string; history: unknown[]; log_px: number }>;
   assert.equal(sbn.map((r) => [r.method, r.history.length, r.log_px < 0]), [['wake-sleep', 2, true], ['nvil', 2, true]]);
