@@ -17,8 +17,8 @@ import type { Vae, VaeBatch, VaeDraw, VaeMetrics } from './vae.js';
 /**
  * The scratch of the IWAE objective for batches of `rows` examples and `k` draws each.
  *
- *   const b = await vae.batch(ctx, rows, { samples: k, training: true });
- *   const iwae = await IwaeObjective.create(ctx, rows, k);
+ *   const b = await vae.batch(ctx, rows, { samples: k, training: true, importance: true });
+ *   const iwae = await IwaeObjective.create(ctx, rows, k, vae.latentWidth);
  *   await iwae.addGradients(graph, ctx, vae, b, { draw: { seed } });   // after b.x is filled
  */
 export class IwaeObjective implements Releasable {
