@@ -45,7 +45,7 @@ report('study --quick writes report.html, report.json and study.json', () => {
   assert.equal(sbn.map((r) => [r.method, r.history.length, r.log_px < 0]), [['wake-sleep', 2, true], ['nvil', 2, true]]);
   // The GAN section: one ring run per loss (its history, 500 sample points), the MNIST run's 8 x 8 grid of digits and its judge's histogram.
   const gan = data.sections.gan;
-  assert.equal(gan.ring.map((r: { loss: string; history: unknown[]; samples: number[] }) => [r.loss, r.history.length, r.samples.length]), ['minimax', 'ns', 'ls', 'wgan', 'wgan-gp', 'hinge'].map((l) => [l, 1, 1000]));
+  assert.equal(gan.ring.map((r: { loss: string; history: unknown[]; samples: number[] }) => [r.loss, r.history.length, r.samples.length]), ['minimax', 'ns', 'ls', 'wgan', 'wgan-gp', 'hinge'].map((l) => [l, 2, 1000]));
   assert.equal([gan.mnist.samples.width, gan.mnist.class_histogram.length, gan.mnist.snapshots.length], [8 * 29 + 1, 10, 1]);
   // The topics section: the bars' 10 topics after sweeps 0, 1, 2, 5, 10 (a row each of 5 x 5 images), both curves, the Federalist Papers' top words, the DP mixture's sweeps.
   const topics = data.sections.topics;

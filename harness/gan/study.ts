@@ -18,7 +18,7 @@ const MNIST_LR = 2e-4;
 const MODES = {
   full: { epochs: 40, hidden: [256, 256], ringSamples: 12800, mnist: { epochs: 30, hidden: [256, 256], train: undefined, test: undefined } },
   cpu: { epochs: 12, hidden: [128, 128], ringSamples: 12800, mnist: { epochs: 8, hidden: [256, 256], train: undefined, test: undefined } },
-  quick: { epochs: 1, hidden: [16], ringSamples: 640, mnist: { epochs: 1, hidden: [16], train: 400, test: 100 } },
+  quick: { epochs: 2, hidden: [16], ringSamples: 640, mnist: { epochs: 1, hidden: [16], train: 400, test: 100 } },
 } as const;
 
 async function collectGan(ctx: SectionContext): Promise<JsonObject> {

@@ -32,7 +32,7 @@ export interface Line {
 }
 
 /** One chart: shared x values, one line (or point set) per series. */
-export function chart(parent: HTMLElement, title: string, xLabel: string, yLabel: string, x: number[], lines: Line[], opts: { logX?: boolean; logY?: boolean } = {}): void {
+export function chart(parent: HTMLElement, title: string, xLabel: string, yLabel: string, x: number[], lines: Line[], opts: { logX?: boolean; logY?: boolean; yRange?: [number, number] } = {}): void {
   const box = el('div', { class: 'chart', 'data-title': title });
   parent.append(box);
   expected++;
@@ -54,7 +54,8 @@ export function chart(parent: HTMLElement, title: string, xLabel: string, yLabel
     width: 620,
     height: 340,
     series,
-    scales: { x: { time: false, distr: opts.logX ? 3 : 1 }, y: { distr: opts.logY ? 3 : 1 } },
+    // A fixed y range for counts and shares (flat series, zeros of a short run, still show).
+    scales: { x: { time: false, distr: opts.logX ? 3 : 1 }, y: { distr: opts.logY ? 3 : 1, ...(opts.yRange ? { range: opts.yRange } : {}) } },
     axes: [{ label: xLabel }, { label: yLabel, size: 70 }],
     hooks: {
       draw: [
