@@ -46,6 +46,7 @@ report('study --quick writes report.html, report.json and study.json', () => {
   // The GAN section: one ring run per loss (its history, 500 sample points), the MNIST run's 8 x 8 grid of digits and its judge's histogram.
   const gan = data.sections.gan;
   assert.equal(gan.ring.map((r: { loss: string; history: unknown[]; samples: number[] }) => [r.loss, r.history.length, r.samples.length]), ['minimax', 'ns', 'ls', 'wgan', 'wgan-gp', 'hinge'].map((l) => [l, 2, 1000]));
+  assert.equal(gan.ring.find((r: { loss: string }) => r.loss === 'ns').snapshots.map((s: { epoch: number }) => s.epoch), [1, 2], 'the ns run across training');
   assert.equal([gan.mnist.samples.width, gan.mnist.class_histogram.length, gan.mnist.snapshots.length], [8 * 29 + 1, 10, 1]);
   // The topics section: the bars' 10 topics after sweeps 0, 1, 2, 5, 10 (a row each of 5 x 5 images), both curves, the Federalist Papers' top words, the DP mixture's sweeps.
   const topics = data.sections.topics;

@@ -3,6 +3,7 @@
 // digits and its judge's scores.
 import type { JsonObject } from '../io/json.js';
 import { chart, figure, fmt, rasterFigure, section, table } from '../report/charts.js';
+import { sideBySide } from '../io/raster.js';
 import { ringRaster } from './ring_plot.js';
 import { RING_DEFAULTS } from '../data/ring.js';
 
@@ -20,6 +21,11 @@ export function ganSection(data: JsonObject): void {
   // A smoke run's two epochs of tiny nets barely move the generators: every loss draws the same flat lines, nothing to chart.
   if (!data.quick) drawCurves(sec, ring, epochs);
   for (const r of ring) rasterFigure(sec, ringRaster(r.samples as number[], data.ring_std as number), `${String(r.loss)}: 500 samples after the last epoch (each mode's high-quality disc, 3 std, in red)`);
+  const across = ring.find((r) => r.snapshots);
+  if (across) {
+    const shots = across.snapshots as JsonObject[];
+    rasterFigure(sec, sideBySide(shots.map((s) => ringRaster(s.samples as number[], data.ring_std as number, 200))), `${String(across.loss)} across training: 500 samples from the same noise after epochs ${shots.map((s) => String(s.epoch)).join(', ')}`);
+  }
   const mnist = data.mnist as JsonObject;
   for (const s of (mnist.snapshots as JsonObject[]).slice(0, -1)) figure(sec, s.samples as JsonObject, `MNIST after epoch ${String(s.epoch)}`);
   figure(sec, mnist.samples as JsonObject, `MNIST, ${String(mnist.loss)}, Adam lr ${String(mnist.lr)}, G ${String(mnist.noise)}-${(mnist.generator as number[]).join('-')}-784, ${String(mnist.epochs)} epochs: samples from fixed noise. The judge (an MLP, test error ${fmt(100 * (mnist.judge_test_error as number))}%) sees classes ${(mnist.class_histogram as number[]).join(', ')}: entropy ${fmt(mnist.class_entropy as number)} nats (uniform 2.303), mean confidence ${fmt(mnist.confidence as number)}.`);

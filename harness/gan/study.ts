@@ -8,6 +8,15 @@ import { RING_DEFAULTS } from '../data/ring.js';
 import type { JsonObject } from '../io/json.js';
 import type { ReportSection, SectionContext } from '../report/section.js';
 
+/** The ring run whose samples are shown across training (mode hopping and dropping), and at how many epochs. */
+const ACROSS_TRAINING = { loss: 'ns', epochs: 6 } as const;
+
+/** At most `count` snapshots evenly spaced over training, the last included. */
+function evenly<T>(items: readonly T[], count: number): T[] {
+  if (items.length <= count) return [...items];
+  return Array.from({ length: count }, (_, i) => items[Math.round(((i + 1) * items.length) / count) - 1]);
+}
+
 /** The MNIST generator's noise width. */
 const MNIST_NOISE = 64;
 /** Adam's rates: the ring's runs are short for the papers' 1e-4. */
@@ -29,7 +38,8 @@ async function collectGan(ctx: SectionContext): Promise<JsonObject> {
     const r = await ctx.run({ job: 'gan-train', data: 'ring', loss, generator: [...m.hidden], discriminator: [...m.hidden], epochs: m.epochs, ring_samples: m.ringSamples, lr: RING_LR, seed: ctx.seed });
     ctx.unit(`gan ${loss}: ${String(r.modes_covered)} of ${RING_DEFAULTS.modes} modes, ${(100 * (r.high_quality as number)).toFixed(1)}% high quality after ${m.epochs} epochs`);
     const { critic_steps, history, modes_covered, high_quality, per_mode, samples, examples_per_s, lr, batch, eval_samples } = r;
-    ring.push({ loss, critic_steps, history, modes_covered, high_quality, per_mode, samples, examples_per_s, lr, batch, eval_samples });
+    const across: JsonObject = loss === ACROSS_TRAINING.loss ? { snapshots: evenly(r.snapshots as JsonObject[], ACROSS_TRAINING.epochs) } : {};
+    ring.push({ loss, critic_steps, history, modes_covered, high_quality, per_mode, samples, examples_per_s, lr, batch, eval_samples, ...across });
   }
   ctx.phase('gan: wgan-gp on MNIST');
   const n = m.mnist;
