@@ -7,7 +7,7 @@
 // load and draw graphs; this is the rest.
 import { InputError, KernelGraph, type RunContext, type Tensor } from '../engine/index.js';
 import { addLogMeanExp, addReduce } from '../engine/ops/index.js';
-import { batchParts, type BatchPart } from './minibatch.js';
+import { batchParts, repeatedRows, type BatchPart } from './minibatch.js';
 import { building, Owned, type Releasable } from './owned.js';
 
 export interface ImportanceEstimate {
@@ -83,7 +83,7 @@ export class ImportancePass implements Releasable {
     const totalBatches = plan.reduce((n, p) => n + p.batches, 0);
     return building(async (owned) => {
       const totals = await owned.add(ctx.pool.tensor(`${o.name} totals`, 'f32', [totalBatches]));
-      const repeated = await owned.add(ctx.pool.tensor(`${o.name} repeated rows`, 'u32', [count * samples], { data: Uint32Array.from({ length: count * samples }, (_, i) => Math.floor(i / samples)) }));
+      const repeated = await owned.add(repeatedRows(ctx, `${o.name} repeated rows`, count, samples));
       const parts = [];
       let firstBatch = 0;
       for (const [index, part] of plan.entries()) {

@@ -105,6 +105,14 @@ export interface BatchGather {
   byteValues?: ArrayLike<number>;
 }
 
+/**
+ * u32 [count x times]: each row number 0 .. count - 1 repeated `times` times in a row, the indices of a
+ * gather that gives each example one row per draw (importance sampling, the IWAE bound).
+ */
+export function repeatedRows(ctx: OpContext, label: string, count: number, times: number): Promise<Tensor> {
+  return ctx.pool.tensor(label, 'u32', [count * times], { data: Uint32Array.from({ length: count * times }, (_, i) => Math.floor(i / times)) });
+}
+
 /** Bytes as the integers they are (byteValues of addBatchGather): BinaryNet's inputs 0..255. */
 export const BYTE_INTEGERS: Float32Array = Float32Array.from({ length: 256 }, (_, b) => b);
 

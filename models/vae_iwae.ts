@@ -11,6 +11,7 @@
 // Tested against float64 central differences of the bound with the GPU's own normals (test/vae_iwae.test.ts).
 import { InputError, type KernelGraph, type RunContext, type Tensor } from '../engine/index.js';
 import { addBinary, addGather, addLogMeanExp, addReduce, addSigmoidCrossEntropy, addUnary, type ReduceTarget } from '../engine/ops/index.js';
+import { repeatedRows } from './minibatch.js';
 import { building, Owned, type Releasable } from './owned.js';
 import type { Vae, VaeBatch, VaeDraw, VaeMetrics } from './vae.js';
 
@@ -44,7 +45,7 @@ export class IwaeObjective implements Releasable {
     return building(async (owned) => {
       const draws = rows * k;
       const f32 = (label: string, shape: number[]) => owned.add(ctx.pool.tensor(`iwae ${label}`, 'f32', shape));
-      const repeated = await owned.add(ctx.pool.tensor('iwae repeated rows', 'u32', [draws], { data: Uint32Array.from({ length: draws }, (_, i) => Math.floor(i / k)) }));
+      const repeated = await owned.add(repeatedRows(ctx, 'iwae repeated rows', rows, k));
       return new IwaeObjective(owned, rows, k, repeated, await f32('log-weights', [draws]), await f32('weights', [draws]), await f32('bound', [rows, 1]), await f32('bound per draw', [draws]), await f32('z prior term', [draws, width]));
     });
   }
