@@ -3,10 +3,13 @@
 // binarised afresh at every step on the GPU (dynamic binarisation), and is evaluated on test digits
 // binarised once by a fixed Philox stream, so that every run and every model sees the same binary
 // test digits and its log-likelihoods (nats) are comparable. The autoencoders use intensities.
-import { labelledBytes } from '../data/dataset.js';
+import type { RunContext } from '../../engine/index.js';
+import { checkModelWidth, labelledBytes } from '../data/dataset.js';
 import { toF32, type LabelledDataset } from '../data/index.js';
-import type { LabelledBytes } from '../../models/minibatch.js';
+import { DeviceDataset, type LabelledBytes } from '../../models/minibatch.js';
+import type { Owned } from '../../models/owned.js';
 import { loadMnistSplit } from '../data/mnist_split.js';
+import { loadData, type DataParams } from '../data/source.js';
 
 /** The Philox seed of the test digits' one binarisation (harness/data toF32, purpose binarize). */
 export const TEST_BINARIZATION_SEED = 2016;
@@ -42,4 +45,14 @@ export function vaeData(split: { train: LabelledDataset; test: LabelledDataset }
  */
 export async function loadVaeMnist(runtime: 'node' | 'browser', o: { trainCount?: number; testCount?: number } = {}): Promise<VaeMnist> {
   return vaeData(await loadMnistSplit(runtime, o));
+}
+
+/**
+ * The binarised test digits of `data` (vaeData's: the same for every model that reports nats), checked
+ * against a model's `inputs` and uploaded into `owned`: what an evaluation job of a VAE or an SBN reads.
+ */
+export async function uploadBinaryTestDigits(ctx: RunContext, data: DataParams, inputs: number, owned: Owned): Promise<{ test: DeviceDataset; digits: LabelledBytes }> {
+  const { testBinary } = vaeData(await loadData(ctx.gpu.adapter.runtime, data));
+  checkModelWidth(inputs, testBinary.width);
+  return { test: await owned.add(DeviceDataset.upload(ctx, testBinary, 'mnist test (binarised)')), digits: testBinary };
 }

@@ -1,21 +1,20 @@
 // The 'vae-train', 'vae-eval' and 'vae-images' jobs: a VAE trained (the training feature, train.ts), its
 // test ELBO and IWAE estimate of log p(x) in nats, and pictures of it; plain JSON in and out, the same
 // in Node and in a page.
-import { checkModelWidth } from '../data/dataset.js';
 import type { RunContext } from '../../engine/index.js';
-import { DeviceDataset, type LabelledBytes } from '../../models/minibatch.js';
+import type { DeviceDataset, LabelledBytes } from '../../models/minibatch.js';
 import { Owned } from '../../models/owned.js';
 import { formatLatent, Vae } from '../../models/vae.js';
 import { IwaeEvaluator, VaeEvaluator } from '../../models/vae_eval.js';
 
 import { defineJob, type JobContext } from '../backends/context.js';
 import type { Values } from '../cli/schema.js';
-import { loadData, type DataParams } from '../data/source.js';
+import type { DataParams } from '../data/source.js';
 import { fromBase64, toBase64 } from '../io/base64.js';
 import type { JsonObject } from '../io/json.js';
 import type { TrainParams } from '../train/feature.js';
 import { runTraining, trainJob, type TrainHooks } from '../train/job.js';
-import { vaeData } from './data.js';
+import { uploadBinaryTestDigits } from './data.js';
 import { VAE_EVAL_JOB, VAE_IMAGES_JOB, type VAE_TRAIN_FLAGS } from './flags.js';
 import { vaeImages } from './images.js';
 import { VAE_FEATURE } from './train.js';
@@ -33,10 +32,8 @@ async function withModel<T>(
   const owned = new Owned();
   await owned.add(vae);
   try {
-    const { testBinary } = vaeData(await loadData(ctx.gpu.adapter.runtime, data));
-    checkModelWidth(vae.config.inputs, testBinary.width);
-    const test = await owned.add(DeviceDataset.upload(ctx, testBinary, 'mnist test (binarised)'));
-    return await body(vae, test, testBinary, metadata, owned);
+    const { test, digits } = await uploadBinaryTestDigits(ctx, data, vae.config.inputs, owned);
+    return await body(vae, test, digits, metadata, owned);
   } finally {
     owned.release();
   }
